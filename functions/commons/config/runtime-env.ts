@@ -1,0 +1,52 @@
+// The environment variables the CDK stack gives each function, validated once at cold start.
+// This is the one contract between lib/ (which sets them) and functions/ (which reads them).
+import { z } from 'zod';
+import { resolveProcoreEnvironment, type ProcoreEnvironment } from '../procore/environments';
+
+const optionalUrl = z.string().url().optional();
+
+export const CommonEnvSchema = z.object({
+  CONNECTOR_STAGE: z.string().min(1),
+  PROCORE_ENVIRONMENT: z.enum(['production', 'sandbox', 'monthly-sandbox', 'custom']),
+  PROCORE_LOGIN_URL: optionalUrl,
+  PROCORE_API_URL: optionalUrl,
+  DMSA_SECRET_ID: z.string().min(1),
+  STATE_TABLE_NAME: z.string().min(1),
+});
+
+export const PushEnvSchema = CommonEnvSchema.extend({
+  PUSH_DLQ_URL: z.string().url(),
+  RESULTS_QUEUE_URL: optionalUrl,
+});
+
+export const PlannerEnvSchema = CommonEnvSchema.extend({
+  SYNC_JOBS_QUEUE_URL: z.string().url(),
+  /** JSON of the stage's sync scope (SyncConfigSchema). */
+  SYNC_CONFIG: z.string().min(2),
+});
+
+export const WorkerEnvSchema = CommonEnvSchema.extend({
+  SYNC_JOBS_QUEUE_URL: z.string().url(),
+  SYNC_JOBS_DLQ_URL: z.string().url(),
+  RECORDS_QUEUE_URL: z.string().url(),
+});
+
+/** Parses env with schema; the error names every bad or missing variable, never its value. */
+export function readEnv<S extends z.ZodTypeAny>(schema: S, env: NodeJS.ProcessEnv = process.env): z.infer<S> {
+  const result = schema.safeParse(env);
+  if (!result.success) {
+    const problems = result.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
+    throw new Error(`Invalid function environment: ${problems.join('; ')}`);
+  }
+  return result.data;
+}
+
+export function procoreEnvironmentFrom(env: z.infer<typeof CommonEnvSchema>): ProcoreEnvironment {
+  if (env.PROCORE_ENVIRONMENT === 'custom') {
+    if (!env.PROCORE_LOGIN_URL || !env.PROCORE_API_URL) {
+      throw new Error('Invalid function environment: PROCORE_ENVIRONMENT=custom needs PROCORE_LOGIN_URL and PROCORE_API_URL');
+    }
+    return resolveProcoreEnvironment({ name: 'custom', loginUrl: env.PROCORE_LOGIN_URL, apiUrl: env.PROCORE_API_URL });
+  }
+  return resolveProcoreEnvironment({ name: env.PROCORE_ENVIRONMENT });
+}
