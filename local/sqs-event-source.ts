@@ -1,0 +1,130 @@
+// Plays Lambda's SQS event source mapping where there is no Lambda service (moto, tests, the local
+// run): receive a batch, build the event exactly as Lambda shapes it, invoke the real handler,
+// delete what succeeded and leave the batch item failures to come back after their visibility timeout.
+import {
+  DeleteMessageBatchCommand,
+  GetQueueAttributesCommand,
+  ReceiveMessageCommand,
+  type Message,
+  type SQSClient,
+} from '@aws-sdk/client-sqs';
+import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import { lambdaContext } from './lambda-context';
+
+export function sqsRecordFromMessage(message: Message, queueArn: string): SQSRecord {
+  const attributes = message.Attributes ?? {};
+  const region = queueArn.split(':')[3] ?? 'us-east-1';
+  return {
+    messageId: message.MessageId ?? '',
+    receiptHandle: message.ReceiptHandle ?? '',
+    body: message.Body ?? '',
+    attributes: {
+      ApproximateReceiveCount: attributes.ApproximateReceiveCount ?? '1',
+      SentTimestamp: attributes.SentTimestamp ?? String(Date.now()),
+      SenderId: attributes.SenderId ?? 'local',
+      ApproximateFirstReceiveTimestamp: attributes.ApproximateFirstReceiveTimestamp ?? String(Date.now()),
+      ...(attributes.MessageGroupId ? { MessageGroupId: attributes.MessageGroupId } : {}),
+      ...(attributes.MessageDeduplicationId ? { MessageDeduplicationId: attributes.MessageDeduplicationId } : {}),
+      ...(attributes.SequenceNumber ? { SequenceNumber: attributes.SequenceNumber } : {}),
+    },
+    messageAttributes: Object.fromEntries(
+      Object.entries(message.MessageAttributes ?? {}).map(([name, value]) => [
+        name,
+        {
+          dataType: value.DataType ?? 'String',
+          stringListValues: [],
+          binaryListValues: [],
+          ...(value.StringValue !== undefined ? { stringValue: value.StringValue } : {}),
+          ...(value.BinaryValue !== undefined ? { binaryValue: Buffer.from(value.BinaryValue).toString('base64') } : {}),
+        },
+      ]),
+    ),
+    md5OfBody: message.MD5OfBody ?? '',
+    ...(message.MD5OfMessageAttributes ? { md5OfMessageAttributes: message.MD5OfMessageAttributes } : {}),
+    eventSource: 'aws:sqs',
+    eventSourceARN: queueArn,
+    awsRegion: region,
+  };
+}
+
+export async function queueArnOf(sqs: SQSClient, queueUrl: string): Promise<string> {
+  const { Attributes } = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['QueueArn'] }));
+  if (!Attributes?.QueueArn) throw new Error(`queue ${queueUrl} has no ARN`);
+  return Attributes.QueueArn;
+}
+
+/** Receives up to `max` messages (several ReceiveMessage calls of at most 10). */
+export async function receiveMessages(
+  sqs: SQSClient,
+  queueUrl: string,
+  max: number,
+  options: { waitTimeSeconds?: number; visibilityTimeout?: number } = {},
+): Promise<Message[]> {
+  const messages: Message[] = [];
+  while (messages.length < max) {
+    const { Messages = [] } = await sqs.send(
+      new ReceiveMessageCommand({
+        QueueUrl: queueUrl,
+        MaxNumberOfMessages: Math.min(10, max - messages.length),
+        WaitTimeSeconds: messages.length === 0 ? (options.waitTimeSeconds ?? 0) : 0,
+        MessageSystemAttributeNames: ['All'],
+        MessageAttributeNames: ['All'],
+        ...(options.visibilityTimeout !== undefined ? { VisibilityTimeout: options.visibilityTimeout } : {}),
+      }),
+    );
+    if (Messages.length === 0) break;
+    messages.push(...Messages);
+  }
+  return messages;
+}
+
+export async function deleteMessages(sqs: SQSClient, queueUrl: string, messages: Message[]): Promise<void> {
+  for (let i = 0; i < messages.length; i += 10) {
+    const chunk = messages.slice(i, i + 10);
+    const { Failed = [] } = await sqs.send(
+      new DeleteMessageBatchCommand({
+        QueueUrl: queueUrl,
+        Entries: chunk.map((m, index) => ({ Id: String(index), ReceiptHandle: m.ReceiptHandle })),
+      }),
+    );
+    if (Failed.length > 0) throw new Error(`could not delete ${Failed.length} message(s) from ${queueUrl}: ${Failed[0]?.Message}`);
+  }
+}
+
+export type SqsHandler = (event: SQSEvent, context: Context) => Promise<SQSBatchResponse | void>;
+
+export interface BatchOutcome {
+  received: number;
+  deleted: number;
+  failed: number;
+  /** The handler threw: the whole batch returns to the queue, as with Lambda. */
+  crashed: boolean;
+}
+
+/** One poll-invoke-delete cycle. Returns undefined when the queue had nothing visible. */
+export async function playOneBatch(options: {
+  sqs: SQSClient;
+  queueUrl: string;
+  queueArn: string;
+  handler: SqsHandler;
+  batchSize: number;
+  functionTimeoutMs?: number;
+  functionName?: string;
+  waitTimeSeconds?: number;
+}): Promise<BatchOutcome | undefined> {
+  const { sqs, queueUrl, queueArn, handler } = options;
+  const messages = await receiveMessages(sqs, queueUrl, options.batchSize, { waitTimeSeconds: options.waitTimeSeconds ?? 0 });
+  if (messages.length === 0) return undefined;
+  const event: SQSEvent = { Records: messages.map((m) => sqsRecordFromMessage(m, queueArn)) };
+  const context = lambdaContext({ timeoutMs: options.functionTimeoutMs ?? 60_000, functionName: options.functionName ?? 'local' });
+  let response: SQSBatchResponse | void;
+  try {
+    response = await handler(event, context);
+  } catch {
+    return { received: messages.length, deleted: 0, failed: messages.length, crashed: true };
+  }
+  const failedIds = new Set((response?.batchItemFailures ?? []).map((f) => f.itemIdentifier));
+  const succeeded = messages.filter((m) => !failedIds.has(m.MessageId ?? ''));
+  await deleteMessages(sqs, queueUrl, succeeded);
+  return { received: messages.length, deleted: succeeded.length, failed: messages.length - succeeded.length, crashed: false };
+}
