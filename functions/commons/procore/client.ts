@@ -1,0 +1,222 @@
+// The Procore REST client: auth and company headers on every call, per-attempt timeouts inside a
+// caller deadline, retries with full-jitter backoff on what may pass (network, 408, 429, 5xx),
+// Retry-After / X-Rate-Limit-Reset honoured, pacing shared per container, one token renewal on 401,
+// and v1 pagination as an async generator (one page in memory at a time).
+import type { AxiosInstance } from 'axios';
+import type { ProcoreEnvironment } from './environments';
+import { ProcoreError, procoreErrorFromResponse } from './errors';
+import { parseBody } from './error-body';
+import { createHttp, sendHttp, USER_AGENT } from './http';
+import { silentLogger, type LoggerLike } from './logger';
+import { sharedRatePacer, type RatePacer } from './rate-pacer';
+import { realSleep, retryDelay, systemClock, type BackoffPolicy, type Clock, type Sleep } from './timing';
+import type { TokenProvider } from './token-provider';
+
+export type ProcoreMethod = 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
+
+export interface ProcoreRequest {
+  method: ProcoreMethod;
+  /** Path under the API host, e.g. `/rest/v1.0/projects/12/rfis`. */
+  path: string;
+  /** Sent as Procore-Company-Id on every call (Procore requires it with DMSA tokens). */
+  companyId: number;
+  query?: Record<string, string | number | boolean | undefined>;
+  body?: unknown;
+  /** Epoch ms; no attempt or wait runs past it. Default now + 60 s. */
+  deadline?: number;
+  /** A POST is only retried after an ambiguous failure (timeout, reset, 500/502/504) when the caller
+   * says a repeat cannot duplicate anything. Other methods are idempotent in Procore's API. */
+  idempotent?: boolean;
+}
+
+export interface ProcoreResponse<T> {
+  status: number;
+  data: T;
+  headers: Record<string, string>;
+  requestId?: string;
+}
+
+export interface ProcorePage<T> {
+  items: T[];
+  page: number;
+  perPage: number;
+  total?: number;
+  hasNext: boolean;
+}
+
+export interface ProcoreClientDeps {
+  environment: ProcoreEnvironment;
+  tokens: TokenProvider;
+  userAgent?: string;
+  /** Per attempt, never past the deadline. Default 15 s. */
+  timeoutMs?: number;
+  /** Default: the container-wide shared pacer. */
+  pacer?: RatePacer;
+  logger?: LoggerLike;
+  clock?: Clock;
+  sleep?: Sleep;
+  random?: () => number;
+  backoff?: BackoffPolicy;
+  /** Attempts per call, whatever the deadline. Default 8. */
+  maxAttempts?: number;
+  http?: AxiosInstance;
+}
+
+const DEFAULT_DEADLINE_MS = 60_000;
+
+export class ProcoreClient {
+  readonly stats = { requests: 0, retries: 0, rateLimited: 0 };
+  private readonly deps: ProcoreClientDeps;
+  private readonly http: AxiosInstance;
+  private readonly pacer: RatePacer;
+  private readonly logger: LoggerLike;
+  private readonly clock: Clock;
+  private readonly sleep: Sleep;
+  private readonly random: () => number;
+
+  constructor(deps: ProcoreClientDeps) {
+    this.deps = deps;
+    this.http = deps.http ?? createHttp(deps.userAgent ?? USER_AGENT);
+    this.pacer = deps.pacer ?? sharedRatePacer;
+    this.logger = deps.logger ?? silentLogger;
+    this.clock = deps.clock ?? systemClock;
+    this.sleep = deps.sleep ?? realSleep;
+    this.random = deps.random ?? Math.random;
+  }
+
+  async request<T = unknown>(req: ProcoreRequest): Promise<ProcoreResponse<T>> {
+    const deadline = req.deadline ?? this.clock() + DEFAULT_DEADLINE_MS;
+    const url = this.url(req);
+    const label = `Procore ${req.method} ${req.path}`;
+    const maxAttempts = this.deps.maxAttempts ?? 8;
+    let renewedAfter401 = false;
+    for (let attempt = 0; ; attempt += 1) {
+      if (this.clock() >= deadline) {
+        throw new ProcoreError({ message: `${label}: deadline passed before an answer`, kind: 'transient', errorClass: 'ProcoreTimeout' });
+      }
+      const permit = await this.pacer.acquire(deadline);
+      let token: string;
+      try {
+        token = await this.deps.tokens.getToken({ deadline });
+      } catch (error) {
+        permit.release();
+        throw error;
+      }
+      this.stats.requests += 1;
+      let failure: ProcoreError;
+      try {
+        const result = await sendHttp(this.http, {
+          method: req.method,
+          url,
+          label,
+          headers: {
+            Authorization: `Bearer ${token}`,
+            'Procore-Company-Id': String(req.companyId),
+            ...(req.body === undefined ? {} : { 'Content-Type': 'application/json' }),
+          },
+          ...(req.body === undefined ? {} : { data: JSON.stringify(req.body) }),
+          timeoutMs: Math.min(this.deps.timeoutMs ?? 15_000, deadline - this.clock()),
+        });
+        permit.release({ status: result.status, headers: result.headers });
+        const body = parseBody(result.text, result.headers['content-type']);
+        const requestId = result.headers['x-request-id'];
+        if (result.status >= 200 && result.status < 300) {
+          return { status: result.status, data: body as T, headers: result.headers, ...(requestId === undefined ? {} : { requestId }) };
+        }
+        if (result.status === 429) this.stats.rateLimited += 1;
+        failure = procoreErrorFromResponse({ method: req.method, path: req.path, status: result.status, body, headers: result.headers, now: this.clock() });
+        if (result.status === 401) {
+          if (!renewedAfter401) {
+            // The token expired or was revoked early: renew once and repeat at once.
+            renewedAfter401 = true;
+            this.deps.tokens.invalidate(token);
+            this.logger.info('Procore answered 401; renewing the access token once', { method: req.method, path: req.path, requestId });
+            continue;
+          }
+          throw new ProcoreError({
+            message: `${label} answered 401 with a freshly issued token: ${failure.message}`,
+            kind: 'permanent',
+            errorClass: 'ProcoreAuthError',
+            status: 401,
+            ...(requestId === undefined ? {} : { requestId }),
+          });
+        }
+      } catch (error) {
+        permit.release();
+        if (!(error instanceof ProcoreError) || error.errorClass === 'ProcoreAuthError') throw error;
+        failure = error;
+      }
+
+      if (failure.kind === 'permanent' || !this.mayRepeat(req, failure)) throw failure;
+      const now = this.clock();
+      const delay = retryDelay({ attempt, now, random: this.random, ...(failure.retryAt === undefined ? {} : { retryAt: failure.retryAt }), ...(this.deps.backoff ? { policy: this.deps.backoff } : {}) });
+      if (attempt + 1 >= maxAttempts || now + delay >= deadline) throw failure;
+      this.stats.retries += 1;
+      this.logger.warn('Procore call failed; retrying', {
+        method: req.method,
+        path: req.path,
+        errorClass: failure.errorClass,
+        status: failure.status,
+        requestId: failure.requestId,
+        attempt: attempt + 1,
+        delayMs: delay,
+      });
+      await this.sleep(delay);
+    }
+  }
+
+  /** Pages through a v1 list: `page`/`per_page`, stopping when the Link header has no rel=next. */
+  async *pages<T = unknown>(req: ProcoreRequest & { perPage: number; startPage?: number }): AsyncGenerator<ProcorePage<T>> {
+    const { perPage, startPage, ...base } = req;
+    for (let page = startPage ?? 1; ; page += 1) {
+      const response = await this.request<unknown>({ ...base, query: { ...base.query, page, per_page: perPage } });
+      const items = listItems<T>(response.data, `Procore ${req.method} ${req.path} page ${page}`);
+      const total = headerInt(response.headers, 'total');
+      const actualPerPage = headerInt(response.headers, 'per-page') ?? perPage;
+      const link = response.headers.link;
+      const hasNext =
+        link !== undefined ? hasNextLink(link) : total !== undefined ? page * actualPerPage < total : items.length >= actualPerPage && items.length > 0;
+      yield { items, page, perPage: actualPerPage, ...(total === undefined ? {} : { total }), hasNext };
+      if (!hasNext) return;
+    }
+  }
+
+  private url(req: ProcoreRequest): string {
+    const params = new URLSearchParams();
+    for (const [key, value] of Object.entries(req.query ?? {})) {
+      if (value !== undefined) params.append(key, String(value));
+    }
+    const query = params.toString();
+    const separator = req.path.includes('?') ? '&' : '?';
+    return `${this.deps.environment.apiUrl}${req.path}${query ? separator + query : ''}`;
+  }
+
+  /** Whether repeating `req` after `failure` is safe: always for idempotent calls; for a POST only
+   * when Procore cannot have acted on it (refused connection, 429, 503). */
+  private mayRepeat(req: ProcoreRequest, failure: ProcoreError): boolean {
+    if (req.method !== 'POST' || req.idempotent) return true;
+    if (failure.status === 429 || failure.status === 503) return true;
+    return failure.errorClass === 'ProcoreNetworkError' && (failure.details as { code?: string } | undefined)?.code === 'ECONNREFUSED';
+  }
+}
+
+function headerInt(headers: Record<string, string>, name: string): number | undefined {
+  const raw = headers[name];
+  if (raw === undefined) return undefined;
+  const value = Number.parseInt(raw, 10);
+  return Number.isFinite(value) ? value : undefined;
+}
+
+/** RFC 8288 Link header: is there a `rel="next"` target? */
+export function hasNextLink(link: string): boolean {
+  return link.split(',').some((part) => /;\s*rel="?([^";]*\s)?next(\s[^";]*)?"?/i.test(part));
+}
+
+function listItems<T>(data: unknown, label: string): T[] {
+  if (Array.isArray(data)) return data as T[];
+  // v2 lists wrap the array: {"data": [...]}
+  if (typeof data === 'object' && data !== null && Array.isArray((data as { data?: unknown }).data)) {
+    return (data as { data: T[] }).data;
+  }
+  throw new ProcoreError({ message: `${label}: expected a JSON array of records`, kind: 'permanent', errorClass: 'ProcoreInvalidResponse' });
+}
