@@ -1,0 +1,57 @@
+// Injected failures, drawn from a seeded PRNG so a test sees the same sequence every run.
+import { mulberry32, pick, type Random } from './prng';
+
+export interface FaultOptions {
+  serverErrorRate?: number;
+  rateLimitBurstRate?: number;
+  dropConnectionRate?: number;
+  hangRate?: number;
+  only?: (req: { method: string; path: string }) => boolean;
+  includeTokenEndpoint?: boolean;
+}
+
+export type Fault =
+  | { kind: 'server-error'; status: 500 | 502 | 503 | 504 }
+  | { kind: 'rate-limit-burst' }
+  | { kind: 'drop' }
+  | { kind: 'hang' };
+
+export function faultLabel(f: Fault): string {
+  return f.kind === 'server-error' ? `server-error-${f.status}` : f.kind;
+}
+
+export class FaultInjector {
+  private options: FaultOptions | undefined;
+  private random: Random;
+
+  constructor(
+    private readonly seed: number,
+    options: FaultOptions | undefined,
+  ) {
+    this.options = options;
+    this.random = mulberry32(seed ^ 0x5eed);
+  }
+
+  /** Replacing the faults restarts the PRNG, so each test's sequence does not depend on earlier ones. */
+  configure(options: FaultOptions | undefined): void {
+    this.options = options;
+    this.random = mulberry32(this.seed ^ 0x5eed);
+  }
+
+  /** `path` is the path under its host prefix, e.g. /rest/v1.0/companies or /oauth/token. */
+  draw(req: { method: string; path: string }, isTokenEndpoint: boolean): Fault | undefined {
+    const o = this.options;
+    if (!o) return undefined;
+    if (isTokenEndpoint ? !o.includeTokenEndpoint : !req.path.startsWith('/rest/')) return undefined;
+    if (o.only && !o.only(req)) return undefined;
+    const r = this.random();
+    let threshold = 0;
+    if (r < (threshold += o.serverErrorRate ?? 0)) {
+      return { kind: 'server-error', status: pick(this.random, [500, 502, 503, 504] as const) };
+    }
+    if (r < (threshold += o.rateLimitBurstRate ?? 0)) return { kind: 'rate-limit-burst' };
+    if (r < (threshold += o.dropConnectionRate ?? 0)) return { kind: 'drop' };
+    if (r < (threshold += o.hangRate ?? 0)) return { kind: 'hang' };
+    return undefined;
+  }
+}

@@ -1,0 +1,108 @@
+// Public API of the Procore simulator: startSimulator(options) → a running server plus the knobs
+// tests turn (clock, tokens, secret, faults, rate limits, latency, data, request log).
+import { createClock } from './clock';
+import { FaultInjector, type FaultOptions } from './faults';
+import { OAuthServer, generateClientId, generateSecret } from './oauth';
+import { mulberry32 } from './prng';
+import { RateLimiter, type RateLimitOptions } from './rate-limit';
+import { RestApi } from './rest';
+import { SimulatorServer, type LoggedRequest } from './server';
+import { SimStore, type SeedOptions } from './store';
+
+export type { FaultOptions } from './faults';
+export type { LoggedRequest } from './server';
+export type { RateLimitOptions } from './rate-limit';
+export type { SeedOptions, SimCompany, SimProject, Scope, RecordJson } from './store';
+export { SimStore } from './store';
+export { RESOURCES, SIM_RESOURCE_NAMES, type ResourceDefinition, type SimResourceName } from './resources';
+export { MAX_SYNC_ITEMS } from './rest';
+
+export interface SimulatorOptions {
+  port?: number;
+  clientId?: string;
+  clientSecret?: string;
+  tokenTtlSeconds?: number;
+  maxPerPage?: number;
+  rateLimit?: RateLimitOptions;
+  latencyMs?: { min: number; max: number };
+  faults?: FaultOptions;
+  seed?: number;
+  data?: SeedOptions;
+  now?: number;
+}
+
+export interface ProcoreSimulator {
+  loginUrl: string;
+  apiUrl: string;
+  clientId: string;
+  clientSecret: string;
+  clock: { now(): number; advance(ms: number): void; set(epochMs: number): void };
+  tokensIssued(): string[];
+  invalidateAllTokens(): void;
+  rotateClientSecret(newSecret?: string): string;
+  setFaults(f: FaultOptions | undefined): void;
+  setRateLimit(r: SimulatorOptions['rateLimit']): void;
+  setLatency(l: SimulatorOptions['latencyMs']): void;
+  requests(): LoggedRequest[];
+  clearRequests(): void;
+  countRequests(filter?: (r: LoggedRequest) => boolean): number;
+  store: SimStore;
+  close(): Promise<void>;
+}
+
+export const DEFAULT_SIMULATOR_NOW = Date.parse('2026-01-15T12:00:00Z');
+
+export async function startSimulator(options: SimulatorOptions = {}): Promise<ProcoreSimulator> {
+  const seed = options.seed ?? 1;
+  const clock = createClock(options.now ?? DEFAULT_SIMULATOR_NOW);
+  const oauth = new OAuthServer(
+    clock,
+    options.clientId ?? generateClientId(),
+    options.clientSecret ?? generateSecret(),
+    options.tokenTtlSeconds ?? 5400,
+  );
+  const store = new SimStore(clock, seed, options.data);
+  const rateLimiter = new RateLimiter(options.rateLimit);
+  const faults = new FaultInjector(seed, options.faults);
+  const maxPerPage = options.maxPerPage ?? 1000;
+  let latency = options.latencyMs;
+  const log: LoggedRequest[] = [];
+  const server = new SimulatorServer({
+    clock,
+    oauth,
+    rateLimiter,
+    faults,
+    rest: new RestApi(store, () => maxPerPage),
+    store,
+    latency: () => latency,
+    latencyRandom: mulberry32(seed ^ 0x1a7e),
+    log,
+  });
+  const port = await server.listen(options.port ?? 0);
+  const base = `http://127.0.0.1:${port}`;
+
+  return {
+    loginUrl: `${base}/login`,
+    apiUrl: `${base}/api`,
+    clientId: oauth.clientId,
+    get clientSecret() {
+      return oauth.secret;
+    },
+    clock,
+    tokensIssued: () => oauth.issued(),
+    invalidateAllTokens: () => oauth.invalidateAll(),
+    rotateClientSecret: (newSecret) => oauth.rotateSecret(newSecret),
+    setFaults: (f) => faults.configure(f),
+    setRateLimit: (r) => rateLimiter.configure(r),
+    setLatency: (l) => {
+      latency = l;
+    },
+    requests: () => log.map((r) => ({ ...r })),
+    clearRequests: () => {
+      log.length = 0;
+    },
+    countRequests: (filter) => (filter ? log.filter(filter).length : log.length),
+    store,
+    close: () => server.close(),
+  };
+}

@@ -1,0 +1,317 @@
+// The simulated Procore resources: exact paths (from Procore's published endpoint list), body
+// wrapper, scope, required fields, error shape and list features. The connector's registry
+// (functions/commons/resources/registry.ts) should agree with these declarations.
+import type { ErrorShape } from './errors';
+import { intBetween, pick, type Random } from './prng';
+
+export const SIM_RESOURCE_NAMES = [
+  'projects',
+  'rfis',
+  'submittals',
+  'observations',
+  'vendors',
+  'company_users',
+  'work_order_contracts',
+] as const;
+export type SimResourceName = (typeof SIM_RESOURCE_NAMES)[number];
+
+export type Action = 'list' | 'show' | 'create' | 'update' | 'delete' | 'sync';
+
+export interface RouteSpec {
+  method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
+  /** `{company_id}`, `{project_id}` and `{id}` match decimal ids. */
+  path: string;
+  action: Action;
+}
+
+export interface ResourceDefinition {
+  name: SimResourceName;
+  scope: 'company' | 'project';
+  wrapperKey: string;
+  routes: RouteSpec[];
+  /**
+   * The scope id that is not in the path: a query parameter on reads, a top-level body key on
+   * writes (e.g. vendors: `?company_id=` and `{"company_id", "vendor": {...}}`).
+   */
+  scopeParam?: 'company_id' | 'project_id';
+  /** Dot paths inside the wrapper that must not be blank. */
+  required: string[];
+  /** How this endpoint words 422/409 errors (Procore's v1 bodies differ per endpoint). */
+  errorShape: ErrorShape;
+  /** origin_id / origin_data / origin_code supported; origin_id unique per company. */
+  originId: boolean;
+  /** `filters[updated_at]=<iso>...<iso>` supported. */
+  incremental: boolean;
+  /** `filters[include_deleted]=with|only` supported (others hide deleted records, full stop). */
+  includeDeleted: boolean;
+  defaultPerPage: number;
+  /** Stored fields from a write body's wrapper contents (default: as given). */
+  fromInput?: (input: Record<string, unknown>, existing?: Record<string, unknown>) => Record<string, unknown>;
+  fake: (ctx: FakeContext) => Record<string, unknown>;
+}
+
+export interface FakeContext {
+  random: Random;
+  index: number; // 1-based within its scope
+  companyId: number;
+  companyName: string;
+  projectId?: number;
+  userIds: number[];
+}
+
+const V = (versions: string[], tail: string) => versions.map((v) => `/rest/${v}${tail}`);
+
+function routes(
+  action: Action,
+  method: RouteSpec['method'],
+  paths: string[],
+): RouteSpec[] {
+  return paths.map((path) => ({ method, path, action }));
+}
+
+const COMPANY_USER_VERSIONS = ['v1.0', 'v1.1', 'v1.2', 'v1.3'];
+const SUBMITTAL_VERSIONS = ['v1.0', 'v1.1'];
+
+const CITIES = ['Austin', 'Denver', 'Portland', 'Chicago', 'Atlanta', 'Phoenix', 'Boston'];
+const FIRST = ['Ana', 'Ben', 'Chen', 'Dara', 'Eli', 'Fatima', 'Gus', 'Hana', 'Ivan', 'Jo'];
+const LAST = ['Ortiz', 'Nguyen', 'Smith', 'Kowalski', 'Okafor', 'Larsen', 'Patel', 'Rossi'];
+const TRADES = ['Concrete', 'Electrical', 'Plumbing', 'Steel', 'Drywall', 'Roofing', 'HVAC'];
+const TOPICS = ['slab edge', 'door hardware', 'fire rating', 'duct routing', 'anchor bolts', 'glazing'];
+
+export const RESOURCES: Record<SimResourceName, ResourceDefinition> = {
+  projects: {
+    name: 'projects',
+    scope: 'company',
+    wrapperKey: 'project',
+    routes: [
+      ...routes('list', 'GET', ['/rest/v1.0/projects', '/rest/v1.1/projects', '/rest/v1.0/companies/{company_id}/projects']),
+      ...routes('show', 'GET', ['/rest/v1.0/projects/{id}']),
+      ...routes('create', 'POST', ['/rest/v1.0/projects']),
+      ...routes('update', 'PATCH', ['/rest/v1.0/projects/{id}']),
+      ...routes('sync', 'PATCH', ['/rest/v1.0/projects/sync']),
+    ],
+    scopeParam: 'company_id',
+    required: ['name'],
+    errorShape: 'string',
+    originId: true,
+    incremental: true,
+    includeDeleted: false,
+    defaultPerPage: 100,
+    fake: ({ random, index, companyId, companyName }) => {
+      const city = pick(random, CITIES);
+      return {
+        name: `${city} ${pick(random, ['Tower', 'Clinic', 'School', 'Depot', 'Lofts'])} ${index}`,
+        display_name: `${100 + index} - ${city} project`,
+        project_number: String(100 + index),
+        active: true,
+        address: `${intBetween(random, 1, 9999)} Main St`,
+        city,
+        state_code: pick(random, ['TX', 'CO', 'OR', 'IL', 'GA']),
+        country_code: 'US',
+        zip: String(intBetween(random, 10000, 99999)),
+        stage: pick(random, ['Bidding', 'Course of Construction', 'Post-Construction']),
+        company: { id: companyId, name: companyName },
+        origin_id: null,
+        origin_data: null,
+        origin_code: null,
+      };
+    },
+  },
+  rfis: {
+    name: 'rfis',
+    scope: 'project',
+    wrapperKey: 'rfi',
+    routes: [
+      ...routes('list', 'GET', ['/rest/v1.0/projects/{project_id}/rfis']),
+      ...routes('show', 'GET', ['/rest/v1.0/projects/{project_id}/rfis/{id}']),
+      ...routes('create', 'POST', ['/rest/v1.0/projects/{project_id}/rfis']),
+      ...routes('update', 'PATCH', ['/rest/v1.0/projects/{project_id}/rfis/{id}']),
+    ],
+    required: ['subject', 'rfi_manager_id', 'question.body'],
+    errorShape: 'field-map',
+    originId: false,
+    incremental: true,
+    includeDeleted: true,
+    defaultPerPage: 100,
+    fromInput: (input, existing) => {
+      const { question, ...rest } = input;
+      if (question === undefined) return rest;
+      const body = (question as { body?: unknown } | null)?.body;
+      const previous = (existing?.questions as Record<string, unknown>[] | undefined)?.[0];
+      return { ...rest, questions: [{ ...previous, body, plain_text_body: body }] };
+    },
+    fake: ({ random, index, userIds }) => {
+      const subject = `Clarify ${pick(random, TOPICS)} at grid ${pick(random, ['A', 'B', 'C', 'D'])}-${intBetween(random, 1, 9)}`;
+      return {
+        number: String(index),
+        subject,
+        status: pick(random, ['draft', 'open', 'open', 'closed']),
+        rfi_manager_id: pick(random, userIds),
+        due_date: `2026-0${intBetween(random, 1, 9)}-${intBetween(random, 10, 28)}`,
+        questions: [{ body: `Please confirm the ${subject.toLowerCase()}.`, plain_text_body: `Please confirm the ${subject.toLowerCase()}.` }],
+        private: false,
+      };
+    },
+  },
+  submittals: {
+    name: 'submittals',
+    scope: 'project',
+    wrapperKey: 'submittal',
+    routes: [
+      ...routes('list', 'GET', V(SUBMITTAL_VERSIONS, '/projects/{project_id}/submittals')),
+      ...routes('show', 'GET', V(SUBMITTAL_VERSIONS, '/projects/{project_id}/submittals/{id}')),
+      ...routes('create', 'POST', V(SUBMITTAL_VERSIONS, '/projects/{project_id}/submittals')),
+      ...routes('update', 'PATCH', V(SUBMITTAL_VERSIONS, '/projects/{project_id}/submittals/{id}')),
+      ...routes('delete', 'DELETE', ['/rest/v1.1/projects/{project_id}/submittals/{id}']),
+    ],
+    required: ['number'],
+    errorShape: 'string',
+    originId: false,
+    incremental: true,
+    includeDeleted: false,
+    defaultPerPage: 100,
+    fake: ({ random, index }) => ({
+      number: `${pick(random, ['03', '05', '08', '09', '23'])} ${intBetween(random, 10, 99)} 00-${index}`,
+      title: `${pick(random, TRADES)} shop drawings`,
+      revision: String(intBetween(random, 0, 3)),
+      status: { id: intBetween(random, 1, 5), name: pick(random, ['Draft', 'Open', 'Approved', 'Closed']) },
+      description: 'Submitted for review.',
+      private: false,
+    }),
+  },
+  observations: {
+    name: 'observations',
+    scope: 'project',
+    wrapperKey: 'observation',
+    routes: [
+      ...routes('list', 'GET', ['/rest/v1.0/observations/items']),
+      ...routes('show', 'GET', ['/rest/v1.0/observations/items/{id}']),
+      ...routes('create', 'POST', ['/rest/v1.0/observations/items']),
+      ...routes('update', 'PATCH', ['/rest/v1.0/observations/items/{id}']),
+      ...routes('delete', 'DELETE', ['/rest/v1.0/projects/{project_id}/observations/items/{id}']),
+    ],
+    scopeParam: 'project_id',
+    required: ['name', 'type_id'],
+    errorShape: 'message-error',
+    originId: false,
+    incremental: true,
+    includeDeleted: false,
+    defaultPerPage: 100,
+    fake: ({ random, index, projectId }) => ({
+      number: String(index),
+      name: `${pick(random, ['Missing guardrail', 'Debris on stair', 'Exposed rebar', 'Blocked egress'])} ${index}`,
+      description: 'Observed during site walk.',
+      status: pick(random, ['initiated', 'ready_for_review', 'not_accepted', 'closed']),
+      priority: pick(random, ['Low', 'Medium', 'High', 'Urgent']),
+      type_id: intBetween(random, 1, 4),
+      project_id: projectId,
+      due_date: null,
+    }),
+  },
+  vendors: {
+    name: 'vendors',
+    scope: 'company',
+    wrapperKey: 'vendor',
+    routes: [
+      ...routes('list', 'GET', ['/rest/v1.0/vendors']),
+      ...routes('show', 'GET', ['/rest/v1.0/vendors/{id}']),
+      ...routes('create', 'POST', ['/rest/v1.0/vendors']),
+      ...routes('update', 'PATCH', ['/rest/v1.0/vendors/{id}']),
+      ...routes('sync', 'PATCH', ['/rest/v1.0/vendors/sync']),
+    ],
+    scopeParam: 'company_id',
+    required: ['name'],
+    errorShape: 'field-map',
+    originId: true,
+    incremental: true,
+    includeDeleted: true,
+    defaultPerPage: 100,
+    fake: ({ random, index }) => {
+      const trade = pick(random, TRADES);
+      return {
+        name: `${pick(random, LAST)} ${trade} ${index}`,
+        abbreviated_name: `${trade.slice(0, 3).toUpperCase()}${index}`,
+        trade_name: trade,
+        is_active: true,
+        email_address: `office${index}@${trade.toLowerCase()}.example`,
+        business_phone: `555-01${String(index % 100).padStart(2, '0')}`,
+        city: pick(random, CITIES),
+        country_code: 'US',
+        origin_id: null,
+        origin_data: null,
+        origin_code: null,
+      };
+    },
+  },
+  company_users: {
+    name: 'company_users',
+    scope: 'company',
+    wrapperKey: 'user',
+    routes: [
+      ...routes('list', 'GET', V(COMPANY_USER_VERSIONS, '/companies/{company_id}/users')),
+      ...routes('show', 'GET', V(COMPANY_USER_VERSIONS, '/companies/{company_id}/users/{id}')),
+      ...routes('create', 'POST', V(COMPANY_USER_VERSIONS, '/companies/{company_id}/users')),
+      ...routes('update', 'PATCH', V(COMPANY_USER_VERSIONS, '/companies/{company_id}/users/{id}')),
+      ...routes('sync', 'PATCH', V(COMPANY_USER_VERSIONS, '/companies/{company_id}/users/sync')),
+    ],
+    required: ['last_name', 'email_address'],
+    errorShape: 'message-error',
+    originId: true,
+    incremental: true,
+    includeDeleted: false,
+    defaultPerPage: 100,
+    fake: ({ random, index }) => {
+      const first = pick(random, FIRST);
+      const last = pick(random, LAST);
+      return {
+        first_name: first,
+        last_name: last,
+        name: `${first} ${last}`,
+        email_address: `${first}.${last}.${index}@example.com`.toLowerCase(),
+        job_title: pick(random, ['Project Manager', 'Superintendent', 'Engineer', 'Estimator']),
+        is_active: true,
+        is_employee: random() < 0.7,
+        employee_id: null,
+        origin_id: null,
+      };
+    },
+  },
+  work_order_contracts: {
+    name: 'work_order_contracts',
+    scope: 'project',
+    wrapperKey: 'work_order_contract',
+    routes: [
+      ...routes('list', 'GET', ['/rest/v1.0/work_order_contracts']),
+      ...routes('show', 'GET', ['/rest/v1.0/work_order_contracts/{id}']),
+      ...routes('create', 'POST', ['/rest/v1.0/work_order_contracts']),
+      ...routes('update', 'PATCH', ['/rest/v1.0/work_order_contracts/{id}']),
+      ...routes('delete', 'DELETE', ['/rest/v1.0/work_order_contracts/{id}']),
+      ...routes('sync', 'PATCH', ['/rest/v1.0/work_order_contracts/sync']),
+    ],
+    scopeParam: 'project_id',
+    required: ['title'],
+    errorShape: 'field-map',
+    originId: true,
+    incremental: true,
+    includeDeleted: false,
+    defaultPerPage: 100,
+    fake: ({ random, index, projectId }) => ({
+      number: `SC-${String(index).padStart(3, '0')}`,
+      title: `${pick(random, TRADES)} subcontract`,
+      status: pick(random, ['Draft', 'Out For Signature', 'Approved', 'Complete']),
+      executed: random() < 0.5,
+      private: false,
+      grand_total: (intBetween(random, 10_000, 2_000_000) + 0.5).toFixed(2),
+      retainage_percent: '10.0',
+      description: null,
+      project: { id: projectId },
+      origin_id: null,
+      origin_data: null,
+      origin_code: null,
+    }),
+  },
+};
+
+export function isSimResource(name: string): name is SimResourceName {
+  return (SIM_RESOURCE_NAMES as readonly string[]).includes(name);
+}

@@ -1,0 +1,288 @@
+// The REST resources under /api/rest: list, show, create, update, delete and sync, with Procore's
+// scope checks (company header, permitted projects), validation and list filters.
+import { HttpError, forbidden, notFound, parameterMissing, shapedError, type FieldErrors } from './errors';
+import { paginate } from './pagination';
+import { RESOURCES, type Action, type ResourceDefinition } from './resources';
+import type { RecordJson, Scope, SimStore } from './store';
+
+export interface RestRequest {
+  method: string;
+  /** Path under the API prefix, e.g. /rest/v1.0/vendors. */
+  path: string;
+  /** The absolute URL the client called (for Link headers). */
+  url: URL;
+  body: unknown;
+  /** From Procore-Company-Id, already checked: the app is installed there. */
+  companyId: number;
+}
+
+export interface RestResponse {
+  status: number;
+  body?: unknown;
+  headers?: Record<string, string>;
+}
+
+export const MAX_SYNC_ITEMS = 1000;
+
+interface CompiledRoute {
+  method: string;
+  regex: RegExp;
+  params: string[];
+  action: Action;
+  def: ResourceDefinition;
+}
+
+const compiled: CompiledRoute[] = Object.values(RESOURCES).flatMap((def) =>
+  def.routes.map((route) => {
+    const params: string[] = [];
+    const pattern = route.path
+      .replace(/\./g, '\\.')
+      .replace(/\{(\w+)\}/g, (_, name: string) => {
+        params.push(name);
+        return '(\\d+)';
+      });
+    return { method: route.method, regex: new RegExp(`^${pattern}$`), params, action: route.action, def };
+  }),
+);
+
+export class RestApi {
+  constructor(
+    private readonly store: SimStore,
+    private readonly maxPerPage: () => number,
+  ) {}
+
+  handle(req: RestRequest): RestResponse {
+    if (req.method === 'GET' && req.path === '/rest/v1.0/companies') return this.listCompanies(req);
+    if (req.method === 'GET' && req.path === '/rest/v1.0/me') return { status: 200, body: this.store.serviceAccount };
+    for (const route of compiled) {
+      if (route.method !== req.method) continue;
+      const m = route.regex.exec(req.path);
+      if (!m) continue;
+      const params: Record<string, number> = {};
+      route.params.forEach((name, i) => (params[name] = Number(m[i + 1])));
+      return this.dispatch(route, req, params);
+    }
+    throw notFound();
+  }
+
+  private listCompanies(req: RestRequest): RestResponse {
+    const companies = this.store
+      .companies()
+      .filter((c) => c.installed)
+      .map((c) => ({ id: c.id, name: c.name, is_active: true }));
+    const page = paginate(companies, req.url, 100, this.maxPerPage());
+    return { status: 200, body: page.items, headers: page.headers };
+  }
+
+  private dispatch(route: CompiledRoute, req: RestRequest, params: Record<string, number>): RestResponse {
+    const { def, action } = route;
+    const isWrite = action === 'create' || action === 'update' || action === 'sync';
+    if (isWrite && !isObject(req.body)) throw new HttpError(400, { error: 'request body must be a JSON object' });
+    const body = isWrite ? (req.body as Record<string, unknown>) : {};
+    const scope = this.resolveScope(def, req, params, body);
+    switch (action) {
+      case 'list':
+        return this.list(def, req, scope);
+      case 'show':
+        return { status: 200, body: this.find(def, scope, params.id!) };
+      case 'create':
+        return this.create(def, scope, body);
+      case 'update':
+        return this.update(def, scope, params.id!, body);
+      case 'delete':
+        this.find(def, scope, params.id!);
+        this.store.softDelete(def.name, params.id!);
+        return { status: 204 };
+      case 'sync':
+        return this.sync(def, scope, body);
+    }
+  }
+
+  /** Company and project from the path, the query (reads) or the body's top level (writes). */
+  private resolveScope(
+    def: ResourceDefinition,
+    req: RestRequest,
+    params: Record<string, number>,
+    body: Record<string, unknown>,
+  ): Scope {
+    const fromRequest = (key: 'company_id' | 'project_id'): number | undefined => {
+      if (params[key] !== undefined) return params[key];
+      if (def.scopeParam !== key) return undefined;
+      const raw = body[key] ?? req.url.searchParams.get(key);
+      if (raw === undefined || raw === null || raw === '') throw parameterMissing(key);
+      const n = Number(raw);
+      if (!Number.isSafeInteger(n) || n <= 0) throw new HttpError(400, { errors: `${key} must be an integer id` });
+      return n;
+    };
+    const companyId = fromRequest('company_id') ?? req.companyId;
+    if (companyId !== req.companyId) {
+      throw forbidden(`company_id ${companyId} does not match the Procore-Company-Id header (${req.companyId})`);
+    }
+    if (def.scope === 'company') return { companyId };
+    const projectId = fromRequest('project_id');
+    if (projectId === undefined) throw parameterMissing('project_id');
+    this.checkProjectAccess(companyId, projectId);
+    return { companyId, projectId };
+  }
+
+  private checkProjectAccess(companyId: number, projectId: number): void {
+    const project = this.store.project(projectId);
+    if (!project || project.deleted || project.companyId !== companyId) throw notFound('Project not found');
+    if (!project.permitted) {
+      throw new HttpError(403, { errors: 'This project is not a permitted project for this app. Ask a company admin to add it in App Management.' });
+    }
+  }
+
+  private list(def: ResourceDefinition, req: RestRequest, scope: Scope): RestResponse {
+    const q = req.url.searchParams;
+    const includeDeleted = def.includeDeleted ? q.get('filters[include_deleted]') : null;
+    if (includeDeleted !== null && includeDeleted !== 'with' && includeDeleted !== 'only') {
+      throw new HttpError(400, { errors: 'filters[include_deleted] must be "with" or "only"' });
+    }
+    let rows = this.store.list(def.name, scope, { includeDeleted: includeDeleted !== null });
+    if (includeDeleted === 'only') rows = rows.filter((r) => r.deleted_at !== null);
+    if (def.name === 'projects') rows = rows.filter((r) => this.store.project(r.id)?.permitted);
+    const range = def.incremental ? q.get('filters[updated_at]') : null;
+    if (range !== null) {
+      const [from, to] = parseRange(range);
+      rows = rows.filter((r) => {
+        const t = Date.parse(r.updated_at);
+        return t >= from && t <= to;
+      });
+    }
+    const originId = def.originId ? q.get('filters[origin_id]') : null;
+    if (originId !== null) rows = rows.filter((r) => String(r.origin_id ?? '') === originId);
+    const page = paginate(rows, req.url, def.defaultPerPage, this.maxPerPage());
+    return { status: 200, body: page.items, headers: page.headers };
+  }
+
+  /** A live record in the scope, or 404 (a project record also has to be permitted). */
+  private find(def: ResourceDefinition, scope: Scope, id: number): RecordJson {
+    const where = this.store.scopeOf(def.name, id);
+    const visible =
+      where &&
+      !where.deleted &&
+      where.companyId === scope.companyId &&
+      (scope.projectId === undefined || where.projectId === scope.projectId);
+    if (!visible) throw notFound();
+    if (def.name === 'projects') this.checkProjectAccess(scope.companyId, id);
+    return this.store.get(def.name, id)!;
+  }
+
+  private wrapped(def: ResourceDefinition, body: Record<string, unknown>): Record<string, unknown> {
+    const input = body[def.wrapperKey];
+    if (!isObject(input)) throw parameterMissing(def.wrapperKey);
+    return input;
+  }
+
+  private create(def: ResourceDefinition, scope: Scope, body: Record<string, unknown>): RestResponse {
+    const input = this.wrapped(def, body);
+    const result = this.write(def, scope, input, undefined);
+    if ('errors' in result) throw shapedError(result.status, def.errorShape, result.errors);
+    return { status: 201, body: result.record };
+  }
+
+  private update(def: ResourceDefinition, scope: Scope, id: number, body: Record<string, unknown>): RestResponse {
+    const existing = this.find(def, scope, id);
+    const input = this.wrapped(def, body);
+    const result = this.write(def, scope, input, existing);
+    if ('errors' in result) throw shapedError(result.status, def.errorShape, result.errors);
+    return { status: 200, body: result.record };
+  }
+
+  /** Validates and stores one create (no `existing`) or update. */
+  private write(
+    def: ResourceDefinition,
+    scope: Scope,
+    input: Record<string, unknown>,
+    existing: RecordJson | undefined,
+  ): { record: RecordJson } | { status: 409 | 422; errors: FieldErrors } {
+    const errors = validate(def, input, existing ? 'update' : 'create');
+    if (Object.keys(errors).length > 0) return { status: 422, errors };
+    if (def.originId && 'origin_id' in input) {
+      const clash = this.store.findByOriginId(def.name, scope.companyId, input.origin_id, existing?.id);
+      if (clash) return { status: 409, errors: { origin_id: ['has already been taken'] } };
+    }
+    const fields = def.fromInput ? def.fromInput(input, existing) : input;
+    const record = existing
+      ? this.store.update(def.name, existing.id, fields)
+      : this.store.insert(def.name, scope, withScopeFields(def, scope, fields, this.store));
+    return { record };
+  }
+
+  private sync(def: ResourceDefinition, scope: Scope, body: Record<string, unknown>): RestResponse {
+    const updates = body.updates;
+    if (!Array.isArray(updates)) throw parameterMissing('updates');
+    if (updates.length > MAX_SYNC_ITEMS) {
+      throw new HttpError(422, { errors: { updates: [`is too long (maximum is ${MAX_SYNC_ITEMS} items, got ${updates.length})`] } });
+    }
+    const entities: RecordJson[] = [];
+    const errors: Record<string, unknown>[] = [];
+    for (const item of updates) {
+      if (!isObject(item)) {
+        errors.push({ item, errors: { base: ['must be an object'] } });
+        continue;
+      }
+      let existing: RecordJson | undefined;
+      if (item.id !== undefined && item.id !== null) {
+        try {
+          existing = this.find(def, scope, Number(item.id));
+        } catch {
+          errors.push({ ...item, errors: { id: ['not found'] } });
+          continue;
+        }
+      } else if (def.originId) {
+        existing = this.store.findByOriginId(def.name, scope.companyId, item.origin_id);
+      }
+      const { id: _id, ...input } = item;
+      const result = this.write(def, scope, input, existing);
+      if ('errors' in result) errors.push({ ...item, errors: result.errors });
+      else entities.push(result.record);
+    }
+    return { status: 200, body: { entities, errors } };
+  }
+}
+
+/** Fields Procore derives from the scope on create. */
+function withScopeFields(def: ResourceDefinition, scope: Scope, fields: Record<string, unknown>, store: SimStore) {
+  switch (def.name) {
+    case 'projects':
+      return { active: true, company: { id: scope.companyId, name: store.company(scope.companyId)?.name }, ...fields };
+    case 'observations':
+      return { ...fields, project_id: scope.projectId };
+    case 'work_order_contracts':
+      return { ...fields, project: { id: scope.projectId } };
+    default:
+      return fields;
+  }
+}
+
+function validate(def: ResourceDefinition, input: Record<string, unknown>, mode: 'create' | 'update'): FieldErrors {
+  const errors: FieldErrors = {};
+  for (const path of def.required) {
+    const head = path.split('.')[0]!;
+    if (mode === 'update' && !(head in input)) continue;
+    const value = path.split('.').reduce<unknown>((v, key) => (isObject(v) ? v[key] : undefined), input);
+    if (value === undefined || value === null || (typeof value === 'string' && value.trim() === '')) {
+      errors[path] = ["can't be blank"];
+    }
+  }
+  return errors;
+}
+
+/** `<iso>...<iso>`, both ends inclusive. */
+function parseRange(value: string): [number, number] {
+  const parts = value.split('...');
+  const from = Date.parse(parts[0] ?? '');
+  const to = Date.parse(parts[1] ?? '');
+  if (parts.length !== 2 || Number.isNaN(from) || Number.isNaN(to)) {
+    throw new HttpError(400, {
+      errors: `filters[updated_at] must be an ISO 8601 range "<from>...<to>", got ${JSON.stringify(value)}`,
+    });
+  }
+  return [from, to];
+}
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}

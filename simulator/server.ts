@@ -1,0 +1,231 @@
+// The HTTP front: one port, /login (OAuth, Procore's login host) and /api (REST, the API host).
+// Per request: request id, log entry, latency, rate limit, injected fault, auth, company header,
+// then the REST handler.
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { SimClock } from './clock';
+import { HttpError, notFound } from './errors';
+import { faultLabel, type FaultInjector } from './faults';
+import { unauthorized, type OAuthServer } from './oauth';
+import type { RateLimiter } from './rate-limit';
+import type { RestApi } from './rest';
+import type { SimStore } from './store';
+import type { Random } from './prng';
+
+export interface LoggedRequest {
+  method: string;
+  path: string;
+  query: Record<string, string>;
+  status: number; // 0 when no response was sent (dropped or hung)
+  headers: Record<string, string | undefined>;
+  companyId?: string;
+  at: number;
+  fault?: string;
+}
+
+export interface ServerDeps {
+  clock: SimClock;
+  oauth: OAuthServer;
+  rateLimiter: RateLimiter;
+  faults: FaultInjector;
+  rest: RestApi;
+  store: SimStore;
+  latency: () => { min: number; max: number } | undefined;
+  latencyRandom: Random;
+  log: LoggedRequest[];
+}
+
+const MAX_BODY_BYTES = 10 * 1024 * 1024;
+
+export class SimulatorServer {
+  private readonly server: Server;
+  private readonly hung = new Set<ServerResponse>();
+  private closed = false;
+
+  constructor(private readonly deps: ServerDeps) {
+    this.server = createServer((req, res) => {
+      this.handle(req, res).catch((err: unknown) => {
+        if (!res.headersSent && !res.destroyed) this.send(res, undefined, new HttpError(500, { error: String(err) }));
+      });
+    });
+  }
+
+  async listen(port: number): Promise<number> {
+    await new Promise<void>((resolve, reject) => {
+      this.server.once('error', reject);
+      this.server.listen(port, '127.0.0.1', () => resolve());
+    });
+    return (this.server.address() as AddressInfo).port;
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    for (const res of this.hung) res.destroy();
+    this.hung.clear();
+    await new Promise<void>((resolve) => {
+      this.server.close(() => resolve());
+      this.server.closeAllConnections();
+    });
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    res.setHeader('x-request-id', randomUUID());
+    const url = new URL(req.url ?? '/', `http://${req.headers.host ?? '127.0.0.1'}`);
+    const method = req.method ?? 'GET';
+    const entry: LoggedRequest = {
+      method,
+      path: url.pathname,
+      query: Object.fromEntries(url.searchParams),
+      status: 0,
+      headers: flattenHeaders(req),
+      companyId: headerValue(req, 'procore-company-id'),
+      at: this.deps.clock.now(),
+    };
+    this.deps.log.push(entry);
+    const rawBody = await readBody(req);
+
+    const latency = this.deps.latency();
+    if (latency && latency.max > 0) {
+      const ms = latency.min + this.deps.latencyRandom() * (latency.max - latency.min);
+      await new Promise((r) => setTimeout(r, ms));
+    }
+    if (this.closed || res.destroyed) return;
+
+    const isLogin = url.pathname.startsWith('/login/');
+    const isApi = url.pathname.startsWith('/api/');
+    const subPath = isLogin ? url.pathname.slice('/login'.length) : isApi ? url.pathname.slice('/api'.length) : url.pathname;
+    const isRest = isApi && subPath.startsWith('/rest/');
+
+    // Rate limits apply to REST calls (the API host), keyed by the client id behind the token.
+    let rateHeaders: Record<string, string> = {};
+    let limited = false;
+    const authCheck = isRest ? this.deps.oauth.check(headerValue(req, 'authorization')) : undefined;
+    const rateKey = authCheck ? (authCheck.ok ? authCheck.token.clientId : (authCheck.clientId ?? 'anonymous')) : '';
+    if (isRest) {
+      const decision = this.deps.rateLimiter.consume(rateKey, this.deps.clock.now());
+      rateHeaders = decision.headers;
+      limited = !decision.allowed;
+    }
+    if (limited) {
+      return this.send(res, entry, new HttpError(429, { errors: 'Rate limit exceeded' }, rateHeaders));
+    }
+
+    const fault = this.deps.faults.draw({ method, path: url.pathname }, isLogin);
+    if (fault) {
+      entry.fault = faultLabel(fault);
+      switch (fault.kind) {
+        case 'drop':
+          req.socket.destroy();
+          return;
+        case 'hang':
+          this.hung.add(res);
+          res.on('close', () => this.hung.delete(res));
+          return;
+        case 'rate-limit-burst':
+          return this.send(res, entry, new HttpError(429, { errors: 'Rate limit exceeded' }, this.deps.rateLimiter.burstHeaders(rateKey, this.deps.clock.now())));
+        case 'server-error': {
+          const headers: Record<string, string> = { ...rateHeaders };
+          if (fault.status === 503) headers['Retry-After'] = '1';
+          return this.send(res, entry, new HttpError(fault.status, { error: 'Service temporarily unavailable (injected fault)' }, headers));
+        }
+      }
+    }
+
+    try {
+      const body = parseBody(req, rawBody);
+      if (isLogin) return this.send(res, entry, undefined, 200, this.login(method, subPath, req, body));
+      if (!isRest) throw notFound();
+      if (!authCheck?.ok) throw unauthorized(authCheck?.reason ?? 'missing bearer token');
+      const companyId = this.companyFromHeader(req);
+      const result = this.deps.rest.handle({ method, path: subPath, url, body, companyId });
+      return this.send(res, entry, undefined, result.status, result.body, { ...rateHeaders, ...result.headers });
+    } catch (err) {
+      if (!(err instanceof HttpError)) throw err;
+      return this.send(res, entry, new HttpError(err.status, err.body, { ...rateHeaders, ...err.headers }));
+    }
+  }
+
+  private login(method: string, path: string, req: IncomingMessage, body: unknown): unknown {
+    const fields = (typeof body === 'object' && body !== null ? body : {}) as Record<string, unknown>;
+    if (method === 'POST' && path === '/oauth/token') return this.deps.oauth.issue(fields);
+    if (method === 'POST' && path === '/oauth/revoke') return this.deps.oauth.revoke(fields);
+    if (method === 'GET' && path === '/oauth/token/info') return this.deps.oauth.info(headerValue(req, 'authorization'));
+    throw notFound();
+  }
+
+  /** Procore-Company-Id: required on every REST call; the app must be installed in that company. */
+  private companyFromHeader(req: IncomingMessage): number {
+    const raw = headerValue(req, 'procore-company-id');
+    if (raw === undefined || raw.trim() === '') {
+      throw new HttpError(400, 'Missing required header: Procore-Company-Id');
+    }
+    const id = Number(raw);
+    if (!/^\d+$/.test(raw.trim()) || !Number.isSafeInteger(id)) {
+      throw new HttpError(400, `Invalid Procore-Company-Id header: ${JSON.stringify(raw)}`);
+    }
+    const company = this.deps.store.company(id);
+    if (!company?.installed) throw new HttpError(403, { errors: 'App is not connected to this company' });
+    return id;
+  }
+
+  private send(
+    res: ServerResponse,
+    entry: LoggedRequest | undefined,
+    error: HttpError | undefined,
+    status = 200,
+    body?: unknown,
+    headers: Record<string, string> = {},
+  ): void {
+    if (res.destroyed || res.headersSent) return;
+    const finalStatus = error ? error.status : status;
+    const finalBody = error ? error.body : body;
+    const finalHeaders = error ? error.headers : headers;
+    if (entry) entry.status = finalStatus;
+    for (const [k, v] of Object.entries(finalHeaders)) res.setHeader(k, v);
+    if (finalBody === undefined || finalStatus === 204) {
+      res.writeHead(finalStatus).end();
+    } else if (typeof finalBody === 'string') {
+      res.writeHead(finalStatus, { 'Content-Type': 'text/plain; charset=utf-8' }).end(finalBody);
+    } else {
+      res.writeHead(finalStatus, { 'Content-Type': 'application/json; charset=utf-8' }).end(JSON.stringify(finalBody));
+    }
+  }
+}
+
+function headerValue(req: IncomingMessage, name: string): string | undefined {
+  const v = req.headers[name];
+  return Array.isArray(v) ? v.join(', ') : v;
+}
+
+function flattenHeaders(req: IncomingMessage): Record<string, string | undefined> {
+  const out: Record<string, string | undefined> = {};
+  for (const name of Object.keys(req.headers)) out[name] = headerValue(req, name);
+  return out;
+}
+
+async function readBody(req: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > MAX_BODY_BYTES) throw new HttpError(413, { error: 'request body too large' });
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+/** JSON or form-urlencoded (what Procore's token endpoint takes); empty → undefined. */
+function parseBody(req: IncomingMessage, raw: string): unknown {
+  if (raw.trim() === '') return undefined;
+  const type = (headerValue(req, 'content-type') ?? '').toLowerCase();
+  if (type.includes('application/x-www-form-urlencoded')) return Object.fromEntries(new URLSearchParams(raw));
+  if (type.includes('application/json')) {
+    try {
+      return JSON.parse(raw) as unknown;
+    } catch {
+      throw new HttpError(400, { error: 'The request body is not valid JSON' });
+    }
+  }
+  throw new HttpError(415, { error: `Unsupported Content-Type ${JSON.stringify(type || '(none)')}: send application/json` });
+}

@@ -1,0 +1,306 @@
+// In-memory Procore data: companies, projects (with the app's permitted flag) and resource records.
+// Ids start above 2^32 so an int32 bug in a client shows up, and stay far below 2^53.
+import { toProcoreTime, truncateToSecond, type SimClock } from './clock';
+import { mulberry32, pick } from './prng';
+import { RESOURCES, SIM_RESOURCE_NAMES, type SimResourceName } from './resources';
+
+export interface SeedOptions {
+  companies?: number;
+  projectsPerCompany?: number;
+  recordsPerResource?: number;
+  resources?: string[];
+  updatedAtSpreadDays?: number;
+  /** Per installed company, how many of its projects are NOT permitted (the last ones). Default 0. */
+  notPermittedPerCompany?: number;
+}
+
+export interface SimCompany {
+  id: number;
+  name: string;
+  installed: boolean;
+}
+
+export interface SimProject {
+  id: number;
+  companyId: number;
+  name: string;
+  permitted: boolean;
+  deleted: boolean;
+}
+
+export interface Scope {
+  companyId: number;
+  projectId?: number;
+}
+
+/** A record as the API returns it. */
+export type RecordJson = Record<string, unknown> & { id: number; created_at: string; updated_at: string };
+
+interface StoredRecord {
+  resource: SimResourceName;
+  id: number;
+  companyId: number;
+  projectId?: number;
+  createdAt: number;
+  updatedAt: number;
+  deletedAt?: number;
+  fields: Record<string, unknown>;
+}
+
+const FIRST_ID = 2 ** 32 + 1_000;
+const DAY_MS = 86_400_000;
+const SERVICE_ACCOUNT_USER_ID = 2 ** 32 + 7;
+
+export class SimStore {
+  private nextId = FIRST_ID;
+  private companyList: SimCompany[] = [];
+  private readonly permitted = new Map<number, boolean>();
+  private readonly records = new Map<SimResourceName, Map<number, StoredRecord>>();
+
+  constructor(
+    private readonly clock: SimClock,
+    private readonly seedNumber: number,
+    private seedOptions: SeedOptions = {},
+  ) {
+    this.seed(seedOptions);
+  }
+
+  /** The user behind the service account (GET /rest/v1.0/me). */
+  readonly serviceAccount = { id: SERVICE_ACCOUNT_USER_ID, login: 'dmsa-connector@service-account.procore.example', name: 'Connector Service Account' };
+
+  // --- companies and projects -------------------------------------------------------------
+
+  companies(): SimCompany[] {
+    return this.companyList.map((c) => ({ ...c }));
+  }
+
+  company(id: number): SimCompany | undefined {
+    const c = this.companyList.find((x) => x.id === id);
+    return c && { ...c };
+  }
+
+  addCompany(name: string, installed = true): SimCompany {
+    const company = { id: this.newId(), name, installed };
+    this.companyList.push(company);
+    return { ...company };
+  }
+
+  setInstalled(companyId: number, installed: boolean): void {
+    const c = this.companyList.find((x) => x.id === companyId);
+    if (!c) throw new Error(`no company ${companyId}`);
+    c.installed = installed;
+  }
+
+  projects(companyId: number): SimProject[] {
+    return this.all('projects')
+      .filter((r) => r.companyId === companyId)
+      .map((r) => this.projectInfo(r));
+  }
+
+  project(projectId: number): SimProject | undefined {
+    const r = this.table('projects').get(projectId);
+    return r && this.projectInfo(r);
+  }
+
+  setProjectPermitted(companyId: number, projectId: number, permitted: boolean): void {
+    const r = this.table('projects').get(projectId);
+    if (!r || r.companyId !== companyId) throw new Error(`no project ${projectId} in company ${companyId}`);
+    this.permitted.set(projectId, permitted);
+  }
+
+  // --- records ----------------------------------------------------------------------------
+
+  /** Records in a scope, ordered by id. Deleted ones only with includeDeleted. */
+  list(resource: string, scope: Scope, opts: { includeDeleted?: boolean } = {}): RecordJson[] {
+    return this.inScope(resource, scope)
+      .filter((r) => opts.includeDeleted || r.deletedAt === undefined)
+      .map((r) => this.toJson(r));
+  }
+
+  get(resource: string, id: number): RecordJson | undefined {
+    const r = this.table(resource).get(id);
+    return r && this.toJson(r);
+  }
+
+  /** Where a record lives (for the REST layer's scope checks). */
+  scopeOf(resource: string, id: number): (Scope & { deleted: boolean }) | undefined {
+    const r = this.table(resource).get(id);
+    return r && { companyId: r.companyId, projectId: r.projectId, deleted: r.deletedAt !== undefined };
+  }
+
+  insert(resource: string, scope: Scope, fields: Record<string, unknown>, at = this.clock.now()): RecordJson {
+    const name = this.resourceName(resource);
+    const def = RESOURCES[name];
+    if (def.scope === 'project' && scope.projectId === undefined) throw new Error(`${name} needs a projectId`);
+    const t = truncateToSecond(at);
+    const record: StoredRecord = {
+      resource: name,
+      id: this.newId(),
+      companyId: scope.companyId,
+      projectId: def.scope === 'project' ? scope.projectId : undefined,
+      createdAt: t,
+      updatedAt: t,
+      fields: stripReserved(fields),
+    };
+    this.table(name).set(record.id, record);
+    if (name === 'projects') this.permitted.set(record.id, true); // the app created it: it sees it
+    return this.toJson(record);
+  }
+
+  /** Merges fields into a record and bumps updated_at. */
+  update(resource: string, id: number, fields: Record<string, unknown>, at = this.clock.now()): RecordJson {
+    const r = this.mustGet(resource, id);
+    r.fields = { ...r.fields, ...stripReserved(fields) };
+    r.updatedAt = truncateToSecond(at);
+    return this.toJson(r);
+  }
+
+  /** Bumps updated_at (to the clock's now by default) as if someone edited the records in Procore. */
+  touch(resource: string, ids: number[], at = this.clock.now()): void {
+    for (const id of ids) this.mustGet(resource, id).updatedAt = truncateToSecond(at);
+  }
+
+  softDelete(resource: string, id: number, at = this.clock.now()): void {
+    const r = this.mustGet(resource, id);
+    r.deletedAt = truncateToSecond(at);
+    r.updatedAt = r.deletedAt;
+  }
+
+  /** Live (not deleted) records, in a scope or overall. */
+  count(resource: string, scope?: Scope): number {
+    const rows = scope ? this.inScope(resource, scope) : this.all(resource);
+    return rows.filter((r) => r.deletedAt === undefined).length;
+  }
+
+  /** Another live record of the resource in the company with this origin_id, if any. */
+  findByOriginId(resource: string, companyId: number, originId: unknown, exceptId?: number): RecordJson | undefined {
+    if (originId === undefined || originId === null || originId === '') return undefined;
+    const r = this.all(resource).find(
+      (x) =>
+        x.companyId === companyId &&
+        x.deletedAt === undefined &&
+        x.id !== exceptId &&
+        String(x.fields.origin_id ?? '') === String(originId),
+    );
+    return r && this.toJson(r);
+  }
+
+  /** Drops everything and seeds again (same seed → same data, ids and timestamps relative to now). */
+  reset(options: SeedOptions = this.seedOptions): void {
+    this.seed(options);
+  }
+
+  seed(options: SeedOptions = {}): void {
+    this.seedOptions = options;
+    this.nextId = FIRST_ID;
+    this.companyList = [];
+    this.permitted.clear();
+    this.records.clear();
+    const random = mulberry32(this.seedNumber);
+    const now = this.clock.now();
+    const spreadMs = (options.updatedAtSpreadDays ?? 365) * DAY_MS;
+    const perResource = options.recordsPerResource ?? 25;
+    const wanted = (options.resources ?? SIM_RESOURCE_NAMES).map((n) => this.resourceName(n));
+    const companyCount = options.companies ?? 2;
+    const times = () => {
+      const created = now - random() * spreadMs;
+      return { created, updated: created + random() * (now - created) };
+    };
+    for (let c = 0; c <= companyCount; c++) {
+      const installed = c < companyCount; // the last company never installed the app
+      const company = this.addCompany(installed ? `${pick(random, ['Summit', 'Harbor', 'Granite', 'Cedar'])} Builders ${c + 1}` : 'Uninstalled Construction Co', installed);
+      const userIds: number[] = [];
+      const fakeBase = { random, companyId: company.id, companyName: company.name, userIds };
+      const seedRecords = (resource: SimResourceName, scope: Scope) => {
+        for (let i = 1; i <= perResource; i++) {
+          const t = times();
+          const rec = this.insert(resource, scope, RESOURCES[resource].fake({ ...fakeBase, index: i, projectId: scope.projectId }), t.created);
+          this.table(resource).get(rec.id)!.updatedAt = truncateToSecond(t.updated);
+          if (resource === 'company_users') userIds.push(rec.id);
+        }
+      };
+      // Users first: RFIs point at them as RFI managers.
+      if (wanted.includes('company_users')) seedRecords('company_users', { companyId: company.id });
+      if (userIds.length === 0) userIds.push(SERVICE_ACCOUNT_USER_ID);
+      if (wanted.includes('vendors')) seedRecords('vendors', { companyId: company.id });
+      const projectCount = options.projectsPerCompany ?? 3;
+      const notPermitted = installed ? (options.notPermittedPerCompany ?? 0) : 0;
+      for (let p = 1; p <= projectCount; p++) {
+        const t = times();
+        const project = this.insert('projects', { companyId: company.id }, RESOURCES.projects.fake({ ...fakeBase, index: p }), t.created);
+        this.table('projects').get(project.id)!.updatedAt = truncateToSecond(t.updated);
+        this.permitted.set(project.id, p <= projectCount - notPermitted);
+        for (const resource of wanted) {
+          if (RESOURCES[resource].scope === 'project') seedRecords(resource, { companyId: company.id, projectId: project.id });
+        }
+      }
+    }
+  }
+
+  // --- internals --------------------------------------------------------------------------
+
+  private newId(): number {
+    return this.nextId++;
+  }
+
+  private resourceName(resource: string): SimResourceName {
+    if (!(SIM_RESOURCE_NAMES as readonly string[]).includes(resource)) {
+      throw new Error(`unknown resource ${JSON.stringify(resource)}; known: ${SIM_RESOURCE_NAMES.join(', ')}`);
+    }
+    return resource as SimResourceName;
+  }
+
+  private table(resource: string): Map<number, StoredRecord> {
+    const name = this.resourceName(resource);
+    let t = this.records.get(name);
+    if (!t) {
+      t = new Map();
+      this.records.set(name, t);
+    }
+    return t;
+  }
+
+  private all(resource: string): StoredRecord[] {
+    return [...this.table(resource).values()].sort((a, b) => a.id - b.id);
+  }
+
+  private inScope(resource: string, scope: Scope): StoredRecord[] {
+    return this.all(resource).filter(
+      (r) => r.companyId === scope.companyId && (scope.projectId === undefined || r.projectId === scope.projectId),
+    );
+  }
+
+  private mustGet(resource: string, id: number): StoredRecord {
+    const r = this.table(resource).get(id);
+    if (!r) throw new Error(`no ${resource} record ${id}`);
+    return r;
+  }
+
+  private projectInfo(r: StoredRecord): SimProject {
+    return {
+      id: r.id,
+      companyId: r.companyId,
+      name: String(r.fields.name ?? ''),
+      permitted: this.permitted.get(r.id) ?? false,
+      deleted: r.deletedAt !== undefined,
+    };
+  }
+
+  private toJson(r: StoredRecord): RecordJson {
+    const json: RecordJson = {
+      id: r.id,
+      ...r.fields,
+      created_at: toProcoreTime(r.createdAt),
+      updated_at: toProcoreTime(r.updatedAt),
+    };
+    if (RESOURCES[r.resource].includeDeleted) json.deleted_at = r.deletedAt === undefined ? null : toProcoreTime(r.deletedAt);
+    return json;
+  }
+}
+
+function stripReserved(fields: Record<string, unknown>): Record<string, unknown> {
+  const { id: _id, created_at: _c, updated_at: _u, deleted_at: _d, ...rest } = fields;
+  return rest;
+}
+
+export { SERVICE_ACCOUNT_USER_ID };
