@@ -1,0 +1,92 @@
+// The connector for one stage: credentials, state, push and pull pipelines, monitoring.
+import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import type { Construct } from 'constructs';
+import { retainsData, type StageConfig, type StageName } from './config/stage-config';
+import { DmsaCredentials } from './constructs/dmsa-credentials';
+import { Monitoring } from './constructs/monitoring';
+import { PullPipeline } from './constructs/pull-pipeline';
+import { PushPipeline } from './constructs/push-pipeline';
+import { StateTable } from './constructs/state-table';
+
+export interface ConnectorStackProps extends StackProps {
+  stage: StageName;
+  config: StageConfig;
+}
+
+/** CommonEnvSchema (functions/commons/config/runtime-env.ts) for every function. */
+function commonEnvironment(stage: StageName, config: StageConfig, tableName: string): Record<string, string> {
+  const procore = config.procore;
+  return {
+    CONNECTOR_STAGE: stage,
+    PROCORE_ENVIRONMENT: procore.name,
+    ...(procore.name === 'custom' ? { PROCORE_LOGIN_URL: procore.loginUrl, PROCORE_API_URL: procore.apiUrl } : {}),
+    DMSA_SECRET_ID: config.dmsaSecret,
+    STATE_TABLE_NAME: tableName,
+  };
+}
+
+export class ConnectorStack extends Stack {
+  readonly credentials: DmsaCredentials;
+  readonly state: StateTable;
+  readonly push: PushPipeline;
+  readonly pull: PullPipeline;
+  readonly monitoring: Monitoring;
+
+  constructor(scope: Construct, id: string, props: ConnectorStackProps) {
+    super(scope, id, props);
+    const { stage, config } = props;
+    const retain = retainsData(stage);
+    const removalPolicy = retain ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
+
+    this.credentials = new DmsaCredentials(this, 'DmsaCredentials', { secret: config.dmsaSecret });
+    this.state = new StateTable(this, 'State', { retain });
+    const environment = commonEnvironment(stage, config, this.state.table.tableName);
+    const shared = { commonEnvironment: environment, credentials: this.credentials, table: this.state.table, removalPolicy };
+
+    this.push = new PushPipeline(this, 'Push', { ...shared, config: config.push });
+    const { schedule, ...sync } = config.sync;
+    this.pull = new PullPipeline(this, 'Pull', { ...shared, schedule, sync, worker: config.pullWorker });
+
+    const { push, pull } = this;
+    this.monitoring = new Monitoring(this, 'Monitoring', {
+      stage,
+      ...(config.alarmEmail ? { alarmEmail: config.alarmEmail } : {}),
+      removalPolicy,
+      deadLetterQueues: [
+        { label: 'push DLQ', queue: push.deadLetterQueue },
+        ...(push.resultsDeadLetterQueue ? [{ label: 'results DLQ', queue: push.resultsDeadLetterQueue }] : []),
+        { label: 'sync jobs DLQ', queue: pull.jobsDeadLetterQueue },
+        { label: 'records DLQ', queue: pull.recordsDeadLetterQueue },
+        { label: 'planner failure queue', queue: pull.plannerFailureQueue },
+      ],
+      backlogQueues: [
+        { label: 'push queue', queue: push.queue, maxAge: Duration.minutes(30) },
+        { label: 'sync jobs queue', queue: pull.jobsQueue, maxAge: Duration.hours(2) },
+        { label: 'records queue', queue: pull.recordsQueue, maxAge: Duration.days(1) },
+      ],
+      functions: [
+        { label: 'push', function: push.handler.function },
+        { label: 'pull planner', function: pull.planner.function },
+        { label: 'pull worker', function: pull.worker.function },
+      ],
+    });
+
+    const output = (id: string, value: string, description: string) => new CfnOutput(this, id, { value, description });
+    output('PushQueueUrl', push.queue.queueUrl, 'Upstream systems send push messages (version 1) here');
+    output('PushDeadLetterQueueUrl', push.deadLetterQueue.queueUrl, 'Push messages that failed for good, with the reason as attributes');
+    if (push.resultsQueue && push.resultsDeadLetterQueue) {
+      output('ResultsQueueUrl', push.resultsQueue.queueUrl, 'One result per processed push message');
+      output('ResultsDeadLetterQueueUrl', push.resultsDeadLetterQueue.queueUrl, 'Results a consumer failed to process');
+    }
+    output('RecordsQueueUrl', pull.recordsQueue.queueUrl, 'Pulled Procore records (record envelope version 1) for downstream consumers');
+    output('RecordsDeadLetterQueueUrl', pull.recordsDeadLetterQueue.queueUrl, 'Records a downstream consumer failed to process');
+    output('SyncJobsQueueUrl', pull.jobsQueue.queueUrl, 'Sync jobs from the planner to the workers');
+    output('SyncJobsDeadLetterQueueUrl', pull.jobsDeadLetterQueue.queueUrl, 'Sync jobs that failed for good');
+    output('PlannerFailureQueueUrl', pull.plannerFailureQueue.queueUrl, 'Planner runs that did not happen (undelivered schedule events, failed invocations)');
+    output('StateTableName', this.state.table.tableName, 'Sync cursors, idempotency records, origin-key map');
+    output('PushFunctionName', push.handler.function.functionName, 'Push handler');
+    output('PlannerFunctionName', pull.planner.function.functionName, 'Pull planner');
+    output('WorkerFunctionName', pull.worker.function.functionName, 'Pull worker');
+    output('AlarmTopicArn', this.monitoring.topic.topicArn, 'Alarm notifications');
+  }
+}
