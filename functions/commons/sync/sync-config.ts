@@ -8,11 +8,23 @@ export const SyncConfigSchema = z
   .object({
     /** "all": every company where the app is installed; or a list of company ids. */
     companies: z.union([z.literal('all'), z.array(ProcoreId).min(1)]).default('all'),
+    /**
+     * Procore wants a Procore-Company-Id header even on GET /rest/v1.0/companies, so discovering
+     * "all" companies needs one company where the app is installed to ask from.
+     */
+    discoveryCompanyId: ProcoreId.optional(),
     /** "all": every permitted project; or a list of project ids (others are skipped). */
     projects: z.union([z.literal('all'), z.array(ProcoreId).min(1)]).default('all'),
     resources: z.array(ResourceNameSchema).min(1),
     /** How far back the first pull of a scope reaches. */
     initialLookbackDays: z.number().int().positive().max(3650).default(365),
+    /** Each pull re-reads this many minutes before the cursor (clock skew, late commits). */
+    overlapMinutes: z.number().int().nonnegative().max(1440).default(5),
+    /**
+     * A scope's lease: while a job for it is queued or running, the planner does not enqueue another.
+     * It expires after this long in case a job died without releasing it (e.g. it went to the DLQ).
+     */
+    leaseMinutes: z.number().int().positive().max(1440).default(60),
   })
   .strict();
 

@@ -1,0 +1,69 @@
+// Record envelope, version 1: what the pull worker puts on the records queue, one Procore record
+// per message. Downstream consumers code against this; docs/record-envelope.schema.json is the
+// same contract as JSON Schema (generated from this file, a test keeps the two equal).
+import type { MessageAttributeValue } from '@aws-sdk/client-sqs';
+import { z } from 'zod';
+import { ResourceNameSchema } from '../resources/names';
+
+const ProcoreId = z.number().int().positive().max(Number.MAX_SAFE_INTEGER);
+const Timestamp = z.iso.datetime({ offset: true });
+
+export const RECORD_ENVELOPE_VERSION = 1;
+
+export const RecordEnvelopeSchema = z
+  .object({
+    version: z.literal(RECORD_ENVELOPE_VERSION).describe('Envelope format version; a breaking change bumps it.'),
+    source: z.literal('procore'),
+    environment: z
+      .enum(['production', 'sandbox', 'monthly-sandbox', 'custom'])
+      .describe('The Procore environment the record came from (custom: explicit base URLs, e.g. the local simulator).'),
+    companyId: ProcoreId,
+    projectId: ProcoreId.nullable().describe('The project of a project-scoped resource; null for company-scoped ones.'),
+    resource: ResourceNameSchema.describe("The connector's resource name (its registry entry)."),
+    id: ProcoreId.describe('The Procore id of the record.'),
+    updatedAt: Timestamp.describe("The record's updated_at as Procore returned it."),
+    deleted: z.boolean().describe('True when Procore reports the record as deleted (deleted_at set).'),
+    syncedAt: Timestamp.describe('When the connector delivered the envelope.'),
+    truncated: z
+      .literal(true)
+      .optional()
+      .describe('Present when the record was too large for one queue message: data is null, fetch the record by id.'),
+    data: z
+      .record(z.string(), z.unknown())
+      .nullable()
+      .describe('The Procore record exactly as the list endpoint returned it; null only when truncated.'),
+  })
+  .refine((envelope) => (envelope.data === null) === (envelope.truncated === true), {
+    message: 'data is null exactly when truncated is true',
+    path: ['data'],
+  })
+  .meta({
+    title: 'Procore record envelope v1',
+    description: 'One Procore record delivered by the pull worker to the records queue.',
+  });
+
+export type RecordEnvelope = z.infer<typeof RecordEnvelopeSchema>;
+
+/** Message attribute names on records-queue messages, for subscription filters and routing. */
+export const RECORD_ATTRIBUTE_NAMES = {
+  resource: 'resource',
+  companyId: 'companyId',
+  projectId: 'projectId',
+  envelopeVersion: 'envelopeVersion',
+} as const;
+
+export function recordMessageAttributes(envelope: RecordEnvelope): Record<string, MessageAttributeValue> {
+  return {
+    [RECORD_ATTRIBUTE_NAMES.resource]: { DataType: 'String', StringValue: envelope.resource },
+    [RECORD_ATTRIBUTE_NAMES.companyId]: { DataType: 'Number', StringValue: String(envelope.companyId) },
+    ...(envelope.projectId !== null
+      ? { [RECORD_ATTRIBUTE_NAMES.projectId]: { DataType: 'Number', StringValue: String(envelope.projectId) } }
+      : {}),
+    [RECORD_ATTRIBUTE_NAMES.envelopeVersion]: { DataType: 'Number', StringValue: String(envelope.version) },
+  };
+}
+
+/** The JSON Schema committed as docs/record-envelope.schema.json. */
+export function recordEnvelopeJsonSchema(): Record<string, unknown> {
+  return z.toJSONSchema(RecordEnvelopeSchema, { target: 'draft-2020-12' }) as Record<string, unknown>;
+}

@@ -1,0 +1,62 @@
+// A scope's cursor: the windowEnd of the last pull whose records were all delivered. The next pull
+// reads from it (minus the overlap). It only moves forward, so a late, older job cannot rewind it.
+import { DeleteCommand, GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { SyncScope } from '../sync/sync-scope';
+import { isConditionalCheckFailed, syncStateKey } from './sync-state-keys';
+
+export interface SyncTable {
+  db: DynamoDBDocumentClient;
+  tableName: string;
+}
+
+/** The invocation that completed the window (a continued job's earlier invocations are not summed). */
+export interface LastPull {
+  jobId: string;
+  records: number;
+  truncated: number;
+  pages: number;
+  finishedAt: string;
+}
+
+export interface SyncCursor {
+  /** ISO 8601: everything updated up to here was delivered. */
+  cursor: string;
+  lastPull?: LastPull;
+}
+
+export async function readCursor(table: SyncTable, scope: SyncScope): Promise<SyncCursor | undefined> {
+  const { Item } = await table.db.send(
+    new GetCommand({ TableName: table.tableName, Key: syncStateKey('cursor', scope), ConsistentRead: true }),
+  );
+  if (!Item || typeof Item.cursor !== 'string') return undefined;
+  return { cursor: Item.cursor, ...(Item.lastPull ? { lastPull: Item.lastPull as LastPull } : {}) };
+}
+
+/** Advances the cursor to `cursor`; returns false (and changes nothing) when it is already later. */
+export async function advanceCursor(
+  table: SyncTable,
+  scope: SyncScope,
+  cursor: string,
+  lastPull: LastPull,
+): Promise<boolean> {
+  const cursorMs = Date.parse(cursor);
+  try {
+    await table.db.send(
+      new PutCommand({
+        TableName: table.tableName,
+        Item: { ...syncStateKey('cursor', scope), kind: 'cursor', ...scope, cursor, cursorMs, lastPull },
+        ConditionExpression: 'attribute_not_exists(cursorMs) OR cursorMs <= :cursorMs',
+        ExpressionAttributeValues: { ':cursorMs': cursorMs },
+      }),
+    );
+    return true;
+  } catch (error) {
+    if (isConditionalCheckFailed(error)) return false;
+    throw error;
+  }
+}
+
+/** Full resync of a scope: forget its cursor, so the next pull reads the initial lookback again. */
+export async function resetCursor(table: SyncTable, scope: SyncScope): Promise<void> {
+  await table.db.send(new DeleteCommand({ TableName: table.tableName, Key: syncStateKey('cursor', scope) }));
+}

@@ -1,0 +1,30 @@
+// Where sync state lives in the one state table (pk + sk strings). All items of a company share
+// a partition, so "what is the state of company N" is one Query (begins_with on sk per kind).
+import type { SyncScope } from '../sync/sync-scope';
+import { scopeId } from '../sync/sync-scope';
+
+export type SyncStateKind = 'cursor' | 'lease' | 'checkpoint' | 'failure';
+
+export interface TableKey {
+  pk: string;
+  sk: string;
+}
+
+export function syncPartition(companyId: number): string {
+  return `sync#company#${companyId}`;
+}
+
+export function syncStateKey(kind: SyncStateKind, scope: SyncScope): TableKey {
+  return { pk: syncPartition(scope.companyId), sk: `${kind}#${scopeId(scope)}` };
+}
+
+/** DynamoDB TTL attribute of the state table (epoch seconds). */
+export const TTL_ATTRIBUTE = 'expiration';
+
+export function ttlSeconds(epochMs: number): number {
+  return Math.ceil(epochMs / 1000);
+}
+
+export function isConditionalCheckFailed(error: unknown): boolean {
+  return error instanceof Error && error.name === 'ConditionalCheckFailedException';
+}

@@ -1,0 +1,181 @@
+// The pull worker's core: one sync job = one scope, one updated_at window. Pages Procore from the
+// job's start page, delivers each page's records to the records queue before reading the next,
+// hands the rest over to a continuation job when the Lambda runs short of time, and moves the
+// scope's cursor only when the whole window has been delivered.
+import type { SQSClient } from '@aws-sdk/client-sqs';
+import type { ProcoreClient, ProcorePage } from '../procore/client';
+import type { ProcoreEnvironment } from '../procore/environments';
+import { ProcoreError } from '../procore/errors';
+import type { LoggerLike } from '../procore/logger';
+import { clearCheckpoint, saveCheckpoint } from '../state/sync-checkpoint';
+import { advanceCursor, readCursor, type SyncTable } from '../state/sync-cursor';
+import { clearSyncFailure } from '../state/sync-failure';
+import { releaseLease, renewLease } from '../state/sync-lease';
+import type { ResourceListSpecs } from './list-spec';
+import { envelopeFor, envelopeMessage } from './record-envelopes';
+import { sendMessageBatches } from './sqs-batch-sender';
+import { enqueueSyncJobs } from './sync-jobs-queue';
+import { scopeOfJob, type SyncJob } from './sync-job';
+import { describeScope } from './sync-scope';
+import { syncWindow, updatedAtFilter } from './sync-window';
+
+export interface RunSyncJobDeps {
+  procore: Pick<ProcoreClient, 'pages'>;
+  sqs: SQSClient;
+  table: SyncTable;
+  queues: { syncJobs: string; records: string };
+  environment: ProcoreEnvironment['name'];
+  resources: ResourceListSpecs;
+  logger: LoggerLike;
+  /** Lambda's context.getRemainingTimeInMillis. */
+  remainingMs: () => number;
+  now?: () => number;
+  /** Below this much remaining time no new page is started: the rest goes to a continuation. */
+  handOverMarginMs?: number;
+  /** Time kept back after the last Procore call for the hand-over itself. */
+  finishReserveMs?: number;
+  /** SendMessageBatch calls in flight while delivering a page. */
+  deliveryConcurrency?: number;
+}
+
+export interface SyncJobResult {
+  outcome: 'completed' | 'continued';
+  records: number;
+  truncated: number;
+  pages: number;
+  /** Set when continued: the page the continuation starts at. */
+  nextPage?: number;
+}
+
+export const DEFAULT_HAND_OVER_MARGIN_MS = 60_000;
+const DEFAULT_FINISH_RESERVE_MS = 10_000;
+
+/** Thrown for jobs that can never succeed as written (e.g. a project-scoped resource without a project). */
+export class InvalidSyncJobError extends Error {
+  override readonly name = 'InvalidSyncJobError';
+}
+
+export async function runSyncJob(job: SyncJob, deps: RunSyncJobDeps): Promise<SyncJobResult> {
+  const now = deps.now ?? Date.now;
+  const scope = scopeOfJob(job);
+  const spec = deps.resources(job.resource);
+  if ((spec.scope === 'project') !== (job.projectId !== null)) {
+    throw new InvalidSyncJobError(
+      `${job.resource} is ${spec.scope}-scoped, but the job ${job.projectId === null ? 'has no projectId' : 'names a project'}`,
+    );
+  }
+  const cursor = job.windowStart || job.full ? undefined : (await readCursor(deps.table, scope))?.cursor;
+  const window = syncWindow(job, cursor);
+  const base = spec.listRequest(scope);
+  const lambdaDeadline = now() + deps.remainingMs();
+  const margin = deps.handOverMarginMs ?? DEFAULT_HAND_OVER_MARGIN_MS;
+  const log = { jobId: job.jobId, scope: describeScope(scope), window };
+  deps.logger.info('Sync job started', { ...log, startPage: job.startPage ?? 1 });
+
+  const totals = { records: 0, truncated: 0, pages: 0 };
+  let nextPage = job.startPage ?? 1;
+  let previousTotal: number | undefined;
+  // An outer loop because a shrinking result set (records updated past windowEnd while we page)
+  // shifts later records onto pages already read: then paging restarts a little earlier.
+  restart: for (;;) {
+    const pages = deps.procore.pages<unknown>({
+      ...base,
+      query: {
+        ...base.query,
+        ...(spec.incremental ? { 'filters[updated_at]': updatedAtFilter(window) } : {}),
+        ...(spec.includeDeleted ? { 'filters[include_deleted]': 'with' } : {}),
+      },
+      perPage: spec.maxPerPage,
+      startPage: nextPage,
+      deadline: lambdaDeadline - (deps.finishReserveMs ?? DEFAULT_FINISH_RESERVE_MS),
+    });
+    for await (const page of pages) {
+      await deliverPage(page, job, deps, now, totals);
+      nextPage = page.page + 1;
+      const shrunkBy = previousTotal !== undefined && page.total !== undefined ? previousTotal - page.total : 0;
+      previousTotal = page.total;
+      if (shrunkBy > 0) {
+        const stepBack = Math.ceil(shrunkBy / page.perPage);
+        nextPage = Math.max(1, nextPage - stepBack);
+        deps.logger.warn('The window shrank while paging; re-reading from an earlier page', { ...log, shrunkBy, nextPage });
+        continue restart;
+      }
+      if (!page.hasNext) break restart;
+      if (deps.remainingMs() < margin) {
+        await handOver(job, window.start, nextPage, totals, deps, now);
+        return { outcome: 'continued', ...totals, nextPage };
+      }
+    }
+    break;
+  }
+
+  const advanced = await advanceCursor(deps.table, scope, window.end, {
+    jobId: job.jobId,
+    records: totals.records,
+    truncated: totals.truncated,
+    pages: totals.pages,
+    finishedAt: new Date(now()).toISOString(),
+  });
+  await Promise.all([clearCheckpoint(deps.table, scope), clearSyncFailure(deps.table, scope)]);
+  await releaseLease(deps.table, scope, job.jobId);
+  deps.logger.info('Sync job completed', { ...log, ...totals, cursorAdvanced: advanced });
+  return { outcome: 'completed', ...totals };
+}
+
+async function deliverPage(
+  page: ProcorePage<unknown>,
+  job: SyncJob,
+  deps: RunSyncJobDeps,
+  now: () => number,
+  totals: { records: number; truncated: number; pages: number },
+): Promise<void> {
+  const syncedAt = new Date(now()).toISOString();
+  const scope = scopeOfJob(job);
+  const messages = page.items.map((record) => {
+    const { message, truncated } = envelopeMessage(envelopeFor(record, { environment: deps.environment, scope, syncedAt }));
+    if (truncated) {
+      totals.truncated += 1;
+      deps.logger.warn('Record too large for one queue message; delivered as a truncated envelope', {
+        jobId: job.jobId,
+        resource: job.resource,
+        id: (record as { id?: unknown }).id,
+      });
+    }
+    return message;
+  });
+  await sendMessageBatches(deps.sqs, deps.queues.records, messages, { concurrency: deps.deliveryConcurrency ?? 4 });
+  totals.records += messages.length;
+  totals.pages += 1;
+}
+
+/** Saves the position, keeps the scope's lease, and enqueues the same window from `nextPage`. */
+async function handOver(
+  job: SyncJob,
+  windowStart: string,
+  nextPage: number,
+  totals: { records: number },
+  deps: RunSyncJobDeps,
+  now: () => number,
+): Promise<void> {
+  const scope = scopeOfJob(job);
+  const continuation: SyncJob = { ...job, windowStart, startPage: nextPage };
+  await saveCheckpoint(deps.table, scope, {
+    jobId: job.jobId,
+    windowStart,
+    windowEnd: job.windowEnd,
+    nextPage,
+    recordsSoFar: totals.records,
+    savedAt: new Date(now()).toISOString(),
+  });
+  await renewLease(deps.table, scope, job.jobId, now());
+  await enqueueSyncJobs(deps.sqs, deps.queues.syncJobs, [continuation]);
+  deps.logger.info('Sync job handed over to a continuation', { jobId: job.jobId, scope: describeScope(scope), nextPage, records: totals.records });
+}
+
+/** Failures that end this scope's job for good (dead-letter now) rather than retrying it. */
+export function isPermanentForScope(error: unknown): boolean {
+  if (error instanceof InvalidSyncJobError) return true;
+  if (error instanceof Error && error.name === 'InvalidProcoreRecordError') return true;
+  // Auth failures are the connector's, not the scope's: retry, so every scope does not dead-letter at once.
+  return error instanceof ProcoreError && error.kind === 'permanent' && error.errorClass !== 'ProcoreAuthError' && error.status !== 401;
+}

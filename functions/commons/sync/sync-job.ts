@@ -1,0 +1,50 @@
+// Sync job, version 1: the message the planner (and a worker handing over a continuation) puts on
+// the sync-jobs queue. One job pulls one scope up to windowEnd.
+import type { MessageAttributeValue } from '@aws-sdk/client-sqs';
+import { z } from 'zod';
+import { ResourceNameSchema } from '../resources/names';
+import type { SyncScope } from './sync-scope';
+
+const ProcoreId = z.number().int().positive().max(Number.MAX_SAFE_INTEGER);
+const Timestamp = z.iso.datetime({ offset: true });
+
+export const SyncJobSchema = z
+  .object({
+    version: z.literal(1),
+    /** Also the holder of the scope's lease; a continuation keeps its job's id. */
+    jobId: z.string().min(1).max(100),
+    companyId: ProcoreId,
+    projectId: ProcoreId.nullable(),
+    resource: ResourceNameSchema,
+    /** Upper bound of the updated_at window: the planner run's time. The cursor becomes this. */
+    windowEnd: Timestamp,
+    /** Lower bound, fixed by a continuation so it reads the same window; otherwise from the cursor. */
+    windowStart: Timestamp.optional(),
+    /** Page to start at (continuations). */
+    startPage: z.number().int().positive().optional(),
+    /** Ignore the cursor and read everything up to windowEnd (full resync). */
+    full: z.boolean().optional(),
+    /** First pull of a scope (no cursor yet) reaches this far back from windowEnd. */
+    initialLookbackDays: z.number().int().positive().max(36500).optional(),
+    /** Re-read this much before the cursor, for records whose updated_at lags their commit. */
+    overlapSeconds: z.number().int().nonnegative().max(86400).optional(),
+  })
+  .strict();
+
+export type SyncJob = z.infer<typeof SyncJobSchema>;
+
+export const DEFAULT_INITIAL_LOOKBACK_DAYS = 365;
+export const DEFAULT_OVERLAP_SECONDS = 300;
+
+export function scopeOfJob(job: SyncJob): SyncScope {
+  return { companyId: job.companyId, projectId: job.projectId, resource: job.resource };
+}
+
+/** Attributes on sync-jobs messages, so a DLQ listing shows the scope without parsing bodies. */
+export function jobMessageAttributes(job: SyncJob): Record<string, MessageAttributeValue> {
+  return {
+    resource: { DataType: 'String', StringValue: job.resource },
+    companyId: { DataType: 'Number', StringValue: String(job.companyId) },
+    ...(job.projectId !== null ? { projectId: { DataType: 'Number', StringValue: String(job.projectId) } } : {}),
+  };
+}
