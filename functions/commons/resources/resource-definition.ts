@@ -1,0 +1,56 @@
+// The shape of one resource's entry in the registry: everything the connector needs to read and
+// write it in Procore, declared once (paths exactly as Procore publishes them).
+import type { ResourceName } from './names';
+
+export type ResourceScope = 'company' | 'project';
+export type ScopeParam = 'company_id' | 'project_id';
+export type PermissionLevel = 'read_only' | 'standard' | 'admin';
+
+/** Which record a request is about. `projectId` is required for project-scoped resources. */
+export interface ScopeIds {
+  companyId: number;
+  projectId?: number;
+}
+
+/** The Procore tool permission the connector's app needs for this resource (Permissions Builder). */
+export interface ToolPermission {
+  /** The tool's name as Procore's Permissions Builder shows it. */
+  tool: string;
+  /** Enough to read and write what the connector exchanges. */
+  level: PermissionLevel;
+  scope: ResourceScope;
+}
+
+export interface ResourcePaths {
+  /** Templates with `{company_id}`, `{project_id}` and `{id}`. */
+  list: string;
+  show: string;
+  create: string;
+  update: string;
+  delete?: string;
+  /** Batch upsert: PATCH with `{"updates": [...]}`, at most 1000 items. */
+  sync?: string;
+}
+
+export interface ResourceDefinition {
+  name: ResourceName;
+  scope: ResourceScope;
+  apiVersion: 'v1.0' | 'v1.1' | 'v1.3';
+  paths: ResourcePaths;
+  /** Scope ids Procore wants as query parameters on reads (list, show, delete) when they are not
+   * in the path, e.g. vendors `?company_id=`, observations `?project_id=`. */
+  listQuery: ScopeParam[];
+  /** The write body's wrapper, e.g. `{"rfi": {...}}`. */
+  wrapperKey: string;
+  /** Scope ids that go top-level in write and sync bodies, e.g. `{"company_id", "vendor": {...}}`. */
+  bodyScope: ScopeParam[];
+  /** `origin_id` (unique per company) carries the upstream system's key. */
+  originId: boolean;
+  /** `filters[updated_at]=<iso>...<iso>` narrows lists to changed records. */
+  incremental: boolean;
+  /** How deleted records can be listed: `filters[include_deleted]=with|only`, or not at all. */
+  deleted: 'filters[include_deleted]' | 'none';
+  /** Largest `per_page` the connector asks for. */
+  maxPerPage: number;
+  permission: ToolPermission;
+}
