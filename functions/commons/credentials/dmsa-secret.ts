@@ -52,9 +52,10 @@ export function parseDmsaSecret(secretId: string, secretString: string): DmsaCre
   if (!result.success) {
     const problems = result.error.issues.map((issue) => {
       if (issue.code === 'unrecognized_keys') return `unexpected key(s) ${issue.keys.join(', ')}`;
-      const where = issue.path.length > 0 ? issue.path.join('.') : 'secret';
+      if (issue.path.length === 0) return issue.code === 'invalid_type' ? 'the value is not a JSON object' : issue.message;
+      const where = issue.path.join('.');
       if (issue.code === 'invalid_type') return `${where} is missing or not a ${issue.expected}`;
-      return `${where}: ${issue.message}`;
+      return issue.message;
     });
     throw new DmsaSecretError(secretId, `${problems.join('; ')} (expected {"client_id": "...", "client_secret": "..."})`);
   }
