@@ -175,14 +175,15 @@ export class SimStore {
   /** Another live record of the resource in the company with this origin_id, if any. */
   findByOriginId(resource: string, companyId: number, originId: unknown, exceptId?: number): RecordJson | undefined {
     if (originId === undefined || originId === null || originId === '') return undefined;
-    const r = this.all(resource).find(
-      (x) =>
-        x.companyId === companyId &&
-        x.deletedAt === undefined &&
-        x.id !== exceptId &&
-        String(x.fields.origin_id ?? '') === String(originId),
-    );
-    return r && this.toJson(r);
+    for (const r of this.table(resource).values()) {
+      const match =
+        r.companyId === companyId &&
+        r.deletedAt === undefined &&
+        r.id !== exceptId &&
+        String(r.fields.origin_id ?? '') === String(originId);
+      if (match) return this.toJson(r);
+    }
+    return undefined;
   }
 
   /** Drops everything and seeds again (same seed → same data, ids and timestamps relative to now). */
@@ -260,8 +261,9 @@ export class SimStore {
     return t;
   }
 
+  /** In id order: ids only grow and a Map keeps insertion order. */
   private all(resource: string): StoredRecord[] {
-    return [...this.table(resource).values()].sort((a, b) => a.id - b.id);
+    return [...this.table(resource).values()];
   }
 
   private inScope(resource: string, scope: Scope): StoredRecord[] {
