@@ -2,6 +2,7 @@
 // resource registry.
 import type { ProcoreRequest } from '../procore/client';
 import type { ResourceName } from '../resources/names';
+import { buildListRequest, getResource } from '../resources/registry';
 import type { SyncScope } from './sync-scope';
 
 export interface ResourceListSpec {
@@ -16,3 +17,16 @@ export interface ResourceListSpec {
 }
 
 export type ResourceListSpecs = (resource: ResourceName) => ResourceListSpec;
+
+/** The list specs of the connector's resource registry. */
+export const registryListSpecs: ResourceListSpecs = (name) => {
+  const resource = getResource(name);
+  return {
+    scope: resource.scope,
+    incremental: resource.incremental,
+    includeDeleted: resource.deleted === 'filters[include_deleted]',
+    maxPerPage: resource.maxPerPage,
+    listRequest: (scope) =>
+      buildListRequest(resource, { companyId: scope.companyId, ...(scope.projectId === null ? {} : { projectId: scope.projectId }) }),
+  };
+};
