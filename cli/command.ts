@@ -1,0 +1,87 @@
+// The shape every CLI command shares: a name, a one-line summary, a help text, and run() that
+// returns an exit code. Output goes through CliIo so tests can run a command in-process.
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+
+export interface CliIo {
+  out(text: string): void;
+  err(text: string): void;
+}
+
+export const processIo: CliIo = {
+  out: (text) => process.stdout.write(text.endsWith('\n') ? text : `${text}\n`),
+  err: (text) => process.stderr.write(text.endsWith('\n') ? text : `${text}\n`),
+};
+
+export interface Command {
+  name: string;
+  summary: string;
+  help: string;
+  run(argv: string[], io: CliIo): Promise<number>;
+}
+
+/** A mistake the operator can fix (bad flag, missing value, refused change). Printed without a stack. */
+export class CliError extends Error {
+  override readonly name = 'CliError';
+  constructor(
+    message: string,
+    readonly exitCode = 1,
+  ) {
+    super(message);
+  }
+}
+
+/** Wrong usage: exit code 2, like most Unix tools. */
+export class UsageError extends CliError {
+  constructor(message: string) {
+    super(message, 2);
+  }
+}
+
+type Options = NonNullable<ParseArgsConfig['options']>;
+
+/**
+ * parseArgs with the CLI's conventions: strict, --help on every command, and errors that say
+ * which flag was wrong and point at --help.
+ */
+export function parseCommandArgs<O extends Options>(
+  command: string,
+  argv: string[],
+  options: O,
+  config: { positionals?: boolean } = {},
+) {
+  try {
+    return parseArgs({
+      args: argv,
+      options: { ...options, help: { type: 'boolean', short: 'h' } },
+      strict: true,
+      allowPositionals: config.positionals ?? false,
+    });
+  } catch (error) {
+    const message = error instanceof Error ? error.message.replace(/^TypeError \[\w+\]: /, '') : String(error);
+    throw new UsageError(`${command}: ${message}\nRun "connector ${command} --help" for the options.`);
+  }
+}
+
+export function requireOption(command: string, value: string | undefined, flag: string, why: string): string {
+  if (value === undefined || value === '') throw new UsageError(`${command}: ${flag} is required (${why})`);
+  return value;
+}
+
+/** A positive integer flag, e.g. --max 50. */
+export function intOption(command: string, value: string | undefined, flag: string, fallback: number): number {
+  if (value === undefined) return fallback;
+  const parsed = Number(value);
+  if (!Number.isSafeInteger(parsed) || parsed <= 0) {
+    throw new UsageError(`${command}: ${flag} must be a positive whole number (got "${value}")`);
+  }
+  return parsed;
+}
+
+/** A Procore id flag (positive, exact in a JS number). */
+export function idOption(command: string, value: string | undefined, flag: string): number | undefined {
+  if (value === undefined) return undefined;
+  if (!/^\d+$/.test(value) || !Number.isSafeInteger(Number(value)) || Number(value) <= 0) {
+    throw new UsageError(`${command}: ${flag} must be a Procore id, a positive whole number (got "${value}")`);
+  }
+  return Number(value);
+}

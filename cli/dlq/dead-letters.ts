@@ -1,0 +1,115 @@
+// Reading a dead-letter queue without consuming it: receive everything with a visibility timeout
+// (so a message is seen once per pass), then make it visible again at once. If the CLI dies in
+// between, the messages reappear when the timeout runs out: nothing is lost either way.
+import { ChangeMessageVisibilityBatchCommand, ReceiveMessageCommand, type Message, type SQSClient } from '@aws-sdk/client-sqs';
+import { FAILURE_ATTRIBUTE_NAMES, readFailureAttributes, type FailureReason } from '../../functions/commons/queues/dead-letter';
+
+/**
+ * Messages that reached the DLQ through the queue's redrive policy (maxReceiveCount receives, e.g.
+ * transient failures retried until SQS gave up) carry no connector failure attributes.
+ */
+export const RETRIES_EXHAUSTED = 'RetriesExhausted';
+
+export interface DeadLetter {
+  messageId: string;
+  body: string;
+  /** The connector's error class, or RetriesExhausted when SQS moved it after maxReceiveCount. */
+  errorClass: string;
+  reason: string;
+  failure?: FailureReason;
+  failedAt?: string;
+  sentAt?: string;
+  /** Times received, counted by SQS across the source queue and this DLQ (inspecting adds one). */
+  receiveCount: number;
+  messageGroupId?: string;
+  /** The message's other attributes (routing keys the producer set), string values only. */
+  attributes: Record<string, string>;
+}
+
+export function toDeadLetter(message: Message): DeadLetter {
+  const failure = readFailureAttributes(message.MessageAttributes);
+  const system = message.Attributes ?? {};
+  const receiveCount = Number(system.ApproximateReceiveCount ?? 0);
+  const sent = Number(system.SentTimestamp);
+  const failedAt = message.MessageAttributes?.[FAILURE_ATTRIBUTE_NAMES.failedAt]?.StringValue;
+  const attributes = Object.fromEntries(
+    Object.entries(message.MessageAttributes ?? {})
+      .filter(([name, value]) => !isFailureAttribute(name) && value.StringValue !== undefined)
+      .map(([name, value]) => [name, value.StringValue as string]),
+  );
+  return {
+    messageId: message.MessageId ?? '',
+    body: message.Body ?? '',
+    errorClass: failure?.errorClass ?? RETRIES_EXHAUSTED,
+    reason: failure
+      ? [failure.httpStatus ? `HTTP ${failure.httpStatus}` : '', failure.message].filter(Boolean).join(': ')
+      : 'moved by the queue redrive policy after maxReceiveCount receives (transient failures or a crash)',
+    ...(failure ? { failure } : {}),
+    ...(failedAt ? { failedAt } : {}),
+    ...(Number.isFinite(sent) ? { sentAt: new Date(sent).toISOString() } : {}),
+    receiveCount,
+    ...(system.MessageGroupId ? { messageGroupId: system.MessageGroupId } : {}),
+    attributes,
+  };
+}
+
+/** The connector's own failure attributes (connector.*), dropped when a message is redriven. */
+export function isFailureAttribute(name: string): boolean {
+  return name.startsWith('connector.');
+}
+
+export interface ReceiveOptions {
+  /** Seconds a received message stays hidden from other consumers (and from this pass). */
+  visibilityTimeoutSeconds: number;
+  /** Long polling asks every SQS server, so an empty answer really means "nothing visible". */
+  waitTimeSeconds: number;
+}
+
+export const DEFAULT_RECEIVE: ReceiveOptions = { visibilityTimeoutSeconds: 60, waitTimeSeconds: 1 };
+
+/** One ReceiveMessage call of up to `max` (≤ 10) messages with every attribute. */
+export async function receiveBatch(sqs: SQSClient, queueUrl: string, max: number, options: ReceiveOptions): Promise<Message[]> {
+  const { Messages = [] } = await sqs.send(
+    new ReceiveMessageCommand({
+      QueueUrl: queueUrl,
+      MaxNumberOfMessages: Math.max(1, Math.min(10, max)),
+      VisibilityTimeout: options.visibilityTimeoutSeconds,
+      WaitTimeSeconds: options.waitTimeSeconds,
+      MessageAttributeNames: ['All'],
+      MessageSystemAttributeNames: ['All'],
+    }),
+  );
+  return Messages;
+}
+
+/** Receives until the queue answers empty, `max` are held, or a message comes round a second time. */
+export async function receiveAll(sqs: SQSClient, queueUrl: string, max: number, options: ReceiveOptions = DEFAULT_RECEIVE): Promise<Message[]> {
+  const held: Message[] = [];
+  const seen = new Set<string>();
+  while (held.length < max) {
+    const batch = await receiveBatch(sqs, queueUrl, max - held.length, options);
+    const fresh = batch.filter((m) => !seen.has(m.MessageId ?? ''));
+    for (const m of fresh) seen.add(m.MessageId ?? '');
+    held.push(...fresh);
+    if (fresh.length === 0) break;
+  }
+  return held;
+}
+
+/** Makes held messages visible again now (visibility timeout 0). */
+export async function releaseMessages(sqs: SQSClient, queueUrl: string, messages: Message[]): Promise<void> {
+  for (let i = 0; i < messages.length; i += 10) {
+    const chunk = messages.slice(i, i + 10);
+    const { Failed = [] } = await sqs.send(
+      new ChangeMessageVisibilityBatchCommand({
+        QueueUrl: queueUrl,
+        Entries: chunk.map((m, index) => ({ Id: String(index), ReceiptHandle: m.ReceiptHandle, VisibilityTimeout: 0 })),
+      }),
+    );
+    // A handle can be stale if its timeout already ran out: the message is visible again anyway.
+    const unexpected = Failed.filter((f) => f.Code !== 'ReceiptHandleIsInvalid' && f.Code !== 'MessageNotInflight');
+    if (unexpected.length > 0) {
+      throw new Error(`could not make ${unexpected.length} message(s) visible again in ${queueUrl}: ${unexpected[0]?.Message ?? unexpected[0]?.Code}`);
+    }
+  }
+}

@@ -1,0 +1,23 @@
+// A stage's settings as the deploy sees them: cdk.json context "stages", validated by the stack's
+// own schema, so the CLI reads the same secret name and Procore environment the functions get.
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { loadStageConfig, StageConfigError, type StageConfig, type StageName } from '../lib/config/stage-config';
+import { CliError } from './command';
+
+export const CDK_JSON = path.resolve(__dirname, '..', 'cdk.json');
+
+export function readStageConfig(stage: string, cdkJsonPath = CDK_JSON): { stage: StageName; config: StageConfig } {
+  let context: { stages?: unknown };
+  try {
+    context = (JSON.parse(readFileSync(cdkJsonPath, 'utf8')) as { context?: { stages?: unknown } }).context ?? {};
+  } catch (error) {
+    throw new CliError(`cannot read the stage settings from ${cdkJsonPath}: ${(error as Error).message}`);
+  }
+  try {
+    return loadStageConfig({ stage, stages: context.stages });
+  } catch (error) {
+    if (error instanceof StageConfigError) throw new CliError(`stage settings in ${cdkJsonPath}: ${error.message}`, 2);
+    throw error;
+  }
+}
