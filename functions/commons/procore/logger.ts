@@ -1,10 +1,10 @@
 /** The logging the Procore code needs; Powertools' Logger and `console` both fit. Callers never
  * pass tokens or secrets in `extra`. */
 export interface LoggerLike {
-  debug(message: string, extra?: Record<string, unknown>): void;
-  info(message: string, extra?: Record<string, unknown>): void;
-  warn(message: string, extra?: Record<string, unknown>): void;
-  error(message: string, extra?: Record<string, unknown>): void;
+  debug(message: string, ...extra: Record<string, unknown>[]): void;
+  info(message: string, ...extra: Record<string, unknown>[]): void;
+  warn(message: string, ...extra: Record<string, unknown>[]): void;
+  error(message: string, ...extra: Record<string, unknown>[]): void;
 }
 
 export const silentLogger: LoggerLike = { debug() {}, info() {}, warn() {}, error() {} };
