@@ -1,0 +1,101 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { parsePushMessage, pushMessageJsonSchema, PushMessageSchema } from '../../functions/commons/contracts/push-message';
+
+const docs = path.resolve(__dirname, '..', '..', 'docs');
+const examplesDir = path.join(docs, 'examples');
+const exampleFiles = readdirSync(examplesDir).filter((f) => /^push-.*\.json$/.test(f));
+
+const base = { version: 1, id: 'msg-1', companyId: 4294967311, resource: 'vendors', operation: 'create', data: { name: 'A' } };
+
+function problem(message: unknown): { errorClass: string; message: string } {
+  const result = parsePushMessage(JSON.stringify(message));
+  if (result.ok) throw new Error(`expected ${JSON.stringify(message)} to be rejected`);
+  return result;
+}
+
+describe('push message contract v1', () => {
+  it('docs/push-message.schema.json is the JSON Schema generated from the zod schema', () => {
+    const committed = JSON.parse(readFileSync(path.join(docs, 'push-message.schema.json'), 'utf8'));
+    expect(committed).toEqual(pushMessageJsonSchema());
+  });
+
+  it('the JSON Schema carries the rules zod checks in code', () => {
+    const schema = pushMessageJsonSchema() as { oneOf: { properties: { operation: { const: string } }; anyOf?: unknown }[]; allOf: unknown[] };
+    const byOperation = Object.fromEntries(schema.oneOf.map((branch) => [branch.properties.operation.const, branch]));
+    for (const op of ['update', 'upsert', 'delete']) {
+      expect(byOperation[op]?.anyOf).toEqual([{ required: ['procoreId'] }, { required: ['originId'] }]);
+    }
+    expect(byOperation.create?.anyOf).toBeUndefined();
+    expect(schema.allOf).toEqual([
+      {
+        if: { properties: { resource: { enum: ['rfis', 'submittals', 'observations', 'work_order_contracts'] } }, required: ['resource'] },
+        then: { required: ['projectId'] },
+      },
+    ]);
+  });
+
+  it('has examples for every operation, and every example is valid', () => {
+    const operations = new Set<string>();
+    for (const file of exampleFiles) {
+      const body = readFileSync(path.join(examplesDir, file), 'utf8');
+      const result = parsePushMessage(body);
+      if (!result.ok) throw new Error(`${file}: ${result.message}`);
+      operations.add(result.message.operation);
+    }
+    expect([...operations].sort()).toEqual(['create', 'delete', 'update', 'upsert']);
+  });
+
+  it('accepts a minimal create and keeps ids beyond 32 bits exact', () => {
+    const result = parsePushMessage(JSON.stringify({ ...base, companyId: 2 ** 40 + 7 }));
+    expect(result).toEqual({ ok: true, message: { ...base, companyId: 2 ** 40 + 7 } });
+  });
+
+  it('names what is wrong: not JSON', () => {
+    const result = parsePushMessage('{"version": 1, ');
+    expect(result).toMatchObject({ ok: false, errorClass: 'InvalidJson' });
+    expect(!result.ok && result.message).toMatch(/^body is not JSON/);
+  });
+
+  it('names what is wrong: unknown resource, listing the known ones', () => {
+    const p = problem({ ...base, resource: 'widgets' });
+    expect(p.errorClass).toBe('UnknownResource');
+    expect(p.message).toMatch(/resource: unknown resource "widgets"; known: projects, rfis/);
+  });
+
+  it('names what is wrong: missing project for a project-scoped resource', () => {
+    const p = problem({ ...base, resource: 'rfis', data: { subject: 's' } });
+    expect(p).toEqual({ ok: false, errorClass: 'SchemaInvalid', message: 'invalid push message: projectId: required: rfis is project-scoped', id: 'msg-1' });
+  });
+
+  it('names what is wrong: update, upsert and delete need an address', () => {
+    expect(problem({ ...base, operation: 'update' }).message).toContain('procoreId: update needs procoreId or originId');
+    expect(problem({ ...base, operation: 'upsert' }).message).toContain('procoreId: upsert needs procoreId or originId');
+    const { data: _data, ...noData } = base;
+    expect(problem({ ...noData, operation: 'delete' }).message).toContain('procoreId: delete needs procoreId or originId');
+  });
+
+  it('names what is wrong: field by field, several at once', () => {
+    const p = problem({ ...base, id: 'has space', companyId: '12', data: [] });
+    expect(p.errorClass).toBe('SchemaInvalid');
+    expect(p.message).toContain('id: may hold only letters, digits');
+    expect(p.message).toContain('companyId: must be a number');
+    expect(p.message).toContain('data: must be a JSON object');
+  });
+
+  it('rejects unsafe ids, unknown fields, data on delete, version 2 and a bad operation', () => {
+    expect(problem({ ...base, companyId: 2 ** 53 }).message).toContain('companyId: must be at most 2^53-1');
+    expect(problem({ ...base, procore_id: 5 }).message).toMatch(/Unrecognized key.*procore_id/);
+    expect(problem({ ...base, operation: 'delete', procoreId: 5 }).message).toMatch(/Unrecognized key.*data/);
+    expect(problem({ ...base, version: 2 }).message).toContain('version: must be 1');
+    expect(problem({ ...base, operation: 'merge' }).message).toContain("operation: Invalid discriminator value. Expected 'create' | 'update' | 'upsert' | 'delete'");
+    expect(problem({ ...base, id: 'x'.repeat(129) }).message).toContain('id: must be at most 128 characters');
+    expect(problem({ ...base, operation: 'create', procoreId: 5 }).message).toMatch(/Unrecognized key.*procoreId/);
+  });
+
+  it('rejects originId and data.origin_id that disagree', () => {
+    const p = problem({ ...base, originId: 'A-1', data: { name: 'A', origin_id: 'A-2' } });
+    expect(p.message).toContain('data.origin_id: differs from originId');
+    expect(PushMessageSchema.safeParse({ ...base, originId: 'A-1', data: { name: 'A', origin_id: 'A-1' } }).success).toBe(true);
+  });
+});
