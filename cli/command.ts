@@ -14,7 +14,6 @@ export const processIo: CliIo = {
 
 export interface Command {
   name: string;
-  summary: string;
   help: string;
   run(argv: string[], io: CliIo): Promise<number>;
 }

@@ -1,13 +1,41 @@
 // The operator CLI: dispatch to a command, turn failures into one clear line and an exit code.
-import { checkCredentialsCommand } from './commands/check-credentials';
-import { dlqCommand } from './commands/dlq';
-import { manifestCommand } from './commands/manifest';
-import { redriveCommand } from './commands/redrive';
-import { syncCommand } from './commands/sync';
 import { CliError, type CliIo, type Command } from './command';
 import { keyValues } from './format';
 
-export const COMMANDS: Command[] = [checkCredentialsCommand, dlqCommand, redriveCommand, syncCommand, manifestCommand];
+interface CommandEntry {
+  name: string;
+  summary: string;
+  /** Loaded on use: each command pulls in its own SDK clients, which take a while to load. */
+  load(): Promise<Command>;
+}
+
+export const COMMANDS: CommandEntry[] = [
+  {
+    name: 'check-credentials',
+    summary: 'get a token, list installed companies, permitted projects and whether each tool answers',
+    load: async () => (await import('./commands/check-credentials')).checkCredentialsCommand,
+  },
+  {
+    name: 'dlq',
+    summary: 'dlq inspect: list dead-lettered messages with their failure reasons and counts by class',
+    load: async () => (await import('./commands/dlq')).dlqCommand,
+  },
+  {
+    name: 'redrive',
+    summary: 'move dead-lettered messages back to their source queue (all, by error class, or --max N)',
+    load: async () => (await import('./commands/redrive')).redriveCommand,
+  },
+  {
+    name: 'sync',
+    summary: 'start a pull of one scope now by enqueuing a sync job; --full resets its cursor first',
+    load: async () => (await import('./commands/sync')).syncCommand,
+  },
+  {
+    name: 'manifest',
+    summary: 'manifest permissions | check | version: the Procore app manifest and its tool permissions',
+    load: async () => (await import('./commands/manifest')).manifestCommand,
+  },
+];
 
 export function usage(): string {
   return [
@@ -29,12 +57,13 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     io.out(usage());
     return name === undefined ? 2 : 0;
   }
-  const command = COMMANDS.find((c) => c.name === name);
-  if (!command) {
+  const entry = COMMANDS.find((c) => c.name === name);
+  if (!entry) {
     io.err(`connector: unknown command "${name}"\n\n${usage()}`);
     return 2;
   }
   try {
+    const command = await entry.load();
     return await command.run(rest, io);
   } catch (error) {
     if (error instanceof CliError) {

@@ -37,7 +37,6 @@ Exit status 0 when the token works and every probed tool answers, 1 otherwise.`;
 
 export const checkCredentialsCommand: Command = {
   name: 'check-credentials',
-  summary: 'get a token, list installed companies, permitted projects and whether each tool answers',
   help: HELP,
   async run(argv, io) {
     const { values } = parseCommandArgs('check-credentials', argv, {

@@ -28,7 +28,6 @@ failures that never cleared); other classes are the connector's own reasons (fai
 
 export const dlqCommand: Command = {
   name: 'dlq',
-  summary: 'dlq inspect: list dead-lettered messages with their failure reasons and counts by class',
   help: HELP,
   async run(argv, io) {
     const [sub, ...rest] = argv;

@@ -32,7 +32,6 @@ Options:
 
 export const manifestCommand: Command = {
   name: 'manifest',
-  summary: 'manifest permissions | check | version: the Procore app manifest and its tool permissions',
   help: HELP,
   async run(argv, io) {
     const [sub, ...rest] = argv;

@@ -36,7 +36,6 @@ Fix the cause first (see "dlq inspect"): a message that fails for the same reaso
 
 export const redriveCommand: Command = {
   name: 'redrive',
-  summary: 'move dead-lettered messages back to their source queue (all, by error class, or --max N)',
   help: HELP,
   async run(argv, io) {
     const { values } = parseCommandArgs('redrive', argv, {

@@ -33,7 +33,6 @@ ${STAGE_HELP}
 
 export const syncCommand: Command = {
   name: 'sync',
-  summary: 'start a pull of one scope now by enqueuing a sync job; --full resets its cursor first',
   help: HELP,
   async run(argv, io) {
     const { values } = parseCommandArgs('sync', argv, {

@@ -41,9 +41,7 @@ export function toDeadLetter(message: Message): DeadLetter {
     messageId: message.MessageId ?? '',
     body: message.Body ?? '',
     errorClass: failure?.errorClass ?? RETRIES_EXHAUSTED,
-    reason: failure
-      ? [failure.httpStatus ? `HTTP ${failure.httpStatus}` : '', failure.message].filter(Boolean).join(': ')
-      : 'moved by the queue redrive policy after maxReceiveCount receives (transient failures or a crash)',
+    reason: failure?.message ?? 'moved by the queue redrive policy after maxReceiveCount receives (transient failures or a crash)',
     ...(failure ? { failure } : {}),
     ...(failedAt ? { failedAt } : {}),
     ...(Number.isFinite(sent) ? { sentAt: new Date(sent).toISOString() } : {}),

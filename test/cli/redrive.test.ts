@@ -1,0 +1,183 @@
+import { randomUUID } from 'node:crypto';
+import {
+  GetQueueAttributesCommand,
+  ListMessageMoveTasksCommand,
+  SQSClient,
+  StartMessageMoveTaskCommand,
+  type Message,
+} from '@aws-sdk/client-sqs';
+import { mockClient } from 'aws-sdk-client-mock';
+import { inspectDeadLetterQueue } from '../../cli/dlq/inspect';
+import { moveTaskUnavailable, redrive } from '../../cli/dlq/redrive';
+import { createQueuePair, deadLetter, exhaustRetries, messageCount, sqs, takeAll, type QueuePair } from './queues';
+import { runCliProcess } from './run-cli';
+
+const fast = { visibilityTimeoutSeconds: 30, waitTimeSeconds: 0 };
+const routing = (resource: string) => ({ resource: { DataType: 'String', StringValue: resource } });
+
+/** Bodies a redrive must keep byte for byte: unicode, whitespace, JSON key order, a large one. */
+function bodies(count: number): string[] {
+  const samples = [
+    '{"id":"a","data":{"name":"Büro – Nord 🏗"}}',
+    '  {"id": "spaced",\n\t"data": {}}  ',
+    '{"z":1,"a":2}',
+    `{"id":"big","data":"${'x'.repeat(150_000)}"}`,
+    'not json at all',
+  ];
+  return Array.from({ length: count }, (_, i) => (i < samples.length ? samples[i]! : JSON.stringify({ id: `m-${i}`, n: i })));
+}
+
+async function fill(pair: QueuePair, all: string[], errorClass: (i: number) => string): Promise<void> {
+  for (const [i, body] of all.entries()) {
+    await deadLetter(pair.dlqUrl, body, { errorClass: errorClass(i), message: `failure ${i}`, attempts: 1 }, { attributes: routing('rfis') });
+  }
+}
+
+const sorted = (values: string[]) => [...values].sort();
+const bodiesOf = (messages: Message[]) => messages.map((m) => m.Body ?? '');
+
+describe('redrive (receive → send → delete, as on moto, which has no message move task)', () => {
+  it('moves every message back exactly once, bodies byte for byte, attributes without the failure ones', async () => {
+    const pair = await createQueuePair('redrive-all');
+    const originals = bodies(23);
+    await fill(pair, originals, (i) => (i % 2 ? 'ProcoreValidation' : 'SchemaInvalid'));
+    await exhaustRetries(pair, '{"id":"exhausted"}');
+
+    const result = await redrive(sqs, { from: pair.dlqUrl, to: pair.sourceUrl, receive: fast });
+    expect(result).toMatchObject({ method: 'receive-send-delete', moved: 24, skipped: 0, failures: [] });
+    expect(result.fallbackReason).toMatch(/HTTP 500/);
+
+    expect(await messageCount(pair.dlqUrl)).toBe(0);
+    const back = await takeAll(pair.sourceUrl);
+    expect(back).toHaveLength(24);
+    expect(sorted(bodiesOf(back))).toEqual(sorted([...originals, '{"id":"exhausted"}']));
+    const copy = back.find((m) => m.Body === originals[0]);
+    expect(copy?.MessageAttributes).toEqual({ resource: { DataType: 'String', StringValue: 'rfis' } });
+    for (const m of back) expect(Object.keys(m.MessageAttributes ?? {}).filter((k) => k.startsWith('connector.'))).toEqual([]);
+  });
+
+  it('a dry run lists what would move and moves nothing', async () => {
+    const pair = await createQueuePair('redrive-dry');
+    const originals = bodies(12);
+    await fill(pair, originals, (i) => (i < 4 ? 'ProcoreConflict' : 'SchemaInvalid'));
+
+    const result = await redrive(sqs, { from: pair.dlqUrl, to: pair.sourceUrl, dryRun: true, classes: ['ProcoreConflict'], receive: fast });
+    expect(result).toMatchObject({ method: 'dry-run', moved: 4, skipped: 8 });
+    expect(sorted(result.messages.map((m) => m.body))).toEqual(sorted(originals.slice(0, 4)));
+    expect(await messageCount(pair.sourceUrl)).toBe(0);
+    // Still all there and visible at once (not only after the visibility timeout).
+    expect((await inspectDeadLetterQueue(sqs, pair.dlqUrl, { receive: fast })).messages).toHaveLength(12);
+  });
+
+  it('a class filter moves only that class; the others stay and are visible at once', async () => {
+    const pair = await createQueuePair('redrive-class');
+    const originals = bodies(15);
+    await fill(pair, originals, (i) => (i % 3 === 0 ? 'ProcoreRateLimited' : 'ProcoreValidation'));
+
+    const result = await redrive(sqs, { from: pair.dlqUrl, to: pair.sourceUrl, classes: ['ProcoreRateLimited'], receive: fast });
+    expect(result).toMatchObject({ method: 'receive-send-delete', moved: 5, skipped: 10 });
+    expect(result.fallbackReason).toBeUndefined();
+    const back = await takeAll(pair.sourceUrl);
+    expect(sorted(bodiesOf(back))).toEqual(sorted(originals.filter((_, i) => i % 3 === 0)));
+    const left = await inspectDeadLetterQueue(sqs, pair.dlqUrl, { receive: fast });
+    expect(left.byClass).toEqual([expect.objectContaining({ errorClass: 'ProcoreValidation', count: 10 })]);
+  });
+
+  it('--max moves at most that many', async () => {
+    const pair = await createQueuePair('redrive-max');
+    await fill(pair, bodies(8), () => 'SchemaInvalid');
+    const result = await redrive(sqs, { from: pair.dlqUrl, to: pair.sourceUrl, max: 3, receive: fast });
+    expect(result.moved).toBe(3);
+    expect(await messageCount(pair.sourceUrl)).toBe(3);
+    expect((await inspectDeadLetterQueue(sqs, pair.dlqUrl, { receive: fast })).messages).toHaveLength(5);
+  });
+
+  it('keeps the FIFO message group (and its order) when moving back to a FIFO queue', async () => {
+    const pair = await createQueuePair('redrive-fifo', { fifo: true });
+    for (const n of [1, 2, 3]) await deadLetter(pair.dlqUrl, `{"seq":${n}}`, { errorClass: 'ProcoreServerError', message: 'x', attempts: 5 }, { groupId: 'project-7' });
+    await deadLetter(pair.dlqUrl, '{"other":1}', { errorClass: 'ProcoreServerError', message: 'x', attempts: 5 }, { groupId: 'project-8' });
+
+    const result = await redrive(sqs, { from: pair.dlqUrl, to: pair.sourceUrl, receive: fast });
+    expect(result.moved).toBe(4);
+    const back = await takeAll(pair.sourceUrl);
+    const group7 = back.filter((m) => m.Attributes?.MessageGroupId === 'project-7').map((m) => m.Body);
+    expect(group7).toEqual(['{"seq":1}', '{"seq":2}', '{"seq":3}']);
+    expect(back.find((m) => m.Body === '{"other":1}')?.Attributes?.MessageGroupId).toBe('project-8');
+  });
+
+  it('loses nothing when interrupted between send and delete: a rerun finishes, at most one batch is duplicated', async () => {
+    const pair = await createQueuePair('redrive-crash');
+    const originals = bodies(25).filter((b) => b.length < 1000);
+    await fill(pair, originals, () => 'SchemaInvalid');
+
+    // A client whose second DeleteMessageBatch fails, as if the process died right after sending.
+    const crashing = new SQSClient({});
+    let deletes = 0;
+    crashing.middlewareStack.add(
+      (next, context) => async (args) => {
+        if (context.commandName === 'DeleteMessageBatchCommand' && ++deletes === 2) throw new Error('simulated crash');
+        return next(args);
+      },
+      { step: 'initialize' },
+    );
+    const short = { visibilityTimeoutSeconds: 1, waitTimeSeconds: 0 };
+    await expect(redrive(crashing, { from: pair.dlqUrl, to: pair.sourceUrl, receive: short, useMoveTask: false })).rejects.toThrow('simulated crash');
+
+    await new Promise((r) => setTimeout(r, 1500)); // the held batch's visibility timeout runs out
+    const rerun = await redrive(sqs, { from: pair.dlqUrl, to: pair.sourceUrl, receive: fast, useMoveTask: false });
+    expect(await messageCount(pair.dlqUrl)).toBe(0);
+    const back = bodiesOf(await takeAll(pair.sourceUrl));
+    expect(new Set(back)).toEqual(new Set(originals));
+    const duplicates = back.length - originals.length;
+    expect(duplicates).toBeGreaterThan(0);
+    expect(duplicates).toBeLessThanOrEqual(10);
+    expect(rerun.moved).toBe(originals.length - 10);
+  });
+
+  it('runs as a CLI command: --class, --json, exit 0', async () => {
+    const pair = await createQueuePair('redrive-cli');
+    await fill(pair, bodies(6), (i) => (i < 2 ? 'ProcoreForbidden' : 'SchemaInvalid'));
+    const run = await runCliProcess(['redrive', '--dlq-url', pair.dlqUrl, '--to', pair.sourceUrl, '--class', 'ProcoreForbidden', '--json']);
+    expect(run.code).toBe(0);
+    const result = JSON.parse(run.stdout) as { moved: number; skipped: number; method: string };
+    expect(result).toMatchObject({ moved: 2, skipped: 4, method: 'receive-send-delete' });
+    expect(await messageCount(pair.sourceUrl)).toBe(2);
+
+    const help = await runCliProcess(['redrive', '--help']);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toContain('idempotent');
+    const same = await runCliProcess(['redrive', '--dlq-url', pair.dlqUrl, '--to', pair.dlqUrl]);
+    expect(same.code).toBe(2);
+    expect(same.stderr).toContain('--dlq-url and --to are the same queue');
+  });
+});
+
+describe('redrive with SQS message move tasks (real SQS; simulated with a client mock, moto has none)', () => {
+  it('starts a move task from the DLQ to the source queue and reports what SQS moved', async () => {
+    const client = new SQSClient({});
+    const mock = mockClient(client);
+    const dlqArn = `arn:aws:sqs:us-east-1:123456789012:dlq-${randomUUID()}`;
+    const srcArn = `arn:aws:sqs:us-east-1:123456789012:src-${randomUUID()}`;
+    mock
+      .on(GetQueueAttributesCommand, { QueueUrl: 'https://sqs/dlq' })
+      .resolves({ Attributes: { QueueArn: dlqArn } })
+      .on(GetQueueAttributesCommand, { QueueUrl: 'https://sqs/src' })
+      .resolves({ Attributes: { QueueArn: srcArn } })
+      .on(StartMessageMoveTaskCommand)
+      .resolves({ TaskHandle: 'task-1' })
+      .on(ListMessageMoveTasksCommand)
+      .resolvesOnce({ Results: [{ TaskHandle: 'task-1', Status: 'RUNNING', ApproximateNumberOfMessagesMoved: 3 }] })
+      .resolves({ Results: [{ TaskHandle: 'task-1', Status: 'COMPLETED', ApproximateNumberOfMessagesMoved: 7 }] });
+
+    const result = await redrive(client, { from: 'https://sqs/dlq', to: 'https://sqs/src', sleep: async () => {} });
+    expect(result).toMatchObject({ method: 'move-task', moved: 7, moveTask: { handle: 'task-1', status: 'COMPLETED' } });
+    expect(mock.commandCalls(StartMessageMoveTaskCommand)[0]?.args[0].input).toEqual({ SourceArn: dlqArn, DestinationArn: srcArn });
+  });
+
+  it('falls back only when the API is unavailable, not on real errors such as access denied', () => {
+    const html500 = Object.assign(new SyntaxError('Unexpected token \'<\', "<!doctype "... is not valid JSON'), { $metadata: { httpStatusCode: 500 } });
+    expect(moveTaskUnavailable(html500)).toMatch(/HTTP 500/);
+    const denied = Object.assign(new Error('not authorized to perform sqs:StartMessageMoveTask'), { name: 'AccessDenied', $metadata: { httpStatusCode: 403 } });
+    expect(moveTaskUnavailable(denied)).toBeUndefined();
+  });
+});
