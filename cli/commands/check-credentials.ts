@@ -25,9 +25,11 @@ Options:
   --environment NAME     production | sandbox | monthly-sandbox
   --login-url URL        custom login host (e.g. the local simulator), with --api-url
   --api-url URL          custom API host
-  --company ID           a company where the app is installed (repeatable). Procore wants a
-                         Procore-Company-Id header even to list companies, so one is needed unless
-                         the stage config lists companies or a discoveryCompanyId
+  --company ID           check this company (repeatable; default: every company where the app
+                         is installed, or the stage's list). Procore wants a Procore-Company-Id
+                         header even to list companies, so the first one is also asked for that
+                         list; without --company the stage's discoveryCompanyId or first company
+                         is asked
   --project ID           probe project tools in this project (default: first permitted project)
   --resources LIST       comma-separated resource names (default: the stage's, else all)
   --json                 machine-readable output
