@@ -1,0 +1,237 @@
+// Deploys the stack for real with the CDK CLI into moto (the run's local AWS), then checks through
+// the AWS APIs what was created. `cdk bootstrap`, `cdk synth` (bin/app.ts from a cdk.json) and
+// `cdk deploy --method=direct` run as child processes on the pinned Node.
+//
+// moto's CloudFormation skips some resource types (it lists them without a type): queue policies,
+// topic policies, CloudWatch alarms, Lambda EventInvokeConfig, CDK metadata; it also leaves a table's
+// TimeToLiveSpecification unapplied. The dashboard cannot be created at all there because
+// its alarm widget reads the skipped alarms' ARNs, so this test removes the dashboard from the
+// synthesized template before deploying: the nearest real deploy moto allows. moto also records
+// every function as x86_64 without active tracing, whatever the template says.
+import { spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { CloudFormationClient, DescribeStacksCommand, ListStackResourcesCommand, type StackResourceSummary } from '@aws-sdk/client-cloudformation';
+import { DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { EventBridgeClient, ListRulesCommand, ListTargetsByRuleCommand } from '@aws-sdk/client-eventbridge';
+import { GetFunctionConfigurationCommand, LambdaClient, ListEventSourceMappingsCommand } from '@aws-sdk/client-lambda';
+import { CreateSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { PlannerEnvSchema, PushEnvSchema, readEnv, WorkerEnvSchema } from '../../functions/commons/config/runtime-env';
+import { stackName } from '../../lib/connector-app';
+import { PROJECT_ROOT } from './synth';
+
+const STACK = stackName('sandbox');
+const BIN = path.join(PROJECT_ROOT, 'node_modules', '.bin');
+/** moto skips these types (lists them without a type), or this test removes them (see above). */
+const NOT_DEPLOYED_IN_MOTO = [
+  'AWS::SQS::QueuePolicy',
+  'AWS::SNS::TopicPolicy',
+  'AWS::CloudWatch::Alarm',
+  'AWS::Lambda::EventInvokeConfig',
+  'AWS::CDK::Metadata',
+  'AWS::CloudWatch::Dashboard',
+];
+
+const sqs = new SQSClient({ useQueueUrlAsEndpoint: false });
+let outputs: Record<string, string>;
+let template: { Resources: Record<string, { Type: string }> };
+let deployed: StackResourceSummary[];
+
+function cdk(args: string[], cwd: string, env: NodeJS.ProcessEnv): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(path.join(BIN, 'cdk'), [...args, '--no-notices'], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let log = '';
+    child.stdout.on('data', (chunk: Buffer) => (log += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (log += chunk.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => (code === 0 ? resolve(log) : reject(new Error(`cdk ${args.join(' ')} exited ${code}:\n${log.slice(-4000)}`))));
+  });
+}
+
+beforeAll(async () => {
+  const endpoint = process.env.AWS_ENDPOINT_URL;
+  if (!endpoint) throw new Error('AWS_ENDPOINT_URL is not set: run through Jest, whose global setup starts moto');
+  // With 127.0.0.1 moto misreads the path-style S3 URL of the template; localhost works.
+  const cliEnv: NodeJS.ProcessEnv = {
+    ...process.env,
+    AWS_ENDPOINT_URL: endpoint.replace('127.0.0.1', 'localhost'),
+    PATH: `${BIN}${path.delimiter}${process.env.PATH ?? ''}`,
+    CDK_DISABLE_VERSION_CHECK: 'true',
+    CDK_DISABLE_CLI_TELEMETRY: 'true',
+  };
+
+  const secretName = `procore-connector/moto-${Date.now().toString(36)}/dmsa`;
+  await new SecretsManagerClient({}).send(
+    new CreateSecretCommand({ Name: secretName, SecretString: JSON.stringify({ client_id: 'moto-client', client_secret: 'moto-secret' }) }),
+  );
+
+  const work = mkdtempSync(path.join(tmpdir(), 'moto-deploy-'));
+  const appDir = path.join(work, 'app');
+  const bootstrapDir = path.join(work, 'bootstrap'); // no cdk.json here: bootstrap need not synth the app
+  mkdirSync(appDir);
+  mkdirSync(bootstrapDir);
+  const assembly = path.join(work, 'cdk.out');
+  writeFileSync(
+    path.join(appDir, 'cdk.json'),
+    JSON.stringify({
+      app: `${path.join(BIN, 'tsx')} ${path.join(PROJECT_ROOT, 'bin', 'app.ts')}`,
+      output: assembly,
+      context: {
+        stage: 'sandbox',
+        stages: {
+          sandbox: {
+            procore: { name: 'custom', loginUrl: 'http://127.0.0.1:4010', apiUrl: 'http://127.0.0.1:4010' },
+            dmsaSecret: secretName,
+            sync: { resources: ['projects', 'rfis'], schedule: 'rate(15 minutes)' },
+            push: { batchSize: 10, maxConcurrency: 2, maxReceiveCount: 5 },
+            pullWorker: { maxConcurrency: 3, maxReceiveCount: 3 },
+          },
+        },
+      },
+    }),
+  );
+
+  await Promise.all([
+    cdk(['bootstrap', 'aws://123456789012/us-east-1'], bootstrapDir, cliEnv),
+    cdk(['synth', '--quiet'], appDir, cliEnv),
+  ]);
+  const templatePath = path.join(assembly, `${STACK}.template.json`);
+  template = JSON.parse(readFileSync(templatePath, 'utf8'));
+  for (const [id, resource] of Object.entries(template.Resources)) {
+    if (resource.Type === 'AWS::CloudWatch::Dashboard') delete template.Resources[id];
+  }
+  writeFileSync(templatePath, JSON.stringify(template));
+  await cdk(['deploy', '--app', assembly, '--method=direct', '--require-approval', 'never'], work, cliEnv);
+
+  const cfn = new CloudFormationClient({});
+  const stack = (await cfn.send(new DescribeStacksCommand({ StackName: STACK }))).Stacks?.[0];
+  expect(stack?.StackStatus).toBe('CREATE_COMPLETE');
+  outputs = Object.fromEntries((stack?.Outputs ?? []).map((o) => [o.OutputKey ?? '', o.OutputValue ?? '']));
+  deployed = (await cfn.send(new ListStackResourcesCommand({ StackName: STACK }))).StackResourceSummaries ?? [];
+}, 240000);
+
+afterAll(() => {
+  sqs.destroy();
+});
+
+it('creates every resource moto supports, and only the known ones are missing', () => {
+  const created = deployed.filter((r) => r.ResourceType);
+  const rows = created.map((r) => `${(r.ResourceType ?? '').padEnd(34)} ${(r.LogicalResourceId ?? '').padEnd(48)} ${r.PhysicalResourceId}`);
+  const createdIds = new Set(created.map((r) => r.LogicalResourceId));
+  const missing = Object.entries(template.Resources).filter(([id]) => !createdIds.has(id));
+  console.log(
+    `Deployed into moto (${created.length} resources):\n${rows.join('\n')}\n\nNot created by moto:\n` +
+      missing.map(([id, r]) => `${r.Type.padEnd(34)} ${id}`).join('\n'),
+  );
+  expect([...new Set(missing.map(([, r]) => r.Type))].filter((type) => !NOT_DEPLOYED_IN_MOTO.includes(type))).toEqual([]);
+  const count = (type: string) => created.filter((r) => r.ResourceType === type).length;
+  expect(count('AWS::SQS::Queue')).toBe(9);
+  expect(count('AWS::Lambda::Function')).toBe(3);
+  expect(count('AWS::Lambda::EventSourceMapping')).toBe(2);
+  expect(count('AWS::DynamoDB::Table')).toBe(1);
+  expect(count('AWS::Events::Rule')).toBe(1);
+});
+
+it('queues exist with their redrive policies, encryption and visibility timeouts', async () => {
+  const attributes = async (url: string | undefined) =>
+    (await sqs.send(new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['All'] }))).Attributes ?? {};
+  const cases = [
+    ['PushQueueUrl', 'PushDeadLetterQueueUrl', 5],
+    ['ResultsQueueUrl', 'ResultsDeadLetterQueueUrl', 5],
+    ['SyncJobsQueueUrl', 'SyncJobsDeadLetterQueueUrl', 3],
+    ['RecordsQueueUrl', 'RecordsDeadLetterQueueUrl', 5],
+  ] as const;
+  for (const [queue, dlq, maxReceiveCount] of cases) {
+    const queueAttributes = await attributes(outputs[queue]);
+    const dlqArn = (await attributes(outputs[dlq])).QueueArn;
+    expect(JSON.parse(queueAttributes.RedrivePolicy ?? '{}')).toEqual({ deadLetterTargetArn: dlqArn, maxReceiveCount });
+    expect(queueAttributes.SqsManagedSseEnabled).toBe('true');
+  }
+  expect((await attributes(outputs.PushQueueUrl)).VisibilityTimeout).toBe('360');
+  expect((await attributes(outputs.SyncJobsQueueUrl)).VisibilityTimeout).toBe('1800');
+  expect((await attributes(outputs.PlannerFailureQueueUrl)).SqsManagedSseEnabled).toBe('true');
+});
+
+it('the state table has pk/sk keys and on-demand billing (moto leaves TTL unapplied)', async () => {
+  const dynamodb = new DynamoDBClient({});
+  const table = (await dynamodb.send(new DescribeTableCommand({ TableName: outputs.StateTableName }))).Table;
+  expect(table?.KeySchema).toEqual([
+    { AttributeName: 'pk', KeyType: 'HASH' },
+    { AttributeName: 'sk', KeyType: 'RANGE' },
+  ]);
+  expect(table?.BillingModeSummary?.BillingMode).toBe('PAY_PER_REQUEST');
+  dynamodb.destroy();
+});
+
+it('each function has an environment its handler accepts, pointing at the deployed resources', async () => {
+  const lambda = new LambdaClient({});
+  const config = async (name: string | undefined) => lambda.send(new GetFunctionConfigurationCommand({ FunctionName: name }));
+  const push = await config(outputs.PushFunctionName);
+  const planner = await config(outputs.PlannerFunctionName);
+  const worker = await config(outputs.WorkerFunctionName);
+  for (const fn of [push, planner, worker]) expect(fn).toMatchObject({ Runtime: 'nodejs24.x', Handler: 'index.handler' });
+
+  const common = {
+    CONNECTOR_STAGE: 'sandbox',
+    PROCORE_ENVIRONMENT: 'custom',
+    PROCORE_LOGIN_URL: 'http://127.0.0.1:4010',
+    PROCORE_API_URL: 'http://127.0.0.1:4010',
+    STATE_TABLE_NAME: outputs.StateTableName,
+  };
+  expect(readEnv(PushEnvSchema, push.Environment?.Variables)).toMatchObject({
+    ...common,
+    PUSH_DLQ_URL: outputs.PushDeadLetterQueueUrl,
+    RESULTS_QUEUE_URL: outputs.ResultsQueueUrl,
+  });
+  expect(readEnv(PlannerEnvSchema, planner.Environment?.Variables)).toMatchObject({ ...common, SYNC_JOBS_QUEUE_URL: outputs.SyncJobsQueueUrl });
+  expect(JSON.parse(planner.Environment?.Variables?.SYNC_CONFIG ?? '{}')).toMatchObject({ resources: ['projects', 'rfis'], companies: 'all' });
+  expect(readEnv(WorkerEnvSchema, worker.Environment?.Variables)).toMatchObject({
+    ...common,
+    SYNC_JOBS_QUEUE_URL: outputs.SyncJobsQueueUrl,
+    SYNC_JOBS_DLQ_URL: outputs.SyncJobsDeadLetterQueueUrl,
+    RECORDS_QUEUE_URL: outputs.RecordsQueueUrl,
+  });
+
+  const mapping = async (fn: { FunctionName?: string }) =>
+    (await lambda.send(new ListEventSourceMappingsCommand({ FunctionName: fn.FunctionName }))).EventSourceMappings ?? [];
+  const queueArn = async (url: string | undefined) =>
+    (await sqs.send(new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['QueueArn'] }))).Attributes?.QueueArn;
+  expect(await mapping(push)).toEqual([
+    expect.objectContaining({
+      EventSourceArn: await queueArn(outputs.PushQueueUrl),
+      BatchSize: 10,
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+      ScalingConfig: { MaximumConcurrency: 2 },
+      State: 'Enabled',
+    }),
+  ]);
+  expect(await mapping(worker)).toEqual([
+    expect.objectContaining({
+      EventSourceArn: await queueArn(outputs.SyncJobsQueueUrl),
+      BatchSize: 1,
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+      ScalingConfig: { MaximumConcurrency: 3 },
+    }),
+  ]);
+  expect(await mapping(planner)).toEqual([]);
+  lambda.destroy();
+});
+
+it('the schedule rule targets the planner with retries and the planner failure queue', async () => {
+  const events = new EventBridgeClient({});
+  const rules = (await events.send(new ListRulesCommand({ NamePrefix: `${STACK}-PullSchedule` }))).Rules ?? [];
+  expect(rules).toEqual([expect.objectContaining({ ScheduleExpression: 'rate(15 minutes)', State: 'ENABLED' })]);
+  const targets = (await events.send(new ListTargetsByRuleCommand({ Rule: rules[0]?.Name }))).Targets ?? [];
+  const failureQueueArn = (await sqs.send(new GetQueueAttributesCommand({ QueueUrl: outputs.PlannerFailureQueueUrl, AttributeNames: ['QueueArn'] })))
+    .Attributes?.QueueArn;
+  expect(targets).toEqual([
+    expect.objectContaining({
+      Arn: expect.stringContaining(`:function:${outputs.PlannerFunctionName}`),
+      RetryPolicy: { MaximumRetryAttempts: 2, MaximumEventAgeInSeconds: 3600 },
+      DeadLetterConfig: { Arn: failureQueueArn },
+    }),
+  ]);
+  events.destroy();
+});
