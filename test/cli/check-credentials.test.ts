@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { CreateSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { checkCredentials } from '../../cli/credentials/check-credentials';
+import { checkCredentials, type CredentialsReport } from '../../cli/credentials/check-credentials';
+import { readStageConfig } from '../../cli/stage';
 import { secretsManagerCredentials } from '../../functions/commons/credentials/dmsa-secret';
 import { resolveProcoreEnvironment, type ProcoreEnvironment } from '../../functions/commons/procore/environments';
 import { listResources } from '../../functions/commons/resources/registry';
 import { startSimulator, type ProcoreSimulator } from '../../simulator';
-import { runCliProcess } from './run-cli';
+import { runCli, runCliProcess } from './run-cli';
 
 const secrets = new SecretsManagerClient({});
 
@@ -144,6 +145,19 @@ describe('check-credentials against the Procore simulator, secret in Secrets Man
   it('without a company id to ask from, stops after the token and says what to pass', async () => {
     const report = await checkCredentials({ environment, credentials: secretsManagerCredentials(secretId), resources: listResources() });
     expect(report).toMatchObject({ token: { ok: true }, ok: false, discoveryError: expect.stringContaining('pass --company ID') });
+  });
+
+  it('--stage takes the resources (and secret, environment) from cdk.json; flags override', async () => {
+    const { config } = readStageConfig('sandbox');
+    const run = await runCli(['check-credentials', '--stage', 'sandbox', ...cliTarget(), '--company', String(installed[0]), '--json']);
+    expect(run.code).toBe(0);
+    const report = JSON.parse(run.stdout) as CredentialsReport;
+    expect(report.credentialsSource).toBe(`secret ${secretId}`);
+    expect(report.companies[0]!.tools.map((t) => t.resource)).toEqual(config.sync.resources);
+
+    const unknown = await runCli(['check-credentials', '--stage', 'qa']);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain('stage: must be one of sandbox, production');
   });
 
   it('rejects incomplete flags with a usage error (exit 2)', async () => {
