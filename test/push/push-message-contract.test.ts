@@ -99,3 +99,12 @@ describe('push message contract v1', () => {
     expect(PushMessageSchema.safeParse({ ...base, originId: 'A-1', data: { name: 'A', origin_id: 'A-1' } }).success).toBe(true);
   });
 });
+
+describe('push message problems name missing fields', () => {
+  it('says "required" for an absent key and what is expected for a wrong one', () => {
+    const { data: _data, companyId: _companyId, ...rest } = base;
+    const p = problem(rest);
+    expect(p.message).toContain('companyId: required');
+    expect(p.message).toContain('data: required');
+  });
+});

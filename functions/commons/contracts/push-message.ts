@@ -10,8 +10,11 @@ export const PUSH_MESSAGE_VERSION = 1;
 /** Characters allowed in a message id: safe in DynamoDB keys, logs and Procore origin ids. */
 export const PUSH_MESSAGE_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._:@#/+=-]*$/;
 
+/** zod's type error for a key: "required" when absent, else what the value should be. */
+const expected = (what: string) => (issue: { input: unknown }) => (issue.input === undefined ? 'required' : what);
+
 const ProcoreId = z
-  .number({ error: 'must be a number' })
+  .number({ error: expected('must be a number') })
   .int('must be an integer')
   .positive('must be positive')
   .max(Number.MAX_SAFE_INTEGER, 'must be at most 2^53-1 (send Procore ids as JSON numbers)');
@@ -19,7 +22,7 @@ const ProcoreId = z
 const common = {
   version: z.literal(PUSH_MESSAGE_VERSION, { error: 'must be 1' }).describe('Message format version; a breaking change bumps it.'),
   id: z
-    .string({ error: 'must be a string' })
+    .string({ error: expected('must be a string') })
     .min(1, 'must not be empty')
     .max(128, 'must be at most 128 characters')
     .regex(PUSH_MESSAGE_ID_PATTERN, 'may hold only letters, digits and . _ : @ # / + = - (starting with a letter or digit)')
@@ -32,7 +35,7 @@ const common = {
 };
 
 const OriginId = z
-  .string({ error: 'must be a string' })
+  .string({ error: expected('must be a string') })
   .min(1, 'must not be empty')
   .max(255, 'must be at most 255 characters')
   .regex(/^[^\u0000-\u001f\u007f]+$/, 'must not contain control characters')
@@ -41,7 +44,7 @@ const OriginId = z
   );
 
 const Data = z
-  .record(z.string(), z.unknown(), { error: 'must be a JSON object' })
+  .record(z.string(), z.unknown(), { error: expected('must be a JSON object') })
   .describe("The resource's fields as Procore names them, without Procore's body wrapper (the connector adds it).");
 
 const Address = {
