@@ -38,11 +38,11 @@ export class FaultInjector {
     this.random = mulberry32(this.seed ^ 0x5eed);
   }
 
-  /** `path` is the path under its host prefix, e.g. /rest/v1.0/companies or /oauth/token. */
-  draw(req: { method: string; path: string }, isTokenEndpoint: boolean): Fault | undefined {
+  /** `req.path` is the full path (e.g. /api/rest/v1.0/me); `target` says which endpoint family it hit. */
+  draw(req: { method: string; path: string }, target: 'rest' | 'login' | 'other'): Fault | undefined {
     const o = this.options;
     if (!o) return undefined;
-    if (isTokenEndpoint ? !o.includeTokenEndpoint : !req.path.startsWith('/rest/')) return undefined;
+    if (target === 'other' || (target === 'login' && !o.includeTokenEndpoint)) return undefined;
     if (o.only && !o.only(req)) return undefined;
     const r = this.random();
     let threshold = 0;
