@@ -1,0 +1,270 @@
+// One SQS batch of push messages: each record is parsed, validated and applied to Procore once in
+// effect (Powertools idempotency on the message id), upserts that can share a Procore sync call
+// share it, permanent failures go to the DLQ with their reason, transient ones are reported as
+// batch item failures (delayed until Procore's reset when known). One bad record never fails the rest.
+import {
+  BatchProcessor,
+  EventType,
+  SqsFifoPartialProcessorAsync,
+  processPartialResponse,
+} from '@aws-lambda-powertools/batch';
+import type { IdempotencyConfig } from '@aws-lambda-powertools/idempotency';
+import { makeIdempotent } from '@aws-lambda-powertools/idempotency';
+import type { BasePersistenceLayer } from '@aws-lambda-powertools/idempotency/persistence';
+import { ChangeMessageVisibilityCommand, GetQueueUrlCommand, SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import { parsePushMessage, type PushMessage } from '../commons/contracts/push-message';
+import { PUSH_RESULT_VERSION, type PushResult } from '../commons/contracts/push-result';
+import { ProcoreError } from '../commons/procore/errors';
+import type { LoggerLike } from '../commons/procore/logger';
+import { sendToDeadLetterQueue } from '../commons/queues/dead-letter';
+import { PUSH_IDEMPOTENCY_KEY_PREFIX } from '../commons/state/push-idempotency';
+import { applyPushMessage, type AppliedTarget, type ApplyDeps } from './apply-push-message';
+import { decideFailure, type FailureDecision } from './push-failure';
+import { SyncGroupRunner, type IdempotentRun } from './sync-group-runner';
+import { syncGroupKey, type SyncMember, type UpsertMessage } from './sync-upserts';
+
+/** SQS caps a message's invisibility at 12 hours. */
+export const MAX_VISIBILITY_SECONDS = 12 * 60 * 60;
+
+export interface PushMetrics {
+  count(name: 'PushApplied' | 'PushDeadLettered' | 'PushRetried' | 'PushSyncItems', value?: number): void;
+}
+
+export interface PushBatchDeps extends ApplyDeps {
+  sqs: SQSClient;
+  idempotencyStore: BasePersistenceLayer;
+  idempotencyConfig: IdempotencyConfig;
+  deadLetterQueueUrl: string;
+  resultsQueueUrl?: string;
+  logger: LoggerLike;
+  metrics?: PushMetrics;
+  clock?: () => number;
+  /** Records applied at once (standard queues; FIFO batches run in order). Default 8. */
+  concurrency?: number;
+}
+
+type Prepared =
+  | { ok: true; message: PushMessage; groupKey?: string }
+  | { ok: false; failure: FailureDecision; id?: string };
+
+export type PushBatchHandler = (event: SQSEvent, context: Context) => Promise<SQSBatchResponse>;
+
+export function createPushBatchHandler(deps: PushBatchDeps): PushBatchHandler {
+  const clock = deps.clock ?? Date.now;
+  const runIdempotent: IdempotentRun = makeIdempotent(
+    async (_message: PushMessage, work: () => Promise<AppliedTarget>) => work(),
+    {
+      persistenceStore: deps.idempotencyStore,
+      config: deps.idempotencyConfig,
+      keyPrefix: PUSH_IDEMPOTENCY_KEY_PREFIX,
+      dataIndexArgument: 0,
+    },
+  );
+  const queueUrls = new Map<string, Promise<string>>();
+
+  /** Queue URL from the record's ARN (the event carries no URL), cached per container. */
+  function queueUrlOf(arn: string): Promise<string> {
+    let url = queueUrls.get(arn);
+    if (!url) {
+      const [, , , , account, name] = arn.split(':');
+      url = deps.sqs.send(new GetQueueUrlCommand({ QueueName: name, QueueOwnerAWSAccountId: account })).then((r) => r.QueueUrl ?? '');
+      url.catch(() => queueUrls.delete(arn));
+      queueUrls.set(arn, url);
+    }
+    return url;
+  }
+
+  async function sendResult(result: PushResult, record: SQSRecord): Promise<void> {
+    if (!deps.resultsQueueUrl) return;
+    const fifo = deps.resultsQueueUrl.endsWith('.fifo');
+    await deps.sqs.send(
+      new SendMessageCommand({
+        QueueUrl: deps.resultsQueueUrl,
+        MessageBody: JSON.stringify(result),
+        MessageAttributes: { status: { DataType: 'String', StringValue: result.status } },
+        ...(fifo
+          ? { MessageGroupId: record.attributes.MessageGroupId ?? String(result.companyId ?? 'push'), MessageDeduplicationId: `${record.messageId}-${result.status}` }
+          : {}),
+      }),
+    );
+  }
+
+  async function deadLetter(record: SQSRecord, failure: FailureDecision, message: PushMessage | undefined, id: string | undefined) {
+    const groupId = record.attributes.MessageGroupId;
+    await sendToDeadLetterQueue(deps.sqs, {
+      queueUrl: deps.deadLetterQueueUrl,
+      body: record.body,
+      reason: {
+        errorClass: failure.errorClass,
+        message: failure.message,
+        attempts: Number(record.attributes.ApproximateReceiveCount ?? 1),
+        ...(failure.httpStatus === undefined ? {} : { httpStatus: failure.httpStatus }),
+        ...(failure.procoreRequestId === undefined ? {} : { procoreRequestId: failure.procoreRequestId }),
+      },
+      originalAttributes: Object.fromEntries(
+        Object.entries(record.messageAttributes ?? {}).map(([name, v]) => [name, { DataType: v.dataType, StringValue: v.stringValue }]),
+      ),
+      ...(groupId ? { messageGroupId: groupId, messageDeduplicationId: record.messageId } : {}),
+    });
+    deps.metrics?.count('PushDeadLettered');
+    deps.logger.warn('push message dead-lettered', {
+      messageId: record.messageId,
+      id,
+      errorClass: failure.errorClass,
+      reason: failure.message,
+      httpStatus: failure.httpStatus,
+      procoreRequestId: failure.procoreRequestId,
+    });
+    try {
+      await sendResult(
+        {
+          version: PUSH_RESULT_VERSION,
+          id: id ?? null,
+          messageId: record.messageId,
+          status: 'dead_lettered',
+          resource: message?.resource ?? null,
+          operation: message?.operation ?? null,
+          companyId: message?.companyId ?? null,
+          projectId: message?.projectId ?? null,
+          originId: message?.originId ?? null,
+          reason: {
+            errorClass: failure.errorClass,
+            message: failure.message,
+            ...(failure.httpStatus === undefined ? {} : { httpStatus: failure.httpStatus }),
+            ...(failure.procoreRequestId === undefined ? {} : { procoreRequestId: failure.procoreRequestId }),
+          },
+        },
+        record,
+      );
+    } catch (error) {
+      // The DLQ copy is what matters; failing the record now would dead-letter it a second time.
+      deps.logger.error('could not report a dead-lettered push message on the results queue', { messageId: record.messageId, error: String(error) });
+    }
+  }
+
+  async function delayUntil(record: SQSRecord, retryAt: number): Promise<void> {
+    const seconds = Math.min(MAX_VISIBILITY_SECONDS, Math.max(0, Math.ceil((retryAt - clock()) / 1000)));
+    try {
+      const queueUrl = await queueUrlOf(record.eventSourceARN);
+      await deps.sqs.send(new ChangeMessageVisibilityCommand({ QueueUrl: queueUrl, ReceiptHandle: record.receiptHandle, VisibilityTimeout: seconds }));
+    } catch (error) {
+      // The queue's own visibility timeout still brings it back; only the delay is lost.
+      deps.logger.warn('could not delay a push message', { messageId: record.messageId, error: String(error) });
+    }
+  }
+
+  return async function handlePushBatch(event, context) {
+    deps.idempotencyConfig.registerLambdaContext(context);
+    const remaining = context.getRemainingTimeInMillis();
+    // Keep time back for the DLQ, results and idempotency writes after the last Procore call.
+    const deadline = clock() + remaining - Math.min(5000, Math.max(500, remaining * 0.2));
+    const fifo = event.Records.some((r) => Boolean(r.attributes?.MessageGroupId));
+
+    const prepared = new Map<string, Prepared>();
+    const groups = new Map<string, SyncMember[]>();
+    for (const record of event.Records) {
+      const parsed = parsePushMessage(record.body);
+      if (!parsed.ok) {
+        prepared.set(record.messageId, { ok: false, failure: { kind: 'permanent', errorClass: parsed.errorClass, message: parsed.message }, ...(parsed.id ? { id: parsed.id } : {}) });
+        continue;
+      }
+      // FIFO batches run strictly in order, one message at a time: no sharing of sync calls.
+      const groupKey = fifo ? undefined : syncGroupKey(parsed.message);
+      prepared.set(record.messageId, { ok: true, message: parsed.message, ...(groupKey ? { groupKey } : {}) });
+      if (groupKey) {
+        const members = groups.get(groupKey) ?? [];
+        members.push({ key: record.messageId, message: parsed.message as UpsertMessage });
+        groups.set(groupKey, members);
+      }
+    }
+    const syncGroups = new SyncGroupRunner(groups, { ...deps, runIdempotent }, deadline);
+    let rateLimitedUntil = 0;
+    const limit = concurrencyLimit(fifo ? 1 : (deps.concurrency ?? 8));
+
+    async function handleRecord(record: SQSRecord): Promise<string> {
+      const entry = prepared.get(record.messageId);
+      if (!entry) throw new Error(`record ${record.messageId} was not prepared`);
+      if (!entry.ok) {
+        await deadLetter(record, entry.failure, undefined, entry.id);
+        return 'dead_lettered';
+      }
+      const { message } = entry;
+      let target: AppliedTarget;
+      try {
+        if (rateLimitedUntil > clock()) {
+          // Procore already said no until then: do not spend requests (they count too) to hear it again.
+          throw new ProcoreError({ message: 'Procore rate limit reached earlier in this batch', kind: 'transient', errorClass: 'ProcoreRateLimited', retryAt: rateLimitedUntil });
+        }
+        target = syncGroups.has(record.messageId)
+          ? await syncGroups.outcome(record.messageId)
+          : await runIdempotent(message, () => applyPushMessage(deps, message, deadline));
+      } catch (error) {
+        const failure = decideFailure(error);
+        if (failure.kind === 'permanent') {
+          await deadLetter(record, failure, message, message.id);
+          return 'dead_lettered';
+        }
+        if (failure.retryAt !== undefined) {
+          if (failure.errorClass === 'ProcoreRateLimited') rateLimitedUntil = Math.max(rateLimitedUntil, failure.retryAt);
+          await delayUntil(record, failure.retryAt);
+        }
+        deps.metrics?.count('PushRetried');
+        deps.logger.warn('push message will be retried', {
+          messageId: record.messageId,
+          id: message.id,
+          errorClass: failure.errorClass,
+          reason: failure.message,
+          retryAt: failure.retryAt === undefined ? undefined : new Date(failure.retryAt).toISOString(),
+        });
+        throw error;
+      }
+      await sendResult(
+        {
+          version: PUSH_RESULT_VERSION,
+          id: message.id,
+          status: 'applied',
+          resource: message.resource,
+          operation: message.operation,
+          companyId: message.companyId,
+          projectId: target.projectId,
+          procoreId: target.procoreId,
+          originId: target.originId,
+        },
+        record,
+      );
+      deps.metrics?.count('PushApplied');
+      if (syncGroups.has(record.messageId)) deps.metrics?.count('PushSyncItems');
+      return 'applied';
+    }
+
+    const recordHandler = (record: SQSRecord) => limit(() => handleRecord(record));
+    if (fifo) {
+      return processPartialResponse(event, recordHandler, new SqsFifoPartialProcessorAsync(), {
+        context,
+        skipGroupOnError: true,
+        throwOnFullBatchFailure: false,
+      });
+    }
+    return processPartialResponse(event, recordHandler, new BatchProcessor(EventType.SQS), {
+      context,
+      throwOnFullBatchFailure: false,
+    });
+  };
+}
+
+/** At most `n` tasks at once; the rest wait their turn in order. */
+function concurrencyLimit(n: number): <T>(task: () => Promise<T>) => Promise<T> {
+  let running = 0;
+  const waiting: (() => void)[] = [];
+  return async (task) => {
+    if (running >= n) await new Promise<void>((resolve) => waiting.push(resolve));
+    running++;
+    try {
+      return await task();
+    } finally {
+      running--;
+      waiting.shift()?.();
+    }
+  };
+}

@@ -1,0 +1,75 @@
+// Runs a batch's sync groups under the same per-message idempotency as single messages: every
+// member enters its own idempotent call (a message already applied returns its saved result and
+// stays out; one in progress elsewhere fails transiently), then the members that entered go to
+// Procore together and each idempotent call finishes with its own item's outcome.
+import type { PushMessage } from '../commons/contracts/push-message';
+import type { AppliedTarget, ApplyDeps } from './apply-push-message';
+import { applySyncUpserts, type SyncMember, type SyncOutcome } from './sync-upserts';
+
+/** Runs `work` at most once in effect per message id (Powertools makeIdempotent around it). */
+export type IdempotentRun = (message: PushMessage, work: () => Promise<AppliedTarget>) => Promise<AppliedTarget>;
+
+function deferred<T>(): { promise: Promise<T>; resolve: (value: T) => void } {
+  let resolve!: (value: T) => void;
+  const promise = new Promise<T>((r) => (resolve = r));
+  return { promise, resolve };
+}
+
+export class SyncGroupRunner {
+  private readonly memberGroup = new Map<string, string>();
+  private readonly started = new Map<string, Map<string, Promise<AppliedTarget>>>();
+
+  constructor(
+    private readonly groups: Map<string, SyncMember[]>,
+    private readonly deps: ApplyDeps & { runIdempotent: IdempotentRun },
+    private readonly deadline: number,
+  ) {
+    for (const [groupKey, members] of groups) for (const member of members) this.memberGroup.set(member.key, groupKey);
+  }
+
+  has(memberKey: string): boolean {
+    return this.memberGroup.has(memberKey);
+  }
+
+  /** The member's outcome; the first member asked for starts its whole group. */
+  outcome(memberKey: string): Promise<AppliedTarget> {
+    const groupKey = this.memberGroup.get(memberKey);
+    if (groupKey === undefined) throw new Error(`message ${memberKey} is in no sync group`);
+    let runs = this.started.get(groupKey);
+    if (!runs) {
+      runs = this.start(this.groups.get(groupKey) ?? []);
+      this.started.set(groupKey, runs);
+    }
+    return runs.get(memberKey)!;
+  }
+
+  private start(members: SyncMember[]): Map<string, Promise<AppliedTarget>> {
+    const results = deferred<Map<string, SyncOutcome>>();
+    const runs = members.map((member) => {
+      const entered = deferred<boolean>();
+      const run = this.deps.runIdempotent(member.message, async () => {
+        entered.resolve(true);
+        const outcome = (await results.promise).get(member.key);
+        if (!outcome) throw new Error(`sync left message ${member.key} without an outcome`);
+        if (!outcome.ok) throw outcome.error;
+        return outcome.target;
+      });
+      // Settling without entering: already applied (saved result), in progress elsewhere, or the
+      // idempotency store failed. Attaching here also keeps a rejection from going unhandled.
+      run.then(
+        () => entered.resolve(false),
+        () => entered.resolve(false),
+      );
+      return { member, entered: entered.promise, run };
+    });
+    void Promise.all(runs.map((r) => r.entered)).then(async (flags) => {
+      const live = runs.filter((_, i) => flags[i]).map((r) => r.member);
+      try {
+        results.resolve(live.length > 0 ? await applySyncUpserts(this.deps, live, this.deadline) : new Map());
+      } catch (error) {
+        results.resolve(new Map(live.map((m) => [m.key, { ok: false, error } as const])));
+      }
+    });
+    return new Map(runs.map((r) => [r.member.key, r.run]));
+  }
+}

@@ -1,0 +1,164 @@
+// Upserts of one resource in one scope, taken from one batch, go to Procore as PATCH .../sync calls
+// (at most 1000 items each) instead of one request per message. Procore answers 200 with per-item
+// errors inside; each is mapped back to the message it came from (by id or origin_id).
+import type { PushMessage } from '../commons/contracts/push-message';
+import { ProcoreError } from '../commons/procore/errors';
+import { buildSyncRequest, getResource } from '../commons/resources/registry';
+import type { AppliedTarget, ApplyDeps } from './apply-push-message';
+import { scopeOf } from './apply-push-message';
+
+export const MAX_SYNC_ITEMS = 1000;
+
+export type UpsertMessage = Extract<PushMessage, { operation: 'upsert' }>;
+
+export interface SyncMember {
+  /** Unique within the batch (the SQS message id). */
+  key: string;
+  message: UpsertMessage;
+}
+
+export type SyncOutcome = { ok: true; target: AppliedTarget } | { ok: false; error: unknown };
+
+/** Messages sharing a key go in the same sync calls; undefined: the message is applied on its own. */
+export function syncGroupKey(message: PushMessage): string | undefined {
+  if (message.operation !== 'upsert') return undefined;
+  const resource = getResource(message.resource);
+  if (!resource.paths.sync) return undefined;
+  if (resource.scope === 'project' && message.projectId === undefined) return undefined;
+  const projectId = resource.scope === 'project' ? message.projectId : '';
+  return `${message.resource}#${message.companyId}#${projectId}`;
+}
+
+/** How an item addresses its record: by Procore id when given, else by origin_id. */
+function addressOf(message: UpsertMessage): string {
+  return message.procoreId !== undefined ? `id:${message.procoreId}` : `origin:${message.originId}`;
+}
+
+/**
+ * Splits members into sync calls of at most `maxItems`, where no record is addressed twice in one
+ * call (two writes to one record in one call would leave their order to Procore); a repeat starts
+ * the next call, so later messages in the batch win.
+ */
+export function planSyncCalls(members: SyncMember[], maxItems = MAX_SYNC_ITEMS): SyncMember[][] {
+  const calls: SyncMember[][] = [];
+  let current: SyncMember[] = [];
+  let addresses = new Set<string>();
+  for (const member of members) {
+    const address = addressOf(member.message);
+    if (current.length >= maxItems || addresses.has(address)) {
+      calls.push(current);
+      current = [];
+      addresses = new Set();
+    }
+    current.push(member);
+    addresses.add(address);
+  }
+  if (current.length > 0) calls.push(current);
+  return calls;
+}
+
+function syncItem(message: UpsertMessage): Record<string, unknown> {
+  return {
+    ...message.data,
+    ...(message.procoreId !== undefined ? { id: message.procoreId } : {}),
+    ...(message.originId !== undefined ? { origin_id: message.originId } : {}),
+  };
+}
+
+type Row = Record<string, unknown>;
+
+function sameValue(a: unknown, b: unknown): boolean {
+  return a !== undefined && a !== null && b !== undefined && b !== null && String(a) === String(b);
+}
+
+function matches(row: Row, message: UpsertMessage): boolean {
+  // Error rows echo the item, either spread or under "item".
+  const echoed = row.item !== null && typeof row.item === 'object' ? (row.item as Row) : row;
+  return message.procoreId !== undefined ? sameValue(echoed.id, message.procoreId) : sameValue(echoed.origin_id, message.originId);
+}
+
+function describeItemErrors(errors: unknown): string {
+  if (typeof errors === 'string') return errors;
+  if (errors && typeof errors === 'object') {
+    return Object.entries(errors as Record<string, unknown>)
+      .map(([field, messages]) => `${field} ${Array.isArray(messages) ? messages.join(', ') : String(messages)}`)
+      .join('; ');
+  }
+  return 'rejected without details';
+}
+
+/** Runs the sync calls for members of one group; every member gets an outcome, nothing throws. */
+export async function applySyncUpserts(deps: ApplyDeps, members: SyncMember[], deadline: number): Promise<Map<string, SyncOutcome>> {
+  const outcomes = new Map<string, SyncOutcome>();
+  for (const call of planSyncCalls(members)) {
+    const first = call[0]!.message;
+    const resource = getResource(first.resource);
+    const scope = scopeOf(first, resource);
+    const request = buildSyncRequest(resource, scope, call.map((m) => syncItem(m.message)));
+    let entities: Row[];
+    let errors: Row[];
+    let requestId: string | undefined;
+    try {
+      const response = await deps.procore.request<{ entities?: Row[]; errors?: Row[] }>({ ...request, deadline });
+      entities = Array.isArray(response.data?.entities) ? response.data.entities : [];
+      errors = Array.isArray(response.data?.errors) ? response.data.errors : [];
+      requestId = response.requestId;
+    } catch (error) {
+      for (const member of call) outcomes.set(member.key, { ok: false, error });
+      continue;
+    }
+    for (const member of call) {
+      outcomes.set(member.key, await outcomeOf(deps, member, entities, errors, requestId, scope.projectId ?? null));
+    }
+  }
+  return outcomes;
+}
+
+async function outcomeOf(
+  deps: ApplyDeps,
+  member: SyncMember,
+  entities: Row[],
+  errors: Row[],
+  requestId: string | undefined,
+  projectId: number | null,
+): Promise<SyncOutcome> {
+  const { message } = member;
+  const rejected = errors.find((row) => matches(row, message));
+  if (rejected) {
+    return {
+      ok: false,
+      error: new ProcoreError({
+        message: `Procore sync rejected the ${message.resource} item: ${describeItemErrors(rejected.errors)}`,
+        kind: 'permanent',
+        errorClass: 'ProcoreValidation',
+        ...(requestId === undefined ? {} : { requestId }),
+        details: rejected.errors,
+      }),
+    };
+  }
+  const entity = entities.find((row) => matches(row, message));
+  const procoreId = Number(entity?.id);
+  if (!entity || !Number.isSafeInteger(procoreId) || procoreId <= 0) {
+    // Procore answered without a word on this item: retry it (an upsert repeats safely).
+    return {
+      ok: false,
+      error: new ProcoreError({
+        message: `Procore sync answered without an entity or error for the ${message.resource} item ${message.procoreId ?? message.originId}`,
+        kind: 'transient',
+        errorClass: 'ProcoreInvalidResponse',
+        ...(requestId === undefined ? {} : { requestId }),
+      }),
+    };
+  }
+  try {
+    if (message.originId !== undefined) {
+      await deps.originMap.put(
+        { companyId: message.companyId, resource: message.resource, originId: message.originId },
+        { procoreId, projectId, messageId: message.id },
+      );
+    }
+  } catch (error) {
+    return { ok: false, error };
+  }
+  return { ok: true, target: { procoreId, projectId, originId: message.originId ?? null } };
+}
