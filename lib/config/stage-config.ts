@@ -57,6 +57,15 @@ export const PullWorkerConfigSchema = z
 export const StageSyncConfigSchema = SyncConfigSchema.extend({
   /** When the planner runs: an EventBridge rate(...) or cron(...) expression. */
   schedule: ScheduleExpressionSchema,
+}).superRefine((sync, ctx) => {
+  // The planner refuses this at run time (plan-sync.ts); catching it at synth saves a deploy.
+  if (sync.companies === 'all' && sync.discoveryCompanyId === undefined) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['discoveryCompanyId'],
+      message: 'companies "all" needs discoveryCompanyId: one company where the app is installed (Procore wants a Procore-Company-Id header even to list companies)',
+    });
+  }
 });
 
 export const StageConfigSchema = z

@@ -84,7 +84,7 @@ beforeAll(async () => {
           sandbox: {
             procore: { name: 'custom', loginUrl: 'http://127.0.0.1:4010', apiUrl: 'http://127.0.0.1:4010' },
             dmsaSecret: secretName,
-            sync: { resources: ['projects', 'rfis'], schedule: 'rate(15 minutes)' },
+            sync: { companies: [8001], resources: ['projects', 'rfis'], schedule: 'rate(15 minutes)' },
             push: { batchSize: 10, maxConcurrency: 2, maxReceiveCount: 5 },
             pullWorker: { maxConcurrency: 3, maxReceiveCount: 3 },
           },
@@ -186,7 +186,7 @@ it('each function has an environment its handler accepts, pointing at the deploy
     RESULTS_QUEUE_URL: outputs.ResultsQueueUrl,
   });
   expect(readEnv(PlannerEnvSchema, planner.Environment?.Variables)).toMatchObject({ ...common, SYNC_JOBS_QUEUE_URL: outputs.SyncJobsQueueUrl });
-  expect(JSON.parse(planner.Environment?.Variables?.SYNC_CONFIG ?? '{}')).toMatchObject({ resources: ['projects', 'rfis'], companies: 'all' });
+  expect(JSON.parse(planner.Environment?.Variables?.SYNC_CONFIG ?? '{}')).toMatchObject({ resources: ['projects', 'rfis'], companies: [8001] });
   expect(readEnv(WorkerEnvSchema, worker.Environment?.Variables)).toMatchObject({
     ...common,
     SYNC_JOBS_QUEUE_URL: outputs.SyncJobsQueueUrl,

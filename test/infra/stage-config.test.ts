@@ -72,6 +72,12 @@ describe('stage config (cdk.json context)', () => {
     );
   });
 
+  it('asks for a discovery company when companies is "all"', () => {
+    const message = errorOf(() => loadStageConfig(withSandbox((c) => delete c.sync.discoveryCompanyId)));
+    expect(message).toMatch(/^stages\.sandbox\.sync\.discoveryCompanyId: companies "all" needs discoveryCompanyId/);
+    expect(() => loadStageConfig(withSandbox((c) => Object.assign(c.sync, { companies: [42], discoveryCompanyId: undefined })))).not.toThrow();
+  });
+
   it('rejects unknown keys instead of ignoring a typo', () => {
     expect(errorOf(() => loadStageConfig(withSandbox((c) => (c.pullWorker.maxConcurency = 3))))).toMatch(/^stages\.sandbox\.pullWorker: Unrecognized key.*maxConcurency/);
   });
