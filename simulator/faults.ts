@@ -1,12 +1,19 @@
 // Injected failures, drawn from a seeded PRNG so a test sees the same sequence every run.
 import { mulberry32, pick, type Random } from './prng';
 
+/** Rates are probabilities (0..1) per request; one draw decides, in this order of precedence. */
 export interface FaultOptions {
+  /** Answer 500/502/503/504 (503 with Retry-After: 1). */
   serverErrorRate?: number;
+  /** Answer 429 (Remaining 0, Retry-After unless disabled) whatever the budget. */
   rateLimitBurstRate?: number;
+  /** Destroy the socket without a response. */
   dropConnectionRate?: number;
+  /** Never answer (until close()); the caller's timeout has to end it. */
   hangRate?: number;
+  /** Restrict faults to some requests; `path` is the full path, e.g. /api/rest/v1.0/vendors. */
   only?: (req: { method: string; path: string }) => boolean;
+  /** Default false: only /api/rest/* requests get faults; true adds the /login/oauth/* endpoints. */
   includeTokenEndpoint?: boolean;
 }
 

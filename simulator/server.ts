@@ -83,7 +83,13 @@ export class SimulatorServer {
       at: this.deps.clock.now(),
     };
     this.deps.log.push(entry);
-    const rawBody = await readBody(req);
+    let rawBody: string;
+    try {
+      rawBody = await readBody(req);
+    } catch (err) {
+      if (err instanceof HttpError) return this.send(res, entry, err);
+      throw err;
+    }
 
     const latency = this.deps.latency();
     if (latency && latency.max > 0) {
