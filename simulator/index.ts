@@ -12,7 +12,7 @@ import { SimStore, type SeedOptions } from './store';
 export type { FaultOptions } from './faults';
 export type { LoggedRequest } from './server';
 export type { RateLimitOptions } from './rate-limit';
-export type { SeedOptions, SimCompany, SimProject, Scope, RecordJson } from './store';
+export type { ListFilter, SeedOptions, SimCompany, SimProject, Scope, RecordJson } from './store';
 export { SimStore } from './store';
 export { RESOURCES, SIM_RESOURCE_NAMES, type ResourceDefinition, type SimResourceName } from './resources';
 export { MAX_SYNC_ITEMS } from './rest';

@@ -3,7 +3,7 @@
 import { HttpError, forbidden, notFound, parameterMissing, shapedError, type FieldErrors } from './errors';
 import { paginate } from './pagination';
 import { RESOURCES, type Action, type ResourceDefinition } from './resources';
-import type { RecordJson, Scope, SimStore } from './store';
+import type { ListFilter, RecordJson, Scope, SimStore } from './store';
 
 export interface RestRequest {
   method: string;
@@ -135,25 +135,22 @@ export class RestApi {
 
   private list(def: ResourceDefinition, req: RestRequest, scope: Scope): RestResponse {
     const q = req.url.searchParams;
+    const filter: ListFilter = {};
     const includeDeleted = def.includeDeleted ? q.get('filters[include_deleted]') : null;
-    if (includeDeleted !== null && includeDeleted !== 'with' && includeDeleted !== 'only') {
-      throw new HttpError(400, { errors: 'filters[include_deleted] must be "with" or "only"' });
+    if (includeDeleted !== null) {
+      if (includeDeleted !== 'with' && includeDeleted !== 'only') {
+        throw new HttpError(400, { errors: 'filters[include_deleted] must be "with" or "only"' });
+      }
+      filter.deleted = includeDeleted;
     }
-    let rows = this.store.list(def.name, scope, { includeDeleted: includeDeleted !== null });
-    if (includeDeleted === 'only') rows = rows.filter((r) => r.deleted_at !== null);
-    if (def.name === 'projects') rows = rows.filter((r) => this.store.project(r.id)?.permitted);
     const range = def.incremental ? q.get('filters[updated_at]') : null;
-    if (range !== null) {
-      const [from, to] = parseRange(range);
-      rows = rows.filter((r) => {
-        const t = Date.parse(r.updated_at);
-        return t >= from && t <= to;
-      });
-    }
+    if (range !== null) [filter.updatedFrom, filter.updatedTo] = parseRange(range);
     const originId = def.originId ? q.get('filters[origin_id]') : null;
-    if (originId !== null) rows = rows.filter((r) => String(r.origin_id ?? '') === originId);
-    const page = paginate(rows, req.url, def.defaultPerPage, this.maxPerPage());
-    return { status: 200, body: page.items, headers: page.headers };
+    if (originId !== null) filter.originId = originId;
+    let ids = this.store.query(def.name, scope, filter);
+    if (def.name === 'projects') ids = ids.filter((id) => this.store.project(id)?.permitted);
+    const page = paginate(ids, req.url, def.defaultPerPage, this.maxPerPage());
+    return { status: 200, body: page.items.map((id) => this.store.get(def.name, id)!), headers: page.headers };
   }
 
   /** A live record in the scope, or 404 (a project record also has to be permitted). */

@@ -28,6 +28,15 @@ export interface SimProject {
   deleted: boolean;
 }
 
+export interface ListFilter {
+  /** Soft-deleted records: hidden (default), included, or the only ones. */
+  deleted?: 'hide' | 'with' | 'only';
+  /** Inclusive updated_at bounds, epoch ms. */
+  updatedFrom?: number;
+  updatedTo?: number;
+  originId?: string;
+}
+
 export interface Scope {
   companyId: number;
   projectId?: number;
@@ -115,6 +124,25 @@ export class SimStore {
     return this.inScope(resource, scope)
       .filter((r) => opts.includeDeleted || r.deletedAt === undefined)
       .map((r) => this.toJson(r));
+  }
+
+  /**
+   * Ids of the records in a scope that pass the list filters, in id order. Filtering happens on the
+   * stored records so a page only renders its own records (lists of tens of thousands stay fast).
+   */
+  query(resource: string, scope: Scope, filter: ListFilter = {}): number[] {
+    const deleted = filter.deleted ?? 'hide';
+    const ids: number[] = [];
+    for (const r of this.table(resource).values()) {
+      if (r.companyId !== scope.companyId || (scope.projectId !== undefined && r.projectId !== scope.projectId)) continue;
+      const isDeleted = r.deletedAt !== undefined;
+      if ((deleted === 'hide' && isDeleted) || (deleted === 'only' && !isDeleted)) continue;
+      if (filter.updatedFrom !== undefined && r.updatedAt < filter.updatedFrom) continue;
+      if (filter.updatedTo !== undefined && r.updatedAt > filter.updatedTo) continue;
+      if (filter.originId !== undefined && String(r.fields.origin_id ?? '') !== filter.originId) continue;
+      ids.push(r.id);
+    }
+    return ids;
   }
 
   get(resource: string, id: number): RecordJson | undefined {
