@@ -1,7 +1,7 @@
 // cfn-lint over the synthesized template of each stage. W3005 (CDK's explicit DependsOn from a
 // function to its role policy, which a GetAtt already implies) is known noise and ignored.
 import { spawnSync } from 'node:child_process';
-import { synthStage } from './synth';
+import { removeSynthOutputs, synthStage } from './synth';
 
 const IGNORED = ['W3005'];
 const STAGES = ['sandbox', 'production'] as const;
@@ -17,6 +17,8 @@ beforeAll(() => {
   // One run for both templates: cfn-lint spends most of its time loading its resource specs.
   lint = spawnSync('cfn-lint', ['--format', 'parseable', '--ignore-checks', ...IGNORED, '-t', ...Object.values(templates)], { encoding: 'utf8' });
 }, 90000);
+
+afterAll(removeSynthOutputs);
 
 it('cfn-lint itself ran cleanly (exit 0: no errors, warnings or informational findings)', () => {
   expect(lint.stderr).toBe('');

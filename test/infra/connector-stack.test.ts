@@ -4,7 +4,7 @@ import path from 'node:path';
 import { Match } from 'aws-cdk-lib/assertions';
 import { PlannerEnvSchema, PushEnvSchema, WorkerEnvSchema } from '../../functions/commons/config/runtime-env';
 import { SyncConfigSchema } from '../../functions/commons/sync/sync-config';
-import { logicalId, synthStage, type SynthesizedStage } from './synth';
+import { logicalId, removeSynthOutputs, synthStage, type SynthesizedStage } from './synth';
 
 const QUEUE = 'AWS::SQS::Queue';
 const FUNCTION = 'AWS::Lambda::Function';
@@ -16,6 +16,8 @@ beforeAll(() => {
   sandbox = synthStage('sandbox', { bundle: true });
   production = synthStage('production');
 }, 60000);
+
+afterAll(removeSynthOutputs);
 
 const arnOf = (id: string) => ({ 'Fn::GetAtt': [id, 'Arn'] });
 const resources = (s: SynthesizedStage, type: string) =>

@@ -9,7 +9,7 @@
 // synthesized template before deploying: the nearest real deploy moto allows. moto also records
 // every function as x86_64 without active tracing, whatever the template says.
 import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { CloudFormationClient, DescribeStacksCommand, ListStackResourcesCommand, type StackResourceSummary } from '@aws-sdk/client-cloudformation';
@@ -38,6 +38,7 @@ const sqs = new SQSClient({ useQueueUrlAsEndpoint: false });
 let outputs: Record<string, string>;
 let template: { Resources: Record<string, { Type: string }> };
 let deployed: StackResourceSummary[];
+let work: string | undefined;
 
 function cdk(args: string[], cwd: string, env: NodeJS.ProcessEnv): Promise<string> {
   return new Promise((resolve, reject) => {
@@ -67,7 +68,7 @@ beforeAll(async () => {
     new CreateSecretCommand({ Name: secretName, SecretString: JSON.stringify({ client_id: 'moto-client', client_secret: 'moto-secret' }) }),
   );
 
-  const work = mkdtempSync(path.join(tmpdir(), 'moto-deploy-'));
+  work = mkdtempSync(path.join(tmpdir(), 'moto-deploy-'));
   const appDir = path.join(work, 'app');
   const bootstrapDir = path.join(work, 'bootstrap'); // no cdk.json here: bootstrap need not synth the app
   mkdirSync(appDir);
@@ -114,6 +115,7 @@ beforeAll(async () => {
 
 afterAll(() => {
   sqs.destroy();
+  if (work) rmSync(work, { recursive: true, force: true });
 });
 
 it('creates every resource moto supports, and only the known ones are missing', () => {

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { scheduleExpressionProblem } from '../../lib/config/schedule-expression';
@@ -103,11 +103,13 @@ describe('stage config (cdk.json context)', () => {
 
   it('bin/app.ts exits with the message naming the field (as `cdk synth` shows it)', () => {
     const context = withSandbox((c) => (c.sync.resources = ['rfis', 'invoices']));
+    const outdir = mkdtempSync(path.join(tmpdir(), 'cdk-invalid-'));
     const result = spawnSync(path.join(PROJECT_ROOT, 'node_modules', '.bin', 'tsx'), ['bin/app.ts'], {
       cwd: PROJECT_ROOT,
-      env: { ...process.env, CDK_CONTEXT_JSON: JSON.stringify(context), CDK_OUTDIR: mkdtempSync(path.join(tmpdir(), 'cdk-invalid-')) },
+      env: { ...process.env, CDK_CONTEXT_JSON: JSON.stringify(context), CDK_OUTDIR: outdir },
       encoding: 'utf8',
     });
+    rmSync(outdir, { recursive: true, force: true });
     expect(result.status).toBe(1);
     expect(result.stderr).toContain('Invalid stage configuration in cdk.json:\nstages.sandbox.sync.resources.1: unknown resource "invoices"');
   });

@@ -1,5 +1,5 @@
 // Shared by the infra tests: synthesize a stage from the real cdk.json (optionally changed), once per file.
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Template } from 'aws-cdk-lib/assertions';
@@ -34,12 +34,20 @@ export interface SynthOptions {
   bundle?: boolean;
 }
 
+const outdirs: string[] = [];
+
+/** Removes the temporary cloud assemblies this file's synths wrote (call in afterAll). */
+export function removeSynthOutputs(): void {
+  for (const dir of outdirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+}
+
 /** Synthesizes `stage` the way `cdk synth -c stage=<stage>` would, into a temporary directory. */
 export function synthStage(stage: StageName, options: SynthOptions = {}): SynthesizedStage {
   const context: Record<string, any> = structuredClone(cdkJsonContext());
   options.change?.(context.stages[stage]);
   if (!options.bundle) context['aws:cdk:bundling-stacks'] = [];
   const outdir = mkdtempSync(path.join(tmpdir(), `cdk-${stage}-`));
+  outdirs.push(outdir);
   const built = buildConnectorApp({ context: { ...context, stage }, outdir });
   const assembly = built.app.synth();
   const artifact = assembly.getStackByName(built.stack.stackName);
