@@ -31,6 +31,11 @@ export const COMMANDS: CommandEntry[] = [
     load: async () => (await import('./commands/sync')).syncCommand,
   },
   {
+    name: 'status',
+    summary: 'where each sync scope of a company stands: cursor, last pull, job in progress, last failure',
+    load: async () => (await import('./commands/status')).statusCommand,
+  },
+  {
     name: 'manifest',
     summary: 'manifest permissions | check | version: the Procore app manifest and its tool permissions',
     load: async () => (await import('./commands/manifest')).manifestCommand,

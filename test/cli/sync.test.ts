@@ -1,19 +1,20 @@
 import { ChangeMessageVisibilityCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import { ScopeBusyError, startSync } from '../../cli/sync/start-sync';
+import { saveCheckpoint } from '../../functions/commons/state/sync-checkpoint';
 import { advanceCursor, readCursor } from '../../functions/commons/state/sync-cursor';
+import { recordSyncFailure } from '../../functions/commons/state/sync-failure';
+import { acquireLease } from '../../functions/commons/state/sync-lease';
 import { SyncJobSchema, type SyncJob } from '../../functions/commons/sync/sync-job';
-import { startPullHarness, queueDepth, type PullHarness } from '../pull/support/pull-harness';
+import { startPullWorkerBench, type PullWorkerBench } from './pull-worker-bench';
+import { messageCount } from './queues';
 import { runCli } from './run-cli';
 
-describe('sync: start a pull of one scope now (real pull worker, simulator, moto)', () => {
-  let h: PullHarness;
+describe('sync and status (real pull worker, simulator, moto)', () => {
+  let h: PullWorkerBench;
   let projectId: number;
 
   beforeAll(async () => {
-    h = await startPullHarness({
-      simulator: { data: { companies: 1, projectsPerCompany: 1, recordsPerResource: 5 } },
-      sync: () => ({ resources: ['vendors', 'rfis'] }),
-    });
+    h = await startPullWorkerBench({ data: { companies: 1, projectsPerCompany: 1, recordsPerResource: 5 } });
     projectId = h.sim.store.projects(h.companyId)[0]!.id;
   });
 
@@ -48,10 +49,9 @@ describe('sync: start a pull of one scope now (real pull worker, simulator, moto
     expect(job.jobId).toMatch(/^cli-/);
 
     await h.drainJobs();
-    const delivered = (await h.receiveRecords()).filter((r) => r.envelope.resource === 'vendors');
-    expect(delivered.map((r) => r.envelope.id).sort()).toEqual(h.sim.store.list('vendors', { companyId: h.companyId }).map((v) => v.id).sort());
+    const delivered = (await h.takeRecords()).filter((r) => r.resource === 'vendors');
+    expect(delivered.map((r) => r.id).sort()).toEqual(h.sim.store.list('vendors', { companyId: h.companyId }).map((v) => v.id).sort());
     expect((await readCursor(h.table, scope))?.cursor).toBe(job.windowEnd);
-    await h.purgeRecords();
   });
 
   it('pulls a project-scoped resource incrementally from its cursor', async () => {
@@ -65,9 +65,8 @@ describe('sync: start a pull of one scope now (real pull worker, simulator, moto
     expect(started).toMatchObject({ cursorReset: false, leased: true, job: { projectId, resource: 'rfis' } });
     expect(started.job.full).toBeUndefined();
     await h.drainJobs();
-    const delivered = (await h.receiveRecords()).map((r) => r.envelope.id).sort();
+    const delivered = (await h.takeRecords()).map((r) => r.id).sort();
     expect(delivered).toEqual([rfis[0]!.id, rfis[1]!.id].sort());
-    await h.purgeRecords();
   });
 
   it('refuses a second job while the scope has one queued (its lease), unless --force', async () => {
@@ -78,18 +77,18 @@ describe('sync: start a pull of one scope now (real pull worker, simulator, moto
     const busy = await runCli(['sync', ...target(), '--resource', 'vendors']);
     expect(busy.code).toBe(1);
     expect(busy.stderr).toContain('already queued or running (its lease is held)');
-    expect(await queueDepth(h.sqs, h.queues.jobs)).toBe(1);
+    expect(await messageCount(h.queues.jobs)).toBe(1);
 
     const forced = await runCli(['sync', ...target(), '--resource', 'vendors', '--force', '--json']);
     expect(forced.code).toBe(0);
     expect(JSON.parse(forced.stdout)).toMatchObject({ leased: false, cursorReset: false });
-    expect(await queueDepth(h.sqs, h.queues.jobs)).toBe(2);
+    expect(await messageCount(h.queues.jobs)).toBe(2);
     await h.drainJobs();
-    await h.purgeRecords();
+    await h.takeRecords();
     // The worker released the lease when the leased job finished: a new sync is accepted.
     expect((await runCli(['sync', ...target(), '--resource', 'vendors'])).code).toBe(0);
     await h.drainJobs();
-    await h.purgeRecords();
+    await h.takeRecords();
   });
 
   it('explains a scope that does not fit the resource (exit 2) and enqueues nothing', async () => {
@@ -102,6 +101,26 @@ describe('sync: start a pull of one scope now (real pull worker, simulator, moto
     const unknown = await runCli(['sync', ...target(), '--resource', 'invoices']);
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toContain('unknown resource "invoices"');
-    expect(await queueDepth(h.sqs, h.queues.jobs)).toBe(0);
+    expect(await messageCount(h.queues.jobs)).toBe(0);
+  });
+
+  it('status shows each scope: cursor and last pull, a job in progress, the last failure', async () => {
+    const observations = { companyId: h.companyId, projectId, resource: 'observations' as const };
+    const submittals = { companyId: h.companyId, projectId, resource: 'submittals' as const };
+    await acquireLease(h.table, observations, 'job-obs', { durationMs: 600_000, now: Date.now() });
+    await saveCheckpoint(h.table, observations, { jobId: 'job-obs', windowStart: '2026-01-01T00:00:00Z', windowEnd: '2026-01-02T00:00:00Z', nextPage: 4, recordsSoFar: 3000, savedAt: new Date().toISOString() });
+    await recordSyncFailure(h.table, submittals, { jobId: 'job-sub', errorClass: 'ProcoreForbidden', message: 'project not permitted', httpStatus: 403, attempts: 1, failedAt: '2026-01-03T00:00:00.000Z' });
+
+    const run = await runCli(['status', '--table', h.table.tableName, '--company', String(h.companyId)]);
+    expect(run.code).toBe(0);
+    const row = (resource: string) => run.stdout.split('\n').find((line) => line.startsWith(`${resource} `)) ?? '';
+    expect(row('vendors')).toMatch(/^vendors\s+-\s+\d{4}-\S+\s+0 records in 1 page\(s\) at /);
+    expect(row('rfis')).toMatch(new RegExp(`^rfis\\s+${projectId}\\s+\\d{4}-`));
+    expect(row('observations')).toContain('never pulled');
+    expect(row('observations')).toContain('page 4 next, 3000 records so far');
+    expect(row('submittals')).toContain('ProcoreForbidden 403: project not permitted (2026-01-03T00:00:00.000Z)');
+
+    const empty = await runCli(['status', '--table', h.table.tableName, '--company', '999']);
+    expect(empty.stdout).toContain('Company 999: no sync state yet');
   });
 });

@@ -1,0 +1,74 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { listSyncState } from '../../functions/commons/state/sync-status';
+import { STATE_TABLE_OUTPUT } from '../aws/stack-outputs';
+import { idOption, parseCommandArgs, requireOption, type Command } from '../command';
+import { json, oneLine, table } from '../format';
+import { scopeStatuses, type ScopeStatus } from '../status/scope-status';
+import { flagOrOutput, STAGE_HELP, STAGE_OPTIONS, stackOutputsFor } from '../targets';
+
+const HELP = `connector status: where each sync scope of a company stands
+
+Lists, per resource and project: the cursor (records updated up to it were delivered), the last
+completed pull, a job holding the scope (lease), a pull in progress across worker invocations
+(checkpoint: next page), and the last permanent failure (its job is in the sync-jobs DLQ).
+
+Usage:
+  connector status --stage S --company ID [--json]
+  connector status --table NAME --company ID [--json]
+
+Options:
+${STAGE_HELP}
+  --table NAME           the state table (default: stack output StateTableName)
+  --company ID           the Procore company
+  --json                 machine-readable output
+  -h, --help             this help`;
+
+export const statusCommand: Command = {
+  name: 'status',
+  help: HELP,
+  async run(argv, io) {
+    const { values } = parseCommandArgs('status', argv, {
+      ...STAGE_OPTIONS,
+      table: { type: 'string' },
+      company: { type: 'string' },
+      json: { type: 'boolean' },
+    });
+    if (values.help) {
+      io.out(HELP);
+      return 0;
+    }
+    const companyId = idOption('status', requireOption('status', values.company, '--company', 'the Procore company'), '--company') as number;
+    const tableName = await flagOrOutput(values.table, stackOutputsFor('status', values), STATE_TABLE_OUTPUT, '--table');
+    const items = await listSyncState({ db: DynamoDBDocumentClient.from(new DynamoDBClient({})), tableName }, companyId);
+    const statuses = scopeStatuses(items, Date.now());
+    io.out(values.json ? json(statuses) : renderStatuses(companyId, statuses));
+    return 0;
+  },
+};
+
+export function renderStatuses(companyId: number, statuses: ScopeStatus[]): string {
+  if (statuses.length === 0) return `Company ${companyId}: no sync state yet (no pull has run for it).`;
+  return [
+    `Company ${companyId}: ${statuses.length} scope(s)`,
+    '',
+    table(
+      ['RESOURCE', 'PROJECT', 'CURSOR', 'LAST PULL', 'IN PROGRESS', 'LAST FAILURE'],
+      statuses.map((s) => [
+        s.resource,
+        s.projectId ?? '-',
+        s.cursor ?? 'never pulled',
+        s.lastPull ? `${s.lastPull.records} records in ${s.lastPull.pages} page(s) at ${s.lastPull.finishedAt}` : '',
+        inProgress(s),
+        s.failure ? oneLine(`${s.failure.errorClass}${s.failure.httpStatus ? ` ${s.failure.httpStatus}` : ''}: ${s.failure.message} (${s.failure.failedAt})`, 80) : '',
+      ]),
+    ),
+  ].join('\n');
+}
+
+function inProgress(s: ScopeStatus): string {
+  if (s.checkpoint) return `page ${s.checkpoint.nextPage} next, ${s.checkpoint.recordsSoFar} records so far`;
+  if (s.lease && !s.lease.expired) return `job ${s.lease.holder} (lease until ${s.lease.expiresAt})`;
+  if (s.lease) return `stale lease of ${s.lease.holder} (expired)`;
+  return '';
+}
