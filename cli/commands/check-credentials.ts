@@ -69,7 +69,7 @@ export const checkCredentialsCommand: Command = {
     const discoveryCompanyId = companies?.[0] ?? stage?.sync.discoveryCompanyId ?? configured?.[0];
     const report = await checkCredentials({
       environment,
-      credentials: secretsManagerCredentials(secretId, { maxAgeSeconds: 0 }),
+      credentials: secretsManagerCredentials(secretId),
       resources,
       ...(discoveryCompanyId !== undefined ? { discoveryCompanyId } : {}),
       ...(companies ?? configured ? { companies: companies ?? configured } : {}),

@@ -30,8 +30,10 @@ or where that API is unavailable (e.g. the local emulator), each message is rece
 source queue with the same body byte for byte and its attributes minus the connector.* failure
 attributes (FIFO: same message group), and only then deleted from the DLQ.
 Safe to interrupt: a message is never deleted before its copy is sent, so a crash can only
-duplicate one; the push path is idempotent on the message's "id", so a duplicate never writes to
-Procore twice. Sync jobs and records are idempotent too (cursor, record id).
+duplicate one; the push path is idempotent on the message's "id" (a message already applied is not
+applied again; one that failed is tried again), so a duplicate never writes to Procore twice. A
+duplicated sync job re-reads its window (the cursor only moves forward); record envelopes carry
+id and updatedAt for downstream consumers to drop repeats.
 FIFO queues: a message left in the DLQ by --class or --max holds back the rest of its message
 group until the run ends (SQS hands out a group in order), so those stay for the next run.
 Fix the cause first (see "dlq inspect"): a message that fails for the same reason comes back.`;
