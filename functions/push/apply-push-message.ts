@@ -168,6 +168,13 @@ async function create(
 ): Promise<AppliedTarget> {
   const projectId = scope.projectId ?? null;
   if (!resource.originId) {
+    // Same rule as Procore's origin_id on other resources: an upstream key already known means
+    // the record exists, so bring it to the message's data instead of making a second one.
+    const mapped = message.originId === undefined ? undefined : await resolveProcoreId(deps, message, resource, scope, deadline);
+    if (mapped !== undefined) {
+      await update(deps, message.data, resource, scope, mapped, deadline, message.originId);
+      return { procoreId: mapped, projectId, originId: message.originId ?? null };
+    }
     const request = buildWriteRequest(resource, 'create', scope, message.data);
     const { data } = await deps.procore.request({ ...request, deadline });
     return { procoreId: recordId(data, `${resource.name} create`), projectId, originId: message.originId ?? null };

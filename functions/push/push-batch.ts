@@ -103,7 +103,12 @@ export function createPushBatchHandler(deps: PushBatchDeps): PushBatchHandler {
         ...(failure.procoreRequestId === undefined ? {} : { procoreRequestId: failure.procoreRequestId }),
       },
       originalAttributes: Object.fromEntries(
-        Object.entries(record.messageAttributes ?? {}).map(([name, v]) => [name, { DataType: v.dataType, StringValue: v.stringValue }]),
+        Object.entries(record.messageAttributes ?? {}).map(([name, v]) => [
+          name,
+          v.binaryValue !== undefined
+            ? { DataType: v.dataType, BinaryValue: Buffer.from(v.binaryValue, 'base64') }
+            : { DataType: v.dataType, StringValue: v.stringValue },
+        ]),
       ),
       ...(groupId ? { messageGroupId: groupId, messageDeduplicationId: record.messageId } : {}),
     });

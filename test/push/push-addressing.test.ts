@@ -15,7 +15,7 @@ afterAll(async () => {
 });
 
 describe('push: addressing by originId', () => {
-  it('upserts an RFI (no origin_id in Procore) by originId: creates it once, then updates that record', async () => {
+  it('upserts an RFI (no origin_id in Procore) by originId: creates it once, then updates that record (also for a repeated create)', async () => {
     const { companyId, projectId, sim } = h;
     const rfiManager = sim.store.list('company_users', { companyId })[0]!.id;
     const upsert = (id: string, subject: string) => ({
@@ -35,8 +35,14 @@ describe('push: addressing by originId', () => {
 
     const rfis = sim.store.list('rfis', { companyId, projectId }).filter((r) => String(r.subject).startsWith('Door hardware'));
     expect(rfis.map((r) => r.subject)).toEqual(['Door hardware v2']);
+    // A create with a key the connector already mapped updates that record too.
+    await h.send([{ ...upsert('rfi-77-v3', 'Door hardware v3'), operation: 'create' }]);
+    expect((await h.play()).failed).toEqual([]);
+    const after = sim.store.list('rfis', { companyId, projectId }).filter((r) => String(r.subject).startsWith('Door hardware'));
+    expect(after.map((r) => [r.id, r.subject])).toEqual([[rfis[0]!.id, 'Door hardware v3']]);
+
     const results = (await h.results()).filter((r) => r.id?.startsWith('rfi-77'));
-    expect(results.map((r) => r.status === 'applied' && r.procoreId)).toEqual([rfis[0]!.id, rfis[0]!.id]);
+    expect(results.map((r) => r.status === 'applied' && r.procoreId)).toEqual([rfis[0]!.id, rfis[0]!.id, rfis[0]!.id]);
   });
 
   it('deletes a work order contract by originId and forgets the key', async () => {
@@ -62,12 +68,20 @@ describe('push: addressing by originId', () => {
     const { companyId } = h;
     const missing = { version: 1, id: 'addr-missing', companyId, resource: 'vendors', operation: 'update', originId: 'NOPE-1', data: { name: 'x' } };
     const undeletable = { version: 1, id: 'addr-undeletable', companyId, resource: 'vendors', operation: 'delete', procoreId: 123 };
-    await h.send([missing, undeletable]);
+    const attributes = {
+      source: { DataType: 'String', StringValue: 'erp' },
+      signature: { DataType: 'Binary', BinaryValue: Buffer.from([1, 2, 3]) },
+    };
+    await h.send([missing, undeletable], { attributes });
     expect((await h.play()).failed).toEqual([]);
     const dead = new Map((await h.deadLetters()).map((d) => [d.body, d.reason]));
     expect(dead.get(bodyOf(missing))).toMatchObject({ errorClass: 'OriginIdNotFound' });
     expect(dead.get(bodyOf(missing))?.message).toContain('"NOPE-1"');
     expect(dead.get(bodyOf(undeletable))).toMatchObject({ errorClass: 'OperationNotSupported' });
     expect(dead.get(bodyOf(undeletable))?.message).toContain('cannot delete vendors');
+    // The producer's own message attributes travel along with the failure ones.
+    const carried = (await h.deadLetters()).find((d) => d.body === bodyOf(missing))?.attributes;
+    expect(carried?.source?.StringValue).toBe('erp');
+    expect([...(carried?.signature?.BinaryValue ?? [])]).toEqual([1, 2, 3]);
   });
 });

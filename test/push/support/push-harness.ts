@@ -11,6 +11,7 @@ import {
   SendMessageBatchCommand,
   SQSClient,
   type Message,
+  type MessageAttributeValue,
 } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
@@ -47,7 +48,10 @@ export interface PushHarness {
   projectId: number;
   handler: PushHandler;
   /** Sends bodies (objects are JSON-encoded, strings go as they are); FIFO: with group ids. */
-  send(bodies: (unknown | string)[], options?: { groupId?: (index: number) => string }): Promise<string[]>;
+  send(
+    bodies: (unknown | string)[],
+    options?: { groupId?: (index: number) => string; attributes?: Record<string, MessageAttributeValue> },
+  ): Promise<string[]>;
   /** Receives up to `batchSize` messages, invokes the handler with them, deletes what succeeded. */
   play(options?: { batchSize?: number; timeoutMs?: number }): Promise<PlayedBatch>;
   /** Every message on the DLQ so far (received once, kept here; the DLQ is not drained twice). */
@@ -158,6 +162,7 @@ export async function startPushHarness(options: {
             Entries: chunk.map((body, j) => ({
               Id: String(j),
               MessageBody: bodyOf(body),
+              ...(sendOptions.attributes ? { MessageAttributes: sendOptions.attributes } : {}),
               ...(fifo ? { MessageGroupId: sendOptions.groupId?.(i + j) ?? 'default', MessageDeduplicationId: randomUUID() } : {}),
             })),
           }),
