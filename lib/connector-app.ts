@@ -9,6 +9,8 @@ export interface ConnectorAppOptions {
   /** CDK context; without it the App reads what the CLI passes (cdk.json and -c). */
   context?: Record<string, unknown>;
   outdir?: string;
+  /** CDK's built-in CloudFormation schema validation at synth (slow on first use). @default true */
+  cloudFormationValidation?: boolean;
 }
 
 export interface ConnectorApp {
@@ -26,6 +28,7 @@ export function buildConnectorApp(options: ConnectorAppOptions = {}): ConnectorA
   const app = new App({
     ...(options.context ? { context: options.context } : {}),
     ...(options.outdir ? { outdir: options.outdir } : {}),
+    ...(options.cloudFormationValidation === false ? { builtinCloudFormationValidation: false } : {}),
   });
   // Validate before building anything: a bad config must not half-build a stack.
   const { stage, config } = loadStageConfig({

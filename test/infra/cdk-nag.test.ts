@@ -1,5 +1,8 @@
 // cdk-nag 3 (AwsSolutions and Serverless packs) over both stages: no finding may stand
 // unacknowledged, and every acknowledgement carries a reason a reviewer can check.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { Validations } from 'aws-cdk-lib';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
@@ -45,8 +48,13 @@ describe.each(['sandbox', 'production'] as const)('cdk-nag on %s', (stage) => {
 });
 
 it('an unacknowledged finding fails the synth (the checks are wired into the app)', () => {
-  const { app, stack } = buildConnectorApp({ context: { ...cdkJsonContext(), stage: 'sandbox', 'aws:cdk:bundling-stacks': [] } });
+  const { app, stack } = buildConnectorApp({
+    context: { ...cdkJsonContext(), stage: 'sandbox', 'aws:cdk:bundling-stacks': [] },
+    outdir: mkdtempSync(path.join(tmpdir(), 'cdk-nag-')),
+    cloudFormationValidation: false,
+  });
   // A queue without a DLQ and without being one: AwsSolutions-SQS3 and Serverless-SQSRedrivePolicy.
   new Queue(stack, 'Unwatched', { encryption: QueueEncryption.SQS_MANAGED, enforceSSL: true });
   expect(() => app.synth()).toThrow(/AwsSolutions-SQS3[\s\S]*Unwatched|Unwatched[\s\S]*AwsSolutions-SQS3/);
+  rmSync(app.outdir, { recursive: true, force: true });
 });
