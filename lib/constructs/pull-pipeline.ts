@@ -13,8 +13,7 @@ import type { SyncConfig } from '../../functions/commons/sync/sync-config';
 import type { PullWorkerConfig } from '../config/stage-config';
 import { acknowledgeSqsDrivenFunction, ConnectorFunction } from './connector-function';
 import type { DmsaCredentials } from './dmsa-credentials';
-import { eventSourceVisibilityTimeout } from './push-pipeline';
-import { failureQueue, queueWithDeadLetter } from './queues';
+import { eventSourceVisibilityTimeout, failureQueue, queueWithDeadLetter } from './queues';
 
 export interface PullPipelineProps {
   /** EventBridge rate(...) or cron(...) expression (validated in the stage config). */

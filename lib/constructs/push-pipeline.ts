@@ -8,7 +8,7 @@ import { Construct } from 'constructs';
 import type { PushConfig } from '../config/stage-config';
 import { acknowledgeSqsDrivenFunction, ConnectorFunction } from './connector-function';
 import type { DmsaCredentials } from './dmsa-credentials';
-import { queueWithDeadLetter } from './queues';
+import { eventSourceVisibilityTimeout, queueWithDeadLetter } from './queues';
 
 export interface PushPipelineProps {
   config: PushConfig;
@@ -21,11 +21,6 @@ export interface PushPipelineProps {
   functionTimeout?: Duration;
   /** How often a results consumer may fail a message before it goes to the results DLQ. @default 5 */
   resultsMaxReceiveCount?: number;
-}
-
-/** AWS: visibility timeout at least six times the function timeout, plus the batching window. */
-export function eventSourceVisibilityTimeout(functionTimeout: Duration, batchingWindowSeconds = 0): Duration {
-  return Duration.seconds(6 * functionTimeout.toSeconds() + batchingWindowSeconds);
 }
 
 export class PushPipeline extends Construct {

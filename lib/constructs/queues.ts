@@ -11,6 +11,14 @@ export interface ConnectorQueueProps {
 
 const DEAD_LETTER_RETENTION = Duration.days(14);
 
+/**
+ * Visibility timeout for a queue a Lambda event source reads: AWS asks for at least six times the
+ * function timeout (plus the batching window), so a retried invocation never sees its own messages reappear.
+ */
+export function eventSourceVisibilityTimeout(functionTimeout: Duration, batchingWindowSeconds = 0): Duration {
+  return Duration.seconds(6 * functionTimeout.toSeconds() + batchingWindowSeconds);
+}
+
 /** A queue with the connector's security defaults. */
 export function connectorQueue(scope: Construct, id: string, props: ConnectorQueueProps & Pick<QueueProps, 'deadLetterQueue' | 'retentionPeriod'>): Queue {
   return new Queue(scope, id, {
