@@ -45,7 +45,7 @@ export interface PushBatchDeps extends ApplyDeps {
 }
 
 type Prepared =
-  | { ok: true; message: PushMessage; groupKey?: string }
+  | { ok: true; message: PushMessage }
   | { ok: false; failure: FailureDecision; id?: string };
 
 export type PushBatchHandler = (event: SQSEvent, context: Context) => Promise<SQSBatchResponse>;
@@ -176,7 +176,7 @@ export function createPushBatchHandler(deps: PushBatchDeps): PushBatchHandler {
       }
       // FIFO batches run strictly in order, one message at a time: no sharing of sync calls.
       const groupKey = fifo ? undefined : syncGroupKey(parsed.message);
-      prepared.set(record.messageId, { ok: true, message: parsed.message, ...(groupKey ? { groupKey } : {}) });
+      prepared.set(record.messageId, { ok: true, message: parsed.message });
       if (groupKey) {
         const members = groups.get(groupKey) ?? [];
         members.push({ key: record.messageId, message: parsed.message as UpsertMessage });
@@ -185,7 +185,8 @@ export function createPushBatchHandler(deps: PushBatchDeps): PushBatchHandler {
     }
     const syncGroups = new SyncGroupRunner(groups, { ...deps, runIdempotent }, deadline);
     let rateLimitedUntil = 0;
-    const limit = concurrencyLimit(fifo ? 1 : (deps.concurrency ?? 8));
+    // FIFO batches are processed one record at a time by their processor anyway.
+    const limit = concurrencyLimit(deps.concurrency ?? 8);
 
     async function handleRecord(record: SQSRecord): Promise<string> {
       const entry = prepared.get(record.messageId);
