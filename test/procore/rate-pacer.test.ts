@@ -70,6 +70,19 @@ describe('RatePacer', () => {
     expect(t.clock()).toBe(resetAt);
   });
 
+  it('does not hold requests back when responses give nothing to pace by', async () => {
+    const t = fakeTime();
+    const pacer = new RatePacer({ clock: t.clock, sleep: t.sleep });
+    const probe = await pacer.acquire(t.clock() + 5000);
+    // A server whose clock is an hour behind ours: its reset is already past.
+    probe.release({ status: 200, headers: headers(20, 19, t.clock() - 3_600_000) });
+    const concurrent = await Promise.all(Array.from({ length: 5 }, () => pacer.acquire(t.clock() + 5000)));
+    expect(concurrent).toHaveLength(5);
+    expect(t.sleeps).toEqual([]);
+    concurrent.forEach((permit) => permit.release({ status: 200, headers: {} }));
+    await expect(Promise.all([pacer.acquire(t.clock() + 10), pacer.acquire(t.clock() + 10)])).resolves.toHaveLength(2);
+  });
+
   it('keeps the lowest remaining count within a window (responses arrive out of order)', () => {
     const t = fakeTime();
     const pacer = new RatePacer({ clock: t.clock, sleep: t.sleep });

@@ -3,7 +3,9 @@
 // that picture (minus its own requests still in flight) and, once half the window's budget is
 // spent, spreads what remains evenly until the reset, so a long run slows down instead of being
 // refused. With no current picture (cold start, or right after a reset) it lets one request probe
-// at a time until headers arrive. One instance per container is shared by every call.
+// at a time until headers arrive. If responses carry no usable picture (no headers, or a reset
+// already past by our clock, i.e. the server's clock disagrees with ours) it does not pace at all.
+// One instance per container is shared by every call.
 import { ProcoreError } from './errors';
 import { realSleep, systemClock, type Clock, type Sleep } from './timing';
 
@@ -42,6 +44,8 @@ export class RatePacer {
   private readonly resetMarginMs: number;
   private picture: RateLimitPicture | undefined;
   private inFlight = 0;
+  /** The last response gave nothing to pace by: do not hold requests back waiting for one. */
+  private blind = false;
   private lastGrantAt = Number.NEGATIVE_INFINITY;
   private tail: Promise<unknown> = Promise.resolve();
   private releaseWaiters: Array<() => void> = [];
@@ -72,7 +76,7 @@ export class RatePacer {
       const now = this.clock();
       const picture = this.current();
       if (!picture) {
-        if (this.inFlight === 0) return this.grant(now);
+        if (this.inFlight === 0 || this.blind) return this.grant(now);
         await this.nextRelease(deadline - now);
         if (this.clock() >= deadline && this.inFlight > 0) throw this.outOfTime(undefined);
         continue;
@@ -113,13 +117,22 @@ export class RatePacer {
     const limit = headerNumber(headers, 'x-rate-limit-limit');
     let remaining = headerNumber(headers, 'x-rate-limit-remaining');
     const reset = headerNumber(headers, 'x-rate-limit-reset');
-    if (limit === undefined || remaining === undefined || reset === undefined) return;
+    if (limit === undefined || remaining === undefined || reset === undefined) {
+      this.blind = true;
+      return;
+    }
+    const now = this.clock();
     let resetAt = reset * 1000;
     if (status === 429) {
       remaining = 0;
       const retryAfter = headerNumber(headers, 'retry-after');
-      if (retryAfter !== undefined) resetAt = Math.max(resetAt, this.clock() + retryAfter * 1000);
+      if (retryAfter !== undefined) resetAt = Math.max(resetAt, now + retryAfter * 1000);
     }
+    if (resetAt <= now) {
+      this.blind = true;
+      return;
+    }
+    this.blind = false;
     const fresh = remaining - this.inFlight;
     const known = this.current();
     const sameWindow = known !== undefined && known.limit === limit && Math.abs(known.resetAt - resetAt) < 1000;
