@@ -1,0 +1,217 @@
+// The pull path's test bench: the Procore simulator, moto queues (sync jobs + its DLQ, records),
+// a state table and the DMSA secret, wired to the REAL planner and worker handlers through their
+// environment variables. Events are built as AWS shapes them: an EventBridge scheduled event for
+// the planner, SQS events from messages received off the moto jobs queue for the worker.
+import { randomUUID } from 'node:crypto';
+import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { CreateSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import {
+  CreateQueueCommand,
+  GetQueueAttributesCommand,
+  ReceiveMessageCommand,
+  SQSClient,
+  type Message,
+} from '@aws-sdk/client-sqs';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { Context, ScheduledEvent, SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import { lambdaContext } from '../../../local/lambda-context';
+import { deleteMessages, queueArnOf, receiveMessages, sqsRecordFromMessage } from '../../../local/sqs-event-source';
+import { startSimulator, type ProcoreSimulator, type SimulatorOptions } from '../../../simulator';
+import type { SyncTable } from '../../../functions/commons/state/sync-cursor';
+import type { SyncConfig } from '../../../functions/commons/sync/sync-config';
+import type { RecordEnvelope } from '../../../functions/commons/contracts/record-envelope';
+
+type PlannerHandler = (event: ScheduledEvent, context: Context) => Promise<unknown>;
+type WorkerHandler = (event: SQSEvent, context: Context) => Promise<SQSBatchResponse>;
+
+export interface PullHarness {
+  sim: ProcoreSimulator;
+  sqs: SQSClient;
+  table: SyncTable;
+  queues: { jobs: string; jobsDlq: string; records: string };
+  companyId: number;
+  planner: PlannerHandler;
+  worker: WorkerHandler;
+  /** Invokes the planner with a scheduled event whose time is the simulator's now (or `time`). */
+  plan(time?: string): Promise<unknown>;
+  /** Plays the event source mapping until the jobs queue is empty; returns the invocations made. */
+  drainJobs(options?: { lanes?: number; batchSize?: number; context?: () => Context }): Promise<WorkerInvocation[]>;
+  /** Runs `work` while consuming (receive + delete) the records queue; returns what arrived. */
+  collectRecords(work: () => Promise<unknown>, options?: { receivers?: number }): Promise<ReceivedRecord[]>;
+  close(): Promise<void>;
+}
+
+export interface WorkerInvocation {
+  jobs: number;
+  failures: number;
+}
+
+export interface ReceivedRecord {
+  messageId: string;
+  envelope: RecordEnvelope;
+  attributes: Record<string, string | undefined>;
+}
+
+export function scheduledEvent(time: string): ScheduledEvent {
+  return {
+    version: '0',
+    id: randomUUID(),
+    'detail-type': 'Scheduled Event',
+    source: 'aws.events',
+    account: '123456789012',
+    time,
+    region: 'us-east-1',
+    resources: ['arn:aws:events:us-east-1:123456789012:rule/procore-connector-pull-schedule'],
+    detail: {},
+  };
+}
+
+/** Whole-second ISO time, as EventBridge writes `time`. */
+export function eventTime(epochMs: number): string {
+  return new Date(Math.floor(epochMs / 1000) * 1000).toISOString().replace('.000Z', 'Z');
+}
+
+export async function startPullHarness(options: {
+  simulator: SimulatorOptions;
+  sync: (companyId: number) => Omit<SyncConfig, 'overlapMinutes' | 'leaseMinutes' | 'initialLookbackDays' | 'projects' | 'companies'> &
+    Partial<SyncConfig>;
+}): Promise<PullHarness> {
+  // Powertools reads these when the handler modules load; keep test output readable.
+  process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
+  process.env.POWERTOOLS_DEV = 'false';
+  const suffix = randomUUID().slice(0, 8);
+  const sim = await startSimulator(options.simulator);
+  const sqs = new SQSClient({});
+  const dynamo = new DynamoDBClient({});
+  const tableName = `pull-state-${suffix}`;
+  await dynamo.send(
+    new CreateTableCommand({
+      TableName: tableName,
+      AttributeDefinitions: [
+        { AttributeName: 'pk', AttributeType: 'S' },
+        { AttributeName: 'sk', AttributeType: 'S' },
+      ],
+      KeySchema: [
+        { AttributeName: 'pk', KeyType: 'HASH' },
+        { AttributeName: 'sk', KeyType: 'RANGE' },
+      ],
+      BillingMode: 'PAY_PER_REQUEST',
+    }),
+  );
+  const jobsDlq = (await sqs.send(new CreateQueueCommand({ QueueName: `pull-jobs-dlq-${suffix}` }))).QueueUrl!;
+  const jobsDlqArn = await queueArnOf(sqs, jobsDlq);
+  const jobs = (
+    await sqs.send(
+      new CreateQueueCommand({
+        QueueName: `pull-jobs-${suffix}`,
+        Attributes: {
+          VisibilityTimeout: '30',
+          RedrivePolicy: JSON.stringify({ deadLetterTargetArn: jobsDlqArn, maxReceiveCount: 3 }),
+        },
+      }),
+    )
+  ).QueueUrl!;
+  const records = (await sqs.send(new CreateQueueCommand({ QueueName: `pull-records-${suffix}` }))).QueueUrl!;
+  const jobsArn = await queueArnOf(sqs, jobs);
+  const secretId = `pull-dmsa-${suffix}`;
+  await new SecretsManagerClient({}).send(
+    new CreateSecretCommand({ Name: secretId, SecretString: JSON.stringify({ client_id: sim.clientId, client_secret: sim.clientSecret }) }),
+  );
+  const company = sim.store.companies().find((c) => c.installed);
+  if (!company) throw new Error('the simulator seeded no installed company');
+
+  Object.assign(process.env, {
+    CONNECTOR_STAGE: 'test',
+    PROCORE_ENVIRONMENT: 'custom',
+    PROCORE_LOGIN_URL: sim.loginUrl,
+    PROCORE_API_URL: sim.apiUrl,
+    DMSA_SECRET_ID: secretId,
+    STATE_TABLE_NAME: tableName,
+    SYNC_JOBS_QUEUE_URL: jobs,
+    SYNC_JOBS_DLQ_URL: jobsDlq,
+    RECORDS_QUEUE_URL: records,
+    SYNC_CONFIG: JSON.stringify({ discoveryCompanyId: company.id, initialLookbackDays: 3650, ...options.sync(company.id) }),
+  });
+  const { handler: planner } = (await import('../../../functions/pull-planner/handler')) as unknown as { handler: PlannerHandler };
+  const { handler: worker } = (await import('../../../functions/pull-worker/handler')) as unknown as { handler: WorkerHandler };
+
+  const table: SyncTable = { db: DynamoDBDocumentClient.from(dynamo), tableName };
+  const harness: PullHarness = {
+    sim,
+    sqs,
+    table,
+    queues: { jobs, jobsDlq, records },
+    companyId: company.id,
+    planner,
+    worker,
+    plan: (time) => planner(scheduledEvent(time ?? eventTime(sim.clock.now())), lambdaContext({ timeoutMs: 300_000, functionName: 'planner' })),
+    async drainJobs({ lanes = 2, batchSize = 1, context } = {}) {
+      const invocations: WorkerInvocation[] = [];
+      await Promise.all(
+        Array.from({ length: lanes }, async () => {
+          for (;;) {
+            const messages = await receiveMessages(sqs, jobs, batchSize, { visibilityTimeout: 30 });
+            if (messages.length === 0) return;
+            const event: SQSEvent = { Records: messages.map((m) => sqsRecordFromMessage(m, jobsArn)) };
+            const response = await worker(event, context?.() ?? lambdaContext({ timeoutMs: 900_000, functionName: 'worker' }));
+            const failed = new Set(response.batchItemFailures.map((f) => f.itemIdentifier));
+            invocations.push({ jobs: messages.length, failures: failed.size });
+            await deleteMessages(sqs, jobs, messages.filter((m) => !failed.has(m.MessageId ?? '')));
+            if (failed.size > 0) throw new Error(`worker reported ${failed.size} failed job(s)`);
+          }
+        }),
+      );
+      return invocations;
+    },
+    async collectRecords(work, { receivers = 6 } = {}) {
+      // moto's SQS costs grow with queue depth (it scans every message per call), so records are
+      // consumed while they are produced, as a downstream consumer would.
+      // Keyed by message id: moto, like SQS, may hand one message to two concurrent receivers.
+      const received = new Map<string, ReceivedRecord>();
+      let producing = true;
+      const consumers = Array.from({ length: receivers }, async () => {
+        for (;;) {
+          const { Messages = [] } = await sqs.send(
+            new ReceiveMessageCommand({ QueueUrl: records, MaxNumberOfMessages: 10, VisibilityTimeout: 900, MessageAttributeNames: ['All'] }),
+          );
+          if (Messages.length === 0) {
+            if (!producing) return;
+            await new Promise((resolve) => setTimeout(resolve, 50));
+            continue;
+          }
+          for (const message of Messages) received.set(message.MessageId ?? '', toReceived(message));
+          await deleteMessages(sqs, records, Messages);
+        }
+      });
+      try {
+        await work();
+      } finally {
+        producing = false;
+        await Promise.all(consumers);
+      }
+      return [...received.values()];
+    },
+    async close() {
+      await sim.close();
+    },
+  };
+  return harness;
+}
+
+function toReceived(message: Message): ReceivedRecord {
+  return {
+    messageId: message.MessageId ?? '',
+    envelope: JSON.parse(message.Body ?? '') as RecordEnvelope,
+    attributes: Object.fromEntries(Object.entries(message.MessageAttributes ?? {}).map(([k, v]) => [k, v.StringValue])),
+  };
+}
+
+export async function queueDepth(sqs: SQSClient, queueUrl: string): Promise<number> {
+  const { Attributes = {} } = await sqs.send(
+    new GetQueueAttributesCommand({
+      QueueUrl: queueUrl,
+      AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
+    }),
+  );
+  return Number(Attributes.ApproximateNumberOfMessages ?? 0) + Number(Attributes.ApproximateNumberOfMessagesNotVisible ?? 0);
+}
