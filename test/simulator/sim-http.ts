@@ -23,7 +23,7 @@ export interface ApiResult {
   status: number;
   headers: Headers;
   text: string;
-  json: any; // eslint-disable-line @typescript-eslint/no-explicit-any -- test helper: bodies vary per call
+  json: any; // bodies vary per call; tests assert their shape
 }
 
 export function apiClient(sim: ProcoreSimulator, token: string, defaultCompanyId: number) {
