@@ -8,7 +8,6 @@ import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { ProcoreClient } from '../procore/client';
 import { ProcoreError } from '../procore/errors';
 import type { LoggerLike } from '../procore/logger';
-import type { ResourceName } from '../resources/names';
 import { acquireLease, releaseLease } from '../state/sync-lease';
 import type { SyncTable } from '../state/sync-cursor';
 import type { ResourceListSpecs } from './list-spec';
@@ -165,7 +164,7 @@ function newJob(scope: SyncScope, config: SyncConfig, windowEnd: string): SyncJo
     jobId: randomUUID(),
     companyId: scope.companyId,
     projectId: scope.projectId,
-    resource: scope.resource as ResourceName,
+    resource: scope.resource,
     windowEnd,
     initialLookbackDays: config.initialLookbackDays,
     overlapSeconds: config.overlapMinutes * 60,

@@ -74,7 +74,7 @@ export async function runSyncJob(job: SyncJob, deps: RunSyncJobDeps): Promise<Sy
 
   const totals = { records: 0, truncated: 0, pages: 0 };
   let nextPage = job.startPage ?? 1;
-  let previousTotal: number | undefined;
+  let previousTotal: number | undefined = job.seenTotal;
   // An outer loop because a shrinking result set (records updated past windowEnd while we page)
   // shifts later records onto pages already read: then paging restarts a little earlier.
   restart: for (;;) {
@@ -90,19 +90,20 @@ export async function runSyncJob(job: SyncJob, deps: RunSyncJobDeps): Promise<Sy
       deadline: lambdaDeadline - (deps.finishReserveMs ?? DEFAULT_FINISH_RESERVE_MS),
     });
     for await (const page of pages) {
-      await deliverPage(page, job, deps, now, totals);
-      nextPage = page.page + 1;
       const shrunkBy = previousTotal !== undefined && page.total !== undefined ? previousTotal - page.total : 0;
       previousTotal = page.total;
-      if (shrunkBy > 0) {
-        const stepBack = Math.ceil(shrunkBy / page.perPage);
-        nextPage = Math.max(1, nextPage - stepBack);
+      if (shrunkBy > 0 && page.page > 1) {
+        // This page is already shifted and the records that slid back sit on the pages before it:
+        // skip it and read again from there (it comes again after them), repeating at most a page.
+        nextPage = Math.max(1, page.page - Math.ceil(shrunkBy / page.perPage));
         deps.logger.warn('The window shrank while paging; re-reading from an earlier page', { ...log, shrunkBy, nextPage });
         continue restart;
       }
+      await deliverPage(page, job, deps, now, totals);
+      nextPage = page.page + 1;
       if (!page.hasNext) break restart;
       if (deps.remainingMs() < margin) {
-        await handOver(job, window.start, nextPage, totals, deps, now);
+        await handOver({ ...job, windowStart: window.start, startPage: nextPage, ...(page.total === undefined ? {} : { seenTotal: page.total }) }, totals, deps, now);
         return { outcome: 'continued', ...totals, nextPage };
       }
     }
@@ -148,28 +149,31 @@ async function deliverPage(
   totals.pages += 1;
 }
 
-/** Saves the position, keeps the scope's lease, and enqueues the same window from `nextPage`. */
+/** Saves the position, keeps the scope's lease, and enqueues the continuation (same window, next page). */
 async function handOver(
-  job: SyncJob,
-  windowStart: string,
-  nextPage: number,
+  continuation: SyncJob & { windowStart: string; startPage: number },
   totals: { records: number },
   deps: RunSyncJobDeps,
   now: () => number,
 ): Promise<void> {
+  const job = continuation;
   const scope = scopeOfJob(job);
-  const continuation: SyncJob = { ...job, windowStart, startPage: nextPage };
   await saveCheckpoint(deps.table, scope, {
     jobId: job.jobId,
-    windowStart,
+    windowStart: job.windowStart,
     windowEnd: job.windowEnd,
-    nextPage,
+    nextPage: job.startPage,
     recordsSoFar: totals.records,
     savedAt: new Date(now()).toISOString(),
   });
   await renewLease(deps.table, scope, job.jobId, now());
   await enqueueSyncJobs(deps.sqs, deps.queues.syncJobs, [continuation]);
-  deps.logger.info('Sync job handed over to a continuation', { jobId: job.jobId, scope: describeScope(scope), nextPage, records: totals.records });
+  deps.logger.info('Sync job handed over to a continuation', {
+    jobId: job.jobId,
+    scope: describeScope(scope),
+    nextPage: job.startPage,
+    records: totals.records,
+  });
 }
 
 /** Failures that end this scope's job for good (dead-letter now) rather than retrying it. */

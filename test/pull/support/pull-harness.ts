@@ -34,6 +34,8 @@ export interface PullHarness {
   worker: WorkerHandler;
   /** Invokes the planner with a scheduled event whose time is the simulator's now (or `time`). */
   plan(time?: string): Promise<unknown>;
+  /** One poll-invoke-delete cycle of the event source mapping; undefined when no job was visible. */
+  invokeWorker(options?: { batchSize?: number; context?: () => Context }): Promise<WorkerInvocation | undefined>;
   /** Plays the event source mapping until the jobs queue is empty; returns the invocations made. */
   drainJobs(options?: { lanes?: number; batchSize?: number; context?: () => Context }): Promise<WorkerInvocation[]>;
   /** Runs `work` while consuming (receive + delete) the records queue; returns what arrived. */
@@ -145,19 +147,25 @@ export async function startPullHarness(options: {
     planner,
     worker,
     plan: (time) => planner(scheduledEvent(time ?? eventTime(sim.clock.now())), lambdaContext({ timeoutMs: 300_000, functionName: 'planner' })),
+    async invokeWorker({ batchSize = 1, context } = {}) {
+      const messages = await receiveMessages(sqs, jobs, batchSize, { visibilityTimeout: 30 });
+      if (messages.length === 0) return undefined;
+      const event: SQSEvent = { Records: messages.map((m) => sqsRecordFromMessage(m, jobsArn)) };
+      const response = await worker(event, context?.() ?? lambdaContext({ timeoutMs: 900_000, functionName: 'worker' }));
+      const failed = new Set(response.batchItemFailures.map((f) => f.itemIdentifier));
+      // As Lambda's event source mapping does: delete what succeeded, leave the failures to come back.
+      await deleteMessages(sqs, jobs, messages.filter((m) => !failed.has(m.MessageId ?? '')));
+      return { jobs: messages.length, failures: failed.size };
+    },
     async drainJobs({ lanes = 2, batchSize = 1, context } = {}) {
       const invocations: WorkerInvocation[] = [];
       await Promise.all(
         Array.from({ length: lanes }, async () => {
           for (;;) {
-            const messages = await receiveMessages(sqs, jobs, batchSize, { visibilityTimeout: 30 });
-            if (messages.length === 0) return;
-            const event: SQSEvent = { Records: messages.map((m) => sqsRecordFromMessage(m, jobsArn)) };
-            const response = await worker(event, context?.() ?? lambdaContext({ timeoutMs: 900_000, functionName: 'worker' }));
-            const failed = new Set(response.batchItemFailures.map((f) => f.itemIdentifier));
-            invocations.push({ jobs: messages.length, failures: failed.size });
-            await deleteMessages(sqs, jobs, messages.filter((m) => !failed.has(m.MessageId ?? '')));
-            if (failed.size > 0) throw new Error(`worker reported ${failed.size} failed job(s)`);
+            const invocation = await harness.invokeWorker({ batchSize, ...(context ? { context } : {}) });
+            if (!invocation) return;
+            invocations.push(invocation);
+            if (invocation.failures > 0) throw new Error(`worker reported ${invocation.failures} failed job(s)`);
           }
         }),
       );
