@@ -1,0 +1,58 @@
+// Delivery batching: SendMessageBatch calls within SQS's limits (10 entries, 256 KiB), against moto.
+import { randomUUID } from 'node:crypto';
+import { CreateQueueCommand, SQSClient, type SendMessageBatchCommand } from '@aws-sdk/client-sqs';
+import { deleteMessages, receiveMessages } from '../../local/sqs-event-source';
+import {
+  messageBytes,
+  packBatches,
+  sendMessageBatches,
+  SQS_MAX_PAYLOAD_BYTES,
+  type OutgoingMessage,
+} from '../../functions/commons/sync/sqs-batch-sender';
+
+const sqs = new SQSClient({});
+const KIB = 1024;
+
+function message(bytes: number, tag: string): OutgoingMessage {
+  const attributes = { tag: { DataType: 'String', StringValue: tag } };
+  const overhead = messageBytes({ body: '', attributes });
+  return { body: 'x'.repeat(bytes - overhead), attributes };
+}
+
+describe('SQS batch packing', () => {
+  it('closes a batch at 10 entries', () => {
+    const batches = packBatches(Array.from({ length: 25 }, (_, i) => message(100, String(i))));
+    expect(batches.map((b) => b.length)).toEqual([10, 10, 5]);
+  });
+
+  it('closes a batch before it would pass 256 KiB, counting attributes, and keeps the order', () => {
+    const sizes = [100, 100, 56, 200, 250, 10, 1].map((k) => k * KIB);
+    const messages = sizes.map((size, i) => message(size, String(i)));
+    const batches = packBatches(messages);
+    // 100+100+56 = 256 KiB fits exactly; 250+10 would not.
+    expect(batches.map((b) => b.map((m) => m.attributes!.tag!.StringValue))).toEqual([['0', '1', '2'], ['3'], ['4'], ['5', '6']]);
+    for (const batch of batches) expect(batch.reduce((sum, m) => sum + messageBytes(m), 0)).toBeLessThanOrEqual(SQS_MAX_PAYLOAD_BYTES);
+  });
+
+  it('refuses a single message over the limit instead of sending it', () => {
+    expect(() => packBatches([message(SQS_MAX_PAYLOAD_BYTES + 1, 'big')])).toThrow(/exceeds the SQS limit/);
+  });
+});
+
+describe('SQS batch sending (moto)', () => {
+  it('delivers large and small messages, each once, in calls SQS accepts', async () => {
+    const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: `pull-batches-${randomUUID().slice(0, 8)}` }));
+    const messages = [200, 120, 120, 30, 1, 1, 1, 240].map((k, i) => message(k * KIB, `m${i}`));
+    const calls: number[] = [];
+    const spy = jest.spyOn(sqs, 'send');
+    await sendMessageBatches(sqs, QueueUrl!, messages, { concurrency: 2 });
+    for (const [command] of spy.mock.calls) calls.push((command as SendMessageBatchCommand).input.Entries?.length ?? 0);
+    spy.mockRestore();
+    expect(calls.reduce((a, b) => a + b)).toBe(messages.length);
+    expect(calls.length).toBe(packBatches(messages).length);
+
+    const received = await receiveMessages(sqs, QueueUrl!, 20, { visibilityTimeout: 60 });
+    expect(received.map((m) => m.MessageAttributes?.tag?.StringValue).sort()).toEqual(messages.map((m) => m.attributes!.tag!.StringValue).sort());
+    await deleteMessages(sqs, QueueUrl!, received);
+  });
+});
