@@ -27,7 +27,7 @@ const restCalls = () => f.sim.requests().filter((r) => r.path.startsWith('/api/r
 
 describe('ProcoreClient requests', () => {
   beforeEach(async () => {
-    f = await startProcoreFixture({}, { timeoutMs: 300 });
+    f = await startProcoreFixture({}, { timeoutMs: 1000 });
   });
 
   it('sends Procore-Company-Id, User-Agent and Accept on every call, tokens only to the login host', async () => {
