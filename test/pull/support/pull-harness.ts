@@ -35,7 +35,7 @@ export interface PullHarness {
   /** Invokes the planner with a scheduled event whose time is the simulator's now (or `time`). */
   plan(time?: string): Promise<unknown>;
   /** One poll-invoke-delete cycle of the event source mapping; undefined when no job was visible. */
-  invokeWorker(options?: { batchSize?: number; context?: () => Context }): Promise<WorkerInvocation | undefined>;
+  invokeWorker(options?: { batchSize?: number; context?: () => Context; visibilityTimeout?: number }): Promise<WorkerInvocation | undefined>;
   /** Plays the event source mapping until the jobs queue is empty; returns the invocations made. */
   drainJobs(options?: { lanes?: number; batchSize?: number; context?: () => Context }): Promise<WorkerInvocation[]>;
   /** Runs `work` while consuming (receive + delete) the records queue; returns what arrived. */
@@ -147,8 +147,8 @@ export async function startPullHarness(options: {
     planner,
     worker,
     plan: (time) => planner(scheduledEvent(time ?? eventTime(sim.clock.now())), lambdaContext({ timeoutMs: 300_000, functionName: 'planner' })),
-    async invokeWorker({ batchSize = 1, context } = {}) {
-      const messages = await receiveMessages(sqs, jobs, batchSize, { visibilityTimeout: 30 });
+    async invokeWorker({ batchSize = 1, context, visibilityTimeout = 30 } = {}) {
+      const messages = await receiveMessages(sqs, jobs, batchSize, { visibilityTimeout });
       if (messages.length === 0) return undefined;
       const event: SQSEvent = { Records: messages.map((m) => sqsRecordFromMessage(m, jobsArn)) };
       const response = await worker(event, context?.() ?? lambdaContext({ timeoutMs: 900_000, functionName: 'worker' }));
