@@ -76,7 +76,8 @@ export async function runSyncJob(job: SyncJob, deps: RunSyncJobDeps): Promise<Sy
   let nextPage = job.startPage ?? 1;
   let previousTotal: number | undefined = job.seenTotal;
   // An outer loop because a shrinking result set (records updated past windowEnd while we page)
-  // shifts later records onto pages already read: then paging restarts a little earlier.
+  // shifts later records onto pages already read: then paging restarts a little earlier,
+  // repeating at most a page.
   restart: for (;;) {
     const pages = deps.procore.pages<unknown>({
       ...base,
@@ -92,20 +93,23 @@ export async function runSyncJob(job: SyncJob, deps: RunSyncJobDeps): Promise<Sy
     for await (const page of pages) {
       const shrunkBy = previousTotal !== undefined && page.total !== undefined ? previousTotal - page.total : 0;
       previousTotal = page.total;
-      if (shrunkBy > 0 && page.page > 1) {
-        // This page is already shifted and the records that slid back sit on the pages before it:
-        // skip it and read again from there (it comes again after them), repeating at most a page.
+      // A shrunk Total means this page is already shifted and the records that slid back sit on the
+      // pages before it: skip it and read again from there (it comes again after them).
+      const shifted = shrunkBy > 0 && page.page > 1;
+      if (shifted) {
         nextPage = Math.max(1, page.page - Math.ceil(shrunkBy / page.perPage));
         deps.logger.warn('The window shrank while paging; re-reading from an earlier page', { ...log, shrunkBy, nextPage });
-        continue restart;
+      } else {
+        await deliverPage(page, job, deps, now, totals);
+        nextPage = page.page + 1;
+        if (!page.hasNext) break restart;
       }
-      await deliverPage(page, job, deps, now, totals);
-      nextPage = page.page + 1;
-      if (!page.hasNext) break restart;
       if (deps.remainingMs() < margin) {
-        await handOver({ ...job, windowStart: window.start, startPage: nextPage, ...(page.total === undefined ? {} : { seenTotal: page.total }) }, totals, deps, now);
+        const seenTotal = page.total === undefined ? {} : { seenTotal: page.total };
+        await handOver({ ...job, windowStart: window.start, startPage: nextPage, ...seenTotal }, totals, deps, now);
         return { outcome: 'continued', ...totals, nextPage };
       }
+      if (shifted) continue restart;
     }
     break;
   }
