@@ -1,8 +1,9 @@
 // Just enough of the deployed pull path for the `sync` command tests: the Procore simulator, a
+import { createStateTable } from '../support/state-table';
 // state table, the sync-jobs and records queues in moto, and the REAL pull worker handler, fed by
 // the local event source player (local/sqs-event-source.ts) as Lambda would feed it.
 import { randomUUID } from 'node:crypto';
-import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { CreateSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { CreateQueueCommand, PurgeQueueCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
@@ -31,20 +32,7 @@ export async function startPullWorkerBench(simulator: SimulatorOptions): Promise
   const sqs = new SQSClient({});
   const dynamo = new DynamoDBClient({});
   const tableName = `cli-state-${suffix}`;
-  await dynamo.send(
-    new CreateTableCommand({
-      TableName: tableName,
-      AttributeDefinitions: [
-        { AttributeName: 'pk', AttributeType: 'S' },
-        { AttributeName: 'sk', AttributeType: 'S' },
-      ],
-      KeySchema: [
-        { AttributeName: 'pk', KeyType: 'HASH' },
-        { AttributeName: 'sk', KeyType: 'RANGE' },
-      ],
-      BillingMode: 'PAY_PER_REQUEST',
-    }),
-  );
+  await createStateTable(dynamo, tableName);
   const queue = async (name: string) => (await sqs.send(new CreateQueueCommand({ QueueName: `cli-${name}-${suffix}` }))).QueueUrl!;
   const queues = { jobs: await queue('jobs'), jobsDlq: await queue('jobs-dlq'), records: await queue('records') };
   const jobsArn = await queueArnOf(sqs, queues.jobs);

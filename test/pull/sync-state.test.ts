@@ -1,6 +1,7 @@
 // Sync state in the DynamoDB state table (moto): leases, cursors, and the window they give a job.
+import { createStateTable } from '../support/state-table';
 import { randomUUID } from 'node:crypto';
-import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { advanceCursor, readCursor, resetCursor, type SyncTable } from '../../functions/commons/state/sync-cursor';
 import { acquireLease, releaseLease, renewLease } from '../../functions/commons/state/sync-lease';
@@ -18,20 +19,7 @@ const lastPull = { jobId: 'job', records: 1, truncated: 0, pages: 1, finishedAt:
 
 beforeAll(async () => {
   const tableName = `pull-state-unit-${randomUUID().slice(0, 8)}`;
-  await dynamo.send(
-    new CreateTableCommand({
-      TableName: tableName,
-      AttributeDefinitions: [
-        { AttributeName: 'pk', AttributeType: 'S' },
-        { AttributeName: 'sk', AttributeType: 'S' },
-      ],
-      KeySchema: [
-        { AttributeName: 'pk', KeyType: 'HASH' },
-        { AttributeName: 'sk', KeyType: 'RANGE' },
-      ],
-      BillingMode: 'PAY_PER_REQUEST',
-    }),
-  );
+  await createStateTable(dynamo, tableName);
   table = { db: DynamoDBDocumentClient.from(dynamo), tableName };
 });
 

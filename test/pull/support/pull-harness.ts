@@ -1,9 +1,10 @@
 // The pull path's test bench: the Procore simulator, moto queues (sync jobs + its DLQ, records),
+import { createStateTable } from '../../support/state-table';
 // a state table and the DMSA secret, wired to the REAL planner and worker handlers through their
 // environment variables. Events are built as AWS shapes them: an EventBridge scheduled event for
 // the planner, SQS events from messages received off the moto jobs queue for the worker.
 import { randomUUID } from 'node:crypto';
-import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { CreateSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import {
   CreateQueueCommand,
@@ -86,20 +87,7 @@ export async function startPullHarness(options: {
   const sqs = new SQSClient({});
   const dynamo = new DynamoDBClient({});
   const tableName = `pull-state-${suffix}`;
-  await dynamo.send(
-    new CreateTableCommand({
-      TableName: tableName,
-      AttributeDefinitions: [
-        { AttributeName: 'pk', AttributeType: 'S' },
-        { AttributeName: 'sk', AttributeType: 'S' },
-      ],
-      KeySchema: [
-        { AttributeName: 'pk', KeyType: 'HASH' },
-        { AttributeName: 'sk', KeyType: 'RANGE' },
-      ],
-      BillingMode: 'PAY_PER_REQUEST',
-    }),
-  );
+  await createStateTable(dynamo, tableName);
   const jobsDlq = (await sqs.send(new CreateQueueCommand({ QueueName: `pull-jobs-dlq-${suffix}` }))).QueueUrl!;
   const jobsDlqArn = await queueArnOf(sqs, jobsDlq);
   const jobs = (

@@ -1,9 +1,10 @@
 // The push path's test bench: the Procore simulator, moto queues (push queue with its DLQ and
+import { createStateTable } from '../../support/state-table';
 // redrive policy, results queue), a state table and the DMSA secret, wired to the REAL push handler
 // through its environment variables. Batches are built the way Lambda builds them: from messages
 // actually received off the moto push queue; successes are deleted, batch item failures are left.
 import { randomUUID } from 'node:crypto';
-import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { CreateSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import {
   CreateQueueCommand,
@@ -85,20 +86,7 @@ export async function startPushHarness(options: {
   const sqs = new SQSClient({});
   const dynamo = new DynamoDBClient({});
   const tableName = `push-state-${suffix}`;
-  await dynamo.send(
-    new CreateTableCommand({
-      TableName: tableName,
-      AttributeDefinitions: [
-        { AttributeName: 'pk', AttributeType: 'S' },
-        { AttributeName: 'sk', AttributeType: 'S' },
-      ],
-      KeySchema: [
-        { AttributeName: 'pk', KeyType: 'HASH' },
-        { AttributeName: 'sk', KeyType: 'RANGE' },
-      ],
-      BillingMode: 'PAY_PER_REQUEST',
-    }),
-  );
+  await createStateTable(dynamo, tableName);
   const fifo = options.fifo ?? false;
   const fifoAttributes = fifo ? { FifoQueue: 'true', ContentBasedDeduplication: 'false' } : {};
   const name = (base: string) => `${base}-${suffix}${fifo ? '.fifo' : ''}`;
