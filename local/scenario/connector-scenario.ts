@@ -1,0 +1,123 @@
+// One connector, stood up locally for whole-system runs (chaos, bench): the Procore simulator, the
+// stack's queues in moto (sync jobs + DLQ, records, push + DLQ, results), the state table, the DMSA
+// secret, and each function's environment exactly as the stack would set it. Handlers are not
+// started here: callers run them (in-process or in a function host) with `env` and `entries`.
+// Needs AWS_ENDPOINT_URL (moto) and dummy credentials in process.env.
+import { randomUUID } from 'node:crypto';
+import path from 'node:path';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { CreateSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { CreateQueueCommand, SQSClient } from '@aws-sdk/client-sqs';
+import type { ResourceName } from '../../functions/commons/resources/names';
+import type { SyncConfig } from '../../functions/commons/sync/sync-config';
+import { startSimulator, type ProcoreSimulator, type SimulatorOptions } from '../../simulator';
+import { createStateTable } from '../../test/support/state-table';
+import { queueArnOf } from '../sqs-event-source';
+
+export interface QueueRef {
+  url: string;
+  arn: string;
+}
+
+export interface ConnectorScenarioOptions {
+  simulator?: SimulatorOptions;
+  /** The planner's SYNC_CONFIG (companies default 'all', discovery company filled in). */
+  sync?: Partial<SyncConfig> & { resources: ResourceName[] };
+  /** Event-source queues: their visibility timeout must cover the function's timeout, as in the stack. */
+  jobs?: { visibilityTimeoutSeconds: number; maxReceiveCount: number };
+  push?: { visibilityTimeoutSeconds: number; maxReceiveCount: number };
+  /** POWERTOOLS_LOG_LEVEL of every function (default INFO). */
+  logLevel?: string;
+}
+
+export interface ConnectorScenario {
+  sim: ProcoreSimulator;
+  sqs: SQSClient;
+  dynamo: DynamoDBClient;
+  tableName: string;
+  secretId: string;
+  /** The first installed company, and its permitted projects. */
+  companyId: number;
+  projectIds: number[];
+  queues: { jobs: QueueRef; jobsDlq: QueueRef; records: QueueRef; push: QueueRef; pushDlq: QueueRef; results: QueueRef };
+  /** Each function's environment variables (as the stack sets them; AWS_* come from the host). */
+  env: { planner: Record<string, string>; worker: Record<string, string>; push: Record<string, string> };
+  /** The handlers' source files (for startFunctionHost or import). */
+  entries: { planner: string; worker: string; push: string };
+  close(): Promise<void>;
+}
+
+const FUNCTIONS_DIR = path.resolve(__dirname, '../../functions');
+
+export async function startConnectorScenario(options: ConnectorScenarioOptions = {}): Promise<ConnectorScenario> {
+  if (!process.env.AWS_ENDPOINT_URL) throw new Error('startConnectorScenario needs AWS_ENDPOINT_URL (a moto server)');
+  const suffix = randomUUID().slice(0, 8);
+  // The simulator's clock follows real time, so Procore's rate-limit resets agree with the handlers' clocks.
+  const sim = await startSimulator({ now: Date.now(), ...options.simulator });
+  try {
+    const sqs = new SQSClient({});
+    const dynamo = new DynamoDBClient({});
+    const tableName = `scenario-state-${suffix}`;
+    await createStateTable(dynamo, tableName);
+
+    const queue = async (name: string, attributes: Record<string, string> = {}): Promise<QueueRef> => {
+      const url = (await sqs.send(new CreateQueueCommand({ QueueName: `${name}-${suffix}`, Attributes: attributes }))).QueueUrl!;
+      return { url, arn: await queueArnOf(sqs, url) };
+    };
+    const withDlq = (dlq: QueueRef, settings: { visibilityTimeoutSeconds: number; maxReceiveCount: number }) => ({
+      VisibilityTimeout: String(settings.visibilityTimeoutSeconds),
+      RedrivePolicy: JSON.stringify({ deadLetterTargetArn: dlq.arn, maxReceiveCount: settings.maxReceiveCount }),
+    });
+    const jobsDlq = await queue('sync-jobs-dlq');
+    const jobs = await queue('sync-jobs', withDlq(jobsDlq, options.jobs ?? { visibilityTimeoutSeconds: 960, maxReceiveCount: 3 }));
+    const records = await queue('records');
+    const pushDlq = await queue('push-dlq');
+    const push = await queue('push', withDlq(pushDlq, options.push ?? { visibilityTimeoutSeconds: 90, maxReceiveCount: 5 }));
+    const results = await queue('push-results');
+
+    const secretId = `scenario-dmsa-${suffix}`;
+    await new SecretsManagerClient({}).send(
+      new CreateSecretCommand({ Name: secretId, SecretString: JSON.stringify({ client_id: sim.clientId, client_secret: sim.clientSecret }) }),
+    );
+    const company = sim.store.companies().find((c) => c.installed);
+    if (!company) throw new Error('the simulator seeded no installed company');
+    const projectIds = sim.store.projects(company.id).filter((p) => p.permitted && !p.deleted).map((p) => p.id);
+
+    const common = {
+      CONNECTOR_STAGE: 'local',
+      PROCORE_ENVIRONMENT: 'custom',
+      PROCORE_LOGIN_URL: sim.loginUrl,
+      PROCORE_API_URL: sim.apiUrl,
+      DMSA_SECRET_ID: secretId,
+      STATE_TABLE_NAME: tableName,
+      POWERTOOLS_LOG_LEVEL: options.logLevel ?? 'INFO',
+      POWERTOOLS_DEV: 'false',
+      POWERTOOLS_METRICS_DISABLED: 'true',
+    };
+    const sync = { companies: 'all' as const, discoveryCompanyId: company.id, ...(options.sync ?? { resources: ['rfis'] as ResourceName[] }) };
+    return {
+      sim,
+      sqs,
+      dynamo,
+      tableName,
+      secretId,
+      companyId: company.id,
+      projectIds,
+      queues: { jobs, jobsDlq, records, push, pushDlq, results },
+      env: {
+        planner: { ...common, SYNC_JOBS_QUEUE_URL: jobs.url, SYNC_CONFIG: JSON.stringify(sync) },
+        worker: { ...common, SYNC_JOBS_QUEUE_URL: jobs.url, SYNC_JOBS_DLQ_URL: jobsDlq.url, RECORDS_QUEUE_URL: records.url },
+        push: { ...common, PUSH_DLQ_URL: pushDlq.url, RESULTS_QUEUE_URL: results.url },
+      },
+      entries: {
+        planner: path.join(FUNCTIONS_DIR, 'pull-planner/handler.ts'),
+        worker: path.join(FUNCTIONS_DIR, 'pull-worker/handler.ts'),
+        push: path.join(FUNCTIONS_DIR, 'push/handler.ts'),
+      },
+      close: () => sim.close(),
+    };
+  } catch (error) {
+    await sim.close();
+    throw error;
+  }
+}
