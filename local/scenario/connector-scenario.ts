@@ -42,12 +42,17 @@ export interface ConnectorScenario {
   queues: { jobs: QueueRef; jobsDlq: QueueRef; records: QueueRef; push: QueueRef; pushDlq: QueueRef; results: QueueRef };
   /** Each function's environment variables (as the stack sets them; AWS_* come from the host). */
   env: { planner: Record<string, string>; worker: Record<string, string>; push: Record<string, string> };
-  /** The handlers' source files (for startFunctionHost or import). */
-  entries: { planner: string; worker: string; push: string };
   close(): Promise<void>;
 }
 
 const FUNCTIONS_DIR = path.resolve(__dirname, '../../functions');
+
+/** The handlers' source files (bundle them with bundleHandlers before running them in a function host). */
+export const CONNECTOR_HANDLER_SOURCES = {
+  planner: path.join(FUNCTIONS_DIR, 'pull-planner/handler.ts'),
+  worker: path.join(FUNCTIONS_DIR, 'pull-worker/handler.ts'),
+  push: path.join(FUNCTIONS_DIR, 'push/handler.ts'),
+} as const;
 
 export async function startConnectorScenario(options: ConnectorScenarioOptions = {}): Promise<ConnectorScenario> {
   if (!process.env.AWS_ENDPOINT_URL) throw new Error('startConnectorScenario needs AWS_ENDPOINT_URL (a moto server)');
@@ -108,11 +113,6 @@ export async function startConnectorScenario(options: ConnectorScenarioOptions =
         planner: { ...common, SYNC_JOBS_QUEUE_URL: jobs.url, SYNC_CONFIG: JSON.stringify(sync) },
         worker: { ...common, SYNC_JOBS_QUEUE_URL: jobs.url, SYNC_JOBS_DLQ_URL: jobsDlq.url, RECORDS_QUEUE_URL: records.url },
         push: { ...common, PUSH_DLQ_URL: pushDlq.url, RESULTS_QUEUE_URL: results.url },
-      },
-      entries: {
-        planner: path.join(FUNCTIONS_DIR, 'pull-planner/handler.ts'),
-        worker: path.join(FUNCTIONS_DIR, 'pull-worker/handler.ts'),
-        push: path.join(FUNCTIONS_DIR, 'push/handler.ts'),
       },
       close: () => sim.close(),
     };
