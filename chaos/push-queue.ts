@@ -1,0 +1,54 @@
+// Helpers the push scenarios share: sending bodies to the push queue, and reading a DLQ out.
+import { randomUUID } from 'node:crypto';
+import { SendMessageBatchCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import { readFailureAttributes } from '../functions/commons/queues/dead-letter';
+import { receiveMessages } from '../local/sqs-event-source';
+
+/** Sends message bodies as they are (strings), ten per SendMessageBatch. */
+export async function sendBodies(sqs: SQSClient, queueUrl: string, bodies: string[]): Promise<void> {
+  for (let i = 0; i < bodies.length; i += 10) {
+    const chunk = bodies.slice(i, i + 10);
+    const { Failed = [] } = await sqs.send(
+      new SendMessageBatchCommand({ QueueUrl: queueUrl, Entries: chunk.map((body) => ({ Id: randomUUID(), MessageBody: body })) }),
+    );
+    if (Failed.length > 0) throw new Error(`could not send ${Failed.length} message(s): ${Failed[0]?.Message}`);
+  }
+}
+
+export interface DeadLetter {
+  body: string;
+  /** The connector's reason; for a message SQS moved after maxReceiveCount, errorClass says so. */
+  errorClass: string;
+  reason: string;
+  /** The message's `id` when the body is JSON with a string id. */
+  id?: string;
+}
+
+/** Everything on a DLQ (received and hidden for 10 minutes, so each message is read once). */
+export async function readDeadLetters(sqs: SQSClient, queueUrl: string): Promise<DeadLetter[]> {
+  const letters: DeadLetter[] = [];
+  for (;;) {
+    const batch = await receiveMessages(sqs, queueUrl, 100, { visibilityTimeout: 600 });
+    if (batch.length === 0) return letters;
+    for (const message of batch) {
+      const reason = readFailureAttributes(message.MessageAttributes);
+      const body = message.Body ?? '';
+      const id = idOf(body);
+      letters.push({
+        body,
+        errorClass: reason?.errorClass ?? 'MaxReceiveCountExceeded',
+        reason: reason?.message ?? 'moved by the queue after maxReceiveCount receives',
+        ...(id === undefined ? {} : { id }),
+      });
+    }
+  }
+}
+
+function idOf(body: string): string | undefined {
+  try {
+    const id = (JSON.parse(body) as { id?: unknown } | null)?.id;
+    return typeof id === 'string' ? id : undefined;
+  } catch {
+    return undefined;
+  }
+}
