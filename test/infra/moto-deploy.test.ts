@@ -1,18 +1,17 @@
 // Deploys the stack for real with the CDK CLI into moto (the run's local AWS), then checks through
-// the AWS APIs what was created. `cdk bootstrap`, `cdk synth` (bin/app.ts from a cdk.json) and
-// `cdk deploy --method=direct` run as child processes on the pinned Node.
+// the AWS APIs what was created. local/cdk-deploy.ts (shared with `npm start`) runs `cdk bootstrap`,
+// `cdk synth` (bin/app.ts from a cdk.json) and `cdk deploy --method=direct` as child processes.
 //
 // moto's CloudFormation skips some resource types (it lists them without a type): queue policies,
 // topic policies, CloudWatch alarms, Lambda EventInvokeConfig, CDK metadata; it also leaves a table's
 // TimeToLiveSpecification unapplied. The dashboard cannot be created at all there because
-// its alarm widget reads the skipped alarms' ARNs, so this test removes the dashboard from the
-// synthesized template before deploying: the nearest real deploy moto allows. moto also records
+// its alarm widget reads the skipped alarms' ARNs, so the deploy removes the dashboard from the
+// synthesized template first: the nearest real deploy moto allows. moto also records
 // every function as x86_64 without active tracing, whatever the template says.
-import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { CloudFormationClient, DescribeStacksCommand, ListStackResourcesCommand, type StackResourceSummary } from '@aws-sdk/client-cloudformation';
+import { CloudFormationClient, ListStackResourcesCommand, type StackResourceSummary } from '@aws-sdk/client-cloudformation';
 import { DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient, ListRulesCommand, ListTargetsByRuleCommand } from '@aws-sdk/client-eventbridge';
 import { GetFunctionConfigurationCommand, LambdaClient, ListEventSourceMappingsCommand } from '@aws-sdk/client-lambda';
@@ -20,11 +19,10 @@ import { CreateSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secre
 import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { PlannerEnvSchema, PushEnvSchema, readEnv, WorkerEnvSchema } from '../../functions/commons/config/runtime-env';
 import { stackName } from '../../lib/connector-app';
-import { PROJECT_ROOT } from './synth';
+import { deployStageToMoto } from '../../local/cdk-deploy';
 
 const STACK = stackName('sandbox');
-const BIN = path.join(PROJECT_ROOT, 'node_modules', '.bin');
-/** moto skips these types (lists them without a type), or this test removes them (see above). */
+/** moto skips these types (lists them without a type), or the deploy removes them (see above). */
 const NOT_DEPLOYED_IN_MOTO = [
   'AWS::SQS::QueuePolicy',
   'AWS::SNS::TopicPolicy',
@@ -40,78 +38,33 @@ let template: { Resources: Record<string, { Type: string }> };
 let deployed: StackResourceSummary[];
 let work: string | undefined;
 
-function cdk(args: string[], cwd: string, env: NodeJS.ProcessEnv): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(path.join(BIN, 'cdk'), [...args, '--no-notices'], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let log = '';
-    child.stdout.on('data', (chunk: Buffer) => (log += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (log += chunk.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => (code === 0 ? resolve(log) : reject(new Error(`cdk ${args.join(' ')} exited ${code}:\n${log.slice(-4000)}`))));
-  });
-}
-
 beforeAll(async () => {
   const endpoint = process.env.AWS_ENDPOINT_URL;
   if (!endpoint) throw new Error('AWS_ENDPOINT_URL is not set: run through Jest, whose global setup starts moto');
-  // With 127.0.0.1 moto misreads the path-style S3 URL of the template; localhost works.
-  const cliEnv: NodeJS.ProcessEnv = {
-    ...process.env,
-    AWS_ENDPOINT_URL: endpoint.replace('127.0.0.1', 'localhost'),
-    PATH: `${BIN}${path.delimiter}${process.env.PATH ?? ''}`,
-    CDK_DISABLE_VERSION_CHECK: 'true',
-    CDK_DISABLE_CLI_TELEMETRY: 'true',
-  };
-
   const secretName = `procore-connector/moto-${Date.now().toString(36)}/dmsa`;
   await new SecretsManagerClient({}).send(
     new CreateSecretCommand({ Name: secretName, SecretString: JSON.stringify({ client_id: 'moto-client', client_secret: 'moto-secret' }) }),
   );
 
   work = mkdtempSync(path.join(tmpdir(), 'moto-deploy-'));
-  const appDir = path.join(work, 'app');
-  const bootstrapDir = path.join(work, 'bootstrap'); // no cdk.json here: bootstrap need not synth the app
-  mkdirSync(appDir);
-  mkdirSync(bootstrapDir);
-  const assembly = path.join(work, 'cdk.out');
-  writeFileSync(
-    path.join(appDir, 'cdk.json'),
-    JSON.stringify({
-      app: `${path.join(BIN, 'tsx')} ${path.join(PROJECT_ROOT, 'bin', 'app.ts')}`,
-      output: assembly,
-      context: {
-        stage: 'sandbox',
-        stages: {
-          sandbox: {
-            procore: { name: 'custom', loginUrl: 'http://127.0.0.1:4010', apiUrl: 'http://127.0.0.1:4010' },
-            dmsaSecret: secretName,
-            sync: { companies: [8001], resources: ['projects', 'rfis'], schedule: 'rate(15 minutes)' },
-            push: { batchSize: 10, maxConcurrency: 2, maxReceiveCount: 5 },
-            pullWorker: { maxConcurrency: 3, maxReceiveCount: 3 },
-          },
-        },
-      },
-    }),
-  );
-
-  await Promise.all([
-    cdk(['bootstrap', 'aws://123456789012/us-east-1'], bootstrapDir, cliEnv),
-    // --no-validation: CDK's schema check is cfn-lint.test.ts's job and costs seconds here.
-    cdk(['synth', '--quiet', '--no-validation'], appDir, cliEnv),
-  ]);
-  const templatePath = path.join(assembly, `${STACK}.template.json`);
-  template = JSON.parse(readFileSync(templatePath, 'utf8'));
-  for (const [id, resource] of Object.entries(template.Resources)) {
-    if (resource.Type === 'AWS::CloudWatch::Dashboard') delete template.Resources[id];
-  }
-  writeFileSync(templatePath, JSON.stringify(template));
-  await cdk(['deploy', '--app', assembly, '--method=direct', '--require-approval', 'never'], work, cliEnv);
-
+  const result = await deployStageToMoto({
+    stage: 'sandbox',
+    endpoint,
+    workDir: work,
+    stageConfig: {
+      procore: { name: 'custom', loginUrl: 'http://127.0.0.1:4010', apiUrl: 'http://127.0.0.1:4010' },
+      dmsaSecret: secretName,
+      sync: { companies: [8001], resources: ['projects', 'rfis'], schedule: 'rate(15 minutes)' },
+      push: { batchSize: 10, maxConcurrency: 2, maxReceiveCount: 5 },
+      pullWorker: { maxConcurrency: 3, maxReceiveCount: 3 },
+    },
+  });
+  template = result.template;
+  expect(result.stackStatus).toBe('CREATE_COMPLETE');
+  outputs = result.outputs;
   const cfn = new CloudFormationClient({});
-  const stack = (await cfn.send(new DescribeStacksCommand({ StackName: STACK }))).Stacks?.[0];
-  expect(stack?.StackStatus).toBe('CREATE_COMPLETE');
-  outputs = Object.fromEntries((stack?.Outputs ?? []).map((o) => [o.OutputKey ?? '', o.OutputValue ?? '']));
   deployed = (await cfn.send(new ListStackResourcesCommand({ StackName: STACK }))).StackResourceSummaries ?? [];
+  cfn.destroy();
 }, 240000);
 
 afterAll(() => {
