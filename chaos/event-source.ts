@@ -36,6 +36,8 @@ export async function playQueueUntilEmpty(options: {
   /** Give up (throw) after this long: chaos runs are bounded in time. */
   maxDurationMs: number;
   onInvoke?: (invocation: RunningInvocation) => void;
+  /** While this says true (a producer is still sending), an empty queue does not end the run. */
+  producing?: () => boolean;
 }): Promise<EventSourceOutcome> {
   const { sqs, queue, hosts, batchSize } = options;
   const outcome: EventSourceOutcome = { invocations: 0, batchItemFailures: 0, failedInvocations: 0, failures: [] };
@@ -59,7 +61,7 @@ export async function playQueueUntilEmpty(options: {
       if (Date.now() > deadline) throw new Error(`event source for ${queue.url} still busy after ${options.maxDurationMs} ms`);
       const messages = await receiveMessages(sqs, queue.url, batchSize, { waitTimeSeconds: 1 });
       if (messages.length === 0) {
-        if (busy === 0 && (await queueIsEmpty())) return;
+        if (busy === 0 && !options.producing?.() && (await queueIsEmpty())) return;
         await new Promise((resolve) => setTimeout(resolve, 200));
         continue;
       }

@@ -1,6 +1,6 @@
 // Helpers the push scenarios share: sending bodies to the push queue, and reading a DLQ out.
 import { randomUUID } from 'node:crypto';
-import { SendMessageBatchCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import { GetQueueAttributesCommand, SendMessageBatchCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { readFailureAttributes } from '../functions/commons/queues/dead-letter';
 import { receiveMessages } from '../local/sqs-event-source';
 
@@ -13,6 +13,24 @@ export async function sendBodies(sqs: SQSClient, queueUrl: string, bodies: strin
     );
     if (Failed.length > 0) throw new Error(`could not send ${Failed.length} message(s): ${Failed[0]?.Message}`);
   }
+}
+
+/**
+ * Sends bodies as a steady producer would: ten at a time, waiting while the queue holds `maxDepth`
+ * or more (moto's SQS does work proportional to a queue's depth on every call).
+ */
+export async function produceBodies(sqs: SQSClient, queueUrl: string, bodies: string[], maxDepth: number): Promise<void> {
+  for (let i = 0; i < bodies.length; i += 10) {
+    while ((await queueDepth(sqs, queueUrl)) >= maxDepth) await new Promise((resolve) => setTimeout(resolve, 200));
+    await sendBodies(sqs, queueUrl, bodies.slice(i, i + 10));
+  }
+}
+
+async function queueDepth(sqs: SQSClient, queueUrl: string): Promise<number> {
+  const { Attributes = {} } = await sqs.send(
+    new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'] }),
+  );
+  return Number(Attributes.ApproximateNumberOfMessages ?? 0) + Number(Attributes.ApproximateNumberOfMessagesNotVisible ?? 0);
 }
 
 export interface DeadLetter {

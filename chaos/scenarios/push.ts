@@ -11,7 +11,7 @@ import type { ChaosDeps } from '../deps';
 import { playQueueUntilEmpty } from '../event-source';
 import { CHAOS_FAULTS, countFaults, type FaultCounts } from '../faults';
 import { scanForSecrets, simulatorSecrets, type LogScan } from '../log-scan';
-import { readDeadLetters, sendBodies } from '../push-queue';
+import { produceBodies, readDeadLetters } from '../push-queue';
 import { RunLogs } from '../run-logs';
 
 export interface PushChaosSizes {
@@ -169,13 +169,17 @@ export async function runPushChaos(sizes: PushChaosSizes, deps: ChaosDeps): Prom
         }),
       );
     }
-    await sendBodies(sqs, scenario.queues.push.url, bodies);
-
     sim.setFaults(CHAOS_FAULTS);
     sim.clearRequests();
     let killed = 0;
     let invalidated = 0;
+    // The producer sends while the functions consume, keeping the queue about this deep.
+    let producing = true;
+    const producer = produceBodies(sqs, scenario.queues.push.url, bodies, sizes.batchSize * sizes.workers * 5).finally(() => {
+      producing = false;
+    });
     const outcome = await playQueueUntilEmpty({
+      producing: () => producing,
       sqs,
       queue: scenario.queues.push,
       hosts,
@@ -196,6 +200,7 @@ export async function runPushChaos(sizes: PushChaosSizes, deps: ChaosDeps): Prom
         }
       },
     });
+    await producer;
     sim.setFaults(undefined);
 
     // The judge: Procore's records.

@@ -1,0 +1,68 @@
+// The chaos runs' sizes: FULL for `npm run chaos` (the issue's numbers), FAST for `npm test`.
+// Function timeouts are scaled down from the stack's (worker 15 min, push 60 s) so a killed
+// invocation's messages come back within the run; each queue's visibility timeout stays above its
+// function's timeout, as the stack requires. The worker's timeout stays above its 60 s hand-over
+// margin plus 10 s reserve so a full-size job reads several pages before handing over.
+import type { BadInputSizes } from './scenarios/bad-input';
+import type { PullChaosSizes } from './scenarios/pull';
+import type { PushChaosSizes } from './scenarios/push';
+
+export interface ChaosSizes {
+  pull: PullChaosSizes;
+  push: PushChaosSizes;
+  badInput: BadInputSizes;
+}
+
+export const FULL: ChaosSizes = {
+  pull: {
+    records: 10_000,
+    projects: 5,
+    resources: ['rfis', 'submittals'],
+    pageSize: 100,
+    workerTimeoutSeconds: 75,
+    workers: 2,
+    killAtShare: 0.3,
+    invalidateAtShare: 0.5,
+    maxDurationMs: 6 * 60_000,
+  },
+  push: {
+    messages: 1_000,
+    functionTimeoutSeconds: 20,
+    workers: 2,
+    batchSize: 10,
+    maxReceiveCount: 5,
+    killAtInvocation: 20,
+    killDelayMs: 300,
+    invalidateAtInvocation: 40,
+    maxDurationMs: 6 * 60_000,
+  },
+  badInput: { batchSize: 10, functionTimeoutSeconds: 20, maxDurationMs: 60_000 },
+};
+
+// The worker's timeout below its hand-over margin makes every page a continuation job: more jobs,
+// more hand-overs, and a short wait for the killed job.
+export const FAST: ChaosSizes = {
+  pull: {
+    records: 300,
+    projects: 3,
+    resources: ['rfis', 'submittals'],
+    pageSize: 20,
+    workerTimeoutSeconds: 16,
+    workers: 2,
+    killAtShare: 0.2,
+    invalidateAtShare: 0.5,
+    maxDurationMs: 120_000,
+  },
+  push: {
+    messages: 60,
+    functionTimeoutSeconds: 10,
+    workers: 2,
+    batchSize: 10,
+    maxReceiveCount: 5,
+    killAtInvocation: 2,
+    killDelayMs: 300,
+    invalidateAtInvocation: 3,
+    maxDurationMs: 120_000,
+  },
+  badInput: { batchSize: 10, functionTimeoutSeconds: 10, maxDurationMs: 60_000 },
+};
