@@ -1,0 +1,44 @@
+// The run's view from downstream: consume the records and results queues as their consumers would
+// (receive, parse against the published contracts, delete), and read the dead-letter queues with
+// their failure reasons (cli/dlq's reading, so the run shows what `connector dlq inspect` shows).
+import type { SQSClient } from '@aws-sdk/client-sqs';
+import { RecordEnvelopeSchema, type RecordEnvelope } from '../../functions/commons/contracts/record-envelope';
+import { PushResultSchema, type PushResult } from '../../functions/commons/contracts/push-result';
+import { receiveAll, releaseMessages, toDeadLetter, type DeadLetter } from '../../cli/dlq/dead-letters';
+import { deleteMessages, receiveMessages } from '../sqs-event-source';
+
+export interface Consumed<T> {
+  valid: T[];
+  /** Bodies that broke the contract, with the first problem. */
+  invalid: { body: string; problem: string }[];
+}
+
+/** Receives and deletes everything on the queue, parsing each body with `parse`. */
+export async function consumeQueue<T>(sqs: SQSClient, queueUrl: string, parse: (body: string) => T): Promise<Consumed<T>> {
+  const consumed: Consumed<T> = { valid: [], invalid: [] };
+  for (;;) {
+    const messages = await receiveMessages(sqs, queueUrl, 100, { waitTimeSeconds: 1 });
+    if (messages.length === 0) return consumed;
+    for (const m of messages) {
+      try {
+        consumed.valid.push(parse(m.Body ?? ''));
+      } catch (error) {
+        consumed.invalid.push({ body: m.Body ?? '', problem: error instanceof Error ? error.message.split('\n')[0] ?? '' : String(error) });
+      }
+    }
+    await deleteMessages(sqs, queueUrl, messages);
+  }
+}
+
+export const parseRecordEnvelope = (body: string): RecordEnvelope => RecordEnvelopeSchema.parse(JSON.parse(body));
+export const parsePushResult = (body: string): PushResult => PushResultSchema.parse(JSON.parse(body));
+
+/**
+ * Reads every message of a dead-letter queue without consuming it (they stay for `connector dlq`
+ * and redrive). `release` makes them visible again at once.
+ */
+export async function peekDeadLetters(sqs: SQSClient, queueUrl: string, options: { release: boolean }): Promise<DeadLetter[]> {
+  const messages = await receiveAll(sqs, queueUrl, 1000, { visibilityTimeoutSeconds: 30, waitTimeSeconds: 1 });
+  if (options.release) await releaseMessages(sqs, queueUrl, messages);
+  return messages.map(toDeadLetter);
+}

@@ -1,0 +1,132 @@
+// `npm start -- --aws`: the same walk through a stage already deployed to real AWS (ambient
+// credentials and region). Real Lambda consumes the queues here, so the run only fires the planner
+// (Lambda Invoke with a scheduled-event payload), sends the sample pushes and observes: it waits for
+// the jobs and push queues to drain and peeks at records, results and dead letters without
+// consuming them (each peeked message is made visible again at once).
+// Not tested by the project's suite (no AWS account there).
+import { randomUUID } from 'node:crypto';
+import { EventBridgeClient, ListRulesCommand } from '@aws-sdk/client-eventbridge';
+import { GetFunctionConfigurationCommand, InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import { GetQueueAttributesCommand, SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { cloudFormationOutputs } from '../../cli/aws/stack-outputs';
+import { stackName } from '../../lib/connector-app';
+import type { RecordEnvelope } from '../../functions/commons/contracts/record-envelope';
+import { peekDeadLetters, parsePushResult, parseRecordEnvelope } from './downstream';
+import type { StartOptions } from './options';
+import { buildPushSamples, sampleId } from './push-samples';
+import { scheduledEvent } from './deployed-connector';
+import type { Cleanup, RunIo } from './run-local';
+import type { DeadLetterQueueReport, StartSummary } from './summary';
+
+const HELD = ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible', 'ApproximateNumberOfMessagesDelayed'] as const;
+
+export async function runAgainstAws(options: StartOptions, io: RunIo, cleanup: Cleanup): Promise<StartSummary> {
+  const { progress } = io;
+  const problems: string[] = [];
+  const stack = stackName(options.stage);
+  const sqs = new SQSClient({ useQueueUrlAsEndpoint: false });
+  const lambda = new LambdaClient({});
+  const events = new EventBridgeClient({});
+  cleanup.add(() => [sqs, lambda, events].forEach((client) => client.destroy()));
+
+  const outputs = (await cloudFormationOutputs()(stack)).values;
+  const need = (key: string) => {
+    const value = outputs[key];
+    if (!value) throw new Error(`stack ${stack} has no output ${key}`);
+    return value;
+  };
+  progress.step(`using stack ${stack} in ${process.env.AWS_REGION ?? 'the default region'}`);
+
+  const planner = await lambda.send(new GetFunctionConfigurationCommand({ FunctionName: need('PlannerFunctionName') }));
+  const sync = JSON.parse(planner.Environment?.Variables?.SYNC_CONFIG ?? '{}') as { resources?: string[]; companies?: unknown; discoveryCompanyId?: number };
+  const companyId = sync.discoveryCompanyId ?? (Array.isArray(sync.companies) ? Number(sync.companies[0]) : NaN);
+  if (!Number.isSafeInteger(companyId)) throw new Error('cannot tell the stage\'s company from the planner\'s SYNC_CONFIG');
+  const resources = sync.resources ?? [];
+
+  const { Rules = [] } = await events.send(new ListRulesCommand({ NamePrefix: stack }));
+  const rule = Rules.find((r) => r.ScheduleExpression);
+  const event = scheduledEvent({ ruleArn: rule?.Arn ?? `arn:aws:events:${process.env.AWS_REGION ?? 'us-east-1'}:000000000000:rule/${stack}` }, new Date(), randomUUID());
+  const invoked = await lambda.send(new InvokeCommand({ FunctionName: planner.FunctionName, Payload: Buffer.from(JSON.stringify(event)) }));
+  const answer = Buffer.from(invoked.Payload ?? new Uint8Array()).toString();
+  if (invoked.FunctionError) {
+    problems.push(`the planner failed: ${answer}`);
+    progress.step(`schedule fired: the planner FAILED: ${answer}`);
+  } else {
+    progress.step(`schedule fired (Lambda Invoke): ${answer}`);
+  }
+
+  const waitUntilDrained = async (name: string, url: string) => {
+    const deadline = Date.now() + options.maxSeconds * 1000;
+    while (Date.now() < deadline) {
+      const { Attributes = {} } = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: [...HELD] }));
+      if (HELD.every((n) => Number(Attributes[n] ?? 0) === 0)) return progress.step(`${name}: drained by the deployed event source mapping`);
+      await new Promise((resolve) => setTimeout(resolve, 3000));
+    }
+    problems.push(`${name}: the queue still held messages after ${options.maxSeconds} s`);
+  };
+  await waitUntilDrained('sync jobs', need('SyncJobsQueueUrl'));
+
+  const peek = async <T>(url: string, parse: (body: string) => T) => {
+    const parsed: T[] = [];
+    for (const letter of await peekDeadLetters(sqs, url, { release: true })) {
+      try {
+        parsed.push(parse(letter.body));
+      } catch {
+        // not ours to judge here: another producer's message
+      }
+    }
+    return parsed;
+  };
+  const delivered: RecordEnvelope[] = await peek(need('RecordsQueueUrl'), parseRecordEnvelope);
+  const records: StartSummary['records'] = Object.fromEntries(resources.map((r) => [r, { live: 0, deleted: 0 }]));
+  for (const envelope of delivered) {
+    const row = (records[envelope.resource] ??= { live: 0, deleted: 0 });
+    row[envelope.deleted ? 'deleted' : 'live'] += 1;
+  }
+  progress.step(`records waiting on the records queue (peeked, left for consumers): ${delivered.length}`);
+
+  const samples = buildPushSamples({ companyId, foreignCompanyId: 1, records: delivered, runId: Date.now().toString(36) });
+  for (let i = 0; i < samples.length; i += 10) {
+    await sqs.send(new SendMessageBatchCommand({ QueueUrl: need('PushQueueUrl'), Entries: samples.slice(i, i + 10).map((s, index) => ({ Id: String(index), MessageBody: s.body })) }));
+  }
+  progress.step(`pushes sent: ${samples.length}`);
+  await waitUntilDrained('push', need('PushQueueUrl'));
+  const results = outputs.ResultsQueueUrl ? await peek(outputs.ResultsQueueUrl, parsePushResult) : [];
+  const ids = new Set(samples.map((s) => sampleId(s.body)).filter((id) => id !== undefined));
+  const ours = results.filter((r) => r.id !== null && ids.has(r.id));
+  const applied = ours.filter((r) => r.status === 'applied');
+  const appliedByOperation: Record<string, number> = {};
+  for (const r of applied) appliedByOperation[r.operation] = (appliedByOperation[r.operation] ?? 0) + 1;
+
+  const deadLetterQueues: DeadLetterQueueReport[] = [];
+  for (const [name, url] of Object.entries(outputs).filter(([key]) => /DeadLetterQueueUrl$|FailureQueueUrl$/.test(key))) {
+    const letters = await peekDeadLetters(sqs, url, { release: true });
+    deadLetterQueues.push({
+      name: name.replace(/Url$/, ''),
+      messages: letters.map((l) => ({ errorClass: l.errorClass, reason: l.reason, receiveCount: l.receiveCount, body: l.body, ...(samples.find((s) => s.body === l.body) ? { sample: samples.find((s) => s.body === l.body)?.label } : {}) })),
+    });
+  }
+  return {
+    target: `AWS stack ${stack}`,
+    resources,
+    records,
+    invalidRecords: 0,
+    pushes: {
+      sent: samples.length,
+      applied: applied.length,
+      appliedByOperation,
+      deadLettered: ours.filter((r) => r.status === 'dead_lettered').length,
+      samples: samples.map((s) => {
+        const letter = deadLetterQueues.flatMap((q) => q.messages).find((m) => m.body === s.body);
+        const id = sampleId(s.body);
+        const result = id ? ours.find((r) => r.id === id) : undefined;
+        return { label: s.label, outcome: result?.status === 'applied' ? 'applied' : letter ? `dead-lettered: ${letter.errorClass}` : 'not seen (consumed elsewhere?)', expected: s.expect === 'applied' ? 'applied' : `dead-lettered: ${s.expect.join(' or ')}` };
+      }),
+    },
+    deadLetterQueues,
+    procore: { unavailable: 'the requests are made inside the deployed functions; their logs carry the X-Rate-Limit-Remaining Procore reported' },
+    eventSources: [],
+    wallSeconds: progress.elapsed(),
+    problems,
+  };
+}

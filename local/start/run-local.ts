@@ -1,0 +1,299 @@
+// The local end-to-end run: moto as AWS, the stage deployed into it with the CDK CLI, the real
+// bundled handlers in function hosts (one sandbox per concurrent execution), the schedule and the
+// event source mappings played as EventBridge and Lambda would, and Procore either the simulator
+// or a real sandbox company.
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
+import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { LambdaClient } from '@aws-sdk/client-lambda';
+import { CreateSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
+import type { PlanResult } from '../../functions/commons/sync/plan-sync';
+import type { ProcoreEnvironmentConfig } from '../../functions/commons/procore/environments';
+import type { RecordEnvelope } from '../../functions/commons/contracts/record-envelope';
+import { startSimulator, type ProcoreSimulator, type RateLimitOptions } from '../../simulator';
+import { StageConfigSchema } from '../../lib/config/stage-config';
+import { deployStageToMoto } from '../cdk-deploy';
+import { playEventSourceMapping, type PlayOutcome } from '../event-source-player';
+import { startFunctionHost, type FunctionHost } from '../function-host';
+import { motoEnvironment, startMotoServer } from '../moto-server';
+import { disableMotoEventSourceMappings, readDeployedConnector, scheduledEvent, type DeployedMapping } from './deployed-connector';
+import { consumeQueue, parsePushResult, parseRecordEnvelope, peekDeadLetters } from './downstream';
+import { realProcoreCredentials, type StartOptions } from './options';
+import type { Progress } from './progress';
+import { buildPushSamples, sampleId, type PushSample } from './push-samples';
+import type { DeadLetterQueueReport, EventSourceReport, StartSummary } from './summary';
+
+const PROJECT_ROOT = path.resolve(__dirname, '..', '..');
+const STAGE = 'sandbox';
+
+/** Procore's documented example budget is 600/hour and 25 per 10 s; the old default 3600/hour. */
+export const SIMULATOR_RATE_LIMIT: Required<RateLimitOptions> = { hourly: 3600, spike: 50, spikeWindowSeconds: 10, retryAfter: true };
+
+/** Things to stop, last started first; run by the caller's finally and by signal handlers. */
+export class Cleanup {
+  private readonly steps: (() => Promise<void> | void)[] = [];
+  add(step: () => Promise<void> | void): void {
+    this.steps.push(step);
+  }
+  async run(): Promise<void> {
+    while (this.steps.length > 0) {
+      const step = this.steps.pop();
+      try {
+        await step?.();
+      } catch {
+        // keep stopping the rest
+      }
+    }
+  }
+}
+
+export interface RunIo {
+  progress: Progress;
+  /** Function log lines (shown with --verbose, and the tail of each on failure). */
+  functionLog: (functionName: string, line: string) => void;
+}
+
+/** The sandbox stage of cdk.json, pointed at this run's Procore and secret. */
+function localStageConfig(procore: ProcoreEnvironmentConfig, companies: { discoveryCompanyId: number; only?: number[] }) {
+  const cdkJson = JSON.parse(readFileSync(path.join(PROJECT_ROOT, 'cdk.json'), 'utf8')) as { context: { stages: Record<string, Record<string, unknown>> } };
+  const stage = cdkJson.context.stages[STAGE];
+  if (!stage) throw new Error(`cdk.json has no stage ${STAGE}`);
+  const sync = stage.sync as Record<string, unknown>;
+  const raw = {
+    ...stage,
+    procore,
+    sync: { ...sync, discoveryCompanyId: companies.discoveryCompanyId, ...(companies.only ? { companies: companies.only } : {}) },
+  };
+  // Checked here too, so a bad cdk.json fails before a deploy is started.
+  return { raw, config: StageConfigSchema.parse(raw) };
+}
+
+export async function runLocal(options: StartOptions, io: RunIo, cleanup: Cleanup): Promise<StartSummary> {
+  const { progress } = io;
+  const runId = Date.now().toString(36);
+  const problems: string[] = [];
+  const real = options.procore === 'simulator' ? undefined : realProcoreCredentials(process.env);
+
+  const work = mkdtempSync(path.join(tmpdir(), 'npm-start-'));
+  cleanup.add(() => rmSync(work, { recursive: true, force: true }));
+  progress.step(`work directory ${work}`);
+
+  progress.step('starting moto (local AWS)');
+  const moto = await startMotoServer({ log: (line) => progress.step(line) });
+  cleanup.add(() => moto.stop());
+  Object.assign(process.env, motoEnvironment(moto.endpoint)); // this process and every function host use moto
+  progress.step(`moto listening on ${moto.endpoint} (pid ${moto.pid})`);
+
+  let sim: ProcoreSimulator | undefined;
+  let procore: ProcoreEnvironmentConfig;
+  let credentials: { client_id: string; client_secret: string };
+  let companyId: number;
+  let foreignCompanyId: number;
+  if (real) {
+    procore = { name: options.procore as 'sandbox' | 'monthly-sandbox' };
+    credentials = { client_id: real.clientId, client_secret: real.clientSecret };
+    companyId = real.companyId;
+    foreignCompanyId = 1; // a company this DMSA is not installed in
+    progress.step(`Procore: the ${options.procore} environment, company ${companyId}`);
+  } else {
+    progress.step('starting the Procore simulator');
+    sim = await startSimulator({
+      now: Date.now(),
+      rateLimit: SIMULATOR_RATE_LIMIT,
+      // Within the stage's initial lookback (30 days), so the first pull finds every seeded record.
+      data: { companies: 2, projectsPerCompany: 2, recordsPerResource: options.records, updatedAtSpreadDays: 20 },
+    });
+    const started = sim;
+    cleanup.add(() => started.close());
+    const installed = sim.store.companies().filter((c) => c.installed);
+    companyId = installed[0]?.id ?? 0;
+    foreignCompanyId = sim.store.companies().find((c) => !c.installed)?.id ?? 1;
+    procore = { name: 'custom', loginUrl: sim.loginUrl, apiUrl: sim.apiUrl };
+    credentials = { client_id: sim.clientId, client_secret: sim.clientSecret };
+    progress.step(`Procore simulator on ${sim.apiUrl}: ${installed.length} companies with the app installed, ${options.records} records per resource and scope`);
+  }
+
+  const stage = localStageConfig(procore, real ? { discoveryCompanyId: companyId, only: [companyId] } : { discoveryCompanyId: companyId });
+  const secretName = stage.config.dmsaSecret;
+  const resources: string[] = stage.config.sync.resources;
+
+  progress.step(`synthesizing and deploying stage ${STAGE} into moto (cdk bootstrap, synth, deploy --method=direct)`);
+  const [deploy] = await Promise.all([
+    deployStageToMoto({ stage: STAGE, stageConfig: stage.raw, endpoint: moto.endpoint, workDir: work, log: (line) => progress.step(line) }),
+    (async () => {
+      const secrets = new SecretsManagerClient({});
+      await secrets.send(new CreateSecretCommand({ Name: secretName, SecretString: JSON.stringify(credentials) }));
+      secrets.destroy();
+      progress.step(`stored the DMSA secret as ${secretName}`);
+    })(),
+  ]);
+  if (deploy.stackStatus !== 'CREATE_COMPLETE') throw new Error(`stack ${deploy.stackName} ended in ${deploy.stackStatus}`);
+  const outputs = deploy.outputs;
+
+  const sqs = new SQSClient({ useQueueUrlAsEndpoint: false });
+  const lambda = new LambdaClient({});
+  const events = new EventBridgeClient({});
+  const cfn = new CloudFormationClient({});
+  cleanup.add(() => [sqs, lambda, events, cfn].forEach((client) => client.destroy()));
+  const connector = await readDeployedConnector(deploy, { cfn, lambda, events, sqs });
+  const schedule = connector.schedules[0];
+  const jobsMapping = connector.mappings.find((m) => m.queueUrl.endsWith(outputs.SyncJobsQueueUrl?.split('/').at(-1) ?? '-'));
+  const pushMapping = connector.mappings.find((m) => m.queueUrl.endsWith(outputs.PushQueueUrl?.split('/').at(-1) ?? '-'));
+  if (!schedule || !jobsMapping || !pushMapping) {
+    throw new Error(`the deployed stack lacks ${!schedule ? 'a schedule rule' : 'an event source mapping for the jobs or push queue'}`);
+  }
+  progress.step(
+    `deployed: ${connector.functions.length} functions, schedule ${schedule.expression} -> ${schedule.fn.name}, ` +
+      connector.mappings.map((m) => `${m.queueArn.split(':').at(-1)} -> ${m.fn.name} (batch ${m.batchSize}, concurrency ${m.maxConcurrency})`).join(', '),
+  );
+
+  await disableMotoEventSourceMappings(lambda, connector.mappings);
+  progress.step("moto's own event source mappings disabled (it cannot run the functions); this run plays them");
+
+  const startHost = async (fn: DeployedMapping['fn']): Promise<FunctionHost> => {
+    const host = await startFunctionHost({
+      entry: fn.entry,
+      handlerExport: fn.handlerExport,
+      env: fn.env,
+      functionName: fn.name,
+      timeoutMs: fn.timeoutMs,
+      onOutput: (line) => io.functionLog(fn.name, line),
+    });
+    cleanup.add(() => host.close());
+    return host;
+  };
+  const lanes = (mapping: DeployedMapping) => Promise.all(Array.from({ length: mapping.maxConcurrency }, () => startHost(mapping.fn)));
+  const [plannerHost, workerHosts, pushHosts] = await Promise.all([startHost(schedule.fn), lanes(jobsMapping), lanes(pushMapping)]);
+  progress.step(`function hosts started (cold): 1 planner, ${workerHosts.length} worker, ${pushHosts.length} push sandboxes`);
+
+  // --- pull --------------------------------------------------------------------------------
+  const event = schedule.input ? JSON.parse(schedule.input) : scheduledEvent(schedule, new Date(), randomUUID());
+  let plan: PlanResult | undefined;
+  try {
+    plan = await plannerHost.invoke<PlanResult>(event);
+    progress.step(`schedule fired: planner enqueued ${plan.enqueued} sync job(s) for ${plan.companies.length} company(ies), ${plan.failures.length} scope failure(s)`);
+  } catch (error) {
+    problems.push(`the planner failed: ${(error as Error).message}`);
+    progress.step(`schedule fired: the planner FAILED: ${(error as Error).message}`);
+  }
+
+  const eventSources: EventSourceReport[] = [];
+  const play = async (name: string, mapping: DeployedMapping, hosts: FunctionHost[]): Promise<PlayOutcome> => {
+    progress.step(`${name}: playing the event source mapping (failed messages come back after ${options.retryDelay} s instead of the queue's visibility timeout)`);
+    let lastReport = Date.now();
+    let processed = 0;
+    let failed = 0;
+    const outcome = await playEventSourceMapping({
+      sqs,
+      queueUrl: mapping.queueUrl,
+      queueArn: mapping.queueArn,
+      batchSize: mapping.batchSize,
+      hosts,
+      retryDelaySeconds: options.retryDelay,
+      maxDurationMs: options.maxSeconds * 1000,
+      onBatch: (batch) => {
+        processed += batch.deleted;
+        failed += batch.failed;
+        if (batch.error) progress.step(`${name}: an invocation failed (${batch.error}); its ${batch.received} message(s) will come back`);
+        if (Date.now() - lastReport >= 3000) {
+          lastReport = Date.now();
+          progress.step(`${name}: ${processed} message(s) processed, ${failed} returned for retry so far`);
+        }
+      },
+    });
+    progress.step(`${name}: ${outcome.deleted} message(s) processed in ${outcome.invocations} invocation(s), ${outcome.failed} returned for retry${outcome.drained ? '' : ' — NOT drained'}`);
+    eventSources.push({ name, invocations: outcome.invocations, received: outcome.received, deleted: outcome.deleted, failed: outcome.failed, invocationErrors: outcome.invocationErrors.length, drained: outcome.drained });
+    if (!outcome.drained) problems.push(`${name}: the queue still held messages after ${options.maxSeconds} s`);
+    return outcome;
+  };
+
+  await play('sync jobs', jobsMapping, workerHosts);
+  const delivered = await consumeQueue(sqs, outputs.RecordsQueueUrl ?? '', parseRecordEnvelope);
+  const records: StartSummary['records'] = Object.fromEntries(resources.map((r) => [r, { live: 0, deleted: 0 }]));
+  for (const envelope of delivered.valid) {
+    const row = (records[envelope.resource] ??= { live: 0, deleted: 0 });
+    if (envelope.deleted) row.deleted += 1;
+    else row.live += 1;
+  }
+  progress.step(`records delivered: ${delivered.valid.length} (${resources.map((r) => `${r} ${records[r]?.live ?? 0}`).join(', ')})`);
+  if (delivered.invalid.length > 0) problems.push(`${delivered.invalid.length} record message(s) broke the envelope contract: ${delivered.invalid[0]?.problem}`);
+  if (sim) {
+    for (const r of resources) if ((records[r]?.live ?? 0) === 0) problems.push(`no ${r} records were delivered, though the simulator holds some`);
+  }
+
+  // --- push --------------------------------------------------------------------------------
+  const samples = buildPushSamples({ companyId, foreignCompanyId, records: delivered.valid as RecordEnvelope[], runId });
+  await sendSamples(sqs, outputs.PushQueueUrl ?? '', samples);
+  progress.step(`pushes sent: ${samples.length} (${samples.filter((s) => s.expect === 'applied').length} valid, ${samples.filter((s) => s.expect !== 'applied').length} bad)`);
+  await play('push', pushMapping, pushHosts);
+  const results = outputs.ResultsQueueUrl ? await consumeQueue(sqs, outputs.ResultsQueueUrl, parsePushResult) : { valid: [], invalid: [] };
+  const applied = results.valid.filter((r) => r.status === 'applied');
+  const appliedByOperation: Record<string, number> = {};
+  for (const r of applied) appliedByOperation[r.operation] = (appliedByOperation[r.operation] ?? 0) + 1;
+  progress.step(`pushes applied: ${applied.length} of ${samples.length} (results queue)`);
+
+  // --- dead letters ------------------------------------------------------------------------
+  const sampleOf = (body: string) => samples.find((s) => s.body === body)?.label;
+  const deadLetterQueues: DeadLetterQueueReport[] = [];
+  for (const [name, url] of Object.entries(outputs).filter(([key]) => /DeadLetterQueueUrl$|FailureQueueUrl$/.test(key))) {
+    const letters = await peekDeadLetters(sqs, url, { release: true });
+    deadLetterQueues.push({
+      name: name.replace(/Url$/, ''),
+      messages: letters.map((l) => ({ errorClass: l.errorClass, reason: l.reason, receiveCount: l.receiveCount, body: l.body, ...(sampleOf(l.body) ? { sample: sampleOf(l.body) } : {}) })),
+    });
+  }
+  const pushDeadLetters = deadLetterQueues.find((q) => q.name === 'PushDeadLetterQueue')?.messages ?? [];
+  progress.step(`dead-letter queues read: ${deadLetterQueues.map((q) => `${q.name} ${q.messages.length}`).join(', ')}`);
+
+  const sampleRows = samples.map((sample) => {
+    const id = sampleId(sample.body);
+    const result = id ? results.valid.find((r) => r.id === id) : undefined;
+    const letter = pushDeadLetters.find((m) => m.body === sample.body);
+    const outcome = result?.status === 'applied' ? 'applied' : letter ? `dead-lettered: ${letter.errorClass}` : 'no result';
+    const expected = sample.expect === 'applied' ? 'applied' : `dead-lettered: ${sample.expect.join(' or ')}`;
+    const ok = sample.expect === 'applied' ? outcome === 'applied' : letter !== undefined && sample.expect.includes(letter.errorClass);
+    if (!ok) problems.push(`push sample "${sample.label}": ${outcome}, expected ${expected}`);
+    return { label: sample.label, outcome, expected };
+  });
+
+  return {
+    target: real ? `moto + Procore ${options.procore}, company ${companyId}` : 'local: moto + Procore simulator',
+    resources,
+    records,
+    invalidRecords: delivered.invalid.length,
+    pushes: {
+      sent: samples.length,
+      applied: applied.length,
+      appliedByOperation,
+      deadLettered: results.valid.filter((r) => r.status === 'dead_lettered').length,
+      samples: sampleRows,
+    },
+    deadLetterQueues,
+    procore: sim
+      ? {
+          apiRequests: sim.countRequests((r) => r.path.startsWith('/api/rest/')),
+          tokenRequests: sim.countRequests((r) => r.path.startsWith('/login/')),
+          rateLimited: sim.countRequests((r) => r.status === 429),
+          hourlyBudget: SIMULATOR_RATE_LIMIT.hourly,
+          spikeBudget: SIMULATOR_RATE_LIMIT.spike,
+          spikeWindowSeconds: SIMULATOR_RATE_LIMIT.spikeWindowSeconds,
+        }
+      : { unavailable: 'the requests are made inside the functions; their logs carry the X-Rate-Limit-Remaining Procore reported' },
+    eventSources,
+    wallSeconds: progress.elapsed(),
+    problems,
+  };
+}
+
+async function sendSamples(sqs: SQSClient, queueUrl: string, samples: PushSample[]): Promise<void> {
+  for (let i = 0; i < samples.length; i += 10) {
+    const { Failed = [] } = await sqs.send(
+      new SendMessageBatchCommand({ QueueUrl: queueUrl, Entries: samples.slice(i, i + 10).map((s, index) => ({ Id: String(index), MessageBody: s.body })) }),
+    );
+    if (Failed.length > 0) throw new Error(`could not send ${Failed.length} push sample(s): ${Failed[0]?.Message}`);
+  }
+}

@@ -1,0 +1,110 @@
+// The run's summary: what a person reads at a glance when `npm start` ends, and the same data as
+// JSON (--json FILE) for scripts and the test.
+import type { DeadLetter } from '../../cli/dlq/dead-letters';
+
+export interface DeadLetterQueueReport {
+  /** The stack output naming the queue, e.g. PushDeadLetterQueueUrl. */
+  name: string;
+  messages: (Pick<DeadLetter, 'errorClass' | 'reason' | 'receiveCount' | 'body'> & { sample?: string })[];
+}
+
+export interface EventSourceReport {
+  name: string;
+  invocations: number;
+  received: number;
+  deleted: number;
+  failed: number;
+  invocationErrors: number;
+  drained: boolean;
+}
+
+export interface ProcoreUsage {
+  apiRequests: number;
+  tokenRequests: number;
+  rateLimited: number;
+  hourlyBudget: number;
+  spikeBudget: number;
+  spikeWindowSeconds: number;
+}
+
+export interface StartSummary {
+  target: string;
+  resources: string[];
+  records: Record<string, { live: number; deleted: number }>;
+  invalidRecords: number;
+  pushes: {
+    sent: number;
+    applied: number;
+    appliedByOperation: Record<string, number>;
+    deadLettered: number;
+    samples: { label: string; outcome: string; expected: string }[];
+  };
+  deadLetterQueues: DeadLetterQueueReport[];
+  /** Simulator: its request log against its rate limits; real Procore: why it is not known. */
+  procore: ProcoreUsage | { unavailable: string };
+  eventSources: EventSourceReport[];
+  wallSeconds: number;
+  /** What went wrong; the run exits 1 when there is any. */
+  problems: string[];
+}
+
+const table = (rows: string[][], indent = '  '): string[] => {
+  const widths = rows[0]?.map((_, column) => Math.max(...rows.map((row) => (row[column] ?? '').length))) ?? [];
+  return rows.map((row) => indent + row.map((cell, column) => (column === row.length - 1 ? cell : cell.padEnd(widths[column] ?? 0))).join('  ').trimEnd());
+};
+
+const oneLine = (text: string, max = 110) => {
+  const flat = text.replace(/\s+/g, ' ');
+  return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
+};
+
+export function formatSummary(s: StartSummary): string {
+  const lines: string[] = ['', `=== npm start summary (${s.target}) ===`, ''];
+
+  const totalRecords = Object.values(s.records).reduce((sum, r) => sum + r.live + r.deleted, 0);
+  lines.push(`Records delivered to the records queue: ${totalRecords}${s.invalidRecords ? ` (+${s.invalidRecords} breaking the envelope contract)` : ''}`);
+  lines.push(...table([['resource', 'records', 'deleted'], ...s.resources.map((r) => [r, String(s.records[r]?.live ?? 0), String(s.records[r]?.deleted ?? 0)])]));
+  lines.push('');
+
+  const ops = Object.entries(s.pushes.appliedByOperation).map(([op, n]) => `${op} ${n}`).join(', ');
+  lines.push(`Pushes: ${s.pushes.sent} sent, ${s.pushes.applied} applied${ops ? ` (${ops})` : ''}, ${s.pushes.deadLettered} dead-lettered`);
+  lines.push(...table([['sample', 'outcome', 'expected'], ...s.pushes.samples.map((p) => [p.label, p.outcome, p.expected])]));
+  lines.push('');
+
+  lines.push('Dead-letter queues:');
+  for (const dlq of s.deadLetterQueues) {
+    if (dlq.messages.length === 0) {
+      lines.push(`  ${dlq.name}: empty`);
+      continue;
+    }
+    lines.push(`  ${dlq.name}: ${dlq.messages.length} message(s)`);
+    lines.push(
+      ...table(
+        dlq.messages.map((m) => [m.sample ?? oneLine(m.body, 40), m.errorClass, oneLine(m.reason)]),
+        '    ',
+      ),
+    );
+  }
+  lines.push('');
+
+  if ('unavailable' in s.procore) {
+    lines.push(`Procore requests: n/a (${s.procore.unavailable})`);
+  } else {
+    const p = s.procore;
+    const share = ((100 * p.apiRequests) / p.hourlyBudget).toFixed(1);
+    lines.push(
+      `Procore requests: ${p.apiRequests} API requests of the ${p.hourlyBudget}/hour budget (${share}%; spike limit ${p.spikeBudget} per ${p.spikeWindowSeconds} s), ` +
+        `${p.rateLimited} answered 429, ${p.tokenRequests} token request(s)`,
+    );
+  }
+  lines.push(
+    `Event sources: ${s.eventSources
+      .map((e) => `${e.name} ${e.invocations} invocation(s), ${e.deleted}/${e.received} messages done, ${e.failed} returned as failures${e.invocationErrors ? `, ${e.invocationErrors} failed invocation(s)` : ''}${e.drained ? '' : ', NOT drained'}`)
+      .join('; ')}`,
+  );
+  lines.push(`Wall time: ${s.wallSeconds.toFixed(1)} s`);
+  lines.push('');
+  if (s.problems.length === 0) lines.push('Result: OK');
+  else lines.push(`Result: FAILED\n${s.problems.map((p) => `  - ${p}`).join('\n')}`);
+  return lines.join('\n');
+}
