@@ -1,0 +1,119 @@
+// `npm start` end to end, as a user runs it: a child process that starts its own moto and Procore
+// simulator, deploys the sandbox stage, pulls, pushes samples and prints the summary. The test reads
+// the printed summary and its JSON twin, then checks that nothing the run started is still running.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { StartSummary } from '../../local/start/summary';
+
+const PROJECT_ROOT = path.resolve(__dirname, '..', '..');
+const TSX = path.join(PROJECT_ROOT, 'node_modules', '.bin', 'tsx');
+
+/** What each bad sample's dead-letter reason must mention. */
+const REASON_NAMES_PROBLEM: Record<string, RegExp> = {
+  'bad: not JSON': /not JSON/i,
+  'bad: unknown resource': /widgets/,
+  'bad: missing id': /\bid\b/,
+  'bad: wrong company': /403|not connected/i,
+  'bad: update unknown originId': /NO-SUCH-/,
+  'bad: delete a project': /delete projects/i,
+  'bad: RFI without subject': /subject/,
+};
+
+let exitCode: number | null;
+let stdout = '';
+let stderr = '';
+let summary: StartSummary;
+let scratch: string;
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Command line and environment of every process on the machine this user may read (Linux /proc). */
+function processes(): { pid: string; text: string }[] {
+  const found: { pid: string; text: string }[] = [];
+  for (const pid of readdirSync('/proc').filter((name) => /^\d+$/.test(name))) {
+    try {
+      found.push({ pid, text: `${readFileSync(`/proc/${pid}/cmdline`, 'utf8')}\0${readFileSync(`/proc/${pid}/environ`, 'utf8')}` });
+    } catch {
+      // ended while we looked, or not ours to read
+    }
+  }
+  return found;
+}
+
+beforeAll(async () => {
+  scratch = mkdtempSync(path.join(tmpdir(), 'start-test-'));
+  const jsonFile = path.join(scratch, 'summary.json');
+  const child = spawn(TSX, [path.join(PROJECT_ROOT, 'local', 'start', 'main.ts'), '--json', jsonFile, '--records', '4'], {
+    cwd: PROJECT_ROOT,
+    env: process.env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  exitCode = await new Promise<number | null>((resolve) => child.on('close', resolve));
+  if (exitCode !== 0) throw new Error(`npm start exited ${exitCode}\n${stdout.slice(-6000)}\n${stderr.slice(-6000)}`);
+  summary = JSON.parse(readFileSync(jsonFile, 'utf8')) as StartSummary;
+}, 300_000);
+
+afterAll(() => {
+  if (scratch) rmSync(scratch, { recursive: true, force: true });
+});
+
+it('exits 0 with a summary a person can read', () => {
+  expect(exitCode).toBe(0);
+  expect(stdout).toMatch(/Records delivered to the records queue: [1-9]\d*/);
+  expect(stdout).toMatch(/Pushes: \d+ sent, [1-9]\d* applied/);
+  expect(stdout).toMatch(/Dead-letter queues:\n {2}PushDeadLetterQueue: [1-9]\d* message\(s\)/);
+  expect(stdout).toMatch(/Procore requests: [1-9]\d* API requests of the 3600\/hour budget/);
+  expect(stdout).toMatch(/Result: OK/);
+  // Progress: one line per phase with elapsed seconds.
+  for (const phase of ['starting moto', 'Procore simulator on', 'deployed procore-connector-sandbox', 'stored the DMSA secret', 'schedule fired', 'records delivered', 'pushes sent', 'pushes applied', 'dead-letter queues read']) {
+    expect(stdout).toMatch(new RegExp(`^\\[ *\\d+\\.\\d s\\] ${phase}`, 'm'));
+  }
+});
+
+it('delivers records of every configured resource and applies the valid pushes', () => {
+  expect(summary.resources).toEqual(['projects', 'rfis', 'submittals', 'observations', 'vendors']);
+  for (const resource of summary.resources) expect(summary.records[resource]?.live).toBeGreaterThan(0);
+  expect(summary.invalidRecords).toBe(0);
+  const valid = summary.pushes.samples.filter((s) => s.expected === 'applied');
+  expect(valid.length).toBeGreaterThan(0);
+  for (const sample of valid) expect(sample).toMatchObject({ outcome: 'applied' });
+  expect(summary.pushes.applied).toBe(valid.length);
+  expect(summary.eventSources.every((source) => source.drained)).toBe(true);
+  expect(summary.problems).toEqual([]);
+});
+
+it('dead-letters every bad sample with a reason naming its problem, and nothing else', () => {
+  const pushDlq = summary.deadLetterQueues.find((q) => q.name === 'PushDeadLetterQueue');
+  const bad = summary.pushes.samples.filter((s) => s.expected !== 'applied');
+  expect(bad.map((s) => s.label).sort()).toEqual(Object.keys(REASON_NAMES_PROBLEM).sort());
+  for (const sample of bad) {
+    const letter = pushDlq?.messages.find((m) => m.sample === sample.label);
+    expect({ sample: sample.label, errorClass: letter?.errorClass }).toEqual({ sample: sample.label, errorClass: expect.stringMatching(/^[A-Z]\w+$/) });
+    expect(sample.expected).toContain(letter?.errorClass);
+    expect(letter?.reason).toMatch(REASON_NAMES_PROBLEM[sample.label] ?? /^$/);
+  }
+  expect(pushDlq?.messages).toHaveLength(bad.length);
+  for (const queue of summary.deadLetterQueues.filter((q) => q.name !== 'PushDeadLetterQueue')) expect(queue).toEqual({ name: queue.name, messages: [] });
+});
+
+it('leaves no process behind: moto, the function hosts and the simulator are gone', () => {
+  const motoPid = Number(/moto listening on \S+ \(pid (\d+)\)/.exec(stdout)?.[1]);
+  const workDir = /work directory (\S+)/.exec(stdout)?.[1];
+  expect(motoPid).toBeGreaterThan(0);
+  expect(workDir).toBeTruthy();
+  expect(alive(motoPid)).toBe(false);
+  // Function hosts load the bundles from the run's cloud assembly, under its work directory (FUNCTION_HOST_ENTRY).
+  expect(processes().filter((p) => p.text.includes(workDir ?? '<none>')).map((p) => p.pid)).toEqual([]);
+  expect(readdirSync(path.dirname(workDir ?? '/')).includes(path.basename(workDir ?? ''))).toBe(false);
+});
