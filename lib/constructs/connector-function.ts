@@ -5,7 +5,7 @@ import path from 'node:path';
 import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
-import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { NodejsFunction, OutputFormat, type BundlingOptions } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 
@@ -15,6 +15,21 @@ const PROJECT_ROOT = path.resolve(__dirname, '..', '..');
 const ESM_REQUIRE_BANNER = "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);";
 
 export const POWERTOOLS_METRICS_NAMESPACE = 'ProcoreConnector';
+
+/** How every handler is bundled (also used by `npm run bench` to measure the same bundles). */
+export const FUNCTION_BUNDLING = {
+  format: OutputFormat.ESM,
+  target: 'node24',
+  mainFields: ['module', 'main'],
+  banner: ESM_REQUIRE_BANNER,
+  minify: true,
+  sourceMap: true,
+  sourcesContent: false,
+  // Bundle the AWS SDK v3 too: the versions tested here are the ones that run, and tree-shaking
+  // keeps only the clients in use (see README, "AWS SDK in the bundle").
+  externalModules: [] as string[],
+  forceDockerBundling: false,
+} satisfies BundlingOptions;
 
 export interface ConnectorFunctionProps {
   /** Handler entry file, relative to the project root (exports `handler`). */
@@ -84,19 +99,7 @@ export class ConnectorFunction extends Construct {
         POWERTOOLS_METRICS_NAMESPACE,
         NODE_OPTIONS: '--enable-source-maps',
       },
-      bundling: {
-        format: OutputFormat.ESM,
-        target: 'node24',
-        mainFields: ['module', 'main'],
-        banner: ESM_REQUIRE_BANNER,
-        minify: true,
-        sourceMap: true,
-        sourcesContent: false,
-        // Bundle the AWS SDK v3 too: the versions tested here are the ones that run, and tree-shaking
-        // keeps only the clients in use (see README, "AWS SDK in the bundle").
-        externalModules: [],
-        forceDockerBundling: false,
-      },
+      bundling: FUNCTION_BUNDLING,
     });
     Validations.of(this.role).acknowledge({
       id: 'AwsSolutions-IAM5[Resource::*]',

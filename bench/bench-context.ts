@@ -1,0 +1,20 @@
+// What every bench scenario shares: the one connector scenario (simulator + moto resources), the
+// request counter in front of moto, the bundled handlers, and the rate budget.
+import type { RateLimitOptions } from '../simulator';
+import type { ConnectorScenario } from '../local/scenario/connector-scenario';
+import type { AwsRequestCounter } from './aws-request-counter';
+import type { Bundle } from './bundle';
+
+export interface BenchContext {
+  scenario: ConnectorScenario;
+  counter: AwsRequestCounter;
+  bundles: { worker: Bundle; push: Bundle };
+  rateBudget: Required<Pick<RateLimitOptions, 'hourly' | 'spike' | 'spikeWindowSeconds'>>;
+  /** Progress lines on stderr (the table goes to stdout). */
+  progress(line: string): void;
+}
+
+/** A function's environment pointed at the counting proxy, so its AWS calls are counted. */
+export function countedEnv(context: BenchContext, env: Record<string, string>, bundle: Bundle): Record<string, string> {
+  return { ...env, AWS_ENDPOINT_URL: context.counter.endpoint, BENCH_HANDLER_BUNDLE: bundle.file, POWERTOOLS_LOG_LEVEL: 'WARN' };
+}

@@ -1,0 +1,161 @@
+// Pull scenarios: the connector's real pull worker (bundled, in its own process) reading N records
+// of one scope through one sync job, beside the official SDK's page loop over the same records in
+// the same simulator. Each starts with fresh rate-limit windows.
+import { randomUUID } from 'node:crypto';
+import path from 'node:path';
+import { GetQueueAttributesCommand, PurgeQueueCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
+import { startFunctionHost, type FunctionHost } from '../local/function-host';
+import { playOneBatch, type SqsHandler } from '../local/sqs-event-source';
+import { RESOURCES } from '../simulator';
+import { mulberry32 } from '../simulator/prng';
+import type { SyncJob } from '../functions/commons/sync/sync-job';
+import { countedEnv, type BenchContext } from './bench-context';
+import type { ChildUsage } from './child/resource-usage';
+import { USAGE_PROBE } from './child/resource-usage';
+import type { SdkPullResult } from './child/sdk-pull-handler';
+
+/** The worker's Lambda timeout in the stack (lib/constructs/pull-pipeline.ts, 5 minutes). */
+const WORKER_TIMEOUT_MS = 300_000;
+const MEASURED_HANDLER = path.join(__dirname, 'child', 'measured-handler.ts');
+const SDK_HANDLER = path.join(__dirname, 'child', 'sdk-pull-handler.ts');
+
+export interface PullMeasurement {
+  records: number;
+  procoreRequests: number;
+  rateLimited: number;
+  tokenRequests: number;
+  wallMs: number;
+  peakRssBytes: number;
+  cpuMs: number;
+}
+
+export interface ConnectorPullMeasurement extends PullMeasurement {
+  /** SQS requests the worker made, by operation. */
+  sqsRequests: Record<string, number>;
+  sqsRequestTotal: number;
+  /** ApproximateNumberOfMessages on the records queue afterwards. */
+  delivered: number;
+  invocations: number;
+}
+
+/** A project of its own holding `count` RFIs made by the simulator's own fake generator. */
+export function seedPullProject(context: BenchContext, count: number): number {
+  const { sim, companyId } = context.scenario;
+  const company = sim.store.company(companyId)!;
+  const project = sim.store.insert('projects', { companyId }, { name: `Bench ${count} RFIs`, active: true });
+  const random = mulberry32(count);
+  const userIds = sim.store.list('company_users', { companyId }).map((u) => u.id);
+  for (let index = 1; index <= count; index++) {
+    const fields = RESOURCES.rfis.fake({ random, index, companyId, companyName: company.name, projectId: project.id, userIds });
+    sim.store.insert('rfis', { companyId, projectId: project.id }, fields);
+  }
+  return project.id;
+}
+
+function restRequests(context: BenchContext) {
+  const requests = context.scenario.sim.requests();
+  const rest = requests.filter((r) => r.path.startsWith('/api/rest/'));
+  return {
+    procoreRequests: rest.length,
+    rateLimited: rest.filter((r) => r.status === 429).length,
+    tokenRequests: requests.filter((r) => r.path === '/login/oauth/token').length,
+  };
+}
+
+async function freshStart(context: BenchContext): Promise<void> {
+  context.scenario.sim.setRateLimit({ ...context.rateBudget, retryAfter: true });
+  context.scenario.sim.clearRequests();
+  context.counter.reset();
+}
+
+export async function measureConnectorPull(context: BenchContext, projectId: number, records: number): Promise<ConnectorPullMeasurement> {
+  const { scenario } = context;
+  const host = await startFunctionHost({
+    entry: MEASURED_HANDLER,
+    env: countedEnv(context, scenario.env.worker, context.bundles.worker),
+    functionName: 'pull-worker',
+    timeoutMs: WORKER_TIMEOUT_MS,
+  });
+  try {
+    const before = await host.invoke<ChildUsage>(USAGE_PROBE);
+    await freshStart(context);
+    const job: SyncJob = {
+      version: 1,
+      jobId: `bench-${records}-${randomUUID().slice(0, 8)}`,
+      companyId: scenario.companyId,
+      projectId,
+      resource: 'rfis',
+      windowEnd: new Date(Date.now() + 1000).toISOString(),
+      full: true,
+    };
+    const started = performance.now();
+    await scenario.sqs.send(new SendMessageCommand({ QueueUrl: scenario.queues.jobs.url, MessageBody: JSON.stringify(job) }));
+    const invocations = await drain(context, host);
+    const wallMs = performance.now() - started;
+    const after = await host.invoke<ChildUsage>(USAGE_PROBE);
+    const { Attributes } = await scenario.sqs.send(
+      new GetQueueAttributesCommand({ QueueUrl: scenario.queues.records.url, AttributeNames: ['ApproximateNumberOfMessages'] }),
+    );
+    await scenario.sqs.send(new PurgeQueueCommand({ QueueUrl: scenario.queues.records.url }));
+    return {
+      records,
+      ...restRequests(context),
+      wallMs,
+      peakRssBytes: after.maxRssBytes,
+      cpuMs: (after.cpuMicros - before.cpuMicros) / 1000,
+      sqsRequests: Object.fromEntries(Object.entries(context.counter.counts()).filter(([op]) => op.startsWith('AmazonSQS.'))),
+      sqsRequestTotal: context.counter.total('AmazonSQS'),
+      delivered: Number(Attributes?.ApproximateNumberOfMessages ?? 0),
+      invocations,
+    };
+  } finally {
+    await host.close();
+  }
+}
+
+/** The event source mapping, played: one job per invocation (batch size 1, as in the stack), continuations included. */
+async function drain(context: BenchContext, host: FunctionHost): Promise<number> {
+  const { scenario } = context;
+  const handler: SqsHandler = (event) => host.invoke(event);
+  let invocations = 0;
+  for (;;) {
+    const outcome = await playOneBatch({
+      sqs: scenario.sqs,
+      queueUrl: scenario.queues.jobs.url,
+      queueArn: scenario.queues.jobs.arn,
+      handler,
+      batchSize: 1,
+      functionTimeoutMs: WORKER_TIMEOUT_MS,
+    });
+    if (!outcome) return invocations;
+    invocations += 1;
+    if (outcome.failed > 0) throw new Error(`the pull worker failed its job (invocation ${invocations}):\n${host.output().slice(-2000)}`);
+  }
+}
+
+export async function measureSdkPull(context: BenchContext, projectId: number, records: number): Promise<PullMeasurement> {
+  const { scenario } = context;
+  const host = await startFunctionHost({
+    entry: SDK_HANDLER,
+    env: {
+      PROCORE_LOGIN_URL: scenario.sim.loginUrl,
+      PROCORE_API_URL: scenario.sim.apiUrl,
+      PROCORE_CLIENT_ID: scenario.sim.clientId,
+      PROCORE_CLIENT_SECRET: scenario.sim.clientSecret,
+    },
+    functionName: 'sdk-baseline',
+    timeoutMs: 900_000,
+  });
+  try {
+    const before = await host.invoke<ChildUsage>(USAGE_PROBE);
+    await freshStart(context);
+    const started = performance.now();
+    const result = await host.invoke<SdkPullResult>({ companyId: scenario.companyId, projectId });
+    const wallMs = performance.now() - started;
+    const after = await host.invoke<ChildUsage>(USAGE_PROBE);
+    if (result.records !== records) throw new Error(`the SDK baseline read ${result.records} records, expected ${records}`);
+    return { records, ...restRequests(context), wallMs, peakRssBytes: after.maxRssBytes, cpuMs: (after.cpuMicros - before.cpuMicros) / 1000 };
+  } finally {
+    await host.close();
+  }
+}

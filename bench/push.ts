@@ -1,0 +1,139 @@
+// Push scenarios: 1,000 messages through the real push handler (bundled, in its own process), fed
+// in batches of the stack's default size by the event source mapping played locally. One resource
+// Procore can batch-upsert (/sync), one it cannot (one write per message).
+import { randomUUID } from 'node:crypto';
+import path from 'node:path';
+import { GetQueueAttributesCommand, PurgeQueueCommand } from '@aws-sdk/client-sqs';
+import { sendMessageBatches } from '../functions/commons/sync/sqs-batch-sender';
+import { startFunctionHost, type FunctionHost } from '../local/function-host';
+import { playOneBatch, type SqsHandler } from '../local/sqs-event-source';
+import { countedEnv, type BenchContext } from './bench-context';
+
+/** The stack's defaults (lib/config/stage-config.ts, lib/constructs/push-pipeline.ts). */
+const PUSH_BATCH_SIZE = 10;
+const PUSH_TIMEOUT_MS = 60_000;
+const MEASURED_HANDLER = path.join(__dirname, 'child', 'measured-handler.ts');
+
+export interface PushMeasurement {
+  kind: 'sync-capable' | 'one-write-per-message';
+  resource: string;
+  messages: number;
+  applied: number;
+  deadLettered: number;
+  procoreRequests: number;
+  procoreWrites: number;
+  rateLimited: number;
+  tokenRequests: number;
+  sqsRequests: Record<string, number>;
+  sqsRequestTotal: number;
+  dynamoRequestTotal: number;
+  invocations: number;
+  wallMs: number;
+}
+
+export function vendorUpserts(companyId: number, count: number): object[] {
+  const run = randomUUID().slice(0, 8);
+  return Array.from({ length: count }, (_, i) => ({
+    version: 1,
+    id: `bench-vendor-${run}-${i}`,
+    companyId,
+    resource: 'vendors',
+    operation: 'upsert',
+    originId: `ERP-BENCH-${run}-${i}`,
+    data: { name: `Bench Vendor ${i}`, trade_name: 'Concrete' },
+  }));
+}
+
+export function rfiCreates(companyId: number, projectId: number, managerId: number, count: number): object[] {
+  const run = randomUUID().slice(0, 8);
+  return Array.from({ length: count }, (_, i) => ({
+    version: 1,
+    id: `bench-rfi-${run}-${i}`,
+    companyId,
+    projectId,
+    resource: 'rfis',
+    operation: 'create',
+    data: { subject: `Bench RFI ${i}`, rfi_manager_id: managerId, question: { body: `Which detail applies at grid ${i}?` } },
+  }));
+}
+
+async function queueDepth(context: BenchContext, url: string): Promise<{ visible: number; inFlight: number }> {
+  const { Attributes = {} } = await context.scenario.sqs.send(
+    new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'] }),
+  );
+  return { visible: Number(Attributes.ApproximateNumberOfMessages ?? 0), inFlight: Number(Attributes.ApproximateNumberOfMessagesNotVisible ?? 0) };
+}
+
+export async function measurePush(
+  context: BenchContext,
+  kind: PushMeasurement['kind'],
+  resource: string,
+  messages: object[],
+): Promise<PushMeasurement> {
+  const { scenario } = context;
+  const queues = scenario.queues;
+  await sendMessageBatches(scenario.sqs, queues.push.url, messages.map((m) => ({ body: JSON.stringify(m) })), { concurrency: 4 });
+  const host = await startFunctionHost({
+    entry: MEASURED_HANDLER,
+    env: countedEnv(context, scenario.env.push, context.bundles.push),
+    functionName: 'push',
+    timeoutMs: PUSH_TIMEOUT_MS,
+  });
+  try {
+    scenario.sim.setRateLimit({ ...context.rateBudget, retryAfter: true });
+    scenario.sim.clearRequests();
+    context.counter.reset();
+    const started = performance.now();
+    const invocations = await drain(context, host);
+    const wallMs = performance.now() - started;
+    const requests = scenario.sim.requests();
+    const rest = requests.filter((r) => r.path.startsWith('/api/rest/'));
+    const results = await queueDepth(context, queues.results.url);
+    const dead = await queueDepth(context, queues.pushDlq.url);
+    await Promise.all([queues.results.url, queues.pushDlq.url].map((url) => scenario.sqs.send(new PurgeQueueCommand({ QueueUrl: url }))));
+    return {
+      kind,
+      resource,
+      messages: messages.length,
+      applied: results.visible - dead.visible,
+      deadLettered: dead.visible,
+      procoreRequests: rest.length,
+      procoreWrites: rest.filter((r) => r.method !== 'GET').length,
+      rateLimited: rest.filter((r) => r.status === 429).length,
+      tokenRequests: requests.filter((r) => r.path === '/login/oauth/token').length,
+      sqsRequests: Object.fromEntries(Object.entries(context.counter.counts()).filter(([op]) => op.startsWith('AmazonSQS.'))),
+      sqsRequestTotal: context.counter.total('AmazonSQS'),
+      dynamoRequestTotal: context.counter.total('DynamoDB_20120810'),
+      invocations,
+      wallMs,
+    };
+  } finally {
+    await host.close();
+  }
+}
+
+/** Until the push queue is empty; messages a batch failed come back after their visibility timeout. */
+async function drain(context: BenchContext, host: FunctionHost): Promise<number> {
+  const { scenario } = context;
+  const handler: SqsHandler = (event) => host.invoke(event);
+  let invocations = 0;
+  const deadline = Date.now() + 5 * 60_000;
+  while (Date.now() < deadline) {
+    const outcome = await playOneBatch({
+      sqs: scenario.sqs,
+      queueUrl: scenario.queues.push.url,
+      queueArn: scenario.queues.push.arn,
+      handler,
+      batchSize: PUSH_BATCH_SIZE,
+      functionTimeoutMs: PUSH_TIMEOUT_MS,
+    });
+    if (outcome) {
+      invocations += 1;
+      continue;
+    }
+    const depth = await queueDepth(context, scenario.queues.push.url);
+    if (depth.visible + depth.inFlight === 0) return invocations;
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+  }
+  throw new Error('the push queue did not drain within 5 minutes');
+}

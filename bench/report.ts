@@ -1,0 +1,105 @@
+// The bench's result: one JSON document (results/bench-<iso>.json and bench-latest.json) and the
+// markdown tables printed to stdout and saved beside it.
+import { cpus, release, totalmem, type as osType } from 'node:os';
+import type { ColdStartRow } from './cold-start/measure-cold-start';
+import type { ConnectorPullMeasurement, PullMeasurement } from './pull';
+import type { PushMeasurement } from './push';
+
+export interface Machine {
+  os: string;
+  cpuModel: string;
+  cpuCount: number;
+  totalMemoryBytes: number;
+  node: string;
+}
+
+export interface PullComparison {
+  records: number;
+  /** ceil(records / the largest page Procore serves). */
+  idealRequests: number;
+  connector: ConnectorPullMeasurement;
+  sdk: PullMeasurement;
+}
+
+export interface BenchResult {
+  version: 1;
+  startedAt: string;
+  durationMs: number;
+  machine: Machine;
+  settings: {
+    latencyMs: { min: number; max: number };
+    rateBudget: { hourly: number; spike: number; spikeWindowSeconds: number };
+    maxPerPage: number;
+    pushBatchSize: number;
+    coldStartRounds: number;
+  };
+  pull: PullComparison[];
+  push: PushMeasurement[];
+  coldStart: ColdStartRow[];
+}
+
+export function machineInfo(): Machine {
+  const cores = cpus();
+  return { os: `${osType()} ${release()}`, cpuModel: cores[0]?.model.trim() ?? 'unknown', cpuCount: cores.length, totalMemoryBytes: totalmem(), node: process.version };
+}
+
+const fixed = (n: number, digits = 2) => n.toFixed(digits);
+const mb = (bytes: number) => (bytes / 1024 / 1024).toFixed(0);
+const seconds = (ms: number) => (ms / 1000).toFixed(1);
+const ratio = (a: number, b: number) => (b === 0 ? (a === 0 ? '1.00' : '∞') : fixed(a / b));
+
+function pullRow(who: string, m: PullMeasurement, ideal: number, hourly: number, delivery: string): string {
+  return `| ${who} | ${m.records.toLocaleString('en-US')} | ${m.procoreRequests} (ideal ${ideal}) | ${fixed(m.procoreRequests / ideal, 3)} | ${fixed((100 * m.procoreRequests) / hourly, 1)} % | ${m.rateLimited} | ${m.tokenRequests} | ${seconds(m.wallMs)} | ${mb(m.peakRssBytes)} | ${fixed((1000 * m.cpuMs) / m.records, 1)} | ${delivery} |`;
+}
+
+export function renderMarkdown(result: BenchResult): string {
+  const { settings, machine } = result;
+  const lines: string[] = [];
+  lines.push(
+    `Simulator latency ${settings.latencyMs.min}–${settings.latencyMs.max} ms per call; rate budget ${settings.rateBudget.hourly}/hour and ${settings.rateBudget.spike} per ${settings.rateBudget.spikeWindowSeconds} s; largest page ${settings.maxPerPage}.`,
+    '',
+    '**Pull** (one scope, one sync job; the connector delivers every record to SQS, the SDK loop only reads)',
+    '',
+    '| client | records | Procore requests | ÷ ideal | hourly budget used | 429s | token requests | wall s | peak RSS MB | CPU µs/record | SQS requests/record delivered |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+  );
+  for (const p of result.pull) {
+    const c = p.connector;
+    const delivery = `${fixed(c.sqsRequestTotal / Math.max(1, c.delivered), 3)} (${c.delivered.toLocaleString('en-US')} delivered)`;
+    lines.push(pullRow('connector', c, p.idealRequests, settings.rateBudget.hourly, delivery));
+    lines.push(pullRow('official JS SDK loop', p.sdk, p.idealRequests, settings.rateBudget.hourly, '–'));
+  }
+  lines.push('', '**Pull: official SDK loop ÷ connector**', '', '| records | requests | wall time | 429s | peak RSS | CPU |', '|---:|---:|---:|---:|---:|---:|');
+  for (const p of result.pull) {
+    lines.push(
+      `| ${p.records.toLocaleString('en-US')} | ${ratio(p.sdk.procoreRequests, p.connector.procoreRequests)} | ${ratio(p.sdk.wallMs, p.connector.wallMs)} | ${p.sdk.rateLimited} vs ${p.connector.rateLimited} | ${ratio(p.sdk.peakRssBytes, p.connector.peakRssBytes)} | ${ratio(p.sdk.cpuMs, p.connector.cpuMs)} |`,
+    );
+  }
+  lines.push(
+    '',
+    `**Push** (batches of ${settings.pushBatchSize}, the stack's default)`,
+    '',
+    '| resource | messages | applied | Procore requests/message | SQS requests/message | DynamoDB requests/message | 429s | token requests | wall s |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|---:|',
+  );
+  for (const p of result.push) {
+    lines.push(
+      `| ${p.resource} (${p.kind}) | ${p.messages} | ${p.applied} | ${fixed(p.procoreRequests / p.messages, 3)} | ${fixed(p.sqsRequestTotal / p.messages, 3)} | ${fixed(p.dynamoRequestTotal / p.messages, 2)} | ${p.rateLimited} | ${p.tokenRequests} | ${seconds(p.wallMs)} |`,
+    );
+  }
+  lines.push(
+    '',
+    `**Cold start** (bundled as the stack bundles; module load in a fresh Node process, median of ${settings.coldStartRounds})`,
+    '',
+    '| handler | bundle KB | × empty | load ms | × empty |',
+    '|---|---:|---:|---:|---:|',
+  );
+  for (const c of result.coldStart) {
+    lines.push(`| ${c.handler} | ${(c.bytes / 1024).toFixed(0)} | ${fixed(c.sizeRatio, 0)} | ${fixed(c.loadMsMedian, 1)} | ${fixed(c.loadRatio, 1)} |`);
+  }
+  lines.push(
+    '',
+    `Machine: ${machine.cpuModel}, ${machine.cpuCount} CPUs, ${(machine.totalMemoryBytes / 1024 ** 3).toFixed(0)} GiB, ${machine.os}, Node ${machine.node}; bench run ${seconds(result.durationMs)} s on ${result.startedAt}. Absolute times vary between machines; the ratios are the point.`,
+  );
+  return lines.join('\n');
+}
