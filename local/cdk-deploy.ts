@@ -34,6 +34,8 @@ export interface CdkDeployOptions {
   region?: string;
   /** One line per step (bootstrap + synth, deploy) as each finishes. */
   log?: (line: string) => void;
+  /** Aborting ends the running CDK CLI processes and their children (e.g. on Ctrl-C). */
+  signal?: AbortSignal;
 }
 
 export interface TemplateResource {
@@ -67,9 +69,20 @@ export function cdkCliEnvironment(endpoint: string, region = 'us-east-1'): NodeJ
   };
 }
 
-function cdk(args: string[], cwd: string, env: NodeJS.ProcessEnv): Promise<string> {
+function cdk(args: string[], cwd: string, env: NodeJS.ProcessEnv, signal?: AbortSignal): Promise<string> {
   return new Promise((resolve, reject) => {
-    const child = spawn(path.join(BIN, 'cdk'), [...args, '--no-notices'], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    if (signal?.aborted) return reject(new Error(`cdk ${args[0]}: aborted`));
+    // Its own process group, so an abort also ends what it started (the app under synth, esbuild).
+    const child = spawn(path.join(BIN, 'cdk'), [...args, '--no-notices'], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+    const abort = () => {
+      try {
+        if (child.pid) process.kill(-child.pid, 'SIGTERM');
+      } catch {
+        // already gone
+      }
+    };
+    signal?.addEventListener('abort', abort, { once: true });
+    child.on('close', () => signal?.removeEventListener('abort', abort));
     let log = '';
     child.stdout.on('data', (chunk: Buffer) => (log += chunk.toString()));
     child.stderr.on('data', (chunk: Buffer) => (log += chunk.toString()));
@@ -102,9 +115,9 @@ export async function deployStageToMoto(options: CdkDeployOptions): Promise<CdkD
 
   const started = Date.now();
   await Promise.all([
-    cdk(['bootstrap', `aws://${account}/${region}`], bootstrapDir, env),
+    cdk(['bootstrap', `aws://${account}/${region}`], bootstrapDir, env, options.signal),
     // --no-validation: CDK's schema check is cfn-lint's job (test/infra) and costs seconds here.
-    cdk(['synth', '--quiet', '--no-validation'], appDir, env),
+    cdk(['synth', '--quiet', '--no-validation'], appDir, env, options.signal),
   ]);
   log(`bootstrapped and synthesized ${stackName} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
 
@@ -116,7 +129,7 @@ export async function deployStageToMoto(options: CdkDeployOptions): Promise<CdkD
   writeFileSync(templatePath, JSON.stringify(template));
 
   const deployStarted = Date.now();
-  await cdk(['deploy', stackName, '--app', assemblyDir, '--method=direct', '--require-approval', 'never'], workDir, env);
+  await cdk(['deploy', stackName, '--app', assemblyDir, '--method=direct', '--require-approval', 'never'], workDir, env, options.signal);
   log(`deployed ${stackName} in ${((Date.now() - deployStarted) / 1000).toFixed(1)} s`);
 
   const cfn = new CloudFormationClient({ endpoint: options.endpoint, region });

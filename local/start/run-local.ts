@@ -122,8 +122,10 @@ export async function runLocal(options: StartOptions, io: RunIo, cleanup: Cleanu
   const resources: string[] = stage.config.sync.resources;
 
   progress.step(`synthesizing and deploying stage ${STAGE} into moto (cdk bootstrap, synth, deploy --method=direct)`);
+  const deployAbort = new AbortController();
+  cleanup.add(() => deployAbort.abort());
   const [deploy] = await Promise.all([
-    deployStageToMoto({ stage: STAGE, stageConfig: stage.raw, endpoint: moto.endpoint, workDir: work, log: (line) => progress.step(line) }),
+    deployStageToMoto({ stage: STAGE, stageConfig: stage.raw, endpoint: moto.endpoint, workDir: work, log: (line) => progress.step(line), signal: deployAbort.signal }),
     (async () => {
       const secrets = new SecretsManagerClient({});
       await secrets.send(new CreateSecretCommand({ Name: secretName, SecretString: JSON.stringify(credentials) }));
