@@ -23,6 +23,8 @@ const LAUNCHER = [
   'if sys.platform.startswith("linux"):',
   '    import ctypes, signal',
   '    ctypes.CDLL(None).prctl(1, signal.SIGTERM)',
+  'sys.path.insert(0, sys.argv[2])',
+  'import moto_patches',
   'from moto.server import main',
   'main(["-H", "127.0.0.1", "-p", sys.argv[1]])',
 ].join('\n');
@@ -90,7 +92,7 @@ export async function startMotoServer(options: { log?: (line: string) => void } 
   let lastError: unknown;
   for (let attempt = 0; attempt < 3; attempt++) {
     const port = await freePort();
-    const child = spawn(python, ['-c', LAUNCHER, String(port)], { stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = spawn(python, ['-c', LAUNCHER, String(port), __dirname], { stdio: ['ignore', 'ignore', 'pipe'] });
     let stderr = '';
     child.stderr?.on('data', (chunk: Buffer) => {
       stderr = (stderr + chunk.toString()).slice(-4000);

@@ -1,0 +1,139 @@
+# Patches to moto 5.x, applied by local/moto-server.ts before the server starts.
+#
+# 1. DynamoDB conditional writes are atomic in AWS; moto serves requests on threads and checks a
+#    condition, then writes, with no lock between, so two concurrent conditional puts could both win
+#    (seen: two planners both taking one lease). Writes to the backend are serialised here.
+#
+# 2. Speed-ups for SQS: they change how fast moto answers, not what it answers. moto did work
+#    proportional to a queue's depth, several times over, for every message sent, received or deleted,
+#    so a queue a few thousand deep answered in seconds (measured: sending 1,000 messages onto a queue
+#    holding 2,000 took 157 s, now 1 s):
+# - moto's unix_time() builds datetimes, and SQS calls it twice per queued message on every call:
+#   time.time() is the same value, far cheaper; visibility is judged against one clock reading per call;
+# - SendMessage reads the queue's attributes only for ContentBasedDeduplication, and ReceiveMessage only
+#   for MessageRetentionPeriod (per message), yet each read builds every attribute, including three
+#   message counts that scan the whole queue: those paths read the one value they need;
+# - DeleteMessage scanned the queue twice and rebuilt it; it now stops at the message it deletes.
+import threading
+import time
+
+import moto.core.utils as core_utils
+import moto.sqs.models as sqs_models
+
+_original_unix_time = core_utils.unix_time
+
+
+def _unix_time(dt=None):
+    return time.time() if dt is None else _original_unix_time(dt)
+
+
+def _unix_time_millis(dt=None):
+    return _unix_time(dt) * 1000.0
+
+
+for _module in (core_utils, sqs_models):
+    _module.unix_time = _unix_time
+    _module.unix_time_millis = _unix_time_millis
+
+_sending = threading.local()
+_COUNTS = {
+    "ApproximateNumberOfMessages",
+    "ApproximateNumberOfMessagesDelayed",
+    "ApproximateNumberOfMessagesNotVisible",
+}
+_original_attributes = sqs_models.Queue.attributes.fget
+
+
+def _attributes(queue):
+    if not getattr(_sending, "active", False):
+        return _original_attributes(queue)
+    # As moto's Queue.attributes, without the counts (nothing on the send path reads them).
+    names = [name for name in queue.BASE_ATTRIBUTES if name not in _COUNTS]
+    if queue.fifo_queue:
+        names += queue.FIFO_ATTRIBUTES
+    if queue.kms_master_key_id:
+        names += queue.KMS_ATTRIBUTES
+    result = {name: getattr(queue, core_utils.camelcase_to_underscores(name)) for name in names}
+    if queue.policy:
+        result["Policy"] = queue.policy
+    if queue.redrive_policy:
+        result["RedrivePolicy"] = sqs_models.json.dumps(queue.redrive_policy)
+    return {key: str(value).lower() if isinstance(value, bool) else value for key, value in result.items()}
+
+
+sqs_models.Queue.attributes = property(_attributes)
+_original_send_message = sqs_models.SQSBackend.send_message
+
+
+def _send_message(self, *args, **kwargs):
+    _sending.active = True
+    try:
+        return _original_send_message(self, *args, **kwargs)
+    finally:
+        _sending.active = False
+
+
+sqs_models.SQSBackend.send_message = _send_message
+
+
+def _is_message_valid_based_on_retention_period(self, queue_name, message):
+    queue = self.get_queue(queue_name)
+    return int(queue.message_retention_period) + message.sent_timestamp / 1000 > time.time()
+
+
+sqs_models.SQSBackend.is_message_valid_based_on_retention_period = _is_message_valid_based_on_retention_period
+
+
+def _visible_messages(queue):
+    now = time.time() * 1000.0
+    return [m for m in queue._messages if now > m.visible_at and not now < m.delayed_until]
+
+
+def _count_delayed(queue):
+    now = time.time() * 1000.0
+    return sum(1 for m in queue._messages if now < m.delayed_until)
+
+
+def _count_not_visible(queue):
+    now = time.time() * 1000.0
+    return sum(1 for m in queue._messages if not now > m.visible_at)
+
+
+sqs_models.Queue.messages = property(_visible_messages)
+sqs_models.Queue.approximate_number_of_messages_delayed = property(_count_delayed)
+sqs_models.Queue.approximate_number_of_messages_not_visible = property(_count_not_visible)
+
+
+def _delete_message(queue, receipt_handle):
+    if receipt_handle in queue.deleted_messages:
+        return  # already deleted: moto, like SQS, accepts it again
+    for index, message in enumerate(queue._messages):
+        if message.had_receipt_handle(receipt_handle):
+            del queue._messages[index]
+            queue.pending_messages.discard(message)
+            queue.deleted_messages.update(message.all_receipt_handles)
+            return
+    raise sqs_models.ReceiptHandleIsInvalid()
+
+
+sqs_models.Queue.delete_message = _delete_message
+
+
+import functools
+
+import moto.dynamodb.models as dynamodb_models
+
+_dynamodb_write_lock = threading.RLock()
+
+
+def _serialised(method):
+    @functools.wraps(method)
+    def wrapper(*args, **kwargs):
+        with _dynamodb_write_lock:
+            return method(*args, **kwargs)
+
+    return wrapper
+
+
+for _name in ("put_item", "update_item", "delete_item", "transact_write_items", "batch_write_item"):
+    setattr(dynamodb_models.DynamoDBBackend, _name, _serialised(getattr(dynamodb_models.DynamoDBBackend, _name)))
