@@ -95,7 +95,7 @@ export function renderMarkdown(result: BenchResult): string {
     '|---|---:|---:|---:|---:|',
   );
   for (const c of result.coldStart) {
-    lines.push(`| ${c.handler} | ${(c.bytes / 1024).toFixed(0)} | ${fixed(c.sizeRatio, 0)} | ${fixed(c.loadMsMedian, 1)} | ${fixed(c.loadRatio, 1)} |`);
+    lines.push(`| ${c.handler} | ${(c.bytes / 1024).toFixed(1)} | ${fixed(c.sizeRatio, 0)} | ${fixed(c.loadMsMedian, 1)} | ${fixed(c.loadRatio, 1)} |`);
   }
   lines.push(
     '',
