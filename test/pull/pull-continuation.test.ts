@@ -101,4 +101,35 @@ describe('pull: checkpoints and continuations', () => {
     expect(all.length - RECORDS).toBeLessThanOrEqual(PER_PAGE);
     await expect(readCursor(h.table, scope())).resolves.toMatchObject({ cursor: windowEnd });
   });
+
+  it('a job whose worker died mid-scope resumes after the last page it delivered', async () => {
+    h.sim.clock.advance(3600_000);
+    const rows = h.sim.store.list('rfis', { companyId: h.companyId, projectId });
+    h.sim.store.touch('rfis', rows.map((r) => r.id));
+    h.sim.clock.advance(60_000);
+    const windowEnd = eventTime(h.sim.clock.now());
+    // Procore starts failing after a few pages: the worker gives up on the job after its retries and
+    // the job message comes back, as it would after a crash, a kill or a timeout.
+    let rfiCalls = 0;
+    h.sim.setFaults({ serverErrorRate: 1, only: (r) => r.path.endsWith('/rfis') && ++rfiCalls > 3 });
+    const first = await h.collectRecords(async () => {
+      await h.plan(windowEnd);
+      const failed = await h.invokeWorker({ visibilityTimeout: 1 });
+      expect(failed).toMatchObject({ jobs: 1, failures: 1 });
+    });
+    const pagesDelivered = first.length / PER_PAGE;
+    expect(pagesDelivered).toBeGreaterThanOrEqual(2);
+    h.sim.setFaults(undefined);
+    await new Promise((resolve) => setTimeout(resolve, 1100));
+
+    const callsBefore = listCalls();
+    const rest = await h.collectRecords(() => h.drainJobs({ lanes: 1 }));
+    // Only the pages not delivered yet: nothing delivered is read again, nothing is lost.
+    expect(listCalls() - callsBefore).toBe(RECORDS / PER_PAGE - pagesDelivered);
+    const all = [...idsOf(first), ...idsOf(rest)];
+    expect(all).toHaveLength(RECORDS);
+    expect(new Set(all)).toEqual(new Set(rows.map((r) => r.id)));
+    await expect(readCursor(h.table, scope())).resolves.toMatchObject({ cursor: windowEnd });
+    expect((await listSyncState(h.table, h.companyId)).map((item) => item.kind)).toEqual(['cursor']);
+  });
 });

@@ -1,7 +1,9 @@
-// Where a scope's pull stands when it spans several worker invocations: the continuation job
-// carries the same position; this copy is for operators (status) and is removed when the window
-// completes.
-import { DeleteCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+// Where a scope's pull stands: saved after every delivered page and at a hand-over, removed when the
+// window completes. A job that comes back after its worker died (crash, kill, timeout, a transient
+// failure) resumes here instead of at its first page, so it repeats at most the page in flight.
+// Operators see it in `status`.
+import { DeleteCommand, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { z } from 'zod';
 import type { SyncScope } from '../sync/sync-scope';
 import type { SyncTable } from './sync-cursor';
 import { syncStateKey, TTL_ATTRIBUTE, ttlSeconds } from './sync-state-keys';
@@ -13,7 +15,19 @@ export interface SyncCheckpoint {
   nextPage: number;
   recordsSoFar: number;
   savedAt: string;
+  /** The result set's size when this page was read (shrink detection on resume). */
+  seenTotal?: number;
 }
+
+const SyncCheckpointSchema = z.object({
+  jobId: z.string(),
+  windowStart: z.string(),
+  windowEnd: z.string(),
+  nextPage: z.number().int().positive(),
+  recordsSoFar: z.number().int().nonnegative(),
+  savedAt: z.string(),
+  seenTotal: z.number().int().nonnegative().optional(),
+});
 
 const CHECKPOINT_TTL_MS = 7 * 24 * 3600 * 1000;
 
@@ -30,6 +44,15 @@ export async function saveCheckpoint(table: SyncTable, scope: SyncScope, checkpo
       },
     }),
   );
+}
+
+/** The scope's checkpoint; undefined when there is none or it is unreadable (the job then starts from its own position). */
+export async function readCheckpoint(table: SyncTable, scope: SyncScope): Promise<SyncCheckpoint | undefined> {
+  const { Item } = await table.db.send(
+    new GetCommand({ TableName: table.tableName, Key: syncStateKey('checkpoint', scope), ConsistentRead: true }),
+  );
+  const parsed = SyncCheckpointSchema.safeParse(Item);
+  return parsed.success ? parsed.data : undefined;
 }
 
 export async function clearCheckpoint(table: SyncTable, scope: SyncScope): Promise<void> {

@@ -1,13 +1,14 @@
 // The pull worker's core: one sync job = one scope, one updated_at window. Pages Procore from the
-// job's start page, delivers each page's records to the records queue before reading the next,
-// hands the rest over to a continuation job when the Lambda runs short of time, and moves the
-// scope's cursor only when the whole window has been delivered.
+// job's start page (or where the same job's checkpoint says it got to), delivers each page's records
+// to the records queue and checkpoints before reading the next, hands the rest over to a
+// continuation job when the Lambda runs short of time, and moves the scope's cursor only when the
+// whole window has been delivered.
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { ProcoreClient, ProcorePage } from '../procore/client';
 import type { ProcoreEnvironment } from '../procore/environments';
 import { ProcoreError } from '../procore/errors';
 import type { LoggerLike } from '../procore/logger';
-import { clearCheckpoint, saveCheckpoint } from '../state/sync-checkpoint';
+import { clearCheckpoint, readCheckpoint, saveCheckpoint, type SyncCheckpoint } from '../state/sync-checkpoint';
 import { advanceCursor, readCursor, type SyncTable } from '../state/sync-cursor';
 import { clearSyncFailure } from '../state/sync-failure';
 import { releaseLease, renewLease } from '../state/sync-lease';
@@ -64,17 +65,31 @@ export async function runSyncJob(job: SyncJob, deps: RunSyncJobDeps): Promise<Sy
       `${job.resource} is ${spec.scope}-scoped, but the job ${job.projectId === null ? 'has no projectId' : 'names a project'}`,
     );
   }
-  const cursor = job.windowStart || job.full ? undefined : (await readCursor(deps.table, scope))?.cursor;
-  const window = syncWindow(job, cursor);
+  // The same job seen again (its worker died after delivering some pages) resumes after the last
+  // page it delivered; a checkpoint of another job or window is stale and ignored.
+  const saved = await readCheckpoint(deps.table, scope);
+  const resume = saved && saved.jobId === job.jobId && saved.windowEnd === job.windowEnd && saved.nextPage > (job.startPage ?? 1) ? saved : undefined;
+  const cursor = job.windowStart || job.full || resume ? undefined : (await readCursor(deps.table, scope))?.cursor;
+  const window = syncWindow(resume ? { ...job, windowStart: resume.windowStart } : job, cursor);
   const base = spec.listRequest(scope);
   const lambdaDeadline = now() + deps.remainingMs();
   const margin = deps.handOverMarginMs ?? DEFAULT_HAND_OVER_MARGIN_MS;
   const log = { jobId: job.jobId, scope: describeScope(scope), window };
-  deps.logger.info('Sync job started', { ...log, startPage: job.startPage ?? 1 });
+  let nextPage = resume?.nextPage ?? job.startPage ?? 1;
+  let previousTotal: number | undefined = resume ? resume.seenTotal : job.seenTotal;
+  deps.logger.info('Sync job started', { ...log, startPage: nextPage, ...(resume ? { resumedFrom: resume.savedAt } : {}) });
 
   const totals = { records: 0, truncated: 0, pages: 0 };
-  let nextPage = job.startPage ?? 1;
-  let previousTotal: number | undefined = job.seenTotal;
+  const recordsBefore = saved?.jobId === job.jobId ? saved.recordsSoFar : 0;
+  const checkpoint = (page: number, seenTotal: number | undefined): SyncCheckpoint => ({
+    jobId: job.jobId,
+    windowStart: window.start,
+    windowEnd: job.windowEnd,
+    nextPage: page,
+    recordsSoFar: recordsBefore + totals.records,
+    savedAt: new Date(now()).toISOString(),
+    ...(seenTotal === undefined ? {} : { seenTotal }),
+  });
   // An outer loop because a shrinking result set (records updated past windowEnd while we page)
   // shifts later records onto pages already read: then paging restarts a little earlier,
   // repeating at most a page.
@@ -103,10 +118,11 @@ export async function runSyncJob(job: SyncJob, deps: RunSyncJobDeps): Promise<Sy
         await deliverPage(page, job, deps, now, totals);
         nextPage = page.page + 1;
         if (!page.hasNext) break restart;
+        await saveCheckpoint(deps.table, scope, checkpoint(nextPage, page.total));
       }
       if (deps.remainingMs() < margin) {
         const seenTotal = page.total === undefined ? {} : { seenTotal: page.total };
-        await handOver({ ...job, windowStart: window.start, startPage: nextPage, ...seenTotal }, totals, deps, now);
+        await handOver({ ...job, windowStart: window.start, startPage: nextPage, ...seenTotal }, checkpoint(nextPage, page.total), deps, now);
         return { outcome: 'continued', ...totals, nextPage };
       }
       if (shifted) continue restart;
@@ -156,27 +172,20 @@ async function deliverPage(
 /** Saves the position, keeps the scope's lease, and enqueues the continuation (same window, next page). */
 async function handOver(
   continuation: SyncJob & { windowStart: string; startPage: number },
-  totals: { records: number },
+  position: SyncCheckpoint,
   deps: RunSyncJobDeps,
   now: () => number,
 ): Promise<void> {
   const job = continuation;
   const scope = scopeOfJob(job);
-  await saveCheckpoint(deps.table, scope, {
-    jobId: job.jobId,
-    windowStart: job.windowStart,
-    windowEnd: job.windowEnd,
-    nextPage: job.startPage,
-    recordsSoFar: totals.records,
-    savedAt: new Date(now()).toISOString(),
-  });
+  await saveCheckpoint(deps.table, scope, position);
   await renewLease(deps.table, scope, job.jobId, now());
   await enqueueSyncJobs(deps.sqs, deps.queues.syncJobs, [continuation]);
   deps.logger.info('Sync job handed over to a continuation', {
     jobId: job.jobId,
     scope: describeScope(scope),
     nextPage: job.startPage,
-    records: totals.records,
+    records: position.recordsSoFar,
   });
 }
 
