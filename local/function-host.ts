@@ -8,7 +8,8 @@ import { createInterface } from 'node:readline';
 import type { HostReply, HostRequest } from './function-host-protocol';
 
 export interface FunctionHostOptions {
-  /** The handler module: a bundled index.js, or a TypeScript source file (loaded through tsx). */
+  /** The handler module: a bundled index.js (as deployed), or a TypeScript file loaded through tsx as
+   *  CommonJS (so not one that imports an ESM-only package such as @middy/core: bundle those). */
   entry: string;
   /** The exported handler's name (Lambda's `index.handler` → `handler`). */
   handlerExport?: string;
