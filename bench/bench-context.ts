@@ -3,7 +3,7 @@
 import type { RateLimitOptions } from '../simulator';
 import type { ConnectorScenario } from '../local/scenario/connector-scenario';
 import type { AwsRequestCounter } from './aws-request-counter';
-import type { Bundle } from './bundle';
+import type { Bundle } from '../local/scenario/bundle-handlers';
 
 export interface BenchContext {
   scenario: ConnectorScenario;

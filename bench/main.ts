@@ -9,7 +9,7 @@ import { motoEnvironment, startMotoServer, type MotoServer } from '../local/moto
 import { startConnectorScenario, type ConnectorScenario } from '../local/scenario/connector-scenario';
 import { startAwsRequestCounter, type AwsRequestCounter } from './aws-request-counter';
 import type { BenchContext } from './bench-context';
-import { bundleHandler } from './bundle';
+import { bundleHandler } from '../local/scenario/bundle-handlers';
 import { measureColdStarts } from './cold-start/measure-cold-start';
 import { measureConnectorPull, measureSdkPull, seedPullProject } from './pull';
 import { measurePush, rfiCreates, vendorUpserts } from './push';

@@ -4,7 +4,7 @@
 import { execFile } from 'node:child_process';
 import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
-import type { Bundle } from '../bundle';
+import type { Bundle } from '../../local/scenario/bundle-handlers';
 
 const run = promisify(execFile);
 

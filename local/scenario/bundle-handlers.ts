@@ -1,13 +1,42 @@
-// Bundles the connector's handlers the way the stack does (NodejsFunction: esbuild, ESM, node24,
-// AWS SDK included), so local runs execute what Lambda would: one index.mjs per function.
+// Bundles the connector's handlers exactly as the stack does (FUNCTION_BUNDLING from the
+// ConnectorFunction construct, mapped onto esbuild's options the way CDK's NodejsFunction maps
+// them), so local runs, chaos and bench execute what Lambda would: one index.mjs per function.
 // Source entries cannot run as they are: @middy/core 7 is ESM-only and tsx loads our sources as CommonJS.
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { build } from 'esbuild';
+import { FUNCTION_BUNDLING } from '../../lib/constructs/connector-function';
 
-// Same banner as lib/constructs/connector-function.ts: bundled CommonJS dependencies call require().
-const ESM_REQUIRE_BANNER = "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);";
+export interface Bundle {
+  name: string;
+  /** The bundled module (index.mjs, as CDK names an ESM bundle): an entry for startFunctionHost. */
+  file: string;
+  bytes: number;
+}
+
+/** Bundles one handler into `outDir/<name>/`. */
+export async function bundleHandler(name: string, entry: string, outDir: string): Promise<Bundle> {
+  const dir = path.join(outDir, name);
+  await mkdir(dir, { recursive: true });
+  const file = path.join(dir, FUNCTION_BUNDLING.format === 'esm' ? 'index.mjs' : 'index.js');
+  await build({
+    entryPoints: [entry],
+    outfile: file,
+    bundle: true,
+    platform: 'node',
+    format: FUNCTION_BUNDLING.format,
+    target: FUNCTION_BUNDLING.target,
+    mainFields: FUNCTION_BUNDLING.mainFields,
+    banner: { js: FUNCTION_BUNDLING.banner },
+    minify: FUNCTION_BUNDLING.minify,
+    sourcemap: FUNCTION_BUNDLING.sourceMap,
+    sourcesContent: FUNCTION_BUNDLING.sourcesContent,
+    external: FUNCTION_BUNDLING.externalModules,
+    logLevel: 'silent',
+  });
+  return { name, file, bytes: (await stat(file)).size };
+}
 
 export interface HandlerBundles<N extends string> {
   /** `name -> bundled index.mjs` (an entry for startFunctionHost). */
@@ -19,26 +48,9 @@ export interface HandlerBundles<N extends string> {
 /** Bundles each `name -> source entry` into its own directory of a temporary one. */
 export async function bundleHandlers<N extends string>(entries: Record<N, string>): Promise<HandlerBundles<N>> {
   const outDir = await mkdtemp(path.join(tmpdir(), 'connector-bundles-'));
-  const bundled = {} as Record<N, string>;
-  await Promise.all(
-    (Object.entries(entries) as [N, string][]).map(async ([name, entry]) => {
-      const outfile = path.join(outDir, name, 'index.mjs');
-      await build({
-        entryPoints: [entry],
-        outfile,
-        bundle: true,
-        platform: 'node',
-        format: 'esm',
-        target: 'node24',
-        mainFields: ['module', 'main'],
-        banner: { js: ESM_REQUIRE_BANNER },
-        minify: true,
-        sourcemap: true,
-        sourcesContent: false,
-        logLevel: 'error',
-      });
-      bundled[name] = outfile;
-    }),
-  );
-  return { entries: bundled, remove: () => rm(outDir, { recursive: true, force: true }) };
+  const bundles = await Promise.all((Object.entries(entries) as [N, string][]).map(([name, entry]) => bundleHandler(name, entry, outDir)));
+  return {
+    entries: Object.fromEntries(bundles.map((b) => [b.name, b.file])) as Record<N, string>,
+    remove: () => rm(outDir, { recursive: true, force: true }),
+  };
 }
