@@ -4,7 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { GetQueueAttributesCommand, PurgeQueueCommand } from '@aws-sdk/client-sqs';
-import { sendMessageBatches } from '../functions/commons/sync/sqs-batch-sender';
+import { sendMessageBatches } from '../functions/commons/queues/sqs-batch-sender';
 import { startFunctionHost, type FunctionHost } from '../local/function-host';
 import { playOneBatch, type SqsHandler } from '../local/sqs-event-source';
 import { countedEnv, type BenchContext } from './bench-context';

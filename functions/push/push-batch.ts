@@ -2,6 +2,8 @@
 // effect (Powertools idempotency on the message id), upserts that can share a Procore sync call
 // share it, permanent failures go to the DLQ with their reason, transient ones are reported as
 // batch item failures (delayed until Procore's reset when known). One bad record never fails the rest.
+// DLQ copies (standard queues) and results leave in SendMessageBatch calls after the last record;
+// a message whose copy or applied result did not get out becomes a batch item failure after all.
 import {
   BatchProcessor,
   EventType,
@@ -11,13 +13,14 @@ import {
 import type { IdempotencyConfig } from '@aws-lambda-powertools/idempotency';
 import { makeIdempotent } from '@aws-lambda-powertools/idempotency';
 import type { BasePersistenceLayer } from '@aws-lambda-powertools/idempotency/persistence';
-import { ChangeMessageVisibilityCommand, GetQueueUrlCommand, SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import { ChangeMessageVisibilityCommand, GetQueueUrlCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { parsePushMessage, type PushMessage } from '../commons/contracts/push-message';
 import { PUSH_RESULT_VERSION, type PushResult } from '../commons/contracts/push-result';
 import { ProcoreError } from '../commons/procore/errors';
 import type { LoggerLike } from '../commons/procore/logger';
-import { sendToDeadLetterQueue } from '../commons/queues/dead-letter';
+import { sendToDeadLetterQueue, trySendToDeadLetterQueue, type DeadLetter } from '../commons/queues/dead-letter';
+import { trySendMessageBatches, type OutgoingMessage } from '../commons/queues/sqs-batch-sender';
 import { PUSH_IDEMPOTENCY_KEY_PREFIX } from '../commons/state/push-idempotency';
 import { applyPushMessage, type AppliedTarget, type ApplyDeps } from './apply-push-message';
 import { decideFailure, type FailureDecision } from './push-failure';
@@ -42,6 +45,24 @@ export interface PushBatchDeps extends ApplyDeps {
   clock?: () => number;
   /** Records applied at once (standard queues; FIFO batches run in order). Default 8. */
   concurrency?: number;
+}
+
+/** A message Procore took; its result is still to be reported. */
+interface Applied {
+  status: 'applied';
+  record: SQSRecord;
+  message: PushMessage;
+  target: AppliedTarget;
+  viaSync: boolean;
+}
+
+/** A message that failed for good; its DLQ copy (standard queues) and result are still to be sent. */
+interface DeadLettering {
+  status: 'dead_lettered';
+  record: SQSRecord;
+  failure: FailureDecision;
+  message?: PushMessage;
+  id?: string;
 }
 
 type Prepared =
@@ -75,25 +96,19 @@ export function createPushBatchHandler(deps: PushBatchDeps): PushBatchHandler {
     return url;
   }
 
-  async function sendResult(result: PushResult, record: SQSRecord): Promise<void> {
-    if (!deps.resultsQueueUrl) return;
-    const fifo = deps.resultsQueueUrl.endsWith('.fifo');
-    await deps.sqs.send(
-      new SendMessageCommand({
-        QueueUrl: deps.resultsQueueUrl,
-        MessageBody: JSON.stringify(result),
-        MessageAttributes: { status: { DataType: 'String', StringValue: result.status } },
-        ...(fifo
-          ? { MessageGroupId: record.attributes.MessageGroupId ?? String(result.companyId ?? 'push'), MessageDeduplicationId: `${record.messageId}-${result.status}` }
-          : {}),
-      }),
-    );
+  function resultMessage(result: PushResult, record: SQSRecord): OutgoingMessage {
+    return {
+      body: JSON.stringify(result),
+      attributes: { status: { DataType: 'String', StringValue: result.status } },
+      ...(deps.resultsQueueUrl?.endsWith('.fifo')
+        ? { groupId: record.attributes.MessageGroupId ?? String(result.companyId ?? 'push'), deduplicationId: `${record.messageId}-${result.status}` }
+        : {}),
+    };
   }
 
-  async function deadLetter(record: SQSRecord, failure: FailureDecision, message: PushMessage | undefined, id: string | undefined) {
+  function letterOf({ record, failure }: DeadLettering): DeadLetter {
     const groupId = record.attributes.MessageGroupId;
-    await sendToDeadLetterQueue(deps.sqs, {
-      queueUrl: deps.deadLetterQueueUrl,
+    return {
       body: record.body,
       reason: {
         errorClass: failure.errorClass,
@@ -111,41 +126,120 @@ export function createPushBatchHandler(deps: PushBatchDeps): PushBatchHandler {
         ]),
       ),
       ...(groupId ? { messageGroupId: groupId, messageDeduplicationId: record.messageId } : {}),
-    });
+    };
+  }
+
+  function deadLetteredResult({ record, failure, message, id }: DeadLettering): PushResult {
+    return {
+      version: PUSH_RESULT_VERSION,
+      id: id ?? null,
+      messageId: record.messageId,
+      status: 'dead_lettered',
+      resource: message?.resource ?? null,
+      operation: message?.operation ?? null,
+      companyId: message?.companyId ?? null,
+      projectId: message?.projectId ?? null,
+      originId: message?.originId ?? null,
+      reason: {
+        errorClass: failure.errorClass,
+        message: failure.message,
+        ...(failure.httpStatus === undefined ? {} : { httpStatus: failure.httpStatus }),
+        ...(failure.procoreRequestId === undefined ? {} : { procoreRequestId: failure.procoreRequestId }),
+      },
+    };
+  }
+
+  function appliedResult({ message, target }: Applied): PushResult {
+    return {
+      version: PUSH_RESULT_VERSION,
+      id: message.id,
+      status: 'applied',
+      resource: message.resource,
+      operation: message.operation,
+      companyId: message.companyId,
+      projectId: target.projectId,
+      procoreId: target.procoreId,
+      originId: target.originId,
+    };
+  }
+
+  function logDeadLettered(entry: DeadLettering): void {
     deps.metrics?.count('PushDeadLettered');
     deps.logger.warn('push message dead-lettered', {
-      messageId: record.messageId,
-      id,
-      errorClass: failure.errorClass,
-      reason: failure.message,
-      httpStatus: failure.httpStatus,
-      procoreRequestId: failure.procoreRequestId,
+      messageId: entry.record.messageId,
+      id: entry.id,
+      errorClass: entry.failure.errorClass,
+      reason: entry.failure.message,
+      httpStatus: entry.failure.httpStatus,
+      procoreRequestId: entry.failure.procoreRequestId,
     });
-    try {
-      await sendResult(
-        {
-          version: PUSH_RESULT_VERSION,
-          id: id ?? null,
-          messageId: record.messageId,
-          status: 'dead_lettered',
-          resource: message?.resource ?? null,
-          operation: message?.operation ?? null,
-          companyId: message?.companyId ?? null,
-          projectId: message?.projectId ?? null,
-          originId: message?.originId ?? null,
-          reason: {
-            errorClass: failure.errorClass,
-            message: failure.message,
-            ...(failure.httpStatus === undefined ? {} : { httpStatus: failure.httpStatus }),
-            ...(failure.procoreRequestId === undefined ? {} : { procoreRequestId: failure.procoreRequestId }),
-          },
-        },
-        record,
-      );
-    } catch (error) {
-      // The DLQ copy is what matters; failing the record now would dead-letter it a second time.
-      deps.logger.error('could not report a dead-lettered push message on the results queue', { messageId: record.messageId, error: String(error) });
+  }
+
+  /** FIFO: dead-letters one message before its group goes on; a failed send fails it (and so its group's rest). */
+  async function deadLetterNow(entry: DeadLettering): Promise<void> {
+    await sendToDeadLetterQueue(deps.sqs, { queueUrl: deps.deadLetterQueueUrl, ...letterOf(entry) });
+    logDeadLettered(entry);
+  }
+
+  /**
+   * Standard queues: sends the DLQ copies of a batch's permanent failures together. A message whose
+   * copy did not reach the DLQ is not done: its message id comes back, to be a batch item failure.
+   */
+  async function deadLetterAll(entries: DeadLettering[]): Promise<{ sent: DeadLettering[]; unsent: string[] }> {
+    const failures = await trySendToDeadLetterQueue(deps.sqs, deps.deadLetterQueueUrl, entries.map(letterOf));
+    const unsent = new Set<number>();
+    for (const failure of failures) {
+      unsent.add(failure.index);
+      deps.logger.error('could not dead-letter a push message; it will be retried', {
+        messageId: entries[failure.index]!.record.messageId,
+        error: `${failure.code}: ${failure.message}`,
+      });
     }
+    const sent = entries.filter((_, i) => !unsent.has(i));
+    sent.forEach(logDeadLettered);
+    return { sent, unsent: [...unsent].map((i) => entries[i]!.record.messageId) };
+  }
+
+  /**
+   * Reports the batch's finished messages on the results queue in SendMessageBatch calls. An
+   * applied message whose result was not sent comes back (its message id) to be retried: its
+   * idempotency record answers the retry with the saved outcome, so only the result is sent again.
+   */
+  async function reportAll(applied: Applied[], deadLettered: DeadLettering[]): Promise<string[]> {
+    const appliedMetrics = (entry: Applied) => {
+      deps.metrics?.count('PushApplied');
+      if (entry.viaSync) deps.metrics?.count('PushSyncItems');
+    };
+    if (!deps.resultsQueueUrl) {
+      applied.forEach(appliedMetrics);
+      return [];
+    }
+    const reports: { entry: Applied | DeadLettering; message: OutgoingMessage }[] = [
+      ...applied.map((entry) => ({ entry, message: resultMessage(appliedResult(entry), entry.record) })),
+      ...deadLettered.map((entry) => ({ entry, message: resultMessage(deadLetteredResult(entry), entry.record) })),
+    ];
+    const failures = await trySendMessageBatches(
+      deps.sqs,
+      deps.resultsQueueUrl,
+      reports.map((r) => r.message),
+      // A FIFO results queue gets each group's results in the order they finished.
+      { concurrency: deps.resultsQueueUrl.endsWith('.fifo') ? 1 : 4 },
+    );
+    const unsent = new Set(failures.map((f) => f.index));
+    const retry: string[] = [];
+    for (const failure of failures) {
+      const { entry } = reports[failure.index]!;
+      const error = `${failure.code}: ${failure.message}`;
+      if (entry.status === 'applied') {
+        retry.push(entry.record.messageId);
+        deps.logger.warn('could not report an applied push message; it will be retried', { messageId: entry.record.messageId, id: entry.message.id, error });
+      } else {
+        // The DLQ copy is what matters; failing the record now would dead-letter it a second time.
+        deps.logger.error('could not report a dead-lettered push message on the results queue', { messageId: entry.record.messageId, error });
+      }
+    }
+    applied.filter((_, i) => !unsent.has(i)).forEach(appliedMetrics);
+    return retry;
   }
 
   async function delayUntil(record: SQSRecord, retryAt: number): Promise<void> {
@@ -187,13 +281,26 @@ export function createPushBatchHandler(deps: PushBatchDeps): PushBatchHandler {
     let rateLimitedUntil = 0;
     // FIFO batches are processed one record at a time by their processor anyway.
     const limit = concurrencyLimit(deps.concurrency ?? 8);
+    // Finished messages wait here to be dead-lettered and reported in batches after the last record.
+    const applied: Applied[] = [];
+    const toDeadLetter: DeadLettering[] = [];
+    const deadLettered: DeadLettering[] = [];
+
+    async function deadLetter(entry: DeadLettering): Promise<string> {
+      if (fifo) {
+        await deadLetterNow(entry);
+        deadLettered.push(entry);
+      } else {
+        toDeadLetter.push(entry);
+      }
+      return 'dead_lettered';
+    }
 
     async function handleRecord(record: SQSRecord): Promise<string> {
       const entry = prepared.get(record.messageId);
       if (!entry) throw new Error(`record ${record.messageId} was not prepared`);
       if (!entry.ok) {
-        await deadLetter(record, entry.failure, undefined, entry.id);
-        return 'dead_lettered';
+        return deadLetter({ status: 'dead_lettered', record, failure: entry.failure, ...(entry.id ? { id: entry.id } : {}) });
       }
       const { message } = entry;
       let target: AppliedTarget;
@@ -208,8 +315,7 @@ export function createPushBatchHandler(deps: PushBatchDeps): PushBatchHandler {
       } catch (error) {
         const failure = decideFailure(error);
         if (failure.kind === 'permanent') {
-          await deadLetter(record, failure, message, message.id);
-          return 'dead_lettered';
+          return deadLetter({ status: 'dead_lettered', record, failure, message, id: message.id });
         }
         if (failure.retryAt !== undefined) {
           if (failure.errorClass === 'ProcoreRateLimited') rateLimitedUntil = Math.max(rateLimitedUntil, failure.retryAt);
@@ -225,38 +331,39 @@ export function createPushBatchHandler(deps: PushBatchDeps): PushBatchHandler {
         });
         throw error;
       }
-      await sendResult(
-        {
-          version: PUSH_RESULT_VERSION,
-          id: message.id,
-          status: 'applied',
-          resource: message.resource,
-          operation: message.operation,
-          companyId: message.companyId,
-          projectId: target.projectId,
-          procoreId: target.procoreId,
-          originId: target.originId,
-        },
-        record,
-      );
-      deps.metrics?.count('PushApplied');
-      if (syncGroups.has(record.messageId)) deps.metrics?.count('PushSyncItems');
+      applied.push({ status: 'applied', record, message, target, viaSync: syncGroups.has(record.messageId) });
       return 'applied';
     }
 
     const recordHandler = (record: SQSRecord) => limit(() => handleRecord(record));
-    if (fifo) {
-      return processPartialResponse(event, recordHandler, new SqsFifoPartialProcessorAsync(), {
-        context,
-        skipGroupOnError: true,
-        throwOnFullBatchFailure: false,
-      });
-    }
-    return processPartialResponse(event, recordHandler, new BatchProcessor(EventType.SQS), {
-      context,
-      throwOnFullBatchFailure: false,
-    });
+    const response = fifo
+      ? await processPartialResponse(event, recordHandler, new SqsFifoPartialProcessorAsync(), {
+          context,
+          skipGroupOnError: true,
+          throwOnFullBatchFailure: false,
+        })
+      : await processPartialResponse(event, recordHandler, new BatchProcessor(EventType.SQS), {
+          context,
+          throwOnFullBatchFailure: false,
+        });
+
+    const { sent, unsent } = await deadLetterAll(toDeadLetter);
+    deadLettered.push(...sent);
+    const unreported = await reportAll(applied, deadLettered);
+    return withFailures(event, response, [...unsent, ...unreported]);
   };
+}
+
+/**
+ * The processor's batch item failures plus messages that failed afterwards (DLQ copy or result not
+ * sent), in event order. On FIFO queues a message failed afterwards was already applied (its retry
+ * only reports it again) or was dead-lettered before its group went on, so its group's later
+ * messages stay done.
+ */
+function withFailures(event: SQSEvent, response: SQSBatchResponse, more: string[]): SQSBatchResponse {
+  if (more.length === 0) return response;
+  const failed = new Set([...response.batchItemFailures.map((f) => f.itemIdentifier), ...more]);
+  return { batchItemFailures: event.Records.filter((r) => failed.has(r.messageId)).map((r) => ({ itemIdentifier: r.messageId })) };
 }
 
 /** At most `n` tasks at once; the rest wait their turn in order. */

@@ -8,7 +8,7 @@ import {
   type RecordEnvelope,
 } from '../../functions/commons/contracts/record-envelope';
 import { envelopeFor, envelopeMessage, InvalidProcoreRecordError } from '../../functions/commons/sync/record-envelopes';
-import { messageBytes, SQS_MAX_PAYLOAD_BYTES } from '../../functions/commons/sync/sqs-batch-sender';
+import { messageBytes, SQS_MAX_PAYLOAD_BYTES } from '../../functions/commons/queues/sqs-batch-sender';
 
 const SCHEMA_FILE = path.join(__dirname, '../../docs/record-envelope.schema.json');
 const scope = { companyId: 4294968296, projectId: 4294968297, resource: 'rfis' as const };

@@ -2,6 +2,7 @@
 // maxReceiveCount). The body is kept byte for byte so a redrive replays exactly what was sent;
 // the reason travels as message attributes, which SQS keeps when a message is moved back.
 import { SendMessageCommand, type MessageAttributeValue, type SQSClient } from '@aws-sdk/client-sqs';
+import { trySendMessageBatches, type OutgoingMessage, type SendBatchesOptions, type SendFailure } from './sqs-batch-sender';
 
 /** Why an exchange failed, as a DLQ consumer or operator sees it. Never holds secrets or tokens. */
 export interface FailureReason {
@@ -61,8 +62,8 @@ export function readFailureAttributes(attributes: Record<string, MessageAttribut
   };
 }
 
-export interface DeadLetterInput {
-  queueUrl: string;
+/** One message to dead-letter: what `sendToDeadLetterQueue` takes, less the queue. */
+export interface DeadLetter {
   /** The original message body, unchanged. */
   body: string;
   reason: FailureReason;
@@ -73,20 +74,49 @@ export interface DeadLetterInput {
   messageDeduplicationId?: string;
 }
 
-export async function sendToDeadLetterQueue(sqs: SQSClient, input: DeadLetterInput): Promise<void> {
+export interface DeadLetterInput extends DeadLetter {
+  queueUrl: string;
+}
+
+/** The DLQ message for a failure: the body as it came, the reason as attributes. */
+export function deadLetterMessage(letter: DeadLetter, now: Date = new Date()): OutgoingMessage {
   // SQS allows 10 attributes per message: keep the failure ones and as many original ones as fit.
-  const failure = failureAttributes(input.reason);
+  const failure = failureAttributes(letter.reason, now);
   const room = 10 - Object.keys(failure).length;
-  const carried = Object.entries(input.originalAttributes ?? {})
+  const carried = Object.entries(letter.originalAttributes ?? {})
     .filter(([name]) => !(name in failure))
     .slice(0, Math.max(0, room));
+  return {
+    body: letter.body,
+    attributes: { ...Object.fromEntries(carried), ...failure },
+    ...(letter.messageGroupId ? { groupId: letter.messageGroupId } : {}),
+    ...(letter.messageDeduplicationId ? { deduplicationId: letter.messageDeduplicationId } : {}),
+  };
+}
+
+export async function sendToDeadLetterQueue(sqs: SQSClient, input: DeadLetterInput): Promise<void> {
+  const message = deadLetterMessage(input);
   await sqs.send(
     new SendMessageCommand({
       QueueUrl: input.queueUrl,
-      MessageBody: input.body,
-      MessageAttributes: { ...Object.fromEntries(carried), ...failure },
-      ...(input.messageGroupId ? { MessageGroupId: input.messageGroupId } : {}),
-      ...(input.messageDeduplicationId ? { MessageDeduplicationId: input.messageDeduplicationId } : {}),
+      MessageBody: message.body,
+      MessageAttributes: message.attributes,
+      ...(message.groupId ? { MessageGroupId: message.groupId } : {}),
+      ...(message.deduplicationId ? { MessageDeduplicationId: message.deduplicationId } : {}),
     }),
   );
+}
+
+/**
+ * Dead-letters many messages in SendMessageBatch calls. Returns the ones that did not reach the
+ * DLQ (by index in `letters`): the caller must not treat those as handled.
+ */
+export async function trySendToDeadLetterQueue(
+  sqs: SQSClient,
+  queueUrl: string,
+  letters: DeadLetter[],
+  options: SendBatchesOptions = {},
+): Promise<SendFailure[]> {
+  const now = new Date();
+  return trySendMessageBatches(sqs, queueUrl, letters.map((letter) => deadLetterMessage(letter, now)), options);
 }

@@ -14,7 +14,7 @@ import { clearSyncFailure } from '../state/sync-failure';
 import { releaseLease, renewLease } from '../state/sync-lease';
 import type { ResourceListSpecs } from './list-spec';
 import { envelopeFor, envelopeMessage } from './record-envelopes';
-import { sendMessageBatches } from './sqs-batch-sender';
+import { sendMessageBatches } from '../queues/sqs-batch-sender';
 import { enqueueSyncJobs } from './sync-jobs-queue';
 import { scopeOfJob, type SyncJob } from './sync-job';
 import { describeScope } from './sync-scope';

@@ -8,7 +8,7 @@ import {
   sendMessageBatches,
   SQS_MAX_PAYLOAD_BYTES,
   type OutgoingMessage,
-} from '../../functions/commons/sync/sqs-batch-sender';
+} from '../../functions/commons/queues/sqs-batch-sender';
 
 const sqs = new SQSClient({});
 const KIB = 1024;

@@ -1,0 +1,180 @@
+// Sends many messages with SendMessageBatch, packed to SQS's limits: at most 10 entries and
+// 256 KiB (bodies plus attributes) per call. Entries SQS refuses for its own reasons are retried.
+// `trySendMessageBatches` reports per message what could not be sent (callers that answer for each
+// message, like the push handler); `sendMessageBatches` fails loudly instead (all or nothing callers).
+import { SendMessageBatchCommand, type MessageAttributeValue, type SQSClient } from '@aws-sdk/client-sqs';
+
+export const SQS_MAX_BATCH_ENTRIES = 10;
+/** Per message and per batch (SQS counts body + attribute names, types and values). */
+export const SQS_MAX_PAYLOAD_BYTES = 256 * 1024;
+
+export interface OutgoingMessage {
+  body: string;
+  attributes?: Record<string, MessageAttributeValue>;
+  delaySeconds?: number;
+  /** FIFO queues only. */
+  groupId?: string;
+  /** FIFO queues only (unless the queue deduplicates by content). */
+  deduplicationId?: string;
+}
+
+/** A message that was not sent: its index in the caller's list and why. */
+export interface SendFailure {
+  index: number;
+  code: string;
+  message: string;
+  /** True when SQS blamed the request (retrying the same entry cannot help). */
+  senderFault: boolean;
+}
+
+export function messageBytes(message: OutgoingMessage): number {
+  let bytes = Buffer.byteLength(message.body, 'utf8');
+  for (const [name, value] of Object.entries(message.attributes ?? {})) {
+    bytes += Buffer.byteLength(name, 'utf8') + Buffer.byteLength(value.DataType ?? '', 'utf8');
+    bytes += Buffer.byteLength(value.StringValue ?? '', 'utf8') + (value.BinaryValue?.byteLength ?? 0);
+  }
+  return bytes;
+}
+
+/** Greedy packing in order: a batch closes at 10 entries or when the next message would overflow it. */
+export function packBatches<M extends OutgoingMessage>(
+  messages: M[],
+  limits: { maxEntries?: number; maxBytes?: number } = {},
+): M[][] {
+  const maxEntries = limits.maxEntries ?? SQS_MAX_BATCH_ENTRIES;
+  const maxBytes = limits.maxBytes ?? SQS_MAX_PAYLOAD_BYTES;
+  const batches: M[][] = [];
+  let current: M[] = [];
+  let currentBytes = 0;
+  for (const message of messages) {
+    const size = messageBytes(message);
+    if (size > maxBytes) throw new Error(`a message of ${size} bytes exceeds the SQS limit of ${maxBytes} bytes`);
+    if (current.length === maxEntries || currentBytes + size > maxBytes) {
+      batches.push(current);
+      current = [];
+      currentBytes = 0;
+    }
+    current.push(message);
+    currentBytes += size;
+  }
+  if (current.length > 0) batches.push(current);
+  return batches;
+}
+
+export interface SendBatchesOptions {
+  /** SendMessageBatch calls in flight at once. FIFO queues: pass 1 to keep each group's order. */
+  concurrency?: number;
+  /** Tries per entry that SQS failed on its side. */
+  maxAttempts?: number;
+  sleep?: (ms: number) => Promise<void>;
+}
+
+const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+type Indexed = { index: number; message: OutgoingMessage };
+
+/**
+ * Sends every message it can; never throws for a message it could not send, but returns it
+ * (sorted by index). A message too large for SQS is reported without being sent; a call that
+ * fails as a whole (after the SDK's own retries) fails each of its entries.
+ */
+export async function trySendMessageBatches(
+  sqs: SQSClient,
+  queueUrl: string,
+  messages: OutgoingMessage[],
+  options: SendBatchesOptions = {},
+): Promise<SendFailure[]> {
+  const failures: SendFailure[] = [];
+  const sendable: Indexed[] = [];
+  messages.forEach((message, index) => {
+    const size = messageBytes(message);
+    if (size > SQS_MAX_PAYLOAD_BYTES) {
+      failures.push({ index, code: 'MessageTooLong', message: `${size} bytes exceed the SQS limit of ${SQS_MAX_PAYLOAD_BYTES}`, senderFault: true });
+    } else {
+      sendable.push({ index, message });
+    }
+  });
+  const batches = packBatches(sendable.map((entry) => ({ ...entry.message, entry }))).map((batch) => batch.map((m) => m.entry));
+  const concurrency = Math.max(1, options.concurrency ?? 4);
+  let next = 0;
+  const lanes = Array.from({ length: Math.min(concurrency, batches.length) }, async () => {
+    while (next < batches.length) {
+      const batch = batches[next++]!;
+      failures.push(...(await sendOneBatch(sqs, queueUrl, batch, options)));
+    }
+  });
+  await Promise.all(lanes);
+  return failures.sort((a, b) => a.index - b.index);
+}
+
+/** Sends all messages or throws naming what SQS refused (after retrying its own failures). */
+export async function sendMessageBatches(
+  sqs: SQSClient,
+  queueUrl: string,
+  messages: OutgoingMessage[],
+  options: SendBatchesOptions = {},
+): Promise<void> {
+  // Checked before anything is sent: an oversized message is the caller's bug.
+  packBatches(messages);
+  const failures = await trySendMessageBatches(sqs, queueUrl, messages, options);
+  const senderFault = failures.find((failure) => failure.senderFault);
+  if (senderFault) {
+    throw new Error(`SQS refused a message for ${queueUrl}: ${senderFault.code} ${senderFault.message}`.trim());
+  }
+  if (failures.length > 0) {
+    throw new Error(`SQS failed ${failures.length} message(s) for ${queueUrl}: ${failures[0]?.code} ${failures[0]?.message}`.trim());
+  }
+}
+
+async function sendOneBatch(sqs: SQSClient, queueUrl: string, batch: Indexed[], options: SendBatchesOptions): Promise<SendFailure[]> {
+  const maxAttempts = options.maxAttempts ?? 4;
+  const sleep = options.sleep ?? defaultSleep;
+  const failures: SendFailure[] = [];
+  // Entry ids are positions in this batch; SQS wants them unique per call only.
+  let pending = batch.map((entry, position) => ({ id: String(position), ...entry }));
+  for (let attempt = 1; pending.length > 0; attempt++) {
+    let failed: { Id?: string; Code?: string; Message?: string; SenderFault?: boolean }[];
+    try {
+      const answer = await sqs.send(
+        new SendMessageBatchCommand({
+          QueueUrl: queueUrl,
+          Entries: pending.map(({ id, message }) => ({
+            Id: id,
+            MessageBody: message.body,
+            ...(message.attributes ? { MessageAttributes: message.attributes } : {}),
+            ...(message.delaySeconds ? { DelaySeconds: message.delaySeconds } : {}),
+            ...(message.groupId ? { MessageGroupId: message.groupId } : {}),
+            ...(message.deduplicationId ? { MessageDeduplicationId: message.deduplicationId } : {}),
+          })),
+        }),
+      );
+      failed = answer.Failed ?? [];
+    } catch (error) {
+      // The SDK already retried the call; what is left is for the caller to answer for.
+      const code = error instanceof Error ? error.name : 'Error';
+      const message = error instanceof Error ? error.message : String(error);
+      for (const entry of pending) failures.push({ index: entry.index, code, message, senderFault: false });
+      return failures;
+    }
+    const byId = new Map(failed.map((failure) => [failure.Id, failure]));
+    const retry: typeof pending = [];
+    for (const entry of pending) {
+      const failure = byId.get(entry.id);
+      if (!failure) continue;
+      const senderFault = failure.SenderFault ?? false;
+      if (senderFault || attempt >= maxAttempts) {
+        failures.push({
+          index: entry.index,
+          code: failure.Code ?? 'Unknown',
+          message: `${failure.Message ?? ''}${senderFault ? '' : ` (after ${attempt} attempts)`}`.trim(),
+          senderFault,
+        });
+      } else {
+        retry.push(entry);
+      }
+    }
+    pending = retry;
+    if (pending.length > 0) await sleep(Math.random() * 100 * 2 ** attempt);
+  }
+  return failures;
+}
