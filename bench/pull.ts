@@ -5,7 +5,7 @@ import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { GetQueueAttributesCommand, PurgeQueueCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
 import { startFunctionHost, type FunctionHost } from '../local/function-host';
-import { playOneBatch, type SqsHandler } from '../local/sqs-event-source';
+import { playEventSourceMapping, requireDrained } from '../local/event-source-player';
 import { RESOURCES } from '../simulator';
 import { mulberry32 } from '../simulator/prng';
 import type { SyncJob } from '../functions/commons/sync/sync-job';
@@ -115,22 +115,20 @@ export async function measureConnectorPull(context: BenchContext, projectId: num
 
 /** The event source mapping, played: one job per invocation (batch size 1, as in the stack), continuations included. */
 async function drain(context: BenchContext, host: FunctionHost): Promise<number> {
-  const { scenario } = context;
-  const handler: SqsHandler = (event) => host.invoke(event);
-  let invocations = 0;
-  for (;;) {
-    const outcome = await playOneBatch({
-      sqs: scenario.sqs,
-      queueUrl: scenario.queues.jobs.url,
-      queueArn: scenario.queues.jobs.arn,
-      handler,
-      batchSize: 1,
-      functionTimeoutMs: WORKER_TIMEOUT_MS,
-    });
-    if (!outcome) return invocations;
-    invocations += 1;
-    if (outcome.failed > 0) throw new Error(`the pull worker failed its job (invocation ${invocations}):\n${host.output().slice(-2000)}`);
-  }
+  const { sqs, queues } = context.scenario;
+  const maxDurationMs = 30 * 60_000;
+  const outcome = await playEventSourceMapping({
+    sqs,
+    queue: queues.jobs,
+    hosts: [host],
+    batchSize: 1,
+    maxDurationMs,
+    onBatch: (batch) => {
+      // A failed job would only come back after the queue's visibility timeout: stop at once instead.
+      if (batch.failed > 0) throw new Error(`the pull worker failed its job:\n${host.output().slice(-2000)}`);
+    },
+  });
+  return requireDrained(outcome, 'sync jobs', maxDurationMs).invocations;
 }
 
 export async function measureSdkPull(context: BenchContext, projectId: number, records: number): Promise<PullMeasurement> {

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { GetQueueAttributesCommand, PurgeQueueCommand } from '@aws-sdk/client-sqs';
 import { sendMessageBatches } from '../functions/commons/queues/sqs-batch-sender';
 import { startFunctionHost, type FunctionHost } from '../local/function-host';
-import { playOneBatch, type SqsHandler } from '../local/sqs-event-source';
+import { playEventSourceMapping, requireDrained } from '../local/event-source-player';
 import { countedEnv, type BenchContext } from './bench-context';
 
 /** The stack's defaults (lib/config/stage-config.ts, lib/constructs/push-pipeline.ts). */
@@ -114,26 +114,8 @@ export async function measurePush(
 
 /** Until the push queue is empty; messages a batch failed come back after their visibility timeout. */
 async function drain(context: BenchContext, host: FunctionHost): Promise<number> {
-  const { scenario } = context;
-  const handler: SqsHandler = (event) => host.invoke(event);
-  let invocations = 0;
-  const deadline = Date.now() + 5 * 60_000;
-  while (Date.now() < deadline) {
-    const outcome = await playOneBatch({
-      sqs: scenario.sqs,
-      queueUrl: scenario.queues.push.url,
-      queueArn: scenario.queues.push.arn,
-      handler,
-      batchSize: PUSH_BATCH_SIZE,
-      functionTimeoutMs: PUSH_TIMEOUT_MS,
-    });
-    if (outcome) {
-      invocations += 1;
-      continue;
-    }
-    const depth = await queueDepth(context, scenario.queues.push.url);
-    if (depth.visible + depth.inFlight === 0) return invocations;
-    await new Promise((resolve) => setTimeout(resolve, 1000));
-  }
-  throw new Error('the push queue did not drain within 5 minutes');
+  const { sqs, queues } = context.scenario;
+  const maxDurationMs = 5 * 60_000;
+  const outcome = await playEventSourceMapping({ sqs, queue: queues.push, hosts: [host], batchSize: PUSH_BATCH_SIZE, maxDurationMs });
+  return requireDrained(outcome, 'push', maxDurationMs).invocations;
 }

@@ -1,32 +1,46 @@
-// Plays one Lambda SQS event source mapping over function hosts until its queue is drained, as
-// Lambda's poller would: one lane per concurrent execution (the mapping's MaximumConcurrency), each
-// lane receives up to BatchSize messages, invokes its own sandbox with a real-shaped SQS event,
-// deletes what succeeded and leaves batch item failures (or the whole batch, when the invocation
-// failed) on the queue. The queue's redrive policy (moto applies it on receive) moves a message to
-// its DLQ after maxReceiveCount receives.
-//
-// One local liberty: the stack's visibility timeouts are long (minutes), so a failed message would
-// not come back within a short run. The player makes failed messages visible again after
-// `retryDelaySeconds` instead (ChangeMessageVisibility), which also shortens a handler's own
-// deferral (e.g. to a rate-limit reset) of those messages.
+// Plays one Lambda SQS event source mapping over function hosts (each handler in its own process)
+// until its queue is drained, as Lambda's poller would: one lane per concurrent execution (the
+// mapping's MaximumConcurrency), each lane receives up to BatchSize messages, invokes its own
+// sandbox with a real-shaped SQS event, deletes what succeeded and leaves batch item failures (or
+// the whole batch, when the invocation failed or its sandbox was killed) on the queue. The queue's
+// redrive policy (moto applies it on receive) moves a message to its DLQ after maxReceiveCount receives.
+// Used by npm start, chaos and bench.
 import { ChangeMessageVisibilityBatchCommand, GetQueueAttributesCommand, type Message, type SQSClient } from '@aws-sdk/client-sqs';
-import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import type { SQSBatchResponse } from 'aws-lambda';
 import type { FunctionHost } from './function-host';
-import { deleteMessages, receiveMessages, sqsRecordFromMessage } from './sqs-event-source';
+import { invokeAndSettle, receiveMessages } from './sqs-event-source';
 
 export interface EventSourceMappingPlay {
   sqs: SQSClient;
-  queueUrl: string;
-  queueArn: string;
+  queue: { url: string; arn: string };
   batchSize: number;
   /** One sandbox per lane: lanes = hosts.length (the mapping's maximum concurrency). */
   hosts: FunctionHost[];
-  /** When failed messages come back (instead of the queue's visibility timeout). */
-  retryDelaySeconds: number;
-  /** Give up after this long, leaving what is left on the queue. */
+  /**
+   * A local liberty: the stack's visibility timeouts are long (minutes), so a failed message would
+   * not come back within a short run. When set, failed messages are made visible again after this
+   * many seconds (ChangeMessageVisibility), which also shortens a handler's own deferral (e.g. to a
+   * rate-limit reset). Absent: they come back on the queue's own visibility timeout.
+   */
+  retryDelaySeconds?: number;
+  /** Give up after this long, leaving what is left on the queue (the outcome says `drained: false`). */
   maxDurationMs: number;
-  /** After each invocation. */
+  /** While this says true (a producer is still sending), an empty queue does not end the play. */
+  producing?: () => boolean;
+  /** As each invocation starts, with a handle on it (chaos kills a sandbox mid-invocation). */
+  onInvoke?: (invocation: RunningInvocation) => void;
+  /** After each invocation. Throwing ends the play with that error. */
   onBatch?: (batch: PlayedBatch) => void;
+}
+
+export interface RunningInvocation {
+  lane: number;
+  /** 1-based, across all lanes, in start order. */
+  sequence: number;
+  host: FunctionHost;
+  messages: Message[];
+  /** True once the invocation returned or failed. */
+  settled(): boolean;
 }
 
 export interface PlayedBatch {
@@ -43,7 +57,11 @@ export interface PlayOutcome {
   invocations: number;
   received: number;
   deleted: number;
+  /** Messages left on the queue for another attempt (batch item failures and failed invocations' batches). */
   failed: number;
+  /** Messages the handler itself handed back as batch item failures. */
+  batchItemFailures: number;
+  /** One message per invocation that rejected. */
   invocationErrors: string[];
   /** False when maxDurationMs ran out with messages still on the queue. */
   drained: boolean;
@@ -69,48 +87,67 @@ async function retryLater(sqs: SQSClient, queueUrl: string, messages: Message[],
 }
 
 export async function playEventSourceMapping(play: EventSourceMappingPlay): Promise<PlayOutcome> {
-  const { sqs, queueUrl, queueArn } = play;
-  const outcome: PlayOutcome = { invocations: 0, received: 0, deleted: 0, failed: 0, invocationErrors: [], drained: true };
+  const { sqs, queue } = play;
+  const outcome: PlayOutcome = { invocations: 0, received: 0, deleted: 0, failed: 0, batchItemFailures: 0, invocationErrors: [], drained: true };
   const deadline = Date.now() + play.maxDurationMs;
   let busy = 0;
+  let sequence = 0;
+  let stopped = false;
 
   async function lane(index: number, host: FunctionHost): Promise<void> {
-    while (Date.now() < deadline) {
-      const messages = await receiveMessages(sqs, queueUrl, play.batchSize, { waitTimeSeconds: 1 });
+    while (!stopped && Date.now() < deadline) {
+      const messages = await receiveMessages(sqs, queue.url, play.batchSize, { waitTimeSeconds: 1 });
       if (messages.length === 0) {
-        // Done when nothing is visible, in flight or delayed, and no other lane may still add work.
-        if (busy === 0 && (await queueIsEmpty(sqs, queueUrl))) return;
+        // Done when nothing is visible, in flight or delayed, and nothing may still add work.
+        if (busy === 0 && !play.producing?.() && (await queueIsEmpty(sqs, queue.url))) return;
         continue;
       }
       busy += 1;
       try {
-        const event: SQSEvent = { Records: messages.map((m) => sqsRecordFromMessage(m, queueArn)) };
-        let failedIds: Set<string>;
-        let error: string | undefined;
-        try {
-          const response = await host.invoke<SQSBatchResponse | undefined>(event);
-          failedIds = new Set((response?.batchItemFailures ?? []).map((f) => f.itemIdentifier));
-        } catch (invokeError) {
-          error = invokeError instanceof Error ? invokeError.message : String(invokeError);
-          failedIds = new Set(messages.map((m) => m.MessageId ?? ''));
-        }
-        const succeeded = messages.filter((m) => !failedIds.has(m.MessageId ?? ''));
-        const failed = messages.filter((m) => failedIds.has(m.MessageId ?? ''));
-        await deleteMessages(sqs, queueUrl, succeeded);
-        if (failed.length > 0) await retryLater(sqs, queueUrl, failed, play.retryDelaySeconds);
+        let settled = false;
+        const batch = await invokeAndSettle(sqs, queue, messages, (event) => {
+          const pending = host.invoke<SQSBatchResponse | undefined>(event).finally(() => {
+            settled = true;
+          });
+          play.onInvoke?.({ lane: index, sequence: ++sequence, host, messages, settled: () => settled });
+          return pending;
+        });
+        if (batch.failed.length > 0 && play.retryDelaySeconds !== undefined) await retryLater(sqs, queue.url, batch.failed, play.retryDelaySeconds);
         outcome.invocations += 1;
         outcome.received += messages.length;
-        outcome.deleted += succeeded.length;
-        outcome.failed += failed.length;
-        if (error) outcome.invocationErrors.push(error);
-        play.onBatch?.({ lane: index, received: messages.length, deleted: succeeded.length, failed: failed.length, ...(error ? { error } : {}) });
+        outcome.deleted += batch.succeeded.length;
+        outcome.failed += batch.failed.length;
+        outcome.batchItemFailures += batch.batchItemFailures;
+        if (batch.error !== undefined) outcome.invocationErrors.push(batch.error);
+        play.onBatch?.({
+          lane: index,
+          received: messages.length,
+          deleted: batch.succeeded.length,
+          failed: batch.failed.length,
+          ...(batch.error !== undefined ? { error: batch.error } : {}),
+        });
       } finally {
         busy -= 1;
       }
     }
-    outcome.drained = await queueIsEmpty(sqs, queueUrl);
   }
 
-  await Promise.all(play.hosts.map((host, index) => lane(index, host)));
+  const lanes = await Promise.allSettled(
+    play.hosts.map((host, index) =>
+      lane(index, host).catch((error: unknown) => {
+        stopped = true; // the other lanes finish the batch in hand and stop
+        throw error;
+      }),
+    ),
+  );
+  const failedLane = lanes.find((l): l is PromiseRejectedResult => l.status === 'rejected');
+  if (failedLane) throw failedLane.reason;
+  outcome.drained = await queueIsEmpty(sqs, queue.url);
+  return outcome;
+}
+
+/** For callers that treat a play still busy at its deadline as a failure. */
+export function requireDrained(outcome: PlayOutcome, what: string, maxDurationMs: number): PlayOutcome {
+  if (!outcome.drained) throw new Error(`${what}: the queue still held messages after ${maxDurationMs} ms`);
   return outcome;
 }

@@ -93,6 +93,45 @@ export async function deleteMessages(sqs: SQSClient, queueUrl: string, messages:
 
 export type SqsHandler = (event: SQSEvent, context: Context) => Promise<SQSBatchResponse | void>;
 
+export interface SettledBatch {
+  messages: Message[];
+  /** Deleted from the queue. */
+  succeeded: Message[];
+  /** Left on the queue: the batch item failures, or the whole batch when the invocation rejected. */
+  failed: Message[];
+  /** How many the handler reported as batch item failures. */
+  batchItemFailures: number;
+  /** The invocation rejected (handler threw, sandbox died or timed out). */
+  error?: string;
+}
+
+/**
+ * The per-batch core of an SQS event source mapping: invoke with the batch as Lambda shapes the
+ * event, delete what succeeded, leave failures on the queue (the whole batch when the invocation rejected).
+ */
+export async function invokeAndSettle(
+  sqs: SQSClient,
+  queue: { url: string; arn: string },
+  messages: Message[],
+  invoke: (event: SQSEvent) => Promise<SQSBatchResponse | void>,
+): Promise<SettledBatch> {
+  const event: SQSEvent = { Records: messages.map((m) => sqsRecordFromMessage(m, queue.arn)) };
+  let failedIds: Set<string>;
+  let batchItemFailures = 0;
+  let error: string | undefined;
+  try {
+    const response = await invoke(event);
+    failedIds = new Set((response?.batchItemFailures ?? []).map((f) => f.itemIdentifier));
+    batchItemFailures = failedIds.size;
+  } catch (invokeError) {
+    error = invokeError instanceof Error ? invokeError.message : String(invokeError);
+    failedIds = new Set(messages.map((m) => m.MessageId ?? ''));
+  }
+  const succeeded = messages.filter((m) => !failedIds.has(m.MessageId ?? ''));
+  await deleteMessages(sqs, queue.url, succeeded);
+  return { messages, succeeded, failed: messages.filter((m) => failedIds.has(m.MessageId ?? '')), batchItemFailures, ...(error !== undefined ? { error } : {}) };
+}
+
 export interface BatchOutcome {
   received: number;
   deleted: number;
@@ -101,7 +140,10 @@ export interface BatchOutcome {
   crashed: boolean;
 }
 
-/** One poll-invoke-delete cycle. Returns undefined when the queue had nothing visible. */
+/**
+ * One poll-invoke-delete cycle with an in-process handler (function hosts use
+ * local/event-source-player.ts). Returns undefined when the queue had nothing visible.
+ */
 export async function playOneBatch(options: {
   sqs: SQSClient;
   queueUrl: string;
@@ -115,16 +157,7 @@ export async function playOneBatch(options: {
   const { sqs, queueUrl, queueArn, handler } = options;
   const messages = await receiveMessages(sqs, queueUrl, options.batchSize, { waitTimeSeconds: options.waitTimeSeconds ?? 0 });
   if (messages.length === 0) return undefined;
-  const event: SQSEvent = { Records: messages.map((m) => sqsRecordFromMessage(m, queueArn)) };
   const context = lambdaContext({ timeoutMs: options.functionTimeoutMs ?? 60_000, functionName: options.functionName ?? 'local' });
-  let response: SQSBatchResponse | void;
-  try {
-    response = await handler(event, context);
-  } catch {
-    return { received: messages.length, deleted: 0, failed: messages.length, crashed: true };
-  }
-  const failedIds = new Set((response?.batchItemFailures ?? []).map((f) => f.itemIdentifier));
-  const succeeded = messages.filter((m) => !failedIds.has(m.MessageId ?? ''));
-  await deleteMessages(sqs, queueUrl, succeeded);
-  return { received: messages.length, deleted: succeeded.length, failed: messages.length - succeeded.length, crashed: false };
+  const settled = await invokeAndSettle(sqs, { url: queueUrl, arn: queueArn }, messages, (event) => handler(event, context));
+  return { received: messages.length, deleted: settled.succeeded.length, failed: settled.failed.length, crashed: settled.error !== undefined };
 }

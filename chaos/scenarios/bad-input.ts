@@ -6,7 +6,7 @@ import { startFunctionHost, type FunctionHost } from '../../local/function-host'
 import { startConnectorScenario } from '../../local/scenario/connector-scenario';
 import { BAD_INPUT_CORPUS, type CorpusContext } from '../bad-input-corpus';
 import type { ChaosDeps } from '../deps';
-import { playQueueUntilEmpty } from '../event-source';
+import { playEventSourceMapping, requireDrained } from '../../local/event-source-player';
 import { scanForSecrets, simulatorSecrets, type LogScan } from '../log-scan';
 import { readDeadLetters, sendBodies } from '../push-queue';
 import { RunLogs } from '../run-logs';
@@ -67,7 +67,12 @@ export async function runBadInputCorpus(sizes: BadInputSizes, deps: ChaosDeps): 
       run,
     };
     host = await startFunctionHost({ entry: deps.handlers.push, env: scenario.env.push, functionName: 'push', timeoutMs: sizes.functionTimeoutSeconds * 1000, onOutput: logs.sink });
-    const play = () => playQueueUntilEmpty({ sqs, queue: scenario.queues.push, hosts: [host!], batchSize: sizes.batchSize, maxDurationMs: sizes.maxDurationMs });
+    const play = async () =>
+      requireDrained(
+        await playEventSourceMapping({ sqs, queue: scenario.queues.push, hosts: [host!], batchSize: sizes.batchSize, maxDurationMs: sizes.maxDurationMs }),
+        'push',
+        sizes.maxDurationMs,
+      );
 
     // The message whose id one class reuses has to be applied first.
     await sendBodies(sqs, scenario.queues.push.url, [applied.body]);
@@ -98,7 +103,7 @@ export async function runBadInputCorpus(sizes: BadInputSizes, deps: ChaosDeps): 
       classes,
       goodMessages: goods.length + 1,
       goodApplied,
-      invocationsFailed: first.failedInvocations + second.failedInvocations,
+      invocationsFailed: first.invocationErrors.length + second.invocationErrors.length,
       batchItemFailures: first.batchItemFailures + second.batchItemFailures,
       invocations: first.invocations + second.invocations,
       logScan: scanForSecrets([...logs.lines, ...reasons], simulatorSecrets(sim)),

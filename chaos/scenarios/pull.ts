@@ -12,7 +12,8 @@ import type { ChaosDeps } from '../deps';
 import { CHAOS_FAULTS, countFaults, type FaultCounts } from '../faults';
 import { scanForSecrets, simulatorSecrets, type LogScan } from '../log-scan';
 import { RunLogs } from '../run-logs';
-import { consumeWhile, playQueueUntilEmpty, type RunningInvocation } from '../event-source';
+import { playEventSourceMapping, requireDrained, type PlayOutcome, type RunningInvocation } from '../../local/event-source-player';
+import { consumeWhile } from '../../local/queue-consumer';
 
 export interface PullChaosSizes {
   /** Records in Procore to pull (spread over projects x resources). */
@@ -113,7 +114,7 @@ export async function runPullChaos(sizes: PullChaosSizes, deps: ChaosDeps): Prom
       }
     };
 
-    let outcome: Awaited<ReturnType<typeof playQueueUntilEmpty>> | undefined;
+    let outcome: PlayOutcome | undefined;
     const received = await consumeWhile(
       sqs,
       scenario.queues.records.url,
@@ -128,17 +129,21 @@ export async function runPullChaos(sizes: PullChaosSizes, deps: ChaosDeps): Prom
             if (plannerAttempts >= 3) throw error;
           }
         }
-        outcome = await playQueueUntilEmpty({
-          sqs,
-          queue: scenario.queues.jobs,
-          hosts: workers,
-          batchSize: 1,
-          maxDurationMs: sizes.maxDurationMs,
-          onInvoke: (invocation) => {
-            running.add(invocation);
-            for (const r of running) if (r.settled()) running.delete(r);
-          },
-        });
+        outcome = requireDrained(
+          await playEventSourceMapping({
+            sqs,
+            queue: scenario.queues.jobs,
+            hosts: workers,
+            batchSize: 1,
+            maxDurationMs: sizes.maxDurationMs,
+            onInvoke: (invocation) => {
+              running.add(invocation);
+              for (const r of running) if (r.settled()) running.delete(r);
+            },
+          }),
+          'sync jobs',
+          sizes.maxDurationMs,
+        );
       },
       {
         receivers: 4,
@@ -170,7 +175,7 @@ export async function runPullChaos(sizes: PullChaosSizes, deps: ChaosDeps): Prom
       jobsDeadLettered: deadJobs.length,
       jobsDeadLetterReasons: deadJobs.map((m) => m.MessageAttributes?.['connector.errorMessage']?.StringValue ?? 'receive count exceeded'),
       workerInvocations: outcome?.invocations ?? 0,
-      workerInvocationsFailed: outcome?.failedInvocations ?? 0,
+      workerInvocationsFailed: outcome?.invocationErrors.length ?? 0,
       workersKilled: killed,
       tokensInvalidated: invalidated,
       plannerAttempts,

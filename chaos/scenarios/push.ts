@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { startFunctionHost, type FunctionHost } from '../../local/function-host';
 import { startConnectorScenario } from '../../local/scenario/connector-scenario';
 import type { ChaosDeps } from '../deps';
-import { playQueueUntilEmpty } from '../event-source';
+import { playEventSourceMapping, requireDrained } from '../../local/event-source-player';
 import { CHAOS_FAULTS, countFaults, type FaultCounts } from '../faults';
 import { scanForSecrets, simulatorSecrets, type LogScan } from '../log-scan';
 import { produceBodies, readDeadLetters } from '../push-queue';
@@ -178,7 +178,7 @@ export async function runPushChaos(sizes: PushChaosSizes, deps: ChaosDeps): Prom
     const producer = produceBodies(sqs, scenario.queues.push.url, bodies, sizes.batchSize * sizes.workers * 5).finally(() => {
       producing = false;
     });
-    const outcome = await playQueueUntilEmpty({
+    const played = playEventSourceMapping({
       producing: () => producing,
       sqs,
       queue: scenario.queues.push,
@@ -200,6 +200,7 @@ export async function runPushChaos(sizes: PushChaosSizes, deps: ChaosDeps): Prom
         }
       },
     });
+    const outcome = requireDrained(await played, 'push', sizes.maxDurationMs);
     await producer;
     sim.setFaults(undefined);
 
@@ -243,7 +244,7 @@ export async function runPushChaos(sizes: PushChaosSizes, deps: ChaosDeps): Prom
       duplicateCreatesWithoutOriginId: planned.filter((p) => p.kind === 'rfi-create' && made(p) > 1).length,
       invocations: outcome.invocations,
       batchItemFailures: outcome.batchItemFailures,
-      invocationsFailed: outcome.failedInvocations,
+      invocationsFailed: outcome.invocationErrors.length,
       workersKilled: killed,
       tokensInvalidated: invalidated,
       faults: countFaults(sim.requests(), sim.tokensIssued().length),

@@ -1,11 +1,11 @@
 // The run's view from downstream: consume the records and results queues as their consumers would
-// (receive, parse against the published contracts, delete), and read the dead-letter queues with
+// (receive and delete while the functions produce, parse against the published contracts), and read the dead-letter queues with
 // their failure reasons (cli/dlq's reading, so the run shows what `connector dlq inspect` shows).
-import type { SQSClient } from '@aws-sdk/client-sqs';
+import type { Message, SQSClient } from '@aws-sdk/client-sqs';
 import { RecordEnvelopeSchema, type RecordEnvelope } from '../../functions/commons/contracts/record-envelope';
 import { PushResultSchema, type PushResult } from '../../functions/commons/contracts/push-result';
 import { receiveAll, releaseMessages, toDeadLetter, type DeadLetter } from '../../cli/dlq/dead-letters';
-import { deleteMessages, receiveMessages } from '../sqs-event-source';
+import { consumeWhile } from '../queue-consumer';
 
 export interface Consumed<T> {
   valid: T[];
@@ -13,21 +13,21 @@ export interface Consumed<T> {
   invalid: { body: string; problem: string }[];
 }
 
-/** Receives and deletes everything on the queue, parsing each body with `parse`. */
-export async function consumeQueue<T>(sqs: SQSClient, queueUrl: string, parse: (body: string) => T): Promise<Consumed<T>> {
+/** Consumes the queue while `work` runs, parsing each body that arrived with `parse`. */
+export async function consumeQueueWhile<T>(sqs: SQSClient, queueUrl: string, work: () => Promise<unknown>, parse: (body: string) => T): Promise<Consumed<T>> {
+  return parseEach(await consumeWhile(sqs, queueUrl, work), parse);
+}
+
+function parseEach<T>(messages: Message[], parse: (body: string) => T): Consumed<T> {
   const consumed: Consumed<T> = { valid: [], invalid: [] };
-  for (;;) {
-    const messages = await receiveMessages(sqs, queueUrl, 100, { waitTimeSeconds: 1 });
-    if (messages.length === 0) return consumed;
-    for (const m of messages) {
-      try {
-        consumed.valid.push(parse(m.Body ?? ''));
-      } catch (error) {
-        consumed.invalid.push({ body: m.Body ?? '', problem: error instanceof Error ? error.message.split('\n')[0] ?? '' : String(error) });
-      }
+  for (const m of messages) {
+    try {
+      consumed.valid.push(parse(m.Body ?? ''));
+    } catch (error) {
+      consumed.invalid.push({ body: m.Body ?? '', problem: error instanceof Error ? error.message.split('\n')[0] ?? '' : String(error) });
     }
-    await deleteMessages(sqs, queueUrl, messages);
   }
+  return consumed;
 }
 
 export const parseRecordEnvelope = (body: string): RecordEnvelope => RecordEnvelopeSchema.parse(JSON.parse(body));

@@ -21,7 +21,7 @@ import { playEventSourceMapping, type PlayOutcome } from '../event-source-player
 import { startFunctionHost, type FunctionHost } from '../function-host';
 import { motoEnvironment, startMotoServer } from '../moto-server';
 import { disableMotoEventSourceMappings, readDeployedConnector, scheduledEvent, type DeployedMapping } from './deployed-connector';
-import { consumeQueue, parsePushResult, parseRecordEnvelope, peekDeadLetters } from './downstream';
+import { consumeQueueWhile, parsePushResult, parseRecordEnvelope, peekDeadLetters } from './downstream';
 import { realProcoreCredentials, type StartOptions } from './options';
 import type { Progress } from './progress';
 import { buildPushSamples, sampleId, type PushSample } from './push-samples';
@@ -191,8 +191,7 @@ export async function runLocal(options: StartOptions, io: RunIo, cleanup: Cleanu
     let failed = 0;
     const outcome = await playEventSourceMapping({
       sqs,
-      queueUrl: mapping.queueUrl,
-      queueArn: mapping.queueArn,
+      queue: { url: mapping.queueUrl, arn: mapping.queueArn },
       batchSize: mapping.batchSize,
       hosts,
       retryDelaySeconds: options.retryDelay,
@@ -213,8 +212,7 @@ export async function runLocal(options: StartOptions, io: RunIo, cleanup: Cleanu
     return outcome;
   };
 
-  await play('sync jobs', jobsMapping, workerHosts);
-  const delivered = await consumeQueue(sqs, outputs.RecordsQueueUrl ?? '', parseRecordEnvelope);
+  const delivered = await consumeQueueWhile(sqs, outputs.RecordsQueueUrl ?? '', () => play('sync jobs', jobsMapping, workerHosts), parseRecordEnvelope);
   const records: StartSummary['records'] = Object.fromEntries(resources.map((r) => [r, { live: 0, deleted: 0 }]));
   for (const envelope of delivered.valid) {
     const row = (records[envelope.resource] ??= { live: 0, deleted: 0 });
@@ -231,8 +229,7 @@ export async function runLocal(options: StartOptions, io: RunIo, cleanup: Cleanu
   const samples = buildPushSamples({ companyId, foreignCompanyId, records: delivered.valid as RecordEnvelope[], runId });
   await sendSamples(sqs, outputs.PushQueueUrl ?? '', samples);
   progress.step(`pushes sent: ${samples.length} (${samples.filter((s) => s.expect === 'applied').length} valid, ${samples.filter((s) => s.expect !== 'applied').length} bad)`);
-  await play('push', pushMapping, pushHosts);
-  const results = outputs.ResultsQueueUrl ? await consumeQueue(sqs, outputs.ResultsQueueUrl, parsePushResult) : { valid: [], invalid: [] };
+  const results = await consumeQueueWhile(sqs, outputs.ResultsQueueUrl ?? '', () => play('push', pushMapping, pushHosts), parsePushResult);
   const applied = results.valid.filter((r) => r.status === 'applied');
   const appliedByOperation: Record<string, number> = {};
   for (const r of applied) appliedByOperation[r.operation] = (appliedByOperation[r.operation] ?? 0) + 1;

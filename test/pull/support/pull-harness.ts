@@ -1,21 +1,16 @@
 // The pull path's test bench: the Procore simulator, moto queues (sync jobs + its DLQ, records),
-import { createStateTable } from '../../support/state-table';
 // a state table and the DMSA secret, wired to the REAL planner and worker handlers through their
 // environment variables. Events are built as AWS shapes them: an EventBridge scheduled event for
 // the planner, SQS events from messages received off the moto jobs queue for the worker.
 import { randomUUID } from 'node:crypto';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { CreateSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import {
-  CreateQueueCommand,
-  GetQueueAttributesCommand,
-  ReceiveMessageCommand,
-  SQSClient,
-  type Message,
-} from '@aws-sdk/client-sqs';
+import { CreateQueueCommand, GetQueueAttributesCommand, SQSClient, type Message } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { createStateTable } from '../../support/state-table';
 import type { Context, ScheduledEvent, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { lambdaContext } from '../../../local/lambda-context';
+import { consumeWhile } from '../../../local/queue-consumer';
 import { deleteMessages, queueArnOf, receiveMessages, sqsRecordFromMessage } from '../../../local/sqs-event-source';
 import { startSimulator, type ProcoreSimulator, type SimulatorOptions } from '../../../simulator';
 import type { SyncTable } from '../../../functions/commons/state/sync-cursor';
@@ -160,32 +155,7 @@ export async function startPullHarness(options: {
       return invocations;
     },
     async collectRecords(work, { receivers = 6 } = {}) {
-      // moto's SQS costs grow with queue depth (it scans every message per call), so records are
-      // consumed while they are produced, as a downstream consumer would.
-      // Keyed by message id: moto, like SQS, may hand one message to two concurrent receivers.
-      const received = new Map<string, ReceivedRecord>();
-      let producing = true;
-      const consumers = Array.from({ length: receivers }, async () => {
-        for (;;) {
-          const { Messages = [] } = await sqs.send(
-            new ReceiveMessageCommand({ QueueUrl: records, MaxNumberOfMessages: 10, VisibilityTimeout: 900, MessageAttributeNames: ['All'] }),
-          );
-          if (Messages.length === 0) {
-            if (!producing) return;
-            await new Promise((resolve) => setTimeout(resolve, 50));
-            continue;
-          }
-          for (const message of Messages) received.set(message.MessageId ?? '', toReceived(message));
-          await deleteMessages(sqs, records, Messages);
-        }
-      });
-      try {
-        await work();
-      } finally {
-        producing = false;
-        await Promise.all(consumers);
-      }
-      return [...received.values()];
+      return (await consumeWhile(sqs, records, work, { receivers })).map(toReceived);
     },
     async close() {
       await sim.close();
