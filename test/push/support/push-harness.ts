@@ -83,7 +83,8 @@ export async function startPushHarness(options: {
     data: { companies: 1, projectsPerCompany: 1, recordsPerResource: 3 },
     ...options.simulator,
   });
-  const sqs = new SQSClient({});
+  // Endpoint from the environment even for moto's queue URLs (a test may put a proxy there).
+  const sqs = new SQSClient({ useQueueUrlAsEndpoint: false });
   const dynamo = new DynamoDBClient({});
   const tableName = `push-state-${suffix}`;
   await createStateTable(dynamo, tableName);
