@@ -6,6 +6,7 @@ import {
   messageBytes,
   packBatches,
   sendMessageBatches,
+  trySendMessageBatches,
   SQS_MAX_PAYLOAD_BYTES,
   type OutgoingMessage,
 } from '../../functions/commons/queues/sqs-batch-sender';
@@ -53,6 +54,16 @@ describe('SQS batch sending (moto)', () => {
 
     const received = await receiveMessages(sqs, QueueUrl!, 20, { visibilityTimeout: 60 });
     expect(received.map((m) => m.MessageAttributes?.tag?.StringValue).sort()).toEqual(messages.map((m) => m.attributes!.tag!.StringValue).sort());
+    await deleteMessages(sqs, QueueUrl!, received);
+  });
+
+  it('reports a message too large for SQS by its index and still sends the others', async () => {
+    const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: `try-batches-${randomUUID().slice(0, 8)}` }));
+    const messages = [message(1 * KIB, 'small-0'), message(SQS_MAX_PAYLOAD_BYTES + 1, 'huge'), message(1 * KIB, 'small-2')];
+    const failures = await trySendMessageBatches(sqs, QueueUrl!, messages);
+    expect(failures).toEqual([expect.objectContaining({ index: 1, code: 'MessageTooLong', senderFault: true })]);
+    const received = await receiveMessages(sqs, QueueUrl!, 10, { visibilityTimeout: 60 });
+    expect(received.map((m) => m.MessageAttributes?.tag?.StringValue).sort()).toEqual(['small-0', 'small-2']);
     await deleteMessages(sqs, QueueUrl!, received);
   });
 });
