@@ -49,6 +49,8 @@ export interface PlayedBatch {
   deleted: number;
   /** Messages left on the queue: batch item failures, or the whole batch when the invocation failed. */
   failed: number;
+  /** Those messages, to come back for another attempt. */
+  returned: Message[];
   /** The invocation rejected (handler threw, sandbox died or timed out). */
   error?: string;
 }
@@ -124,6 +126,7 @@ export async function playEventSourceMapping(play: EventSourceMappingPlay): Prom
           received: messages.length,
           deleted: batch.succeeded.length,
           failed: batch.failed.length,
+          returned: batch.failed,
           ...(batch.error !== undefined ? { error: batch.error } : {}),
         });
       } finally {

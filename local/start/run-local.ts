@@ -22,6 +22,7 @@ import { startFunctionHost, type FunctionHost } from '../function-host';
 import { motoEnvironment, startMotoServer } from '../moto-server';
 import { disableMotoEventSourceMappings, readDeployedConnector, scheduledEvent, type DeployedMapping } from './deployed-connector';
 import { consumeQueueWhile, parsePushResult, parseRecordEnvelope, peekDeadLetters } from './downstream';
+import { PUSH_OUTAGE_MS, pushPhaseFaults } from './push-faults';
 import { realProcoreCredentials, type StartOptions } from './options';
 import type { Progress } from './progress';
 import { buildPushSamples, sampleId, type PushSample } from './push-samples';
@@ -184,7 +185,8 @@ export async function runLocal(options: StartOptions, io: RunIo, cleanup: Cleanu
   }
 
   const eventSources: EventSourceReport[] = [];
-  const play = async (name: string, mapping: DeployedMapping, hosts: FunctionHost[]): Promise<PlayOutcome> => {
+  /** Plays a mapping; `returns` counts, per message body, how often it went back to the queue. */
+  const play = async (name: string, mapping: DeployedMapping, hosts: FunctionHost[], returns?: Map<string, number>): Promise<PlayOutcome> => {
     progress.step(`${name}: playing the event source mapping (failed messages come back after ${options.retryDelay} s instead of the queue's visibility timeout)`);
     let lastReport = Date.now();
     let processed = 0;
@@ -199,6 +201,7 @@ export async function runLocal(options: StartOptions, io: RunIo, cleanup: Cleanu
       onBatch: (batch) => {
         processed += batch.deleted;
         failed += batch.failed;
+        for (const m of batch.returned) returns?.set(m.Body ?? '', (returns.get(m.Body ?? '') ?? 0) + 1);
         if (batch.error) progress.step(`${name}: an invocation failed (${batch.error}); its ${batch.received} message(s) will come back`);
         if (Date.now() - lastReport >= 3000) {
           lastReport = Date.now();
@@ -229,7 +232,13 @@ export async function runLocal(options: StartOptions, io: RunIo, cleanup: Cleanu
   const samples = buildPushSamples({ companyId, foreignCompanyId, records: delivered.valid as RecordEnvelope[], runId });
   await sendSamples(sqs, outputs.PushQueueUrl ?? '', samples);
   progress.step(`pushes sent: ${samples.length} (${samples.filter((s) => s.expect === 'applied').length} valid, ${samples.filter((s) => s.expect !== 'applied').length} bad)`);
-  const results = await consumeQueueWhile(sqs, outputs.ResultsQueueUrl ?? '', () => play('push', pushMapping, pushHosts), parsePushResult);
+  // The push phase meets transient Procore faults (simulator only), so failed messages really come back.
+  const returns = new Map<string, number>();
+  if (sim) sim.setFaults(pushPhaseFaults());
+  const results = await consumeQueueWhile(sqs, outputs.ResultsQueueUrl ?? '', () => play('push', pushMapping, pushHosts, returns), parsePushResult);
+  sim?.setFaults(undefined);
+  const faultsInjected = sim ? sim.countRequests((r) => r.fault !== undefined) : 0;
+  if (sim) progress.step(`Procore faults in the push phase (first ${PUSH_OUTAGE_MS / 1000} s): ${faultsInjected} request(s) answered 5xx or dropped; ${returns.size} push(es) came back to the queue and were retried`);
   const applied = results.valid.filter((r) => r.status === 'applied');
   const appliedByOperation: Record<string, number> = {};
   for (const r of applied) appliedByOperation[r.operation] = (appliedByOperation[r.operation] ?? 0) + 1;
@@ -256,8 +265,19 @@ export async function runLocal(options: StartOptions, io: RunIo, cleanup: Cleanu
     const expected = sample.expect === 'applied' ? 'applied' : `dead-lettered: ${sample.expect.join(' or ')}`;
     const ok = sample.expect === 'applied' ? outcome === 'applied' : letter !== undefined && sample.expect.includes(letter.errorClass);
     if (!ok) problems.push(`push sample "${sample.label}": ${outcome}, expected ${expected}`);
-    return { label: sample.label, outcome, expected };
+    return { label: sample.label, outcome, expected, returned: returns.get(sample.body) ?? 0 };
   });
+
+  // Retries must not write twice: each applied create or upsert left exactly one record in Procore.
+  let duplicates = 0;
+  if (sim) {
+    for (const sample of samples.filter((s) => s.expect === 'applied')) {
+      const copies = copiesInSimulator(sim, sample.body);
+      if (copies === undefined) continue; // not a create or upsert
+      if (copies !== 1) problems.push(`push sample "${sample.label}": ${copies} matching record(s) in Procore, expected 1`);
+      duplicates += Math.max(0, copies - 1);
+    }
+  }
 
   return {
     target: real ? `moto + Procore ${options.procore}, company ${companyId}` : 'local: moto + Procore simulator',
@@ -269,6 +289,12 @@ export async function runLocal(options: StartOptions, io: RunIo, cleanup: Cleanu
       applied: applied.length,
       appliedByOperation,
       deadLettered: results.valid.filter((r) => r.status === 'dead_lettered').length,
+      retries: {
+        retried: sampleRows.filter((s) => s.returned > 0).length,
+        retriedApplied: sampleRows.filter((s) => s.returned > 0 && s.outcome === 'applied').length,
+        procoreFaults: faultsInjected,
+        duplicates,
+      },
       samples: sampleRows,
     },
     deadLetterQueues,
@@ -286,6 +312,15 @@ export async function runLocal(options: StartOptions, io: RunIo, cleanup: Cleanu
     wallSeconds: progress.elapsed(),
     problems,
   };
+}
+
+/** For a create or upsert: the records in its scope carrying every text field it wrote (a repeated create makes two). */
+function copiesInSimulator(sim: ProcoreSimulator, body: string): number | undefined {
+  const message = JSON.parse(body) as { resource: string; operation: string; companyId: number; projectId?: number; data?: Record<string, unknown> };
+  if (message.operation !== 'create' && message.operation !== 'upsert') return undefined;
+  const written = Object.entries(message.data ?? {}).filter(([, value]) => typeof value === 'string');
+  const scope = { companyId: message.companyId, ...(message.projectId ? { projectId: message.projectId } : {}) };
+  return sim.store.list(message.resource, scope).filter((record) => written.every(([field, value]) => record[field] === value)).length;
 }
 
 async function sendSamples(sqs: SQSClient, queueUrl: string, samples: PushSample[]): Promise<void> {

@@ -27,6 +27,17 @@ export interface ProcoreUsage {
   spikeWindowSeconds: number;
 }
 
+export interface PushRetries {
+  /** Pushes that went back to the queue at least once (transient failure) and were tried again. */
+  retried: number;
+  /** Of those, how many ended applied. */
+  retriedApplied: number;
+  /** Transient Procore faults injected into the push phase (simulator only; 0 against real Procore). */
+  procoreFaults: number;
+  /** Extra Procore records found for applied creates/upserts (simulator only): must be 0. */
+  duplicates: number;
+}
+
 export interface StartSummary {
   target: string;
   resources: string[];
@@ -37,7 +48,10 @@ export interface StartSummary {
     applied: number;
     appliedByOperation: Record<string, number>;
     deadLettered: number;
-    samples: { label: string; outcome: string; expected: string }[];
+    /** What the local run saw of the retry path (absent with --aws: Lambda's own mappings retry there). */
+    retries?: PushRetries;
+    /** `returned`: how often the sample went back to the queue (local runs). */
+    samples: { label: string; outcome: string; expected: string; returned?: number }[];
   };
   deadLetterQueues: DeadLetterQueueReport[];
   /** Simulator: its request log against its rate limits; real Procore: why it is not known. */
@@ -68,7 +82,14 @@ export function formatSummary(s: StartSummary): string {
 
   const ops = Object.entries(s.pushes.appliedByOperation).map(([op, n]) => `${op} ${n}`).join(', ');
   lines.push(`Pushes: ${s.pushes.sent} sent, ${s.pushes.applied} applied${ops ? ` (${ops})` : ''}, ${s.pushes.deadLettered} dead-lettered`);
-  lines.push(...table([['sample', 'outcome', 'expected'], ...s.pushes.samples.map((p) => [p.label, p.outcome, p.expected])]));
+  const r = s.pushes.retries;
+  if (r) {
+    lines.push(
+      `Pushes retried: ${r.retried} came back to the queue after a transient failure (${r.procoreFaults} Procore fault(s) injected), ` +
+        `${r.retriedApplied} of them applied; duplicate records in Procore: ${r.duplicates}`,
+    );
+  }
+  lines.push(...table([['sample', 'outcome', 'expected', ...(r ? ['returned'] : [])], ...s.pushes.samples.map((p) => [p.label, p.outcome, p.expected, ...(r ? [String(p.returned ?? 0)] : [])])]));
   lines.push('');
 
   lines.push('Dead-letter queues:');

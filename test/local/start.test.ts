@@ -93,6 +93,20 @@ it('delivers records of every configured resource and applies the valid pushes',
   expect(summary.problems).toEqual([]);
 });
 
+it('meets transient Procore faults in the push phase: failed pushes come back, and each valid push is applied exactly once', () => {
+  expect(stdout).toMatch(/Pushes retried: [1-9]\d* came back to the queue after a transient failure \([1-9]\d* Procore fault\(s\) injected\)/);
+  const retries = summary.pushes.retries;
+  expect(retries?.procoreFaults).toBeGreaterThan(0);
+  expect(retries?.retried).toBeGreaterThan(0);
+  expect(summary.pushes.samples.filter((s) => (s.returned ?? 0) > 0)).toHaveLength(retries?.retried ?? -1);
+  // The player really handed those messages back: the push mapping reports returned failures.
+  expect(summary.eventSources.find((e) => e.name === 'push')?.failed).toBeGreaterThan(0);
+  // Exactly once: one applied result per valid sample (none twice) and one record per create/upsert in Procore.
+  const valid = summary.pushes.samples.filter((s) => s.expected === 'applied');
+  expect(summary.pushes.applied).toBe(valid.length);
+  expect(retries?.duplicates).toBe(0);
+});
+
 it('dead-letters every bad sample with a reason naming its problem, and nothing else', () => {
   const pushDlq = summary.deadLetterQueues.find((q) => q.name === 'PushDeadLetterQueue');
   const bad = summary.pushes.samples.filter((s) => s.expected !== 'applied');
