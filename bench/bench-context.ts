@@ -18,3 +18,22 @@ export interface BenchContext {
 export function countedEnv(context: BenchContext, env: Record<string, string>, bundle: Bundle): Record<string, string> {
   return { ...env, AWS_ENDPOINT_URL: context.counter.endpoint, BENCH_HANDLER_BUNDLE: bundle.file, POWERTOOLS_LOG_LEVEL: 'WARN' };
 }
+
+/** Procore requests the simulator logged since the measurement began. */
+export function restRequests(context: BenchContext) {
+  const requests = context.scenario.sim.requests();
+  const rest = requests.filter((r) => r.path.startsWith('/api/rest/'));
+  return {
+    procoreRequests: rest.length,
+    rateLimited: rest.filter((r) => r.status === 429).length,
+    tokenRequests: requests.filter((r) => r.path === '/login/oauth/token').length,
+  };
+}
+
+/** SQS requests the counter saw since its reset, by operation and in total. */
+export function sqsRequests(context: BenchContext) {
+  return {
+    sqsRequests: Object.fromEntries(Object.entries(context.counter.counts()).filter(([op]) => op.startsWith('AmazonSQS.'))),
+    sqsRequestTotal: context.counter.total('AmazonSQS'),
+  };
+}

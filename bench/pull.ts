@@ -9,7 +9,7 @@ import { playEventSourceMapping, requireDrained } from '../local/event-source-pl
 import { RESOURCES } from '../simulator';
 import { mulberry32 } from '../simulator/prng';
 import type { SyncJob } from '../functions/commons/sync/sync-job';
-import { countedEnv, type BenchContext } from './bench-context';
+import { countedEnv, restRequests, sqsRequests, type BenchContext } from './bench-context';
 import type { ChildUsage } from './child/resource-usage';
 import { USAGE_PROBE } from './child/resource-usage';
 import type { SdkPullResult } from './child/sdk-pull-handler';
@@ -50,16 +50,6 @@ export function seedPullProject(context: BenchContext, count: number): number {
     sim.store.insert('rfis', { companyId, projectId: project.id }, fields);
   }
   return project.id;
-}
-
-function restRequests(context: BenchContext) {
-  const requests = context.scenario.sim.requests();
-  const rest = requests.filter((r) => r.path.startsWith('/api/rest/'));
-  return {
-    procoreRequests: rest.length,
-    rateLimited: rest.filter((r) => r.status === 429).length,
-    tokenRequests: requests.filter((r) => r.path === '/login/oauth/token').length,
-  };
 }
 
 async function freshStart(context: BenchContext): Promise<void> {
@@ -103,8 +93,7 @@ export async function measureConnectorPull(context: BenchContext, projectId: num
       wallMs,
       peakRssBytes: after.maxRssBytes,
       cpuMs: (after.cpuMicros - before.cpuMicros) / 1000,
-      sqsRequests: Object.fromEntries(Object.entries(context.counter.counts()).filter(([op]) => op.startsWith('AmazonSQS.'))),
-      sqsRequestTotal: context.counter.total('AmazonSQS'),
+      ...sqsRequests(context),
       delivered: Number(Attributes?.ApproximateNumberOfMessages ?? 0),
       invocations,
     };

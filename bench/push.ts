@@ -7,7 +7,7 @@ import { GetQueueAttributesCommand, PurgeQueueCommand } from '@aws-sdk/client-sq
 import { sendMessageBatches } from '../functions/commons/queues/sqs-batch-sender';
 import { startFunctionHost, type FunctionHost } from '../local/function-host';
 import { playEventSourceMapping, requireDrained } from '../local/event-source-player';
-import { countedEnv, type BenchContext } from './bench-context';
+import { countedEnv, restRequests, sqsRequests, type BenchContext } from './bench-context';
 
 /** The stack's defaults (lib/config/stage-config.ts, lib/constructs/push-pipeline.ts). */
 const PUSH_BATCH_SIZE = 10;
@@ -86,8 +86,6 @@ export async function measurePush(
     const started = performance.now();
     const invocations = await drain(context, host);
     const wallMs = performance.now() - started;
-    const requests = scenario.sim.requests();
-    const rest = requests.filter((r) => r.path.startsWith('/api/rest/'));
     const results = await queueDepth(context, queues.results.url);
     const dead = await queueDepth(context, queues.pushDlq.url);
     await Promise.all([queues.results.url, queues.pushDlq.url].map((url) => scenario.sqs.send(new PurgeQueueCommand({ QueueUrl: url }))));
@@ -97,12 +95,9 @@ export async function measurePush(
       messages: messages.length,
       applied: results.visible - dead.visible,
       deadLettered: dead.visible,
-      procoreRequests: rest.length,
-      procoreWrites: rest.filter((r) => r.method !== 'GET').length,
-      rateLimited: rest.filter((r) => r.status === 429).length,
-      tokenRequests: requests.filter((r) => r.path === '/login/oauth/token').length,
-      sqsRequests: Object.fromEntries(Object.entries(context.counter.counts()).filter(([op]) => op.startsWith('AmazonSQS.'))),
-      sqsRequestTotal: context.counter.total('AmazonSQS'),
+      ...restRequests(context),
+      procoreWrites: scenario.sim.requests().filter((r) => r.path.startsWith('/api/rest/') && r.method !== 'GET').length,
+      ...sqsRequests(context),
       dynamoRequestTotal: context.counter.total('DynamoDB_20120810'),
       invocations,
       wallMs,

@@ -1,25 +1,15 @@
 // `npm run chaos`'s pull scenario at a small size, as assertions: the real planner and workers in their own
 // processes, the simulator answering 10 % 5xx, 5 % 429 and dropping 2 % of connections, every token
 // invalidated and a worker killed mid-job.
-import { prepareChaosDeps, type ChaosDeps } from '../../chaos/deps';
+import { useChaosDeps } from './support/chaos-deps';
 import { FAST } from '../../chaos/sizes';
 import { runPullChaos } from '../../chaos/scenarios/pull';
 
-jest.setTimeout(180_000);
-
-let deps: ChaosDeps & { dispose(): Promise<void> };
-
-beforeAll(async () => {
-  deps = await prepareChaosDeps();
-});
-
-afterAll(async () => {
-  await deps?.dispose();
-});
+const deps = useChaosDeps();
 
 describe('chaos: pull (fast size)', () => {
   it('pull: no record lost under faults, a token purge and a killed worker', async () => {
-    const outcome = await runPullChaos(FAST.pull, deps);
+    const outcome = await runPullChaos(FAST.pull, deps());
     expect(outcome.expectedRecords).toBe(FAST.pull.records);
     expect(outcome.lost).toBe(0);
     expect(outcome.unexpected).toBe(0);

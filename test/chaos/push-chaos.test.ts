@@ -1,24 +1,14 @@
 // `npm run chaos`'s push scenario at a small size, as assertions: the real push handler in its own
 // processes under the same faults, with redelivery, invalidated tokens and a push worker killed mid-batch.
-import { prepareChaosDeps, type ChaosDeps } from '../../chaos/deps';
+import { useChaosDeps } from './support/chaos-deps';
 import { FAST } from '../../chaos/sizes';
 import { runPushChaos } from '../../chaos/scenarios/push';
 
-jest.setTimeout(180_000);
-
-let deps: ChaosDeps & { dispose(): Promise<void> };
-
-beforeAll(async () => {
-  deps = await prepareChaosDeps();
-});
-
-afterAll(async () => {
-  await deps?.dispose();
-});
+const deps = useChaosDeps();
 
 describe('chaos: push (fast size)', () => {
   it('push: nothing lost, no duplicate create, refusals dead-lettered with their reason', async () => {
-    const outcome = await runPushChaos(FAST.push, deps);
+    const outcome = await runPushChaos(FAST.push, deps());
     expect(outcome.lost).toBe(0);
     expect(outcome.duplicateCreates).toBe(0);
     expect(outcome.refusedAsExpected).toBe(outcome.refusedExpected);
