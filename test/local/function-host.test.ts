@@ -2,6 +2,7 @@
 // between invocations, errors and kills reported, timeouts enforced, nothing left running.
 import path from 'node:path';
 import { startFunctionHost, type FunctionHost } from '../../local/function-host';
+import { alive } from '../support/process-alive';
 
 const ENTRY = path.join(__dirname, 'fixtures', 'counting-handler.ts');
 
@@ -11,15 +12,6 @@ interface Echo {
   greeting?: string;
   functionName?: string;
   remainingMs: number;
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 let host: FunctionHost;

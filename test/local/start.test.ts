@@ -6,6 +6,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { StartSummary } from '../../local/start/summary';
+import { alive } from '../support/process-alive';
 
 const PROJECT_ROOT = path.resolve(__dirname, '..', '..');
 const TSX = path.join(PROJECT_ROOT, 'node_modules', '.bin', 'tsx');
@@ -26,15 +27,6 @@ let stdout = '';
 let stderr = '';
 let summary: StartSummary;
 let scratch: string;
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 /** Command line and environment of every process on the machine this user may read (Linux /proc). */
 function processes(): { pid: string; text: string }[] {
