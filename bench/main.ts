@@ -11,7 +11,7 @@ import { startAwsRequestCounter, type AwsRequestCounter } from './aws-request-co
 import type { BenchContext } from './bench-context';
 import { bundleHandler } from '../local/scenario/bundle-handlers';
 import { measureColdStarts } from './cold-start/measure-cold-start';
-import { measureConnectorPull, measureSdkPull, seedPullProject } from './pull';
+import { measureConnectorPull, measureHostBaseline, measureSdkPull, seedPullProject } from './pull';
 import { measurePush, rfiCreates, vendorUpserts } from './push';
 import { machineInfo, renderMarkdown, type BenchResult } from './report';
 
@@ -58,6 +58,7 @@ async function main(): Promise<void> {
     });
     const context: BenchContext = { scenario, counter, bundles: { worker, push }, rateBudget: RATE_BUDGET, progress };
 
+    const hostBaselineRssBytes = await measureHostBaseline(context, empty);
     const pull: BenchResult['pull'] = [];
     for (const records of pullSizes) {
       progress(`seeding ${records} RFIs in a project of their own`);
@@ -94,6 +95,7 @@ async function main(): Promise<void> {
       durationMs: Date.now() - startedAt.getTime(),
       machine: machineInfo(),
       settings: { latencyMs: LATENCY_MS, rateBudget: RATE_BUDGET, maxPerPage: MAX_PER_PAGE, pushBatchSize: 10, coldStartRounds: coldRounds! },
+      hostBaselineRssBytes,
       pull,
       push: [pushSync, pushSingle],
       coldStart,

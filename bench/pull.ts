@@ -5,6 +5,7 @@ import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { GetQueueAttributesCommand, PurgeQueueCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
 import { startFunctionHost, type FunctionHost } from '../local/function-host';
+import type { Bundle } from '../local/scenario/bundle-handlers';
 import { playEventSourceMapping, requireDrained } from '../local/event-source-player';
 import { RESOURCES } from '../simulator';
 import { mulberry32 } from '../simulator/prng';
@@ -50,6 +51,17 @@ export function seedPullProject(context: BenchContext, count: number): number {
     sim.store.insert('rfis', { companyId, projectId: project.id }, fields);
   }
   return project.id;
+}
+
+/** Peak RSS of an empty handler in the same kind of host process: what every row's RSS starts from
+ *  (Node, the local host's loader, the probe), so the connector's own share can be read off. */
+export async function measureHostBaseline(context: BenchContext, empty: Bundle): Promise<number> {
+  const host = await startFunctionHost({ entry: MEASURED_HANDLER, env: countedEnv(context, {}, empty), functionName: 'empty', timeoutMs: 60_000 });
+  try {
+    return (await host.invoke<ChildUsage>(USAGE_PROBE)).maxRssBytes;
+  } finally {
+    await host.close();
+  }
 }
 
 async function freshStart(context: BenchContext): Promise<void> {

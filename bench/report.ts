@@ -33,6 +33,8 @@ export interface BenchResult {
     pushBatchSize: number;
     coldStartRounds: number;
   };
+  /** Peak RSS of an empty handler in the same host process: the floor under every peak RSS figure. */
+  hostBaselineRssBytes: number;
   pull: PullComparison[];
   push: PushMeasurement[];
   coldStart: ColdStartRow[];
@@ -69,6 +71,10 @@ export function renderMarkdown(result: BenchResult): string {
     lines.push(pullRow('connector', c, p.idealRequests, settings.rateBudget.hourly, delivery));
     lines.push(pullRow('official JS SDK loop', p.sdk, p.idealRequests, settings.rateBudget.hourly, '–'));
   }
+  lines.push(
+    '',
+    `Peak RSS includes the host process itself: an empty handler in the same host peaks at ${fixed(result.hostBaselineRssBytes / 2 ** 20, 0)} MB (Node, the local host's TypeScript loader, the probe).`,
+  );
   lines.push('', '**Pull: official SDK loop ÷ connector**', '', '| records | requests | wall time | 429s | peak RSS | CPU |', '|---:|---:|---:|---:|---:|---:|');
   for (const p of result.pull) {
     lines.push(
