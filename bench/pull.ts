@@ -14,6 +14,7 @@ import { countedEnv, restRequests, sqsRequests, type BenchContext } from './benc
 import type { ChildUsage } from './child/resource-usage';
 import { USAGE_PROBE } from './child/resource-usage';
 import type { SdkPullResult } from './child/sdk-pull-handler';
+import { WORKER_MEMORY_MB } from '../lib/constructs/pull-pipeline';
 
 /** The worker's Lambda timeout in the stack (lib/constructs/pull-pipeline.ts, 5 minutes). */
 const WORKER_TIMEOUT_MS = 300_000;
@@ -56,7 +57,7 @@ export function seedPullProject(context: BenchContext, count: number): number {
 /** Peak RSS of an empty handler in the same kind of host process: what every row's RSS starts from
  *  (Node, the local host's loader, the probe), so the connector's own share can be read off. */
 export async function measureHostBaseline(context: BenchContext, empty: Bundle): Promise<number> {
-  const host = await startFunctionHost({ entry: MEASURED_HANDLER, env: countedEnv(context, {}, empty), functionName: 'empty', timeoutMs: 60_000 });
+  const host = await startFunctionHost({ entry: MEASURED_HANDLER, env: countedEnv(context, {}, empty), functionName: 'empty', timeoutMs: 60_000, memoryMb: WORKER_MEMORY_MB });
   try {
     return (await host.invoke<ChildUsage>(USAGE_PROBE)).maxRssBytes;
   } finally {
@@ -77,6 +78,7 @@ export async function measureConnectorPull(context: BenchContext, projectId: num
     env: countedEnv(context, scenario.env.worker, context.bundles.worker),
     functionName: 'pull-worker',
     timeoutMs: WORKER_TIMEOUT_MS,
+    memoryMb: WORKER_MEMORY_MB,
   });
   try {
     const before = await host.invoke<ChildUsage>(USAGE_PROBE);
@@ -144,6 +146,7 @@ export async function measureSdkPull(context: BenchContext, projectId: number, r
     },
     functionName: 'sdk-baseline',
     timeoutMs: 900_000,
+    memoryMb: WORKER_MEMORY_MB, // the same room as the connector's worker
   });
   try {
     const before = await host.invoke<ChildUsage>(USAGE_PROBE);

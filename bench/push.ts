@@ -8,6 +8,7 @@ import { sendMessageBatches } from '../functions/commons/queues/sqs-batch-sender
 import { startFunctionHost, type FunctionHost } from '../local/function-host';
 import { playEventSourceMapping, requireDrained } from '../local/event-source-player';
 import { countedEnv, restRequests, sqsRequests, type BenchContext } from './bench-context';
+import { PUSH_MEMORY_MB } from '../lib/constructs/push-pipeline';
 
 /** The stack's defaults (lib/config/stage-config.ts, lib/constructs/push-pipeline.ts). */
 const PUSH_BATCH_SIZE = 10;
@@ -78,6 +79,7 @@ export async function measurePush(
     env: countedEnv(context, scenario.env.push, context.bundles.push),
     functionName: 'push',
     timeoutMs: PUSH_TIMEOUT_MS,
+    memoryMb: PUSH_MEMORY_MB,
   });
   try {
     scenario.sim.setRateLimit({ ...context.rateBudget, retryAfter: true });

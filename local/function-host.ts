@@ -18,6 +18,9 @@ export interface FunctionHostOptions {
   functionName: string;
   /** The function's timeout: the context's remaining time counts down from it, and overrunning it kills the sandbox. */
   timeoutMs: number;
+  /** The function's memory (default 1024 MB): the JavaScript heap is capped below it, so a handler that
+   *  would not fit in its Lambda runs out of memory here too, and garbage collection works as tightly. */
+  memoryMb?: number;
   /** Every line the sandbox prints (its logs). */
   onOutput?: (line: string) => void;
 }
@@ -39,6 +42,8 @@ export interface FunctionHost {
 const INHERITED = /^(AWS_|PATH$|HOME$|TMPDIR$|TZ$|LANG$)/;
 const CHILD = path.join(__dirname, 'function-host-child.ts');
 const TSX_LOADER = require.resolve('tsx');
+/** The heap's share of the function's memory; the rest is code, buffers and the runtime. */
+const HEAP_SHARE = 0.8;
 
 interface Sandbox {
   child: ChildProcess;
@@ -61,14 +66,15 @@ export async function startFunctionHost(options: FunctionHostOptions): Promise<F
 
   function spawnSandbox(): Sandbox {
     coldStarts += 1;
+    const memoryMb = options.memoryMb ?? 1024;
     const inherited = Object.fromEntries(Object.entries(process.env).filter(([key, value]) => INHERITED.test(key) && value !== undefined)) as Record<string, string>;
     const child = fork(CHILD, [], {
-      execArgv: ['--import', TSX_LOADER, '--enable-source-maps'],
+      execArgv: ['--import', TSX_LOADER, '--enable-source-maps', `--max-old-space-size=${Math.floor(memoryMb * HEAP_SHARE)}`],
       env: {
         ...inherited,
         ...options.env,
         AWS_LAMBDA_FUNCTION_NAME: options.functionName,
-        AWS_LAMBDA_FUNCTION_MEMORY_SIZE: '1024',
+        AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(memoryMb),
         FUNCTION_HOST_ENTRY: path.resolve(options.entry),
         FUNCTION_HOST_EXPORT: options.handlerExport ?? 'handler',
       },

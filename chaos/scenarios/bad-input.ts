@@ -10,6 +10,7 @@ import { playEventSourceMapping, requireDrained } from '../../local/event-source
 import { scanForSecrets, simulatorSecrets, type LogScan } from '../log-scan';
 import { readDeadLetters, sendBodies } from '../push-queue';
 import { RunLogs } from '../run-logs';
+import { PUSH_MEMORY_MB } from '../../lib/constructs/push-pipeline';
 
 export interface BadInputSizes {
   batchSize: number;
@@ -66,7 +67,7 @@ export async function runBadInputCorpus(sizes: BadInputSizes, deps: ChaosDeps): 
       applied,
       run,
     };
-    host = await startFunctionHost({ entry: deps.handlers.push, env: scenario.env.push, functionName: 'push', timeoutMs: sizes.functionTimeoutSeconds * 1000, onOutput: logs.sink });
+    host = await startFunctionHost({ entry: deps.handlers.push, env: scenario.env.push, functionName: 'push', timeoutMs: sizes.functionTimeoutSeconds * 1000, memoryMb: PUSH_MEMORY_MB, onOutput: logs.sink });
     const play = async () =>
       requireDrained(
         await playEventSourceMapping({ sqs, queue: scenario.queues.push, hosts: [host!], batchSize: sizes.batchSize, maxDurationMs: sizes.maxDurationMs }),

@@ -14,6 +14,7 @@ import { scanForSecrets, simulatorSecrets, type LogScan } from '../log-scan';
 import { RunLogs } from '../run-logs';
 import { playEventSourceMapping, requireDrained, type PlayOutcome, type RunningInvocation } from '../../local/event-source-player';
 import { consumeWhile } from '../../local/queue-consumer';
+import { PLANNER_MEMORY_MB, WORKER_MEMORY_MB } from '../../lib/constructs/pull-pipeline';
 
 export interface PullChaosSizes {
   /** Records in Procore to pull (spread over projects x resources). */
@@ -79,17 +80,18 @@ export async function runPullChaos(sizes: PullChaosSizes, deps: ChaosDeps): Prom
       }
     }
 
-    const hostOptions = (name: string, entry: string, env: Record<string, string>, timeoutSeconds: number) => ({
+    const hostOptions = (name: string, entry: string, env: Record<string, string>, timeoutSeconds: number, memoryMb: number) => ({
       entry,
       env,
       functionName: name,
       timeoutMs: timeoutSeconds * 1000,
+      memoryMb,
       onOutput: logs.sink,
     });
-    const planner = await startFunctionHost(hostOptions('pull-planner', deps.handlers.planner, scenario.env.planner, 300));
+    const planner = await startFunctionHost(hostOptions('pull-planner', deps.handlers.planner, scenario.env.planner, 300, PLANNER_MEMORY_MB));
     hosts.push(planner);
     for (let i = 0; i < sizes.workers; i++) {
-      hosts.push(await startFunctionHost(hostOptions('pull-worker', deps.handlers.worker, scenario.env.worker, sizes.workerTimeoutSeconds)));
+      hosts.push(await startFunctionHost(hostOptions('pull-worker', deps.handlers.worker, scenario.env.worker, sizes.workerTimeoutSeconds, WORKER_MEMORY_MB)));
     }
     const workers = hosts.slice(1);
 

@@ -13,6 +13,7 @@ import { CHAOS_FAULTS, countFaults, type FaultCounts } from '../faults';
 import { scanForSecrets, simulatorSecrets, type LogScan } from '../log-scan';
 import { produceBodies, readDeadLetters } from '../push-queue';
 import { RunLogs } from '../run-logs';
+import { PUSH_MEMORY_MB } from '../../lib/constructs/push-pipeline';
 
 export interface PushChaosSizes {
   messages: number;
@@ -165,6 +166,7 @@ export async function runPushChaos(sizes: PushChaosSizes, deps: ChaosDeps): Prom
           env: scenario.env.push,
           functionName: 'push',
           timeoutMs: sizes.functionTimeoutSeconds * 1000,
+          memoryMb: PUSH_MEMORY_MB,
           onOutput: logs.sink,
         }),
       );

@@ -15,6 +15,10 @@ import { acknowledgeSqsDrivenFunction, ConnectorFunction } from './connector-fun
 import type { DmsaCredentials } from './dmsa-credentials';
 import { eventSourceVisibilityTimeout, failureQueue, queueWithDeadLetter } from './queues';
 
+/** Function memory in MB (the local function host caps its heap to match). */
+export const PLANNER_MEMORY_MB = 256;
+export const WORKER_MEMORY_MB = 512;
+
 export interface PullPipelineProps {
   /** EventBridge rate(...) or cron(...) expression (validated in the stage config). */
   schedule: string;
@@ -71,7 +75,7 @@ export class PullPipeline extends Construct {
       serviceName: 'procore-connector-pull-planner',
       description: 'Discovers companies, projects and resources in the sync scope and enqueues one sync job each',
       timeout: plannerTimeout,
-      memorySize: 256,
+      memorySize: PLANNER_MEMORY_MB,
       removalPolicy: props.removalPolicy,
       environment: {
         ...props.commonEnvironment,
@@ -110,7 +114,7 @@ export class PullPipeline extends Construct {
       serviceName: 'procore-connector-pull-worker',
       description: 'Pages one sync job through Procore since its cursor and delivers the records',
       timeout: workerTimeout,
-      memorySize: 512,
+      memorySize: WORKER_MEMORY_MB,
       removalPolicy: props.removalPolicy,
       environment: {
         ...props.commonEnvironment,

@@ -10,6 +10,9 @@ import { acknowledgeSqsDrivenFunction, ConnectorFunction } from './connector-fun
 import type { DmsaCredentials } from './dmsa-credentials';
 import { eventSourceVisibilityTimeout, queueWithDeadLetter } from './queues';
 
+/** Function memory in MB (the local function host caps its heap to match). */
+export const PUSH_MEMORY_MB = 512;
+
 export interface PushPipelineProps {
   config: PushConfig;
   /** CommonEnvSchema variables (stage, Procore environment, secret, table). */
@@ -59,7 +62,7 @@ export class PushPipeline extends Construct {
       serviceName: 'procore-connector-push',
       description: 'Writes push-queue messages to Procore (validate, idempotent write, partial batch failure)',
       timeout,
-      memorySize: 512,
+      memorySize: PUSH_MEMORY_MB,
       removalPolicy: props.removalPolicy,
       environment: {
         ...props.commonEnvironment,

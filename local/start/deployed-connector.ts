@@ -17,6 +17,7 @@ export interface DeployedFunction {
   handlerExport: string;
   env: Record<string, string>;
   timeoutMs: number;
+  memoryMb: number;
 }
 
 export interface DeployedMapping {
@@ -84,6 +85,7 @@ export async function readDeployedConnector(
       handlerExport,
       env: config.Environment?.Variables ?? {},
       timeoutMs: (config.Timeout ?? 3) * 1000,
+      memoryMb: config.MemorySize ?? 128,
     });
   }
   const byArnOrName = (ref: string | undefined) => functions.find((f) => f.arn === ref || f.name === ref || (ref ?? '').endsWith(`:function:${f.name}`));

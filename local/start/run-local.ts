@@ -164,6 +164,7 @@ export async function runLocal(options: StartOptions, io: RunIo, cleanup: Cleanu
       env: fn.env,
       functionName: fn.name,
       timeoutMs: fn.timeoutMs,
+      memoryMb: fn.memoryMb,
       onOutput: (line) => io.functionLog(fn.name, line),
     });
     cleanup.add(() => host.close());

@@ -61,6 +61,17 @@ it('ends an invocation that overruns the timeout', async () => {
   }
 });
 
+it("caps the heap below the function's memory, as a Lambda of that size would fail", async () => {
+  const small = await startFunctionHost({ entry: ENTRY, env: {}, functionName: 'small', timeoutMs: 20_000, memoryMb: 128 });
+  try {
+    await expect(small.invoke({ action: 'allocate' })).rejects.toThrow(/sandbox exited/);
+    expect(small.output()).toMatch(/heap out of memory/i);
+  } finally {
+    await small.close();
+  }
+  await expect(host.invoke({ action: 'allocate' })).resolves.toMatchObject({ held: 150 });
+});
+
 it('close leaves no process behind', async () => {
   const { pid } = await host.invoke<Echo>({});
   await host.close();
