@@ -118,11 +118,12 @@ export async function runSyncJob(job: SyncJob, deps: RunSyncJobDeps): Promise<Sy
         await deliverPage(page, job, deps, now, totals);
         nextPage = page.page + 1;
         if (!page.hasNext) break restart;
-        await saveCheckpoint(deps.table, scope, checkpoint(nextPage, page.total));
       }
+      const position = checkpoint(nextPage, page.total);
+      await saveCheckpoint(deps.table, scope, position);
       if (deps.remainingMs() < margin) {
         const seenTotal = page.total === undefined ? {} : { seenTotal: page.total };
-        await handOver({ ...job, windowStart: window.start, startPage: nextPage, ...seenTotal }, checkpoint(nextPage, page.total), deps, now);
+        await handOver({ ...job, windowStart: window.start, startPage: nextPage, ...seenTotal }, position.recordsSoFar, deps, now);
         return { outcome: 'continued', ...totals, nextPage };
       }
       if (shifted) continue restart;
@@ -169,23 +170,22 @@ async function deliverPage(
   totals.pages += 1;
 }
 
-/** Saves the position, keeps the scope's lease, and enqueues the continuation (same window, next page). */
+/** Keeps the scope's lease and enqueues the continuation (same window, next page; its position is already checkpointed). */
 async function handOver(
   continuation: SyncJob & { windowStart: string; startPage: number },
-  position: SyncCheckpoint,
+  recordsSoFar: number,
   deps: RunSyncJobDeps,
   now: () => number,
 ): Promise<void> {
   const job = continuation;
   const scope = scopeOfJob(job);
-  await saveCheckpoint(deps.table, scope, position);
   await renewLease(deps.table, scope, job.jobId, now());
   await enqueueSyncJobs(deps.sqs, deps.queues.syncJobs, [continuation]);
   deps.logger.info('Sync job handed over to a continuation', {
     jobId: job.jobId,
     scope: describeScope(scope),
     nextPage: job.startPage,
-    records: position.recordsSoFar,
+    records: recordsSoFar,
   });
 }
 
