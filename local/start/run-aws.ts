@@ -7,9 +7,10 @@
 import { randomUUID } from 'node:crypto';
 import { EventBridgeClient, ListRulesCommand } from '@aws-sdk/client-eventbridge';
 import { GetFunctionConfigurationCommand, InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
-import { GetQueueAttributesCommand, SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { cloudFormationOutputs } from '../../cli/aws/stack-outputs';
 import { stackName } from '../../lib/connector-app';
+import { sendMessageBatches } from '../../functions/commons/queues/sqs-batch-sender';
 import type { RecordEnvelope } from '../../functions/commons/contracts/record-envelope';
 import { peekDeadLetters, parsePushResult, parseRecordEnvelope } from './downstream';
 import type { StartOptions } from './options';
@@ -86,9 +87,7 @@ export async function runAgainstAws(options: StartOptions, io: RunIo, cleanup: C
   progress.step(`records waiting on the records queue (peeked, left for consumers): ${delivered.length}`);
 
   const samples = buildPushSamples({ companyId, foreignCompanyId: 1, records: delivered, runId: Date.now().toString(36) });
-  for (let i = 0; i < samples.length; i += 10) {
-    await sqs.send(new SendMessageBatchCommand({ QueueUrl: need('PushQueueUrl'), Entries: samples.slice(i, i + 10).map((s, index) => ({ Id: String(index), MessageBody: s.body })) }));
-  }
+  await sendMessageBatches(sqs, need('PushQueueUrl'), samples.map((s) => ({ body: s.body })), { concurrency: 1 });
   progress.step(`pushes sent: ${samples.length}`);
   await waitUntilDrained('push', need('PushQueueUrl'));
   const results = outputs.ResultsQueueUrl ? await peek(outputs.ResultsQueueUrl, parsePushResult) : [];

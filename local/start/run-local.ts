@@ -10,10 +10,11 @@ import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { CreateSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { SQSClient } from '@aws-sdk/client-sqs';
 import type { PlanResult } from '../../functions/commons/sync/plan-sync';
 import type { ProcoreEnvironmentConfig } from '../../functions/commons/procore/environments';
 import type { RecordEnvelope } from '../../functions/commons/contracts/record-envelope';
+import { sendMessageBatches } from '../../functions/commons/queues/sqs-batch-sender';
 import { startSimulator, type ProcoreSimulator, type RateLimitOptions } from '../../simulator';
 import { StageConfigSchema } from '../../lib/config/stage-config';
 import { deployStageToMoto } from '../cdk-deploy';
@@ -25,7 +26,7 @@ import { consumeQueueWhile, parsePushResult, parseRecordEnvelope, peekDeadLetter
 import { PUSH_OUTAGE_MS, pushPhaseFaults } from './push-faults';
 import { realProcoreCredentials, type StartOptions } from './options';
 import type { Progress } from './progress';
-import { buildPushSamples, sampleId, type PushSample } from './push-samples';
+import { buildPushSamples, sampleId } from './push-samples';
 import type { DeadLetterQueueReport, EventSourceReport, StartSummary } from './summary';
 
 const PROJECT_ROOT = path.resolve(__dirname, '..', '..');
@@ -231,7 +232,8 @@ export async function runLocal(options: StartOptions, io: RunIo, cleanup: Cleanu
 
   // --- push --------------------------------------------------------------------------------
   const samples = buildPushSamples({ companyId, foreignCompanyId, records: delivered.valid as RecordEnvelope[], runId });
-  await sendSamples(sqs, outputs.PushQueueUrl ?? '', samples);
+  // One call at a time: the samples reach the queue in the order they were built, as before.
+  await sendMessageBatches(sqs, outputs.PushQueueUrl ?? '', samples.map((s) => ({ body: s.body })), { concurrency: 1 });
   progress.step(`pushes sent: ${samples.length} (${samples.filter((s) => s.expect === 'applied').length} valid, ${samples.filter((s) => s.expect !== 'applied').length} bad)`);
   // The push phase meets transient Procore faults (simulator only), so failed messages really come back.
   const returns = new Map<string, number>();
@@ -322,13 +324,4 @@ function copiesInSimulator(sim: ProcoreSimulator, body: string): number | undefi
   const written = Object.entries(message.data ?? {}).filter(([, value]) => typeof value === 'string');
   const scope = { companyId: message.companyId, ...(message.projectId ? { projectId: message.projectId } : {}) };
   return sim.store.list(message.resource, scope).filter((record) => written.every(([field, value]) => record[field] === value)).length;
-}
-
-async function sendSamples(sqs: SQSClient, queueUrl: string, samples: PushSample[]): Promise<void> {
-  for (let i = 0; i < samples.length; i += 10) {
-    const { Failed = [] } = await sqs.send(
-      new SendMessageBatchCommand({ QueueUrl: queueUrl, Entries: samples.slice(i, i + 10).map((s, index) => ({ Id: String(index), MessageBody: s.body })) }),
-    );
-    if (Failed.length > 0) throw new Error(`could not send ${Failed.length} push sample(s): ${Failed[0]?.Message}`);
-  }
 }
