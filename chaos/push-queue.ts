@@ -1,19 +1,8 @@
 // Helpers the push scenarios share: sending bodies to the push queue, and reading a DLQ out.
-import { randomUUID } from 'node:crypto';
-import { GetQueueAttributesCommand, SendMessageBatchCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import { GetQueueAttributesCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { readFailureAttributes } from '../functions/commons/queues/dead-letter';
+import { sendMessageBatches } from '../functions/commons/queues/sqs-batch-sender';
 import { receiveMessages } from '../local/sqs-event-source';
-
-/** Sends message bodies as they are (strings), ten per SendMessageBatch. */
-export async function sendBodies(sqs: SQSClient, queueUrl: string, bodies: string[]): Promise<void> {
-  for (let i = 0; i < bodies.length; i += 10) {
-    const chunk = bodies.slice(i, i + 10);
-    const { Failed = [] } = await sqs.send(
-      new SendMessageBatchCommand({ QueueUrl: queueUrl, Entries: chunk.map((body) => ({ Id: randomUUID(), MessageBody: body })) }),
-    );
-    if (Failed.length > 0) throw new Error(`could not send ${Failed.length} message(s): ${Failed[0]?.Message}`);
-  }
-}
 
 /**
  * Sends bodies as a steady producer would: ten at a time, waiting while the queue holds `maxDepth`
@@ -22,7 +11,7 @@ export async function sendBodies(sqs: SQSClient, queueUrl: string, bodies: strin
 export async function produceBodies(sqs: SQSClient, queueUrl: string, bodies: string[], maxDepth: number): Promise<void> {
   for (let i = 0; i < bodies.length; i += 10) {
     while ((await queueDepth(sqs, queueUrl)) >= maxDepth) await new Promise((resolve) => setTimeout(resolve, 200));
-    await sendBodies(sqs, queueUrl, bodies.slice(i, i + 10));
+    await sendMessageBatches(sqs, queueUrl, bodies.slice(i, i + 10).map((body) => ({ body })));
   }
 }
 

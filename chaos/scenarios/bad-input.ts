@@ -8,7 +8,8 @@ import { BAD_INPUT_CORPUS, type CorpusContext } from '../bad-input-corpus';
 import type { ChaosDeps } from '../deps';
 import { playEventSourceMapping, requireDrained } from '../../local/event-source-player';
 import { scanForSecrets, simulatorSecrets, type LogScan } from '../log-scan';
-import { readDeadLetters, sendBodies } from '../push-queue';
+import { readDeadLetters } from '../push-queue';
+import { sendMessageBatches } from '../../functions/commons/queues/sqs-batch-sender';
 import { RunLogs } from '../run-logs';
 import { PUSH_MEMORY_MB } from '../../lib/constructs/push-pipeline';
 
@@ -76,12 +77,13 @@ export async function runBadInputCorpus(sizes: BadInputSizes, deps: ChaosDeps): 
       );
 
     // The message whose id one class reuses has to be applied first.
-    await sendBodies(sqs, scenario.queues.push.url, [applied.body]);
+    await sendMessageBatches(sqs, scenario.queues.push.url, [{ body: applied.body }]);
     const first = await play();
 
     const bad = BAD_INPUT_CORPUS.map((c) => ({ c, body: c.body(ctx) }));
     const goods = bad.map((_, i) => ({ name: `good-${i}`, body: goodBody(`good-${i}`) }));
-    await sendBodies(sqs, scenario.queues.push.url, bad.flatMap((b, i) => [b.body, goods[i]!.body]));
+    // One call at a time keeps the queue in this order, so every received batch mixes bad and good.
+    await sendMessageBatches(sqs, scenario.queues.push.url, bad.flatMap((b, i) => [{ body: b.body }, { body: goods[i]!.body }]), { concurrency: 1 });
     const second = await play();
 
     const letters = await readDeadLetters(sqs, scenario.queues.pushDlq.url);
