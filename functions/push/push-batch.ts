@@ -19,7 +19,7 @@ import { parsePushMessage, type PushMessage } from '../commons/contracts/push-me
 import { PUSH_RESULT_VERSION, type PushResult } from '../commons/contracts/push-result';
 import { ProcoreError } from '../commons/procore/errors';
 import type { LoggerLike } from '../commons/procore/logger';
-import { sendToDeadLetterQueue, trySendToDeadLetterQueue, type DeadLetter } from '../commons/queues/dead-letter';
+import { deadLetterMessage, sendToDeadLetterQueue, type DeadLetter } from '../commons/queues/dead-letter';
 import { trySendMessageBatches, type OutgoingMessage } from '../commons/queues/sqs-batch-sender';
 import { PUSH_IDEMPOTENCY_KEY_PREFIX } from '../commons/state/push-idempotency';
 import { applyPushMessage, type AppliedTarget, type ApplyDeps } from './apply-push-message';
@@ -186,7 +186,7 @@ export function createPushBatchHandler(deps: PushBatchDeps): PushBatchHandler {
    * copy did not reach the DLQ is not done: its message id comes back, to be a batch item failure.
    */
   async function deadLetterAll(entries: DeadLettering[]): Promise<{ sent: DeadLettering[]; unsent: string[] }> {
-    const failures = await trySendToDeadLetterQueue(deps.sqs, deps.deadLetterQueueUrl, entries.map(letterOf));
+    const failures = await trySendMessageBatches(deps.sqs, deps.deadLetterQueueUrl, entries.map((entry) => deadLetterMessage(letterOf(entry))));
     const unsent = new Set<number>();
     for (const failure of failures) {
       unsent.add(failure.index);

@@ -2,7 +2,7 @@
 // maxReceiveCount). The body is kept byte for byte so a redrive replays exactly what was sent;
 // the reason travels as message attributes, which SQS keeps when a message is moved back.
 import { SendMessageCommand, type MessageAttributeValue, type SQSClient } from '@aws-sdk/client-sqs';
-import { trySendMessageBatches, type OutgoingMessage, type SendBatchesOptions, type SendFailure } from './sqs-batch-sender';
+import type { OutgoingMessage } from './sqs-batch-sender';
 
 /** Why an exchange failed, as a DLQ consumer or operator sees it. Never holds secrets or tokens. */
 export interface FailureReason {
@@ -79,9 +79,9 @@ export interface DeadLetterInput extends DeadLetter {
 }
 
 /** The DLQ message for a failure: the body as it came, the reason as attributes. */
-export function deadLetterMessage(letter: DeadLetter, now: Date = new Date()): OutgoingMessage {
+export function deadLetterMessage(letter: DeadLetter): OutgoingMessage {
   // SQS allows 10 attributes per message: keep the failure ones and as many original ones as fit.
-  const failure = failureAttributes(letter.reason, now);
+  const failure = failureAttributes(letter.reason);
   const room = 10 - Object.keys(failure).length;
   const carried = Object.entries(letter.originalAttributes ?? {})
     .filter(([name]) => !(name in failure))
@@ -105,18 +105,4 @@ export async function sendToDeadLetterQueue(sqs: SQSClient, input: DeadLetterInp
       ...(message.deduplicationId ? { MessageDeduplicationId: message.deduplicationId } : {}),
     }),
   );
-}
-
-/**
- * Dead-letters many messages in SendMessageBatch calls. Returns the ones that did not reach the
- * DLQ (by index in `letters`): the caller must not treat those as handled.
- */
-export async function trySendToDeadLetterQueue(
-  sqs: SQSClient,
-  queueUrl: string,
-  letters: DeadLetter[],
-  options: SendBatchesOptions = {},
-): Promise<SendFailure[]> {
-  const now = new Date();
-  return trySendMessageBatches(sqs, queueUrl, letters.map((letter) => deadLetterMessage(letter, now)), options);
 }

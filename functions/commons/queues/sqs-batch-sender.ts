@@ -25,6 +25,8 @@ export interface SendFailure {
   message: string;
   /** True when SQS blamed the request (retrying the same entry cannot help). */
   senderFault: boolean;
+  /** The SDK's error, when the whole call failed. */
+  cause?: unknown;
 }
 
 export function messageBytes(message: OutgoingMessage): number {
@@ -37,17 +39,18 @@ export function messageBytes(message: OutgoingMessage): number {
 }
 
 /** Greedy packing in order: a batch closes at 10 entries or when the next message would overflow it. */
-export function packBatches<M extends OutgoingMessage>(
-  messages: M[],
-  limits: { maxEntries?: number; maxBytes?: number } = {},
-): M[][] {
+export function packBatches<M extends OutgoingMessage>(messages: M[], limits: { maxEntries?: number; maxBytes?: number } = {}): M[][] {
+  return packBySize(messages, messageBytes, limits);
+}
+
+function packBySize<T>(items: T[], sizeOf: (item: T) => number, limits: { maxEntries?: number; maxBytes?: number } = {}): T[][] {
   const maxEntries = limits.maxEntries ?? SQS_MAX_BATCH_ENTRIES;
   const maxBytes = limits.maxBytes ?? SQS_MAX_PAYLOAD_BYTES;
-  const batches: M[][] = [];
-  let current: M[] = [];
+  const batches: T[][] = [];
+  let current: T[] = [];
   let currentBytes = 0;
-  for (const message of messages) {
-    const size = messageBytes(message);
+  for (const message of items) {
+    const size = sizeOf(message);
     if (size > maxBytes) throw new Error(`a message of ${size} bytes exceeds the SQS limit of ${maxBytes} bytes`);
     if (current.length === maxEntries || currentBytes + size > maxBytes) {
       batches.push(current);
@@ -71,34 +74,45 @@ export interface SendBatchesOptions {
 
 const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
-type Indexed = { index: number; message: OutgoingMessage };
+type Indexed = { index: number; message: OutgoingMessage; bytes: number };
 
 /**
  * Sends every message it can; never throws for a message it could not send, but returns it
  * (sorted by index). A message too large for SQS is reported without being sent; a call that
  * fails as a whole (after the SDK's own retries) fails each of its entries.
  */
-export async function trySendMessageBatches(
+export function trySendMessageBatches(
   sqs: SQSClient,
   queueUrl: string,
   messages: OutgoingMessage[],
   options: SendBatchesOptions = {},
 ): Promise<SendFailure[]> {
+  return sendBatches(sqs, queueUrl, messages, options, false);
+}
+
+/** With `stopAtFirstFailure`, nothing is sent once a message failed (an oversized one: nothing at all). */
+async function sendBatches(
+  sqs: SQSClient,
+  queueUrl: string,
+  messages: OutgoingMessage[],
+  options: SendBatchesOptions,
+  stopAtFirstFailure: boolean,
+): Promise<SendFailure[]> {
   const failures: SendFailure[] = [];
   const sendable: Indexed[] = [];
   messages.forEach((message, index) => {
-    const size = messageBytes(message);
-    if (size > SQS_MAX_PAYLOAD_BYTES) {
-      failures.push({ index, code: 'MessageTooLong', message: `${size} bytes exceed the SQS limit of ${SQS_MAX_PAYLOAD_BYTES}`, senderFault: true });
+    const bytes = messageBytes(message);
+    if (bytes > SQS_MAX_PAYLOAD_BYTES) {
+      failures.push({ index, code: 'MessageTooLong', message: `${bytes} bytes exceed the SQS limit of ${SQS_MAX_PAYLOAD_BYTES}`, senderFault: true });
     } else {
-      sendable.push({ index, message });
+      sendable.push({ index, message, bytes });
     }
   });
-  const batches = packBatches(sendable.map((entry) => ({ ...entry.message, entry }))).map((batch) => batch.map((m) => m.entry));
+  const batches = packBySize(sendable, (entry) => entry.bytes);
   const concurrency = Math.max(1, options.concurrency ?? 4);
   let next = 0;
   const lanes = Array.from({ length: Math.min(concurrency, batches.length) }, async () => {
-    while (next < batches.length) {
+    while (next < batches.length && !(stopAtFirstFailure && failures.length > 0)) {
       const batch = batches[next++]!;
       failures.push(...(await sendOneBatch(sqs, queueUrl, batch, options)));
     }
@@ -114,15 +128,15 @@ export async function sendMessageBatches(
   messages: OutgoingMessage[],
   options: SendBatchesOptions = {},
 ): Promise<void> {
-  // Checked before anything is sent: an oversized message is the caller's bug.
-  packBatches(messages);
-  const failures = await trySendMessageBatches(sqs, queueUrl, messages, options);
+  // Stops at the first failure: an oversized message (the caller's bug) stops it before anything is sent.
+  const failures = await sendBatches(sqs, queueUrl, messages, options, true);
   const senderFault = failures.find((failure) => failure.senderFault);
   if (senderFault) {
-    throw new Error(`SQS refused a message for ${queueUrl}: ${senderFault.code} ${senderFault.message}`.trim());
+    throw new Error(`SQS refused a message for ${queueUrl}: ${senderFault.code} ${senderFault.message}`.trim(), { cause: senderFault.cause });
   }
-  if (failures.length > 0) {
-    throw new Error(`SQS failed ${failures.length} message(s) for ${queueUrl}: ${failures[0]?.code} ${failures[0]?.message}`.trim());
+  const first = failures[0];
+  if (first) {
+    throw new Error(`SQS failed ${failures.length} message(s) for ${queueUrl}: ${first.code} ${first.message}`.trim(), { cause: first.cause });
   }
 }
 
@@ -153,7 +167,7 @@ async function sendOneBatch(sqs: SQSClient, queueUrl: string, batch: Indexed[], 
       // The SDK already retried the call; what is left is for the caller to answer for.
       const code = error instanceof Error ? error.name : 'Error';
       const message = error instanceof Error ? error.message : String(error);
-      for (const entry of pending) failures.push({ index: entry.index, code, message, senderFault: false });
+      for (const entry of pending) failures.push({ index: entry.index, code, message, senderFault: false, cause: error });
       return failures;
     }
     const byId = new Map(failed.map((failure) => [failure.Id, failure]));
