@@ -8,17 +8,6 @@ import type { SyncScope } from '../sync/sync-scope';
 import type { SyncTable } from './sync-cursor';
 import { syncStateKey, TTL_ATTRIBUTE, ttlSeconds } from './sync-state-keys';
 
-export interface SyncCheckpoint {
-  jobId: string;
-  windowStart: string;
-  windowEnd: string;
-  nextPage: number;
-  recordsSoFar: number;
-  savedAt: string;
-  /** The result set's size when this page was read (shrink detection on resume). */
-  seenTotal?: number;
-}
-
 const SyncCheckpointSchema = z.object({
   jobId: z.string(),
   windowStart: z.string(),
@@ -26,8 +15,10 @@ const SyncCheckpointSchema = z.object({
   nextPage: z.number().int().positive(),
   recordsSoFar: z.number().int().nonnegative(),
   savedAt: z.string(),
+  /** The result set's size when this page was read (shrink detection on resume). */
   seenTotal: z.number().int().nonnegative().optional(),
 });
+export type SyncCheckpoint = z.infer<typeof SyncCheckpointSchema>;
 
 const CHECKPOINT_TTL_MS = 7 * 24 * 3600 * 1000;
 

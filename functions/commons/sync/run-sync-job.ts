@@ -67,9 +67,9 @@ export async function runSyncJob(job: SyncJob, deps: RunSyncJobDeps): Promise<Sy
   }
   // The same job seen again (its worker died after delivering some pages) resumes after the last
   // page it delivered; a checkpoint of another job or window is stale and ignored.
-  const saved = await readCheckpoint(deps.table, scope);
+  const [saved, stored] = await Promise.all([readCheckpoint(deps.table, scope), job.windowStart || job.full ? undefined : readCursor(deps.table, scope)]);
   const resume = saved && saved.jobId === job.jobId && saved.windowEnd === job.windowEnd && saved.nextPage > (job.startPage ?? 1) ? saved : undefined;
-  const cursor = job.windowStart || job.full || resume ? undefined : (await readCursor(deps.table, scope))?.cursor;
+  const cursor = resume ? undefined : stored?.cursor;
   const window = syncWindow(resume ? { ...job, windowStart: resume.windowStart } : job, cursor);
   const base = spec.listRequest(scope);
   const lambdaDeadline = now() + deps.remainingMs();
