@@ -5,8 +5,9 @@
 // the whole batch, when the invocation failed or its sandbox was killed) on the queue. The queue's
 // redrive policy (moto applies it on receive) moves a message to its DLQ after maxReceiveCount receives.
 // Used by npm start, chaos and bench.
-import { ChangeMessageVisibilityBatchCommand, GetQueueAttributesCommand, type Message, type SQSClient } from '@aws-sdk/client-sqs';
+import { GetQueueAttributesCommand, type Message, type SQSClient } from '@aws-sdk/client-sqs';
 import type { SQSBatchResponse } from 'aws-lambda';
+import { releaseMessages } from '../cli/dlq/dead-letters';
 import type { FunctionHost } from './function-host';
 import { invokeAndSettle, receiveMessages } from './sqs-event-source';
 
@@ -76,18 +77,6 @@ async function queueIsEmpty(sqs: SQSClient, queueUrl: string): Promise<boolean> 
   return HELD.every((name) => Number(Attributes[name] ?? 0) === 0);
 }
 
-async function retryLater(sqs: SQSClient, queueUrl: string, messages: Message[], seconds: number): Promise<void> {
-  for (let i = 0; i < messages.length; i += 10) {
-    // Failures of single entries (a handle gone stale) leave that message on its own timeout: harmless.
-    await sqs.send(
-      new ChangeMessageVisibilityBatchCommand({
-        QueueUrl: queueUrl,
-        Entries: messages.slice(i, i + 10).map((m, index) => ({ Id: String(index), ReceiptHandle: m.ReceiptHandle, VisibilityTimeout: seconds })),
-      }),
-    );
-  }
-}
-
 export async function playEventSourceMapping(play: EventSourceMappingPlay): Promise<PlayOutcome> {
   const { sqs, queue } = play;
   const outcome: PlayOutcome = { invocations: 0, received: 0, deleted: 0, failed: 0, batchItemFailures: 0, invocationErrors: [], drained: true };
@@ -114,7 +103,7 @@ export async function playEventSourceMapping(play: EventSourceMappingPlay): Prom
           play.onInvoke?.({ lane: index, sequence: ++sequence, host, messages, settled: () => settled });
           return pending;
         });
-        if (batch.failed.length > 0 && play.retryDelaySeconds !== undefined) await retryLater(sqs, queue.url, batch.failed, play.retryDelaySeconds);
+        if (batch.failed.length > 0 && play.retryDelaySeconds !== undefined) await releaseMessages(sqs, queue.url, batch.failed, play.retryDelaySeconds);
         outcome.invocations += 1;
         outcome.received += messages.length;
         outcome.deleted += batch.succeeded.length;

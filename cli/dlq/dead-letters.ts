@@ -94,14 +94,14 @@ export async function receiveAll(sqs: SQSClient, queueUrl: string, max: number, 
   return held;
 }
 
-/** Makes held messages visible again now (visibility timeout 0). */
-export async function releaseMessages(sqs: SQSClient, queueUrl: string, messages: Message[]): Promise<void> {
+/** Makes held messages visible again after `visibilityTimeoutSeconds` (default 0: now). */
+export async function releaseMessages(sqs: SQSClient, queueUrl: string, messages: Message[], visibilityTimeoutSeconds = 0): Promise<void> {
   for (let i = 0; i < messages.length; i += 10) {
     const chunk = messages.slice(i, i + 10);
     const { Failed = [] } = await sqs.send(
       new ChangeMessageVisibilityBatchCommand({
         QueueUrl: queueUrl,
-        Entries: chunk.map((m, index) => ({ Id: String(index), ReceiptHandle: m.ReceiptHandle, VisibilityTimeout: 0 })),
+        Entries: chunk.map((m, index) => ({ Id: String(index), ReceiptHandle: m.ReceiptHandle, VisibilityTimeout: visibilityTimeoutSeconds })),
       }),
     );
     // A handle can be stale if its timeout already ran out: the message is visible again anyway.
