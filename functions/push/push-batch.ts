@@ -218,13 +218,7 @@ export function createPushBatchHandler(deps: PushBatchDeps): PushBatchHandler {
       ...applied.map((entry) => ({ entry, message: resultMessage(appliedResult(entry), entry.record) })),
       ...deadLettered.map((entry) => ({ entry, message: resultMessage(deadLetteredResult(entry), entry.record) })),
     ];
-    const failures = await trySendMessageBatches(
-      deps.sqs,
-      deps.resultsQueueUrl,
-      reports.map((r) => r.message),
-      // A FIFO results queue gets each group's results in the order they finished.
-      { concurrency: deps.resultsQueueUrl.endsWith('.fifo') ? 1 : 4 },
-    );
+    const failures = await trySendMessageBatches(deps.sqs, deps.resultsQueueUrl, reports.map((r) => r.message));
     const unsent = new Set(failures.map((f) => f.index));
     const retry: string[] = [];
     for (const failure of failures) {
