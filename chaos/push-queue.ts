@@ -1,8 +1,7 @@
-// Helpers the push scenarios share: sending bodies to the push queue, and reading a DLQ out.
+// Helpers the chaos scenarios share: sending bodies to the push queue, and reading a DLQ out.
 import { GetQueueAttributesCommand, type SQSClient } from '@aws-sdk/client-sqs';
-import { readFailureAttributes } from '../functions/commons/queues/dead-letter';
 import { sendMessageBatches } from '../functions/commons/queues/sqs-batch-sender';
-import { receiveMessages } from '../local/sqs-event-source';
+import { RETRIES_EXHAUSTED, receiveAll, toDeadLetter } from '../cli/dlq/dead-letters';
 
 /**
  * Sends bodies as a steady producer would: ten at a time, waiting while the queue holds `maxDepth`
@@ -31,24 +30,22 @@ export interface DeadLetter {
   id?: string;
 }
 
+/** What the chaos table calls a message SQS moved after maxReceiveCount receives. */
+const MOVED_BY_QUEUE = 'MaxReceiveCountExceeded';
+
 /** Everything on a DLQ (received and hidden for 10 minutes, so each message is read once). */
 export async function readDeadLetters(sqs: SQSClient, queueUrl: string): Promise<DeadLetter[]> {
-  const letters: DeadLetter[] = [];
-  for (;;) {
-    const batch = await receiveMessages(sqs, queueUrl, 100, { visibilityTimeout: 600 });
-    if (batch.length === 0) return letters;
-    for (const message of batch) {
-      const reason = readFailureAttributes(message.MessageAttributes);
-      const body = message.Body ?? '';
-      const id = idOf(body);
-      letters.push({
-        body,
-        errorClass: reason?.errorClass ?? 'MaxReceiveCountExceeded',
-        reason: reason?.message ?? 'moved by the queue after maxReceiveCount receives',
-        ...(id === undefined ? {} : { id }),
-      });
-    }
-  }
+  const messages = await receiveAll(sqs, queueUrl, Number.POSITIVE_INFINITY, { visibilityTimeoutSeconds: 600, waitTimeSeconds: 0 });
+  return messages.map((message) => {
+    const letter = toDeadLetter(message);
+    const id = idOf(letter.body);
+    return {
+      body: letter.body,
+      errorClass: letter.errorClass === RETRIES_EXHAUSTED ? MOVED_BY_QUEUE : letter.errorClass,
+      reason: letter.reason,
+      ...(id === undefined ? {} : { id }),
+    };
+  });
 }
 
 function idOf(body: string): string | undefined {

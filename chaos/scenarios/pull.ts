@@ -7,10 +7,10 @@ import type { RecordEnvelope } from '../../functions/commons/contracts/record-en
 import type { ResourceName } from '../../functions/commons/resources/names';
 import { startFunctionHost, type FunctionHost } from '../../local/function-host';
 import { startConnectorScenario } from '../../local/scenario/connector-scenario';
-import { receiveMessages } from '../../local/sqs-event-source';
 import type { ChaosDeps } from '../deps';
 import { CHAOS_FAULTS, countFaults, type FaultCounts } from '../faults';
 import { scanForSecrets, simulatorSecrets, type LogScan } from '../log-scan';
+import { readDeadLetters } from '../push-queue';
 import { RunLogs } from '../run-logs';
 import { playEventSourceMapping, requireDrained, type PlayOutcome, type RunningInvocation } from '../../local/event-source-player';
 import { consumeWhile } from '../../local/queue-consumer';
@@ -164,7 +164,7 @@ export async function runPullChaos(sizes: PullChaosSizes, deps: ChaosDeps): Prom
       copies.set(key, (copies.get(key) ?? 0) + 1);
     }
     const repeated = [...copies.values()].filter((n) => n > 1);
-    const deadJobs = await receiveMessages(sqs, scenario.queues.jobsDlq.url, 100, { visibilityTimeout: 600 });
+    const deadJobs = await readDeadLetters(sqs, scenario.queues.jobsDlq.url);
     const secrets = simulatorSecrets(sim);
     return {
       scenario: 'pull',
@@ -175,7 +175,7 @@ export async function runPullChaos(sizes: PullChaosSizes, deps: ChaosDeps): Prom
       extraCopies: repeated.reduce((sum, n) => sum + n - 1, 0),
       unexpected: [...copies.keys()].filter((k) => !expected.has(k)).length,
       jobsDeadLettered: deadJobs.length,
-      jobsDeadLetterReasons: deadJobs.map((m) => m.MessageAttributes?.['connector.errorMessage']?.StringValue ?? 'receive count exceeded'),
+      jobsDeadLetterReasons: deadJobs.map((l) => `${l.errorClass}: ${l.reason}`),
       workerInvocations: outcome?.invocations ?? 0,
       workerInvocationsFailed: outcome?.invocationErrors.length ?? 0,
       workersKilled: killed,
