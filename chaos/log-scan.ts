@@ -31,6 +31,14 @@ export function scanForSecrets(lines: readonly string[], secrets: readonly Secre
   return { linesScanned: lines.length, secretsSearched: searchable.length, hits };
 }
 
+/** Every line the function hosts printed (every sandbox, killed ones included), host after host. */
+export function hostOutputLines(hosts: readonly { output(): string }[]): string[] {
+  return hosts.flatMap((host) => {
+    const output = host.output();
+    return output === '' ? [] : output.split('\n');
+  });
+}
+
 /** The client secret (current and any rotated-out ones) plus every token the simulator issued. */
 export function simulatorSecrets(sim: { clientSecret: string; tokensIssued(): string[] }, formerSecrets: string[] = []): SecretToFind[] {
   return [

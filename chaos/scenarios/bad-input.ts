@@ -7,10 +7,9 @@ import { startConnectorScenario } from '../../local/scenario/connector-scenario'
 import { BAD_INPUT_CORPUS, type CorpusContext } from '../bad-input-corpus';
 import type { ChaosDeps } from '../deps';
 import { playEventSourceMapping, requireDrained } from '../../local/event-source-player';
-import { scanForSecrets, simulatorSecrets, type LogScan } from '../log-scan';
+import { hostOutputLines, scanForSecrets, simulatorSecrets, type LogScan } from '../log-scan';
 import { readDeadLetters } from '../push-queue';
 import { sendMessageBatches } from '../../functions/commons/queues/sqs-batch-sender';
-import { RunLogs } from '../run-logs';
 import { PUSH_MEMORY_MB } from '../../lib/constructs/push-pipeline';
 
 export interface BadInputSizes {
@@ -52,7 +51,6 @@ export async function runBadInputCorpus(sizes: BadInputSizes, deps: ChaosDeps): 
     logLevel: 'DEBUG',
   });
   const { sim, sqs, companyId } = scenario;
-  const logs = new RunLogs();
   let host: FunctionHost | undefined;
   try {
     const run = `corpus-${randomUUID().slice(0, 8)}`;
@@ -68,7 +66,7 @@ export async function runBadInputCorpus(sizes: BadInputSizes, deps: ChaosDeps): 
       applied,
       run,
     };
-    host = await startFunctionHost({ entry: deps.handlers.push, env: scenario.env.push, functionName: 'push', timeoutMs: sizes.functionTimeoutSeconds * 1000, memoryMb: PUSH_MEMORY_MB, onOutput: logs.sink });
+    host = await startFunctionHost({ entry: deps.handlers.push, env: scenario.env.push, functionName: 'push', timeoutMs: sizes.functionTimeoutSeconds * 1000, memoryMb: PUSH_MEMORY_MB });
     const play = async () =>
       requireDrained(
         await playEventSourceMapping({ sqs, queue: scenario.queues.push, hosts: [host!], batchSize: sizes.batchSize, maxDurationMs: sizes.maxDurationMs }),
@@ -109,7 +107,7 @@ export async function runBadInputCorpus(sizes: BadInputSizes, deps: ChaosDeps): 
       invocationsFailed: first.invocationErrors.length + second.invocationErrors.length,
       batchItemFailures: first.batchItemFailures + second.batchItemFailures,
       invocations: first.invocations + second.invocations,
-      logScan: scanForSecrets([...logs.lines, ...reasons], simulatorSecrets(sim)),
+      logScan: scanForSecrets([...hostOutputLines([host]), ...reasons], simulatorSecrets(sim)),
       durationMs: Date.now() - started,
     };
   } finally {

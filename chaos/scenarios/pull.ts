@@ -9,9 +9,8 @@ import { startFunctionHost, type FunctionHost } from '../../local/function-host'
 import { startConnectorScenario } from '../../local/scenario/connector-scenario';
 import type { ChaosDeps } from '../deps';
 import { CHAOS_FAULTS, countFaults, type FaultCounts } from '../faults';
-import { scanForSecrets, simulatorSecrets, type LogScan } from '../log-scan';
+import { hostOutputLines, scanForSecrets, simulatorSecrets, type LogScan } from '../log-scan';
 import { readDeadLetters } from '../push-queue';
-import { RunLogs } from '../run-logs';
 import { playEventSourceMapping, requireDrained, type PlayOutcome, type RunningInvocation } from '../../local/event-source-player';
 import { consumeWhile } from '../../local/queue-consumer';
 import { PLANNER_MEMORY_MB, WORKER_MEMORY_MB } from '../../lib/constructs/pull-pipeline';
@@ -70,7 +69,6 @@ export async function runPullChaos(sizes: PullChaosSizes, deps: ChaosDeps): Prom
     logLevel: 'DEBUG',
   });
   const { sim, sqs } = scenario;
-  const logs = new RunLogs();
   const hosts: FunctionHost[] = [];
   try {
     const expected = new Set<string>();
@@ -86,7 +84,6 @@ export async function runPullChaos(sizes: PullChaosSizes, deps: ChaosDeps): Prom
       functionName: name,
       timeoutMs: timeoutSeconds * 1000,
       memoryMb,
-      onOutput: logs.sink,
     });
     const planner = await startFunctionHost(hostOptions('pull-planner', deps.handlers.planner, scenario.env.planner, 300, PLANNER_MEMORY_MB));
     hosts.push(planner);
@@ -182,7 +179,7 @@ export async function runPullChaos(sizes: PullChaosSizes, deps: ChaosDeps): Prom
       tokensInvalidated: invalidated,
       plannerAttempts,
       faults: countFaults(sim.requests(), sim.tokensIssued().length),
-      logScan: scanForSecrets(logs.lines, secrets),
+      logScan: scanForSecrets(hostOutputLines(hosts), secrets),
       durationMs: Date.now() - started,
     };
   } finally {

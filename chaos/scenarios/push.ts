@@ -10,9 +10,8 @@ import { startConnectorScenario } from '../../local/scenario/connector-scenario'
 import type { ChaosDeps } from '../deps';
 import { playEventSourceMapping, requireDrained } from '../../local/event-source-player';
 import { CHAOS_FAULTS, countFaults, type FaultCounts } from '../faults';
-import { scanForSecrets, simulatorSecrets, type LogScan } from '../log-scan';
+import { hostOutputLines, scanForSecrets, simulatorSecrets, type LogScan } from '../log-scan';
 import { produceBodies, readDeadLetters } from '../push-queue';
-import { RunLogs } from '../run-logs';
 import { PUSH_MEMORY_MB } from '../../lib/constructs/push-pipeline';
 
 export interface PushChaosSizes {
@@ -106,7 +105,6 @@ export async function runPushChaos(sizes: PushChaosSizes, deps: ChaosDeps): Prom
   });
   const { sim, sqs, companyId } = scenario;
   const projectId = scenario.projectIds[0]!;
-  const logs = new RunLogs();
   const hosts: FunctionHost[] = [];
   try {
     const rfiManager = sim.store.list('company_users', { companyId })[0]!.id;
@@ -167,7 +165,6 @@ export async function runPushChaos(sizes: PushChaosSizes, deps: ChaosDeps): Prom
           functionName: 'push',
           timeoutMs: sizes.functionTimeoutSeconds * 1000,
           memoryMb: PUSH_MEMORY_MB,
-          onOutput: logs.sink,
         }),
       );
     }
@@ -250,7 +247,7 @@ export async function runPushChaos(sizes: PushChaosSizes, deps: ChaosDeps): Prom
       workersKilled: killed,
       tokensInvalidated: invalidated,
       faults: countFaults(sim.requests(), sim.tokensIssued().length),
-      logScan: scanForSecrets(logs.lines, simulatorSecrets(sim)),
+      logScan: scanForSecrets(hostOutputLines(hosts), simulatorSecrets(sim)),
       durationMs: Date.now() - started,
     };
   } finally {
