@@ -5,8 +5,9 @@
 // the whole batch, when the invocation failed or its sandbox was killed) on the queue. The queue's
 // redrive policy (moto applies it on receive) moves a message to its DLQ after maxReceiveCount receives.
 // Used by npm start, chaos and bench.
-import { GetQueueAttributesCommand, type Message, type SQSClient } from '@aws-sdk/client-sqs';
+import type { Message, SQSClient } from '@aws-sdk/client-sqs';
 import type { SQSBatchResponse } from 'aws-lambda';
+import { queueIsEmpty } from '../cli/aws/sqs';
 import { releaseMessages } from '../cli/dlq/dead-letters';
 import type { FunctionHost } from './function-host';
 import { invokeAndSettle, receiveMessages } from './sqs-event-source';
@@ -68,13 +69,6 @@ export interface PlayOutcome {
   invocationErrors: string[];
   /** False when maxDurationMs ran out with messages still on the queue. */
   drained: boolean;
-}
-
-const HELD = ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible', 'ApproximateNumberOfMessagesDelayed'] as const;
-
-async function queueIsEmpty(sqs: SQSClient, queueUrl: string): Promise<boolean> {
-  const { Attributes = {} } = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: [...HELD] }));
-  return HELD.every((name) => Number(Attributes[name] ?? 0) === 0);
 }
 
 export async function playEventSourceMapping(play: EventSourceMappingPlay): Promise<PlayOutcome> {

@@ -13,6 +13,14 @@ export async function queueAttributes(sqs: SQSClient, queueUrl: string, names: s
   return Attributes;
 }
 
+const HELD = ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible', 'ApproximateNumberOfMessagesDelayed'];
+
+/** Nothing visible, in flight or delayed (SQS's counts are approximate). */
+export async function queueIsEmpty(sqs: SQSClient, queueUrl: string): Promise<boolean> {
+  const attributes = await queueAttributes(sqs, queueUrl, HELD);
+  return HELD.every((name) => Number(attributes[name] ?? 0) === 0);
+}
+
 export async function queueArn(sqs: SQSClient, queueUrl: string): Promise<string> {
   const { QueueArn } = await queueAttributes(sqs, queueUrl, ['QueueArn']);
   if (!QueueArn) throw new Error(`queue ${queueUrl} has no ARN`);

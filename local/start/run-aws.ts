@@ -7,7 +7,8 @@
 import { randomUUID } from 'node:crypto';
 import { EventBridgeClient, ListRulesCommand } from '@aws-sdk/client-eventbridge';
 import { GetFunctionConfigurationCommand, InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
-import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import { queueIsEmpty } from '../../cli/aws/sqs';
 import { cloudFormationOutputs } from '../../cli/aws/stack-outputs';
 import { stackName } from '../../lib/connector-app';
 import { sendMessageBatches } from '../../functions/commons/queues/sqs-batch-sender';
@@ -18,8 +19,6 @@ import { buildPushSamples, sampleId } from './push-samples';
 import { scheduledEvent } from './deployed-connector';
 import type { Cleanup, RunIo } from './run-local';
 import type { DeadLetterQueueReport, StartSummary } from './summary';
-
-const HELD = ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible', 'ApproximateNumberOfMessagesDelayed'] as const;
 
 export async function runAgainstAws(options: StartOptions, io: RunIo, cleanup: Cleanup): Promise<StartSummary> {
   const { progress } = io;
@@ -59,8 +58,7 @@ export async function runAgainstAws(options: StartOptions, io: RunIo, cleanup: C
   const waitUntilDrained = async (name: string, url: string) => {
     const deadline = Date.now() + options.maxSeconds * 1000;
     while (Date.now() < deadline) {
-      const { Attributes = {} } = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: [...HELD] }));
-      if (HELD.every((n) => Number(Attributes[n] ?? 0) === 0)) return progress.step(`${name}: drained by the deployed event source mapping`);
+      if (await queueIsEmpty(sqs, url)) return progress.step(`${name}: drained by the deployed event source mapping`);
       await new Promise((resolve) => setTimeout(resolve, 3000));
     }
     problems.push(`${name}: the queue still held messages after ${options.maxSeconds} s`);
