@@ -10,15 +10,7 @@ const FUNCTION_LOG_TAIL = 30;
 
 async function main(argv: string[]): Promise<number> {
   let options: StartOptions;
-  let jsonFile: string | undefined;
   try {
-    // --json FILE is for scripts and the test: the summary as JSON, next to the printed one.
-    const at = argv.indexOf('--json');
-    if (at >= 0) {
-      jsonFile = argv[at + 1];
-      if (!jsonFile || jsonFile.startsWith('--')) throw new StartUsageError('--json needs a file name');
-      argv = [...argv.slice(0, at), ...argv.slice(at + 2)];
-    }
     options = parseStartOptions(argv);
   } catch (error) {
     if (!(error instanceof StartUsageError)) throw error;
@@ -69,7 +61,7 @@ async function main(argv: string[]): Promise<number> {
     await cleanup.run();
   }
   write(formatSummary(summary));
-  if (jsonFile) writeFileSync(jsonFile, JSON.stringify(summary, null, 2));
+  if (options.json) writeFileSync(options.json, JSON.stringify(summary, null, 2));
   if (summary.problems.length > 0) {
     for (const [fn, lines] of logs) process.stderr.write(`\nlast log lines of ${fn}:\n${lines.join('\n')}\n`);
     return 1;

@@ -49,6 +49,8 @@ const OptionsSchema = z.object({
   retryDelay: Positive('--retry-delay'),
   maxSeconds: Positive('--max-seconds'),
   verbose: z.boolean(),
+  /** --json FILE is for scripts and the test: the summary as JSON, next to the printed one. */
+  json: z.string().min(1, '--json needs a file name').optional(),
 });
 
 export type StartOptions = z.infer<typeof OptionsSchema>;
@@ -72,6 +74,7 @@ export function parseStartOptions(argv: string[]): StartOptions {
         'retry-delay': { type: 'string' },
         'max-seconds': { type: 'string' },
         verbose: { type: 'boolean' },
+        json: { type: 'string' },
       },
     }));
   } catch (error) {
@@ -86,6 +89,7 @@ export function parseStartOptions(argv: string[]): StartOptions {
     retryDelay: values['retry-delay'] ?? 3,
     maxSeconds: values['max-seconds'] ?? 180,
     verbose: values.verbose ?? false,
+    json: values.json,
   });
   if (!parsed.success) throw new StartUsageError(parsed.error.issues.map((issue) => issue.message).join('; '));
   return parsed.data;
