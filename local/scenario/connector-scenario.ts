@@ -11,7 +11,7 @@ import { CreateQueueCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { ResourceName } from '../../functions/commons/resources/names';
 import type { SyncConfig } from '../../functions/commons/sync/sync-config';
 import { startSimulator, type ProcoreSimulator, type SimulatorOptions } from '../../simulator';
-import { createStateTable } from '../../test/support/state-table';
+import { createStateTable } from '../state-table';
 import { queueArnOf } from '../sqs-event-source';
 
 export interface QueueRef {

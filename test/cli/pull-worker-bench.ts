@@ -1,5 +1,5 @@
 // Just enough of the deployed pull path for the `sync` command tests: the Procore simulator, a
-import { createStateTable } from '../support/state-table';
+import { createStateTable } from '../../local/state-table';
 // state table, the sync-jobs and records queues in moto, and the REAL pull worker handler, fed by
 // the local event source player (local/sqs-event-source.ts) as Lambda would feed it.
 import { randomUUID } from 'node:crypto';

@@ -1,5 +1,5 @@
 // Sync state in the DynamoDB state table (moto): leases, cursors, and the window they give a job.
-import { createStateTable } from '../support/state-table';
+import { createStateTable } from '../../local/state-table';
 import { randomUUID } from 'node:crypto';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
