@@ -16,7 +16,8 @@ import type { ProcoreEnvironmentConfig } from '../../functions/commons/procore/e
 import type { RecordEnvelope } from '../../functions/commons/contracts/record-envelope';
 import { sendMessageBatches } from '../../functions/commons/queues/sqs-batch-sender';
 import { startSimulator, type ProcoreSimulator, type RateLimitOptions } from '../../simulator';
-import { StageConfigSchema } from '../../lib/config/stage-config';
+import { loadStageConfig } from '../../lib/config/stage-config';
+import { CDK_JSON } from '../../cli/stage';
 import { deployStageToMoto } from '../cdk-deploy';
 import { playEventSourceMapping, type PlayOutcome } from '../event-source-player';
 import { startFunctionHost, type FunctionHost } from '../function-host';
@@ -29,7 +30,6 @@ import type { Progress } from './progress';
 import { buildPushSamples, sampleId } from './push-samples';
 import type { DeadLetterQueueReport, EventSourceReport, StartSummary } from './summary';
 
-const PROJECT_ROOT = path.resolve(__dirname, '..', '..');
 const STAGE = 'sandbox';
 
 /** Procore's documented example budget is 600/hour and 25 per 10 s; the old default 3600/hour. */
@@ -61,7 +61,7 @@ export interface RunIo {
 
 /** The sandbox stage of cdk.json, pointed at this run's Procore and secret. */
 function localStageConfig(procore: ProcoreEnvironmentConfig, companies: { discoveryCompanyId: number; only?: number[] }) {
-  const cdkJson = JSON.parse(readFileSync(path.join(PROJECT_ROOT, 'cdk.json'), 'utf8')) as { context: { stages: Record<string, Record<string, unknown>> } };
+  const cdkJson = JSON.parse(readFileSync(CDK_JSON, 'utf8')) as { context: { stages: Record<string, Record<string, unknown>> } };
   const stage = cdkJson.context.stages[STAGE];
   if (!stage) throw new Error(`cdk.json has no stage ${STAGE}`);
   const sync = stage.sync as Record<string, unknown>;
@@ -71,7 +71,7 @@ function localStageConfig(procore: ProcoreEnvironmentConfig, companies: { discov
     sync: { ...sync, discoveryCompanyId: companies.discoveryCompanyId, ...(companies.only ? { companies: companies.only } : {}) },
   };
   // Checked here too, so a bad cdk.json fails before a deploy is started.
-  return { raw, config: StageConfigSchema.parse(raw) };
+  return { raw, config: loadStageConfig({ stage: STAGE, stages: { [STAGE]: raw } }).config };
 }
 
 export async function runLocal(options: StartOptions, io: RunIo, cleanup: Cleanup): Promise<StartSummary> {
