@@ -14,10 +14,8 @@ import { countedEnv, restRequests, sqsRequests, type BenchContext } from './benc
 import type { ChildUsage } from './child/resource-usage';
 import { USAGE_PROBE } from './child/resource-usage';
 import type { SdkPullResult } from './child/sdk-pull-handler';
-import { WORKER_MEMORY_MB } from '../lib/constructs/pull-pipeline';
+import { WORKER_MEMORY_MB, WORKER_TIMEOUT_SECONDS } from '../lib/constructs/pull-pipeline';
 
-/** The worker's Lambda timeout in the stack (lib/constructs/pull-pipeline.ts, 5 minutes). */
-const WORKER_TIMEOUT_MS = 300_000;
 const MEASURED_HANDLER = path.join(__dirname, 'child', 'measured-handler.ts');
 const SDK_HANDLER = path.join(__dirname, 'child', 'sdk-pull-handler.ts');
 
@@ -77,7 +75,7 @@ export async function measureConnectorPull(context: BenchContext, projectId: num
     entry: MEASURED_HANDLER,
     env: countedEnv(context, scenario.env.worker, context.bundles.worker),
     functionName: 'pull-worker',
-    timeoutMs: WORKER_TIMEOUT_MS,
+    timeoutMs: WORKER_TIMEOUT_SECONDS * 1000,
     memoryMb: WORKER_MEMORY_MB,
   });
   try {

@@ -8,11 +8,10 @@ import { sendMessageBatches } from '../functions/commons/queues/sqs-batch-sender
 import { startFunctionHost, type FunctionHost } from '../local/function-host';
 import { playEventSourceMapping, requireDrained } from '../local/event-source-player';
 import { countedEnv, restRequests, sqsRequests, type BenchContext } from './bench-context';
-import { PUSH_MEMORY_MB } from '../lib/constructs/push-pipeline';
+import { PUSH_MEMORY_MB, PUSH_TIMEOUT_SECONDS } from '../lib/constructs/push-pipeline';
 
-/** The stack's defaults (lib/config/stage-config.ts, lib/constructs/push-pipeline.ts). */
+/** The stack's default (lib/config/stage-config.ts). */
 const PUSH_BATCH_SIZE = 10;
-const PUSH_TIMEOUT_MS = 60_000;
 const MEASURED_HANDLER = path.join(__dirname, 'child', 'measured-handler.ts');
 
 export interface PushMeasurement {
@@ -78,7 +77,7 @@ export async function measurePush(
     entry: MEASURED_HANDLER,
     env: countedEnv(context, scenario.env.push, context.bundles.push),
     functionName: 'push',
-    timeoutMs: PUSH_TIMEOUT_MS,
+    timeoutMs: PUSH_TIMEOUT_SECONDS * 1000,
     memoryMb: PUSH_MEMORY_MB,
   });
   try {

@@ -1,8 +1,9 @@
 // The chaos runs' sizes: FULL for `npm run chaos` (the issue's numbers), FAST for `npm test`.
-// Function timeouts are scaled down from the stack's (worker 15 min, push 60 s) so a killed
-// invocation's messages come back within the run; each queue's visibility timeout stays above its
-// function's timeout, as the stack requires. The worker's timeout stays above its 60 s hand-over
-// margin plus 10 s reserve so a full-size job reads several pages before handing over.
+// Function timeouts are scaled down from the stack's (worker 5 min, push 60 s: WORKER_TIMEOUT_SECONDS
+// and PUSH_TIMEOUT_SECONDS in lib/constructs) so a killed invocation's messages come back within the
+// run; each queue's visibility timeout stays above its function's timeout, as the stack requires. The
+// worker's timeout stays above its 60 s hand-over margin plus 10 s reserve so a full-size job reads
+// several pages before handing over.
 import type { BadInputSizes } from './scenarios/bad-input';
 import type { PullChaosSizes } from './scenarios/pull';
 import type { PushChaosSizes } from './scenarios/push';

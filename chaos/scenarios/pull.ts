@@ -13,7 +13,7 @@ import { hostOutputLines, scanForSecrets, simulatorSecrets, type LogScan } from 
 import { readDeadLetters } from '../push-queue';
 import { playEventSourceMapping, requireDrained, type PlayOutcome, type RunningInvocation } from '../../local/event-source-player';
 import { consumeWhile } from '../../local/queue-consumer';
-import { PLANNER_MEMORY_MB, WORKER_MEMORY_MB } from '../../lib/constructs/pull-pipeline';
+import { PLANNER_MEMORY_MB, PLANNER_TIMEOUT_SECONDS, WORKER_MEMORY_MB } from '../../lib/constructs/pull-pipeline';
 
 export interface PullChaosSizes {
   /** Records in Procore to pull (spread over projects x resources). */
@@ -85,7 +85,7 @@ export async function runPullChaos(sizes: PullChaosSizes, deps: ChaosDeps): Prom
       timeoutMs: timeoutSeconds * 1000,
       memoryMb,
     });
-    const planner = await startFunctionHost(hostOptions('pull-planner', deps.handlers.planner, scenario.env.planner, 300, PLANNER_MEMORY_MB));
+    const planner = await startFunctionHost(hostOptions('pull-planner', deps.handlers.planner, scenario.env.planner, PLANNER_TIMEOUT_SECONDS, PLANNER_MEMORY_MB));
     hosts.push(planner);
     for (let i = 0; i < sizes.workers; i++) {
       hosts.push(await startFunctionHost(hostOptions('pull-worker', deps.handlers.worker, scenario.env.worker, sizes.workerTimeoutSeconds, WORKER_MEMORY_MB)));

@@ -18,6 +18,9 @@ import { eventSourceVisibilityTimeout, failureQueue, queueWithDeadLetter } from 
 /** Function memory in MB (the local function host caps its heap to match). */
 export const PLANNER_MEMORY_MB = 256;
 export const WORKER_MEMORY_MB = 512;
+/** Default function timeouts in seconds (local hosts, the chaos runs and the bench use the same). */
+export const PLANNER_TIMEOUT_SECONDS = 120;
+export const WORKER_TIMEOUT_SECONDS = 300;
 
 export interface PullPipelineProps {
   /** EventBridge rate(...) or cron(...) expression (validated in the stage config). */
@@ -49,8 +52,8 @@ export class PullPipeline extends Construct {
 
   constructor(scope: Construct, id: string, props: PullPipelineProps) {
     super(scope, id);
-    const plannerTimeout = props.plannerTimeout ?? Duration.minutes(2);
-    const workerTimeout = props.workerTimeout ?? Duration.minutes(5);
+    const plannerTimeout = props.plannerTimeout ?? Duration.seconds(PLANNER_TIMEOUT_SECONDS);
+    const workerTimeout = props.workerTimeout ?? Duration.seconds(WORKER_TIMEOUT_SECONDS);
 
     const jobs = queueWithDeadLetter(this, 'SyncJobs', {
       maxReceiveCount: props.worker.maxReceiveCount,

@@ -12,6 +12,8 @@ import { eventSourceVisibilityTimeout, queueWithDeadLetter } from './queues';
 
 /** Function memory in MB (the local function host caps its heap to match). */
 export const PUSH_MEMORY_MB = 512;
+/** Default function timeout in seconds (the chaos runs and the bench use the same). */
+export const PUSH_TIMEOUT_SECONDS = 60;
 
 export interface PushPipelineProps {
   config: PushConfig;
@@ -36,7 +38,7 @@ export class PushPipeline extends Construct {
   constructor(scope: Construct, id: string, props: PushPipelineProps) {
     super(scope, id);
     const { config } = props;
-    const timeout = props.functionTimeout ?? Duration.seconds(60);
+    const timeout = props.functionTimeout ?? Duration.seconds(PUSH_TIMEOUT_SECONDS);
 
     const push = queueWithDeadLetter(this, 'Push', {
       fifo: config.fifo,
