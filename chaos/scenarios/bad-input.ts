@@ -43,7 +43,7 @@ export interface BadInputOutcome {
   durationMs: number;
 }
 
-export async function runBadInputCorpus(sizes: BadInputSizes, deps: ChaosDeps): Promise<BadInputOutcome> {
+export async function runBadInputCorpus(sizes: BadInputSizes, deps: ChaosDeps<'push'>): Promise<BadInputOutcome> {
   const started = Date.now();
   const scenario = await startConnectorScenario({
     simulator: { data: { companies: 1, projectsPerCompany: 1, recordsPerResource: 3, resources: ['projects', 'company_users', 'vendors'] } },

@@ -55,7 +55,7 @@ export interface PullChaosOutcome {
   durationMs: number;
 }
 
-export async function runPullChaos(sizes: PullChaosSizes, deps: ChaosDeps): Promise<PullChaosOutcome> {
+export async function runPullChaos(sizes: PullChaosSizes, deps: ChaosDeps<'planner' | 'worker'>): Promise<PullChaosOutcome> {
   const started = Date.now();
   const scopes = sizes.projects * sizes.resources.length;
   const perScope = Math.ceil(sizes.records / scopes);

@@ -92,7 +92,7 @@ interface Planned {
   targetId?: number;
 }
 
-export async function runPushChaos(sizes: PushChaosSizes, deps: ChaosDeps): Promise<PushChaosOutcome> {
+export async function runPushChaos(sizes: PushChaosSizes, deps: ChaosDeps<'push'>): Promise<PushChaosOutcome> {
   const started = Date.now();
   const slotsOf = (kind: Kind) => MIX.filter((k) => k === kind).length;
   const seeded = Math.ceil((sizes.messages / MIX.length) * Math.max(slotsOf('vendor-update'), slotsOf('submittal-delete'))) + 2;

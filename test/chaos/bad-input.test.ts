@@ -5,7 +5,7 @@ import { FAST } from '../../chaos/sizes';
 import { BAD_INPUT_CORPUS } from '../../chaos/bad-input-corpus';
 import { runBadInputCorpus } from '../../chaos/scenarios/bad-input';
 
-const deps = useChaosDeps();
+const deps = useChaosDeps(['push']);
 
 describe('chaos: bad input', () => {
   it('bad input: every class dead-lettered with a reason naming it, its batch unaffected, no crash', async () => {

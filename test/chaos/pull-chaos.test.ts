@@ -5,7 +5,7 @@ import { useChaosDeps } from './support/chaos-deps';
 import { FAST } from '../../chaos/sizes';
 import { runPullChaos } from '../../chaos/scenarios/pull';
 
-const deps = useChaosDeps();
+const deps = useChaosDeps(['planner', 'worker']);
 
 describe('chaos: pull (fast size)', () => {
   it('pull: no record lost under faults, a token purge and a killed worker', async () => {

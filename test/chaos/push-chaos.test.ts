@@ -4,7 +4,7 @@ import { useChaosDeps } from './support/chaos-deps';
 import { FAST } from '../../chaos/sizes';
 import { runPushChaos } from '../../chaos/scenarios/push';
 
-const deps = useChaosDeps();
+const deps = useChaosDeps(['push']);
 
 describe('chaos: push (fast size)', () => {
   it('push: nothing lost, no duplicate create, refusals dead-lettered with their reason', async () => {

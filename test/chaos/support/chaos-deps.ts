@@ -1,13 +1,13 @@
-// The setup every chaos test shares: the handlers bundled once per file (as the stack bundles
-// them), removed afterwards, and a timeout for runs of a few tens of seconds.
-import { prepareChaosDeps, type ChaosDeps } from '../../../chaos/deps';
+// The setup every chaos test shares: the handlers its scenario runs, bundled once per file (as the
+// stack bundles them), removed afterwards, and a timeout for runs of a few tens of seconds.
+import { prepareChaosDeps, type ChaosDeps, type ChaosHandler } from '../../../chaos/deps';
 
 /** Registers beforeAll/afterAll; call the returned function inside a test for the deps. */
-export function useChaosDeps(): () => ChaosDeps {
+export function useChaosDeps<H extends ChaosHandler>(handlers: readonly H[]): () => ChaosDeps<H> {
   jest.setTimeout(180_000);
-  let deps: (ChaosDeps & { dispose(): Promise<void> }) | undefined;
+  let deps: (ChaosDeps<H> & { dispose(): Promise<void> }) | undefined;
   beforeAll(async () => {
-    deps = await prepareChaosDeps();
+    deps = await prepareChaosDeps(handlers);
   });
   afterAll(async () => {
     await deps?.dispose();
