@@ -108,6 +108,7 @@ export async function runPushChaos(sizes: PushChaosSizes, deps: ChaosDeps<'push'
   const hosts: FunctionHost[] = [];
   try {
     const rfiManager = sim.store.list('company_users', { companyId })[0]!.id;
+    // Seeded records not yet targeted: each update or delete takes the next one of its kind.
     const vendors = sim.store.list('vendors', { companyId }).map((v) => v.id);
     const submittals = sim.store.list('submittals', { companyId, projectId }).map((s) => s.id);
     const run = randomUUID().slice(0, 8);
@@ -117,7 +118,6 @@ export async function runPushChaos(sizes: PushChaosSizes, deps: ChaosDeps<'push'
       const id = `chaos-${run}-${i}`;
       const marker = `chaos ${id}`;
       const base = { version: 1, id, companyId };
-      const nth = Math.floor(i / MIX.length) * 2 + (MIX.indexOf(kind) === i % MIX.length ? 0 : 1);
       let message: Record<string, unknown>;
       let targetId: number | undefined;
       switch (kind) {
@@ -137,11 +137,11 @@ export async function runPushChaos(sizes: PushChaosSizes, deps: ChaosDeps<'push'
           message = { ...base, projectId, resource: 'work_order_contracts', operation: 'create', originId: `ERP-${id}`, data: { title: marker } };
           break;
         case 'vendor-update':
-          targetId = vendors[nth];
+          targetId = vendors.shift();
           message = { ...base, resource: 'vendors', operation: 'update', procoreId: targetId, data: { name: marker } };
           break;
         case 'submittal-delete':
-          targetId = submittals[nth];
+          targetId = submittals.shift();
           message = { ...base, projectId, resource: 'submittals', operation: 'delete', procoreId: targetId };
           break;
         case 'refused-update':
