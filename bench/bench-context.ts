@@ -4,6 +4,8 @@ import type { RateLimitOptions } from '../simulator';
 import type { ConnectorScenario } from '../local/scenario/connector-scenario';
 import type { AwsRequestCounter } from './aws-request-counter';
 import type { Bundle } from '../local/scenario/bundle-handlers';
+import type { FunctionHost } from '../local/function-host';
+import { playEventSourceMapping, requireDrained, type EventSourceMappingPlay } from '../local/event-source-player';
 
 export interface BenchContext {
   scenario: ConnectorScenario;
@@ -17,6 +19,24 @@ export interface BenchContext {
 /** A function's environment pointed at the counting proxy, so its AWS calls are counted. */
 export function countedEnv(context: BenchContext, env: Record<string, string>, bundle: Bundle): Record<string, string> {
   return { ...env, AWS_ENDPOINT_URL: context.counter.endpoint, BENCH_HANDLER_BUNDLE: bundle.file, POWERTOOLS_LOG_LEVEL: 'WARN' };
+}
+
+/** A measurement starts here: fresh rate-limit windows, no logged requests, the counter at zero. */
+export function freshStart(context: BenchContext): void {
+  context.scenario.sim.setRateLimit({ ...context.rateBudget, retryAfter: true });
+  context.scenario.sim.clearRequests();
+  context.counter.reset();
+}
+
+/** The event source mapping played over `queue` with one host until it is empty; how many invocations it took. */
+export async function drain(
+  context: BenchContext,
+  host: FunctionHost,
+  play: Pick<EventSourceMappingPlay, 'queue' | 'batchSize' | 'maxDurationMs' | 'onBatch'> & { what: string },
+): Promise<number> {
+  const { what, ...options } = play;
+  const outcome = await playEventSourceMapping({ sqs: context.scenario.sqs, hosts: [host], ...options });
+  return requireDrained(outcome, what, play.maxDurationMs).invocations;
 }
 
 /** Procore requests the simulator logged since the measurement began. */

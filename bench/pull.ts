@@ -6,11 +6,10 @@ import path from 'node:path';
 import { GetQueueAttributesCommand, PurgeQueueCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
 import { startFunctionHost, type FunctionHost } from '../local/function-host';
 import type { Bundle } from '../local/scenario/bundle-handlers';
-import { playEventSourceMapping, requireDrained } from '../local/event-source-player';
 import { RESOURCES } from '../simulator';
 import { mulberry32 } from '../simulator/prng';
 import type { SyncJob } from '../functions/commons/sync/sync-job';
-import { countedEnv, restRequests, sqsRequests, type BenchContext } from './bench-context';
+import { countedEnv, drain, freshStart, restRequests, sqsRequests, type BenchContext } from './bench-context';
 import type { ChildUsage } from './child/resource-usage';
 import { USAGE_PROBE } from './child/resource-usage';
 import type { SdkPullResult } from './child/sdk-pull-handler';
@@ -63,12 +62,6 @@ export async function measureHostBaseline(context: BenchContext, empty: Bundle):
   }
 }
 
-async function freshStart(context: BenchContext): Promise<void> {
-  context.scenario.sim.setRateLimit({ ...context.rateBudget, retryAfter: true });
-  context.scenario.sim.clearRequests();
-  context.counter.reset();
-}
-
 export async function measureConnectorPull(context: BenchContext, projectId: number, records: number): Promise<ConnectorPullMeasurement> {
   const { scenario } = context;
   const host = await startFunctionHost({
@@ -80,7 +73,7 @@ export async function measureConnectorPull(context: BenchContext, projectId: num
   });
   try {
     const before = await host.invoke<ChildUsage>(USAGE_PROBE);
-    await freshStart(context);
+    freshStart(context);
     const job: SyncJob = {
       version: 1,
       jobId: `bench-${records}-${randomUUID().slice(0, 8)}`,
@@ -92,7 +85,7 @@ export async function measureConnectorPull(context: BenchContext, projectId: num
     };
     const started = performance.now();
     await scenario.sqs.send(new SendMessageCommand({ QueueUrl: scenario.queues.jobs.url, MessageBody: JSON.stringify(job) }));
-    const invocations = await drain(context, host);
+    const invocations = await drainJobs(context, host);
     const wallMs = performance.now() - started;
     const after = await host.invoke<ChildUsage>(USAGE_PROBE);
     const { Attributes } = await scenario.sqs.send(
@@ -115,21 +108,17 @@ export async function measureConnectorPull(context: BenchContext, projectId: num
 }
 
 /** The event source mapping, played: one job per invocation (batch size 1, as in the stack), continuations included. */
-async function drain(context: BenchContext, host: FunctionHost): Promise<number> {
-  const { sqs, queues } = context.scenario;
-  const maxDurationMs = 30 * 60_000;
-  const outcome = await playEventSourceMapping({
-    sqs,
-    queue: queues.jobs,
-    hosts: [host],
+function drainJobs(context: BenchContext, host: FunctionHost): Promise<number> {
+  return drain(context, host, {
+    what: 'sync jobs',
+    queue: context.scenario.queues.jobs,
     batchSize: 1,
-    maxDurationMs,
+    maxDurationMs: 30 * 60_000,
     onBatch: (batch) => {
       // A failed job would only come back after the queue's visibility timeout: stop at once instead.
       if (batch.failed > 0) throw new Error(`the pull worker failed its job:\n${host.output().slice(-2000)}`);
     },
   });
-  return requireDrained(outcome, 'sync jobs', maxDurationMs).invocations;
 }
 
 export async function measureSdkPull(context: BenchContext, projectId: number, records: number): Promise<PullMeasurement> {
@@ -148,7 +137,7 @@ export async function measureSdkPull(context: BenchContext, projectId: number, r
   });
   try {
     const before = await host.invoke<ChildUsage>(USAGE_PROBE);
-    await freshStart(context);
+    freshStart(context);
     const started = performance.now();
     const result = await host.invoke<SdkPullResult>({ companyId: scenario.companyId, projectId });
     const wallMs = performance.now() - started;

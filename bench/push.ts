@@ -5,9 +5,8 @@ import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { GetQueueAttributesCommand, PurgeQueueCommand } from '@aws-sdk/client-sqs';
 import { sendMessageBatches } from '../functions/commons/queues/sqs-batch-sender';
-import { startFunctionHost, type FunctionHost } from '../local/function-host';
-import { playEventSourceMapping, requireDrained } from '../local/event-source-player';
-import { countedEnv, restRequests, sqsRequests, type BenchContext } from './bench-context';
+import { startFunctionHost } from '../local/function-host';
+import { countedEnv, drain, freshStart, restRequests, sqsRequests, type BenchContext } from './bench-context';
 import { PUSH_MEMORY_MB, PUSH_TIMEOUT_SECONDS } from '../lib/constructs/push-pipeline';
 
 /** The stack's default (lib/config/stage-config.ts). */
@@ -81,11 +80,10 @@ export async function measurePush(
     memoryMb: PUSH_MEMORY_MB,
   });
   try {
-    scenario.sim.setRateLimit({ ...context.rateBudget, retryAfter: true });
-    scenario.sim.clearRequests();
-    context.counter.reset();
+    freshStart(context);
     const started = performance.now();
-    const invocations = await drain(context, host);
+    // Until the push queue is empty; messages a batch failed come back after their visibility timeout.
+    const invocations = await drain(context, host, { what: 'push', queue: queues.push, batchSize: PUSH_BATCH_SIZE, maxDurationMs: 5 * 60_000 });
     const wallMs = performance.now() - started;
     const results = await queueDepth(context, queues.results.url);
     const dead = await queueDepth(context, queues.pushDlq.url);
@@ -106,12 +104,4 @@ export async function measurePush(
   } finally {
     await host.close();
   }
-}
-
-/** Until the push queue is empty; messages a batch failed come back after their visibility timeout. */
-async function drain(context: BenchContext, host: FunctionHost): Promise<number> {
-  const { sqs, queues } = context.scenario;
-  const maxDurationMs = 5 * 60_000;
-  const outcome = await playEventSourceMapping({ sqs, queue: queues.push, hosts: [host], batchSize: PUSH_BATCH_SIZE, maxDurationMs });
-  return requireDrained(outcome, 'push', maxDurationMs).invocations;
 }
