@@ -11,9 +11,9 @@ import { startAwsRequestCounter, type AwsRequestCounter } from './aws-request-co
 import type { BenchContext } from './bench-context';
 import { bundleHandler } from '../local/scenario/bundle-handlers';
 import { measureColdStarts } from './cold-start/measure-cold-start';
-import { measureConnectorPull, measureHostBaseline, measureSdkPull, seedPullProject } from './pull';
-import { measurePush, rfiCreates, vendorUpserts } from './push';
-import { machineInfo, renderMarkdown, type BenchResult } from './report';
+import { measureConnectorPull, measureHostBaseline, measureSdkPull, seedPullProject } from './pull-bench';
+import { measurePush, rfiCreates, vendorUpserts } from './push-bench';
+import { machineInfo, renderMarkdown, type BenchResult } from './bench-report';
 
 const ROOT = path.resolve(__dirname, '..');
 const LATENCY_MS = { min: 40, max: 80 };
@@ -42,9 +42,9 @@ async function main(): Promise<void> {
   try {
     progress('bundling handlers as the stack does');
     const [worker, push, planner, empty] = await Promise.all([
-      bundleHandler('pull-worker', path.join(ROOT, 'functions/pull-worker/handler.ts'), bundleDir),
+      bundleHandler('pull-worker', path.join(ROOT, 'functions/pull/worker-handler.ts'), bundleDir),
       bundleHandler('push', path.join(ROOT, 'functions/push/handler.ts'), bundleDir),
-      bundleHandler('pull-planner', path.join(ROOT, 'functions/pull-planner/handler.ts'), bundleDir),
+      bundleHandler('pull-planner', path.join(ROOT, 'functions/pull/planner-handler.ts'), bundleDir),
       bundleHandler('empty', path.join(__dirname, 'cold-start/empty-handler.ts'), bundleDir),
     ]);
 

@@ -6,7 +6,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { motoEnvironment, startMotoServer } from '../local/moto-server';
 import { prepareChaosDeps } from './deps';
-import { chaosPassed, formatChaosTable, type ChaosResults } from './report';
+import { chaosPassed, formatChaosTable, type ChaosResults } from './chaos-report';
 import { runBadInputCorpus } from './scenarios/bad-input';
 import { runPullChaos } from './scenarios/pull';
 import { runPushChaos } from './scenarios/push';

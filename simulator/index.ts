@@ -15,7 +15,7 @@ export type { RateLimitOptions } from './rate-limit';
 export type { ListFilter, SeedOptions, SimCompany, SimProject, Scope, RecordJson } from './store';
 export { SimStore } from './store';
 export { RESOURCES, SIM_RESOURCE_NAMES, type ResourceDefinition, type SimResourceName } from './resources';
-export { MAX_SYNC_ITEMS } from './rest';
+export { MAX_BATCH_UPSERT_ITEMS } from './rest';
 
 export interface SimulatorOptions {
   port?: number;

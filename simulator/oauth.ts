@@ -1,7 +1,7 @@
 // OAuth 2.0 client credentials as Procore's login host serves it: token, token info, revoke.
 import { randomBytes } from 'node:crypto';
 import type { SimClock } from './clock';
-import { HttpError } from './errors';
+import { HttpError } from './http-error';
 
 export interface IssuedToken {
   token: string;

@@ -1,7 +1,7 @@
 // The simulated Procore resources: exact paths (from Procore's published endpoint list), body
 // wrapper, scope, required fields, error shape and list features. The connector's registry
 // (functions/commons/resources/registry.ts) should agree with these declarations.
-import type { ErrorShape } from './errors';
+import type { ErrorShape } from './http-error';
 import { intBetween, pick, type Random } from './prng';
 
 export const SIM_RESOURCE_NAMES = [

@@ -1,6 +1,6 @@
 // The REST resources under /api/rest: list, show, create, update, delete and sync, with Procore's
 // scope checks (company header, permitted projects), validation and list filters.
-import { HttpError, forbidden, notFound, parameterMissing, shapedError, type FieldErrors } from './errors';
+import { HttpError, forbidden, notFound, parameterMissing, shapedError, type FieldErrors } from './http-error';
 import { paginate } from './pagination';
 import { RESOURCES, type Action, type ResourceDefinition } from './resources';
 import type { ListFilter, RecordJson, Scope, SimStore } from './store';
@@ -22,7 +22,7 @@ export interface RestResponse {
   headers?: Record<string, string>;
 }
 
-export const MAX_SYNC_ITEMS = 1000;
+export const MAX_BATCH_UPSERT_ITEMS = 1000;
 
 interface CompiledRoute {
   method: string;
@@ -210,8 +210,8 @@ export class RestApi {
   private sync(def: ResourceDefinition, scope: Scope, body: Record<string, unknown>): RestResponse {
     const updates = body.updates;
     if (!Array.isArray(updates)) throw parameterMissing('updates');
-    if (updates.length > MAX_SYNC_ITEMS) {
-      throw new HttpError(422, { errors: { updates: [`is too long (maximum is ${MAX_SYNC_ITEMS} items, got ${updates.length})`] } });
+    if (updates.length > MAX_BATCH_UPSERT_ITEMS) {
+      throw new HttpError(422, { errors: { updates: [`is too long (maximum is ${MAX_BATCH_UPSERT_ITEMS} items, got ${updates.length})`] } });
     }
     const entities: RecordJson[] = [];
     const errors: Record<string, unknown>[] = [];

@@ -5,7 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { SimClock } from './clock';
-import { HttpError, notFound } from './errors';
+import { HttpError, notFound } from './http-error';
 import { faultLabel, type FaultInjector } from './faults';
 import { unauthorized, type OAuthServer } from './oauth';
 import type { RateLimiter } from './rate-limit';

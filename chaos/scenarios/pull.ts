@@ -8,7 +8,7 @@ import type { ResourceName } from '../../functions/commons/resources/names';
 import { startFunctionHost, type FunctionHost } from '../../local/function-host';
 import { startConnectorScenario } from '../../local/scenario/connector-scenario';
 import type { ChaosDeps } from '../deps';
-import { CHAOS_FAULTS, countFaults, type FaultCounts } from '../faults';
+import { CHAOS_FAULTS, countFaults, type FaultCounts } from '../chaos-faults';
 import { hostOutputLines, scanForSecrets, simulatorSecrets, type LogScan } from '../log-scan';
 import { readDeadLetters } from '../push-queue';
 import { playEventSourceMapping, requireDrained, type PlayOutcome, type RunningInvocation } from '../../local/event-source-player';

@@ -9,7 +9,7 @@ import { startFunctionHost, type FunctionHost } from '../../local/function-host'
 import { startConnectorScenario } from '../../local/scenario/connector-scenario';
 import type { ChaosDeps } from '../deps';
 import { playEventSourceMapping, requireDrained } from '../../local/event-source-player';
-import { CHAOS_FAULTS, countFaults, type FaultCounts } from '../faults';
+import { CHAOS_FAULTS, countFaults, type FaultCounts } from '../chaos-faults';
 import { hostOutputLines, scanForSecrets, simulatorSecrets, type LogScan } from '../log-scan';
 import { produceBodies, readDeadLetters } from '../push-queue';
 import { PUSH_MEMORY_MB } from '../../lib/constructs/push-pipeline';

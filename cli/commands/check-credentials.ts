@@ -1,7 +1,7 @@
 import { secretsManagerCredentials } from '../../functions/commons/credentials/dmsa-secret';
 import { ProcoreEnvironmentSchema, resolveProcoreEnvironment, type ProcoreEnvironment } from '../../functions/commons/procore/environments';
 import { getResource, listResources, type ResourceDefinition } from '../../functions/commons/resources/registry';
-import { checkCredentials, type CredentialsReport, type ProbeOutcome } from '../credentials/check-credentials';
+import { checkCredentials, type CredentialsReport, type ProbeOutcome } from '../credentials/credential-check';
 import { idOption, parseCommandArgs, UsageError, type Command } from '../command';
 import { json, keyValues, table } from '../format';
 import { readStageConfig } from '../stage';

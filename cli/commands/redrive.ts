@@ -2,7 +2,7 @@ import { cliSqsClient } from '../aws/sqs';
 import { parseQueueName, QUEUE_NAMES, QUEUE_OUTPUTS } from '../aws/stack-outputs';
 import { intOption, parseCommandArgs, UsageError, type Command } from '../command';
 import { RETRIES_EXHAUSTED } from '../dlq/dead-letters';
-import { redrive, type RedriveResult } from '../dlq/redrive';
+import { redrive, type RedriveResult } from '../dlq/move-dead-letters';
 import { json, oneLine, table } from '../format';
 import { flagOrOutput, STAGE_HELP, STAGE_OPTIONS, stackOutputsFor } from '../targets';
 

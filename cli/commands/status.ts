@@ -1,6 +1,6 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { listSyncState } from '../../functions/commons/state/sync-status';
+import { listSyncState } from '../../functions/pull/state/status';
 import { STATE_TABLE_OUTPUT } from '../aws/stack-outputs';
 import { idOption, parseCommandArgs, requireOption, type Command } from '../command';
 import { json, oneLine, table } from '../format';

@@ -1,7 +1,7 @@
 // `status`: where each sync scope of a company stands, from the state table: how far it has pulled
 // (cursor and last pull), whether a job holds it (lease), a pull in progress across invocations
 // (checkpoint), and the last permanent failure.
-import type { SyncStateItem } from '../../functions/commons/state/sync-status';
+import type { SyncStateItem } from '../../functions/pull/state/status';
 
 export interface ScopeStatus {
   resource: string;

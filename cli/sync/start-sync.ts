@@ -5,11 +5,11 @@ import { randomUUID } from 'node:crypto';
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import { getResource } from '../../functions/commons/resources/registry';
 import type { ResourceName } from '../../functions/commons/resources/names';
-import { readCursor, resetCursor, type SyncTable } from '../../functions/commons/state/sync-cursor';
-import { acquireLease, releaseLease } from '../../functions/commons/state/sync-lease';
-import { DEFAULT_INITIAL_LOOKBACK_DAYS, DEFAULT_OVERLAP_SECONDS, type SyncJob } from '../../functions/commons/sync/sync-job';
-import { enqueueSyncJobs } from '../../functions/commons/sync/sync-jobs-queue';
-import { describeScope, type SyncScope } from '../../functions/commons/sync/sync-scope';
+import { readCursor, resetCursor, type SyncTable } from '../../functions/pull/state/cursor';
+import { acquireLease, releaseLease } from '../../functions/pull/state/lease';
+import { DEFAULT_INITIAL_LOOKBACK_DAYS, DEFAULT_OVERLAP_SECONDS, type SyncJob } from '../../functions/pull/sync-job';
+import { enqueueSyncJobs } from '../../functions/pull/sync-jobs-queue';
+import { describeScope, type SyncScope } from '../../functions/pull/sync-scope';
 
 export interface StartSyncRequest {
   companyId: number;

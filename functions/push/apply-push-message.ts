@@ -5,7 +5,7 @@ import type { PushMessage } from '../commons/contracts/push-message';
 import type { ProcoreClient } from '../commons/procore/client';
 import { ProcoreError } from '../commons/procore/errors';
 import { buildListRequest, buildWriteRequest, getResource, type ResourceDefinition, type ScopeIds } from '../commons/resources/registry';
-import type { PushOriginMap } from '../commons/state/push-origin-map';
+import type { PushOriginMap } from './state/origin-map';
 import { PushPermanentError } from './push-failure';
 
 /** What an applied message did; saved with its idempotency record and reported as the result. */

@@ -18,14 +18,14 @@ import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda'
 import { parsePushMessage, type PushMessage } from '../commons/contracts/push-message';
 import { PUSH_RESULT_VERSION, type PushResult } from '../commons/contracts/push-result';
 import { ProcoreError } from '../commons/procore/errors';
-import type { LoggerLike } from '../commons/procore/logger';
+import type { LoggerLike } from '../commons/observability/logger';
 import { deadLetterMessage, sendToDeadLetterQueue, type DeadLetter } from '../commons/queues/dead-letter';
 import { trySendMessageBatches, type OutgoingMessage } from '../commons/queues/sqs-batch-sender';
-import { PUSH_IDEMPOTENCY_KEY_PREFIX } from '../commons/state/push-idempotency';
+import { PUSH_IDEMPOTENCY_KEY_PREFIX } from './state/idempotency';
 import { applyPushMessage, type AppliedTarget, type ApplyDeps } from './apply-push-message';
 import { decideFailure, type FailureDecision } from './push-failure';
-import { SyncGroupRunner, type IdempotentRun } from './sync-group-runner';
-import { syncGroupKey, type SyncMember, type UpsertMessage } from './sync-upserts';
+import { BatchUpsertRunner, type IdempotentRun } from './batch-upsert-runner';
+import { batchUpsertKey, type BatchUpsertMember, type UpsertMessage } from './batch-upsert';
 
 /** SQS caps a message's invisibility at 12 hours. */
 export const MAX_VISIBILITY_SECONDS = 12 * 60 * 60;
@@ -255,7 +255,7 @@ export function createPushBatchHandler(deps: PushBatchDeps): PushBatchHandler {
     const fifo = event.Records.some((r) => Boolean(r.attributes?.MessageGroupId));
 
     const prepared = new Map<string, Prepared>();
-    const groups = new Map<string, SyncMember[]>();
+    const groups = new Map<string, BatchUpsertMember[]>();
     for (const record of event.Records) {
       const parsed = parsePushMessage(record.body);
       if (!parsed.ok) {
@@ -263,7 +263,7 @@ export function createPushBatchHandler(deps: PushBatchDeps): PushBatchHandler {
         continue;
       }
       // FIFO batches run strictly in order, one message at a time: no sharing of sync calls.
-      const groupKey = fifo ? undefined : syncGroupKey(parsed.message);
+      const groupKey = fifo ? undefined : batchUpsertKey(parsed.message);
       prepared.set(record.messageId, { ok: true, message: parsed.message });
       if (groupKey) {
         const members = groups.get(groupKey) ?? [];
@@ -271,7 +271,7 @@ export function createPushBatchHandler(deps: PushBatchDeps): PushBatchHandler {
         groups.set(groupKey, members);
       }
     }
-    const syncGroups = new SyncGroupRunner(groups, { ...deps, runIdempotent }, deadline);
+    const batchUpserts = new BatchUpsertRunner(groups, { ...deps, runIdempotent }, deadline);
     let rateLimitedUntil = 0;
     // FIFO batches are processed one record at a time by their processor anyway.
     const limit = concurrencyLimit(deps.concurrency ?? 8);
@@ -303,8 +303,8 @@ export function createPushBatchHandler(deps: PushBatchDeps): PushBatchHandler {
           // Procore already said no until then: do not spend requests (they count too) to hear it again.
           throw new ProcoreError({ message: 'Procore rate limit reached earlier in this batch', kind: 'transient', errorClass: 'ProcoreRateLimited', retryAt: rateLimitedUntil });
         }
-        target = syncGroups.has(record.messageId)
-          ? await syncGroups.outcome(record.messageId)
+        target = batchUpserts.has(record.messageId)
+          ? await batchUpserts.outcome(record.messageId)
           : await runIdempotent(message, () => applyPushMessage(deps, message, deadline));
       } catch (error) {
         const failure = decideFailure(error);
@@ -325,7 +325,7 @@ export function createPushBatchHandler(deps: PushBatchDeps): PushBatchHandler {
         });
         throw error;
       }
-      applied.push({ status: 'applied', record, message, target, viaSync: syncGroups.has(record.messageId) });
+      applied.push({ status: 'applied', record, message, target, viaSync: batchUpserts.has(record.messageId) });
       return 'applied';
     }
 

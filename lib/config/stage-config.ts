@@ -2,7 +2,7 @@
 // Errors name the field path from the context root, e.g. "stages.sandbox.sync.schedule: ...".
 import { z } from 'zod';
 import { ProcoreEnvironmentSchema } from '../../functions/commons/procore/environments';
-import { SyncConfigSchema } from '../../functions/commons/sync/sync-config';
+import { SyncConfigSchema } from '../../functions/pull/sync-config';
 import { ScheduleExpressionSchema } from './schedule-expression';
 
 export const STAGE_NAMES = ['sandbox', 'production'] as const;

@@ -8,13 +8,13 @@ import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat, type BundlingOptions } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { METRICS_NAMESPACE } from '../../functions/commons/observability/names';
 
 const PROJECT_ROOT = path.resolve(__dirname, '..', '..');
 
 /** Middy 7 is ESM-only; bundled CommonJS dependencies still call require(), which ESM lacks. */
 const ESM_REQUIRE_BANNER = "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);";
 
-export const POWERTOOLS_METRICS_NAMESPACE = 'ProcoreConnector';
 
 /** How every handler is bundled (also used by `npm run bench` to measure the same bundles). */
 export const FUNCTION_BUNDLING = {
@@ -96,7 +96,7 @@ export class ConnectorFunction extends Construct {
       environment: {
         ...props.environment,
         POWERTOOLS_SERVICE_NAME: props.serviceName,
-        POWERTOOLS_METRICS_NAMESPACE,
+        POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
         NODE_OPTIONS: '--enable-source-maps',
       },
       bundling: FUNCTION_BUNDLING,

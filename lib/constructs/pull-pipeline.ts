@@ -9,7 +9,7 @@ import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import type { SyncConfig } from '../../functions/commons/sync/sync-config';
+import type { SyncConfig } from '../../functions/pull/sync-config';
 import type { PullWorkerConfig } from '../config/stage-config';
 import { acknowledgeSqsDrivenFunction, ConnectorFunction } from './connector-function';
 import type { DmsaCredentials } from './dmsa-credentials';
@@ -74,7 +74,7 @@ export class PullPipeline extends Construct {
     this.plannerFailureQueue = failureQueue(this, 'PlannerFailureQueue', props.removalPolicy);
 
     this.planner = new ConnectorFunction(this, 'Planner', {
-      entry: 'functions/pull-planner/handler.ts',
+      entry: 'functions/pull/planner-handler.ts',
       serviceName: 'procore-connector-pull-planner',
       description: 'Discovers companies, projects and resources in the sync scope and enqueues one sync job each',
       timeout: plannerTimeout,
@@ -113,7 +113,7 @@ export class PullPipeline extends Construct {
     });
 
     this.worker = new ConnectorFunction(this, 'Worker', {
-      entry: 'functions/pull-worker/handler.ts',
+      entry: 'functions/pull/worker-handler.ts',
       serviceName: 'procore-connector-pull-worker',
       description: 'Pages one sync job through Procore since its cursor and delivers the records',
       timeout: workerTimeout,

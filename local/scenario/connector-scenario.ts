@@ -9,9 +9,9 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { CreateSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { CreateQueueCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { ResourceName } from '../../functions/commons/resources/names';
-import type { SyncConfig } from '../../functions/commons/sync/sync-config';
+import type { SyncConfig } from '../../functions/pull/sync-config';
 import { startSimulator, type ProcoreSimulator, type SimulatorOptions } from '../../simulator';
-import { createStateTable } from '../state-table';
+import { createStateTable } from '../create-state-table';
 import { queueArnOf } from '../sqs-event-source';
 
 export interface QueueRef {
@@ -49,8 +49,8 @@ const FUNCTIONS_DIR = path.resolve(__dirname, '../../functions');
 
 /** The handlers' source files (bundle them with bundleHandlers before running them in a function host). */
 export const CONNECTOR_HANDLER_SOURCES = {
-  planner: path.join(FUNCTIONS_DIR, 'pull-planner/handler.ts'),
-  worker: path.join(FUNCTIONS_DIR, 'pull-worker/handler.ts'),
+  planner: path.join(FUNCTIONS_DIR, 'pull/planner-handler.ts'),
+  worker: path.join(FUNCTIONS_DIR, 'pull/worker-handler.ts'),
   push: path.join(FUNCTIONS_DIR, 'push/handler.ts'),
 } as const;
 

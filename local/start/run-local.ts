@@ -11,7 +11,7 @@ import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { CreateSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SQSClient } from '@aws-sdk/client-sqs';
-import type { PlanResult } from '../../functions/commons/sync/plan-sync';
+import type { PlanResult } from '../../functions/pull/plan-sync';
 import type { ProcoreEnvironmentConfig } from '../../functions/commons/procore/environments';
 import type { RecordEnvelope } from '../../functions/commons/contracts/record-envelope';
 import { sendMessageBatches } from '../../functions/commons/queues/sqs-batch-sender';

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { CreateSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { checkCredentials, type CredentialsReport } from '../../cli/credentials/check-credentials';
+import { checkCredentials, type CredentialsReport } from '../../cli/credentials/credential-check';
 import { readStageConfig } from '../../cli/stage';
 import { secretsManagerCredentials } from '../../functions/commons/credentials/dmsa-secret';
 import { resolveProcoreEnvironment, type ProcoreEnvironment } from '../../functions/commons/procore/environments';

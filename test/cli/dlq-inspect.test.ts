@@ -1,6 +1,6 @@
 import { inspectDeadLetterQueue } from '../../cli/dlq/inspect';
 import { RETRIES_EXHAUSTED } from '../../cli/dlq/dead-letters';
-import { createQueuePair, deadLetter, exhaustRetries, messageCount, sqs, type QueuePair } from './queues';
+import { createQueuePair, deadLetter, exhaustRetries, messageCount, sqs, type QueuePair } from './cli-queues';
 import { runCli } from './run-cli';
 
 const fast = { visibilityTimeoutSeconds: 30, waitTimeSeconds: 0 };

@@ -1,5 +1,5 @@
 // Just enough of the deployed pull path for the `sync` command tests: the Procore simulator, a
-import { createStateTable } from '../../local/state-table';
+import { createStateTable } from '../../local/create-state-table';
 // state table, the sync-jobs and records queues in moto, and the REAL pull worker handler, fed by
 // the local event source player (local/sqs-event-source.ts) as Lambda would feed it.
 import { randomUUID } from 'node:crypto';
@@ -8,7 +8,7 @@ import { CreateSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secre
 import { CreateQueueCommand, PurgeQueueCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { RecordEnvelope } from '../../functions/commons/contracts/record-envelope';
-import type { SyncTable } from '../../functions/commons/state/sync-cursor';
+import type { SyncTable } from '../../functions/pull/state/cursor';
 import { playOneBatch, queueArnOf, receiveMessages, type SqsHandler } from '../../local/sqs-event-source';
 import { startSimulator, type ProcoreSimulator, type SimulatorOptions } from '../../simulator';
 
@@ -55,7 +55,7 @@ export async function startPullWorkerBench(simulator: SimulatorOptions): Promise
     SYNC_JOBS_DLQ_URL: queues.jobsDlq,
     RECORDS_QUEUE_URL: queues.records,
   });
-  const { handler } = (await import('../../functions/pull-worker/handler')) as unknown as { handler: SqsHandler };
+  const { handler } = (await import('../../functions/pull/worker-handler')) as unknown as { handler: SqsHandler };
 
   return {
     sim,

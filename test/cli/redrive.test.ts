@@ -8,8 +8,8 @@ import {
 } from '@aws-sdk/client-sqs';
 import { mockClient } from 'aws-sdk-client-mock';
 import { inspectDeadLetterQueue } from '../../cli/dlq/inspect';
-import { moveTaskUnavailable, redrive } from '../../cli/dlq/redrive';
-import { createQueuePair, deadLetter, exhaustRetries, messageCount, sqs, takeAll, type QueuePair } from './queues';
+import { moveTaskUnavailable, redrive } from '../../cli/dlq/move-dead-letters';
+import { createQueuePair, deadLetter, exhaustRetries, messageCount, sqs, takeAll, type QueuePair } from './cli-queues';
 import { runCliProcess } from './run-cli';
 
 const fast = { visibilityTimeoutSeconds: 30, waitTimeSeconds: 0 };

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { CloudFormationClient, CreateStackCommand } from '@aws-sdk/client-cloudformation';
 import { stackNameOfStage } from '../../cli/aws/stack-outputs';
-import { deadLetter, messageCount } from './queues';
+import { deadLetter, messageCount } from './cli-queues';
 import { runCli } from './run-cli';
 
 // A stack in moto with the connector's output names; its queues come from CloudFormation, so their

@@ -1,12 +1,12 @@
 import { ChangeMessageVisibilityCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import { ScopeBusyError, startSync } from '../../cli/sync/start-sync';
-import { saveCheckpoint } from '../../functions/commons/state/sync-checkpoint';
-import { advanceCursor, readCursor } from '../../functions/commons/state/sync-cursor';
-import { recordSyncFailure } from '../../functions/commons/state/sync-failure';
-import { acquireLease } from '../../functions/commons/state/sync-lease';
-import { SyncJobSchema, type SyncJob } from '../../functions/commons/sync/sync-job';
+import { saveCheckpoint } from '../../functions/pull/state/checkpoint';
+import { advanceCursor, readCursor } from '../../functions/pull/state/cursor';
+import { recordSyncFailure } from '../../functions/pull/state/failure';
+import { acquireLease } from '../../functions/pull/state/lease';
+import { SyncJobSchema, type SyncJob } from '../../functions/pull/sync-job';
 import { startPullWorkerBench, type PullWorkerBench } from './pull-worker-bench';
-import { messageCount } from './queues';
+import { messageCount } from './cli-queues';
 import { runCli } from './run-cli';
 
 describe('sync and status (real pull worker, simulator, moto)', () => {

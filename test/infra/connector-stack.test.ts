@@ -3,7 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Match } from 'aws-cdk-lib/assertions';
 import { PlannerEnvSchema, PushEnvSchema, WorkerEnvSchema } from '../../functions/commons/config/runtime-env';
-import { SyncConfigSchema } from '../../functions/commons/sync/sync-config';
+import { SyncConfigSchema } from '../../functions/pull/sync-config';
 import { logicalId, removeSynthOutputs, synthStage, type SynthesizedStage } from './synth';
 
 const QUEUE = 'AWS::SQS::Queue';

@@ -6,7 +6,7 @@ import { CreateSecretCommand, PutSecretValueCommand, SecretsManagerClient } from
 import { secretsManagerCredentials } from '../../functions/commons/credentials/dmsa-secret';
 import { ProcoreClient, type ProcoreClientDeps } from '../../functions/commons/procore/client';
 import { resolveProcoreEnvironment } from '../../functions/commons/procore/environments';
-import type { LoggerLike } from '../../functions/commons/procore/logger';
+import type { LoggerLike } from '../../functions/commons/observability/logger';
 import { RatePacer } from '../../functions/commons/procore/rate-pacer';
 import { TokenProvider } from '../../functions/commons/procore/token-provider';
 import { startSimulator, type ProcoreSimulator, type SimulatorOptions } from '../../simulator';

@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { RESOURCE_NAMES } from '../../functions/commons/resources/names';
-import { buildListRequest, buildShowRequest, buildSyncRequest, buildWriteRequest, getResource, listResources, resourcePath } from '../../functions/commons/resources/registry';
+import { buildListRequest, buildShowRequest, buildBatchUpsertRequest, buildWriteRequest, getResource, listResources, resourcePath } from '../../functions/commons/resources/registry';
 
 const endpoints = new Set(
   readFileSync(path.join(__dirname, '../../docs/procore-endpoints.tsv'), 'utf8')
@@ -15,7 +15,7 @@ const endpoints = new Set(
     }),
 );
 
-const METHODS = { list: 'GET', show: 'GET', create: 'POST', update: 'PATCH', delete: 'DELETE', sync: 'PATCH' } as const;
+const METHODS = { list: 'GET', show: 'GET', create: 'POST', update: 'PATCH', delete: 'DELETE', batchUpsert: 'PATCH' } as const;
 
 describe('resource registry', () => {
   it('has one entry per resource name', () => {
@@ -76,18 +76,18 @@ describe('request builders', () => {
     expect(() => buildWriteRequest(getResource('vendors'), 'delete', company, {}, 1)).toThrow('vendors cannot be deleted');
     expect(() => buildWriteRequest(getResource('rfis'), 'create', company, {})).toThrow('projectId is required');
     expect(() => buildWriteRequest(getResource('rfis'), 'update', project, {})).toThrow('needs the Procore id');
-    expect(() => buildSyncRequest(getResource('rfis'), project, [{ id: 1 }])).toThrow('no batch sync');
-    expect(() => buildSyncRequest(getResource('vendors'), company, Array.from({ length: 1001 }, () => ({})))).toThrow('1 to 1000 items');
+    expect(() => buildBatchUpsertRequest(getResource('rfis'), project, [{ id: 1 }])).toThrow('no batch sync');
+    expect(() => buildBatchUpsertRequest(getResource('vendors'), company, Array.from({ length: 1001 }, () => ({})))).toThrow('1 to 1000 items');
   });
 
   it('builds sync, list and show requests', () => {
-    expect(buildSyncRequest(getResource('vendors'), company, [{ origin_id: 'erp-1', name: 'Acme' }])).toEqual({
+    expect(buildBatchUpsertRequest(getResource('vendors'), company, [{ origin_id: 'erp-1', name: 'Acme' }])).toEqual({
       method: 'PATCH',
       path: '/rest/v1.0/vendors/sync',
       companyId: 5_000_000_001,
       body: { company_id: 5_000_000_001, updates: [{ origin_id: 'erp-1', name: 'Acme' }] },
     });
-    expect(buildSyncRequest(getResource('company_users'), company, [{ id: 3 }]).path).toBe('/rest/v1.3/companies/5000000001/users/sync');
+    expect(buildBatchUpsertRequest(getResource('company_users'), company, [{ id: 3 }]).path).toBe('/rest/v1.3/companies/5000000001/users/sync');
     expect(buildListRequest(getResource('observations'), project, { 'filters[updated_at]': 'a...b' }).query).toEqual({
       project_id: 6_000_000_002,
       'filters[updated_at]': 'a...b',

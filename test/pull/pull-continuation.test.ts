@@ -2,8 +2,8 @@
 // The Lambda context's remaining time is driven by how many pages the invocation has read.
 import type { Context } from 'aws-lambda';
 import { lambdaContext } from '../../local/lambda-context';
-import { readCursor } from '../../functions/commons/state/sync-cursor';
-import { listSyncState } from '../../functions/commons/state/sync-status';
+import { readCursor } from '../../functions/pull/state/cursor';
+import { listSyncState } from '../../functions/pull/state/status';
 import { eventTime, queueDepth, startPullHarness, type PullHarness, type ReceivedRecord } from './support/pull-harness';
 
 const RECORDS = 100;

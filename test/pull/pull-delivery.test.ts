@@ -2,9 +2,9 @@
 // message, full resyncs; and what a rate-limited job does (comes back later, moves nothing).
 import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
 import { lambdaContext } from '../../local/lambda-context';
-import { readCursor } from '../../functions/commons/state/sync-cursor';
-import { listSyncState } from '../../functions/commons/state/sync-status';
-import { startFullResync } from '../../functions/commons/sync/full-resync';
+import { readCursor } from '../../functions/pull/state/cursor';
+import { listSyncState } from '../../functions/pull/state/status';
+import { startFullResync } from '../../functions/pull/full-resync';
 import { eventTime, startPullHarness, type PullHarness } from './support/pull-harness';
 
 jest.setTimeout(60_000);

@@ -3,9 +3,9 @@
 // scope once.
 import { ChangeMessageVisibilityBatchCommand } from '@aws-sdk/client-sqs';
 import { readFailureAttributes } from '../../functions/commons/queues/dead-letter';
-import { readCursor } from '../../functions/commons/state/sync-cursor';
-import { listSyncState } from '../../functions/commons/state/sync-status';
-import { SyncJobSchema } from '../../functions/commons/sync/sync-job';
+import { readCursor } from '../../functions/pull/state/cursor';
+import { listSyncState } from '../../functions/pull/state/status';
+import { SyncJobSchema } from '../../functions/pull/sync-job';
 import { receiveMessages } from '../../local/sqs-event-source';
 import { eventTime, startPullHarness, type PullHarness } from './support/pull-harness';
 

@@ -1,6 +1,6 @@
 // First and incremental pulls end to end: real planner and worker handlers, the Procore simulator
 // over HTTP, moto SQS and DynamoDB.
-import { readCursor } from '../../functions/commons/state/sync-cursor';
+import { readCursor } from '../../functions/pull/state/cursor';
 import { RecordEnvelopeSchema } from '../../functions/commons/contracts/record-envelope';
 import { getResource } from '../../functions/commons/resources/registry';
 import { eventTime, startPullHarness, type PullHarness, type ReceivedRecord } from './support/pull-harness';

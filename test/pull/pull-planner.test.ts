@@ -3,12 +3,12 @@
 import { SQSClient } from '@aws-sdk/client-sqs';
 import type { ScheduledEvent } from 'aws-lambda';
 import { lambdaContext } from '../../local/lambda-context';
-import { registryListSpecs } from '../../functions/commons/sync/list-spec';
-import { planSync, type PlanResult } from '../../functions/commons/sync/plan-sync';
-import { SyncConfigSchema } from '../../functions/commons/sync/sync-config';
-import { silentLogger } from '../../functions/commons/procore/logger';
+import { registryListSpecs } from '../../functions/pull/list-spec';
+import { planSync, type PlanResult } from '../../functions/pull/plan-sync';
+import { SyncConfigSchema } from '../../functions/pull/sync-config';
+import { silentLogger } from '../../functions/commons/observability/logger';
 import { receiveMessages } from '../../local/sqs-event-source';
-import { SyncJobSchema } from '../../functions/commons/sync/sync-job';
+import { SyncJobSchema } from '../../functions/pull/sync-job';
 import { eventTime, scheduledEvent, startPullHarness, type PullHarness } from './support/pull-harness';
 
 jest.setTimeout(60_000);

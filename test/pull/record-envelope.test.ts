@@ -7,7 +7,7 @@ import {
   RecordEnvelopeSchema,
   type RecordEnvelope,
 } from '../../functions/commons/contracts/record-envelope';
-import { envelopeFor, envelopeMessage, InvalidProcoreRecordError } from '../../functions/commons/sync/record-envelopes';
+import { envelopeFor, envelopeMessage, InvalidProcoreRecordError } from '../../functions/pull/record-envelopes';
 import { messageBytes, SQS_MAX_PAYLOAD_BYTES } from '../../functions/commons/queues/sqs-batch-sender';
 
 const SCHEMA_FILE = path.join(__dirname, '../../docs/record-envelope.schema.json');

@@ -1,14 +1,14 @@
 // Sync state in the DynamoDB state table (moto): leases, cursors, and the window they give a job.
-import { createStateTable } from '../../local/state-table';
+import { createStateTable } from '../../local/create-state-table';
 import { randomUUID } from 'node:crypto';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
-import { advanceCursor, readCursor, resetCursor, type SyncTable } from '../../functions/commons/state/sync-cursor';
-import { acquireLease, releaseLease, renewLease } from '../../functions/commons/state/sync-lease';
-import { syncStateKey } from '../../functions/commons/state/sync-state-keys';
-import { listSyncState } from '../../functions/commons/state/sync-status';
-import type { SyncJob } from '../../functions/commons/sync/sync-job';
-import { syncWindow, updatedAtFilter } from '../../functions/commons/sync/sync-window';
+import { advanceCursor, readCursor, resetCursor, type SyncTable } from '../../functions/pull/state/cursor';
+import { acquireLease, releaseLease, renewLease } from '../../functions/pull/state/lease';
+import { syncStateKey } from '../../functions/pull/state/state-keys';
+import { listSyncState } from '../../functions/pull/state/status';
+import type { SyncJob } from '../../functions/pull/sync-job';
+import { syncWindow, updatedAtFilter } from '../../functions/pull/sync-window';
 
 const dynamo = new DynamoDBClient({});
 let table: SyncTable;

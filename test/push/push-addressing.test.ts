@@ -1,7 +1,7 @@
 // Addressing records by the upstream key: the origin map for resources Procore keeps no origin_id
 // on, Procore's own origin_id otherwise; and the operations a resource does not support.
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
-import { originMapKey } from '../../functions/commons/state/push-origin-map';
+import { originMapKey } from '../../functions/push/state/origin-map';
 import { bodyOf, startPushHarness, type PushHarness } from './support/push-harness';
 
 let h: PushHarness;

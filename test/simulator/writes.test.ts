@@ -1,4 +1,4 @@
-import { MAX_SYNC_ITEMS, startSimulator, type ProcoreSimulator } from '../../simulator';
+import { MAX_BATCH_UPSERT_ITEMS, startSimulator, type ProcoreSimulator } from '../../simulator';
 import { apiClient, requestToken } from './sim-http';
 
 describe('simulator writes: create, update, delete, sync', () => {
@@ -128,13 +128,13 @@ describe('simulator writes: create, update, delete, sync', () => {
     expect(users.json).toEqual({ entities: [expect.objectContaining({ origin_id: 'HR-7' })], errors: [] });
   });
 
-  it(`rejects a sync of more than ${MAX_SYNC_ITEMS} items with 422`, async () => {
-    const updates = Array.from({ length: MAX_SYNC_ITEMS + 1 }, (_, i) => ({ origin_id: `BULK-${i}`, name: `Bulk ${i}` }));
+  it(`rejects a sync of more than ${MAX_BATCH_UPSERT_ITEMS} items with 422`, async () => {
+    const updates = Array.from({ length: MAX_BATCH_UPSERT_ITEMS + 1 }, (_, i) => ({ origin_id: `BULK-${i}`, name: `Bulk ${i}` }));
     const res = await api('/rest/v1.0/vendors/sync', { method: 'PATCH', body: { company_id: companyId, updates } });
     expect(res.status).toBe(422);
     expect(sim.store.list('vendors', { companyId }).some((v) => v.origin_id === 'BULK-0')).toBe(false);
-    const max = await api('/rest/v1.0/vendors/sync', { method: 'PATCH', body: { company_id: companyId, updates: updates.slice(0, MAX_SYNC_ITEMS) } });
+    const max = await api('/rest/v1.0/vendors/sync', { method: 'PATCH', body: { company_id: companyId, updates: updates.slice(0, MAX_BATCH_UPSERT_ITEMS) } });
     expect(max.status).toBe(200);
-    expect(max.json.entities).toHaveLength(MAX_SYNC_ITEMS);
+    expect(max.json.entities).toHaveLength(MAX_BATCH_UPSERT_ITEMS);
   });
 });

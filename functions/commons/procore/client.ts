@@ -7,7 +7,7 @@ import type { ProcoreEnvironment } from './environments';
 import { ProcoreError, procoreErrorFromResponse } from './errors';
 import { parseBody } from './error-body';
 import { createHttp, sendHttp, USER_AGENT } from './http';
-import { silentLogger, type LoggerLike } from './logger';
+import { silentLogger, type LoggerLike } from '../observability/logger';
 import { sharedRatePacer, type RatePacer } from './rate-pacer';
 import { realSleep, retryDelay, systemClock, type BackoffPolicy, type Clock, type Sleep } from './timing';
 import type { TokenProvider } from './token-provider';

@@ -3,7 +3,7 @@
 import { secretsManagerCredentials } from '../credentials/dmsa-secret';
 import { ProcoreClient } from './client';
 import type { ProcoreEnvironment } from './environments';
-import type { LoggerLike } from './logger';
+import type { LoggerLike } from '../observability/logger';
 import { sharedRatePacer } from './rate-pacer';
 import { TokenProvider } from './token-provider';
 

@@ -8,7 +8,7 @@ import type { ProcoreEnvironment } from './environments';
 import { ProcoreError, classifyStatus, retryAtFromHeaders } from './errors';
 import { parseBody, summarizeErrorBody } from './error-body';
 import { createHttp, sendHttp } from './http';
-import { silentLogger, type LoggerLike } from './logger';
+import { silentLogger, type LoggerLike } from '../observability/logger';
 import { realSleep, retryDelay, systemClock, type Clock, type Sleep } from './timing';
 
 const TokenResponseSchema = z.object({

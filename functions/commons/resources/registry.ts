@@ -6,7 +6,7 @@ import { RESOURCE_NAMES, ResourceNameSchema, type ResourceName } from './names';
 import type { ResourceDefinition } from './resource-definition';
 
 export type { PermissionLevel, ResourceDefinition, ResourcePaths, ResourceScope, ScopeIds, ScopeParam, ToolPermission } from './resource-definition';
-export { buildListRequest, buildShowRequest, buildSyncRequest, buildWriteRequest, resourcePath, type WriteOperation } from './request-builders';
+export { buildListRequest, buildShowRequest, buildBatchUpsertRequest, buildWriteRequest, resourcePath, type WriteOperation } from './request-builders';
 
 /** Procore v1 lists accept large pages; 1000 keeps one page's JSON comfortably in memory. */
 const V1_MAX_PER_PAGE = 1000;
@@ -21,7 +21,7 @@ export const RESOURCES: { readonly [N in ResourceName]: ResourceDefinition & { n
       show: '/rest/v1.0/projects/{id}',
       create: '/rest/v1.0/projects',
       update: '/rest/v1.0/projects/{id}',
-      sync: '/rest/v1.0/projects/sync',
+      batchUpsert: '/rest/v1.0/projects/sync',
     },
     listQuery: ['company_id'],
     wrapperKey: 'project',
@@ -102,7 +102,7 @@ export const RESOURCES: { readonly [N in ResourceName]: ResourceDefinition & { n
       show: '/rest/v1.0/vendors/{id}',
       create: '/rest/v1.0/vendors',
       update: '/rest/v1.0/vendors/{id}',
-      sync: '/rest/v1.0/vendors/sync',
+      batchUpsert: '/rest/v1.0/vendors/sync',
     },
     listQuery: ['company_id'],
     wrapperKey: 'vendor',
@@ -123,7 +123,7 @@ export const RESOURCES: { readonly [N in ResourceName]: ResourceDefinition & { n
       show: '/rest/v1.3/companies/{company_id}/users/{id}',
       create: '/rest/v1.3/companies/{company_id}/users',
       update: '/rest/v1.3/companies/{company_id}/users/{id}',
-      sync: '/rest/v1.3/companies/{company_id}/users/sync',
+      batchUpsert: '/rest/v1.3/companies/{company_id}/users/sync',
     },
     listQuery: [],
     wrapperKey: 'user',
@@ -144,7 +144,7 @@ export const RESOURCES: { readonly [N in ResourceName]: ResourceDefinition & { n
       create: '/rest/v1.0/work_order_contracts',
       update: '/rest/v1.0/work_order_contracts/{id}',
       delete: '/rest/v1.0/work_order_contracts/{id}',
-      sync: '/rest/v1.0/work_order_contracts/sync',
+      batchUpsert: '/rest/v1.0/work_order_contracts/sync',
     },
     listQuery: ['project_id'],
     wrapperKey: 'work_order_contract',

@@ -68,9 +68,9 @@ export function buildWriteRequest(
 }
 
 /** PATCH .../sync with `{scope ids..., "updates": items}`; items carry `id` or `origin_id` (≤ 1000). */
-export function buildSyncRequest(resource: ResourceDefinition, scope: ScopeIds, items: Record<string, unknown>[]): RequestWithoutDeadline {
+export function buildBatchUpsertRequest(resource: ResourceDefinition, scope: ScopeIds, items: Record<string, unknown>[]): RequestWithoutDeadline {
   checkScope(resource, scope);
-  if (!resource.paths.sync) throw new Error(`${resource.name} has no batch sync endpoint in Procore's API`);
+  if (!resource.paths.batchUpsert) throw new Error(`${resource.name} has no batch sync endpoint in Procore's API`);
   if (items.length === 0 || items.length > 1000) throw new Error(`${resource.name} sync takes 1 to 1000 items, got ${items.length}`);
-  return { method: 'PATCH', path: resourcePath(resource.paths.sync, scope), companyId: scope.companyId, body: { ...scopeBody(resource, scope), updates: items } };
+  return { method: 'PATCH', path: resourcePath(resource.paths.batchUpsert, scope), companyId: scope.companyId, body: { ...scopeBody(resource, scope), updates: items } };
 }

@@ -29,7 +29,7 @@ export interface ResourcePaths {
   update: string;
   delete?: string;
   /** Batch upsert: PATCH with `{"updates": [...]}`, at most 1000 items. */
-  sync?: string;
+  batchUpsert?: string;
 }
 
 export interface ResourceDefinition {

@@ -7,14 +7,14 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { CreateSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { CreateQueueCommand, GetQueueAttributesCommand, SQSClient, type Message } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { createStateTable } from '../../../local/state-table';
+import { createStateTable } from '../../../local/create-state-table';
 import type { Context, ScheduledEvent, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { lambdaContext } from '../../../local/lambda-context';
 import { consumeWhile } from '../../../local/queue-consumer';
 import { deleteMessages, queueArnOf, receiveMessages, sqsRecordFromMessage } from '../../../local/sqs-event-source';
 import { startSimulator, type ProcoreSimulator, type SimulatorOptions } from '../../../simulator';
-import type { SyncTable } from '../../../functions/commons/state/sync-cursor';
-import type { SyncConfig } from '../../../functions/commons/sync/sync-config';
+import type { SyncTable } from '../../../functions/pull/state/cursor';
+import type { SyncConfig } from '../../../functions/pull/sync-config';
 import type { RecordEnvelope } from '../../../functions/commons/contracts/record-envelope';
 
 type PlannerHandler = (event: ScheduledEvent, context: Context) => Promise<unknown>;
@@ -117,8 +117,8 @@ export async function startPullHarness(options: {
     RECORDS_QUEUE_URL: records,
     SYNC_CONFIG: JSON.stringify({ discoveryCompanyId: company.id, initialLookbackDays: 3650, ...options.sync(company.id, sim) }),
   });
-  const { handler: planner } = (await import('../../../functions/pull-planner/handler')) as unknown as { handler: PlannerHandler };
-  const { handler: worker } = (await import('../../../functions/pull-worker/handler')) as unknown as { handler: WorkerHandler };
+  const { handler: planner } = (await import('../../../functions/pull/planner-handler')) as unknown as { handler: PlannerHandler };
+  const { handler: worker } = (await import('../../../functions/pull/worker-handler')) as unknown as { handler: WorkerHandler };
 
   const table: SyncTable = { db: DynamoDBDocumentClient.from(dynamo), tableName };
   const harness: PullHarness = {

@@ -1,5 +1,5 @@
 // The push path's test bench: the Procore simulator, moto queues (push queue with its DLQ and
-import { createStateTable } from '../../../local/state-table';
+import { createStateTable } from '../../../local/create-state-table';
 // redrive policy, results queue), a state table and the DMSA secret, wired to the REAL push handler
 // through its environment variables. Batches are built the way Lambda builds them: from messages
 // actually received off the moto push queue; successes are deleted, batch item failures are left.

@@ -1,30 +1,19 @@
 // Pull worker: SQS-triggered by the sync-jobs queue. Each message is one sync job (see
-// commons/sync/run-sync-job.ts); failed jobs are reported as batch item failures so only they
+// run-sync-job.ts); failed jobs are reported as batch item failures so only they
 // come back.
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
-import { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { SQSClient } from '@aws-sdk/client-sqs';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy from '@middy/core';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { procoreEnvironmentFrom, readEnv, WorkerEnvSchema } from '../commons/config/runtime-env';
-import type { LoggerLike } from '../commons/procore/logger';
+import { documentClient as db, sqs } from '../commons/aws/clients';
+import { log, logger, metrics, tracer } from '../commons/observability/powertools';
 import { createProcoreClient } from '../commons/procore/runtime';
-import { handleSyncJobMessage } from '../commons/sync/handle-sync-job-message';
-import { registryListSpecs } from '../commons/sync/list-spec';
+import { handleSyncJobMessage } from './handle-sync-job-message';
+import { registryListSpecs } from './list-spec';
 
-const logger = new Logger({ serviceName: 'procore-connector-pull-worker' });
-// Powertools' Logger, in the shape the core code takes (its extra-argument typing differs).
-const log: LoggerLike = {
-  debug: (message, extra) => logger.debug(message, extra ?? {}),
-  info: (message, extra) => logger.info(message, extra ?? {}),
-  warn: (message, extra) => logger.warn(message, extra ?? {}),
-  error: (message, extra) => logger.error(message, extra ?? {}),
-};
-const sqs = new SQSClient({ useQueueUrlAsEndpoint: false });
-const db = DynamoDBDocumentClient.from(new DynamoDBClient({}));
 
 function loadRuntime() {
   const env = readEnv(WorkerEnvSchema);
@@ -51,4 +40,4 @@ async function processJobs(event: SQSEvent, context: Context): Promise<SQSBatchR
   return processPartialResponse(event, processJob, new BatchProcessor(EventType.SQS), { context, throwOnFullBatchFailure: false });
 }
 
-export const handler = middy(processJobs).use(injectLambdaContext(logger));
+export const handler = middy(processJobs).use(captureLambdaHandler(tracer)).use(injectLambdaContext(logger)).use(logMetrics(metrics));

@@ -5,11 +5,11 @@
 // also make a retried planner run safe.
 import { randomUUID } from 'node:crypto';
 import type { SQSClient } from '@aws-sdk/client-sqs';
-import type { ProcoreClient } from '../procore/client';
-import { ProcoreError } from '../procore/errors';
-import type { LoggerLike } from '../procore/logger';
-import { acquireLease, releaseLease } from '../state/sync-lease';
-import type { SyncTable } from '../state/sync-cursor';
+import type { ProcoreClient } from '../commons/procore/client';
+import { ProcoreError } from '../commons/procore/errors';
+import type { LoggerLike } from '../commons/observability/logger';
+import { acquireLease, releaseLease } from './state/lease';
+import type { SyncTable } from './state/cursor';
 import type { ResourceListSpecs } from './list-spec';
 import type { SyncConfig } from './sync-config';
 import { enqueueSyncJobs } from './sync-jobs-queue';

@@ -1,5 +1,5 @@
-/** The logging the Procore code needs; Powertools' Logger and `console` both fit. Callers never
- * pass tokens or secrets in `extra`. */
+/** The logging core code takes (dependencies passed in): Powertools' Logger (through `log` in
+ * powertools.ts), `console` and `silentLogger` all fit. Callers never pass tokens or secrets in `extra`. */
 export interface LoggerLike {
   debug(message: string, ...extra: Record<string, unknown>[]): void;
   info(message: string, ...extra: Record<string, unknown>[]): void;

@@ -1,7 +1,7 @@
 // Where sync state lives in the one state table (pk + sk strings). All items of a company share
 // a partition, so "what is the state of company N" is one Query (begins_with on sk per kind).
-import type { SyncScope } from '../sync/sync-scope';
-import { scopeId } from '../sync/sync-scope';
+import type { SyncScope } from '../sync-scope';
+import { scopeId } from '../sync-scope';
 
 export type SyncStateKind = 'cursor' | 'lease' | 'checkpoint' | 'failure';
 

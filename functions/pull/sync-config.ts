@@ -1,6 +1,6 @@
 // What a stage pulls: set in the stage config (cdk.json), handed to the planner as SYNC_CONFIG.
 import { z } from 'zod';
-import { ResourceNameSchema } from '../resources/names';
+import { ResourceNameSchema } from '../commons/resources/names';
 
 const ProcoreId = z.number().int().positive().max(Number.MAX_SAFE_INTEGER);
 

@@ -3,8 +3,8 @@
 // like a planned job, so it never runs beside another job for the scope.
 import { randomUUID } from 'node:crypto';
 import type { SQSClient } from '@aws-sdk/client-sqs';
-import { acquireLease, releaseLease } from '../state/sync-lease';
-import type { SyncTable } from '../state/sync-cursor';
+import { acquireLease, releaseLease } from './state/lease';
+import type { SyncTable } from './state/cursor';
 import { enqueueSyncJobs } from './sync-jobs-queue';
 import type { SyncJob } from './sync-job';
 import type { SyncScope } from './sync-scope';

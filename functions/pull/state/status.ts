@@ -1,8 +1,8 @@
 // Everything the table knows about a company's sync scopes (cursors, leases, checkpoints,
 // failures), for the CLI's status view.
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
-import type { SyncTable } from './sync-cursor';
-import { syncPartition, type SyncStateKind } from './sync-state-keys';
+import type { SyncTable } from './cursor';
+import { syncPartition, type SyncStateKind } from './state-keys';
 
 export interface SyncStateItem {
   kind: SyncStateKind;

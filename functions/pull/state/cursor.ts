@@ -1,8 +1,8 @@
 // A scope's cursor: the windowEnd of the last pull whose records were all delivered. The next pull
 // reads from it (minus the overlap). It only moves forward, so a late, older job cannot rewind it.
 import { DeleteCommand, GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { SyncScope } from '../sync/sync-scope';
-import { isConditionalCheckFailed, syncStateKey } from './sync-state-keys';
+import type { SyncScope } from '../sync-scope';
+import { isConditionalCheckFailed, syncStateKey } from './state-keys';
 
 export interface SyncTable {
   db: DynamoDBDocumentClient;

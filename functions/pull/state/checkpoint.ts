@@ -4,9 +4,9 @@
 // Operators see it in `status`.
 import { DeleteCommand, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
-import type { SyncScope } from '../sync/sync-scope';
-import type { SyncTable } from './sync-cursor';
-import { syncStateKey, TTL_ATTRIBUTE, ttlSeconds } from './sync-state-keys';
+import type { SyncScope } from '../sync-scope';
+import type { SyncTable } from './cursor';
+import { syncStateKey, TTL_ATTRIBUTE, ttlSeconds } from './state-keys';
 
 const SyncCheckpointSchema = z.object({
   jobId: z.string(),

@@ -1,6 +1,6 @@
 // Putting sync jobs on the sync-jobs queue (the planner's jobs and workers' continuations).
 import type { SQSClient } from '@aws-sdk/client-sqs';
-import { sendMessageBatches } from '../queues/sqs-batch-sender';
+import { sendMessageBatches } from '../commons/queues/sqs-batch-sender';
 import { jobMessageAttributes, SyncJobSchema, type SyncJob } from './sync-job';
 
 export async function enqueueSyncJobs(sqs: SQSClient, queueUrl: string, jobs: SyncJob[]): Promise<void> {

@@ -1,8 +1,8 @@
 // Turns Procore list records into record envelopes and envelopes into records-queue messages.
 import { z } from 'zod';
-import { RECORD_ENVELOPE_VERSION, recordMessageAttributes, type RecordEnvelope } from '../contracts/record-envelope';
-import type { ProcoreEnvironment } from '../procore/environments';
-import { messageBytes, SQS_MAX_PAYLOAD_BYTES, type OutgoingMessage } from '../queues/sqs-batch-sender';
+import { RECORD_ENVELOPE_VERSION, recordMessageAttributes, type RecordEnvelope } from '../commons/contracts/record-envelope';
+import type { ProcoreEnvironment } from '../commons/procore/environments';
+import { messageBytes, SQS_MAX_PAYLOAD_BYTES, type OutgoingMessage } from '../commons/queues/sqs-batch-sender';
 import type { SyncScope } from './sync-scope';
 
 /** The fields the connector relies on in every Procore list record; the rest passes through as data. */

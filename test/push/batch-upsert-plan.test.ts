@@ -1,9 +1,9 @@
 // How a batch's upserts are grouped into Procore sync calls (pure logic; the over-HTTP behaviour
-// is in push-sync-upserts.test.ts).
+// is in push-batch-upserts.test.ts).
 import type { PushMessage } from '../../functions/commons/contracts/push-message';
-import { MAX_SYNC_ITEMS, planSyncCalls, syncGroupKey, type SyncMember, type UpsertMessage } from '../../functions/push/sync-upserts';
+import { MAX_BATCH_UPSERT_ITEMS, planBatchUpsertCalls, batchUpsertKey, type BatchUpsertMember, type UpsertMessage } from '../../functions/push/batch-upsert';
 
-const upsert = (i: number, address: { originId?: string; procoreId?: number } = { originId: `O-${i}` }): SyncMember => ({
+const upsert = (i: number, address: { originId?: string; procoreId?: number } = { originId: `O-${i}` }): BatchUpsertMember => ({
   key: `m-${i}`,
   message: { version: 1, id: `u-${i}`, companyId: 7, resource: 'vendors', operation: 'upsert', data: { name: `V${i}` }, ...address } as UpsertMessage,
 });
@@ -11,14 +11,14 @@ const upsert = (i: number, address: { originId?: string; procoreId?: number } = 
 describe('sync call planning', () => {
   it('chunks at 1000 items per call, keeping batch order', () => {
     const members = Array.from({ length: 2345 }, (_, i) => upsert(i));
-    const calls = planSyncCalls(members);
-    expect(MAX_SYNC_ITEMS).toBe(1000);
+    const calls = planBatchUpsertCalls(members);
+    expect(MAX_BATCH_UPSERT_ITEMS).toBe(1000);
     expect(calls.map((c) => c.length)).toEqual([1000, 1000, 345]);
     expect(calls.flat().map((m) => m.key)).toEqual(members.map((m) => m.key));
   });
 
   it('starts a new call when a record is addressed again (by origin id or by Procore id)', () => {
-    const calls = planSyncCalls([
+    const calls = planBatchUpsertCalls([
       upsert(1, { originId: 'A' }),
       upsert(2, { originId: 'B' }),
       upsert(3, { originId: 'A' }),
@@ -30,7 +30,7 @@ describe('sync call planning', () => {
 
   it('groups upserts of sync-capable resources by resource and scope only', () => {
     const base = { version: 1, id: 'x', companyId: 7, data: {} } as const;
-    const key = (m: object) => syncGroupKey({ ...base, ...m } as PushMessage);
+    const key = (m: object) => batchUpsertKey({ ...base, ...m } as PushMessage);
     expect(key({ resource: 'vendors', operation: 'upsert', originId: 'A' })).toBe('vendors#7#');
     // Company-scoped: a stray projectId does not split the group.
     expect(key({ resource: 'vendors', operation: 'upsert', originId: 'A', projectId: 3 })).toBe('vendors#7#');

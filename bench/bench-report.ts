@@ -2,8 +2,8 @@
 // markdown tables printed to stdout and saved beside it.
 import { cpus, release, totalmem, type as osType } from 'node:os';
 import type { ColdStartRow } from './cold-start/measure-cold-start';
-import type { ConnectorPullMeasurement, PullMeasurement } from './pull';
-import type { PushMeasurement } from './push';
+import type { ConnectorPullMeasurement, PullMeasurement } from './pull-bench';
+import type { PushMeasurement } from './push-bench';
 
 export interface Machine {
   os: string;

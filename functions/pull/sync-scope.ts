@@ -1,6 +1,6 @@
 // A sync scope is the unit of pulling: one resource in one company, or in one project of it.
 // Every cursor, lease, checkpoint and failure in the state table is kept per scope.
-import type { ResourceName } from '../resources/names';
+import type { ResourceName } from '../commons/resources/names';
 
 export interface SyncScope {
   companyId: number;

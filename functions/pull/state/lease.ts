@@ -3,9 +3,9 @@
 // planner runs (or a slow job) never put two jobs for one scope in flight. A lease also expires,
 // because a job can vanish without releasing it (its message went to the DLQ after retries).
 import { DeleteCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { SyncScope } from '../sync/sync-scope';
-import type { SyncTable } from './sync-cursor';
-import { isConditionalCheckFailed, syncStateKey, TTL_ATTRIBUTE, ttlSeconds } from './sync-state-keys';
+import type { SyncScope } from '../sync-scope';
+import type { SyncTable } from './cursor';
+import { isConditionalCheckFailed, syncStateKey, TTL_ATTRIBUTE, ttlSeconds } from './state-keys';
 
 /** Expired leases linger this long before DynamoDB's TTL sweeps them (only for tidiness). */
 const TTL_GRACE_MS = 24 * 3600 * 1000;

@@ -2,7 +2,7 @@
 // Procore id. It lets update/upsert/delete address records by the upstream system's own key, also
 // for resources where Procore has no origin_id field.
 import { DeleteCommand, GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { ResourceName } from '../resources/names';
+import type { ResourceName } from '../../commons/resources/names';
 
 export interface OriginKey {
   companyId: number;

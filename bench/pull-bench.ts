@@ -8,7 +8,7 @@ import { startFunctionHost, type FunctionHost } from '../local/function-host';
 import type { Bundle } from '../local/scenario/bundle-handlers';
 import { RESOURCES } from '../simulator';
 import { mulberry32 } from '../simulator/prng';
-import type { SyncJob } from '../functions/commons/sync/sync-job';
+import type { SyncJob } from '../functions/pull/sync-job';
 import { countedEnv, drain, freshStart, restRequests, sqsRequests, type BenchContext } from './bench-context';
 import type { ChildUsage } from './child/resource-usage';
 import { USAGE_PROBE } from './child/resource-usage';

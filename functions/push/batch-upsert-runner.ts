@@ -4,7 +4,7 @@
 // Procore together and each idempotent call finishes with its own item's outcome.
 import type { PushMessage } from '../commons/contracts/push-message';
 import type { AppliedTarget, ApplyDeps } from './apply-push-message';
-import { applySyncUpserts, type SyncMember, type SyncOutcome } from './sync-upserts';
+import { applyBatchUpserts, type BatchUpsertMember, type BatchUpsertOutcome } from './batch-upsert';
 
 /** Runs `work` at most once in effect per message id (Powertools makeIdempotent around it). */
 export type IdempotentRun = (message: PushMessage, work: () => Promise<AppliedTarget>) => Promise<AppliedTarget>;
@@ -15,12 +15,12 @@ function deferred<T>(): { promise: Promise<T>; resolve: (value: T) => void } {
   return { promise, resolve };
 }
 
-export class SyncGroupRunner {
+export class BatchUpsertRunner {
   private readonly memberGroup = new Map<string, string>();
   private readonly started = new Map<string, Map<string, Promise<AppliedTarget>>>();
 
   constructor(
-    private readonly groups: Map<string, SyncMember[]>,
+    private readonly groups: Map<string, BatchUpsertMember[]>,
     private readonly deps: ApplyDeps & { runIdempotent: IdempotentRun },
     private readonly deadline: number,
   ) {
@@ -43,8 +43,8 @@ export class SyncGroupRunner {
     return runs.get(memberKey)!;
   }
 
-  private start(members: SyncMember[]): Map<string, Promise<AppliedTarget>> {
-    const results = deferred<Map<string, SyncOutcome>>();
+  private start(members: BatchUpsertMember[]): Map<string, Promise<AppliedTarget>> {
+    const results = deferred<Map<string, BatchUpsertOutcome>>();
     const runs = members.map((member) => {
       const entered = deferred<boolean>();
       const run = this.deps.runIdempotent(member.message, async () => {
@@ -65,7 +65,7 @@ export class SyncGroupRunner {
     void Promise.all(runs.map((r) => r.entered)).then(async (flags) => {
       const live = runs.filter((_, i) => flags[i]).map((r) => r.member);
       try {
-        results.resolve(live.length > 0 ? await applySyncUpserts(this.deps, live, this.deadline) : new Map());
+        results.resolve(live.length > 0 ? await applyBatchUpserts(this.deps, live, this.deadline) : new Map());
       } catch (error) {
         results.resolve(new Map(live.map((m) => [m.key, { ok: false, error } as const])));
       }

@@ -1,30 +1,19 @@
 // Pull planner: started by the EventBridge schedule. Validates the scheduled event, then expands
-// the stage's sync config into one sync job per scope (see commons/sync/plan-sync.ts).
-import { Logger } from '@aws-lambda-powertools/logger';
+// the stage's sync config into one sync job per scope (see plan-sync.ts).
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { SQSClient } from '@aws-sdk/client-sqs';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
 import { z } from 'zod';
 import { PlannerEnvSchema, procoreEnvironmentFrom, readEnv } from '../commons/config/runtime-env';
-import type { LoggerLike } from '../commons/procore/logger';
+import { documentClient as db, sqs } from '../commons/aws/clients';
+import { log, logger, metrics, tracer } from '../commons/observability/powertools';
 import { createProcoreClient } from '../commons/procore/runtime';
-import { registryListSpecs } from '../commons/sync/list-spec';
-import { planSync, type PlanResult } from '../commons/sync/plan-sync';
-import { SyncConfigSchema } from '../commons/sync/sync-config';
+import { registryListSpecs } from './list-spec';
+import { planSync, type PlanResult } from './plan-sync';
+import { SyncConfigSchema } from './sync-config';
 
-const logger = new Logger({ serviceName: 'procore-connector-pull-planner' });
-// Powertools' Logger, in the shape the core code takes (its extra-argument typing differs).
-const log: LoggerLike = {
-  debug: (message, extra) => logger.debug(message, extra ?? {}),
-  info: (message, extra) => logger.info(message, extra ?? {}),
-  warn: (message, extra) => logger.warn(message, extra ?? {}),
-  error: (message, extra) => logger.error(message, extra ?? {}),
-};
-const sqs = new SQSClient({ useQueueUrlAsEndpoint: false });
-const db = DynamoDBDocumentClient.from(new DynamoDBClient({}));
 
 /** Time kept back from the Lambda deadline when calling Procore. */
 const DEADLINE_RESERVE_MS = 5_000;
@@ -78,4 +67,4 @@ async function planFromSchedule(event: unknown, context: Context): Promise<PlanR
   });
 }
 
-export const handler = middy(planFromSchedule).use(injectLambdaContext(logger));
+export const handler = middy(planFromSchedule).use(captureLambdaHandler(tracer)).use(injectLambdaContext(logger)).use(logMetrics(metrics));

@@ -2,7 +2,7 @@
 // the sync-jobs queue. One job pulls one scope up to windowEnd.
 import type { MessageAttributeValue } from '@aws-sdk/client-sqs';
 import { z } from 'zod';
-import { ResourceNameSchema } from '../resources/names';
+import { ResourceNameSchema } from '../commons/resources/names';
 import type { SyncScope } from './sync-scope';
 
 const ProcoreId = z.number().int().positive().max(Number.MAX_SAFE_INTEGER);

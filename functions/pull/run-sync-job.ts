@@ -4,17 +4,17 @@
 // continuation job when the Lambda runs short of time, and moves the scope's cursor only when the
 // whole window has been delivered.
 import type { SQSClient } from '@aws-sdk/client-sqs';
-import type { ProcoreClient, ProcorePage } from '../procore/client';
-import type { ProcoreEnvironment } from '../procore/environments';
-import { ProcoreError } from '../procore/errors';
-import type { LoggerLike } from '../procore/logger';
-import { clearCheckpoint, readCheckpoint, saveCheckpoint, type SyncCheckpoint } from '../state/sync-checkpoint';
-import { advanceCursor, readCursor, type SyncTable } from '../state/sync-cursor';
-import { clearSyncFailure } from '../state/sync-failure';
-import { releaseLease, renewLease } from '../state/sync-lease';
+import type { ProcoreClient, ProcorePage } from '../commons/procore/client';
+import type { ProcoreEnvironment } from '../commons/procore/environments';
+import { ProcoreError } from '../commons/procore/errors';
+import type { LoggerLike } from '../commons/observability/logger';
+import { clearCheckpoint, readCheckpoint, saveCheckpoint, type SyncCheckpoint } from './state/checkpoint';
+import { advanceCursor, readCursor, type SyncTable } from './state/cursor';
+import { clearSyncFailure } from './state/failure';
+import { releaseLease, renewLease } from './state/lease';
 import type { ResourceListSpecs } from './list-spec';
 import { envelopeFor, envelopeMessage } from './record-envelopes';
-import { sendMessageBatches } from '../queues/sqs-batch-sender';
+import { sendMessageBatches } from '../commons/queues/sqs-batch-sender';
 import { enqueueSyncJobs } from './sync-jobs-queue';
 import { scopeOfJob, type SyncJob } from './sync-job';
 import { describeScope } from './sync-scope';

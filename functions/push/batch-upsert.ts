@@ -3,27 +3,27 @@
 // errors inside; each is mapped back to the message it came from (by id or origin_id).
 import type { PushMessage } from '../commons/contracts/push-message';
 import { ProcoreError } from '../commons/procore/errors';
-import { buildSyncRequest, getResource } from '../commons/resources/registry';
+import { buildBatchUpsertRequest, getResource } from '../commons/resources/registry';
 import type { AppliedTarget, ApplyDeps } from './apply-push-message';
 import { scopeOf } from './apply-push-message';
 
-export const MAX_SYNC_ITEMS = 1000;
+export const MAX_BATCH_UPSERT_ITEMS = 1000;
 
 export type UpsertMessage = Extract<PushMessage, { operation: 'upsert' }>;
 
-export interface SyncMember {
+export interface BatchUpsertMember {
   /** Unique within the batch (the SQS message id). */
   key: string;
   message: UpsertMessage;
 }
 
-export type SyncOutcome = { ok: true; target: AppliedTarget } | { ok: false; error: unknown };
+export type BatchUpsertOutcome = { ok: true; target: AppliedTarget } | { ok: false; error: unknown };
 
 /** Messages sharing a key go in the same sync calls; undefined: the message is applied on its own. */
-export function syncGroupKey(message: PushMessage): string | undefined {
+export function batchUpsertKey(message: PushMessage): string | undefined {
   if (message.operation !== 'upsert') return undefined;
   const resource = getResource(message.resource);
-  if (!resource.paths.sync) return undefined;
+  if (!resource.paths.batchUpsert) return undefined;
   if (resource.scope === 'project' && message.projectId === undefined) return undefined;
   const projectId = resource.scope === 'project' ? message.projectId : '';
   return `${message.resource}#${message.companyId}#${projectId}`;
@@ -39,9 +39,9 @@ function addressOf(message: UpsertMessage): string {
  * call (two writes to one record in one call would leave their order to Procore); a repeat starts
  * the next call, so later messages in the batch win.
  */
-export function planSyncCalls(members: SyncMember[], maxItems = MAX_SYNC_ITEMS): SyncMember[][] {
-  const calls: SyncMember[][] = [];
-  let current: SyncMember[] = [];
+export function planBatchUpsertCalls(members: BatchUpsertMember[], maxItems = MAX_BATCH_UPSERT_ITEMS): BatchUpsertMember[][] {
+  const calls: BatchUpsertMember[][] = [];
+  let current: BatchUpsertMember[] = [];
   let addresses = new Set<string>();
   for (const member of members) {
     const address = addressOf(member.message);
@@ -88,13 +88,13 @@ function describeItemErrors(errors: unknown): string {
 }
 
 /** Runs the sync calls for members of one group; every member gets an outcome, nothing throws. */
-export async function applySyncUpserts(deps: ApplyDeps, members: SyncMember[], deadline: number): Promise<Map<string, SyncOutcome>> {
-  const outcomes = new Map<string, SyncOutcome>();
-  for (const call of planSyncCalls(members)) {
+export async function applyBatchUpserts(deps: ApplyDeps, members: BatchUpsertMember[], deadline: number): Promise<Map<string, BatchUpsertOutcome>> {
+  const outcomes = new Map<string, BatchUpsertOutcome>();
+  for (const call of planBatchUpsertCalls(members)) {
     const first = call[0]!.message;
     const resource = getResource(first.resource);
     const scope = scopeOf(first, resource);
-    const request = buildSyncRequest(resource, scope, call.map((m) => syncItem(m.message)));
+    const request = buildBatchUpsertRequest(resource, scope, call.map((m) => syncItem(m.message)));
     let entities: Row[];
     let errors: Row[];
     let requestId: string | undefined;
@@ -116,12 +116,12 @@ export async function applySyncUpserts(deps: ApplyDeps, members: SyncMember[], d
 
 async function outcomeOf(
   deps: ApplyDeps,
-  member: SyncMember,
+  member: BatchUpsertMember,
   entities: Row[],
   errors: Row[],
   requestId: string | undefined,
   projectId: number | null,
-): Promise<SyncOutcome> {
+): Promise<BatchUpsertOutcome> {
   const { message } = member;
   const rejected = errors.find((row) => matches(row, message));
   if (rejected) {

@@ -1,8 +1,8 @@
 // What the pull path needs to know to list one resource in one scope, read from the connector's
 // resource registry.
-import type { ProcoreRequest } from '../procore/client';
-import type { ResourceName } from '../resources/names';
-import { buildListRequest, getResource } from '../resources/registry';
+import type { ProcoreRequest } from '../commons/procore/client';
+import type { ResourceName } from '../commons/resources/names';
+import { buildListRequest, getResource } from '../commons/resources/registry';
 import type { SyncScope } from './sync-scope';
 
 export interface ResourceListSpec {

@@ -2,10 +2,10 @@
 // cursor so `status` shows why a scope stopped; the job itself is in the sync-jobs DLQ. A later
 // successful pull of the scope clears it.
 import { DeleteCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import type { FailureReason } from '../queues/dead-letter';
-import type { SyncScope } from '../sync/sync-scope';
-import type { SyncTable } from './sync-cursor';
-import { syncStateKey, TTL_ATTRIBUTE, ttlSeconds } from './sync-state-keys';
+import type { FailureReason } from '../../commons/queues/dead-letter';
+import type { SyncScope } from '../sync-scope';
+import type { SyncTable } from './cursor';
+import { syncStateKey, TTL_ATTRIBUTE, ttlSeconds } from './state-keys';
 
 const FAILURE_TTL_MS = 30 * 24 * 3600 * 1000;
 

@@ -4,10 +4,10 @@
 // rethrow, so the message comes back (after the rate-limit reset, when Procore said when).
 import { ChangeMessageVisibilityCommand, type MessageAttributeValue } from '@aws-sdk/client-sqs';
 import type { SQSRecord } from 'aws-lambda';
-import { sendToDeadLetterQueue, type FailureReason } from '../queues/dead-letter';
-import { ProcoreError } from '../procore/errors';
-import { recordSyncFailure } from '../state/sync-failure';
-import { releaseLease } from '../state/sync-lease';
+import { sendToDeadLetterQueue, type FailureReason } from '../commons/queues/dead-letter';
+import { ProcoreError } from '../commons/procore/errors';
+import { recordSyncFailure } from './state/failure';
+import { releaseLease } from './state/lease';
 import { InvalidSyncJobError, isPermanentForScope, runSyncJob, type RunSyncJobDeps, type SyncJobResult } from './run-sync-job';
 import { scopeOfJob, SyncJobSchema, type SyncJob } from './sync-job';
 import { describeScope } from './sync-scope';

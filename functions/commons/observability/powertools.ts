@@ -1,0 +1,25 @@
+// One configured Logger, Metrics and Tracer per function, imported by every handler (as in
+// Powertools' example app). Service name and metrics namespace come from POWERTOOLS_SERVICE_NAME
+// and POWERTOOLS_METRICS_NAMESPACE, which the stack sets per function.
+import { Logger } from '@aws-lambda-powertools/logger';
+import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import { Tracer } from '@aws-lambda-powertools/tracer';
+import type { LoggerLike } from './logger';
+import { METRICS_NAMESPACE } from './names';
+
+export const logger = new Logger();
+export const metrics = new Metrics({ namespace: METRICS_NAMESPACE });
+export const tracer = new Tracer();
+
+/** Powertools' Logger in the shape core code takes (its extra-argument typing differs). */
+export const log: LoggerLike = {
+  debug: (message, extra) => logger.debug(message, extra ?? {}),
+  info: (message, extra) => logger.info(message, extra ?? {}),
+  warn: (message, extra) => logger.warn(message, extra ?? {}),
+  error: (message, extra) => logger.error(message, extra ?? {}),
+};
+
+/** A count metric, in the shape core code takes. */
+export function countMetric(name: string, value = 1): void {
+  metrics.addMetric(name, MetricUnit.Count, value);
+}
