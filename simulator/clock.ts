@@ -19,9 +19,7 @@ export function createClock(initialEpochMs: number, realNow: () => number = Date
 }
 
 /** Procore's timestamp format: ISO 8601 in UTC, whole seconds, e.g. 2026-01-15T12:00:00Z. */
-export function toProcoreTime(epochMs: number): string {
-  return new Date(epochMs).toISOString().replace(/\.\d{3}Z$/, 'Z');
-}
+export { toProcoreTime } from '../functions/commons/contracts/procore-time';
 
 /** Records keep whole-second timestamps so an inclusive filter bound equals what a client saw. */
 export function truncateToSecond(epochMs: number): number {

@@ -4,6 +4,7 @@
 // back after the queue's visibility timeout and another worker finishes it). A consumer drains the
 // records queue meanwhile. Counted: records lost, records delivered more than once, jobs dead-lettered.
 import type { RecordEnvelope } from '../../functions/commons/contracts/record-envelope';
+import { toProcoreTime } from '../../functions/commons/contracts/procore-time';
 import type { ResourceName } from '../../functions/commons/resources/names';
 import { startFunctionHost, type FunctionHost } from '../../local/function-host';
 import { startConnectorScenario } from '../../local/scenario/connector-scenario';
@@ -199,7 +200,7 @@ function scheduledEvent(at: Date) {
     'detail-type': 'Scheduled Event',
     source: 'aws.events',
     account: '123456789012',
-    time: new Date(Math.floor(at.getTime() / 1000) * 1000).toISOString().replace('.000Z', 'Z'),
+    time: toProcoreTime(at.getTime()),
     region: 'us-east-1',
     resources: ['arn:aws:events:us-east-1:123456789012:rule/procore-connector-pull-schedule'],
     detail: {},

@@ -3,6 +3,7 @@
 // cursor first and asks the worker to read the whole history up to now.
 import { randomUUID } from 'node:crypto';
 import type { SQSClient } from '@aws-sdk/client-sqs';
+import { toProcoreTime } from '../../functions/commons/contracts/procore-time';
 import { getResource } from '../../functions/commons/resources/registry';
 import type { ResourceName } from '../../functions/commons/resources/names';
 import { readCursor, resetCursor, type SyncTable } from '../../functions/pull/state/cursor';
@@ -68,7 +69,8 @@ export async function startSync(request: StartSyncRequest, deps: StartSyncDeps):
     companyId: scope.companyId,
     projectId: scope.projectId,
     resource: scope.resource,
-    windowEnd: new Date(now()).toISOString(),
+    // Whole seconds, as the planner's: the cursor becomes this and Procore's filter has no fractions.
+    windowEnd: toProcoreTime(now()),
     initialLookbackDays: request.initialLookbackDays ?? DEFAULT_INITIAL_LOOKBACK_DAYS,
     overlapSeconds: request.overlapMinutes !== undefined ? request.overlapMinutes * 60 : DEFAULT_OVERLAP_SECONDS,
     ...(request.full ? { full: true } : {}),

@@ -1,14 +1,16 @@
-// One sync-jobs queue message, as the worker's batch processor sees it: parse, run, and sort any
-// failure. Permanent for the scope (invalid job, project no longer permitted, 404): record the
-// reason, dead-letter the job at once, release the lease, and let the batch carry on. Transient:
-// rethrow, so the message comes back (after the rate-limit reset, when Procore said when).
-import { ChangeMessageVisibilityCommand, type MessageAttributeValue } from '@aws-sdk/client-sqs';
+// One sync-jobs queue message, as the worker's batch processor sees it: parse, run, and decide any
+// failure (commons/failure). Dead-letter (permanent for the scope: invalid job, project no longer
+// permitted, 404; or a retried failure on its last receive): record the reason beside the scope's
+// cursor, dead-letter the job, release the lease, and let the batch carry on. Retry: rethrow, so
+// the message comes back (held until the rate-limit reset when Procore said when).
 import type { SQSRecord } from 'aws-lambda';
-import { sendToDeadLetterQueue, type FailureReason } from '../commons/queues/dead-letter';
-import { ProcoreError } from '../commons/procore/errors';
+import { classify, type Failure } from '../commons/failure/classify';
+import { queueDecision } from '../commons/failure/decisions';
+import { deadLetterFor, deadLetterMessage, type FailureReason } from '../commons/queues/dead-letter';
+import type { QueueEdge } from '../commons/queues/sqs-adapter';
 import { recordSyncFailure } from './state/failure';
 import { releaseLease } from './state/lease';
-import { InvalidSyncJobError, isPermanentForScope, runSyncJob, type RunSyncJobDeps, type SyncJobResult } from './run-sync-job';
+import { InvalidSyncJobError, runSyncJob, type RunSyncJobDeps, type SyncJobResult } from './run-sync-job';
 import { scopeOfJob, SyncJobSchema, type SyncJob } from './sync-job';
 import { describeScope } from './sync-scope';
 
@@ -16,10 +18,11 @@ export type SyncJobMessageResult = SyncJobResult | { outcome: 'dead-lettered'; r
 
 export interface HandleSyncJobDeps extends RunSyncJobDeps {
   queues: RunSyncJobDeps['queues'] & { syncJobsDeadLetter: string };
+  /** Holds a job on the sync-jobs queue and sends dead letters (the handler wires the SQS adapter). */
+  queueEdge: Pick<QueueEdge, 'delay' | 'send'>;
+  /** The sync-jobs queue's maxReceiveCount: a retried failure on the last receive is dead-lettered with its reason. */
+  maxReceiveCount?: number;
 }
-
-/** SQS caps a message's visibility timeout at 12 hours. */
-const MAX_VISIBILITY_SECONDS = 12 * 3600;
 
 export function parseSyncJob(body: string): SyncJob {
   let json: unknown;
@@ -37,70 +40,33 @@ export function parseSyncJob(body: string): SyncJob {
 }
 
 export async function handleSyncJobMessage(record: SQSRecord, deps: HandleSyncJobDeps): Promise<SyncJobMessageResult> {
-  const now = deps.now ?? Date.now;
-  const attempts = Number(record.attributes.ApproximateReceiveCount ?? '1');
   let job: SyncJob | undefined;
   try {
     job = parseSyncJob(record.body);
     return await runSyncJob(job, deps);
   } catch (error) {
-    if (!isPermanentForScope(error)) {
-      await deferRedelivery(record, error, deps, now());
-      throw error;
-    }
-    const reason = failureReason(error, attempts);
-    deps.logger.error('Sync job failed for good; dead-lettering it', {
-      ...(job ? { jobId: job.jobId, scope: describeScope(scopeOfJob(job)) } : {}),
-      ...reason,
-    });
-    await sendToDeadLetterQueue(deps.sqs, {
-      queueUrl: deps.queues.syncJobsDeadLetter,
-      body: record.body,
-      reason,
-      originalAttributes: sdkAttributes(record),
-    });
-    if (job) {
-      const scope = scopeOfJob(job);
-      await recordSyncFailure(deps.table, scope, { ...reason, jobId: job.jobId, failedAt: new Date(now()).toISOString() });
-      await releaseLease(deps.table, scope, job.jobId);
-    }
-    return { outcome: 'dead-lettered', reason };
+    const failure = classify(error);
+    const attempts = Number(record.attributes.ApproximateReceiveCount ?? '1');
+    const decision = queueDecision('worker', failure, { attempts, ...(deps.maxReceiveCount === undefined ? {} : { maxReceiveCount: deps.maxReceiveCount }) });
+    if (decision.action === 'dead-letter') return deadLetterJob(record, job, failure, deps);
+    if (decision.action === 'delay') await deps.queueEdge.delay(record, decision.until);
+    throw error;
   }
 }
 
-function failureReason(error: unknown, attempts: number): FailureReason {
-  if (error instanceof ProcoreError) {
-    return {
-      errorClass: error.errorClass,
-      message: error.message,
-      attempts,
-      ...(error.status === undefined ? {} : { httpStatus: error.status }),
-      ...(error.requestId === undefined ? {} : { procoreRequestId: error.requestId }),
-    };
+async function deadLetterJob(record: SQSRecord, job: SyncJob | undefined, failure: Failure, deps: HandleSyncJobDeps): Promise<SyncJobMessageResult> {
+  const now = deps.now ?? Date.now;
+  const letter = deadLetterFor(record, failure);
+  deps.logger.error('Sync job failed for good; dead-lettering it', {
+    ...(job ? { jobId: job.jobId, scope: describeScope(scopeOfJob(job)) } : {}),
+    kind: failure.kind,
+    ...letter.reason,
+  });
+  await deps.queueEdge.send(deps.queues.syncJobsDeadLetter, deadLetterMessage(letter));
+  if (job) {
+    const scope = scopeOfJob(job);
+    await recordSyncFailure(deps.table, scope, { ...letter.reason, jobId: job.jobId, failedAt: new Date(now()).toISOString() });
+    await releaseLease(deps.table, scope, job.jobId);
   }
-  const named = error instanceof Error ? error : new Error(String(error));
-  return { errorClass: named.name === 'Error' ? 'SyncJobError' : named.name, message: named.message, attempts };
-}
-
-/** When Procore said when to come back (rate limit reset, Retry-After), keep the job hidden until then. */
-async function deferRedelivery(record: SQSRecord, error: unknown, deps: HandleSyncJobDeps, now: number): Promise<void> {
-  if (!(error instanceof ProcoreError) || error.retryAt === undefined || error.retryAt <= now) return;
-  const seconds = Math.min(MAX_VISIBILITY_SECONDS, Math.ceil((error.retryAt - now) / 1000));
-  try {
-    await deps.sqs.send(
-      new ChangeMessageVisibilityCommand({ QueueUrl: deps.queues.syncJobs, ReceiptHandle: record.receiptHandle, VisibilityTimeout: seconds }),
-    );
-  } catch (visibilityError) {
-    // The queue's own visibility timeout still brings it back; only the timing is less precise.
-    deps.logger.warn('Could not delay the sync job until the rate limit resets', { error: String(visibilityError) });
-  }
-}
-
-/** Lambda's event shape back to the SDK's, to carry routing attributes into the DLQ. */
-function sdkAttributes(record: SQSRecord): Record<string, MessageAttributeValue> {
-  const attributes: Record<string, MessageAttributeValue> = {};
-  for (const [name, value] of Object.entries(record.messageAttributes ?? {})) {
-    if (value.stringValue !== undefined) attributes[name] = { DataType: value.dataType, StringValue: value.stringValue };
-  }
-  return attributes;
+  return { outcome: 'dead-lettered', reason: letter.reason };
 }

@@ -6,7 +6,8 @@
 import { randomUUID } from 'node:crypto';
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { ProcoreClient } from '../commons/procore/client';
-import { ProcoreError } from '../commons/procore/errors';
+import { classify } from '../commons/failure/classify';
+import { plannerDecision } from '../commons/failure/decisions';
 import type { LoggerLike } from '../commons/observability/logger';
 import { acquireLease, releaseLease } from './state/lease';
 import type { SyncTable } from './state/cursor';
@@ -35,7 +36,8 @@ export interface PlanFailure {
   errorClass: string;
   message: string;
   status?: number;
-  /** May pass on a later try (network, 429, 5xx); permanent ones (403 not installed) need an admin. */
+  /** May pass on a later try (network, 429, 5xx): the run fails after planning the rest. Permanent
+   * ones (403 not installed) need an admin and do not fail the run. (Auth failures fail it at once.) */
   transient: boolean;
 }
 
@@ -74,9 +76,18 @@ export async function planSync(config: SyncConfig, windowEnd: string, deps: Plan
         for (const resource of projectScoped) scopes.push({ companyId, projectId, resource });
       }
     } catch (error) {
-      const failure = planFailure(companyId, error);
-      failures.push(failure);
-      deps.logger.error('Could not list the projects of a company; its project scopes are skipped this run', { ...failure });
+      const failure = classify(error);
+      const action = plannerDecision(failure);
+      if (action === 'fail-run') throw error;
+      const skipped: PlanFailure = {
+        companyId,
+        errorClass: failure.errorClass,
+        message: failure.reason,
+        ...(failure.httpStatus === undefined ? {} : { status: failure.httpStatus }),
+        transient: action === 'skip-company-and-fail-run',
+      };
+      failures.push(skipped);
+      deps.logger.error('Could not list the projects of a company; its project scopes are skipped this run', { ...skipped });
     }
   }
 
@@ -181,18 +192,4 @@ async function enqueueInChunks(jobs: SyncJob[], deps: PlanSyncDeps): Promise<voi
       throw error;
     }
   }
-}
-
-function planFailure(companyId: number, error: unknown): PlanFailure {
-  if (error instanceof ProcoreError) {
-    return {
-      companyId,
-      errorClass: error.errorClass,
-      message: error.message,
-      ...(error.status === undefined ? {} : { status: error.status }),
-      transient: error.kind === 'transient',
-    };
-  }
-  const named = error instanceof Error ? error : new Error(String(error));
-  return { companyId, errorClass: named.name, message: named.message, transient: true };
 }

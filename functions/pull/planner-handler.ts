@@ -7,6 +7,7 @@ import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
 import { z } from 'zod';
 import { PlannerEnvSchema, procoreEnvironmentFrom, readEnv } from '../commons/config/runtime-env';
+import { toProcoreTime } from '../commons/contracts/procore-time';
 import { documentClient as db, sqs } from '../commons/aws/clients';
 import { log, logger, metrics, tracer } from '../commons/observability/powertools';
 import { createProcoreClient } from '../commons/procore/runtime';
@@ -55,7 +56,7 @@ async function planFromSchedule(event: unknown, context: Context): Promise<PlanR
     throw new Error(`The planner expects an EventBridge scheduled event: ${problems.join('; ')}`);
   }
   // Whole seconds: Procore's updated_at filter and timestamps have no fractions.
-  const windowEnd = new Date(Math.floor(Date.parse(parsed.data.time) / 1000) * 1000).toISOString().replace('.000Z', 'Z');
+  const windowEnd = toProcoreTime(Date.parse(parsed.data.time));
   return planSync(runtime.config, windowEnd, {
     procore: runtime.procore,
     sqs,

@@ -1,5 +1,7 @@
 // Turns Procore list records into record envelopes and envelopes into records-queue messages.
 import { z } from 'zod';
+import { ProcoreIdSchema } from '../commons/contracts/procore-id';
+import { PermanentError } from '../commons/failure/permanent-error';
 import { RECORD_ENVELOPE_VERSION, recordMessageAttributes, type RecordEnvelope } from '../commons/contracts/record-envelope';
 import type { ProcoreEnvironment } from '../commons/procore/environments';
 import { messageBytes, SQS_MAX_PAYLOAD_BYTES, type OutgoingMessage } from '../commons/queues/sqs-batch-sender';
@@ -7,13 +9,17 @@ import type { SyncScope } from './sync-scope';
 
 /** The fields the connector relies on in every Procore list record; the rest passes through as data. */
 const ProcoreListRecordSchema = z.looseObject({
-  id: z.number().int().positive().max(Number.MAX_SAFE_INTEGER),
+  id: ProcoreIdSchema,
   updated_at: z.iso.datetime({ offset: true }),
   deleted_at: z.iso.datetime({ offset: true }).nullable().optional(),
 });
 
-export class InvalidProcoreRecordError extends Error {
+/** A record Procore sent without what every envelope needs: reading it again gives the same record. */
+export class InvalidProcoreRecordError extends PermanentError {
   override readonly name = 'InvalidProcoreRecordError';
+  constructor(message: string) {
+    super('InvalidProcoreRecordError', message);
+  }
 }
 
 export function envelopeFor(

@@ -6,7 +6,7 @@
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { ProcoreClient, ProcorePage } from '../commons/procore/client';
 import type { ProcoreEnvironment } from '../commons/procore/environments';
-import { ProcoreError } from '../commons/procore/errors';
+import { PermanentError } from '../commons/failure/permanent-error';
 import type { LoggerLike } from '../commons/observability/logger';
 import { clearCheckpoint, readCheckpoint, saveCheckpoint, type SyncCheckpoint } from './state/checkpoint';
 import { advanceCursor, readCursor, type SyncTable } from './state/cursor';
@@ -52,8 +52,11 @@ export const DEFAULT_HAND_OVER_MARGIN_MS = 60_000;
 const DEFAULT_FINISH_RESERVE_MS = 10_000;
 
 /** Thrown for jobs that can never succeed as written (e.g. a project-scoped resource without a project). */
-export class InvalidSyncJobError extends Error {
+export class InvalidSyncJobError extends PermanentError {
   override readonly name = 'InvalidSyncJobError';
+  constructor(message: string) {
+    super('InvalidSyncJobError', message);
+  }
 }
 
 export async function runSyncJob(job: SyncJob, deps: RunSyncJobDeps): Promise<SyncJobResult> {
@@ -187,12 +190,4 @@ async function handOver(
     nextPage: job.startPage,
     records: recordsSoFar,
   });
-}
-
-/** Failures that end this scope's job for good (dead-letter now) rather than retrying it. */
-export function isPermanentForScope(error: unknown): boolean {
-  if (error instanceof InvalidSyncJobError) return true;
-  if (error instanceof Error && error.name === 'InvalidProcoreRecordError') return true;
-  // Auth failures are the connector's, not the scope's: retry, so every scope does not dead-letter at once.
-  return error instanceof ProcoreError && error.kind === 'permanent' && error.errorClass !== 'ProcoreAuthError' && error.status !== 401;
 }

@@ -1,20 +1,20 @@
 // What a stage pulls: set in the stage config (cdk.json), handed to the planner as SYNC_CONFIG.
 import { z } from 'zod';
+import { ProcoreIdSchema } from '../commons/contracts/procore-id';
 import { ResourceNameSchema } from '../commons/resources/names';
 
-const ProcoreId = z.number().int().positive().max(Number.MAX_SAFE_INTEGER);
 
 export const SyncConfigSchema = z
   .object({
     /** "all": every company where the app is installed; or a list of company ids. */
-    companies: z.union([z.literal('all'), z.array(ProcoreId).min(1)]).default('all'),
+    companies: z.union([z.literal('all'), z.array(ProcoreIdSchema).min(1)]).default('all'),
     /**
      * Procore wants a Procore-Company-Id header even on GET /rest/v1.0/companies, so discovering
      * "all" companies needs one company where the app is installed to ask from.
      */
-    discoveryCompanyId: ProcoreId.optional(),
+    discoveryCompanyId: ProcoreIdSchema.optional(),
     /** "all": every permitted project; or a list of project ids (others are skipped). */
-    projects: z.union([z.literal('all'), z.array(ProcoreId).min(1)]).default('all'),
+    projects: z.union([z.literal('all'), z.array(ProcoreIdSchema).min(1)]).default('all'),
     resources: z.array(ResourceNameSchema).min(1),
     /** How far back the first pull of a scope reaches. */
     initialLookbackDays: z.number().int().positive().max(3650).default(365),

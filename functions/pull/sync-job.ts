@@ -2,10 +2,10 @@
 // the sync-jobs queue. One job pulls one scope up to windowEnd.
 import type { MessageAttributeValue } from '@aws-sdk/client-sqs';
 import { z } from 'zod';
+import { ProcoreIdSchema } from '../commons/contracts/procore-id';
 import { ResourceNameSchema } from '../commons/resources/names';
 import type { SyncScope } from './sync-scope';
 
-const ProcoreId = z.number().int().positive().max(Number.MAX_SAFE_INTEGER);
 const Timestamp = z.iso.datetime({ offset: true });
 
 export const SyncJobSchema = z
@@ -13,8 +13,8 @@ export const SyncJobSchema = z
     version: z.literal(1),
     /** Also the holder of the scope's lease; a continuation keeps its job's id. */
     jobId: z.string().min(1).max(100),
-    companyId: ProcoreId,
-    projectId: ProcoreId.nullable(),
+    companyId: ProcoreIdSchema,
+    projectId: ProcoreIdSchema.nullable(),
     resource: ResourceNameSchema,
     /** Upper bound of the updated_at window: the planner run's time. The cursor becomes this. */
     windowEnd: Timestamp,

@@ -1,6 +1,7 @@
 // Which updated_at window a job reads: from the cursor (minus an overlap) up to the planner run's
 // time. The cursor only becomes windowEnd once the whole window is delivered, so a failed or
 // timed-out pull is simply read again.
+import { toProcoreTime } from '../commons/contracts/procore-time';
 import { DEFAULT_INITIAL_LOOKBACK_DAYS, DEFAULT_OVERLAP_SECONDS, type SyncJob } from './sync-job';
 
 export interface SyncWindow {
@@ -21,17 +22,13 @@ export function syncWindow(job: SyncJob, cursor: string | undefined): SyncWindow
   if (job.full) return { start: BEGINNING_OF_TIME, end, basis: 'full' };
   if (cursor !== undefined) {
     const overlapMs = (job.overlapSeconds ?? DEFAULT_OVERLAP_SECONDS) * 1000;
-    return { start: iso(Math.min(Date.parse(cursor) - overlapMs, Date.parse(end))), end, basis: 'cursor' };
+    return { start: toProcoreTime(Math.min(Date.parse(cursor) - overlapMs, Date.parse(end))), end, basis: 'cursor' };
   }
   const lookbackMs = (job.initialLookbackDays ?? DEFAULT_INITIAL_LOOKBACK_DAYS) * DAY_MS;
-  return { start: iso(Date.parse(end) - lookbackMs), end, basis: 'initial' };
+  return { start: toProcoreTime(Date.parse(end) - lookbackMs), end, basis: 'initial' };
 }
 
 /** Procore's range filter value: `<start>...<end>`, both inclusive, whole seconds in UTC. */
 export function updatedAtFilter(window: SyncWindow): string {
-  return `${iso(Date.parse(window.start))}...${iso(Date.parse(window.end))}`;
-}
-
-function iso(epochMs: number): string {
-  return new Date(epochMs).toISOString().replace(/\.\d{3}Z$/, 'Z');
+  return `${toProcoreTime(Date.parse(window.start))}...${toProcoreTime(Date.parse(window.end))}`;
 }

@@ -11,6 +11,7 @@ import { procoreEnvironmentFrom, readEnv, WorkerEnvSchema } from '../commons/con
 import { documentClient as db, sqs } from '../commons/aws/clients';
 import { log, logger, metrics, tracer } from '../commons/observability/powertools';
 import { createProcoreClient } from '../commons/procore/runtime';
+import { sqsQueueEdge } from '../commons/queues/sqs-adapter';
 import { handleSyncJobMessage } from './handle-sync-job-message';
 import { registryListSpecs } from './list-spec';
 
@@ -18,19 +19,26 @@ import { registryListSpecs } from './list-spec';
 function loadRuntime() {
   const env = readEnv(WorkerEnvSchema);
   const environment = procoreEnvironmentFrom(env);
-  return { env, environment, procore: createProcoreClient({ environment, secretId: env.DMSA_SECRET_ID, logger: log }) };
+  return {
+    env,
+    environment,
+    procore: createProcoreClient({ environment, secretId: env.DMSA_SECRET_ID, logger: log }),
+    queueEdge: sqsQueueEdge(sqs, { sourceQueueUrl: env.SYNC_JOBS_QUEUE_URL, logger: log }),
+  };
 }
 
 let runtime: ReturnType<typeof loadRuntime> | undefined;
 
 async function processJobs(event: SQSEvent, context: Context): Promise<SQSBatchResponse> {
-  const { env, environment, procore } = (runtime ??= loadRuntime());
+  const { env, environment, procore, queueEdge } = (runtime ??= loadRuntime());
   const processJob = async (record: SQSRecord) =>
     handleSyncJobMessage(record, {
       procore,
       sqs,
       table: { db, tableName: env.STATE_TABLE_NAME },
       queues: { syncJobs: env.SYNC_JOBS_QUEUE_URL, syncJobsDeadLetter: env.SYNC_JOBS_DLQ_URL, records: env.RECORDS_QUEUE_URL },
+      queueEdge,
+      ...(env.MAX_RECEIVE_COUNT === undefined ? {} : { maxReceiveCount: env.MAX_RECEIVE_COUNT }),
       environment: environment.name,
       resources: registryListSpecs,
       logger: log,

@@ -1,32 +1,12 @@
 // Applies one push message to Procore (create, update, delete, and upsert of resources without a
-// batch sync endpoint): resolves the target record, builds the request from the registry, calls
-// Procore within the deadline and keeps the origin map current.
+// batch upsert endpoint): resolves the target record, builds the request from the resource's
+// registry entry, calls Procore within the deadline and keeps the origin map current.
 import type { PushMessage } from '../commons/contracts/push-message';
-import type { ProcoreClient } from '../commons/procore/client';
+import { PermanentError } from '../commons/failure/permanent-error';
 import { ProcoreError } from '../commons/procore/errors';
-import { buildListRequest, buildWriteRequest, getResource, type ResourceDefinition, type ScopeIds } from '../commons/resources/registry';
-import type { PushOriginMap } from './state/origin-map';
-import { PushPermanentError } from './push-failure';
-
-/** What an applied message did; saved with its idempotency record and reported as the result. */
-export interface AppliedTarget {
-  procoreId: number;
-  projectId: number | null;
-  originId: string | null;
-}
-
-export interface ApplyDeps {
-  procore: Pick<ProcoreClient, 'request'>;
-  originMap: PushOriginMap;
-}
-
-export function scopeOf(message: PushMessage, resource: ResourceDefinition): ScopeIds {
-  if (resource.scope === 'company') return { companyId: message.companyId };
-  if (message.projectId === undefined) {
-    throw new PushPermanentError('MissingProject', `projectId: required, ${resource.name} is project-scoped`);
-  }
-  return { companyId: message.companyId, projectId: message.projectId };
-}
+import type { ResourceDefinition, ScopeIds } from '../commons/resources/resource-definition';
+import { buildListRequest, buildWriteRequest } from '../commons/resources/request-builders';
+import type { AppliedTarget, ApplyDeps, PushWrite } from './push-write';
 
 /**
  * The origin_id a create sends where the resource has one: the producer's originId, else a key
@@ -34,7 +14,7 @@ export function scopeOf(message: PushMessage, resource: ResourceDefinition): Sco
  * after a crash (Procore answered, the idempotency record was not saved) is refused with 409 and
  * resolved to the record the first attempt made, instead of creating a second one.
  */
-export function createOriginId(message: PushMessage): string {
+function createOriginId(message: PushMessage): string {
   if (message.originId !== undefined) return message.originId;
   const given = message.operation === 'delete' ? undefined : message.data.origin_id;
   return typeof given === 'string' && given !== '' ? given : `push:${message.id}`;
@@ -50,7 +30,7 @@ function recordId(data: unknown, what: string): number {
 }
 
 /** The Procore record carrying `originId` through Procore's own origin_id (list filtered on it). */
-export async function findByProcoreOriginId(
+async function findByProcoreOriginId(
   deps: ApplyDeps,
   resource: ResourceDefinition,
   scope: ScopeIds,
@@ -66,7 +46,7 @@ export async function findByProcoreOriginId(
 }
 
 /** procoreId as given, else originId through the origin map, else through Procore's origin_id. */
-export async function resolveProcoreId(
+async function resolveProcoreId(
   deps: ApplyDeps,
   message: PushMessage,
   resource: ResourceDefinition,
@@ -92,9 +72,8 @@ async function remember(deps: ApplyDeps, message: PushMessage, target: AppliedTa
   return target;
 }
 
-export async function applyPushMessage(deps: ApplyDeps, message: PushMessage, deadline: number): Promise<AppliedTarget> {
-  const resource = getResource(message.resource);
-  const scope = scopeOf(message, resource);
+export async function applyPushMessage(deps: ApplyDeps, write: PushWrite, deadline: number): Promise<AppliedTarget> {
+  const { message, resource, scope } = write;
   const projectId = scope.projectId ?? null;
   const originId = message.originId ?? null;
 
@@ -105,7 +84,7 @@ export async function applyPushMessage(deps: ApplyDeps, message: PushMessage, de
     case 'update': {
       const procoreId = await resolveProcoreId(deps, message, resource, scope, deadline);
       if (procoreId === undefined) {
-        throw new PushPermanentError('OriginIdNotFound', `originId: no ${resource.name} record in company ${message.companyId} has origin ${JSON.stringify(message.originId)}`);
+        throw new PermanentError('OriginIdNotFound', `originId: no ${resource.name} record in company ${message.companyId} has origin ${JSON.stringify(message.originId)}`);
       }
       await update(deps, message.data, resource, scope, procoreId, deadline, message.originId);
       return remember(deps, message, { procoreId, projectId, originId });
@@ -122,11 +101,11 @@ export async function applyPushMessage(deps: ApplyDeps, message: PushMessage, de
 
     case 'delete': {
       if (!resource.paths.delete) {
-        throw new PushPermanentError('OperationNotSupported', `operation: Procore's API cannot delete ${resource.name}`);
+        throw new PermanentError('OperationNotSupported', `operation: Procore's API cannot delete ${resource.name}`);
       }
       const procoreId = await resolveProcoreId(deps, message, resource, scope, deadline);
       if (procoreId === undefined) {
-        throw new PushPermanentError('OriginIdNotFound', `originId: no ${resource.name} record in company ${message.companyId} has origin ${JSON.stringify(message.originId)}`);
+        throw new PermanentError('OriginIdNotFound', `originId: no ${resource.name} record in company ${message.companyId} has origin ${JSON.stringify(message.originId)}`);
       }
       const request = buildWriteRequest(resource, 'delete', scope, {}, procoreId);
       try {

@@ -1,10 +1,10 @@
-// Runs a batch's sync groups under the same per-message idempotency as single messages: every
+// Runs a batch's upsert groups under the same per-message idempotency as single messages: every
 // member enters its own idempotent call (a message already applied returns its saved result and
 // stays out; one in progress elsewhere fails transiently), then the members that entered go to
 // Procore together and each idempotent call finishes with its own item's outcome.
 import type { PushMessage } from '../commons/contracts/push-message';
-import type { AppliedTarget, ApplyDeps } from './apply-push-message';
 import { applyBatchUpserts, type BatchUpsertMember, type BatchUpsertOutcome } from './batch-upsert';
+import type { AppliedTarget, ApplyDeps } from './push-write';
 
 /** Runs `work` at most once in effect per message id (Powertools makeIdempotent around it). */
 export type IdempotentRun = (message: PushMessage, work: () => Promise<AppliedTarget>) => Promise<AppliedTarget>;
@@ -34,7 +34,7 @@ export class BatchUpsertRunner {
   /** The member's outcome; the first member asked for starts its whole group. */
   outcome(memberKey: string): Promise<AppliedTarget> {
     const groupKey = this.memberGroup.get(memberKey);
-    if (groupKey === undefined) throw new Error(`message ${memberKey} is in no sync group`);
+    if (groupKey === undefined) throw new Error(`message ${memberKey} is in no batch upsert group`);
     let runs = this.started.get(groupKey);
     if (!runs) {
       runs = this.start(this.groups.get(groupKey) ?? []);

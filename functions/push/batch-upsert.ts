@@ -1,33 +1,19 @@
 // Upserts of one resource in one scope, taken from one batch, go to Procore as PATCH .../sync calls
 // (at most 1000 items each) instead of one request per message. Procore answers 200 with per-item
 // errors inside; each is mapped back to the message it came from (by id or origin_id).
-import type { PushMessage } from '../commons/contracts/push-message';
 import { ProcoreError } from '../commons/procore/errors';
-import { buildBatchUpsertRequest, getResource } from '../commons/resources/registry';
-import type { AppliedTarget, ApplyDeps } from './apply-push-message';
-import { scopeOf } from './apply-push-message';
+import { buildBatchUpsertRequest } from '../commons/resources/request-builders';
+import type { AppliedTarget, ApplyDeps, PushWrite, UpsertMessage } from './push-write';
 
 export const MAX_BATCH_UPSERT_ITEMS = 1000;
 
-export type UpsertMessage = Extract<PushMessage, { operation: 'upsert' }>;
-
-export interface BatchUpsertMember {
+/** One upsert of a group: its message, resource and scope (the same for the whole group). */
+export interface BatchUpsertMember extends PushWrite<UpsertMessage> {
   /** Unique within the batch (the SQS message id). */
   key: string;
-  message: UpsertMessage;
 }
 
 export type BatchUpsertOutcome = { ok: true; target: AppliedTarget } | { ok: false; error: unknown };
-
-/** Messages sharing a key go in the same sync calls; undefined: the message is applied on its own. */
-export function batchUpsertKey(message: PushMessage): string | undefined {
-  if (message.operation !== 'upsert') return undefined;
-  const resource = getResource(message.resource);
-  if (!resource.paths.batchUpsert) return undefined;
-  if (resource.scope === 'project' && message.projectId === undefined) return undefined;
-  const projectId = resource.scope === 'project' ? message.projectId : '';
-  return `${message.resource}#${message.companyId}#${projectId}`;
-}
 
 /** How an item addresses its record: by Procore id when given, else by origin_id. */
 function addressOf(message: UpsertMessage): string {
@@ -39,9 +25,9 @@ function addressOf(message: UpsertMessage): string {
  * call (two writes to one record in one call would leave their order to Procore); a repeat starts
  * the next call, so later messages in the batch win.
  */
-export function planBatchUpsertCalls(members: BatchUpsertMember[], maxItems = MAX_BATCH_UPSERT_ITEMS): BatchUpsertMember[][] {
-  const calls: BatchUpsertMember[][] = [];
-  let current: BatchUpsertMember[] = [];
+export function planBatchUpsertCalls<M extends { message: UpsertMessage }>(members: M[], maxItems = MAX_BATCH_UPSERT_ITEMS): M[][] {
+  const calls: M[][] = [];
+  let current: M[] = [];
   let addresses = new Set<string>();
   for (const member of members) {
     const address = addressOf(member.message);
@@ -91,9 +77,7 @@ function describeItemErrors(errors: unknown): string {
 export async function applyBatchUpserts(deps: ApplyDeps, members: BatchUpsertMember[], deadline: number): Promise<Map<string, BatchUpsertOutcome>> {
   const outcomes = new Map<string, BatchUpsertOutcome>();
   for (const call of planBatchUpsertCalls(members)) {
-    const first = call[0]!.message;
-    const resource = getResource(first.resource);
-    const scope = scopeOf(first, resource);
+    const { resource, scope } = call[0]!;
     const request = buildBatchUpsertRequest(resource, scope, call.map((m) => syncItem(m.message)));
     let entities: Row[];
     let errors: Row[];

@@ -9,6 +9,7 @@ import { documentClient, dynamodb, sqs } from '../commons/aws/clients';
 import { PushEnvSchema, procoreEnvironmentFrom, readEnv } from '../commons/config/runtime-env';
 import { countMetric, log, logger, metrics, tracer } from '../commons/observability/powertools';
 import { createProcoreClient } from '../commons/procore/runtime';
+import { sqsQueueEdge } from '../commons/queues/sqs-adapter';
 import { createPushBatchHandler } from './push-batch';
 import { pushIdempotencyConfig, pushIdempotencyStore } from './state/idempotency';
 import { PushOriginMap } from './state/origin-map';
@@ -18,11 +19,12 @@ const env = readEnv(PushEnvSchema);
 const handlePushBatch = createPushBatchHandler({
   procore: createProcoreClient({ environment: procoreEnvironmentFrom(env), secretId: env.DMSA_SECRET_ID, logger: log }),
   originMap: new PushOriginMap({ ddb: documentClient, tableName: env.STATE_TABLE_NAME }),
-  sqs,
+  queueEdge: sqsQueueEdge(sqs, { sourceQueueUrl: env.PUSH_QUEUE_URL, logger: log }),
   idempotencyStore: pushIdempotencyStore({ tableName: env.STATE_TABLE_NAME, client: dynamodb }),
   idempotencyConfig: pushIdempotencyConfig(),
   deadLetterQueueUrl: env.PUSH_DLQ_URL,
   ...(env.RESULTS_QUEUE_URL ? { resultsQueueUrl: env.RESULTS_QUEUE_URL } : {}),
+  ...(env.MAX_RECEIVE_COUNT === undefined ? {} : { maxReceiveCount: env.MAX_RECEIVE_COUNT }),
   logger: log,
   metrics: { count: countMetric },
 });

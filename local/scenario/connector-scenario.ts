@@ -74,10 +74,12 @@ export async function startConnectorScenario(options: ConnectorScenarioOptions =
       RedrivePolicy: JSON.stringify({ deadLetterTargetArn: dlq.arn, maxReceiveCount: settings.maxReceiveCount }),
     });
     const jobsDlq = await queue('sync-jobs-dlq');
-    const jobs = await queue('sync-jobs', withDlq(jobsDlq, options.jobs ?? { visibilityTimeoutSeconds: 960, maxReceiveCount: 3 }));
+    const jobsSettings = options.jobs ?? { visibilityTimeoutSeconds: 960, maxReceiveCount: 3 };
+    const jobs = await queue('sync-jobs', withDlq(jobsDlq, jobsSettings));
     const records = await queue('records');
     const pushDlq = await queue('push-dlq');
-    const push = await queue('push', withDlq(pushDlq, options.push ?? { visibilityTimeoutSeconds: 90, maxReceiveCount: 5 }));
+    const pushSettings = options.push ?? { visibilityTimeoutSeconds: 90, maxReceiveCount: 5 };
+    const push = await queue('push', withDlq(pushDlq, pushSettings));
     const results = await queue('push-results');
 
     const secretId = `scenario-dmsa-${suffix}`;
@@ -111,8 +113,20 @@ export async function startConnectorScenario(options: ConnectorScenarioOptions =
       queues: { jobs, jobsDlq, records, push, pushDlq, results },
       env: {
         planner: { ...common, SYNC_JOBS_QUEUE_URL: jobs.url, SYNC_CONFIG: JSON.stringify(sync) },
-        worker: { ...common, SYNC_JOBS_QUEUE_URL: jobs.url, SYNC_JOBS_DLQ_URL: jobsDlq.url, RECORDS_QUEUE_URL: records.url },
-        push: { ...common, PUSH_DLQ_URL: pushDlq.url, RESULTS_QUEUE_URL: results.url },
+        worker: {
+          ...common,
+          SYNC_JOBS_QUEUE_URL: jobs.url,
+          SYNC_JOBS_DLQ_URL: jobsDlq.url,
+          RECORDS_QUEUE_URL: records.url,
+          MAX_RECEIVE_COUNT: String(jobsSettings.maxReceiveCount),
+        },
+        push: {
+          ...common,
+          PUSH_QUEUE_URL: push.url,
+          PUSH_DLQ_URL: pushDlq.url,
+          RESULTS_QUEUE_URL: results.url,
+          MAX_RECEIVE_COUNT: String(pushSettings.maxReceiveCount),
+        },
       },
       close: () => sim.close(),
     };

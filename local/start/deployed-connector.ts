@@ -8,6 +8,7 @@ import { EventBridgeClient, ListRulesCommand, ListTargetsByRuleCommand } from '@
 import { GetFunctionConfigurationCommand, LambdaClient, ListEventSourceMappingsCommand, UpdateEventSourceMappingCommand } from '@aws-sdk/client-lambda';
 import { GetQueueUrlCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { functionAssetDir, type CdkDeployResult } from '../cdk-deploy';
+import { toProcoreTime } from '../../functions/commons/contracts/procore-time';
 
 export interface DeployedFunction {
   name: string;
@@ -135,7 +136,7 @@ export function scheduledEvent(schedule: Pick<DeployedSchedule, 'ruleArn'>, time
     'detail-type': 'Scheduled Event',
     source: 'aws.events',
     account,
-    time: time.toISOString().replace(/\.\d{3}Z$/, 'Z'),
+    time: toProcoreTime(time.getTime()),
     region,
     resources: [schedule.ruleArn],
     detail: {},

@@ -10,7 +10,7 @@ import {
   type Message,
   type MessageAttributeValue,
 } from '@aws-sdk/client-sqs';
-import { sendToDeadLetterQueue, type FailureReason } from '../../functions/commons/queues/dead-letter';
+import { deadLetterMessage, type FailureReason } from '../../functions/commons/queues/dead-letter';
 
 export const sqs = new SQSClient({});
 
@@ -42,13 +42,20 @@ export async function deadLetter(
   reason: FailureReason,
   extra: { attributes?: Record<string, MessageAttributeValue>; groupId?: string } = {},
 ): Promise<void> {
-  await sendToDeadLetterQueue(sqs, {
-    queueUrl: dlqUrl,
+  const message = deadLetterMessage({
     body,
     reason,
     ...(extra.attributes ? { originalAttributes: extra.attributes } : {}),
     ...(extra.groupId ? { messageGroupId: extra.groupId, messageDeduplicationId: randomUUID() } : {}),
   });
+  await sqs.send(
+    new SendMessageCommand({
+      QueueUrl: dlqUrl,
+      MessageBody: message.body,
+      MessageAttributes: message.attributes,
+      ...(message.groupId ? { MessageGroupId: message.groupId, MessageDeduplicationId: message.deduplicationId } : {}),
+    }),
+  );
 }
 
 /** Lets SQS itself dead-letter a message: receive it past maxReceiveCount (1) on the source queue. */

@@ -1,7 +1,7 @@
 // DMSA credentials from Secrets Manager (moto): validation errors name the secret and the problem,
 // never a value; reads are cached; a forced refresh picks up a rotated secret.
 import { DmsaSecretError, secretsManagerCredentials } from '../../functions/commons/credentials/dmsa-secret';
-import { isTransient } from '../../functions/commons/procore/errors';
+import { classify } from '../../functions/commons/failure/classify';
 import { createDmsaSecret, putDmsaSecret } from './fixtures';
 
 const SECRET_VALUE = 'sup3r-s3cret-value';
@@ -32,7 +32,8 @@ describe('secretsManagerCredentials', () => {
     const error = await failureOf(secretString);
     expect(error.message).toMatch(problem);
     expect(error.errorClass).toBe('DmsaSecretInvalid');
-    expect(isTransient(error)).toBe(false);
+    expect(error.kind).toBe('permanent');
+    expect(classify(error)).toMatchObject({ kind: 'auth', errorClass: 'DmsaSecretInvalid' });
   });
 
   it('names a secret that does not exist as permanent', async () => {
@@ -40,7 +41,8 @@ describe('secretsManagerCredentials', () => {
     expect(error).toBeInstanceOf(DmsaSecretError);
     expect((error as DmsaSecretError).message).toMatch(/^DMSA secret procore-test\/does-not-exist: cannot be read from Secrets Manager/);
     expect((error as DmsaSecretError).errorClass).toBe('DmsaSecretUnreadable');
-    expect(isTransient(error)).toBe(false);
+    expect((error as DmsaSecretError).kind).toBe('permanent');
+    expect(classify(error)).toMatchObject({ kind: 'auth', errorClass: 'DmsaSecretUnreadable' });
   });
 
   it('serves a cached read until forced to re-read the rotated secret', async () => {

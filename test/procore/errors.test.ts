@@ -1,6 +1,7 @@
 // Error normalisation: Procore's error body shapes, status classes, retry times; backoff bounds.
 import { summarizeErrorBody } from '../../functions/commons/procore/error-body';
-import { ProcoreError, isTransient, procoreErrorFromResponse, retryAtFromHeaders } from '../../functions/commons/procore/errors';
+import { classify } from '../../functions/commons/failure/classify';
+import { ProcoreError, procoreErrorFromResponse, retryAtFromHeaders } from '../../functions/commons/procore/errors';
 import { hasNextLink } from '../../functions/commons/procore/client';
 import { fullJitterDelay } from '../../functions/commons/procore/timing';
 
@@ -46,7 +47,12 @@ describe('procoreErrorFromResponse', () => {
     const error = from(status, { 'x-request-id': 'req-1' });
     expect(error).toMatchObject({ errorClass, kind, status, requestId: 'req-1' });
     expect(error.message).toBe(`Procore GET /rest/v1.0/companies answered ${status}: nope`);
-    expect(isTransient(error)).toBe(kind === 'transient');
+    expect(classify(error)).toMatchObject({ kind, errorClass, httpStatus: status, procoreRequestId: 'req-1' });
+  });
+
+  it('classifies 401 as ProcoreUnauthorized, which the failure policy takes as auth', () => {
+    expect(from(401)).toMatchObject({ errorClass: 'ProcoreUnauthorized', status: 401 });
+    expect(classify(from(401))).toMatchObject({ kind: 'auth', errorClass: 'ProcoreUnauthorized', httpStatus: 401 });
   });
 
   it('takes retryAt from Retry-After (seconds or date), else X-Rate-Limit-Reset for 429', () => {
@@ -62,13 +68,12 @@ describe('procoreErrorFromResponse', () => {
   });
 });
 
-describe('isTransient', () => {
+describe('classify (the failure policy: test/failure/classify.test.ts covers every class)', () => {
   it('knows network failures and self-classified errors', () => {
-    expect(isTransient(Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET' }))).toBe(true);
-    expect(isTransient(new Error('socket hang up'))).toBe(true);
-    expect(isTransient(Object.assign(new Error('boom'), { kind: 'permanent' }))).toBe(false);
-    expect(isTransient(new Error('schema invalid'))).toBe(false);
-    expect(isTransient('string')).toBe(false);
+    expect(classify(Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET' }))).toMatchObject({ kind: 'transient', errorClass: 'NetworkError' });
+    expect(classify(new Error('socket hang up'))).toMatchObject({ kind: 'transient' });
+    expect(classify(Object.assign(new Error('boom'), { kind: 'permanent' }))).toMatchObject({ kind: 'permanent', reason: 'boom' });
+    expect(classify('string')).toEqual({ kind: 'transient', errorClass: 'Error', reason: 'string' });
   });
 });
 

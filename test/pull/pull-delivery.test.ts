@@ -4,7 +4,7 @@ import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
 import { lambdaContext } from '../../local/lambda-context';
 import { readCursor } from '../../functions/pull/state/cursor';
 import { listSyncState } from '../../functions/pull/state/status';
-import { startFullResync } from '../../functions/pull/full-resync';
+import { startSync } from '../../cli/sync/start-sync';
 import { eventTime, startPullHarness, type PullHarness } from './support/pull-harness';
 
 jest.setTimeout(60_000);
@@ -69,14 +69,12 @@ describe('pull: deletions, oversized records, full resync, rate limits', () => {
 
   it('re-delivers every record of a scope on a full resync and then moves the cursor', async () => {
     h.sim.clock.advance(600_000);
-    const { enqueued, busy } = await startFullResync(
-      { sqs: h.sqs, table: h.table, syncJobsQueueUrl: h.queues.jobs, now: () => h.sim.clock.now() },
-      [scope()],
-    );
-    expect([enqueued.length, busy.length]).toEqual([1, 0]);
+    // As `connector sync --full` starts it: the scope's lease taken, its cursor reset, a full job enqueued.
+    const started = await startSync({ ...scope(), full: true }, { sqs: h.sqs, table: h.table, jobsQueueUrl: h.queues.jobs, now: () => h.sim.clock.now() });
+    expect(started).toMatchObject({ leased: true, cursorReset: true, job: { full: true } });
     const received = await h.collectRecords(() => h.drainJobs());
     expect(new Set(received.map((r) => r.envelope.id))).toEqual(new Set(rfis().map((r) => r.id)));
-    await expect(readCursor(h.table, scope())).resolves.toMatchObject({ cursor: enqueued[0]!.windowEnd });
+    await expect(readCursor(h.table, scope())).resolves.toMatchObject({ cursor: started.job.windowEnd });
   });
 
   it('returns a rate-limited job to the queue until Procore says to come back, moving nothing', async () => {

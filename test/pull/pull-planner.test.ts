@@ -65,4 +65,12 @@ describe('pull planner', () => {
       [h.companyId, 'rfis'],
     ]);
   });
+
+  it('fails the run at once when Procore refuses the credentials, instead of skipping every company', async () => {
+    h.sim.rotateClientSecret();
+    h.sim.invalidateAllTokens();
+    h.sim.clock.advance(60 * 60_000);
+    await expect(h.plan()).rejects.toMatchObject({ errorClass: 'ProcoreAuthError', status: 401 });
+    expect(await receiveMessages(h.sqs, h.queues.jobs, 10)).toEqual([]);
+  });
 });

@@ -1,9 +1,11 @@
 // How a batch's upserts are grouped into Procore sync calls (pure logic; the over-HTTP behaviour
 // is in push-batch-upserts.test.ts).
 import type { PushMessage } from '../../functions/commons/contracts/push-message';
-import { MAX_BATCH_UPSERT_ITEMS, planBatchUpsertCalls, batchUpsertKey, type BatchUpsertMember, type UpsertMessage } from '../../functions/push/batch-upsert';
+import { MAX_BATCH_UPSERT_ITEMS, planBatchUpsertCalls } from '../../functions/push/batch-upsert';
+import { batchUpsertKey } from '../../functions/push/plan-batch';
+import type { UpsertMessage } from '../../functions/push/push-write';
 
-const upsert = (i: number, address: { originId?: string; procoreId?: number } = { originId: `O-${i}` }): BatchUpsertMember => ({
+const upsert = (i: number, address: { originId?: string; procoreId?: number } = { originId: `O-${i}` }) => ({
   key: `m-${i}`,
   message: { version: 1, id: `u-${i}`, companyId: 7, resource: 'vendors', operation: 'upsert', data: { name: `V${i}` }, ...address } as UpsertMessage,
 });

@@ -1,6 +1,7 @@
 // A FIFO push queue: messages of one group are applied in order; when one fails transiently, the
 // rest of ITS group in the batch is not applied (and goes back with it), other groups carry on.
 // A permanent failure is dead-lettered (to the FIFO DLQ, same group) and its group carries on.
+// Consecutive upserts of one group share a batch upsert (/sync) call; any other message ends the run.
 import { bodyOf, startPushHarness, type PushHarness } from './support/push-harness';
 
 let h: PushHarness;
@@ -71,5 +72,40 @@ describe('push: FIFO message groups', () => {
     expect(retry.failed).toEqual([]);
     expect(sim.store.list('work_order_contracts', { companyId, projectId }).map((w) => w.title)).toContain('Contract a-3');
     expect(sim.store.list('rfis', { companyId, projectId }).filter((r) => r.subject === 'FIFO RFI a-2')).toHaveLength(1);
+  });
+
+  it('sends a run of consecutive upserts of one group as one /sync call, keeping the group order', async () => {
+    const { companyId, sim } = h;
+    const upsert = (id: string, originId: string, name: string) => ({ version: 1, id, companyId, resource: 'vendors', operation: 'upsert', originId, data: { name } });
+    const a1 = upsert('fs-a1', 'FIFO-SYNC-1', 'First Name');
+    const a2 = upsert('fs-a2', 'FIFO-SYNC-2', 'Second Vendor');
+    const a3 = { version: 1, id: 'fs-a3', companyId, resource: 'vendors', operation: 'create', originId: 'FIFO-SYNC-3', data: { name: 'Created Between' } };
+    const a4 = upsert('fs-a4', 'FIFO-SYNC-1', 'Renamed After');
+    const b1 = upsert('fs-b1', 'FIFO-SYNC-4', 'Other Group');
+    const bodies = [a1, b1, a2, a3, a4];
+    await h.send(bodies, { groupId: (i) => (i === 1 ? 'group-b' : 'group-a') });
+    sim.clearRequests();
+
+    const batch = await h.play({ batchSize: 10 });
+    expect(batch.messages.map((m) => m.Body)).toEqual(bodies.map(bodyOf));
+    expect(batch.failed).toEqual([]);
+    // a1+a2 share one call; b1 (another group) has its own; the create a3 ends group a's run, so
+    // a4 comes after it in a call of its own.
+    const writes = sim.requests().filter((r) => r.method !== 'GET' && r.path.startsWith('/api/'));
+    expect(writes.map((r) => `${r.method} ${r.path}`)).toEqual([
+      'PATCH /api/rest/v1.0/vendors/sync',
+      'PATCH /api/rest/v1.0/vendors/sync',
+      'POST /api/rest/v1.0/vendors',
+      'PATCH /api/rest/v1.0/vendors/sync',
+    ]);
+    const byOrigin = new Map(sim.store.list('vendors', { companyId }).map((v) => [v.origin_id, v.name]));
+    expect(['FIFO-SYNC-1', 'FIFO-SYNC-2', 'FIFO-SYNC-3', 'FIFO-SYNC-4'].map((o) => byOrigin.get(o))).toEqual([
+      'Renamed After',
+      'Second Vendor',
+      'Created Between',
+      'Other Group',
+    ]);
+    const results = (await h.results()).filter((r) => r.id?.startsWith('fs-'));
+    expect(results.map((r) => `${r.id} ${r.status}`).sort()).toEqual(['fs-a1', 'fs-a2', 'fs-a3', 'fs-a4', 'fs-b1'].map((id) => `${id} applied`));
   });
 });

@@ -5,6 +5,12 @@ import { resolveProcoreEnvironment, type ProcoreEnvironment } from '../procore/e
 
 const optionalUrl = z.string().url().optional();
 
+/**
+ * The source queue's maxReceiveCount, so a retried failure is dead-lettered with its reason on the
+ * last receive instead of being moved anonymously by SQS's redrive. Unset: the redrive does it.
+ */
+const optionalMaxReceiveCount = z.coerce.number().int().min(1).max(1000).optional();
+
 export const CommonEnvSchema = z.object({
   CONNECTOR_STAGE: z.string().min(1),
   PROCORE_ENVIRONMENT: z.enum(['production', 'sandbox', 'monthly-sandbox', 'custom']),
@@ -15,7 +21,11 @@ export const CommonEnvSchema = z.object({
 });
 
 export const PushEnvSchema = CommonEnvSchema.extend({
+  /** The push queue itself (rate-limited messages are held on it until Procore's reset). Unset:
+   * they come back after the queue's visibility timeout. */
+  PUSH_QUEUE_URL: optionalUrl,
   PUSH_DLQ_URL: z.string().url(),
+  MAX_RECEIVE_COUNT: optionalMaxReceiveCount,
   RESULTS_QUEUE_URL: optionalUrl,
 });
 
@@ -29,6 +39,7 @@ export const WorkerEnvSchema = CommonEnvSchema.extend({
   SYNC_JOBS_QUEUE_URL: z.string().url(),
   SYNC_JOBS_DLQ_URL: z.string().url(),
   RECORDS_QUEUE_URL: z.string().url(),
+  MAX_RECEIVE_COUNT: optionalMaxReceiveCount,
 });
 
 /** Parses env with schema; the error names every bad or missing variable, never its value. */

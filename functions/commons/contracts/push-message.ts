@@ -4,6 +4,7 @@
 import { z } from 'zod';
 import { getResource } from '../resources/registry';
 import { ResourceNameSchema } from '../resources/names';
+import { ProcoreIdSchema } from './procore-id';
 
 export const PUSH_MESSAGE_VERSION = 1;
 
@@ -12,12 +13,6 @@ export const PUSH_MESSAGE_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._:@#/+=-]*$/;
 
 /** zod's type error for a key: "required" when absent, else what the value should be. */
 const expected = (what: string) => (issue: { input: unknown }) => (issue.input === undefined ? 'required' : what);
-
-const ProcoreId = z
-  .number({ error: expected('must be a number') })
-  .int('must be an integer')
-  .positive('must be positive')
-  .max(Number.MAX_SAFE_INTEGER, 'must be at most 2^53-1 (send Procore ids as JSON numbers)');
 
 const common = {
   version: z.literal(PUSH_MESSAGE_VERSION, { error: 'must be 1' }).describe('Message format version; a breaking change bumps it.'),
@@ -29,8 +24,8 @@ const common = {
     .describe(
       'Producer-chosen unique key of this write (the idempotency key): a redelivered or re-sent message with the same id is applied once.',
     ),
-  companyId: ProcoreId.describe('The Procore company the record belongs to.'),
-  projectId: ProcoreId.optional().describe('The Procore project; required for project-scoped resources, ignored by company-scoped ones.'),
+  companyId: ProcoreIdSchema.describe('The Procore company the record belongs to.'),
+  projectId: ProcoreIdSchema.optional().describe('The Procore project; required for project-scoped resources, ignored by company-scoped ones.'),
   resource: ResourceNameSchema.describe("The connector's resource name (a registry entry), e.g. vendors or rfis."),
 };
 
@@ -48,7 +43,7 @@ const Data = z
   .describe("The resource's fields as Procore names them, without Procore's body wrapper (the connector adds it).");
 
 const Address = {
-  procoreId: ProcoreId.optional().describe('The Procore id of the record to change.'),
+  procoreId: ProcoreIdSchema.optional().describe('The Procore id of the record to change.'),
   originId: OriginId.optional(),
 };
 

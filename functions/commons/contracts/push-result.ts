@@ -2,12 +2,12 @@
 // per push message it finished with (applied, or dead-lettered as permanently failed). Delivery is
 // at least once: consumers dedupe on `id`.
 import { z } from 'zod';
+import { ProcoreIdSchema } from './procore-id';
 import { ResourceNameSchema } from '../resources/names';
 import { PUSH_OPERATIONS } from './push-message';
 
 export const PUSH_RESULT_VERSION = 1;
 
-const ProcoreId = z.number().int().positive().max(Number.MAX_SAFE_INTEGER);
 
 const Applied = z.strictObject({
   version: z.literal(PUSH_RESULT_VERSION),
@@ -15,9 +15,9 @@ const Applied = z.strictObject({
   status: z.literal('applied'),
   resource: ResourceNameSchema,
   operation: z.enum(PUSH_OPERATIONS),
-  companyId: ProcoreId,
-  projectId: ProcoreId.nullable(),
-  procoreId: ProcoreId.describe('The Procore id of the record written (or deleted).'),
+  companyId: ProcoreIdSchema,
+  projectId: ProcoreIdSchema.nullable(),
+  procoreId: ProcoreIdSchema.describe('The Procore id of the record written (or deleted).'),
   originId: z.string().nullable(),
 });
 

@@ -3,9 +3,9 @@
 // same contract as JSON Schema (generated from this file, a test keeps the two equal).
 import type { MessageAttributeValue } from '@aws-sdk/client-sqs';
 import { z } from 'zod';
+import { ProcoreIdSchema } from './procore-id';
 import { ResourceNameSchema } from '../resources/names';
 
-const ProcoreId = z.number().int().positive().max(Number.MAX_SAFE_INTEGER);
 const Timestamp = z.iso.datetime({ offset: true });
 
 export const RECORD_ENVELOPE_VERSION = 1;
@@ -17,10 +17,10 @@ export const RecordEnvelopeSchema = z
     environment: z
       .enum(['production', 'sandbox', 'monthly-sandbox', 'custom'])
       .describe('The Procore environment the record came from (custom: explicit base URLs, e.g. the local simulator).'),
-    companyId: ProcoreId,
-    projectId: ProcoreId.nullable().describe('The project of a project-scoped resource; null for company-scoped ones.'),
+    companyId: ProcoreIdSchema,
+    projectId: ProcoreIdSchema.nullable().describe('The project of a project-scoped resource; null for company-scoped ones.'),
     resource: ResourceNameSchema.describe("The connector's resource name (its registry entry)."),
-    id: ProcoreId.describe('The Procore id of the record.'),
+    id: ProcoreIdSchema.describe('The Procore id of the record.'),
     updatedAt: Timestamp.describe("The record's updated_at as Procore returned it."),
     deleted: z.boolean().describe('True when Procore reports the record as deleted (deleted_at set).'),
     syncedAt: Timestamp.describe('When the connector delivered the envelope.'),

@@ -1,5 +1,6 @@
-// One error type for everything the Procore client can fail with, classified once so callers
-// decide by `kind` (retry later vs dead-letter now) and log `errorClass`, `status`, `requestId`.
+// One error type for everything the Procore client can fail with: `kind` says whether Procore's
+// answer may change on a later try, `errorClass`, `status`, `requestId` say what it was. What a
+// caller does about it is decided in commons/failure (classify, decisions).
 import { summarizeErrorBody } from './error-body';
 
 export type ProcoreErrorKind = 'transient' | 'permanent';
@@ -111,32 +112,4 @@ export function procoreErrorFromResponse(input: {
     ...(retryAt === undefined ? {} : { retryAt }),
     ...(summary.details === undefined ? {} : { details: summary.details }),
   });
-}
-
-const NETWORK_CODES = new Set([
-  'ECONNRESET',
-  'ECONNREFUSED',
-  'ECONNABORTED',
-  'ETIMEDOUT',
-  'EPIPE',
-  'EAI_AGAIN',
-  'ENOTFOUND',
-  'ENETUNREACH',
-  'EHOSTUNREACH',
-  'ERR_SOCKET_CONNECTION_TIMEOUT',
-  'UND_ERR_SOCKET',
-  'UND_ERR_CONNECT_TIMEOUT',
-]);
-
-/** True for a transient ProcoreError (or other error with kind 'transient'), or a network-level failure that is worth retrying. */
-export function isTransient(error: unknown): boolean {
-  if (error instanceof ProcoreError) return error.kind === 'transient';
-  if (!(error instanceof Error)) return false;
-  // Other classified errors (e.g. DmsaSecretError) say so themselves.
-  const kind = (error as { kind?: unknown }).kind;
-  if (kind === 'transient' || kind === 'permanent') return kind === 'transient';
-  const code = (error as { code?: unknown }).code;
-  if (typeof code === 'string' && NETWORK_CODES.has(code)) return true;
-  if (error.name === 'TimeoutError' || error.name === 'AbortError') return true;
-  return /socket hang up|network|timeout/i.test(error.message);
 }

@@ -1,7 +1,10 @@
-// Dead-lettering by the connector itself (for permanent failures that must not wait for
-// maxReceiveCount). The body is kept byte for byte so a redrive replays exactly what was sent;
+// Dead letters written by the connector itself (permanent failures at once, retried ones on their
+// last receive, so none reaches the DLQ without its reason). The body is kept byte for byte so a redrive replays exactly what was sent;
 // the reason travels as message attributes, which SQS keeps when a message is moved back.
-import { SendMessageCommand, type MessageAttributeValue, type SQSClient } from '@aws-sdk/client-sqs';
+import type { MessageAttributeValue } from '@aws-sdk/client-sqs';
+import type { SQSRecord } from 'aws-lambda';
+import type { Failure } from '../failure/classify';
+import { sdkAttributesOf } from './sqs-adapter';
 import type { OutgoingMessage } from './sqs-batch-sender';
 
 /** Why an exchange failed, as a DLQ consumer or operator sees it. Never holds secrets or tokens. */
@@ -62,7 +65,7 @@ export function readFailureAttributes(attributes: Record<string, MessageAttribut
   };
 }
 
-/** One message to dead-letter: what `sendToDeadLetterQueue` takes, less the queue. */
+/** One message to dead-letter. */
 export interface DeadLetter {
   /** The original message body, unchanged. */
   body: string;
@@ -74,8 +77,27 @@ export interface DeadLetter {
   messageDeduplicationId?: string;
 }
 
-export interface DeadLetterInput extends DeadLetter {
-  queueUrl: string;
+/** The reason as the DLQ carries it, with the receive count of the message that failed. */
+function failureReasonOf(failure: Failure, attempts: number): FailureReason {
+  return {
+    errorClass: failure.errorClass,
+    message: failure.reason,
+    attempts,
+    ...(failure.httpStatus === undefined ? {} : { httpStatus: failure.httpStatus }),
+    ...(failure.procoreRequestId === undefined ? {} : { procoreRequestId: failure.procoreRequestId }),
+  };
+}
+
+/** The dead letter of a received message: its body and attributes as they came, the failure added. */
+export function deadLetterFor(record: SQSRecord, failure: Failure): DeadLetter {
+  const groupId = record.attributes.MessageGroupId;
+  return {
+    body: record.body,
+    reason: failureReasonOf(failure, Number(record.attributes.ApproximateReceiveCount ?? 1)),
+    originalAttributes: sdkAttributesOf(record),
+    // The message id dedupes a second copy sent by a retry of this invocation.
+    ...(groupId ? { messageGroupId: groupId, messageDeduplicationId: record.messageId } : {}),
+  };
 }
 
 /** The DLQ message for a failure: the body as it came, the reason as attributes. */
@@ -92,17 +114,4 @@ export function deadLetterMessage(letter: DeadLetter): OutgoingMessage {
     ...(letter.messageGroupId ? { groupId: letter.messageGroupId } : {}),
     ...(letter.messageDeduplicationId ? { deduplicationId: letter.messageDeduplicationId } : {}),
   };
-}
-
-export async function sendToDeadLetterQueue(sqs: SQSClient, input: DeadLetterInput): Promise<void> {
-  const message = deadLetterMessage(input);
-  await sqs.send(
-    new SendMessageCommand({
-      QueueUrl: input.queueUrl,
-      MessageBody: message.body,
-      MessageAttributes: message.attributes,
-      ...(message.groupId ? { MessageGroupId: message.groupId } : {}),
-      ...(message.deduplicationId ? { MessageDeduplicationId: message.deduplicationId } : {}),
-    }),
-  );
 }

@@ -16,6 +16,10 @@ import { startSimulator, type ProcoreSimulator, type SimulatorOptions } from '..
 import type { SyncTable } from '../../../functions/pull/state/cursor';
 import type { SyncConfig } from '../../../functions/pull/sync-config';
 import type { RecordEnvelope } from '../../../functions/commons/contracts/record-envelope';
+import { toProcoreTime } from '../../../functions/commons/contracts/procore-time';
+
+/** The sync-jobs queue's redrive maxReceiveCount, told to the worker as the stack tells it. */
+export const JOBS_MAX_RECEIVE_COUNT = 3;
 
 type PlannerHandler = (event: ScheduledEvent, context: Context) => Promise<unknown>;
 type WorkerHandler = (event: SQSEvent, context: Context) => Promise<SQSBatchResponse>;
@@ -65,9 +69,7 @@ export function scheduledEvent(time: string): ScheduledEvent {
 }
 
 /** Whole-second ISO time, as EventBridge writes `time`. */
-export function eventTime(epochMs: number): string {
-  return new Date(Math.floor(epochMs / 1000) * 1000).toISOString().replace('.000Z', 'Z');
-}
+export const eventTime = toProcoreTime;
 
 export async function startPullHarness(options: {
   simulator: SimulatorOptions;
@@ -91,7 +93,7 @@ export async function startPullHarness(options: {
         QueueName: `pull-jobs-${suffix}`,
         Attributes: {
           VisibilityTimeout: '30',
-          RedrivePolicy: JSON.stringify({ deadLetterTargetArn: jobsDlqArn, maxReceiveCount: 3 }),
+          RedrivePolicy: JSON.stringify({ deadLetterTargetArn: jobsDlqArn, maxReceiveCount: JOBS_MAX_RECEIVE_COUNT }),
         },
       }),
     )
@@ -115,6 +117,7 @@ export async function startPullHarness(options: {
     SYNC_JOBS_QUEUE_URL: jobs,
     SYNC_JOBS_DLQ_URL: jobsDlq,
     RECORDS_QUEUE_URL: records,
+    MAX_RECEIVE_COUNT: String(JOBS_MAX_RECEIVE_COUNT),
     SYNC_CONFIG: JSON.stringify({ discoveryCompanyId: company.id, initialLookbackDays: 3650, ...options.sync(company.id, sim) }),
   });
   const { handler: planner } = (await import('../../../functions/pull/planner-handler')) as unknown as { handler: PlannerHandler };

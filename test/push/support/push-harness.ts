@@ -1,5 +1,4 @@
 // The push path's test bench: the Procore simulator, moto queues (push queue with its DLQ and
-import { createStateTable } from '../../../local/create-state-table';
 // redrive policy, results queue), a state table and the DMSA secret, wired to the REAL push handler
 // through its environment variables. Batches are built the way Lambda builds them: from messages
 // actually received off the moto push queue; successes are deleted, batch item failures are left.
@@ -18,11 +17,15 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { readFailureAttributes, type FailureReason } from '../../../functions/commons/queues/dead-letter';
 import { PushResultSchema, type PushResult } from '../../../functions/commons/contracts/push-result';
+import { createStateTable } from '../../../local/create-state-table';
 import { lambdaContext } from '../../../local/lambda-context';
 import { deleteMessages, queueArnOf, receiveMessages, sqsRecordFromMessage } from '../../../local/sqs-event-source';
 import { startSimulator, type ProcoreSimulator, type SimulatorOptions } from '../../../simulator';
 
 type PushHandler = (event: SQSEvent, context: Context) => Promise<SQSBatchResponse>;
+
+/** The push queue's redrive maxReceiveCount, told to the handler as the stack tells it. */
+export const MAX_RECEIVE_COUNT = 5;
 
 export interface PlayedBatch {
   messages: Message[];
@@ -71,6 +74,8 @@ export async function startPushHarness(options: {
   fifo?: boolean;
   /** The push queue's own visibility timeout (what a batch item failure waits without a delay). */
   visibilityTimeoutSeconds?: number;
+  /** false: the DMSA secret the handler is told to read does not exist. */
+  createSecret?: boolean;
 }): Promise<PushHarness> {
   // Powertools reads these when the handler module loads; keep test output readable.
   process.env.POWERTOOLS_LOG_LEVEL = process.env.TEST_LOG_LEVEL ?? 'SILENT';
@@ -100,7 +105,7 @@ export async function startPushHarness(options: {
         Attributes: {
           ...fifoAttributes,
           VisibilityTimeout: String(options.visibilityTimeoutSeconds ?? 30),
-          RedrivePolicy: JSON.stringify({ deadLetterTargetArn: dlqArn, maxReceiveCount: 5 }),
+          RedrivePolicy: JSON.stringify({ deadLetterTargetArn: dlqArn, maxReceiveCount: MAX_RECEIVE_COUNT }),
         },
       }),
     )
@@ -108,9 +113,11 @@ export async function startPushHarness(options: {
   const pushArn = await queueArnOf(sqs, push);
   const results = (await sqs.send(new CreateQueueCommand({ QueueName: `push-results-${suffix}` }))).QueueUrl!;
   const secretId = `push-dmsa-${suffix}`;
-  await new SecretsManagerClient({}).send(
-    new CreateSecretCommand({ Name: secretId, SecretString: JSON.stringify({ client_id: sim.clientId, client_secret: sim.clientSecret }) }),
-  );
+  if (options.createSecret ?? true) {
+    await new SecretsManagerClient({}).send(
+      new CreateSecretCommand({ Name: secretId, SecretString: JSON.stringify({ client_id: sim.clientId, client_secret: sim.clientSecret }) }),
+    );
+  }
   const company = sim.store.companies().find((c) => c.installed);
   if (!company) throw new Error('the simulator seeded no installed company');
   const project = sim.store.projects(company.id).find((p) => p.permitted);
@@ -123,8 +130,10 @@ export async function startPushHarness(options: {
     PROCORE_API_URL: sim.apiUrl,
     DMSA_SECRET_ID: secretId,
     STATE_TABLE_NAME: tableName,
+    PUSH_QUEUE_URL: push,
     PUSH_DLQ_URL: dlq,
     RESULTS_QUEUE_URL: results,
+    MAX_RECEIVE_COUNT: String(MAX_RECEIVE_COUNT),
   });
   const { handler } = (await import('../../../functions/push/handler')) as unknown as { handler: PushHandler };
 

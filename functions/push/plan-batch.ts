@@ -1,0 +1,89 @@
+// Parse and plan one SQS batch before anything is written: which messages are bad (dead-lettered
+// without a Procore call), and which upserts share a Procore batch upsert (`/sync`) call.
+// Standard queues: all upserts of one resource and scope in the batch share one group. FIFO queues:
+// only a run of consecutive upserts of one message group shares one, so every message still comes
+// after the ones before it in its group (within one /sync call Procore gets them together; a
+// record addressed twice starts a new call, see batch-upsert.ts).
+import type { SQSRecord } from 'aws-lambda';
+import { parsePushMessage, type PushMessage } from '../commons/contracts/push-message';
+import { classify, type Failure } from '../commons/failure/classify';
+import { PermanentError } from '../commons/failure/permanent-error';
+import { getResource, type ResourceDefinition, type ScopeIds } from '../commons/resources/registry';
+import type { BatchUpsertMember } from './batch-upsert';
+import type { PushWrite, UpsertMessage } from './push-write';
+
+export type PlannedRecord =
+  | { ok: true; record: SQSRecord; write: PushWrite }
+  | { ok: false; record: SQSRecord; failure: Failure; id?: string; message?: PushMessage };
+
+export interface BatchPlan {
+  fifo: boolean;
+  /** By SQS message id. */
+  records: Map<string, PlannedRecord>;
+  upsertGroups: Map<string, BatchUpsertMember[]>;
+}
+
+export function planBatch(records: SQSRecord[]): BatchPlan {
+  const fifo = records.some((r) => Boolean(r.attributes?.MessageGroupId));
+  const planned = records.map(planRecord);
+  const groupKeys = upsertGroupKeys(planned, fifo);
+  const upsertGroups = new Map<string, BatchUpsertMember[]>();
+  planned.forEach((entry, i) => {
+    const key = groupKeys[i];
+    if (!entry.ok || key === undefined) return;
+    const members = upsertGroups.get(key) ?? [];
+    members.push({ key: entry.record.messageId, ...(entry.write as PushWrite<UpsertMessage>) });
+    upsertGroups.set(key, members);
+  });
+  return { fifo, records: new Map(planned.map((entry) => [entry.record.messageId, entry])), upsertGroups };
+}
+
+function planRecord(record: SQSRecord): PlannedRecord {
+  const parsed = parsePushMessage(record.body);
+  if (!parsed.ok) {
+    const failure: Failure = { kind: 'permanent', errorClass: parsed.errorClass, reason: parsed.message };
+    return { ok: false, record, failure, ...(parsed.id ? { id: parsed.id } : {}) };
+  }
+  const { message } = parsed;
+  try {
+    const resource = getResource(message.resource);
+    return { ok: true, record, write: { message, resource, scope: scopeOf(message, resource) } };
+  } catch (error) {
+    return { ok: false, record, failure: classify(error), id: message.id, message };
+  }
+}
+
+/** The Procore scope a message writes in (the schema already demands projectId where needed). */
+function scopeOf(message: PushMessage, resource: ResourceDefinition): ScopeIds {
+  if (resource.scope === 'company') return { companyId: message.companyId };
+  if (message.projectId === undefined) {
+    throw new PermanentError('MissingProject', `projectId: required, ${resource.name} is project-scoped`);
+  }
+  return { companyId: message.companyId, projectId: message.projectId };
+}
+
+/** Messages sharing a key may share sync calls; undefined: the message is applied on its own. */
+export function batchUpsertKey(message: PushMessage): string | undefined {
+  if (message.operation !== 'upsert') return undefined;
+  const resource = getResource(message.resource);
+  if (!resource.paths.batchUpsert) return undefined;
+  if (resource.scope === 'project' && message.projectId === undefined) return undefined;
+  const projectId = resource.scope === 'project' ? message.projectId : '';
+  return `${message.resource}#${message.companyId}#${projectId}`;
+}
+
+/** Each record's upsert group: by key alone on standard queues, by run within its message group on FIFO. */
+function upsertGroupKeys(planned: PlannedRecord[], fifo: boolean): (string | undefined)[] {
+  const runs = new Map<string, { key: string | undefined; group: string | undefined }>();
+  let runCount = 0;
+  return planned.map((entry) => {
+    const key = entry.ok ? batchUpsertKey(entry.write.message) : undefined;
+    if (!fifo) return key;
+    const messageGroup = entry.record.attributes.MessageGroupId ?? '';
+    const current = runs.get(messageGroup);
+    // Any other message (a create, an update, even a bad one) ends the group's run.
+    const group = key === undefined ? undefined : current?.key === key ? current.group : `${messageGroup}#${++runCount}#${key}`;
+    runs.set(messageGroup, { key, group });
+    return group;
+  });
+}
