@@ -71,7 +71,7 @@ describe('dead letters up to SQS\'s 1 MiB, against moto', () => {
 
   const bodyOf = (bytes: number) => JSON.stringify({ version: 1, id: 'big', data: { note: 'x'.repeat(bytes - 40) } }).padEnd(bytes, ' ');
 
-  it('keeps a 900 KiB body byte for byte with the full reason and the producer's attributes', async () => {
+  it('keeps a 900 KiB body byte for byte with the full reason and the producer\'s attributes', async () => {
     const body = bodyOf(900 * 1024);
     const message = deadLetterMessage(deadLetterFor(record(body, { source: str('erp') }), failure));
     const received = await roundTrip(message);
