@@ -9,6 +9,7 @@ import { classify, type Failure } from '../commons/failure/classify';
 import { queueDecision } from '../commons/failure/decisions';
 import type { LoggerLike } from '../commons/observability/logger';
 import { ProcoreError } from '../commons/procore/errors';
+import { checkAddress } from './address';
 import { applyPushMessage } from './apply-push-message';
 import type { BatchUpsertRunner, IdempotentRun } from './batch-upsert-runner';
 import type { PlannedRecord } from './plan-batch';
@@ -61,7 +62,10 @@ async function write(push: PushWrite, messageId: string, ctx: ApplyRecordContext
     throw new ProcoreError({ message: 'Procore rate limit reached earlier in this batch', kind: 'transient', errorClass: 'ProcoreRateLimited', retryAt: ctx.rateLimit.until });
   }
   if (ctx.batchUpserts.has(messageId)) return ctx.batchUpserts.outcome(messageId);
-  return ctx.runIdempotent(push.message, () => applyPushMessage(ctx.deps, push, ctx.deadline));
+  return ctx.runIdempotent(push.message, async () => {
+    await checkAddress(ctx.deps, push);
+    return applyPushMessage(ctx.deps, push, ctx.deadline);
+  });
 }
 
 function attemptsOf(record: SQSRecord): number {
