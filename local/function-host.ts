@@ -67,7 +67,10 @@ export async function startFunctionHost(options: FunctionHostOptions): Promise<F
   function spawnSandbox(): Sandbox {
     coldStarts += 1;
     const memoryMb = options.memoryMb ?? 1024;
-    const inherited = Object.fromEntries(Object.entries(process.env).filter(([key, value]) => INHERITED.test(key) && value !== undefined)) as Record<string, string>;
+    const inherited = Object.fromEntries(Object.entries(process.env).filter(([key, value]) => INHERITED.test(key) && value !== undefined)) as Record<
+      string,
+      string
+    >;
     const child = fork(CHILD, [], {
       execArgv: ['--import', TSX_LOADER, '--enable-source-maps', `--max-old-space-size=${Math.floor(memoryMb * HEAP_SHARE)}`],
       env: {

@@ -1,13 +1,7 @@
 // Plays Lambda's SQS event source mapping where there is no Lambda service (moto, tests, the local
 // run): receive a batch, build the event exactly as Lambda shapes it, invoke the real handler,
 // delete what succeeded and leave the batch item failures to come back after their visibility timeout.
-import {
-  DeleteMessageBatchCommand,
-  GetQueueAttributesCommand,
-  ReceiveMessageCommand,
-  type Message,
-  type SQSClient,
-} from '@aws-sdk/client-sqs';
+import { DeleteMessageBatchCommand, GetQueueAttributesCommand, ReceiveMessageCommand, type Message, type SQSClient } from '@aws-sdk/client-sqs';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { lambdaContext } from './lambda-context';
 
@@ -129,7 +123,13 @@ export async function invokeAndSettle(
   }
   const succeeded = messages.filter((m) => !failedIds.has(m.MessageId ?? ''));
   await deleteMessages(sqs, queue.url, succeeded);
-  return { messages, succeeded, failed: messages.filter((m) => failedIds.has(m.MessageId ?? '')), batchItemFailures, ...(error !== undefined ? { error } : {}) };
+  return {
+    messages,
+    succeeded,
+    failed: messages.filter((m) => failedIds.has(m.MessageId ?? '')),
+    batchItemFailures,
+    ...(error !== undefined ? { error } : {}),
+  };
 }
 
 export interface BatchOutcome {

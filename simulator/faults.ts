@@ -17,11 +17,7 @@ export interface FaultOptions {
   includeTokenEndpoint?: boolean;
 }
 
-export type Fault =
-  | { kind: 'server-error'; status: 500 | 502 | 503 | 504 }
-  | { kind: 'rate-limit-burst' }
-  | { kind: 'drop' }
-  | { kind: 'hang' };
+export type Fault = { kind: 'server-error'; status: 500 | 502 | 503 | 504 } | { kind: 'rate-limit-burst' } | { kind: 'drop' } | { kind: 'hang' };
 
 export function faultLabel(f: Fault): string {
   return f.kind === 'server-error' ? `server-error-${f.status}` : f.kind;

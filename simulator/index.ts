@@ -55,12 +55,7 @@ export const DEFAULT_SIMULATOR_NOW = Date.parse('2026-01-15T12:00:00Z');
 export async function startSimulator(options: SimulatorOptions = {}): Promise<ProcoreSimulator> {
   const seed = options.seed ?? 1;
   const clock = createClock(options.now ?? DEFAULT_SIMULATOR_NOW);
-  const oauth = new OAuthServer(
-    clock,
-    options.clientId ?? generateClientId(),
-    options.clientSecret ?? generateSecret(),
-    options.tokenTtlSeconds ?? 5400,
-  );
+  const oauth = new OAuthServer(clock, options.clientId ?? generateClientId(), options.clientSecret ?? generateSecret(), options.tokenTtlSeconds ?? 5400);
   const store = new SimStore(clock, seed, options.data);
   const rateLimiter = new RateLimiter(options.rateLimit);
   const faults = new FaultInjector(seed, options.faults);

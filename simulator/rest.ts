@@ -35,12 +35,10 @@ interface CompiledRoute {
 const compiled: CompiledRoute[] = Object.values(RESOURCES).flatMap((def) =>
   def.routes.map((route) => {
     const params: string[] = [];
-    const pattern = route.path
-      .replace(/\./g, '\\.')
-      .replace(/\{(\w+)\}/g, (_, name: string) => {
-        params.push(name);
-        return '(\\d+)';
-      });
+    const pattern = route.path.replace(/\./g, '\\.').replace(/\{(\w+)\}/g, (_, name: string) => {
+      params.push(name);
+      return '(\\d+)';
+    });
     return { method: route.method, regex: new RegExp(`^${pattern}$`), params, action: route.action, def };
   }),
 );
@@ -99,12 +97,7 @@ export class RestApi {
   }
 
   /** Company and project from the path, the query (reads) or the body's top level (writes). */
-  private resolveScope(
-    def: ResourceDefinition,
-    req: RestRequest,
-    params: Record<string, number>,
-    body: Record<string, unknown>,
-  ): Scope {
+  private resolveScope(def: ResourceDefinition, req: RestRequest, params: Record<string, number>, body: Record<string, unknown>): Scope {
     const fromRequest = (key: 'company_id' | 'project_id'): number | undefined => {
       if (params[key] !== undefined) return params[key];
       if (def.scopeParam !== key) return undefined;
@@ -156,11 +149,7 @@ export class RestApi {
   /** A live record in the scope, or 404 (a project record also has to be permitted). */
   private find(def: ResourceDefinition, scope: Scope, id: number): RecordJson {
     const where = this.store.scopeOf(def.name, id);
-    const visible =
-      where &&
-      !where.deleted &&
-      where.companyId === scope.companyId &&
-      (scope.projectId === undefined || where.projectId === scope.projectId);
+    const visible = where && !where.deleted && where.companyId === scope.companyId && (scope.projectId === undefined || where.projectId === scope.projectId);
     if (!visible) throw notFound();
     if (def.name === 'projects') this.checkProjectAccess(scope.companyId, id);
     return this.store.get(def.name, id)!;

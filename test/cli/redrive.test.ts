@@ -1,11 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import {
-  GetQueueAttributesCommand,
-  ListMessageMoveTasksCommand,
-  SQSClient,
-  StartMessageMoveTaskCommand,
-  type Message,
-} from '@aws-sdk/client-sqs';
+import { GetQueueAttributesCommand, ListMessageMoveTasksCommand, SQSClient, StartMessageMoveTaskCommand, type Message } from '@aws-sdk/client-sqs';
 import { mockClient } from 'aws-sdk-client-mock';
 import { inspectDeadLetterQueue } from '../../cli/dlq/inspect';
 import { moveTaskUnavailable, redrive } from '../../cli/dlq/move-dead-letters';
@@ -94,7 +88,8 @@ describe('redrive (receive → send → delete, as on moto, which has no message
 
   it('keeps the FIFO message group (and its order) when moving back to a FIFO queue', async () => {
     const pair = await createQueuePair('redrive-fifo', { fifo: true });
-    for (const n of [1, 2, 3]) await deadLetter(pair.dlqUrl, `{"seq":${n}}`, { errorClass: 'ProcoreServerError', message: 'x', attempts: 5 }, { groupId: 'project-7' });
+    for (const n of [1, 2, 3])
+      await deadLetter(pair.dlqUrl, `{"seq":${n}}`, { errorClass: 'ProcoreServerError', message: 'x', attempts: 5 }, { groupId: 'project-7' });
     await deadLetter(pair.dlqUrl, '{"other":1}', { errorClass: 'ProcoreServerError', message: 'x', attempts: 5 }, { groupId: 'project-8' });
 
     const result = await redrive(sqs, { from: pair.dlqUrl, to: pair.sourceUrl, receive: fast });
