@@ -55,7 +55,7 @@ export function saveManifest(manifest: AppManifest, file = MANIFEST_PATH): void 
 }
 
 /** The instructions URL shipped with the project points at a placeholder repository. */
-export const PLACEHOLDER_INSTRUCTIONS_URL = /\/\/github\.com\/example-org\//;
+const PLACEHOLDER_INSTRUCTIONS_URL = /\/\/github\.com\/example-org\//;
 
 /** Things that do not make the manifest wrong but must be fixed before the app is published. */
 export function manifestWarnings(manifest: AppManifest): string[] {

@@ -18,7 +18,7 @@ interface Row {
   pass?: boolean;
 }
 
-export function chaosRows(r: ChaosResults): Row[] {
+function chaosRows(r: ChaosResults): Row[] {
   const rows: Row[] = [];
   const add = (scenario: string, measure: string, value: number | string, must?: number) =>
     rows.push({ scenario, measure, value, ...(must === undefined ? {} : { must, pass: value === must }) });

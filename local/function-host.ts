@@ -121,8 +121,14 @@ export async function startFunctionHost(options: FunctionHostOptions): Promise<F
         reject(new Error(`${options.functionName}: Task timed out after ${(options.timeoutMs / 1000).toFixed(2)} seconds`));
       }, options.timeoutMs + 1000);
       box.pending.set(id, {
-        resolve: (value) => (clearTimeout(timer), resolve(value)),
-        reject: (error) => (clearTimeout(timer), reject(error)),
+        resolve: (value) => {
+          clearTimeout(timer);
+          resolve(value);
+        },
+        reject: (error) => {
+          clearTimeout(timer);
+          reject(error);
+        },
       });
       box.child.send(request);
     });

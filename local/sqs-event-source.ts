@@ -85,6 +85,7 @@ export async function deleteMessages(sqs: SQSClient, queueUrl: string, messages:
   }
 }
 
+// biome-ignore lint/suspicious/noConfusingVoidType: as aws-lambda's SQSHandler, a handler may return nothing.
 export type SqsHandler = (event: SQSEvent, context: Context) => Promise<SQSBatchResponse | void>;
 
 export interface SettledBatch {
@@ -107,6 +108,7 @@ export async function invokeAndSettle(
   sqs: SQSClient,
   queue: { url: string; arn: string },
   messages: Message[],
+  // biome-ignore lint/suspicious/noConfusingVoidType: as SqsHandler above.
   invoke: (event: SQSEvent) => Promise<SQSBatchResponse | void>,
 ): Promise<SettledBatch> {
   const event: SQSEvent = { Records: messages.map((m) => sqsRecordFromMessage(m, queue.arn)) };

@@ -299,7 +299,3 @@ export const RESOURCES: Record<SimResourceName, ResourceDefinition> = {
     }),
   },
 };
-
-export function isSimResource(name: string): name is SimResourceName {
-  return (SIM_RESOURCE_NAMES as readonly string[]).includes(name);
-}

@@ -57,7 +57,9 @@ export class RestApi {
       const m = route.regex.exec(req.path);
       if (!m) continue;
       const params: Record<string, number> = {};
-      route.params.forEach((name, i) => (params[name] = Number(m[i + 1])));
+      route.params.forEach((name, i) => {
+        params[name] = Number(m[i + 1]);
+      });
       return this.dispatch(route, req, params);
     }
     throw notFound();

@@ -329,5 +329,3 @@ function stripReserved(fields: Record<string, unknown>): Record<string, unknown>
   const { id: _id, created_at: _c, updated_at: _u, deleted_at: _d, ...rest } = fields;
   return rest;
 }
-
-export { SERVICE_ACCOUNT_USER_ID };

@@ -161,7 +161,9 @@ export async function runPushChaos(sizes: PushChaosSizes, deps: ChaosDeps<'push'
     // The producer sends every 33rd message twice (a retry on its side): still one write.
     const resends = planned.filter((_, i) => i % 33 === 5);
     const bodies = [...planned.map((p) => p.body)];
-    resends.forEach((p, k) => bodies.splice(Math.min(bodies.length, (k + 1) * 37), 0, p.body));
+    resends.forEach((p, k) => {
+      bodies.splice(Math.min(bodies.length, (k + 1) * 37), 0, p.body);
+    });
 
     for (let i = 0; i < sizes.workers; i++) {
       hosts.push(

@@ -35,7 +35,7 @@ Options:
 Not tested here (no credentials on the machine that built it): --procore sandbox|monthly-sandbox
 and --aws. They use the same code paths as the local run where they can.`;
 
-export const PROCORE_TARGETS = ['simulator', 'sandbox', 'monthly-sandbox'] as const;
+const PROCORE_TARGETS = ['simulator', 'sandbox', 'monthly-sandbox'] as const;
 
 const Positive = (flag: string) =>
   z.coerce

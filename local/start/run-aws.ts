@@ -27,7 +27,9 @@ export async function runAgainstAws(options: StartOptions, io: RunIo, cleanup: C
   const sqs = new SQSClient({ useQueueUrlAsEndpoint: false });
   const lambda = new LambdaClient({});
   const events = new EventBridgeClient({});
-  cleanup.add(() => [sqs, lambda, events].forEach((client) => client.destroy()));
+  cleanup.add(() => {
+    for (const client of [sqs, lambda, events]) client.destroy();
+  });
 
   const outputs = (await cloudFormationOutputs()(stack)).values;
   const need = (key: string) => {
@@ -83,7 +85,8 @@ export async function runAgainstAws(options: StartOptions, io: RunIo, cleanup: C
   const delivered: RecordEnvelope[] = await peek(need('RecordsQueueUrl'), parseRecordEnvelope);
   const records: StartSummary['records'] = Object.fromEntries(resources.map((r) => [r, { live: 0, deleted: 0 }]));
   for (const envelope of delivered) {
-    const row = (records[envelope.resource] ??= { live: 0, deleted: 0 });
+    const row = records[envelope.resource] ?? { live: 0, deleted: 0 };
+    records[envelope.resource] = row;
     row[envelope.deleted ? 'deleted' : 'live'] += 1;
   }
   progress.step(`records waiting on the records queue (peeked, left for consumers): ${delivered.length}`);

@@ -33,7 +33,7 @@ import type { DeadLetterQueueReport, EventSourceReport, StartSummary } from './s
 const STAGE = 'sandbox';
 
 /** Procore's documented example budget is 600/hour and 25 per 10 s; the old default 3600/hour. */
-export const SIMULATOR_RATE_LIMIT: Required<RateLimitOptions> = { hourly: 3600, spike: 50, spikeWindowSeconds: 10, retryAfter: true };
+const SIMULATOR_RATE_LIMIT: Required<RateLimitOptions> = { hourly: 3600, spike: 50, spikeWindowSeconds: 10, retryAfter: true };
 
 /** Things to stop, last started first; run by the caller's finally and by signal handlers. */
 export class Cleanup {
@@ -151,7 +151,9 @@ export async function runLocal(options: StartOptions, io: RunIo, cleanup: Cleanu
   const lambda = new LambdaClient({});
   const events = new EventBridgeClient({});
   const cfn = new CloudFormationClient({});
-  cleanup.add(() => [sqs, lambda, events, cfn].forEach((client) => client.destroy()));
+  cleanup.add(() => {
+    for (const client of [sqs, lambda, events, cfn]) client.destroy();
+  });
   const connector = await readDeployedConnector(deploy, { cfn, lambda, events, sqs });
   const schedule = connector.schedules[0];
   const jobsMapping = connector.mappings.find((m) => m.queueUrl.endsWith(outputs.SyncJobsQueueUrl?.split('/').at(-1) ?? '-'));
@@ -243,7 +245,8 @@ export async function runLocal(options: StartOptions, io: RunIo, cleanup: Cleanu
   const delivered = await consumeQueueWhile(sqs, outputs.RecordsQueueUrl ?? '', () => play('sync jobs', jobsMapping, workerHosts), parseRecordEnvelope);
   const records: StartSummary['records'] = Object.fromEntries(resources.map((r) => [r, { live: 0, deleted: 0 }]));
   for (const envelope of delivered.valid) {
-    const row = (records[envelope.resource] ??= { live: 0, deleted: 0 });
+    const row = records[envelope.resource] ?? { live: 0, deleted: 0 };
+    records[envelope.resource] = row;
     if (envelope.deleted) row.deleted += 1;
     else row.live += 1;
   }

@@ -79,7 +79,7 @@ describe('RatePacer', () => {
     const concurrent = await Promise.all(Array.from({ length: 5 }, () => pacer.acquire(t.clock() + 5000)));
     expect(concurrent).toHaveLength(5);
     expect(t.sleeps).toEqual([]);
-    concurrent.forEach((permit) => permit.release({ status: 200, headers: {} }));
+    for (const permit of concurrent) permit.release({ status: 200, headers: {} });
     await expect(Promise.all([pacer.acquire(t.clock() + 10), pacer.acquire(t.clock() + 10)])).resolves.toHaveLength(2);
   });
 
