@@ -18,6 +18,7 @@ const UNIT = [
   'test/infra/connector-stack.test.ts',
   'test/infra/stage-config.test.ts',
   'test/procore/errors.test.ts',
+  'test/procore/rate-pacer.test.ts',
   'test/procore/registry.test.ts',
   'test/pull/record-envelope.test.ts',
   'test/push/batch-upsert-plan.test.ts',
