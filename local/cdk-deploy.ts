@@ -19,7 +19,7 @@ const PROJECT_ROOT = path.resolve(__dirname, '..');
 const BIN = path.join(PROJECT_ROOT, 'node_modules', '.bin');
 
 /** Resource types removed from the template before a moto deploy (see above). */
-export const REMOVED_FOR_MOTO = ['AWS::CloudWatch::Dashboard'];
+const REMOVED_FOR_MOTO = ['AWS::CloudWatch::Dashboard'];
 
 export interface CdkDeployOptions {
   stage: StageName;
@@ -55,7 +55,7 @@ export interface CdkDeployResult {
 }
 
 /** The environment the CDK CLI runs with against moto. */
-export function cdkCliEnvironment(endpoint: string, region = 'us-east-1'): NodeJS.ProcessEnv {
+function cdkCliEnvironment(endpoint: string, region = 'us-east-1'): NodeJS.ProcessEnv {
   return {
     ...process.env,
     AWS_ENDPOINT_URL: endpoint.replace('127.0.0.1', 'localhost'),

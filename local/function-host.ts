@@ -67,7 +67,10 @@ export async function startFunctionHost(options: FunctionHostOptions): Promise<F
   function spawnSandbox(): Sandbox {
     coldStarts += 1;
     const memoryMb = options.memoryMb ?? 1024;
-    const inherited = Object.fromEntries(Object.entries(process.env).filter(([key, value]) => INHERITED.test(key) && value !== undefined)) as Record<string, string>;
+    const inherited = Object.fromEntries(Object.entries(process.env).filter(([key, value]) => INHERITED.test(key) && value !== undefined)) as Record<
+      string,
+      string
+    >;
     const child = fork(CHILD, [], {
       execArgv: ['--import', TSX_LOADER, '--enable-source-maps', `--max-old-space-size=${Math.floor(memoryMb * HEAP_SHARE)}`],
       env: {
@@ -118,8 +121,14 @@ export async function startFunctionHost(options: FunctionHostOptions): Promise<F
         reject(new Error(`${options.functionName}: Task timed out after ${(options.timeoutMs / 1000).toFixed(2)} seconds`));
       }, options.timeoutMs + 1000);
       box.pending.set(id, {
-        resolve: (value) => (clearTimeout(timer), resolve(value)),
-        reject: (error) => (clearTimeout(timer), reject(error)),
+        resolve: (value) => {
+          clearTimeout(timer);
+          resolve(value);
+        },
+        reject: (error) => {
+          clearTimeout(timer);
+          reject(error);
+        },
       });
       box.child.send(request);
     });

@@ -1,13 +1,7 @@
 // Plays Lambda's SQS event source mapping where there is no Lambda service (moto, tests, the local
 // run): receive a batch, build the event exactly as Lambda shapes it, invoke the real handler,
 // delete what succeeded and leave the batch item failures to come back after their visibility timeout.
-import {
-  DeleteMessageBatchCommand,
-  GetQueueAttributesCommand,
-  ReceiveMessageCommand,
-  type Message,
-  type SQSClient,
-} from '@aws-sdk/client-sqs';
+import { DeleteMessageBatchCommand, GetQueueAttributesCommand, ReceiveMessageCommand, type Message, type SQSClient } from '@aws-sdk/client-sqs';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { lambdaContext } from './lambda-context';
 
@@ -91,6 +85,7 @@ export async function deleteMessages(sqs: SQSClient, queueUrl: string, messages:
   }
 }
 
+// biome-ignore lint/suspicious/noConfusingVoidType: as aws-lambda's SQSHandler, a handler may return nothing.
 export type SqsHandler = (event: SQSEvent, context: Context) => Promise<SQSBatchResponse | void>;
 
 export interface SettledBatch {
@@ -113,6 +108,7 @@ export async function invokeAndSettle(
   sqs: SQSClient,
   queue: { url: string; arn: string },
   messages: Message[],
+  // biome-ignore lint/suspicious/noConfusingVoidType: as SqsHandler above.
   invoke: (event: SQSEvent) => Promise<SQSBatchResponse | void>,
 ): Promise<SettledBatch> {
   const event: SQSEvent = { Records: messages.map((m) => sqsRecordFromMessage(m, queue.arn)) };
@@ -129,7 +125,13 @@ export async function invokeAndSettle(
   }
   const succeeded = messages.filter((m) => !failedIds.has(m.MessageId ?? ''));
   await deleteMessages(sqs, queue.url, succeeded);
-  return { messages, succeeded, failed: messages.filter((m) => failedIds.has(m.MessageId ?? '')), batchItemFailures, ...(error !== undefined ? { error } : {}) };
+  return {
+    messages,
+    succeeded,
+    failed: messages.filter((m) => failedIds.has(m.MessageId ?? '')),
+    batchItemFailures,
+    ...(error !== undefined ? { error } : {}),
+  };
 }
 
 export interface BatchOutcome {

@@ -27,7 +27,9 @@ export async function runAgainstAws(options: StartOptions, io: RunIo, cleanup: C
   const sqs = new SQSClient({ useQueueUrlAsEndpoint: false });
   const lambda = new LambdaClient({});
   const events = new EventBridgeClient({});
-  cleanup.add(() => [sqs, lambda, events].forEach((client) => client.destroy()));
+  cleanup.add(() => {
+    for (const client of [sqs, lambda, events]) client.destroy();
+  });
 
   const outputs = (await cloudFormationOutputs()(stack)).values;
   const need = (key: string) => {
@@ -40,12 +42,16 @@ export async function runAgainstAws(options: StartOptions, io: RunIo, cleanup: C
   const planner = await lambda.send(new GetFunctionConfigurationCommand({ FunctionName: need('PlannerFunctionName') }));
   const sync = JSON.parse(planner.Environment?.Variables?.SYNC_CONFIG ?? '{}') as { resources?: string[]; companies?: unknown; discoveryCompanyId?: number };
   const companyId = sync.discoveryCompanyId ?? (Array.isArray(sync.companies) ? Number(sync.companies[0]) : NaN);
-  if (!Number.isSafeInteger(companyId)) throw new Error('cannot tell the stage\'s company from the planner\'s SYNC_CONFIG');
+  if (!Number.isSafeInteger(companyId)) throw new Error("cannot tell the stage's company from the planner's SYNC_CONFIG");
   const resources = sync.resources ?? [];
 
   const { Rules = [] } = await events.send(new ListRulesCommand({ NamePrefix: stack }));
   const rule = Rules.find((r) => r.ScheduleExpression);
-  const event = scheduledEvent({ ruleArn: rule?.Arn ?? `arn:aws:events:${process.env.AWS_REGION ?? 'us-east-1'}:000000000000:rule/${stack}` }, new Date(), randomUUID());
+  const event = scheduledEvent(
+    { ruleArn: rule?.Arn ?? `arn:aws:events:${process.env.AWS_REGION ?? 'us-east-1'}:000000000000:rule/${stack}` },
+    new Date(),
+    randomUUID(),
+  );
   const invoked = await lambda.send(new InvokeCommand({ FunctionName: planner.FunctionName, Payload: Buffer.from(JSON.stringify(event)) }));
   const answer = Buffer.from(invoked.Payload ?? new Uint8Array()).toString();
   if (invoked.FunctionError) {
@@ -79,13 +85,19 @@ export async function runAgainstAws(options: StartOptions, io: RunIo, cleanup: C
   const delivered: RecordEnvelope[] = await peek(need('RecordsQueueUrl'), parseRecordEnvelope);
   const records: StartSummary['records'] = Object.fromEntries(resources.map((r) => [r, { live: 0, deleted: 0 }]));
   for (const envelope of delivered) {
-    const row = (records[envelope.resource] ??= { live: 0, deleted: 0 });
+    const row = records[envelope.resource] ?? { live: 0, deleted: 0 };
+    records[envelope.resource] = row;
     row[envelope.deleted ? 'deleted' : 'live'] += 1;
   }
   progress.step(`records waiting on the records queue (peeked, left for consumers): ${delivered.length}`);
 
   const samples = buildPushSamples({ companyId, foreignCompanyId: 1, records: delivered, runId: Date.now().toString(36) });
-  await sendMessageBatches(sqs, need('PushQueueUrl'), samples.map((s) => ({ body: s.body })), { concurrency: 1 });
+  await sendMessageBatches(
+    sqs,
+    need('PushQueueUrl'),
+    samples.map((s) => ({ body: s.body })),
+    { concurrency: 1 },
+  );
   progress.step(`pushes sent: ${samples.length}`);
   await waitUntilDrained('push', need('PushQueueUrl'));
   const results = outputs.ResultsQueueUrl ? await peek(outputs.ResultsQueueUrl, parsePushResult) : [];
@@ -100,7 +112,13 @@ export async function runAgainstAws(options: StartOptions, io: RunIo, cleanup: C
     const letters = await peekDeadLetters(sqs, url, { release: true });
     deadLetterQueues.push({
       name: name.replace(/Url$/, ''),
-      messages: letters.map((l) => ({ errorClass: l.errorClass, reason: l.reason, receiveCount: l.receiveCount, body: l.body, ...(samples.find((s) => s.body === l.body) ? { sample: samples.find((s) => s.body === l.body)?.label } : {}) })),
+      messages: letters.map((l) => ({
+        errorClass: l.errorClass,
+        reason: l.reason,
+        receiveCount: l.receiveCount,
+        body: l.body,
+        ...(samples.find((s) => s.body === l.body) ? { sample: samples.find((s) => s.body === l.body)?.label } : {}),
+      })),
     });
   }
   return {
@@ -117,7 +135,11 @@ export async function runAgainstAws(options: StartOptions, io: RunIo, cleanup: C
         const letter = deadLetterQueues.flatMap((q) => q.messages).find((m) => m.body === s.body);
         const id = sampleId(s.body);
         const result = id ? ours.find((r) => r.id === id) : undefined;
-        return { label: s.label, outcome: result?.status === 'applied' ? 'applied' : letter ? `dead-lettered: ${letter.errorClass}` : 'not seen (consumed elsewhere?)', expected: s.expect === 'applied' ? 'applied' : `dead-lettered: ${s.expect.join(' or ')}` };
+        return {
+          label: s.label,
+          outcome: result?.status === 'applied' ? 'applied' : letter ? `dead-lettered: ${letter.errorClass}` : 'not seen (consumed elsewhere?)',
+          expected: s.expect === 'applied' ? 'applied' : `dead-lettered: ${s.expect.join(' or ')}`,
+        };
       }),
     },
     deadLetterQueues,
