@@ -4,7 +4,9 @@
 import {
   DeleteMessageBatchCommand,
   GetQueueAttributesCommand,
+  GetQueueUrlCommand,
   ReceiveMessageCommand,
+  SendMessageCommand,
   type Message,
   type SQSClient,
 } from '@aws-sdk/client-sqs';
@@ -89,6 +91,31 @@ export async function deleteMessages(sqs: SQSClient, queueUrl: string, messages:
     );
     if (Failed.length > 0) throw new Error(`could not delete ${Failed.length} message(s) from ${queueUrl}: ${Failed[0]?.Message}`);
   }
+}
+
+/**
+ * What Lambda does with messages whose chain passed its recursion limit (local/lambda-recursion.ts):
+ * moves them to the queue's DLQ (its redrive policy's target) when it has one, drops them otherwise.
+ */
+export async function stopRecursiveMessages(sqs: SQSClient, queueUrl: string, messages: Message[]): Promise<void> {
+  const { Attributes } = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['RedrivePolicy'] }));
+  const target = Attributes?.RedrivePolicy ? (JSON.parse(Attributes.RedrivePolicy) as { deadLetterTargetArn?: string }).deadLetterTargetArn : undefined;
+  if (target) {
+    const { QueueUrl: dlqUrl } = await sqs.send(new GetQueueUrlCommand({ QueueName: target.split(':').pop() }));
+    for (const message of messages) {
+      await sqs.send(
+        new SendMessageCommand({
+          QueueUrl: dlqUrl,
+          MessageBody: message.Body ?? '',
+          ...(message.MessageAttributes ? { MessageAttributes: message.MessageAttributes } : {}),
+          ...(message.Attributes?.AWSTraceHeader
+            ? { MessageSystemAttributes: { AWSTraceHeader: { DataType: 'String', StringValue: message.Attributes.AWSTraceHeader } } }
+            : {}),
+        }),
+      );
+    }
+  }
+  await deleteMessages(sqs, queueUrl, messages);
 }
 
 export type SqsHandler = (event: SQSEvent, context: Context) => Promise<SQSBatchResponse | void>;
