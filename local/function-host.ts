@@ -25,9 +25,14 @@ export interface FunctionHostOptions {
   onOutput?: (line: string) => void;
 }
 
+export interface InvokeOptions {
+  /** The invocation's X-Ray trace header (the event source player passes the chain's, for recursion detection). */
+  traceId?: string | undefined;
+}
+
 export interface FunctionHost {
   /** Invokes the handler; rejects with the handler's error, or when the sandbox dies or times out. */
-  invoke<T = unknown>(event: unknown): Promise<T>;
+  invoke<T = unknown>(event: unknown, options?: InvokeOptions): Promise<T>;
   /** Everything the sandboxes printed so far. */
   output(): string;
   /** SIGKILLs the current sandbox now (pending invocations reject); the next invoke starts a new one. */
@@ -107,12 +112,12 @@ export async function startFunctionHost(options: FunctionHostOptions): Promise<F
     return box;
   }
 
-  async function invokeNow(event: unknown): Promise<unknown> {
+  async function invokeNow(event: unknown, invocation: InvokeOptions): Promise<unknown> {
     if (!sandbox || sandbox.exited) sandbox = spawnSandbox();
     const box = sandbox;
     await box.ready;
     const id = nextId++;
-    const request: HostRequest = { id, event, timeoutMs: options.timeoutMs };
+    const request: HostRequest = { id, event, timeoutMs: options.timeoutMs, ...(invocation.traceId ? { traceId: invocation.traceId } : {}) };
     return new Promise((resolve, reject) => {
       // As Lambda does, an invocation that overruns the timeout ends its sandbox.
       const timer = setTimeout(() => {
@@ -138,8 +143,8 @@ export async function startFunctionHost(options: FunctionHostOptions): Promise<F
   await sandbox.ready;
 
   return {
-    invoke<T>(event: unknown): Promise<T> {
-      const result = queue.then(() => invokeNow(event));
+    invoke<T>(event: unknown, invokeOptions: InvokeOptions = {}): Promise<T> {
+      const result = queue.then(() => invokeNow(event, invokeOptions));
       queue = result.catch(() => undefined);
       return result as Promise<T>;
     },

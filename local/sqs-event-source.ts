@@ -1,7 +1,15 @@
 // Plays Lambda's SQS event source mapping where there is no Lambda service (moto, tests, the local
 // run): receive a batch, build the event exactly as Lambda shapes it, invoke the real handler,
 // delete what succeeded and leave the batch item failures to come back after their visibility timeout.
-import { DeleteMessageBatchCommand, GetQueueAttributesCommand, ReceiveMessageCommand, type Message, type SQSClient } from '@aws-sdk/client-sqs';
+import {
+  DeleteMessageBatchCommand,
+  GetQueueAttributesCommand,
+  GetQueueUrlCommand,
+  ReceiveMessageCommand,
+  SendMessageCommand,
+  type Message,
+  type SQSClient,
+} from '@aws-sdk/client-sqs';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { lambdaContext } from './lambda-context';
 
@@ -83,6 +91,31 @@ export async function deleteMessages(sqs: SQSClient, queueUrl: string, messages:
     );
     if (Failed.length > 0) throw new Error(`could not delete ${Failed.length} message(s) from ${queueUrl}: ${Failed[0]?.Message}`);
   }
+}
+
+/**
+ * What Lambda does with messages whose chain passed its recursion limit (local/lambda-recursion.ts):
+ * moves them to the queue's DLQ (its redrive policy's target) when it has one, drops them otherwise.
+ */
+export async function stopRecursiveMessages(sqs: SQSClient, queueUrl: string, messages: Message[]): Promise<void> {
+  const { Attributes } = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['RedrivePolicy'] }));
+  const target = Attributes?.RedrivePolicy ? (JSON.parse(Attributes.RedrivePolicy) as { deadLetterTargetArn?: string }).deadLetterTargetArn : undefined;
+  if (target) {
+    const { QueueUrl: dlqUrl } = await sqs.send(new GetQueueUrlCommand({ QueueName: target.split(':').pop() }));
+    for (const message of messages) {
+      await sqs.send(
+        new SendMessageCommand({
+          QueueUrl: dlqUrl,
+          MessageBody: message.Body ?? '',
+          ...(message.MessageAttributes ? { MessageAttributes: message.MessageAttributes } : {}),
+          ...(message.Attributes?.AWSTraceHeader
+            ? { MessageSystemAttributes: { AWSTraceHeader: { DataType: 'String', StringValue: message.Attributes.AWSTraceHeader } } }
+            : {}),
+        }),
+      );
+    }
+  }
+  await deleteMessages(sqs, queueUrl, messages);
 }
 
 // biome-ignore lint/suspicious/noConfusingVoidType: as aws-lambda's SQSHandler, a handler may return nothing.

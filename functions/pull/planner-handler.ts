@@ -11,6 +11,7 @@ import { toProcoreTime } from '../commons/contracts/procore-time';
 import { documentClient as db, sqs } from '../commons/aws/clients';
 import { log, logger, metrics, tracer } from '../commons/observability/powertools';
 import { createProcoreClient } from '../commons/procore/runtime';
+import { leaseMsFrom } from './lease-duration';
 import { registryListSpecs } from './list-spec';
 import { planSync, type PlanResult } from './plan-sync';
 import { SyncConfigSchema } from './sync-config';
@@ -65,6 +66,7 @@ async function planFromSchedule(event: unknown, context: Context): Promise<PlanR
     resources: registryListSpecs,
     logger: log,
     deadline: () => Date.now() + context.getRemainingTimeInMillis() - DEADLINE_RESERVE_MS,
+    leaseMs: leaseMsFrom(runtime.env.SYNC_LEASE_SECONDS),
   });
 }
 

@@ -1,4 +1,4 @@
-// Delivery batching: SendMessageBatch calls within SQS's limits (10 entries, 256 KiB), against moto.
+// Delivery batching: SendMessageBatch calls within SQS's limits (10 entries, 1 MiB), against moto.
 import { randomUUID } from 'node:crypto';
 import { CreateQueueCommand, SQSClient, type SendMessageBatchCommand } from '@aws-sdk/client-sqs';
 import { deleteMessages, receiveMessages } from '../../local/sqs-event-source';
@@ -26,11 +26,11 @@ describe('SQS batch packing', () => {
     expect(batches.map((b) => b.length)).toEqual([10, 10, 5]);
   });
 
-  it('closes a batch before it would pass 256 KiB, counting attributes, and keeps the order', () => {
-    const sizes = [100, 100, 56, 200, 250, 10, 1].map((k) => k * KIB);
+  it('closes a batch before it would pass 1 MiB, counting attributes, and keeps the order', () => {
+    const sizes = [400, 400, 224, 800, 1000, 40, 4].map((k) => k * KIB);
     const messages = sizes.map((size, i) => message(size, String(i)));
     const batches = packBatches(messages);
-    // 100+100+56 = 256 KiB fits exactly; 250+10 would not.
+    // 400+400+224 = 1 MiB fits exactly; 1000+40 would not.
     expect(batches.map((b) => b.map((m) => m.attributes!.tag!.StringValue))).toEqual([['0', '1', '2'], ['3'], ['4'], ['5', '6']]);
     for (const batch of batches) expect(batch.reduce((sum, m) => sum + messageBytes(m), 0)).toBeLessThanOrEqual(SQS_MAX_PAYLOAD_BYTES);
   });

@@ -29,10 +29,14 @@ export const PushEnvSchema = CommonEnvSchema.extend({
   RESULTS_QUEUE_URL: optionalUrl,
 });
 
+/** How long a scope's lease runs (functions/pull/lease-duration.ts); absent: the default redelivery span's. */
+const SyncLeaseSeconds = z.coerce.number().int().positive().max(7 * 24 * 3600).optional();
+
 export const PlannerEnvSchema = CommonEnvSchema.extend({
   SYNC_JOBS_QUEUE_URL: z.string().url(),
   /** JSON of the stage's sync scope (SyncConfigSchema). */
   SYNC_CONFIG: z.string().min(2),
+  SYNC_LEASE_SECONDS: SyncLeaseSeconds,
 });
 
 export const WorkerEnvSchema = CommonEnvSchema.extend({
@@ -40,6 +44,11 @@ export const WorkerEnvSchema = CommonEnvSchema.extend({
   SYNC_JOBS_DLQ_URL: z.string().url(),
   RECORDS_QUEUE_URL: z.string().url(),
   MAX_RECEIVE_COUNT: optionalMaxReceiveCount,
+  /** The S3 bucket for records too large for one queue message (claim check). */
+  CLAIM_CHECK_BUCKET: z.string().min(3).max(63).optional(),
+  /** Continuations per chain before a job pauses (functions/pull/continuation.ts); absent: stays under Lambda's recursion limit. */
+  MAX_CONTINUATIONS: z.coerce.number().int().nonnegative().max(100_000).optional(),
+  SYNC_LEASE_SECONDS: SyncLeaseSeconds,
 });
 
 /** Parses env with schema; the error names every bad or missing variable, never its value. */

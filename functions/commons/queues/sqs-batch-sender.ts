@@ -1,12 +1,13 @@
 // Sends many messages with SendMessageBatch, packed to SQS's limits: at most 10 entries and
-// 256 KiB (bodies plus attributes) per call. Entries SQS refuses for its own reasons are retried.
+// MAX_MESSAGE_BYTES (1 MiB: bodies plus attributes) per message and per call. Entries SQS refuses for its own reasons are retried.
 // `trySendMessageBatches` reports per message what could not be sent (callers that answer for each
 // message, like the push handler); `sendMessageBatches` fails loudly instead (all or nothing callers).
 import { SendMessageBatchCommand, type MessageAttributeValue, type SQSClient } from '@aws-sdk/client-sqs';
+import { MAX_MESSAGE_BYTES } from './message-size';
 
 export const SQS_MAX_BATCH_ENTRIES = 10;
-/** Per message and per batch (SQS counts body + attribute names, types and values). */
-export const SQS_MAX_PAYLOAD_BYTES = 256 * 1024;
+/** Per message and per batch (SQS counts body + attribute names, types and values); the queues' MaximumMessageSize. */
+export const SQS_MAX_PAYLOAD_BYTES = MAX_MESSAGE_BYTES;
 
 export interface OutgoingMessage {
   body: string;
