@@ -14,21 +14,39 @@ export const CommonEnvSchema = z.object({
   STATE_TABLE_NAME: z.string().min(1),
 });
 
+/** A positive whole number set by the stack (e.g. a queue's maxReceiveCount). */
+const optionalCount = z.coerce.number().int().positive().optional();
+
 export const PushEnvSchema = CommonEnvSchema.extend({
   PUSH_DLQ_URL: z.string().url(),
   RESULTS_QUEUE_URL: optionalUrl,
+  /** The push queue the function consumes (set by the stack; local harnesses may leave it out). */
+  PUSH_QUEUE_URL: optionalUrl,
+  /** The push queue's maxReceiveCount. */
+  MAX_RECEIVE_COUNT: optionalCount,
 });
 
 export const PlannerEnvSchema = CommonEnvSchema.extend({
   SYNC_JOBS_QUEUE_URL: z.string().url(),
-  /** JSON of the stage's sync scope (SyncConfigSchema). */
-  SYNC_CONFIG: z.string().min(2),
+  /** JSON of the stage's sync scope (SyncConfigSchema), inline: how local harnesses pass it. */
+  SYNC_CONFIG: z.string().min(2).optional(),
+  /** The same JSON as a file in the function's code (LAMBDA_TASK_ROOT): how the stack passes it, any size. */
+  SYNC_CONFIG_FILE: z.string().min(1).optional(),
+}).refine((env) => (env.SYNC_CONFIG === undefined) !== (env.SYNC_CONFIG_FILE === undefined), {
+  path: ['SYNC_CONFIG'],
+  message: 'set exactly one of SYNC_CONFIG (inline JSON) and SYNC_CONFIG_FILE (a file in the function code)',
 });
 
 export const WorkerEnvSchema = CommonEnvSchema.extend({
   SYNC_JOBS_QUEUE_URL: z.string().url(),
   SYNC_JOBS_DLQ_URL: z.string().url(),
   RECORDS_QUEUE_URL: z.string().url(),
+  /** The sync-jobs queue's maxReceiveCount. */
+  MAX_RECEIVE_COUNT: optionalCount,
+  /** How many continuations one job may chain (the worker's bound on its SQS -> Lambda loop). */
+  MAX_CONTINUATIONS: optionalCount,
+  /** S3 bucket for records too large for one message (claim checks). */
+  CLAIM_CHECK_BUCKET: z.string().min(3).optional(),
 });
 
 /** Parses env with schema; the error names every bad or missing variable, never its value. */
