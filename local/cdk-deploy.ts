@@ -54,6 +54,11 @@ export interface CdkDeployResult {
   template: { Resources: Record<string, TemplateResource> };
 }
 
+/** The context block of the project's cdk.json (feature flags and stages). */
+function projectContext(): Record<string, unknown> {
+  return (JSON.parse(readFileSync(path.join(PROJECT_ROOT, 'cdk.json'), 'utf8')) as { context?: Record<string, unknown> }).context ?? {};
+}
+
 /** The environment the CDK CLI runs with against moto. */
 function cdkCliEnvironment(endpoint: string, region = 'us-east-1'): NodeJS.ProcessEnv {
   return {
@@ -109,7 +114,8 @@ export async function deployStageToMoto(options: CdkDeployOptions): Promise<CdkD
     JSON.stringify({
       app: `${path.join(BIN, 'tsx')} ${path.join(PROJECT_ROOT, 'bin', 'app.ts')}`,
       output: assemblyDir,
-      context: { stage, stages: { [stage]: options.stageConfig } },
+      // The project's context (its recorded feature flags) with this run's stage in place of cdk.json's.
+      context: { ...projectContext(), stage, stages: { [stage]: options.stageConfig } },
     }),
   );
 

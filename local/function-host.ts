@@ -83,6 +83,8 @@ export async function startFunctionHost(options: FunctionHostOptions): Promise<F
         ...options.env,
         AWS_LAMBDA_FUNCTION_NAME: options.functionName,
         AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(memoryMb),
+        // Lambda's directory of the unpacked code (the planner reads its bundled sync-config.json there).
+        LAMBDA_TASK_ROOT: path.dirname(path.resolve(options.entry)),
         FUNCTION_HOST_ENTRY: path.resolve(options.entry),
         FUNCTION_HOST_EXPORT: options.handlerExport ?? 'handler',
       },

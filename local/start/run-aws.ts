@@ -10,6 +10,7 @@ import { GetFunctionConfigurationCommand, InvokeCommand, LambdaClient } from '@a
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { queueIsEmpty } from '../../cli/aws/sqs';
 import { cloudFormationOutputs } from '../../cli/aws/stack-outputs';
+import { readStageConfig } from '../../cli/stage';
 import { stackName } from '../../lib/connector-app';
 import { sendMessageBatches } from '../../functions/commons/queues/sqs-batch-sender';
 import type { RecordEnvelope } from '../../functions/commons/contracts/record-envelope';
@@ -40,10 +41,11 @@ export async function runAgainstAws(options: StartOptions, io: RunIo, cleanup: C
   progress.step(`using stack ${stack} in ${process.env.AWS_REGION ?? 'the default region'}`);
 
   const planner = await lambda.send(new GetFunctionConfigurationCommand({ FunctionName: need('PlannerFunctionName') }));
-  const sync = JSON.parse(planner.Environment?.Variables?.SYNC_CONFIG ?? '{}') as { resources?: string[]; companies?: unknown; discoveryCompanyId?: number };
+  // The sync scope is bundled with the planner's code (not its environment): read it from cdk.json, as deployed.
+  const { sync } = readStageConfig(options.stage).config;
   const companyId = sync.discoveryCompanyId ?? (Array.isArray(sync.companies) ? Number(sync.companies[0]) : NaN);
-  if (!Number.isSafeInteger(companyId)) throw new Error("cannot tell the stage's company from the planner's SYNC_CONFIG");
-  const resources = sync.resources ?? [];
+  if (!Number.isSafeInteger(companyId)) throw new Error(`cannot tell the stage's company from cdk.json (stages.${options.stage}.sync: companies or discoveryCompanyId)`);
+  const resources: string[] = sync.resources;
 
   const { Rules = [] } = await events.send(new ListRulesCommand({ NamePrefix: stack }));
   const rule = Rules.find((r) => r.ScheduleExpression);

@@ -34,9 +34,14 @@ const SyncLeaseSeconds = z.coerce.number().int().positive().max(7 * 24 * 3600).o
 
 export const PlannerEnvSchema = CommonEnvSchema.extend({
   SYNC_JOBS_QUEUE_URL: z.string().url(),
-  /** JSON of the stage's sync scope (SyncConfigSchema). */
-  SYNC_CONFIG: z.string().min(2),
+  /** JSON of the stage's sync scope (SyncConfigSchema), inline: how local harnesses pass it. */
+  SYNC_CONFIG: z.string().min(2).optional(),
+  /** The same JSON as a file in the function's code (LAMBDA_TASK_ROOT): how the stack passes it, any size. */
+  SYNC_CONFIG_FILE: z.string().min(1).optional(),
   SYNC_LEASE_SECONDS: SyncLeaseSeconds,
+}).refine((env) => (env.SYNC_CONFIG === undefined) !== (env.SYNC_CONFIG_FILE === undefined), {
+  path: ['SYNC_CONFIG'],
+  message: 'set exactly one of SYNC_CONFIG (inline JSON) and SYNC_CONFIG_FILE (a file in the function code)',
 });
 
 export const WorkerEnvSchema = CommonEnvSchema.extend({
