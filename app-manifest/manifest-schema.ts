@@ -10,9 +10,7 @@ export type PermissionLevel = (typeof PERMISSION_LEVELS)[number];
 
 const SemVer = z.string().regex(/^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)$/, 'must be a semantic version x.y.z');
 
-const ToolPermission = z
-  .object({ tool: z.string().min(1), level: z.enum(PERMISSION_LEVELS).exclude(['none']) })
-  .strict();
+const ToolPermission = z.object({ tool: z.string().min(1), level: z.enum(PERMISSION_LEVELS).exclude(['none']) }).strict();
 
 export const AppManifestSchema = z
   .object({
@@ -22,9 +20,7 @@ export const AppManifestSchema = z
       .object({
         // Procore only offers service accounts together with user level authentication.
         components: z.tuple([z.literal('service_account_authentication'), z.literal('user_level_authentication')]),
-        permissions: z
-          .object({ company: z.array(ToolPermission), project: z.array(ToolPermission) })
-          .strict(),
+        permissions: z.object({ company: z.array(ToolPermission), project: z.array(ToolPermission) }).strict(),
       })
       .strict(),
     instructions: z
@@ -59,7 +55,7 @@ export function saveManifest(manifest: AppManifest, file = MANIFEST_PATH): void 
 }
 
 /** The instructions URL shipped with the project points at a placeholder repository. */
-export const PLACEHOLDER_INSTRUCTIONS_URL = /\/\/github\.com\/example-org\//;
+const PLACEHOLDER_INSTRUCTIONS_URL = /\/\/github\.com\/example-org\//;
 
 /** Things that do not make the manifest wrong but must be fixed before the app is published. */
 export function manifestWarnings(manifest: AppManifest): string[] {

@@ -1,6 +1,5 @@
 // Semantic version bumps for the Procore app version (each portal version must be higher than the last).
 import { loadManifest, MANIFEST_PATH, saveManifest } from './manifest-schema';
-export type Bump = 'major' | 'minor' | 'patch';
 
 function parts(version: string): [number, number, number] {
   const match = /^(\d+)\.(\d+)\.(\d+)$/.exec(version);
@@ -8,7 +7,7 @@ function parts(version: string): [number, number, number] {
   return [Number(match[1]), Number(match[2]), Number(match[3])];
 }
 
-export function compareVersions(a: string, b: string): number {
+function compareVersions(a: string, b: string): number {
   const [pa, pb] = [parts(a), parts(b)];
   for (let i = 0; i < 3; i++) if (pa[i] !== pb[i]) return (pa[i] as number) - (pb[i] as number);
   return 0;

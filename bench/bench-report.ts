@@ -42,7 +42,13 @@ export interface BenchResult {
 
 export function machineInfo(): Machine {
   const cores = cpus();
-  return { os: `${osType()} ${release()}`, cpuModel: cores[0]?.model.trim() ?? 'unknown', cpuCount: cores.length, totalMemoryBytes: totalmem(), node: process.version };
+  return {
+    os: `${osType()} ${release()}`,
+    cpuModel: cores[0]?.model.trim() ?? 'unknown',
+    cpuCount: cores.length,
+    totalMemoryBytes: totalmem(),
+    node: process.version,
+  };
 }
 
 const fixed = (n: number, digits = 2) => n.toFixed(digits);
@@ -75,7 +81,13 @@ export function renderMarkdown(result: BenchResult): string {
     '',
     `Peak RSS includes the host process itself: an empty handler in the same host peaks at ${fixed(result.hostBaselineRssBytes / 2 ** 20, 0)} MB (Node, the local host's TypeScript loader, the probe).`,
   );
-  lines.push('', '**Pull: official SDK loop ÷ connector**', '', '| records | requests | wall time | 429s | peak RSS | CPU |', '|---:|---:|---:|---:|---:|---:|');
+  lines.push(
+    '',
+    '**Pull: official SDK loop ÷ connector**',
+    '',
+    '| records | requests | wall time | 429s | peak RSS | CPU |',
+    '|---:|---:|---:|---:|---:|---:|',
+  );
   for (const p of result.pull) {
     lines.push(
       `| ${p.records.toLocaleString('en-US')} | ${ratio(p.sdk.procoreRequests, p.connector.procoreRequests)} | ${ratio(p.sdk.wallMs, p.connector.wallMs)} | ${p.sdk.rateLimited} vs ${p.connector.rateLimited} | ${ratio(p.sdk.peakRssBytes, p.connector.peakRssBytes)} | ${ratio(p.sdk.cpuMs, p.connector.cpuMs)} |`,

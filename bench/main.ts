@@ -53,7 +53,12 @@ async function main(): Promise<void> {
     Object.assign(process.env, motoEnvironment(moto.endpoint));
     counter = await startAwsRequestCounter(moto.endpoint);
     scenario = await startConnectorScenario({
-      simulator: { latencyMs: LATENCY_MS, rateLimit: RATE_BUDGET, maxPerPage: MAX_PER_PAGE, data: { companies: 1, projectsPerCompany: 1, recordsPerResource: 5, resources: ['company_users', 'vendors', 'rfis'] } },
+      simulator: {
+        latencyMs: LATENCY_MS,
+        rateLimit: RATE_BUDGET,
+        maxPerPage: MAX_PER_PAGE,
+        data: { companies: 1, projectsPerCompany: 1, recordsPerResource: 5, resources: ['company_users', 'vendors', 'rfis'] },
+      },
       logLevel: 'WARN',
     });
     const context: BenchContext = { scenario, counter, bundles: { worker, push }, rateBudget: RATE_BUDGET, progress };

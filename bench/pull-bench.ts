@@ -54,7 +54,13 @@ export function seedPullProject(context: BenchContext, count: number): number {
 /** Peak RSS of an empty handler in the same kind of host process: what every row's RSS starts from
  *  (Node, the local host's loader, the probe), so the connector's own share can be read off. */
 export async function measureHostBaseline(context: BenchContext, empty: Bundle): Promise<number> {
-  const host = await startFunctionHost({ entry: MEASURED_HANDLER, env: countedEnv(context, {}, empty), functionName: 'empty', timeoutMs: 60_000, memoryMb: WORKER_MEMORY_MB });
+  const host = await startFunctionHost({
+    entry: MEASURED_HANDLER,
+    env: countedEnv(context, {}, empty),
+    functionName: 'empty',
+    timeoutMs: 60_000,
+    memoryMb: WORKER_MEMORY_MB,
+  });
   try {
     return (await host.invoke<ChildUsage>(USAGE_PROBE)).maxRssBytes;
   } finally {

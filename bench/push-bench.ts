@@ -63,15 +63,15 @@ async function queueDepth(context: BenchContext, url: string): Promise<{ visible
   return { visible: Number(Attributes.ApproximateNumberOfMessages ?? 0), inFlight: Number(Attributes.ApproximateNumberOfMessagesNotVisible ?? 0) };
 }
 
-export async function measurePush(
-  context: BenchContext,
-  kind: PushMeasurement['kind'],
-  resource: string,
-  messages: object[],
-): Promise<PushMeasurement> {
+export async function measurePush(context: BenchContext, kind: PushMeasurement['kind'], resource: string, messages: object[]): Promise<PushMeasurement> {
   const { scenario } = context;
   const queues = scenario.queues;
-  await sendMessageBatches(scenario.sqs, queues.push.url, messages.map((m) => ({ body: JSON.stringify(m) })), { concurrency: 4 });
+  await sendMessageBatches(
+    scenario.sqs,
+    queues.push.url,
+    messages.map((m) => ({ body: JSON.stringify(m) })),
+    { concurrency: 4 },
+  );
   const host = await startFunctionHost({
     entry: MEASURED_HANDLER,
     env: countedEnv(context, scenario.env.push, context.bundles.push),

@@ -18,7 +18,7 @@ interface Row {
   pass?: boolean;
 }
 
-export function chaosRows(r: ChaosResults): Row[] {
+function chaosRows(r: ChaosResults): Row[] {
   const rows: Row[] = [];
   const add = (scenario: string, measure: string, value: number | string, must?: number) =>
     rows.push({ scenario, measure, value, ...(must === undefined ? {} : { must, pass: value === must }) });
@@ -73,7 +73,11 @@ export function formatChaosTable(r: ChaosResults): string {
   const widths = header.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i]!.length)));
   const line = (c: string[]) => c.map((v, i) => v.padEnd(widths[i]!)).join(' | ');
   const classes = r.badInput
-    ? ['', 'bad-input classes:', ...r.badInput.classes.map((c) => `  ${c.ok ? 'ok  ' : 'FAIL'} ${c.name}: ${c.errorClass ?? 'not dead-lettered'}: ${c.reason ?? ''}`.slice(0, 200))]
+    ? [
+        '',
+        'bad-input classes:',
+        ...r.badInput.classes.map((c) => `  ${c.ok ? 'ok  ' : 'FAIL'} ${c.name}: ${c.errorClass ?? 'not dead-lettered'}: ${c.reason ?? ''}`.slice(0, 200)),
+      ]
     : [];
   return [line(header), widths.map((w) => '-'.repeat(w)).join('-|-'), ...cells.map(line), ...classes].join('\n');
 }

@@ -10,7 +10,11 @@ import { RETRIES_EXHAUSTED, receiveAll, toDeadLetter } from '../cli/dlq/dead-let
 export async function produceBodies(sqs: SQSClient, queueUrl: string, bodies: string[], maxDepth: number): Promise<void> {
   for (let i = 0; i < bodies.length; i += 10) {
     while ((await queueDepth(sqs, queueUrl)) >= maxDepth) await new Promise((resolve) => setTimeout(resolve, 200));
-    await sendMessageBatches(sqs, queueUrl, bodies.slice(i, i + 10).map((body) => ({ body })));
+    await sendMessageBatches(
+      sqs,
+      queueUrl,
+      bodies.slice(i, i + 10).map((body) => ({ body })),
+    );
   }
 }
 

@@ -9,7 +9,7 @@ interface CommandEntry {
   load(): Promise<Command>;
 }
 
-export const COMMANDS: CommandEntry[] = [
+const COMMANDS: CommandEntry[] = [
   {
     name: 'check-credentials',
     summary: 'get a token, list installed companies, permitted projects and whether each tool answers',
@@ -42,7 +42,7 @@ export const COMMANDS: CommandEntry[] = [
   },
 ];
 
-export function usage(): string {
+function usage(): string {
   return [
     'connector: operate the Procore DMSA connector',
     '',

@@ -17,11 +17,7 @@ export const STAGE_HELP = `  --stage S              sandbox | production: read q
   --stack-name NAME      a stack deployed under another name (implies reading its outputs)`;
 
 /** Lazily reads the stack outputs once, only when a flag did not give a value. */
-export function stackOutputsFor(
-  command: string,
-  flags: StageFlags,
-  reader: StackOutputsReader = cloudFormationOutputs(),
-): () => Promise<StackOutputs> {
+export function stackOutputsFor(command: string, flags: StageFlags, reader: StackOutputsReader = cloudFormationOutputs()): () => Promise<StackOutputs> {
   let cached: Promise<StackOutputs> | undefined;
   return () => {
     cached ??= (async () => {
@@ -33,12 +29,7 @@ export function stackOutputsFor(
   };
 }
 
-export async function flagOrOutput(
-  flagValue: string | undefined,
-  outputs: () => Promise<StackOutputs>,
-  outputKey: string,
-  flag: string,
-): Promise<string> {
+export async function flagOrOutput(flagValue: string | undefined, outputs: () => Promise<StackOutputs>, outputKey: string, flag: string): Promise<string> {
   if (flagValue) return flagValue;
   return outputValue(await outputs(), outputKey, flag);
 }

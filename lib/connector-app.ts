@@ -38,6 +38,9 @@ export function buildConnectorApp(options: ConnectorAppOptions = {}): ConnectorA
   const stack = new ConnectorStack(app, stackName(stage), {
     stage,
     config,
+    // Pinned where the stage says (production must); otherwise the account and region of the shell.
+    env: { ...(config.account ? { account: config.account } : {}), ...(config.region ? { region: config.region } : {}) },
+    terminationProtection: stage === 'production',
     description: `Procore DMSA connector (${stage}): scheduled pull to a records queue, push queue to Procore`,
     tags: { application: 'procore-connector', stage },
   });

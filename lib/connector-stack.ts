@@ -2,32 +2,35 @@
 import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import { retainsData, type StageConfig, type StageName } from './config/stage-config';
+import { ClaimCheckBucket } from './constructs/claim-check-bucket';
 import { DmsaCredentials } from './constructs/dmsa-credentials';
 import { Monitoring } from './constructs/monitoring';
-import { PullPipeline } from './constructs/pull-pipeline';
+import { PullPipeline, SYNC_JOBS_MAX_BACKLOG } from './constructs/pull-pipeline';
 import { PushPipeline } from './constructs/push-pipeline';
 import { StateTable } from './constructs/state-table';
 
 export interface ConnectorStackProps extends StackProps {
-  stage: StageName;
-  config: StageConfig;
+  readonly stage: StageName;
+  readonly config: StageConfig;
 }
 
-/** CommonEnvSchema (functions/commons/config/runtime-env.ts) for every function. */
-function commonEnvironment(stage: StageName, config: StageConfig, tableName: string): Record<string, string> {
+/**
+ * The non-resource variables of CommonEnvSchema (functions/commons/config/runtime-env.ts) for every
+ * function; the secret and the table come with their grants through `bind`.
+ */
+function commonEnvironment(stage: StageName, config: StageConfig): Record<string, string> {
   const procore = config.procore;
   return {
     CONNECTOR_STAGE: stage,
     PROCORE_ENVIRONMENT: procore.name,
     ...(procore.name === 'custom' ? { PROCORE_LOGIN_URL: procore.loginUrl, PROCORE_API_URL: procore.apiUrl } : {}),
-    DMSA_SECRET_ID: config.dmsaSecret,
-    STATE_TABLE_NAME: tableName,
   };
 }
 
 export class ConnectorStack extends Stack {
   readonly credentials: DmsaCredentials;
   readonly state: StateTable;
+  readonly claimCheck: ClaimCheckBucket;
   readonly push: PushPipeline;
   readonly pull: PullPipeline;
   readonly monitoring: Monitoring;
@@ -38,14 +41,23 @@ export class ConnectorStack extends Stack {
     const retain = retainsData(stage);
     const removalPolicy = retain ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
 
-    this.credentials = new DmsaCredentials(this, 'DmsaCredentials', { secret: config.dmsaSecret });
+    this.credentials = new DmsaCredentials(this, 'DmsaCredentials', {
+      secret: config.dmsaSecret,
+      ...(config.dmsaSecretKmsKeyArn ? { kmsKeyArn: config.dmsaSecretKmsKeyArn } : {}),
+    });
     this.state = new StateTable(this, 'State', { retain });
-    const environment = commonEnvironment(stage, config, this.state.table.tableName);
-    const shared = { commonEnvironment: environment, credentials: this.credentials, table: this.state.table, removalPolicy };
+    this.claimCheck = new ClaimCheckBucket(this, 'ClaimCheck', { removalPolicy });
+    const shared = {
+      commonEnvironment: commonEnvironment(stage, config),
+      secret: this.credentials.secret,
+      secretId: this.credentials.secretId,
+      table: this.state.table,
+      removalPolicy,
+    };
 
     this.push = new PushPipeline(this, 'Push', { ...shared, config: config.push });
     const { schedule, ...sync } = config.sync;
-    this.pull = new PullPipeline(this, 'Pull', { ...shared, schedule, sync, worker: config.pullWorker });
+    this.pull = new PullPipeline(this, 'Pull', { ...shared, schedule, sync, worker: config.pullWorker, claimCheckBucket: this.claimCheck.bucket });
 
     const { push, pull } = this;
     this.monitoring = new Monitoring(this, 'Monitoring', {
@@ -61,7 +73,7 @@ export class ConnectorStack extends Stack {
       ],
       backlogQueues: [
         { label: 'push queue', queue: push.queue, maxAge: Duration.minutes(30) },
-        { label: 'sync jobs queue', queue: pull.jobsQueue, maxAge: Duration.hours(2) },
+        { label: 'sync jobs queue', queue: pull.jobsQueue, maxAge: SYNC_JOBS_MAX_BACKLOG },
         { label: 'records queue', queue: pull.recordsQueue, maxAge: Duration.days(1) },
       ],
       functions: [
@@ -84,6 +96,7 @@ export class ConnectorStack extends Stack {
     output('SyncJobsDeadLetterQueueUrl', pull.jobsDeadLetterQueue.queueUrl, 'Sync jobs that failed for good');
     output('PlannerFailureQueueUrl', pull.plannerFailureQueue.queueUrl, 'Planner runs that did not happen (undelivered schedule events, failed invocations)');
     output('StateTableName', this.state.table.tableName, 'Sync cursors, idempotency records, origin-key map');
+    output('ClaimCheckBucketName', this.claimCheck.bucket.bucketName, 'Records too large for one message; record consumers need s3:GetObject here');
     output('PushFunctionName', push.handler.function.functionName, 'Push handler');
     output('PlannerFunctionName', pull.planner.function.functionName, 'Pull planner');
     output('WorkerFunctionName', pull.worker.function.functionName, 'Pull worker');

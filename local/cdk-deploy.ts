@@ -19,7 +19,7 @@ const PROJECT_ROOT = path.resolve(__dirname, '..');
 const BIN = path.join(PROJECT_ROOT, 'node_modules', '.bin');
 
 /** Resource types removed from the template before a moto deploy (see above). */
-export const REMOVED_FOR_MOTO = ['AWS::CloudWatch::Dashboard'];
+const REMOVED_FOR_MOTO = ['AWS::CloudWatch::Dashboard'];
 
 export interface CdkDeployOptions {
   stage: StageName;
@@ -54,8 +54,13 @@ export interface CdkDeployResult {
   template: { Resources: Record<string, TemplateResource> };
 }
 
+/** The context block of the project's cdk.json (feature flags and stages). */
+function projectContext(): Record<string, unknown> {
+  return (JSON.parse(readFileSync(path.join(PROJECT_ROOT, 'cdk.json'), 'utf8')) as { context?: Record<string, unknown> }).context ?? {};
+}
+
 /** The environment the CDK CLI runs with against moto. */
-export function cdkCliEnvironment(endpoint: string, region = 'us-east-1'): NodeJS.ProcessEnv {
+function cdkCliEnvironment(endpoint: string, region = 'us-east-1'): NodeJS.ProcessEnv {
   return {
     ...process.env,
     AWS_ENDPOINT_URL: endpoint.replace('127.0.0.1', 'localhost'),
@@ -109,7 +114,8 @@ export async function deployStageToMoto(options: CdkDeployOptions): Promise<CdkD
     JSON.stringify({
       app: `${path.join(BIN, 'tsx')} ${path.join(PROJECT_ROOT, 'bin', 'app.ts')}`,
       output: assemblyDir,
-      context: { stage, stages: { [stage]: options.stageConfig } },
+      // The project's context (its recorded feature flags) with this run's stage in place of cdk.json's.
+      context: { ...projectContext(), stage, stages: { [stage]: options.stageConfig } },
     }),
   );
 

@@ -4,13 +4,17 @@
 // sandbox with a real-shaped SQS event, deletes what succeeded and leaves batch item failures (or
 // the whole batch, when the invocation failed or its sandbox was killed) on the queue. The queue's
 // redrive policy (moto applies it on receive) moves a message to its DLQ after maxReceiveCount receives.
-// Used by npm start, chaos and bench.
+// Given the function's recursive loop setting, it also applies Lambda's recursive loop detection
+// (local/lambda-recursion.ts): it passes each invocation its chain's trace header and stops the
+// messages of a chain past 16 invocations under Terminate, as Lambda does.
+// Used by npm start, chaos, bench and tests.
 import type { Message, SQSClient } from '@aws-sdk/client-sqs';
 import type { SQSBatchResponse } from 'aws-lambda';
 import { queueIsEmpty } from '../cli/aws/sqs';
 import { releaseMessages } from '../cli/dlq/dead-letters';
 import type { FunctionHost } from './function-host';
-import { invokeAndSettle, receiveMessages } from './sqs-event-source';
+import { applyRecursionRule, type RecursionRule } from './lambda-recursion';
+import { invokeAndSettle, receiveMessages, stopRecursiveMessages } from './sqs-event-source';
 
 export interface EventSourceMappingPlay {
   sqs: SQSClient;
@@ -33,6 +37,8 @@ export interface EventSourceMappingPlay {
   onInvoke?: (invocation: RunningInvocation) => void;
   /** After each invocation. Throwing ends the play with that error. */
   onBatch?: (batch: PlayedBatch) => void;
+  /** The function's name and recursive loop setting: apply Lambda's recursive loop detection. */
+  recursion?: RecursionRule;
 }
 
 export interface RunningInvocation {
@@ -69,29 +75,57 @@ export interface PlayOutcome {
   invocationErrors: string[];
   /** False when maxDurationMs ran out with messages still on the queue. */
   drained: boolean;
+  /** Messages not invoked because their chain passed Lambda's recursion limit (moved to the DLQ, or dropped without one). */
+  recursionStopped: number;
+  /** The deepest chain invoked (invocations of the function in one chain). */
+  deepestChain: number;
 }
 
 export async function playEventSourceMapping(play: EventSourceMappingPlay): Promise<PlayOutcome> {
   const { sqs, queue } = play;
-  const outcome: PlayOutcome = { invocations: 0, received: 0, deleted: 0, failed: 0, batchItemFailures: 0, invocationErrors: [], drained: true };
+  const outcome: PlayOutcome = {
+    invocations: 0,
+    received: 0,
+    deleted: 0,
+    failed: 0,
+    batchItemFailures: 0,
+    invocationErrors: [],
+    drained: true,
+    recursionStopped: 0,
+    deepestChain: 0,
+  };
   const deadline = Date.now() + play.maxDurationMs;
   let busy = 0;
   let sequence = 0;
   let stopped = false;
 
+  /** Lambda's recursive loop detection: the messages to invoke with, and the invocation's trace header. */
+  async function recursionChecked(received: Message[]): Promise<{ messages: Message[]; traceId: string | undefined }> {
+    if (!play.recursion) return { messages: received, traceId: undefined };
+    const decision = applyRecursionRule(received, play.recursion);
+    if (decision.stopped.length > 0) {
+      await stopRecursiveMessages(sqs, queue.url, decision.stopped);
+      outcome.recursionStopped += decision.stopped.length;
+    }
+    outcome.deepestChain = Math.max(outcome.deepestChain, decision.chainDepth);
+    return { messages: decision.invoke, traceId: decision.traceHeader };
+  }
+
   async function lane(index: number, host: FunctionHost): Promise<void> {
     while (!stopped && Date.now() < deadline) {
-      const messages = await receiveMessages(sqs, queue.url, play.batchSize, { waitTimeSeconds: 1 });
-      if (messages.length === 0) {
+      const received = await receiveMessages(sqs, queue.url, play.batchSize, { waitTimeSeconds: 1 });
+      if (received.length === 0) {
         // Done when nothing is visible, in flight or delayed, and nothing may still add work.
         if (busy === 0 && !play.producing?.() && (await queueIsEmpty(sqs, queue.url))) return;
         continue;
       }
       busy += 1;
       try {
+        const { messages, traceId } = await recursionChecked(received);
+        if (messages.length === 0) continue;
         let settled = false;
         const batch = await invokeAndSettle(sqs, queue, messages, (event) => {
-          const pending = host.invoke<SQSBatchResponse | undefined>(event).finally(() => {
+          const pending = host.invoke<SQSBatchResponse | undefined>(event, { traceId }).finally(() => {
             settled = true;
           });
           play.onInvoke?.({ lane: index, sequence: ++sequence, host, messages, settled: () => settled });

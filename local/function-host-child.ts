@@ -33,6 +33,9 @@ loadHandler(entry, exportName).then(
   (handler) => {
     process.on('message', (request: HostRequest) => {
       const context = lambdaContext({ timeoutMs: request.timeoutMs, functionName });
+      // As Lambda's runtime does per invocation; the AWS SDK copies it onto its requests.
+      if (request.traceId) process.env._X_AMZN_TRACE_ID = request.traceId;
+      else delete process.env._X_AMZN_TRACE_ID;
       Promise.resolve()
         .then(() => handler(request.event, context))
         .then(

@@ -3,6 +3,8 @@ export interface HostRequest {
   id: number;
   event: unknown;
   timeoutMs: number;
+  /** The invocation's X-Ray trace header, which Lambda's runtime puts in _X_AMZN_TRACE_ID. */
+  traceId?: string;
 }
 
 export interface HostError {

@@ -25,9 +25,14 @@ export interface FunctionHostOptions {
   onOutput?: (line: string) => void;
 }
 
+export interface InvokeOptions {
+  /** The invocation's X-Ray trace header (the event source player passes the chain's, for recursion detection). */
+  traceId?: string | undefined;
+}
+
 export interface FunctionHost {
   /** Invokes the handler; rejects with the handler's error, or when the sandbox dies or times out. */
-  invoke<T = unknown>(event: unknown): Promise<T>;
+  invoke<T = unknown>(event: unknown, options?: InvokeOptions): Promise<T>;
   /** Everything the sandboxes printed so far. */
   output(): string;
   /** SIGKILLs the current sandbox now (pending invocations reject); the next invoke starts a new one. */
@@ -67,7 +72,10 @@ export async function startFunctionHost(options: FunctionHostOptions): Promise<F
   function spawnSandbox(): Sandbox {
     coldStarts += 1;
     const memoryMb = options.memoryMb ?? 1024;
-    const inherited = Object.fromEntries(Object.entries(process.env).filter(([key, value]) => INHERITED.test(key) && value !== undefined)) as Record<string, string>;
+    const inherited = Object.fromEntries(Object.entries(process.env).filter(([key, value]) => INHERITED.test(key) && value !== undefined)) as Record<
+      string,
+      string
+    >;
     const child = fork(CHILD, [], {
       execArgv: ['--import', TSX_LOADER, '--enable-source-maps', `--max-old-space-size=${Math.floor(memoryMb * HEAP_SHARE)}`],
       env: {
@@ -75,6 +83,8 @@ export async function startFunctionHost(options: FunctionHostOptions): Promise<F
         ...options.env,
         AWS_LAMBDA_FUNCTION_NAME: options.functionName,
         AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(memoryMb),
+        // Lambda's directory of the unpacked code (the planner reads its bundled sync-config.json there).
+        LAMBDA_TASK_ROOT: path.dirname(path.resolve(options.entry)),
         FUNCTION_HOST_ENTRY: path.resolve(options.entry),
         FUNCTION_HOST_EXPORT: options.handlerExport ?? 'handler',
       },
@@ -104,12 +114,12 @@ export async function startFunctionHost(options: FunctionHostOptions): Promise<F
     return box;
   }
 
-  async function invokeNow(event: unknown): Promise<unknown> {
+  async function invokeNow(event: unknown, invocation: InvokeOptions): Promise<unknown> {
     if (!sandbox || sandbox.exited) sandbox = spawnSandbox();
     const box = sandbox;
     await box.ready;
     const id = nextId++;
-    const request: HostRequest = { id, event, timeoutMs: options.timeoutMs };
+    const request: HostRequest = { id, event, timeoutMs: options.timeoutMs, ...(invocation.traceId ? { traceId: invocation.traceId } : {}) };
     return new Promise((resolve, reject) => {
       // As Lambda does, an invocation that overruns the timeout ends its sandbox.
       const timer = setTimeout(() => {
@@ -118,8 +128,14 @@ export async function startFunctionHost(options: FunctionHostOptions): Promise<F
         reject(new Error(`${options.functionName}: Task timed out after ${(options.timeoutMs / 1000).toFixed(2)} seconds`));
       }, options.timeoutMs + 1000);
       box.pending.set(id, {
-        resolve: (value) => (clearTimeout(timer), resolve(value)),
-        reject: (error) => (clearTimeout(timer), reject(error)),
+        resolve: (value) => {
+          clearTimeout(timer);
+          resolve(value);
+        },
+        reject: (error) => {
+          clearTimeout(timer);
+          reject(error);
+        },
       });
       box.child.send(request);
     });
@@ -129,8 +145,8 @@ export async function startFunctionHost(options: FunctionHostOptions): Promise<F
   await sandbox.ready;
 
   return {
-    invoke<T>(event: unknown): Promise<T> {
-      const result = queue.then(() => invokeNow(event));
+    invoke<T>(event: unknown, invokeOptions: InvokeOptions = {}): Promise<T> {
+      const result = queue.then(() => invokeNow(event, invokeOptions));
       queue = result.catch(() => undefined);
       return result as Promise<T>;
     },

@@ -35,10 +35,8 @@ function canImportMoto(python: string): boolean {
 }
 
 /** The Python interpreter that has moto[server]; installs it into ./.venv where it is missing. */
-export function findMotoPython(log: (line: string) => void = () => {}): string {
-  const candidates = [process.env.MOTO_PYTHON, venvPython, 'python3', 'python'].filter(
-    (p): p is string => Boolean(p),
-  );
+function findMotoPython(log: (line: string) => void = () => {}): string {
+  const candidates = [process.env.MOTO_PYTHON, venvPython, 'python3', 'python'].filter((p): p is string => Boolean(p));
   for (const python of candidates) {
     if ((python === venvPython ? existsSync(python) : true) && canImportMoto(python)) return python;
   }
@@ -60,7 +58,7 @@ export function findMotoPython(log: (line: string) => void = () => {}): string {
   return venvPython;
 }
 
-export async function freePort(): Promise<number> {
+async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.unref();

@@ -14,6 +14,13 @@
 #   for MessageRetentionPeriod (per message), yet each read builds every attribute, including three
 #   message counts that scan the whole queue: those paths read the one value they need;
 # - DeleteMessage scanned the queue twice and rebuilt it; it now stops at the message it deletes.
+#
+# 3. SQS keeps the X-Ray trace header of SendMessage/SendMessageBatch, as AWS does: the request's
+#    X-Amzn-Trace-Id header becomes each message's AWSTraceHeader system attribute (an explicit
+#    AWSTraceHeader in MessageSystemAttributes takes precedence), and ReceiveMessage returns it.
+#    https://docs.aws.amazon.com/xray/latest/devguide/xray-services-sqs.html
+#    The SDK sets that header inside Lambda (_X_AMZN_TRACE_ID); the local event source player reads it
+#    to apply Lambda's recursive loop detection (local/lambda-recursion.ts). moto dropped it.
 import threading
 import time
 
@@ -137,3 +144,46 @@ def _serialised(method):
 
 for _name in ("put_item", "update_item", "delete_item", "transact_write_items", "batch_write_item"):
     setattr(dynamodb_models.DynamoDBBackend, _name, _serialised(getattr(dynamodb_models.DynamoDBBackend, _name)))
+
+
+import moto.sqs.responses as sqs_responses
+
+_trace = threading.local()
+
+
+def _trace_header(response):
+    for name, value in (response.headers or {}).items():
+        if name.lower() == "x-amzn-trace-id" and value:
+            return value
+    return None
+
+
+def _keeping_trace_header(method):
+    @functools.wraps(method)
+    def wrapper(self, *args, **kwargs):
+        _trace.header = _trace_header(self)
+        try:
+            return method(self, *args, **kwargs)
+        finally:
+            _trace.header = None
+
+    return wrapper
+
+
+for _name in ("send_message", "send_message_batch"):
+    setattr(sqs_responses.SQSResponse, _name, _keeping_trace_header(getattr(sqs_responses.SQSResponse, _name)))
+
+_send_message_keeping_counts = sqs_models.SQSBackend.send_message
+
+
+def _send_message_with_trace(self, *args, **kwargs):
+    header = getattr(_trace, "header", None)
+    if header and not (kwargs.get("system_attributes") or {}).get("AWSTraceHeader"):
+        kwargs["system_attributes"] = {
+            **(kwargs.get("system_attributes") or {}),
+            "AWSTraceHeader": {"DataType": "String", "StringValue": header},
+        }
+    return _send_message_keeping_counts(self, *args, **kwargs)
+
+
+sqs_models.SQSBackend.send_message = _send_message_with_trace

@@ -4,7 +4,9 @@
 import {
   DeleteMessageBatchCommand,
   GetQueueAttributesCommand,
+  GetQueueUrlCommand,
   ReceiveMessageCommand,
+  SendMessageCommand,
   type Message,
   type SQSClient,
 } from '@aws-sdk/client-sqs';
@@ -91,6 +93,32 @@ export async function deleteMessages(sqs: SQSClient, queueUrl: string, messages:
   }
 }
 
+/**
+ * What Lambda does with messages whose chain passed its recursion limit (local/lambda-recursion.ts):
+ * moves them to the queue's DLQ (its redrive policy's target) when it has one, drops them otherwise.
+ */
+export async function stopRecursiveMessages(sqs: SQSClient, queueUrl: string, messages: Message[]): Promise<void> {
+  const { Attributes } = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['RedrivePolicy'] }));
+  const target = Attributes?.RedrivePolicy ? (JSON.parse(Attributes.RedrivePolicy) as { deadLetterTargetArn?: string }).deadLetterTargetArn : undefined;
+  if (target) {
+    const { QueueUrl: dlqUrl } = await sqs.send(new GetQueueUrlCommand({ QueueName: target.split(':').pop() }));
+    for (const message of messages) {
+      await sqs.send(
+        new SendMessageCommand({
+          QueueUrl: dlqUrl,
+          MessageBody: message.Body ?? '',
+          ...(message.MessageAttributes ? { MessageAttributes: message.MessageAttributes } : {}),
+          ...(message.Attributes?.AWSTraceHeader
+            ? { MessageSystemAttributes: { AWSTraceHeader: { DataType: 'String', StringValue: message.Attributes.AWSTraceHeader } } }
+            : {}),
+        }),
+      );
+    }
+  }
+  await deleteMessages(sqs, queueUrl, messages);
+}
+
+// biome-ignore lint/suspicious/noConfusingVoidType: as aws-lambda's SQSHandler, a handler may return nothing.
 export type SqsHandler = (event: SQSEvent, context: Context) => Promise<SQSBatchResponse | void>;
 
 export interface SettledBatch {
@@ -113,6 +141,7 @@ export async function invokeAndSettle(
   sqs: SQSClient,
   queue: { url: string; arn: string },
   messages: Message[],
+  // biome-ignore lint/suspicious/noConfusingVoidType: as SqsHandler above.
   invoke: (event: SQSEvent) => Promise<SQSBatchResponse | void>,
 ): Promise<SettledBatch> {
   const event: SQSEvent = { Records: messages.map((m) => sqsRecordFromMessage(m, queue.arn)) };
@@ -129,7 +158,13 @@ export async function invokeAndSettle(
   }
   const succeeded = messages.filter((m) => !failedIds.has(m.MessageId ?? ''));
   await deleteMessages(sqs, queue.url, succeeded);
-  return { messages, succeeded, failed: messages.filter((m) => failedIds.has(m.MessageId ?? '')), batchItemFailures, ...(error !== undefined ? { error } : {}) };
+  return {
+    messages,
+    succeeded,
+    failed: messages.filter((m) => failedIds.has(m.MessageId ?? '')),
+    batchItemFailures,
+    ...(error !== undefined ? { error } : {}),
+  };
 }
 
 export interface BatchOutcome {

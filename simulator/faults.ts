@@ -17,11 +17,7 @@ export interface FaultOptions {
   includeTokenEndpoint?: boolean;
 }
 
-export type Fault =
-  | { kind: 'server-error'; status: 500 | 502 | 503 | 504 }
-  | { kind: 'rate-limit-burst' }
-  | { kind: 'drop' }
-  | { kind: 'hang' };
+export type Fault = { kind: 'server-error'; status: 500 | 502 | 503 | 504 } | { kind: 'rate-limit-burst' } | { kind: 'drop' } | { kind: 'hang' };
 
 export function faultLabel(f: Fault): string {
   return f.kind === 'server-error' ? `server-error-${f.status}` : f.kind;
@@ -51,14 +47,16 @@ export class FaultInjector {
     if (!o) return undefined;
     if (target === 'other' || (target === 'login' && !o.includeTokenEndpoint)) return undefined;
     if (o.only && !o.only(req)) return undefined;
+    // One draw over consecutive bands: [0, serverErrorRate) is a 5xx, the next band a 429 burst, ...
     const r = this.random();
-    let threshold = 0;
-    if (r < (threshold += o.serverErrorRate ?? 0)) {
-      return { kind: 'server-error', status: pick(this.random, [500, 502, 503, 504] as const) };
-    }
-    if (r < (threshold += o.rateLimitBurstRate ?? 0)) return { kind: 'rate-limit-burst' };
-    if (r < (threshold += o.dropConnectionRate ?? 0)) return { kind: 'drop' };
-    if (r < (threshold += o.hangRate ?? 0)) return { kind: 'hang' };
+    let threshold = o.serverErrorRate ?? 0;
+    if (r < threshold) return { kind: 'server-error', status: pick(this.random, [500, 502, 503, 504] as const) };
+    threshold += o.rateLimitBurstRate ?? 0;
+    if (r < threshold) return { kind: 'rate-limit-burst' };
+    threshold += o.dropConnectionRate ?? 0;
+    if (r < threshold) return { kind: 'drop' };
+    threshold += o.hangRate ?? 0;
+    if (r < threshold) return { kind: 'hang' };
     return undefined;
   }
 }

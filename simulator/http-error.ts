@@ -30,12 +30,12 @@ export type ErrorShape = 'field-map' | 'string' | 'message-error';
 
 export type FieldErrors = Record<string, string[]>;
 
-export function humanize(field: string): string {
+function humanize(field: string): string {
   const words = field.replace(/\./g, ' ').replace(/_id\b/g, '').replace(/_/g, ' ').trim();
   return words.charAt(0).toUpperCase() + words.slice(1);
 }
 
-export function fullMessages(errors: FieldErrors): string {
+function fullMessages(errors: FieldErrors): string {
   return Object.entries(errors)
     .flatMap(([field, msgs]) => msgs.map((m) => `${humanize(field)} ${m}`))
     .join(', ');

@@ -12,9 +12,9 @@ import { SimStore, type SeedOptions } from './store';
 export type { FaultOptions } from './faults';
 export type { LoggedRequest } from './server';
 export type { RateLimitOptions } from './rate-limit';
-export type { ListFilter, SeedOptions, SimCompany, SimProject, Scope, RecordJson } from './store';
+export type { SeedOptions } from './store';
 export { SimStore } from './store';
-export { RESOURCES, SIM_RESOURCE_NAMES, type ResourceDefinition, type SimResourceName } from './resources';
+export { RESOURCES } from './resources';
 export { MAX_BATCH_UPSERT_ITEMS } from './rest';
 
 export interface SimulatorOptions {
@@ -50,17 +50,12 @@ export interface ProcoreSimulator {
   close(): Promise<void>;
 }
 
-export const DEFAULT_SIMULATOR_NOW = Date.parse('2026-01-15T12:00:00Z');
+const DEFAULT_SIMULATOR_NOW = Date.parse('2026-01-15T12:00:00Z');
 
 export async function startSimulator(options: SimulatorOptions = {}): Promise<ProcoreSimulator> {
   const seed = options.seed ?? 1;
   const clock = createClock(options.now ?? DEFAULT_SIMULATOR_NOW);
-  const oauth = new OAuthServer(
-    clock,
-    options.clientId ?? generateClientId(),
-    options.clientSecret ?? generateSecret(),
-    options.tokenTtlSeconds ?? 5400,
-  );
+  const oauth = new OAuthServer(clock, options.clientId ?? generateClientId(), options.clientSecret ?? generateSecret(), options.tokenTtlSeconds ?? 5400);
   const store = new SimStore(clock, seed, options.data);
   const rateLimiter = new RateLimiter(options.rateLimit);
   const faults = new FaultInjector(seed, options.faults);

@@ -11,9 +11,7 @@ export interface IssuedToken {
   revoked: boolean;
 }
 
-export type TokenCheck =
-  | { ok: true; token: IssuedToken }
-  | { ok: false; reason: string; clientId?: string };
+export type TokenCheck = { ok: true; token: IssuedToken } | { ok: false; reason: string; clientId?: string };
 
 export class OAuthServer {
   private readonly tokens = new Map<string, IssuedToken>();
@@ -110,8 +108,7 @@ export class OAuthServer {
     if (body.client_id !== this.clientId || body.client_secret !== this.clientSecret) {
       throw new HttpError(401, {
         error: 'invalid_client',
-        error_description:
-          'Client authentication failed due to unknown client, no client authentication included, or unsupported authentication method.',
+        error_description: 'Client authentication failed due to unknown client, no client authentication included, or unsupported authentication method.',
       });
     }
   }

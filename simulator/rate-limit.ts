@@ -59,11 +59,7 @@ export class RateLimiter {
     const allowed = over.length === 0;
     // Report the window that runs out first: the exceeded one (latest reset if both), else the one
     // with fewer requests left.
-    const report = allowed
-      ? remaining(w.spike) < remaining(w.hourly)
-        ? w.spike
-        : w.hourly
-      : over.reduce((a, b) => (resetAt(b) > resetAt(a) ? b : a));
+    const report = allowed ? (remaining(w.spike) < remaining(w.hourly) ? w.spike : w.hourly) : over.reduce((a, b) => (resetAt(b) > resetAt(a) ? b : a));
     const headers = rateHeaders(report);
     if (!allowed && this.settings.retryAfter) {
       headers['Retry-After'] = String(Math.max(1, Math.ceil((resetAt(report) - now) / 1000)));

@@ -4,15 +4,7 @@
 import type { ErrorShape } from './http-error';
 import { intBetween, pick, type Random } from './prng';
 
-export const SIM_RESOURCE_NAMES = [
-  'projects',
-  'rfis',
-  'submittals',
-  'observations',
-  'vendors',
-  'company_users',
-  'work_order_contracts',
-] as const;
+export const SIM_RESOURCE_NAMES = ['projects', 'rfis', 'submittals', 'observations', 'vendors', 'company_users', 'work_order_contracts'] as const;
 export type SimResourceName = (typeof SIM_RESOURCE_NAMES)[number];
 
 export type Action = 'list' | 'show' | 'create' | 'update' | 'delete' | 'sync';
@@ -61,11 +53,7 @@ export interface FakeContext {
 
 const V = (versions: string[], tail: string) => versions.map((v) => `/rest/${v}${tail}`);
 
-function routes(
-  action: Action,
-  method: RouteSpec['method'],
-  paths: string[],
-): RouteSpec[] {
+function routes(action: Action, method: RouteSpec['method'], paths: string[]): RouteSpec[] {
   return paths.map((path) => ({ method, path, action }));
 }
 
@@ -311,7 +299,3 @@ export const RESOURCES: Record<SimResourceName, ResourceDefinition> = {
     }),
   },
 };
-
-export function isSimResource(name: string): name is SimResourceName {
-  return (SIM_RESOURCE_NAMES as readonly string[]).includes(name);
-}

@@ -35,12 +35,10 @@ interface CompiledRoute {
 const compiled: CompiledRoute[] = Object.values(RESOURCES).flatMap((def) =>
   def.routes.map((route) => {
     const params: string[] = [];
-    const pattern = route.path
-      .replace(/\./g, '\\.')
-      .replace(/\{(\w+)\}/g, (_, name: string) => {
-        params.push(name);
-        return '(\\d+)';
-      });
+    const pattern = route.path.replace(/\./g, '\\.').replace(/\{(\w+)\}/g, (_, name: string) => {
+      params.push(name);
+      return '(\\d+)';
+    });
     return { method: route.method, regex: new RegExp(`^${pattern}$`), params, action: route.action, def };
   }),
 );
@@ -59,7 +57,9 @@ export class RestApi {
       const m = route.regex.exec(req.path);
       if (!m) continue;
       const params: Record<string, number> = {};
-      route.params.forEach((name, i) => (params[name] = Number(m[i + 1])));
+      route.params.forEach((name, i) => {
+        params[name] = Number(m[i + 1]);
+      });
       return this.dispatch(route, req, params);
     }
     throw notFound();
@@ -99,12 +99,7 @@ export class RestApi {
   }
 
   /** Company and project from the path, the query (reads) or the body's top level (writes). */
-  private resolveScope(
-    def: ResourceDefinition,
-    req: RestRequest,
-    params: Record<string, number>,
-    body: Record<string, unknown>,
-  ): Scope {
+  private resolveScope(def: ResourceDefinition, req: RestRequest, params: Record<string, number>, body: Record<string, unknown>): Scope {
     const fromRequest = (key: 'company_id' | 'project_id'): number | undefined => {
       if (params[key] !== undefined) return params[key];
       if (def.scopeParam !== key) return undefined;
@@ -156,11 +151,7 @@ export class RestApi {
   /** A live record in the scope, or 404 (a project record also has to be permitted). */
   private find(def: ResourceDefinition, scope: Scope, id: number): RecordJson {
     const where = this.store.scopeOf(def.name, id);
-    const visible =
-      where &&
-      !where.deleted &&
-      where.companyId === scope.companyId &&
-      (scope.projectId === undefined || where.projectId === scope.projectId);
+    const visible = where && !where.deleted && where.companyId === scope.companyId && (scope.projectId === undefined || where.projectId === scope.projectId);
     if (!visible) throw notFound();
     if (def.name === 'projects') this.checkProjectAccess(scope.companyId, id);
     return this.store.get(def.name, id)!;

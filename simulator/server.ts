@@ -129,7 +129,11 @@ export class SimulatorServer {
           res.on('close', () => this.hung.delete(res));
           return;
         case 'rate-limit-burst':
-          return this.send(res, entry, new HttpError(429, { errors: 'Rate limit exceeded' }, this.deps.rateLimiter.burstHeaders(rateKey, this.deps.clock.now())));
+          return this.send(
+            res,
+            entry,
+            new HttpError(429, { errors: 'Rate limit exceeded' }, this.deps.rateLimiter.burstHeaders(rateKey, this.deps.clock.now())),
+          );
         case 'server-error': {
           const headers: Record<string, string> = { ...rateHeaders };
           if (fault.status === 503) headers['Retry-After'] = '1';

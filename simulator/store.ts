@@ -204,11 +204,7 @@ export class SimStore {
   findByOriginId(resource: string, companyId: number, originId: unknown, exceptId?: number): RecordJson | undefined {
     if (originId === undefined || originId === null || originId === '') return undefined;
     for (const r of this.table(resource).values()) {
-      const match =
-        r.companyId === companyId &&
-        r.deletedAt === undefined &&
-        r.id !== exceptId &&
-        String(r.fields.origin_id ?? '') === String(originId);
+      const match = r.companyId === companyId && r.deletedAt === undefined && r.id !== exceptId && String(r.fields.origin_id ?? '') === String(originId);
       if (match) return this.toJson(r);
     }
     return undefined;
@@ -237,7 +233,10 @@ export class SimStore {
     };
     for (let c = 0; c <= companyCount; c++) {
       const installed = c < companyCount; // the last company never installed the app
-      const company = this.addCompany(installed ? `${pick(random, ['Summit', 'Harbor', 'Granite', 'Cedar'])} Builders ${c + 1}` : 'Uninstalled Construction Co', installed);
+      const company = this.addCompany(
+        installed ? `${pick(random, ['Summit', 'Harbor', 'Granite', 'Cedar'])} Builders ${c + 1}` : 'Uninstalled Construction Co',
+        installed,
+      );
       const userIds: number[] = [];
       const fakeBase = { random, companyId: company.id, companyName: company.name, userIds };
       const seedRecords = (resource: SimResourceName, scope: Scope) => {
@@ -295,9 +294,7 @@ export class SimStore {
   }
 
   private inScope(resource: string, scope: Scope): StoredRecord[] {
-    return this.all(resource).filter(
-      (r) => r.companyId === scope.companyId && (scope.projectId === undefined || r.projectId === scope.projectId),
-    );
+    return this.all(resource).filter((r) => r.companyId === scope.companyId && (scope.projectId === undefined || r.projectId === scope.projectId));
   }
 
   private mustGet(resource: string, id: number): StoredRecord {
@@ -332,5 +329,3 @@ function stripReserved(fields: Record<string, unknown>): Record<string, unknown>
   const { id: _id, created_at: _c, updated_at: _u, deleted_at: _d, ...rest } = fields;
   return rest;
 }
-
-export { SERVICE_ACCOUNT_USER_ID };

@@ -56,7 +56,16 @@ export async function runBadInputCorpus(sizes: BadInputSizes, deps: ChaosDeps<'p
     const run = `corpus-${randomUUID().slice(0, 8)}`;
     const foreign = sim.store.companies().find((c) => !c.installed);
     if (!foreign) throw new Error('the simulator seeded no company without the app');
-    const goodBody = (name: string) => JSON.stringify({ version: 1, id: `${run}-${name}`, companyId, resource: 'vendors', operation: 'create', originId: `ERP-${run}-${name}`, data: { name: `Corpus good ${name}` } });
+    const goodBody = (name: string) =>
+      JSON.stringify({
+        version: 1,
+        id: `${run}-${name}`,
+        companyId,
+        resource: 'vendors',
+        operation: 'create',
+        originId: `ERP-${run}-${name}`,
+        data: { name: `Corpus good ${name}` },
+      });
     const applied = { id: `${run}-first`, body: goodBody('first') };
     const ctx: CorpusContext = {
       companyId,
@@ -66,7 +75,13 @@ export async function runBadInputCorpus(sizes: BadInputSizes, deps: ChaosDeps<'p
       applied,
       run,
     };
-    host = await startFunctionHost({ entry: deps.handlers.push, env: scenario.env.push, functionName: 'push', timeoutMs: sizes.functionTimeoutSeconds * 1000, memoryMb: PUSH_MEMORY_MB });
+    host = await startFunctionHost({
+      entry: deps.handlers.push,
+      env: scenario.env.push,
+      functionName: 'push',
+      timeoutMs: sizes.functionTimeoutSeconds * 1000,
+      memoryMb: PUSH_MEMORY_MB,
+    });
     const play = async () =>
       requireDrained(
         await playEventSourceMapping({ sqs, queue: scenario.queues.push, hosts: [host!], batchSize: sizes.batchSize, maxDurationMs: sizes.maxDurationMs }),
@@ -81,7 +96,12 @@ export async function runBadInputCorpus(sizes: BadInputSizes, deps: ChaosDeps<'p
     const bad = BAD_INPUT_CORPUS.map((c) => ({ c, body: c.body(ctx) }));
     const goods = bad.map((_, i) => ({ name: `good-${i}`, body: goodBody(`good-${i}`) }));
     // One call at a time keeps the queue in this order, so every received batch mixes bad and good.
-    await sendMessageBatches(sqs, scenario.queues.push.url, bad.flatMap((b, i) => [{ body: b.body }, { body: goods[i]!.body }]), { concurrency: 1 });
+    await sendMessageBatches(
+      sqs,
+      scenario.queues.push.url,
+      bad.flatMap((b, i) => [{ body: b.body }, { body: goods[i]!.body }]),
+      { concurrency: 1 },
+    );
     const second = await play();
 
     const letters = await readDeadLetters(sqs, scenario.queues.pushDlq.url);

@@ -86,7 +86,9 @@ export async function runPullChaos(sizes: PullChaosSizes, deps: ChaosDeps<'plann
       timeoutMs: timeoutSeconds * 1000,
       memoryMb,
     });
-    const planner = await startFunctionHost(hostOptions('pull-planner', deps.handlers.planner, scenario.env.planner, PLANNER_TIMEOUT_SECONDS, PLANNER_MEMORY_MB));
+    const planner = await startFunctionHost(
+      hostOptions('pull-planner', deps.handlers.planner, scenario.env.planner, PLANNER_TIMEOUT_SECONDS, PLANNER_MEMORY_MB),
+    );
     hosts.push(planner);
     for (let i = 0; i < sizes.workers; i++) {
       hosts.push(await startFunctionHost(hostOptions('pull-worker', deps.handlers.worker, scenario.env.worker, sizes.workerTimeoutSeconds, WORKER_MEMORY_MB)));

@@ -131,7 +131,13 @@ export async function runPushChaos(sizes: PushChaosSizes, deps: ChaosDeps<'push'
           message = { ...base, resource: 'vendors', operation: 'upsert', originId: `ERP-${id}`, data: { name: marker } };
           break;
         case 'rfi-create':
-          message = { ...base, projectId, resource: 'rfis', operation: 'create', data: { subject: marker, rfi_manager_id: rfiManager, question: { body: 'Chaos question' } } };
+          message = {
+            ...base,
+            projectId,
+            resource: 'rfis',
+            operation: 'create',
+            data: { subject: marker, rfi_manager_id: rfiManager, question: { body: 'Chaos question' } },
+          };
           break;
         case 'contract-create':
           message = { ...base, projectId, resource: 'work_order_contracts', operation: 'create', originId: `ERP-${id}`, data: { title: marker } };
@@ -155,7 +161,9 @@ export async function runPushChaos(sizes: PushChaosSizes, deps: ChaosDeps<'push'
     // The producer sends every 33rd message twice (a retry on its side): still one write.
     const resends = planned.filter((_, i) => i % 33 === 5);
     const bodies = [...planned.map((p) => p.body)];
-    resends.forEach((p, k) => bodies.splice(Math.min(bodies.length, (k + 1) * 37), 0, p.body));
+    resends.forEach((p, k) => {
+      bodies.splice(Math.min(bodies.length, (k + 1) * 37), 0, p.body);
+    });
 
     for (let i = 0; i < sizes.workers; i++) {
       hosts.push(
@@ -213,7 +221,11 @@ export async function runPushChaos(sizes: PushChaosSizes, deps: ChaosDeps<'push'
     const rfiSubjects = count(sim.store.list('rfis', { companyId, projectId }).map((r) => r.subject));
     const contractTitles = count(sim.store.list('work_order_contracts', { companyId, projectId }).map((w) => w.title));
     const made = (p: Planned): number =>
-      p.kind === 'rfi-create' ? (rfiSubjects.get(p.marker) ?? 0) : p.kind === 'contract-create' ? (contractTitles.get(p.marker) ?? 0) : (vendorNames.get(p.marker) ?? 0);
+      p.kind === 'rfi-create'
+        ? (rfiSubjects.get(p.marker) ?? 0)
+        : p.kind === 'contract-create'
+          ? (contractTitles.get(p.marker) ?? 0)
+          : (vendorNames.get(p.marker) ?? 0);
     const isApplied = (p: Planned): boolean => {
       if (CREATES.includes(p.kind)) return made(p) >= 1;
       if (p.kind === 'vendor-update') return sim.store.get('vendors', p.targetId!)?.name === p.marker;

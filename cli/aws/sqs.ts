@@ -7,9 +7,7 @@ export function cliSqsClient(env: NodeJS.ProcessEnv = process.env): SQSClient {
 }
 
 export async function queueAttributes(sqs: SQSClient, queueUrl: string, names: string[]): Promise<Record<string, string>> {
-  const { Attributes = {} } = await sqs.send(
-    new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: names as never[] }),
-  );
+  const { Attributes = {} } = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: names as never[] }));
   return Attributes;
 }
 

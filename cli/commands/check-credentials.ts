@@ -72,7 +72,7 @@ export const checkCredentialsCommand: Command = {
       credentials: secretsManagerCredentials(secretId),
       resources,
       ...(discoveryCompanyId !== undefined ? { discoveryCompanyId } : {}),
-      ...(companies ?? configured ? { companies: companies ?? configured } : {}),
+      ...((companies ?? configured) ? { companies: companies ?? configured } : {}),
       ...(projectId !== undefined ? { projectId } : {}),
     });
     io.out(values.json ? json(report) : renderCredentialsReport(report));
@@ -144,7 +144,14 @@ export function renderCredentialsReport(report: CredentialsReport): string {
     else if (company.projects.length === 0) lines.push('  Permitted projects: none (a company admin chooses them in App Management)');
     else {
       lines.push(`  Permitted projects (${company.projects.length}):`);
-      lines.push(indent(table(['PROJECT ID', 'NAME'], company.projects.map((p) => [p.id, p.name]))));
+      lines.push(
+        indent(
+          table(
+            ['PROJECT ID', 'NAME'],
+            company.projects.map((p) => [p.id, p.name]),
+          ),
+        ),
+      );
     }
     lines.push('  Tools:');
     lines.push(
@@ -173,4 +180,3 @@ function indent(text: string): string {
     .map((line) => `    ${line}`)
     .join('\n');
 }
-

@@ -93,7 +93,7 @@ function check(io: CliIo, file: string): number {
 }
 
 function version(io: CliIo, bump: string, file: string): number {
-  let change;
+  let change: ReturnType<typeof bumpManifestVersion>;
   try {
     change = bumpManifestVersion(bump, file);
   } catch (error) {

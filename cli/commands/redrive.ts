@@ -62,7 +62,10 @@ export const redriveCommand: Command = {
     const from = await flagOrOutput(values['dlq-url'], outputs, QUEUE_OUTPUTS[queue].deadLetterQueue, '--dlq-url');
     const to = await flagOrOutput(values.to, outputs, QUEUE_OUTPUTS[queue].queue, '--to');
     if (from === to) throw new UsageError('redrive: --dlq-url and --to are the same queue');
-    const classes = values.class?.split(',').map((c) => c.trim()).filter(Boolean);
+    const classes = values.class
+      ?.split(',')
+      .map((c) => c.trim())
+      .filter(Boolean);
     if (values.class !== undefined && classes?.length === 0) throw new UsageError('redrive: --class needs at least one error class name');
     const max = values.max === undefined ? undefined : intOption('redrive', values.max, '--max', 1);
     const result = await redrive(cliSqsClient(), {
@@ -104,7 +107,12 @@ export function renderResult(result: RedriveResult, from: string, to: string): s
   }
   if (result.failures.length > 0) {
     lines.push('', `${result.failures.length} message(s) could not be sent back and stay in the DLQ:`);
-    lines.push(table(['MESSAGE ID', 'ERROR'], result.failures.map((f) => [f.messageId, f.error])));
+    lines.push(
+      table(
+        ['MESSAGE ID', 'ERROR'],
+        result.failures.map((f) => [f.messageId, f.error]),
+      ),
+    );
   }
   return lines.join('\n');
 }

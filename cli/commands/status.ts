@@ -60,7 +60,9 @@ export function renderStatuses(companyId: number, statuses: ScopeStatus[]): stri
         s.cursor ?? 'never pulled',
         s.lastPull ? `${s.lastPull.records} records in ${s.lastPull.pages} page(s) at ${s.lastPull.finishedAt}` : '',
         inProgress(s),
-        s.failure ? oneLine(`${s.failure.errorClass}${s.failure.httpStatus ? ` ${s.failure.httpStatus}` : ''}: ${s.failure.message} (${s.failure.failedAt})`, 80) : '',
+        s.failure
+          ? oneLine(`${s.failure.errorClass}${s.failure.httpStatus ? ` ${s.failure.httpStatus}` : ''}: ${s.failure.message} (${s.failure.failedAt})`, 80)
+          : '',
       ]),
     ),
   ].join('\n');

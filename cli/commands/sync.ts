@@ -6,7 +6,7 @@ import { QUEUE_OUTPUTS, STATE_TABLE_OUTPUT } from '../aws/stack-outputs';
 import { CliError, idOption, parseCommandArgs, requireOption, UsageError, type Command } from '../command';
 import { json, keyValues } from '../format';
 import { readStageConfig } from '../stage';
-import { ScopeBusyError, startSync, syncScopeOf } from '../sync/start-sync';
+import { ScopeBusyError, startSync, syncScopeOf, type StartSyncResult } from '../sync/start-sync';
 import { flagOrOutput, STAGE_HELP, STAGE_OPTIONS, stackOutputsFor } from '../targets';
 
 const HELP = `connector sync: start a pull of one scope now (outside the schedule)
@@ -65,7 +65,7 @@ export const syncCommand: Command = {
     const jobsQueueUrl = await flagOrOutput(values['jobs-queue-url'], outputs, QUEUE_OUTPUTS.jobs.queue, '--jobs-queue-url');
     const tableName = await flagOrOutput(values.table, outputs, STATE_TABLE_OUTPUT, '--table');
 
-    let result;
+    let result: StartSyncResult;
     try {
       result = await startSync(
         {

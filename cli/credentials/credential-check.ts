@@ -110,7 +110,8 @@ export async function checkCredentials(deps: CheckCredentialsDeps): Promise<Cred
     }
     companies.push(await checkCompany(client, company, deps, budget));
   }
-  const ok = companies.length > 0 && companies.every((c) => !c.error && !c.projectsError && c.tools.every((t) => t.outcome === 'ok' || t.outcome === 'skipped'));
+  const ok =
+    companies.length > 0 && companies.every((c) => !c.error && !c.projectsError && c.tools.every((t) => t.outcome === 'ok' || t.outcome === 'skipped'));
   return { ...base, token: { ok: true }, companies, ok };
 }
 
@@ -143,10 +144,7 @@ async function checkCompany(client: ProcoreClient, company: CompanyJson, deps: C
     } catch (error) {
       const status = error instanceof ProcoreError ? error.status : undefined;
       const outcome: ProbeOutcome = status === 403 ? 'forbidden' : status === 404 ? 'not_found' : 'failed';
-      const hint =
-        status === 403
-          ? 'not permitted (tool permission missing in the app, tool disabled in the company/project, or project not permitted): '
-          : '';
+      const hint = status === 403 ? 'not permitted (tool permission missing in the app, tool disabled in the company/project, or project not permitted): ' : '';
       report.tools.push({ ...probe, ...where, outcome, ...(status !== undefined ? { httpStatus: status } : {}), detail: `${hint}${describe(error)}` });
     }
   }

@@ -22,7 +22,7 @@ export interface DeadLetterReport {
   truncated: boolean;
 }
 
-export function countByClass(messages: DeadLetter[]): ClassCount[] {
+function countByClass(messages: DeadLetter[]): ClassCount[] {
   const counts = new Map<string, ClassCount>();
   for (const m of messages) {
     const entry = counts.get(m.errorClass) ?? { errorClass: m.errorClass, count: 0, example: m.reason };

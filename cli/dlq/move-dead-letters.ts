@@ -211,7 +211,7 @@ async function sendCopies(
 }
 
 /** The same body byte for byte, the producer's attributes without the connector.* failure ones. */
-export function copyEntry(message: Message, id: string, fifo: boolean): SendMessageBatchRequestEntry {
+function copyEntry(message: Message, id: string, fifo: boolean): SendMessageBatchRequestEntry {
   const attributes: Record<string, MessageAttributeValue> = {};
   for (const [name, value] of Object.entries(message.MessageAttributes ?? {})) {
     if (isFailureAttribute(name)) continue;

@@ -29,6 +29,8 @@ export interface PlanSyncDeps {
   concurrency?: number;
   /** Deadline (epoch ms) for each discovery call. */
   deadline?: () => number;
+  /** Lease duration covering the redelivery span (lease-duration.ts); config.leaseMinutes is the floor. */
+  leaseMs?: number;
 }
 
 export interface PlanFailure {
@@ -160,7 +162,8 @@ async function leaseScopes(
     while (next < scopes.length) {
       const scope = scopes[next++]!;
       const job = newJob(scope, config, windowEnd);
-      if (await acquireLease(deps.table, scope, job.jobId, { durationMs: config.leaseMinutes * 60_000, now: now() })) {
+      const durationMs = Math.max(config.leaseMinutes * 60_000, deps.leaseMs ?? 0);
+      if (await acquireLease(deps.table, scope, job.jobId, { durationMs, now: now() })) {
         jobs.push(job);
       }
     }

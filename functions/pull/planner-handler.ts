@@ -1,5 +1,7 @@
 // Pull planner: started by the EventBridge schedule. Validates the scheduled event, then expands
 // the stage's sync config into one sync job per scope (see plan-sync.ts).
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
@@ -11,6 +13,7 @@ import { toProcoreTime } from '../commons/contracts/procore-time';
 import { documentClient as db, sqs } from '../commons/aws/clients';
 import { log, logger, metrics, tracer } from '../commons/observability/powertools';
 import { createProcoreClient } from '../commons/procore/runtime';
+import { leaseMsFrom } from './lease-duration';
 import { registryListSpecs } from './list-spec';
 import { planSync, type PlanResult } from './plan-sync';
 import { SyncConfigSchema } from './sync-config';
@@ -26,18 +29,30 @@ export const ScheduledEventSchema = z.looseObject({
   time: z.iso.datetime({ offset: true }),
 });
 
+/** The sync scope's JSON: inline in SYNC_CONFIG, or the file SYNC_CONFIG_FILE bundled with the code (the stack's way). */
+function syncConfigText(env: { SYNC_CONFIG?: string | undefined; SYNC_CONFIG_FILE?: string | undefined }): { text: string; source: string } {
+  if (env.SYNC_CONFIG !== undefined) return { text: env.SYNC_CONFIG, source: 'SYNC_CONFIG' };
+  const file = path.resolve(process.env.LAMBDA_TASK_ROOT ?? process.cwd(), env.SYNC_CONFIG_FILE ?? '');
+  try {
+    return { text: readFileSync(file, 'utf8'), source: `SYNC_CONFIG_FILE (${file})` };
+  } catch (error) {
+    throw new Error(`Invalid function environment: SYNC_CONFIG_FILE: cannot read ${file}: ${(error as Error).message}`);
+  }
+}
+
 function loadRuntime() {
   const env = readEnv(PlannerEnvSchema);
+  const { text, source } = syncConfigText(env);
   let configJson: unknown;
   try {
-    configJson = JSON.parse(env.SYNC_CONFIG);
+    configJson = JSON.parse(text);
   } catch {
-    throw new Error('Invalid function environment: SYNC_CONFIG is not JSON');
+    throw new Error(`Invalid function environment: ${source} is not JSON`);
   }
   const parsed = SyncConfigSchema.safeParse(configJson);
   if (!parsed.success) {
     const problems = parsed.error.issues.map((issue) => `${issue.path.join('.') || '(config)'}: ${issue.message}`);
-    throw new Error(`Invalid function environment: SYNC_CONFIG: ${problems.join('; ')}`);
+    throw new Error(`Invalid function environment: ${source}: ${problems.join('; ')}`);
   }
   return {
     env,
@@ -65,6 +80,7 @@ async function planFromSchedule(event: unknown, context: Context): Promise<PlanR
     resources: registryListSpecs,
     logger: log,
     deadline: () => Date.now() + context.getRemainingTimeInMillis() - DEADLINE_RESERVE_MS,
+    leaseMs: leaseMsFrom(runtime.env.SYNC_LEASE_SECONDS),
   });
 }
 

@@ -4,7 +4,9 @@ import { ProcoreIdSchema } from '../commons/contracts/procore-id';
 import { PermanentError } from '../commons/failure/permanent-error';
 import { RECORD_ENVELOPE_VERSION, recordMessageAttributes, type RecordEnvelope } from '../commons/contracts/record-envelope';
 import type { ProcoreEnvironment } from '../commons/procore/environments';
-import { messageBytes, SQS_MAX_PAYLOAD_BYTES, type OutgoingMessage } from '../commons/queues/sqs-batch-sender';
+import { MAX_MESSAGE_BYTES } from '../commons/queues/message-size';
+import { messageBytes, type OutgoingMessage } from '../commons/queues/sqs-batch-sender';
+import { checkInRecord, ClaimCheckUnavailableError, type ClaimCheckBucket } from './claim-check';
 import type { SyncScope } from './sync-scope';
 
 /** The fields the connector relies on in every Procore list record; the rest passes through as data. */
@@ -47,18 +49,28 @@ export function envelopeFor(
   };
 }
 
+/** The records-queue message for an envelope as it is: body and routing attributes. */
+export function envelopeMessage(envelope: RecordEnvelope): OutgoingMessage {
+  return { body: JSON.stringify(envelope), attributes: recordMessageAttributes(envelope) };
+}
+
 /**
- * The records-queue message for an envelope. A record too large for one SQS message (there is no
- * payload offload here) goes out as a truncated envelope: same id, updatedAt and routing, data null,
- * so downstream can fetch it from Procore by id. Nothing is dropped silently; the caller counts these.
+ * The message that delivers an envelope: whole when it fits one queue message (body plus
+ * attributes up to MAX_MESSAGE_BYTES), otherwise by claim check (data in S3, a pointer in the
+ * envelope). Nothing is truncated; the caller counts claim-checked records.
  */
-export function envelopeMessage(
+export async function recordMessage(
   envelope: RecordEnvelope,
-  maxBytes: number = SQS_MAX_PAYLOAD_BYTES,
-): { message: OutgoingMessage; truncated: boolean } {
-  const attributes = recordMessageAttributes(envelope);
-  const full: OutgoingMessage = { body: JSON.stringify(envelope), attributes };
-  if (messageBytes(full) <= maxBytes) return { message: full, truncated: false };
-  const truncated: RecordEnvelope = { ...envelope, truncated: true, data: null };
-  return { message: { body: JSON.stringify(truncated), attributes }, truncated: true };
+  options: { claimCheck?: ClaimCheckBucket | undefined; maxBytes?: number } = {},
+): Promise<{ message: OutgoingMessage; claimChecked: boolean }> {
+  const maxBytes = options.maxBytes ?? MAX_MESSAGE_BYTES;
+  const whole = envelopeMessage(envelope);
+  const bytes = messageBytes(whole);
+  if (bytes <= maxBytes) return { message: whole, claimChecked: false };
+  if (!options.claimCheck) {
+    throw new ClaimCheckUnavailableError(
+      `${envelope.resource} record ${envelope.id} needs ${bytes} bytes, over the queue's ${maxBytes}, and no claim-check bucket is configured (CLAIM_CHECK_BUCKET)`,
+    );
+  }
+  return { message: envelopeMessage(await checkInRecord(envelope, options.claimCheck)), claimChecked: true };
 }

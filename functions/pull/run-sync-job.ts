@@ -1,24 +1,31 @@
-// The pull worker's core: one sync job = one scope, one updated_at window. Pages Procore from the
-// job's start page (or where the same job's checkpoint says it got to), delivers each page's records
-// to the records queue and checkpoints before reading the next, hands the rest over to a
-// continuation job when the Lambda runs short of time, and moves the scope's cursor only when the
-// whole window has been delivered.
+// The pull worker's core: one sync job = one scope, one updated_at window. Takes the scope's lease
+// (or finds another job holds it: then this one is superseded and stops), starts where the job's own
+// or an adopted checkpoint says (start-point.ts), delivers each page's records to the records queue
+// (whole, or by claim check when too large for one message) and checkpoints before reading the next,
+// every checkpoint fenced by the lease (lease-fence.ts). Short of time it hands the rest over to a
+// continuation job, or pauses at the continuation bound (continuation.ts); it moves the scope's cursor
+// only when the whole window has been delivered.
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { ProcoreClient, ProcorePage } from '../commons/procore/client';
 import type { ProcoreEnvironment } from '../commons/procore/environments';
 import { PermanentError } from '../commons/failure/permanent-error';
 import type { LoggerLike } from '../commons/observability/logger';
-import { clearCheckpoint, readCheckpoint, saveCheckpoint, type SyncCheckpoint } from './state/checkpoint';
-import { advanceCursor, readCursor, type SyncTable } from './state/cursor';
-import { clearSyncFailure } from './state/failure';
-import { releaseLease, renewLease } from './state/lease';
-import type { ResourceListSpecs } from './list-spec';
-import { envelopeFor, envelopeMessage } from './record-envelopes';
 import { sendMessageBatches } from '../commons/queues/sqs-batch-sender';
+import type { ClaimCheckBucket } from './claim-check';
+import { continuationCount, continuationLimitReached, continuationOf, DEFAULT_MAX_CONTINUATIONS } from './continuation';
+import { DEFAULT_SYNC_LEASE_MS } from './lease-duration';
+import { claimScope, completeFencedWindow, LeaseLostError, releaseScope, saveFencedCheckpoint, type ScopeFence } from './lease-fence';
+import type { ResourceListSpecs } from './list-spec';
+import type { PullMetrics } from './pull-metrics';
+import { envelopeFor, recordMessage } from './record-envelopes';
+import { startPoint, type StartPoint } from './start-point';
+import { readCheckpoint, type SyncCheckpoint } from './state/checkpoint';
+import { readCursor, type SyncTable } from './state/cursor';
+import { clearSyncFailure, recordSyncFailure } from './state/failure';
 import { enqueueSyncJobs } from './sync-jobs-queue';
 import { scopeOfJob, type SyncJob } from './sync-job';
 import { describeScope } from './sync-scope';
-import { syncWindow, updatedAtFilter } from './sync-window';
+import { updatedAtFilter } from './sync-window';
 
 export interface RunSyncJobDeps {
   procore: Pick<ProcoreClient, 'pages'>;
@@ -37,16 +44,27 @@ export interface RunSyncJobDeps {
   finishReserveMs?: number;
   /** SendMessageBatch calls in flight while delivering a page. */
   deliveryConcurrency?: number;
+  /** Where records too large for one queue message go (CLAIM_CHECK_BUCKET); without it such a record fails the job. */
+  claimCheck?: ClaimCheckBucket | undefined;
+  /** How long the scope's lease runs from each renewal (lease-duration.ts). */
+  leaseMs?: number;
+  /** Continuations per chain before the job pauses (continuation.ts). */
+  maxContinuations?: number;
+  metrics?: PullMetrics;
 }
 
 export interface SyncJobResult {
-  outcome: 'completed' | 'continued';
+  /** continued: a continuation is queued; paused: at the continuation bound, the next planner run resumes it;
+   * superseded: another job holds the scope's lease, this one stopped without writing anything. */
+  outcome: 'completed' | 'continued' | 'paused' | 'superseded';
   records: number;
-  truncated: number;
+  claimChecked: number;
   pages: number;
-  /** Set when continued: the page the continuation starts at. */
+  /** Set when continued or paused: the page the job goes on from. */
   nextPage?: number;
 }
+
+type Totals = Pick<SyncJobResult, 'records' | 'claimChecked' | 'pages'>;
 
 export const DEFAULT_HAND_OVER_MARGIN_MS = 60_000;
 const DEFAULT_FINISH_RESERVE_MS = 10_000;
@@ -68,29 +86,51 @@ export async function runSyncJob(job: SyncJob, deps: RunSyncJobDeps): Promise<Sy
       `${job.resource} is ${spec.scope}-scoped, but the job ${job.projectId === null ? 'has no projectId' : 'names a project'}`,
     );
   }
-  // The same job seen again (its worker died after delivering some pages) resumes after the last
-  // page it delivered; a checkpoint of another job or window is stale and ignored.
-  const [saved, stored] = await Promise.all([readCheckpoint(deps.table, scope), job.windowStart || job.full ? undefined : readCursor(deps.table, scope)]);
-  const resume = saved && saved.jobId === job.jobId && saved.windowEnd === job.windowEnd && saved.nextPage > (job.startPage ?? 1) ? saved : undefined;
-  const cursor = resume ? undefined : stored?.cursor;
-  const window = syncWindow(resume ? { ...job, windowStart: resume.windowStart } : job, cursor);
-  const base = spec.listRequest(scope);
-  const lambdaDeadline = now() + deps.remainingMs();
-  const margin = deps.handOverMarginMs ?? DEFAULT_HAND_OVER_MARGIN_MS;
-  const log = { jobId: job.jobId, scope: describeScope(scope), window };
-  let nextPage = resume?.nextPage ?? job.startPage ?? 1;
-  let previousTotal: number | undefined = resume ? resume.seenTotal : job.seenTotal;
-  deps.logger.info('Sync job started', { ...log, startPage: nextPage, ...(resume ? { resumedFrom: resume.savedAt } : {}) });
+  const fence: ScopeFence = { table: deps.table, scope, holder: job.jobId, leaseMs: deps.leaseMs ?? DEFAULT_SYNC_LEASE_MS, now };
+  const totals: Totals = { records: 0, claimChecked: 0, pages: 0 };
+  const log = { jobId: job.jobId, scope: describeScope(scope), continuation: continuationCount(job) };
+  if (!(await claimScope(fence))) return superseded(log, totals, deps);
+  const [saved, stored] = await Promise.all([readCheckpoint(deps.table, scope), readCursor(deps.table, scope)]);
+  const start = startPoint(job, saved, stored?.cursor);
+  deps.logger.info('Sync job started', {
+    ...log,
+    window: start.window,
+    startPage: start.nextPage,
+    ...(start.from ? { [start.basis === 'adopted' ? 'adoptedFrom' : 'resumedFrom']: { jobId: start.from.jobId, savedAt: start.from.savedAt } } : {}),
+  });
+  try {
+    const position = await pageThrough(job, start, fence, deps, totals);
+    if (position) return await handOverOrPause(job, position, fence, deps, totals);
+    const lastPull = { jobId: job.jobId, ...totals, finishedAt: new Date(now()).toISOString() };
+    const { cursorAdvanced } = await completeFencedWindow(fence, start.window.end, lastPull);
+    await clearSyncFailure(deps.table, scope);
+    deps.logger.info('Sync job completed', { ...log, window: start.window, ...totals, cursorAdvanced });
+    return { outcome: 'completed', ...totals };
+  } catch (error) {
+    if (error instanceof LeaseLostError) return superseded(log, totals, deps);
+    throw error;
+  }
+}
 
-  const totals = { records: 0, truncated: 0, pages: 0 };
-  const recordsBefore = saved?.jobId === job.jobId ? saved.recordsSoFar : 0;
-  const checkpoint = (page: number, seenTotal: number | undefined): SyncCheckpoint => ({
+/**
+ * Reads and delivers pages from the start point, checkpointing each. Returns the checkpointed
+ * position when time runs short, undefined once the last page is delivered.
+ */
+async function pageThrough(job: SyncJob, start: StartPoint, fence: ScopeFence, deps: RunSyncJobDeps, totals: Totals): Promise<SyncCheckpoint | undefined> {
+  const spec = deps.resources(job.resource);
+  const { window } = start;
+  const base = spec.listRequest(fence.scope);
+  const lambdaDeadline = fence.now() + deps.remainingMs();
+  const margin = deps.handOverMarginMs ?? DEFAULT_HAND_OVER_MARGIN_MS;
+  let nextPage = start.nextPage;
+  let previousTotal = start.seenTotal;
+  const position = (page: number, seenTotal: number | undefined): SyncCheckpoint => ({
     jobId: job.jobId,
     windowStart: window.start,
-    windowEnd: job.windowEnd,
+    windowEnd: window.end,
     nextPage: page,
-    recordsSoFar: recordsBefore + totals.records,
-    savedAt: new Date(now()).toISOString(),
+    recordsSoFar: start.recordsBefore + totals.records,
+    savedAt: new Date(fence.now()).toISOString(),
     ...(seenTotal === undefined ? {} : { seenTotal }),
   });
   // An outer loop because a shrinking result set (records updated past windowEnd while we page)
@@ -116,78 +156,67 @@ export async function runSyncJob(job: SyncJob, deps: RunSyncJobDeps): Promise<Sy
       const shifted = shrunkBy > 0 && page.page > 1;
       if (shifted) {
         nextPage = Math.max(1, page.page - Math.ceil(shrunkBy / page.perPage));
-        deps.logger.warn('The window shrank while paging; re-reading from an earlier page', { ...log, shrunkBy, nextPage });
+        deps.logger.warn('The window shrank while paging; re-reading from an earlier page', { jobId: job.jobId, window, shrunkBy, nextPage });
       } else {
-        await deliverPage(page, job, deps, now, totals);
+        await deliverPage(page, job, deps, totals);
         nextPage = page.page + 1;
-        if (!page.hasNext) break restart;
+        if (!page.hasNext) return undefined;
       }
-      const position = checkpoint(nextPage, page.total);
-      await saveCheckpoint(deps.table, scope, position);
-      if (deps.remainingMs() < margin) {
-        const seenTotal = page.total === undefined ? {} : { seenTotal: page.total };
-        await handOver({ ...job, windowStart: window.start, startPage: nextPage, ...seenTotal }, position.recordsSoFar, deps, now);
-        return { outcome: 'continued', ...totals, nextPage };
-      }
+      const saved = position(nextPage, page.total);
+      await saveFencedCheckpoint(fence, saved);
+      if (deps.remainingMs() < margin) return saved;
       if (shifted) continue restart;
     }
-    break;
+    return undefined;
   }
-
-  const advanced = await advanceCursor(deps.table, scope, window.end, {
-    jobId: job.jobId,
-    records: totals.records,
-    truncated: totals.truncated,
-    pages: totals.pages,
-    finishedAt: new Date(now()).toISOString(),
-  });
-  await Promise.all([clearCheckpoint(deps.table, scope), clearSyncFailure(deps.table, scope)]);
-  await releaseLease(deps.table, scope, job.jobId);
-  deps.logger.info('Sync job completed', { ...log, ...totals, cursorAdvanced: advanced });
-  return { outcome: 'completed', ...totals };
 }
 
-async function deliverPage(
-  page: ProcorePage<unknown>,
-  job: SyncJob,
-  deps: RunSyncJobDeps,
-  now: () => number,
-  totals: { records: number; truncated: number; pages: number },
-): Promise<void> {
-  const syncedAt = new Date(now()).toISOString();
+async function deliverPage(page: ProcorePage<unknown>, job: SyncJob, deps: RunSyncJobDeps, totals: Totals): Promise<void> {
+  const syncedAt = new Date((deps.now ?? Date.now)()).toISOString();
   const scope = scopeOfJob(job);
-  const messages = page.items.map((record) => {
-    const { message, truncated } = envelopeMessage(envelopeFor(record, { environment: deps.environment, scope, syncedAt }));
-    if (truncated) {
-      totals.truncated += 1;
-      deps.logger.warn('Record too large for one queue message; delivered as a truncated envelope', {
-        jobId: job.jobId,
-        resource: job.resource,
-        id: (record as { id?: unknown }).id,
-      });
-    }
-    return message;
-  });
-  await sendMessageBatches(deps.sqs, deps.queues.records, messages, { concurrency: deps.deliveryConcurrency ?? 4 });
-  totals.records += messages.length;
+  const delivered = await Promise.all(
+    page.items.map((record) => recordMessage(envelopeFor(record, { environment: deps.environment, scope, syncedAt }), { claimCheck: deps.claimCheck })),
+  );
+  const claimChecked = delivered.filter((d) => d.claimChecked).length;
+  if (claimChecked > 0) deps.logger.info('Records too large for one queue message delivered by claim check', { jobId: job.jobId, claimChecked });
+  await sendMessageBatches(deps.sqs, deps.queues.records, delivered.map((d) => d.message), { concurrency: deps.deliveryConcurrency ?? 4 });
+  totals.records += delivered.length;
+  totals.claimChecked += claimChecked;
   totals.pages += 1;
+  deps.metrics?.count('PullRecordsDelivered', delivered.length);
+  deps.metrics?.count('PullPagesDelivered');
+  if (claimChecked > 0) deps.metrics?.count('PullRecordsClaimChecked', claimChecked);
 }
 
-/** Keeps the scope's lease and enqueues the continuation (same window, next page; its position is already checkpointed). */
-async function handOver(
-  continuation: SyncJob & { windowStart: string; startPage: number },
-  recordsSoFar: number,
-  deps: RunSyncJobDeps,
-  now: () => number,
-): Promise<void> {
-  const job = continuation;
-  const scope = scopeOfJob(job);
-  await renewLease(deps.table, scope, job.jobId, now());
+/** Enqueues the continuation (same window, next page; its position is checkpointed), or pauses at the bound. */
+async function handOverOrPause(job: SyncJob, position: SyncCheckpoint, fence: ScopeFence, deps: RunSyncJobDeps, totals: Totals): Promise<SyncJobResult> {
+  const log = { jobId: job.jobId, scope: describeScope(fence.scope), nextPage: position.nextPage, records: position.recordsSoFar };
+  const max = deps.maxContinuations ?? DEFAULT_MAX_CONTINUATIONS;
+  if (continuationLimitReached(job, max)) {
+    // Another hop could pass Lambda's recursion limit (or the operator's bound): stop here and let
+    // the next planner run's job adopt the checkpoint. A transient stop, recorded for `status`.
+    const message = `paused after ${continuationCount(job)} continuations in one chain (MAX_CONTINUATIONS=${max}); the next planner run resumes from page ${position.nextPage}`;
+    await releaseScope(fence);
+    await recordSyncFailure(deps.table, fence.scope, {
+      errorClass: 'ContinuationLimitReached',
+      message,
+      attempts: 1,
+      jobId: job.jobId,
+      failedAt: new Date(fence.now()).toISOString(),
+    });
+    deps.metrics?.count('PullContinuationLimitReached');
+    deps.logger.warn('Sync job paused at the continuation bound', { ...log, reason: message });
+    return { outcome: 'paused', ...totals, nextPage: position.nextPage };
+  }
+  const continuation = continuationOf(job, position);
   await enqueueSyncJobs(deps.sqs, deps.queues.syncJobs, [continuation]);
-  deps.logger.info('Sync job handed over to a continuation', {
-    jobId: job.jobId,
-    scope: describeScope(scope),
-    nextPage: job.startPage,
-    records: recordsSoFar,
-  });
+  deps.metrics?.count('PullContinuations');
+  deps.logger.info('Sync job handed over to a continuation', { ...log, continuation: continuation.continuation });
+  return { outcome: 'continued', ...totals, nextPage: position.nextPage };
+}
+
+function superseded(log: Record<string, unknown>, totals: Totals, deps: RunSyncJobDeps): SyncJobResult {
+  deps.metrics?.count('PullJobsSuperseded');
+  deps.logger.warn('Another job holds the scope\'s lease; this job stops without writing a checkpoint or cursor', { ...log, ...totals });
+  return { outcome: 'superseded', ...totals };
 }

@@ -25,6 +25,8 @@ export const SyncJobSchema = z
     /** The list's Total when the previous invocation handed over; a smaller Total means records left
      * the window and later ones moved onto pages already read, so the continuation steps back. */
     seenTotal: z.number().int().nonnegative().optional(),
+    /** How many continuations came before this message in its chain (absent: none). See continuation.ts. */
+    continuation: z.number().int().nonnegative().optional(),
     /** Ignore the cursor and read everything up to windowEnd (full resync). */
     full: z.boolean().optional(),
     /** First pull of a scope (no cursor yet) reaches this far back from windowEnd. */

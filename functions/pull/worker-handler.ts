@@ -9,10 +9,13 @@ import middy from '@middy/core';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { procoreEnvironmentFrom, readEnv, WorkerEnvSchema } from '../commons/config/runtime-env';
 import { documentClient as db, sqs } from '../commons/aws/clients';
-import { log, logger, metrics, tracer } from '../commons/observability/powertools';
+import { s3 } from '../commons/aws/s3-client';
+import { procoreClientHooks } from '../commons/observability/procore-hooks';
+import { countMetric, log, logger, metrics, tracer } from '../commons/observability/powertools';
 import { createProcoreClient } from '../commons/procore/runtime';
 import { sqsQueueEdge } from '../commons/queues/sqs-adapter';
 import { handleSyncJobMessage } from './handle-sync-job-message';
+import { leaseMsFrom } from './lease-duration';
 import { registryListSpecs } from './list-spec';
 
 
@@ -22,7 +25,7 @@ function loadRuntime() {
   return {
     env,
     environment,
-    procore: createProcoreClient({ environment, secretId: env.DMSA_SECRET_ID, logger: log }),
+    procore: createProcoreClient({ environment, secretId: env.DMSA_SECRET_ID, logger: log, hooks: procoreClientHooks }),
     queueEdge: sqsQueueEdge(sqs, { sourceQueueUrl: env.SYNC_JOBS_QUEUE_URL, logger: log }),
   };
 }
@@ -43,6 +46,10 @@ async function processJobs(event: SQSEvent, context: Context): Promise<SQSBatchR
       resources: registryListSpecs,
       logger: log,
       remainingMs: () => context.getRemainingTimeInMillis(),
+      claimCheck: env.CLAIM_CHECK_BUCKET === undefined ? undefined : { s3, bucket: env.CLAIM_CHECK_BUCKET },
+      leaseMs: leaseMsFrom(env.SYNC_LEASE_SECONDS),
+      ...(env.MAX_CONTINUATIONS === undefined ? {} : { maxContinuations: env.MAX_CONTINUATIONS }),
+      metrics: { count: countMetric },
     });
   // A processor per invocation: its state is per batch.
   return processPartialResponse(event, processJob, new BatchProcessor(EventType.SQS), { context, throwOnFullBatchFailure: false });

@@ -22,6 +22,14 @@ export const SecretReferenceSchema = z
 // Lambda's SQS event source limits: https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-scaling.html
 const MaximumConcurrency = z.number().int().min(2).max(1000);
 const MaxReceiveCount = z.number().int().min(1).max(1000);
+/**
+ * AWS: "Set the maxReceiveCount on the source queue's redrive policy to at least 5. This improves the
+ * chances of messages being processed before reaching the DLQ" (throttled invocations count as receives).
+ * https://docs.aws.amazon.com/lambda/latest/operatorguide/sqs-retries.html
+ */
+const LambdaSourceMaxReceiveCount = MaxReceiveCount.min(5, {
+  message: 'must be at least 5 for a queue a Lambda function consumes (AWS: throttled receives count too; fewer moves healthy messages to the DLQ)',
+});
 
 export const PushConfigSchema = z
   .object({
@@ -29,7 +37,7 @@ export const PushConfigSchema = z
     fifo: z.boolean().default(false),
     batchSize: z.number().int().min(1).max(10000).default(10),
     maxConcurrency: MaximumConcurrency.default(2),
-    maxReceiveCount: MaxReceiveCount.default(5),
+    maxReceiveCount: LambdaSourceMaxReceiveCount.default(5),
     /** Publish one result message per processed push message to a results queue. */
     resultsQueue: z.boolean().default(true),
     maxBatchingWindowSeconds: z.number().int().min(0).max(300).default(0),
@@ -50,34 +58,88 @@ export const PushConfigSchema = z
 export const PullWorkerConfigSchema = z
   .object({
     maxConcurrency: MaximumConcurrency.default(2),
-    maxReceiveCount: MaxReceiveCount.default(3),
+    maxReceiveCount: LambdaSourceMaxReceiveCount.default(5),
+    /**
+     * How many continuations one sync job may chain (the worker's own bound on its SQS -> Lambda ->
+     * SQS loop, since the stack lets Lambda's recursive loop detection allow it: see pull-pipeline.ts).
+     * 100 continuations of a 5-minute worker are over 8 hours of paging for one scope.
+     */
+    maxContinuations: z.number().int().min(1).max(10000).default(100),
   })
   .strict();
+
+/** The discovery company id the shipped cdk.json once carried; it names no real company. */
+export const PLACEHOLDER_COMPANY_ID = 1234567;
 
 export const StageSyncConfigSchema = SyncConfigSchema.extend({
   /** When the planner runs: an EventBridge rate(...) or cron(...) expression. */
   schedule: ScheduleExpressionSchema,
 }).superRefine((sync, ctx) => {
-  // The planner refuses this at run time (plan-sync.ts); catching it at synth saves a deploy.
-  if (sync.companies === 'all' && sync.discoveryCompanyId === undefined) {
+  if (sync.discoveryCompanyId === PLACEHOLDER_COMPANY_ID) {
     ctx.addIssue({
       code: 'custom',
       path: ['discoveryCompanyId'],
-      message: 'companies "all" needs discoveryCompanyId: one company where the app is installed (Procore wants a Procore-Company-Id header even to list companies)',
+      message: `${PLACEHOLDER_COMPANY_ID} is a placeholder, not a company: set the id of a company where the app is installed, or remove the field`,
     });
   }
 });
 
-export const StageConfigSchema = z
+/** A value the shipped cdk.json leaves for the user to fill in, e.g. "<12-digit AWS account id>". */
+const PLACEHOLDER = /^<.*>$/;
+// RFC 2606 / RFC 6761 names: mail to them never reaches anyone.
+const RESERVED_MAIL_DOMAIN = /@(.+\.)?(example\.(com|net|org)|example|invalid|test|localhost)$/i;
+
+/** `schema`, with a message that says so when the value is still the shipped placeholder. */
+function filledIn(schema: z.ZodType<string>, what: string) {
+  return z.string().superRefine((value, ctx) => {
+    if (PLACEHOLDER.test(value)) {
+      ctx.addIssue({ code: 'custom', message: `${JSON.stringify(value)} is the placeholder of the shipped cdk.json: put ${what} here` });
+      return;
+    }
+    const result = schema.safeParse(value);
+    if (!result.success) for (const issue of result.error.issues) ctx.addIssue({ code: 'custom', message: issue.message });
+  });
+}
+
+const AccountSchema = filledIn(z.string().regex(/^\d{12}$/, 'must be a 12-digit AWS account id'), 'the 12-digit AWS account id to deploy into');
+const RegionSchema = filledIn(
+  z.string().regex(/^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d$/, 'must be an AWS region code such as eu-west-1'),
+  'the AWS region to deploy into (e.g. eu-west-1)',
+);
+const AlarmEmailSchema = filledIn(
+  z.email().refine((email) => !RESERVED_MAIL_DOMAIN.test(email), { message: 'uses a reserved example domain: no one can confirm the subscription or read the alarms' }),
+  'the e-mail address that should receive the alarms',
+);
+const KMS_KEY_ARN = /^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[A-Za-z0-9-]+$/;
+
+const StageConfigShape = {
+  /** AWS account the stage deploys into; production must pin it, sandbox may (otherwise the shell's). */
+  account: AccountSchema.optional(),
+  /** AWS region the stage deploys into; production must pin it. */
+  region: RegionSchema.optional(),
+  procore: ProcoreEnvironmentSchema,
+  /** Secrets Manager secret holding {"client_id", "client_secret"}. */
+  dmsaSecret: SecretReferenceSchema,
+  /** The customer managed KMS key encrypting the DMSA secret, if not the AWS managed one: functions get kms:Decrypt on it. */
+  dmsaSecretKmsKeyArn: z.string().regex(KMS_KEY_ARN, 'must be a KMS key ARN (arn:aws:kms:<region>:<account>:key/<key id>)').optional(),
+  sync: StageSyncConfigSchema,
+  push: PushConfigSchema.prefault({}),
+  pullWorker: PullWorkerConfigSchema.prefault({}),
+  /** Where alarm notifications go; production must name a real address. */
+  alarmEmail: AlarmEmailSchema.optional(),
+};
+
+export const StageConfigSchema = z.object(StageConfigShape).strict();
+
+const requiredForProduction = (what: string) => ({ error: `production needs ${what} (stages.production in cdk.json)` });
+
+/** Production deploys only where and to whom it says: account, region and alarm e-mail are required. */
+export const ProductionStageConfigSchema = z
   .object({
-    procore: ProcoreEnvironmentSchema,
-    /** Secrets Manager secret holding {"client_id", "client_secret"}. */
-    dmsaSecret: SecretReferenceSchema,
-    sync: StageSyncConfigSchema,
-    push: PushConfigSchema.prefault({}),
-    pullWorker: PullWorkerConfigSchema.prefault({}),
-    /** Where alarm notifications go; without it the topic has no subscription. */
-    alarmEmail: z.email().optional(),
+    ...StageConfigShape,
+    account: z.string(requiredForProduction('the AWS account to deploy into')).pipe(AccountSchema),
+    region: z.string(requiredForProduction('the AWS region to deploy into')).pipe(RegionSchema),
+    alarmEmail: z.string(requiredForProduction('an e-mail address for the alarms')).pipe(AlarmEmailSchema),
   })
   .strict();
 
@@ -110,7 +172,7 @@ export function loadStageConfig(context: { stage?: unknown; stages?: unknown }):
   if (raw === undefined) {
     throw new StageConfigError(`stages.${stage}: missing; add it to the "context" of cdk.json`);
   }
-  const result = StageConfigSchema.safeParse(raw);
+  const result = (stage === 'production' ? ProductionStageConfigSchema : StageConfigSchema).safeParse(raw);
   if (!result.success) throw new StageConfigError(formatIssues(`stages.${stage}`, result.error));
   return { stage, config: result.data };
 }

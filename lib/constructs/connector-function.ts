@@ -1,10 +1,12 @@
 // One Lambda function of the connector, with the settings every handler shares: Node 24 on arm64,
-// an ESM bundle built by the local esbuild, active tracing, an explicit log group with retention,
-// and a role that may write to that log group and nothing else until grants add to it.
+// an ESM bundle built by the local esbuild, active tracing (the handlers trace with Powertools
+// Tracer), an explicit log group with retention, a role that may write to that log group and nothing
+// else until bindings add to it, and an environment checked against Lambda's 4 KB at synth.
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
-import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
+import { Architecture, RecursiveLoop, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat, type BundlingOptions } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
@@ -33,16 +35,68 @@ export const FUNCTION_BUNDLING = {
 
 export interface ConnectorFunctionProps {
   /** Handler entry file, relative to the project root (exports `handler`). */
-  entry: string;
+  readonly entry: string;
   /** Powertools service name, also the function's role in logs and metrics. */
-  serviceName: string;
-  description: string;
-  timeout: Duration;
-  memorySize: number;
-  /** The handler's environment contract (functions/commons/config/runtime-env.ts). */
-  environment: Record<string, string>;
-  removalPolicy: RemovalPolicy;
-  logRetention?: RetentionDays;
+  readonly serviceName: string;
+  readonly description: string;
+  /** At most 15 minutes (Lambda's limit). */
+  readonly timeout: Duration;
+  /** MB, 128 to 10,240. */
+  readonly memorySize: number;
+  /**
+   * Variables of the handler's environment contract (functions/commons/config/runtime-env.ts) that
+   * are not resources; resources come with their grant through `bind` (bind.ts).
+   * @default {}
+   */
+  readonly environment?: Record<string, string>;
+  /** @default RemovalPolicy.RETAIN (the log group outlives the stack) */
+  readonly removalPolicy?: RemovalPolicy;
+  /** @default RetentionDays.ONE_MONTH */
+  readonly logRetention?: RetentionDays;
+  /**
+   * X-Ray active tracing. Only for a handler that traces (Powertools Tracer's captureLambdaHandler):
+   * tracing otherwise records bare invocations and adds an xray:* grant for nothing.
+   * @default true
+   */
+  readonly tracing?: boolean;
+  /**
+   * Lambda's recursive loop detection. Allow only where the code bounds its own loop.
+   * @default RecursiveLoop.TERMINATE (Lambda's default)
+   */
+  readonly recursiveLoop?: RecursiveLoop;
+  /** Overrides for what is bundled (tests of the stack itself). @default FUNCTION_BUNDLING */
+  readonly bundling?: BundlingOptions;
+}
+
+/** Lambda's limit on a function's environment variables, keys and values together (4 KB). */
+export const ENVIRONMENT_BYTES_LIMIT = 4096;
+/**
+ * Bytes counted for a value CloudFormation resolves at deploy (a queue URL, table or bucket name):
+ * more than any of them can take (queue URL ~150, bucket name <= 63, table name <= 255).
+ */
+export const UNRESOLVED_VALUE_BYTES = 256;
+
+/**
+ * The environment's size once deployed, at most: keys plus values, unresolved references counted
+ * as UNRESOLVED_VALUE_BYTES. https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html
+ */
+export function environmentBytes(environment: Record<string, string>): number {
+  let bytes = 0;
+  for (const [key, value] of Object.entries(environment)) {
+    const tokens = value.match(TOKEN)?.length ?? 0;
+    bytes += Buffer.byteLength(key) + Buffer.byteLength(value.replace(TOKEN, '')) + tokens * UNRESOLVED_VALUE_BYTES;
+  }
+  return bytes;
+}
+const TOKEN = /\$\{Token\[[^\]]+\]\}/g;
+
+function checkProps(id: string, props: ConnectorFunctionProps): void {
+  const problems: string[] = [];
+  if (!existsSync(path.join(PROJECT_ROOT, props.entry))) problems.push(`entry ${props.entry} does not exist`);
+  if (!props.serviceName.trim()) problems.push('serviceName is empty');
+  if (props.timeout.toSeconds() < 1 || props.timeout.toSeconds() > 900) problems.push(`timeout must be 1 s to 15 minutes (got ${props.timeout.toSeconds()} s)`);
+  if (!Number.isInteger(props.memorySize) || props.memorySize < 128 || props.memorySize > 10240) problems.push(`memorySize must be 128 to 10240 MB (got ${props.memorySize})`);
+  if (problems.length > 0) throw new Error(`ConnectorFunction ${id}: ${problems.join('; ')}`);
 }
 
 /**
@@ -66,12 +120,16 @@ export class ConnectorFunction extends Construct {
   readonly function: NodejsFunction;
   readonly logGroup: LogGroup;
   readonly role: Role;
+  private readonly environment: Record<string, string>;
 
   constructor(scope: Construct, id: string, props: ConnectorFunctionProps) {
     super(scope, id);
+    checkProps(id, props);
+    const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
+    const tracing = props.tracing ?? true;
     this.logGroup = new LogGroup(this, 'LogGroup', {
       retention: props.logRetention ?? RetentionDays.ONE_MONTH,
-      removalPolicy: props.removalPolicy,
+      removalPolicy,
     });
     // A role of our own instead of AWSLambdaBasicExecutionRole, whose logs:* grant covers every log group.
     this.role = new Role(this, 'Role', {
@@ -80,6 +138,12 @@ export class ConnectorFunction extends Construct {
     });
     this.logGroup.grantWrite(this.role);
 
+    this.environment = {
+      ...props.environment,
+      POWERTOOLS_SERVICE_NAME: props.serviceName,
+      POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
+      NODE_OPTIONS: '--enable-source-maps',
+    };
     this.function = new NodejsFunction(this, 'Function', {
       entry: path.join(PROJECT_ROOT, props.entry),
       handler: 'handler',
@@ -92,18 +156,31 @@ export class ConnectorFunction extends Construct {
       memorySize: props.memorySize,
       role: this.role,
       logGroup: this.logGroup,
-      tracing: Tracing.ACTIVE,
-      environment: {
-        ...props.environment,
-        POWERTOOLS_SERVICE_NAME: props.serviceName,
-        POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
-        NODE_OPTIONS: '--enable-source-maps',
+      tracing: tracing ? Tracing.ACTIVE : Tracing.DISABLED,
+      recursiveLoop: props.recursiveLoop ?? RecursiveLoop.TERMINATE,
+      environment: { ...this.environment },
+      bundling: props.bundling ?? FUNCTION_BUNDLING,
+    });
+    if (tracing) {
+      Validations.of(this.role).acknowledge({
+        id: 'AwsSolutions-IAM5[Resource::*]',
+        reason: 'Only the X-Ray statement added by active tracing uses "*": xray:PutTraceSegments and xray:PutTelemetryRecords support no resource-level permissions.',
+      });
+    }
+    // Synth stops here, naming the function, long before a deploy would fail on Lambda's 4 KB limit.
+    this.node.addValidation({
+      validate: () => {
+        const bytes = environmentBytes(this.environment);
+        return bytes <= ENVIRONMENT_BYTES_LIMIT * 0.75
+          ? []
+          : [`environment variables may take ${bytes} bytes once deployed; Lambda allows ${ENVIRONMENT_BYTES_LIMIT} in all: move large values (configuration) out of the environment`];
       },
-      bundling: FUNCTION_BUNDLING,
     });
-    Validations.of(this.role).acknowledge({
-      id: 'AwsSolutions-IAM5[Resource::*]',
-      reason: 'Only the X-Ray statement added by active tracing uses "*": xray:PutTraceSegments and xray:PutTelemetryRecords support no resource-level permissions.',
-    });
+  }
+
+  /** Sets a variable of the handler's environment (use `bind` for resources, so the grant comes with it). */
+  addEnvironment(key: string, value: string): void {
+    this.environment[key] = value;
+    this.function.addEnvironment(key, value);
   }
 }

@@ -5,15 +5,21 @@ import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
+import { RecursiveLoop } from 'aws-cdk-lib/aws-lambda';
 import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
+import type { IBucket } from 'aws-cdk-lib/aws-s3';
+import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { leaseSeconds } from '../../functions/pull/lease-duration';
 import type { SyncConfig } from '../../functions/pull/sync-config';
 import type { PullWorkerConfig } from '../config/stage-config';
-import { acknowledgeSqsDrivenFunction, ConnectorFunction } from './connector-function';
-import type { DmsaCredentials } from './dmsa-credentials';
+import { bind } from './bind';
+import { bundledJsonFile } from './bundled-json';
+import { acknowledgeSqsDrivenFunction, ConnectorFunction, FUNCTION_BUNDLING } from './connector-function';
 import { eventSourceVisibilityTimeout, failureQueue, queueWithDeadLetter } from './queues';
+import { STATE_ACCESS } from './state-access';
 
 /** Function memory in MB (the local function host caps its heap to match). */
 export const PLANNER_MEMORY_MB = 256;
@@ -21,22 +27,42 @@ export const WORKER_MEMORY_MB = 512;
 /** Default function timeouts in seconds (local hosts, the chaos runs and the bench use the same). */
 export const PLANNER_TIMEOUT_SECONDS = 120;
 export const WORKER_TIMEOUT_SECONDS = 300;
+/** The planner's sync scope, bundled beside its handler (bundled-json.ts): SYNC_CONFIG_FILE. */
+export const SYNC_CONFIG_FILE = 'sync-config.json';
+/** How long a sync job may wait in its queue: the backlog alarm's age, and part of the lease span. */
+export const SYNC_JOBS_MAX_BACKLOG = Duration.hours(2);
 
 export interface PullPipelineProps {
   /** EventBridge rate(...) or cron(...) expression (validated in the stage config). */
-  schedule: string;
-  sync: SyncConfig;
-  worker: PullWorkerConfig;
-  commonEnvironment: Record<string, string>;
-  credentials: DmsaCredentials;
-  table: ITable;
-  removalPolicy: RemovalPolicy;
+  readonly schedule: string;
+  /** The sync scope the planner expands into jobs; any size (bundled with the planner, not in its environment). */
+  readonly sync: SyncConfig;
+  /** Worker event source settings and the continuation bound (validated in the stage config). */
+  readonly worker: PullWorkerConfig;
+  /** Non-resource variables every handler gets (stage, Procore environment). */
+  readonly commonEnvironment: Record<string, string>;
+  /** The DMSA secret the functions read (with its KMS key, if customer managed). */
+  readonly secret: ISecret;
+  /** The secret's name or ARN as configured: what the handlers pass to GetSecretValue. */
+  readonly secretId: string;
+  /** The state table (cursors, leases, checkpoints, failures). */
+  readonly table: ITable;
+  /** Where the worker puts records too large for one message (claim checks). */
+  readonly claimCheckBucket: IBucket;
+  /** @default RemovalPolicy.RETAIN */
+  readonly removalPolicy?: RemovalPolicy;
   /** @default 2 minutes */
-  plannerTimeout?: Duration;
+  readonly plannerTimeout?: Duration;
   /** A worker re-enqueues the rest of its job as a continuation before this runs out. @default 5 minutes */
-  workerTimeout?: Duration;
+  readonly workerTimeout?: Duration;
   /** How often a records consumer may fail a message before it goes to the records DLQ. @default 5 */
-  recordsMaxReceiveCount?: number;
+  readonly recordsMaxReceiveCount?: number;
+  /**
+   * How long records wait for a downstream consumer. The records DLQ keeps 14 days from the
+   * original enqueue time, so this leaves a dead-lettered record at least 7 days there.
+   * @default 7 days
+   */
+  readonly recordsRetention?: Duration;
 }
 
 export class PullPipeline extends Construct {
@@ -52,94 +78,122 @@ export class PullPipeline extends Construct {
 
   constructor(scope: Construct, id: string, props: PullPipelineProps) {
     super(scope, id);
+    const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
     const plannerTimeout = props.plannerTimeout ?? Duration.seconds(PLANNER_TIMEOUT_SECONDS);
     const workerTimeout = props.workerTimeout ?? Duration.seconds(WORKER_TIMEOUT_SECONDS);
 
     const jobs = queueWithDeadLetter(this, 'SyncJobs', {
+      queueName: 'sync-jobs',
       maxReceiveCount: props.worker.maxReceiveCount,
       visibilityTimeout: eventSourceVisibilityTimeout(workerTimeout),
-      removalPolicy: props.removalPolicy,
+      removalPolicy,
     });
     this.jobsQueue = jobs.queue;
     this.jobsDeadLetterQueue = jobs.deadLetterQueue;
 
     const records = queueWithDeadLetter(this, 'Records', {
+      queueName: 'records',
       maxReceiveCount: props.recordsMaxReceiveCount ?? 5,
-      retentionPeriod: Duration.days(14),
-      removalPolicy: props.removalPolicy,
+      retentionPeriod: props.recordsRetention ?? Duration.days(7),
+      removalPolicy,
     });
     this.recordsQueue = records.queue;
     this.recordsDeadLetterQueue = records.deadLetterQueue;
 
-    this.plannerFailureQueue = failureQueue(this, 'PlannerFailureQueue', props.removalPolicy);
-
-    this.planner = new ConnectorFunction(this, 'Planner', {
-      entry: 'functions/pull/planner-handler.ts',
-      serviceName: 'procore-connector-pull-planner',
-      description: 'Discovers companies, projects and resources in the sync scope and enqueues one sync job each',
-      timeout: plannerTimeout,
-      memorySize: PLANNER_MEMORY_MB,
-      removalPolicy: props.removalPolicy,
-      environment: {
-        ...props.commonEnvironment,
-        SYNC_JOBS_QUEUE_URL: this.jobsQueue.queueUrl,
-        SYNC_CONFIG: JSON.stringify(props.sync),
-      },
-    });
-    const planner = this.planner.function;
-    planner.configureAsyncInvoke({
-      onFailure: new SqsDestination(this.plannerFailureQueue),
-      retryAttempts: 2,
-      maxEventAge: Duration.hours(1),
-    });
-    Validations.of(planner).acknowledge({
-      id: 'Serverless-LambdaDLQ',
-      reason: 'The planner\'s asynchronous invocations have an on-failure destination (the planner failure queue), which records the error as well as the event; a DLQ would duplicate it.',
-    });
-    props.credentials.grantRead(planner);
-    props.table.grantReadWriteData(planner);
-    this.jobsQueue.grantSendMessages(planner);
-
+    this.plannerFailureQueue = failureQueue(this, 'PlannerFailureQueue', { queueName: 'planner-failures', removalPolicy });
+    // A scope's lease must outlast every redelivery of its job message (functions/pull/lease-duration.ts).
+    const leaseEnv = {
+      SYNC_LEASE_SECONDS: String(
+        leaseSeconds({
+          maxReceiveCount: props.worker.maxReceiveCount,
+          visibilityTimeoutSeconds: eventSourceVisibilityTimeout(workerTimeout).toSeconds(),
+          backlogSeconds: SYNC_JOBS_MAX_BACKLOG.toSeconds(),
+        }),
+      ),
+    };
+    this.planner = this.plannerFunction(props, plannerTimeout, removalPolicy, leaseEnv);
     this.schedule = new Rule(this, 'Schedule', {
       description: 'Starts a pull: the planner enqueues the sync jobs',
       schedule: Schedule.expression(props.schedule),
       targets: [
-        new LambdaFunction(planner, {
+        new LambdaFunction(this.planner.function, {
           retryAttempts: 2,
           maxEventAge: Duration.hours(1),
           deadLetterQueue: this.plannerFailureQueue,
         }),
       ],
     });
+    this.worker = this.workerFunction(props, workerTimeout, removalPolicy, leaseEnv);
+  }
 
-    this.worker = new ConnectorFunction(this, 'Worker', {
+  private plannerFunction(props: PullPipelineProps, timeout: Duration, removalPolicy: RemovalPolicy, leaseEnv: Record<string, string>): ConnectorFunction {
+    const planner = new ConnectorFunction(this, 'Planner', {
+      entry: 'functions/pull/planner-handler.ts',
+      serviceName: 'procore-connector-pull-planner',
+      description: 'Discovers companies, projects and resources in the sync scope and enqueues one sync job each',
+      timeout,
+      memorySize: PLANNER_MEMORY_MB,
+      removalPolicy,
+      environment: { ...props.commonEnvironment, ...leaseEnv, SYNC_CONFIG_FILE },
+      bundling: { ...FUNCTION_BUNDLING, commandHooks: bundledJsonFile(this, SYNC_CONFIG_FILE, props.sync) },
+    });
+    planner.function.configureAsyncInvoke({
+      onFailure: new SqsDestination(this.plannerFailureQueue),
+      retryAttempts: 2,
+      maxEventAge: Duration.hours(1),
+    });
+    Validations.of(planner.function).acknowledge({
+      id: 'Serverless-LambdaDLQ',
+      reason: 'The planner\'s asynchronous invocations have an on-failure destination (the planner failure queue), which records the error as well as the event; a DLQ would duplicate it.',
+    });
+    bind(planner, { env: 'DMSA_SECRET_ID', secret: props.secret, secretId: props.secretId });
+    bind(planner, { env: 'STATE_TABLE_NAME', table: props.table, access: STATE_ACCESS.planner });
+    bind(planner, { env: 'SYNC_JOBS_QUEUE_URL', queue: this.jobsQueue, use: 'send' });
+    return planner;
+  }
+
+  private workerFunction(props: PullPipelineProps, timeout: Duration, removalPolicy: RemovalPolicy, leaseEnv: Record<string, string>): ConnectorFunction {
+    const worker = new ConnectorFunction(this, 'Worker', {
       entry: 'functions/pull/worker-handler.ts',
       serviceName: 'procore-connector-pull-worker',
       description: 'Pages one sync job through Procore since its cursor and delivers the records',
-      timeout: workerTimeout,
+      timeout,
       memorySize: WORKER_MEMORY_MB,
-      removalPolicy: props.removalPolicy,
+      removalPolicy,
       environment: {
         ...props.commonEnvironment,
-        SYNC_JOBS_QUEUE_URL: this.jobsQueue.queueUrl,
-        SYNC_JOBS_DLQ_URL: this.jobsDeadLetterQueue.queueUrl,
-        RECORDS_QUEUE_URL: this.recordsQueue.queueUrl,
+        ...leaseEnv,
+        // Receives before the jobs queue dead-letters a job: the handler tells a last attempt.
+        MAX_RECEIVE_COUNT: String(props.worker.maxReceiveCount),
+        MAX_CONTINUATIONS: String(props.worker.maxContinuations),
       },
+      // The worker enqueues a job's continuation onto the queue that invokes it: SQS -> Lambda -> SQS,
+      // one chain per job. Lambda's recursive loop detection stops such a chain after about 16
+      // invocations ("Lambda stops the next invocation ... and sends the event to a dead-letter queue
+      // or on-failure destination": https://docs.aws.amazon.com/lambda/latest/dg/invocation-recursion.html,
+      // https://aws.amazon.com/blogs/compute/detecting-and-stopping-recursive-loops-in-aws-lambda-functions/),
+      // which would cut long initial syncs. Allow it, because the worker bounds the chain itself:
+      // each continuation carries its lineage count, and a job at MAX_CONTINUATIONS pauses with its
+      // checkpoint kept and ContinuationLimitReached recorded; the next planner run resumes it there
+      // (functions/pull/continuation.ts). Handing over through another queue would
+      // not help: detection follows the chain's trace header, not the queue.
+      recursiveLoop: RecursiveLoop.ALLOW,
     });
-    const worker = this.worker.function;
     // One job per invocation: a job can take minutes, and a batch would share one timeout.
-    worker.addEventSource(
+    worker.function.addEventSource(
       new SqsEventSource(this.jobsQueue, {
         batchSize: 1,
         reportBatchItemFailures: true,
         maxConcurrency: props.worker.maxConcurrency,
       }),
     );
-    acknowledgeSqsDrivenFunction(worker);
-    props.credentials.grantRead(worker);
-    props.table.grantReadWriteData(worker);
-    this.recordsQueue.grantSendMessages(worker);
-    this.jobsQueue.grantSendMessages(worker);
-    this.jobsDeadLetterQueue.grantSendMessages(worker);
+    acknowledgeSqsDrivenFunction(worker.function);
+    bind(worker, { env: 'DMSA_SECRET_ID', secret: props.secret, secretId: props.secretId });
+    bind(worker, { env: 'STATE_TABLE_NAME', table: props.table, access: STATE_ACCESS.worker });
+    bind(worker, { env: 'SYNC_JOBS_QUEUE_URL', queue: this.jobsQueue, use: 'send' });
+    bind(worker, { env: 'SYNC_JOBS_DLQ_URL', queue: this.jobsDeadLetterQueue, use: 'send' });
+    bind(worker, { env: 'RECORDS_QUEUE_URL', queue: this.recordsQueue, use: 'send' });
+    bind(worker, { env: 'CLAIM_CHECK_BUCKET', bucket: props.claimCheckBucket, use: 'readPut' });
+    return worker;
   }
 }

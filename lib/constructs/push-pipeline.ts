@@ -3,12 +3,14 @@
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
+import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { PushConfig } from '../config/stage-config';
+import { bind } from './bind';
 import { acknowledgeSqsDrivenFunction, ConnectorFunction } from './connector-function';
-import type { DmsaCredentials } from './dmsa-credentials';
 import { eventSourceVisibilityTimeout, queueWithDeadLetter } from './queues';
+import { STATE_ACCESS } from './state-access';
 
 /** Function memory in MB (the local function host caps its heap to match). */
 export const PUSH_MEMORY_MB = 512;
@@ -16,16 +18,22 @@ export const PUSH_MEMORY_MB = 512;
 export const PUSH_TIMEOUT_SECONDS = 60;
 
 export interface PushPipelineProps {
-  config: PushConfig;
-  /** CommonEnvSchema variables (stage, Procore environment, secret, table). */
-  commonEnvironment: Record<string, string>;
-  credentials: DmsaCredentials;
-  table: ITable;
-  removalPolicy: RemovalPolicy;
+  /** Queue and event source settings from the stage config (validated there). */
+  readonly config: PushConfig;
+  /** Non-resource variables every handler gets (stage, Procore environment). */
+  readonly commonEnvironment: Record<string, string>;
+  /** The DMSA secret the function reads (with its KMS key, if customer managed). */
+  readonly secret: ISecret;
+  /** The secret's name or ARN as configured: what the handler passes to GetSecretValue. */
+  readonly secretId: string;
+  /** The state table (idempotency records, origin map). */
+  readonly table: ITable;
+  /** @default RemovalPolicy.RETAIN */
+  readonly removalPolicy?: RemovalPolicy;
   /** @default 60 seconds */
-  functionTimeout?: Duration;
+  readonly functionTimeout?: Duration;
   /** How often a results consumer may fail a message before it goes to the results DLQ. @default 5 */
-  resultsMaxReceiveCount?: number;
+  readonly resultsMaxReceiveCount?: number;
 }
 
 export class PushPipeline extends Construct {
@@ -38,13 +46,15 @@ export class PushPipeline extends Construct {
   constructor(scope: Construct, id: string, props: PushPipelineProps) {
     super(scope, id);
     const { config } = props;
+    const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
     const timeout = props.functionTimeout ?? Duration.seconds(PUSH_TIMEOUT_SECONDS);
 
     const push = queueWithDeadLetter(this, 'Push', {
+      queueName: 'push',
       fifo: config.fifo,
       maxReceiveCount: config.maxReceiveCount,
       visibilityTimeout: eventSourceVisibilityTimeout(timeout, config.maxBatchingWindowSeconds),
-      removalPolicy: props.removalPolicy,
+      removalPolicy,
     });
     this.queue = push.queue;
     this.deadLetterQueue = push.deadLetterQueue;
@@ -52,8 +62,9 @@ export class PushPipeline extends Construct {
     if (config.resultsQueue) {
       // Standard even when the push queue is FIFO: each result stands alone and carries the message id.
       const results = queueWithDeadLetter(this, 'Results', {
+        queueName: 'push-results',
         maxReceiveCount: props.resultsMaxReceiveCount ?? 5,
-        removalPolicy: props.removalPolicy,
+        removalPolicy,
       });
       this.resultsQueue = results.queue;
       this.resultsDeadLetterQueue = results.deadLetterQueue;
@@ -65,11 +76,11 @@ export class PushPipeline extends Construct {
       description: 'Writes push-queue messages to Procore (validate, idempotent write, partial batch failure)',
       timeout,
       memorySize: PUSH_MEMORY_MB,
-      removalPolicy: props.removalPolicy,
+      removalPolicy,
       environment: {
         ...props.commonEnvironment,
-        PUSH_DLQ_URL: this.deadLetterQueue.queueUrl,
-        ...(this.resultsQueue ? { RESULTS_QUEUE_URL: this.resultsQueue.queueUrl } : {}),
+        // Receives before the push queue dead-letters a message: the handler tells a last attempt.
+        MAX_RECEIVE_COUNT: String(config.maxReceiveCount),
       },
     });
     const fn = this.handler.function;
@@ -85,9 +96,10 @@ export class PushPipeline extends Construct {
       }),
     );
     acknowledgeSqsDrivenFunction(fn);
-    props.credentials.grantRead(fn);
-    props.table.grantReadWriteData(fn);
-    this.deadLetterQueue.grantSendMessages(fn);
-    this.resultsQueue?.grantSendMessages(fn);
+    bind(this.handler, { env: 'DMSA_SECRET_ID', secret: props.secret, secretId: props.secretId });
+    bind(this.handler, { env: 'STATE_TABLE_NAME', table: props.table, access: STATE_ACCESS.push });
+    bind(this.handler, { env: 'PUSH_QUEUE_URL', queue: this.queue, use: 'consume' });
+    bind(this.handler, { env: 'PUSH_DLQ_URL', queue: this.deadLetterQueue, use: 'send' });
+    if (this.resultsQueue) bind(this.handler, { env: 'RESULTS_QUEUE_URL', queue: this.resultsQueue, use: 'send' });
   }
 }

@@ -88,7 +88,10 @@ export async function startConnectorScenario(options: ConnectorScenarioOptions =
     );
     const company = sim.store.companies().find((c) => c.installed);
     if (!company) throw new Error('the simulator seeded no installed company');
-    const projectIds = sim.store.projects(company.id).filter((p) => p.permitted && !p.deleted).map((p) => p.id);
+    const projectIds = sim.store
+      .projects(company.id)
+      .filter((p) => p.permitted && !p.deleted)
+      .map((p) => p.id);
 
     const common = {
       CONNECTOR_STAGE: 'local',

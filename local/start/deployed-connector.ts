@@ -3,9 +3,9 @@
 // the SQS event source mappings and the schedule rule with its target.
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { CloudFormationClient, ListStackResourcesCommand, type StackResourceSummary } from '@aws-sdk/client-cloudformation';
-import { EventBridgeClient, ListRulesCommand, ListTargetsByRuleCommand } from '@aws-sdk/client-eventbridge';
-import { GetFunctionConfigurationCommand, LambdaClient, ListEventSourceMappingsCommand, UpdateEventSourceMappingCommand } from '@aws-sdk/client-lambda';
+import { type CloudFormationClient, ListStackResourcesCommand, type StackResourceSummary } from '@aws-sdk/client-cloudformation';
+import { type EventBridgeClient, ListRulesCommand, ListTargetsByRuleCommand } from '@aws-sdk/client-eventbridge';
+import { GetFunctionConfigurationCommand, type LambdaClient, ListEventSourceMappingsCommand, UpdateEventSourceMappingCommand } from '@aws-sdk/client-lambda';
 import { GetQueueUrlCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { functionAssetDir, type CdkDeployResult } from '../cdk-deploy';
 import { toProcoreTime } from '../../functions/commons/contracts/procore-time';

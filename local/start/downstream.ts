@@ -24,7 +24,7 @@ function parseEach<T>(messages: Message[], parse: (body: string) => T): Consumed
     try {
       consumed.valid.push(parse(m.Body ?? ''));
     } catch (error) {
-      consumed.invalid.push({ body: m.Body ?? '', problem: error instanceof Error ? error.message.split('\n')[0] ?? '' : String(error) });
+      consumed.invalid.push({ body: m.Body ?? '', problem: error instanceof Error ? (error.message.split('\n')[0] ?? '') : String(error) });
     }
   }
   return consumed;

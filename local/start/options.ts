@@ -35,10 +35,13 @@ Options:
 Not tested here (no credentials on the machine that built it): --procore sandbox|monthly-sandbox
 and --aws. They use the same code paths as the local run where they can.`;
 
-export const PROCORE_TARGETS = ['simulator', 'sandbox', 'monthly-sandbox'] as const;
+const PROCORE_TARGETS = ['simulator', 'sandbox', 'monthly-sandbox'] as const;
 
 const Positive = (flag: string) =>
-  z.coerce.number({ error: `${flag} must be a number` }).int(`${flag} must be a whole number`).positive(`${flag} must be above 0`);
+  z.coerce
+    .number({ error: `${flag} must be a number` })
+    .int(`${flag} must be a whole number`)
+    .positive(`${flag} must be above 0`);
 
 const OptionsSchema = z.object({
   help: z.boolean(),

@@ -31,12 +31,26 @@ export function buildPushSamples(at: SampleAddresses): PushSample[] {
     {
       label: 'create vendor',
       expect: 'applied',
-      body: message({ id: `local-${runId}-vendor-create`, companyId, resource: 'vendors', operation: 'create', originId: `LOCAL-V-${runId}`, data: { name: `Local Run Vendor ${runId}`, business_phone: '555-0100' } }),
+      body: message({
+        id: `local-${runId}-vendor-create`,
+        companyId,
+        resource: 'vendors',
+        operation: 'create',
+        originId: `LOCAL-V-${runId}`,
+        data: { name: `Local Run Vendor ${runId}`, business_phone: '555-0100' },
+      }),
     },
     {
       label: 'upsert vendor (sync)',
       expect: 'applied',
-      body: message({ id: `local-${runId}-vendor-upsert`, companyId, resource: 'vendors', operation: 'upsert', originId: `LOCAL-V2-${runId}`, data: { name: `Local Run Supplier ${runId}` } }),
+      body: message({
+        id: `local-${runId}-vendor-upsert`,
+        companyId,
+        resource: 'vendors',
+        operation: 'upsert',
+        originId: `LOCAL-V2-${runId}`,
+        data: { name: `Local Run Supplier ${runId}` },
+      }),
     },
   ];
   if (rfi?.projectId) {
@@ -57,12 +71,27 @@ export function buildPushSamples(at: SampleAddresses): PushSample[] {
       {
         label: 'update RFI',
         expect: 'applied',
-        body: message({ id: `local-${runId}-rfi-update`, companyId, projectId: rfi.projectId, resource: 'rfis', operation: 'update', procoreId: rfi.id, data: { subject: `Updated by the local run ${runId}` } }),
+        body: message({
+          id: `local-${runId}-rfi-update`,
+          companyId,
+          projectId: rfi.projectId,
+          resource: 'rfis',
+          operation: 'update',
+          procoreId: rfi.id,
+          data: { subject: `Updated by the local run ${runId}` },
+        }),
       },
       {
         label: 'bad: RFI without subject',
         expect: ['ProcoreValidation'],
-        body: message({ id: `local-${runId}-rfi-no-subject`, companyId, projectId: rfi.projectId, resource: 'rfis', operation: 'create', data: { rfi_manager_id: rfi.data?.rfi_manager_id, question: { body: 'No subject.' } } }),
+        body: message({
+          id: `local-${runId}-rfi-no-subject`,
+          companyId,
+          projectId: rfi.projectId,
+          resource: 'rfis',
+          operation: 'create',
+          data: { rfi_manager_id: rfi.data?.rfi_manager_id, question: { body: 'No subject.' } },
+        }),
       },
     );
   }
@@ -70,14 +99,29 @@ export function buildPushSamples(at: SampleAddresses): PushSample[] {
     samples.push({
       label: 'update observation',
       expect: 'applied',
-      body: message({ id: `local-${runId}-observation-update`, companyId, projectId: observation.projectId, resource: 'observations', operation: 'update', procoreId: observation.id, data: { description: 'Checked again by the local run.' } }),
+      body: message({
+        id: `local-${runId}-observation-update`,
+        companyId,
+        projectId: observation.projectId,
+        resource: 'observations',
+        operation: 'update',
+        procoreId: observation.id,
+        data: { description: 'Checked again by the local run.' },
+      }),
     });
   }
   if (submittal?.projectId) {
     samples.push({
       label: 'delete submittal',
       expect: 'applied',
-      body: message({ id: `local-${runId}-submittal-delete`, companyId, projectId: submittal.projectId, resource: 'submittals', operation: 'delete', procoreId: submittal.id }),
+      body: message({
+        id: `local-${runId}-submittal-delete`,
+        companyId,
+        projectId: submittal.projectId,
+        resource: 'submittals',
+        operation: 'delete',
+        procoreId: submittal.id,
+      }),
     });
   }
   if (project) {
@@ -102,12 +146,25 @@ export function buildPushSamples(at: SampleAddresses): PushSample[] {
     {
       label: 'bad: wrong company',
       expect: ['ProcoreForbidden', 'ProcoreNotFound'],
-      body: message({ id: `local-${runId}-foreign-vendor`, companyId: at.foreignCompanyId, resource: 'vendors', operation: 'create', data: { name: 'Not our company' } }),
+      body: message({
+        id: `local-${runId}-foreign-vendor`,
+        companyId: at.foreignCompanyId,
+        resource: 'vendors',
+        operation: 'create',
+        data: { name: 'Not our company' },
+      }),
     },
     {
       label: 'bad: update unknown originId',
       expect: ['OriginIdNotFound'],
-      body: message({ id: `local-${runId}-unknown-origin`, companyId, resource: 'vendors', operation: 'update', originId: `NO-SUCH-${runId}`, data: { name: 'Nobody' } }),
+      body: message({
+        id: `local-${runId}-unknown-origin`,
+        companyId,
+        resource: 'vendors',
+        operation: 'update',
+        originId: `NO-SUCH-${runId}`,
+        data: { name: 'Nobody' },
+      }),
     },
   );
   return samples;

@@ -10,6 +10,7 @@ import { GetFunctionConfigurationCommand, InvokeCommand, LambdaClient } from '@a
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { queueIsEmpty } from '../../cli/aws/sqs';
 import { cloudFormationOutputs } from '../../cli/aws/stack-outputs';
+import { readStageConfig } from '../../cli/stage';
 import { stackName } from '../../lib/connector-app';
 import { sendMessageBatches } from '../../functions/commons/queues/sqs-batch-sender';
 import type { RecordEnvelope } from '../../functions/commons/contracts/record-envelope';
@@ -27,7 +28,9 @@ export async function runAgainstAws(options: StartOptions, io: RunIo, cleanup: C
   const sqs = new SQSClient({ useQueueUrlAsEndpoint: false });
   const lambda = new LambdaClient({});
   const events = new EventBridgeClient({});
-  cleanup.add(() => [sqs, lambda, events].forEach((client) => client.destroy()));
+  cleanup.add(() => {
+    for (const client of [sqs, lambda, events]) client.destroy();
+  });
 
   const outputs = (await cloudFormationOutputs()(stack)).values;
   const need = (key: string) => {
@@ -38,14 +41,19 @@ export async function runAgainstAws(options: StartOptions, io: RunIo, cleanup: C
   progress.step(`using stack ${stack} in ${process.env.AWS_REGION ?? 'the default region'}`);
 
   const planner = await lambda.send(new GetFunctionConfigurationCommand({ FunctionName: need('PlannerFunctionName') }));
-  const sync = JSON.parse(planner.Environment?.Variables?.SYNC_CONFIG ?? '{}') as { resources?: string[]; companies?: unknown; discoveryCompanyId?: number };
+  // The sync scope is bundled with the planner's code (not its environment): read it from cdk.json, as deployed.
+  const { sync } = readStageConfig(options.stage).config;
   const companyId = sync.discoveryCompanyId ?? (Array.isArray(sync.companies) ? Number(sync.companies[0]) : NaN);
-  if (!Number.isSafeInteger(companyId)) throw new Error('cannot tell the stage\'s company from the planner\'s SYNC_CONFIG');
-  const resources = sync.resources ?? [];
+  if (!Number.isSafeInteger(companyId)) throw new Error(`cannot tell the stage's company from cdk.json (stages.${options.stage}.sync: companies or discoveryCompanyId)`);
+  const resources: string[] = sync.resources;
 
   const { Rules = [] } = await events.send(new ListRulesCommand({ NamePrefix: stack }));
   const rule = Rules.find((r) => r.ScheduleExpression);
-  const event = scheduledEvent({ ruleArn: rule?.Arn ?? `arn:aws:events:${process.env.AWS_REGION ?? 'us-east-1'}:000000000000:rule/${stack}` }, new Date(), randomUUID());
+  const event = scheduledEvent(
+    { ruleArn: rule?.Arn ?? `arn:aws:events:${process.env.AWS_REGION ?? 'us-east-1'}:000000000000:rule/${stack}` },
+    new Date(),
+    randomUUID(),
+  );
   const invoked = await lambda.send(new InvokeCommand({ FunctionName: planner.FunctionName, Payload: Buffer.from(JSON.stringify(event)) }));
   const answer = Buffer.from(invoked.Payload ?? new Uint8Array()).toString();
   if (invoked.FunctionError) {
@@ -79,13 +87,19 @@ export async function runAgainstAws(options: StartOptions, io: RunIo, cleanup: C
   const delivered: RecordEnvelope[] = await peek(need('RecordsQueueUrl'), parseRecordEnvelope);
   const records: StartSummary['records'] = Object.fromEntries(resources.map((r) => [r, { live: 0, deleted: 0 }]));
   for (const envelope of delivered) {
-    const row = (records[envelope.resource] ??= { live: 0, deleted: 0 });
+    const row = records[envelope.resource] ?? { live: 0, deleted: 0 };
+    records[envelope.resource] = row;
     row[envelope.deleted ? 'deleted' : 'live'] += 1;
   }
   progress.step(`records waiting on the records queue (peeked, left for consumers): ${delivered.length}`);
 
   const samples = buildPushSamples({ companyId, foreignCompanyId: 1, records: delivered, runId: Date.now().toString(36) });
-  await sendMessageBatches(sqs, need('PushQueueUrl'), samples.map((s) => ({ body: s.body })), { concurrency: 1 });
+  await sendMessageBatches(
+    sqs,
+    need('PushQueueUrl'),
+    samples.map((s) => ({ body: s.body })),
+    { concurrency: 1 },
+  );
   progress.step(`pushes sent: ${samples.length}`);
   await waitUntilDrained('push', need('PushQueueUrl'));
   const results = outputs.ResultsQueueUrl ? await peek(outputs.ResultsQueueUrl, parsePushResult) : [];
@@ -100,7 +114,13 @@ export async function runAgainstAws(options: StartOptions, io: RunIo, cleanup: C
     const letters = await peekDeadLetters(sqs, url, { release: true });
     deadLetterQueues.push({
       name: name.replace(/Url$/, ''),
-      messages: letters.map((l) => ({ errorClass: l.errorClass, reason: l.reason, receiveCount: l.receiveCount, body: l.body, ...(samples.find((s) => s.body === l.body) ? { sample: samples.find((s) => s.body === l.body)?.label } : {}) })),
+      messages: letters.map((l) => ({
+        errorClass: l.errorClass,
+        reason: l.reason,
+        receiveCount: l.receiveCount,
+        body: l.body,
+        ...(samples.find((s) => s.body === l.body) ? { sample: samples.find((s) => s.body === l.body)?.label } : {}),
+      })),
     });
   }
   return {
@@ -117,7 +137,11 @@ export async function runAgainstAws(options: StartOptions, io: RunIo, cleanup: C
         const letter = deadLetterQueues.flatMap((q) => q.messages).find((m) => m.body === s.body);
         const id = sampleId(s.body);
         const result = id ? ours.find((r) => r.id === id) : undefined;
-        return { label: s.label, outcome: result?.status === 'applied' ? 'applied' : letter ? `dead-lettered: ${letter.errorClass}` : 'not seen (consumed elsewhere?)', expected: s.expect === 'applied' ? 'applied' : `dead-lettered: ${s.expect.join(' or ')}` };
+        return {
+          label: s.label,
+          outcome: result?.status === 'applied' ? 'applied' : letter ? `dead-lettered: ${letter.errorClass}` : 'not seen (consumed elsewhere?)',
+          expected: s.expect === 'applied' ? 'applied' : `dead-lettered: ${s.expect.join(' or ')}`,
+        };
       }),
     },
     deadLetterQueues,

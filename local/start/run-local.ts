@@ -33,7 +33,7 @@ import type { DeadLetterQueueReport, EventSourceReport, StartSummary } from './s
 const STAGE = 'sandbox';
 
 /** Procore's documented example budget is 600/hour and 25 per 10 s; the old default 3600/hour. */
-export const SIMULATOR_RATE_LIMIT: Required<RateLimitOptions> = { hourly: 3600, spike: 50, spikeWindowSeconds: 10, retryAfter: true };
+const SIMULATOR_RATE_LIMIT: Required<RateLimitOptions> = { hourly: 3600, spike: 50, spikeWindowSeconds: 10, retryAfter: true };
 
 /** Things to stop, last started first; run by the caller's finally and by signal handlers. */
 export class Cleanup {
@@ -116,7 +116,9 @@ export async function runLocal(options: StartOptions, io: RunIo, cleanup: Cleanu
     foreignCompanyId = sim.store.companies().find((c) => !c.installed)?.id ?? 1;
     procore = { name: 'custom', loginUrl: sim.loginUrl, apiUrl: sim.apiUrl };
     credentials = { client_id: sim.clientId, client_secret: sim.clientSecret };
-    progress.step(`Procore simulator on ${sim.apiUrl}: ${installed.length} companies with the app installed, ${options.records} records per resource and scope`);
+    progress.step(
+      `Procore simulator on ${sim.apiUrl}: ${installed.length} companies with the app installed, ${options.records} records per resource and scope`,
+    );
   }
 
   const stage = localStageConfig(procore, real ? { discoveryCompanyId: companyId, only: [companyId] } : { discoveryCompanyId: companyId });
@@ -127,7 +129,14 @@ export async function runLocal(options: StartOptions, io: RunIo, cleanup: Cleanu
   const deployAbort = new AbortController();
   cleanup.add(() => deployAbort.abort());
   const [deploy] = await Promise.all([
-    deployStageToMoto({ stage: STAGE, stageConfig: stage.raw, endpoint: moto.endpoint, workDir: work, log: (line) => progress.step(line), signal: deployAbort.signal }),
+    deployStageToMoto({
+      stage: STAGE,
+      stageConfig: stage.raw,
+      endpoint: moto.endpoint,
+      workDir: work,
+      log: (line) => progress.step(line),
+      signal: deployAbort.signal,
+    }),
     (async () => {
       const secrets = new SecretsManagerClient({});
       await secrets.send(new CreateSecretCommand({ Name: secretName, SecretString: JSON.stringify(credentials) }));
@@ -142,7 +151,9 @@ export async function runLocal(options: StartOptions, io: RunIo, cleanup: Cleanu
   const lambda = new LambdaClient({});
   const events = new EventBridgeClient({});
   const cfn = new CloudFormationClient({});
-  cleanup.add(() => [sqs, lambda, events, cfn].forEach((client) => client.destroy()));
+  cleanup.add(() => {
+    for (const client of [sqs, lambda, events, cfn]) client.destroy();
+  });
   const connector = await readDeployedConnector(deploy, { cfn, lambda, events, sqs });
   const schedule = connector.schedules[0];
   const jobsMapping = connector.mappings.find((m) => m.queueUrl.endsWith(outputs.SyncJobsQueueUrl?.split('/').at(-1) ?? '-'));
@@ -180,7 +191,9 @@ export async function runLocal(options: StartOptions, io: RunIo, cleanup: Cleanu
   let plan: PlanResult | undefined;
   try {
     plan = await plannerHost.invoke<PlanResult>(event);
-    progress.step(`schedule fired: planner enqueued ${plan.enqueued} sync job(s) for ${plan.companies.length} company(ies), ${plan.failures.length} scope failure(s)`);
+    progress.step(
+      `schedule fired: planner enqueued ${plan.enqueued} sync job(s) for ${plan.companies.length} company(ies), ${plan.failures.length} scope failure(s)`,
+    );
   } catch (error) {
     problems.push(`the planner failed: ${(error as Error).message}`);
     progress.step(`schedule fired: the planner FAILED: ${(error as Error).message}`);
@@ -189,7 +202,9 @@ export async function runLocal(options: StartOptions, io: RunIo, cleanup: Cleanu
   const eventSources: EventSourceReport[] = [];
   /** Plays a mapping; `returns` counts, per message body, how often it went back to the queue. */
   const play = async (name: string, mapping: DeployedMapping, hosts: FunctionHost[], returns?: Map<string, number>): Promise<PlayOutcome> => {
-    progress.step(`${name}: playing the event source mapping (failed messages come back after ${options.retryDelay} s instead of the queue's visibility timeout)`);
+    progress.step(
+      `${name}: playing the event source mapping (failed messages come back after ${options.retryDelay} s instead of the queue's visibility timeout)`,
+    );
     let lastReport = Date.now();
     let processed = 0;
     let failed = 0;
@@ -211,8 +226,18 @@ export async function runLocal(options: StartOptions, io: RunIo, cleanup: Cleanu
         }
       },
     });
-    progress.step(`${name}: ${outcome.deleted} message(s) processed in ${outcome.invocations} invocation(s), ${outcome.failed} returned for retry${outcome.drained ? '' : ' — NOT drained'}`);
-    eventSources.push({ name, invocations: outcome.invocations, received: outcome.received, deleted: outcome.deleted, failed: outcome.failed, invocationErrors: outcome.invocationErrors.length, drained: outcome.drained });
+    progress.step(
+      `${name}: ${outcome.deleted} message(s) processed in ${outcome.invocations} invocation(s), ${outcome.failed} returned for retry${outcome.drained ? '' : ' — NOT drained'}`,
+    );
+    eventSources.push({
+      name,
+      invocations: outcome.invocations,
+      received: outcome.received,
+      deleted: outcome.deleted,
+      failed: outcome.failed,
+      invocationErrors: outcome.invocationErrors.length,
+      drained: outcome.drained,
+    });
     if (!outcome.drained) problems.push(`${name}: the queue still held messages after ${options.maxSeconds} s`);
     return outcome;
   };
@@ -220,12 +245,14 @@ export async function runLocal(options: StartOptions, io: RunIo, cleanup: Cleanu
   const delivered = await consumeQueueWhile(sqs, outputs.RecordsQueueUrl ?? '', () => play('sync jobs', jobsMapping, workerHosts), parseRecordEnvelope);
   const records: StartSummary['records'] = Object.fromEntries(resources.map((r) => [r, { live: 0, deleted: 0 }]));
   for (const envelope of delivered.valid) {
-    const row = (records[envelope.resource] ??= { live: 0, deleted: 0 });
+    const row = records[envelope.resource] ?? { live: 0, deleted: 0 };
+    records[envelope.resource] = row;
     if (envelope.deleted) row.deleted += 1;
     else row.live += 1;
   }
   progress.step(`records delivered: ${delivered.valid.length} (${resources.map((r) => `${r} ${records[r]?.live ?? 0}`).join(', ')})`);
-  if (delivered.invalid.length > 0) problems.push(`${delivered.invalid.length} record message(s) broke the envelope contract: ${delivered.invalid[0]?.problem}`);
+  if (delivered.invalid.length > 0)
+    problems.push(`${delivered.invalid.length} record message(s) broke the envelope contract: ${delivered.invalid[0]?.problem}`);
   if (sim) {
     for (const r of resources) if ((records[r]?.live ?? 0) === 0) problems.push(`no ${r} records were delivered, though the simulator holds some`);
   }
@@ -233,15 +260,25 @@ export async function runLocal(options: StartOptions, io: RunIo, cleanup: Cleanu
   // --- push --------------------------------------------------------------------------------
   const samples = buildPushSamples({ companyId, foreignCompanyId, records: delivered.valid as RecordEnvelope[], runId });
   // One call at a time: the samples reach the queue in the order they were built, as before.
-  await sendMessageBatches(sqs, outputs.PushQueueUrl ?? '', samples.map((s) => ({ body: s.body })), { concurrency: 1 });
-  progress.step(`pushes sent: ${samples.length} (${samples.filter((s) => s.expect === 'applied').length} valid, ${samples.filter((s) => s.expect !== 'applied').length} bad)`);
+  await sendMessageBatches(
+    sqs,
+    outputs.PushQueueUrl ?? '',
+    samples.map((s) => ({ body: s.body })),
+    { concurrency: 1 },
+  );
+  progress.step(
+    `pushes sent: ${samples.length} (${samples.filter((s) => s.expect === 'applied').length} valid, ${samples.filter((s) => s.expect !== 'applied').length} bad)`,
+  );
   // The push phase meets transient Procore faults (simulator only), so failed messages really come back.
   const returns = new Map<string, number>();
   if (sim) sim.setFaults(pushPhaseFaults());
   const results = await consumeQueueWhile(sqs, outputs.ResultsQueueUrl ?? '', () => play('push', pushMapping, pushHosts, returns), parsePushResult);
   sim?.setFaults(undefined);
   const faultsInjected = sim ? sim.countRequests((r) => r.fault !== undefined) : 0;
-  if (sim) progress.step(`Procore faults in the push phase (first ${PUSH_OUTAGE_MS / 1000} s): ${faultsInjected} request(s) answered 5xx or dropped; ${returns.size} push(es) came back to the queue and were retried`);
+  if (sim)
+    progress.step(
+      `Procore faults in the push phase (first ${PUSH_OUTAGE_MS / 1000} s): ${faultsInjected} request(s) answered 5xx or dropped; ${returns.size} push(es) came back to the queue and were retried`,
+    );
   const applied = results.valid.filter((r) => r.status === 'applied');
   const appliedByOperation: Record<string, number> = {};
   for (const r of applied) appliedByOperation[r.operation] = (appliedByOperation[r.operation] ?? 0) + 1;
@@ -254,7 +291,13 @@ export async function runLocal(options: StartOptions, io: RunIo, cleanup: Cleanu
     const letters = await peekDeadLetters(sqs, url, { release: true });
     deadLetterQueues.push({
       name: name.replace(/Url$/, ''),
-      messages: letters.map((l) => ({ errorClass: l.errorClass, reason: l.reason, receiveCount: l.receiveCount, body: l.body, ...(sampleOf(l.body) ? { sample: sampleOf(l.body) } : {}) })),
+      messages: letters.map((l) => ({
+        errorClass: l.errorClass,
+        reason: l.reason,
+        receiveCount: l.receiveCount,
+        body: l.body,
+        ...(sampleOf(l.body) ? { sample: sampleOf(l.body) } : {}),
+      })),
     });
   }
   const pushDeadLetters = deadLetterQueues.find((q) => q.name === 'PushDeadLetterQueue')?.messages ?? [];

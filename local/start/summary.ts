@@ -64,7 +64,14 @@ export interface StartSummary {
 
 const table = (rows: string[][], indent = '  '): string[] => {
   const widths = rows[0]?.map((_, column) => Math.max(...rows.map((row) => (row[column] ?? '').length))) ?? [];
-  return rows.map((row) => indent + row.map((cell, column) => (column === row.length - 1 ? cell : cell.padEnd(widths[column] ?? 0))).join('  ').trimEnd());
+  return rows.map(
+    (row) =>
+      indent +
+      row
+        .map((cell, column) => (column === row.length - 1 ? cell : cell.padEnd(widths[column] ?? 0)))
+        .join('  ')
+        .trimEnd(),
+  );
 };
 
 const oneLine = (text: string, max = 110) => {
@@ -77,10 +84,14 @@ export function formatSummary(s: StartSummary): string {
 
   const totalRecords = Object.values(s.records).reduce((sum, r) => sum + r.live + r.deleted, 0);
   lines.push(`Records delivered to the records queue: ${totalRecords}${s.invalidRecords ? ` (+${s.invalidRecords} breaking the envelope contract)` : ''}`);
-  lines.push(...table([['resource', 'records', 'deleted'], ...s.resources.map((r) => [r, String(s.records[r]?.live ?? 0), String(s.records[r]?.deleted ?? 0)])]));
+  lines.push(
+    ...table([['resource', 'records', 'deleted'], ...s.resources.map((r) => [r, String(s.records[r]?.live ?? 0), String(s.records[r]?.deleted ?? 0)])]),
+  );
   lines.push('');
 
-  const ops = Object.entries(s.pushes.appliedByOperation).map(([op, n]) => `${op} ${n}`).join(', ');
+  const ops = Object.entries(s.pushes.appliedByOperation)
+    .map(([op, n]) => `${op} ${n}`)
+    .join(', ');
   lines.push(`Pushes: ${s.pushes.sent} sent, ${s.pushes.applied} applied${ops ? ` (${ops})` : ''}, ${s.pushes.deadLettered} dead-lettered`);
   const r = s.pushes.retries;
   if (r) {
@@ -89,7 +100,12 @@ export function formatSummary(s: StartSummary): string {
         `${r.retriedApplied} of them applied; duplicate records in Procore: ${r.duplicates}`,
     );
   }
-  lines.push(...table([['sample', 'outcome', 'expected', ...(r ? ['returned'] : [])], ...s.pushes.samples.map((p) => [p.label, p.outcome, p.expected, ...(r ? [String(p.returned ?? 0)] : [])])]));
+  lines.push(
+    ...table([
+      ['sample', 'outcome', 'expected', ...(r ? ['returned'] : [])],
+      ...s.pushes.samples.map((p) => [p.label, p.outcome, p.expected, ...(r ? [String(p.returned ?? 0)] : [])]),
+    ]),
+  );
   lines.push('');
 
   lines.push('Dead-letter queues:');
@@ -120,7 +136,10 @@ export function formatSummary(s: StartSummary): string {
   }
   lines.push(
     `Event sources: ${s.eventSources
-      .map((e) => `${e.name} ${e.invocations} invocation(s), ${e.deleted}/${e.received} messages done, ${e.failed} returned as failures${e.invocationErrors ? `, ${e.invocationErrors} failed invocation(s)` : ''}${e.drained ? '' : ', NOT drained'}`)
+      .map(
+        (e) =>
+          `${e.name} ${e.invocations} invocation(s), ${e.deleted}/${e.received} messages done, ${e.failed} returned as failures${e.invocationErrors ? `, ${e.invocationErrors} failed invocation(s)` : ''}${e.drained ? '' : ', NOT drained'}`,
+      )
       .join('; ')}`,
   );
   lines.push(`Wall time: ${s.wallSeconds.toFixed(1)} s`);

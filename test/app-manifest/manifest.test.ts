@@ -120,17 +120,16 @@ describe('manifest schema', () => {
       'instructions.url: must be an https URL',
     );
     expect(() =>
-      parseManifest(
-        { ...manifest, dataConnector: { ...manifest.dataConnector, components: ['service_account_authentication'] } },
-        'x.json',
-      ),
+      parseManifest({ ...manifest, dataConnector: { ...manifest.dataConnector, components: ['service_account_authentication'] } }, 'x.json'),
     ).toThrow(/dataConnector\.components/);
   });
 
   it('warns about the placeholder instructions URL only while it is the placeholder', () => {
     const manifest = loadManifest();
     expect(manifestWarnings(manifest)).toHaveLength(1);
-    expect(manifestWarnings({ ...manifest, instructions: { ...manifest.instructions, url: 'https://github.com/acme/procore-dmsa-connector#readme' } })).toEqual([]);
+    expect(manifestWarnings({ ...manifest, instructions: { ...manifest.instructions, url: 'https://github.com/acme/procore-dmsa-connector#readme' } })).toEqual(
+      [],
+    );
   });
 });
 

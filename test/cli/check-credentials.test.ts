@@ -126,7 +126,17 @@ describe('check-credentials against the Procore simulator, secret in Secrets Man
   it('a wrong secret exits 1 with a clear message that contains no secret', async () => {
     const wrongSecret = `wrong-${randomUUID()}`;
     const wrongId = await createSecret(JSON.stringify({ client_id: sim.clientId, client_secret: wrongSecret }));
-    const run = await runCliProcess(['check-credentials', '--secret-id', wrongId, '--login-url', sim.loginUrl, '--api-url', sim.apiUrl, '--company', String(installed[0])]);
+    const run = await runCliProcess([
+      'check-credentials',
+      '--secret-id',
+      wrongId,
+      '--login-url',
+      sim.loginUrl,
+      '--api-url',
+      sim.apiUrl,
+      '--company',
+      String(installed[0]),
+    ]);
     expect(run.code).toBe(1);
     expect(run.stdout).toContain(`Procore rejected the DMSA client credentials from secret ${wrongId}: invalid_client`);
     expect(run.stdout).toContain('sandbox and production credentials differ');

@@ -1,5 +1,4 @@
 // Just enough of the deployed pull path for the `sync` command tests: the Procore simulator, a
-import { createStateTable } from '../../local/create-state-table';
 // state table, the sync-jobs and records queues in moto, and the REAL pull worker handler, fed by
 // the local event source player (local/sqs-event-source.ts) as Lambda would feed it.
 import { randomUUID } from 'node:crypto';
@@ -9,6 +8,7 @@ import { CreateQueueCommand, PurgeQueueCommand, SQSClient } from '@aws-sdk/clien
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { RecordEnvelope } from '../../functions/commons/contracts/record-envelope';
 import type { SyncTable } from '../../functions/pull/state/cursor';
+import { createStateTable } from '../../local/create-state-table';
 import { playOneBatch, queueArnOf, receiveMessages, type SqsHandler } from '../../local/sqs-event-source';
 import { startSimulator, type ProcoreSimulator, type SimulatorOptions } from '../../simulator';
 

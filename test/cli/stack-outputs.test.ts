@@ -6,7 +6,7 @@ import { runCli } from './run-cli';
 
 // A stack in moto with the connector's output names; its queues come from CloudFormation, so their
 // URLs name the real AWS host (sqs.us-east-1.amazonaws.com), as a deployed stack's do.
-describe('targets from a stage stack\'s CloudFormation outputs', () => {
+describe("targets from a stage stack's CloudFormation outputs", () => {
   const stackName = `cli-test-${randomUUID().slice(0, 8)}`;
   const dlqName = `${stackName}-push-dlq`;
   const queueName = `${stackName}-push`;
@@ -51,7 +51,9 @@ describe('targets from a stage stack\'s CloudFormation outputs', () => {
   it('says which output is missing, and which stack does not exist', async () => {
     const missing = await runCli(['dlq', 'inspect', '--stack-name', stackName, '--queue', 'jobs']);
     expect(missing.code).toBe(1);
-    expect(missing.stderr).toContain(`stack ${stackName} has no output SyncJobsDeadLetterQueueUrl (outputs: PushDeadLetterQueueUrl, PushQueueUrl); pass --dlq-url instead`);
+    expect(missing.stderr).toContain(
+      `stack ${stackName} has no output SyncJobsDeadLetterQueueUrl (outputs: PushDeadLetterQueueUrl, PushQueueUrl); pass --dlq-url instead`,
+    );
     const absent = await runCli(['dlq', 'inspect', '--stack-name', `${stackName}-absent`]);
     expect(absent.code).toBe(1);
     expect(absent.stderr).toContain(`cannot read the outputs of CloudFormation stack ${stackName}-absent`);
@@ -60,7 +62,7 @@ describe('targets from a stage stack\'s CloudFormation outputs', () => {
     expect(badQueue.stderr).toContain('--queue must be one of push, jobs, records, results');
   });
 
-  it('names a stage\'s stack as the stack code does', async () => {
+  it("names a stage's stack as the stack code does", async () => {
     await expect(stackNameOfStage('sandbox')).resolves.toBe('procore-connector-sandbox');
     await expect(stackNameOfStage('qa')).rejects.toThrow('unknown stage "qa"; stages: sandbox, production');
   });

@@ -35,7 +35,7 @@ describe('sync and status (real pull worker, simulator, moto)', () => {
   it('--full resets the cursor and enqueues a job that the worker runs to the end', async () => {
     const scope = { companyId: h.companyId, projectId: null, resource: 'vendors' as const };
     // A cursor "now" would make an incremental pull read nothing: --full must read everything.
-    await advanceCursor(h.table, scope, new Date().toISOString(), { jobId: 'earlier', records: 0, truncated: 0, pages: 1, finishedAt: new Date().toISOString() });
+    await advanceCursor(h.table, scope, new Date().toISOString(), { jobId: 'earlier', records: 0, claimChecked: 0, pages: 1, finishedAt: new Date().toISOString() });
 
     const run = await runCli(['sync', ...target(), '--resource', 'vendors', '--full']);
     expect(run.stderr).toBe('');
@@ -50,7 +50,12 @@ describe('sync and status (real pull worker, simulator, moto)', () => {
 
     await h.drainJobs();
     const delivered = (await h.takeRecords()).filter((r) => r.resource === 'vendors');
-    expect(delivered.map((r) => r.id).sort()).toEqual(h.sim.store.list('vendors', { companyId: h.companyId }).map((v) => v.id).sort());
+    expect(delivered.map((r) => r.id).sort()).toEqual(
+      h.sim.store
+        .list('vendors', { companyId: h.companyId })
+        .map((v) => v.id)
+        .sort(),
+    );
     expect((await readCursor(h.table, scope))?.cursor).toBe(job.windowEnd);
   });
 
@@ -58,7 +63,7 @@ describe('sync and status (real pull worker, simulator, moto)', () => {
     const now = () => h.sim.clock.now();
     const scope = { companyId: h.companyId, projectId, resource: 'rfis' as const };
     const rfis = h.sim.store.list('rfis', { companyId: h.companyId, projectId });
-    await advanceCursor(h.table, scope, new Date(now() - 3600_000).toISOString(), { jobId: 'earlier', records: 5, truncated: 0, pages: 1, finishedAt: new Date(now()).toISOString() });
+    await advanceCursor(h.table, scope, new Date(now() - 3600_000).toISOString(), { jobId: 'earlier', records: 5, claimChecked: 0, pages: 1, finishedAt: new Date(now()).toISOString() });
     h.sim.store.touch('rfis', [rfis[0]!.id, rfis[1]!.id]);
 
     const started = await startSync({ companyId: h.companyId, projectId, resource: 'rfis' }, { sqs: h.sqs, table: h.table, jobsQueueUrl: h.queues.jobs, now });
@@ -108,8 +113,22 @@ describe('sync and status (real pull worker, simulator, moto)', () => {
     const observations = { companyId: h.companyId, projectId, resource: 'observations' as const };
     const submittals = { companyId: h.companyId, projectId, resource: 'submittals' as const };
     await acquireLease(h.table, observations, 'job-obs', { durationMs: 600_000, now: Date.now() });
-    await saveCheckpoint(h.table, observations, { jobId: 'job-obs', windowStart: '2026-01-01T00:00:00Z', windowEnd: '2026-01-02T00:00:00Z', nextPage: 4, recordsSoFar: 3000, savedAt: new Date().toISOString() });
-    await recordSyncFailure(h.table, submittals, { jobId: 'job-sub', errorClass: 'ProcoreForbidden', message: 'project not permitted', httpStatus: 403, attempts: 1, failedAt: '2026-01-03T00:00:00.000Z' });
+    await saveCheckpoint(h.table, observations, {
+      jobId: 'job-obs',
+      windowStart: '2026-01-01T00:00:00Z',
+      windowEnd: '2026-01-02T00:00:00Z',
+      nextPage: 4,
+      recordsSoFar: 3000,
+      savedAt: new Date().toISOString(),
+    });
+    await recordSyncFailure(h.table, submittals, {
+      jobId: 'job-sub',
+      errorClass: 'ProcoreForbidden',
+      message: 'project not permitted',
+      httpStatus: 403,
+      attempts: 1,
+      failedAt: '2026-01-03T00:00:00.000Z',
+    });
 
     const run = await runCli(['status', '--table', h.table.tableName, '--company', String(h.companyId)]);
     expect(run.code).toBe(0);

@@ -9,11 +9,11 @@ import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
 import type { StageName } from '../../lib/config/stage-config';
 import { buildConnectorApp } from '../../lib/connector-app';
-import { cdkJsonContext } from './synth';
+import { filledInContext } from './synth';
 
 function appFor(stage: StageName) {
   // No synth needed: the packs walk the construct tree. Bundling is skipped (no assets are checked).
-  return buildConnectorApp({ context: { ...cdkJsonContext(), stage, 'aws:cdk:bundling-stacks': [] } }).app;
+  return buildConnectorApp({ context: { ...filledInContext(), stage, 'aws:cdk:bundling-stacks': [] } }).app;
 }
 
 function acknowledgements(root: IConstruct): { path: string; id: string; reason: string }[] {
@@ -49,7 +49,7 @@ describe.each(['sandbox', 'production'] as const)('cdk-nag on %s', (stage) => {
 
 it('an unacknowledged finding fails the synth (the checks are wired into the app)', () => {
   const { app, stack } = buildConnectorApp({
-    context: { ...cdkJsonContext(), stage: 'sandbox', 'aws:cdk:bundling-stacks': [] },
+    context: { ...filledInContext(), stage: 'sandbox', 'aws:cdk:bundling-stacks': [] },
     outdir: mkdtempSync(path.join(tmpdir(), 'cdk-nag-')),
     cloudFormationValidation: false,
   });

@@ -7,8 +7,9 @@
 // TimeToLiveSpecification unapplied. The dashboard cannot be created at all there because
 // its alarm widget reads the skipped alarms' ARNs, so the deploy removes the dashboard from the
 // synthesized template first: the nearest real deploy moto allows. moto also records
-// every function as x86_64 without active tracing, whatever the template says.
-import { mkdtempSync, rmSync } from 'node:fs';
+// every function as x86_64 without active tracing, whatever the template says, and skips bucket
+// policies. What moto skips is asserted over the templates in rule-book.test.ts instead.
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { CloudFormationClient, ListStackResourcesCommand, type StackResourceSummary } from '@aws-sdk/client-cloudformation';
@@ -19,7 +20,8 @@ import { CreateSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secre
 import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { PlannerEnvSchema, PushEnvSchema, readEnv, WorkerEnvSchema } from '../../functions/commons/config/runtime-env';
 import { stackName } from '../../lib/connector-app';
-import { deployStageToMoto } from '../../local/cdk-deploy';
+import { deployStageToMoto, functionAssetDir, type CdkDeployResult } from '../../local/cdk-deploy';
+import { startFunctionHost } from '../../local/function-host';
 
 const STACK = stackName('sandbox');
 /** moto skips these types (lists them without a type), or the deploy removes them (see above). */
@@ -30,11 +32,13 @@ const NOT_DEPLOYED_IN_MOTO = [
   'AWS::Lambda::EventInvokeConfig',
   'AWS::CDK::Metadata',
   'AWS::CloudWatch::Dashboard',
+  'AWS::S3::BucketPolicy',
 ];
 
 const sqs = new SQSClient({ useQueueUrlAsEndpoint: false });
 let outputs: Record<string, string>;
 let template: { Resources: Record<string, { Type: string }> };
+let deploy: CdkDeployResult;
 let deployed: StackResourceSummary[];
 let work: string | undefined;
 
@@ -56,10 +60,11 @@ beforeAll(async () => {
       dmsaSecret: secretName,
       sync: { companies: [8001], resources: ['projects', 'rfis'], schedule: 'rate(15 minutes)' },
       push: { batchSize: 10, maxConcurrency: 2, maxReceiveCount: 5 },
-      pullWorker: { maxConcurrency: 3, maxReceiveCount: 3 },
+      pullWorker: { maxConcurrency: 3, maxReceiveCount: 5 },
     },
   });
   template = result.template;
+  deploy = result;
   expect(result.stackStatus).toBe('CREATE_COMPLETE');
   outputs = result.outputs;
   const cfn = new CloudFormationClient({});
@@ -88,6 +93,7 @@ it('creates every resource moto supports, and only the known ones are missing', 
   expect(count('AWS::Lambda::EventSourceMapping')).toBe(2);
   expect(count('AWS::DynamoDB::Table')).toBe(1);
   expect(count('AWS::Events::Rule')).toBe(1);
+  expect(count('AWS::S3::Bucket')).toBe(1);
 });
 
 it('queues exist with their redrive policies, encryption and visibility timeouts', async () => {
@@ -96,7 +102,7 @@ it('queues exist with their redrive policies, encryption and visibility timeouts
   const cases = [
     ['PushQueueUrl', 'PushDeadLetterQueueUrl', 5],
     ['ResultsQueueUrl', 'ResultsDeadLetterQueueUrl', 5],
-    ['SyncJobsQueueUrl', 'SyncJobsDeadLetterQueueUrl', 3],
+    ['SyncJobsQueueUrl', 'SyncJobsDeadLetterQueueUrl', 5],
     ['RecordsQueueUrl', 'RecordsDeadLetterQueueUrl', 5],
   ] as const;
   for (const [queue, dlq, maxReceiveCount] of cases) {
@@ -104,6 +110,11 @@ it('queues exist with their redrive policies, encryption and visibility timeouts
     const dlqArn = (await attributes(outputs[dlq])).QueueArn;
     expect(JSON.parse(queueAttributes.RedrivePolicy ?? '{}')).toEqual({ deadLetterTargetArn: dlqArn, maxReceiveCount });
     expect(queueAttributes.SqsManagedSseEnabled).toBe('true');
+  }
+  for (const [queue, dlq] of cases) {
+    const [source, dead] = [await attributes(outputs[queue]), await attributes(outputs[dlq])];
+    expect([source.MaximumMessageSize, dead.MaximumMessageSize]).toEqual(['1048576', '1048576']);
+    expect(Number(dead.MessageRetentionPeriod) - Number(source.MessageRetentionPeriod)).toBeGreaterThanOrEqual(7 * 24 * 3600);
   }
   expect((await attributes(outputs.PushQueueUrl)).VisibilityTimeout).toBe('360');
   expect((await attributes(outputs.SyncJobsQueueUrl)).VisibilityTimeout).toBe('1800');
@@ -142,9 +153,11 @@ it('each function has an environment its handler accepts, pointing at the deploy
     RESULTS_QUEUE_URL: outputs.ResultsQueueUrl,
   });
   expect(readEnv(PlannerEnvSchema, planner.Environment?.Variables)).toMatchObject({ ...common, SYNC_JOBS_QUEUE_URL: outputs.SyncJobsQueueUrl });
-  expect(JSON.parse(planner.Environment?.Variables?.SYNC_CONFIG ?? '{}')).toMatchObject({ resources: ['projects', 'rfis'], companies: [8001] });
+  expect(planner.Environment?.Variables).toMatchObject({ SYNC_CONFIG_FILE: 'sync-config.json' });
+  expect(planner.Environment?.Variables?.SYNC_CONFIG).toBeUndefined();
   expect(readEnv(WorkerEnvSchema, worker.Environment?.Variables)).toMatchObject({
     ...common,
+    CLAIM_CHECK_BUCKET: outputs.ClaimCheckBucketName,
     SYNC_JOBS_QUEUE_URL: outputs.SyncJobsQueueUrl,
     SYNC_JOBS_DLQ_URL: outputs.SyncJobsDeadLetterQueueUrl,
     RECORDS_QUEUE_URL: outputs.RecordsQueueUrl,
@@ -191,3 +204,19 @@ it('the schedule rule targets the planner with retries and the planner failure q
   ]);
   events.destroy();
 });
+
+it("the deployed planner reads the sync scope bundled with its code (it gets as far as the event)", async () => {
+  const plannerId = Object.entries(template.Resources).find(([id, r]) => r.Type === 'AWS::Lambda::Function' && id.startsWith('PullPlanner'))![0];
+  const assetDir = functionAssetDir(deploy, plannerId);
+  expect(JSON.parse(readFileSync(path.join(assetDir, 'sync-config.json'), 'utf8'))).toMatchObject({ resources: ['projects', 'rfis'], companies: [8001] });
+  const lambda = new LambdaClient({});
+  const env = (await lambda.send(new GetFunctionConfigurationCommand({ FunctionName: outputs.PlannerFunctionName }))).Environment?.Variables ?? {};
+  lambda.destroy();
+  const host = await startFunctionHost({ entry: path.join(assetDir, 'index.mjs'), env, functionName: 'planner', timeoutMs: 20000, memoryMb: 256 });
+  try {
+    // loadRuntime (environment, bundled sync-config.json, zod) runs before the event is checked.
+    await expect(host.invoke({})).rejects.toThrow('The planner expects an EventBridge scheduled event');
+  } finally {
+    await host.close();
+  }
+}, 60000);

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { scheduleExpressionProblem } from '../../lib/config/schedule-expression';
 import { loadStageConfig, StageConfigError } from '../../lib/config/stage-config';
 import { buildConnectorApp } from '../../lib/connector-app';
-import { cdkJsonContext, PROJECT_ROOT } from './synth';
+import { cdkJsonContext, filledInContext, PRODUCTION_FILLED_IN, PROJECT_ROOT } from './synth';
 
 function withSandbox(change: (config: Record<string, any>) => void) {
   const context = structuredClone(cdkJsonContext());
@@ -24,14 +24,15 @@ function errorOf(run: () => unknown): string {
 }
 
 describe('stage config (cdk.json context)', () => {
-  it('accepts both stages of the shipped cdk.json, filling defaults', () => {
-    const context = cdkJsonContext();
-    const sandbox = loadStageConfig({ stage: 'sandbox', stages: context.stages });
-    const production = loadStageConfig({ stage: 'production', stages: context.stages });
+  it('accepts the shipped sandbox stage, and production once its placeholders are filled in, filling defaults', () => {
+    const sandbox = loadStageConfig({ stage: 'sandbox', stages: cdkJsonContext().stages });
+    const production = loadStageConfig({ stage: 'production', stages: filledInContext().stages });
     expect(sandbox.config.procore).toEqual({ name: 'sandbox' });
     expect(sandbox.config.sync.schedule).toBe('rate(1 hour)');
+    expect(sandbox.config.account).toBeUndefined();
     expect(production.config.push.fifo).toBe(true);
-    expect(production.config.alarmEmail).toBe('procore-connector-alerts@example.com');
+    expect(production.config).toMatchObject(PRODUCTION_FILLED_IN);
+    expect(production.config.pullWorker).toEqual({ maxConcurrency: 4, maxReceiveCount: 5, maxContinuations: 100 });
   });
 
   it('defaults to the sandbox stage', () => {
@@ -72,10 +73,9 @@ describe('stage config (cdk.json context)', () => {
     );
   });
 
-  it('asks for a discovery company when companies is "all"', () => {
-    const message = errorOf(() => loadStageConfig(withSandbox((c) => delete c.sync.discoveryCompanyId)));
-    expect(message).toMatch(/^stages\.sandbox\.sync\.discoveryCompanyId: companies "all" needs discoveryCompanyId/);
-    expect(() => loadStageConfig(withSandbox((c) => Object.assign(c.sync, { companies: [42], discoveryCompanyId: undefined })))).not.toThrow();
+  it('leaves discoveryCompanyId optional, also with companies "all"; a real id is kept', () => {
+    expect(loadStageConfig(withSandbox((c) => delete c.sync.discoveryCompanyId)).config.sync.discoveryCompanyId).toBeUndefined();
+    expect(loadStageConfig(withSandbox((c) => (c.sync.discoveryCompanyId = 4294967311))).config.sync.discoveryCompanyId).toBe(4294967311);
   });
 
   it('rejects unknown keys instead of ignoring a typo', () => {

@@ -12,9 +12,22 @@ interface CdkJson {
   context: { stages: Record<StageName, Record<string, unknown>> } & Record<string, unknown>;
 }
 
+/**
+ * What a user puts into production's placeholders (README, "Deploying"): the shipped cdk.json
+ * refuses to synthesize production until account, region and alarmEmail are real.
+ */
+export const PRODUCTION_FILLED_IN = { account: '111122223333', region: 'eu-west-1', alarmEmail: 'connector-alerts@acme-builders.com' } as const;
+
 /** The context block of the project's cdk.json, as the CLI would pass it. */
 export function cdkJsonContext(): CdkJson['context'] {
   return (JSON.parse(readFileSync(path.join(PROJECT_ROOT, 'cdk.json'), 'utf8')) as CdkJson).context;
+}
+
+/** cdk.json's context with production's placeholders filled in (PRODUCTION_FILLED_IN). */
+export function filledInContext(): CdkJson['context'] {
+  const context = structuredClone(cdkJsonContext());
+  Object.assign(context.stages.production, PRODUCTION_FILLED_IN);
+  return context;
 }
 
 export interface SynthesizedStage extends ConnectorApp {
@@ -27,6 +40,8 @@ export interface SynthesizedStage extends ConnectorApp {
 export interface SynthOptions {
   /** Apply to the stage's config first (variants and negative cases). */
   change?: (config: Record<string, any>) => void;
+  /** Synthesize production as shipped, placeholders and all (it must fail). @default false: PRODUCTION_FILLED_IN */
+  asShipped?: boolean;
   /**
    * Run esbuild for the handlers (seconds per synth). Off, CDK's own switch
    * (aws:cdk:bundling-stacks = []) leaves placeholder assets; the template is otherwise the same.
@@ -44,6 +59,7 @@ export function removeSynthOutputs(): void {
 /** Synthesizes `stage` the way `cdk synth -c stage=<stage>` would, into a temporary directory. */
 export function synthStage(stage: StageName, options: SynthOptions = {}): SynthesizedStage {
   const context: Record<string, any> = structuredClone(cdkJsonContext());
+  if (stage === 'production' && !options.asShipped) Object.assign(context.stages.production, PRODUCTION_FILLED_IN);
   options.change?.(context.stages[stage]);
   if (!options.bundle) context['aws:cdk:bundling-stacks'] = [];
   const outdir = mkdtempSync(path.join(tmpdir(), `cdk-${stage}-`));

@@ -46,9 +46,7 @@ it('keeps SQS visibility, deletes and counts right on a queue thousands deep', a
   const sqs = new SQSClient({});
   const QueueUrl = (await sqs.send(new CreateQueueCommand({ QueueName: `patch-deep-${suffix}` }))).QueueUrl!;
   for (let i = 0; i < 300; i++) {
-    await sqs.send(
-      new SendMessageBatchCommand({ QueueUrl, Entries: Array.from({ length: 10 }, (_, j) => ({ Id: String(j), MessageBody: `${i * 10 + j}` })) }),
-    );
+    await sqs.send(new SendMessageBatchCommand({ QueueUrl, Entries: Array.from({ length: 10 }, (_, j) => ({ Id: String(j), MessageBody: `${i * 10 + j}` })) }));
   }
   const counts = async () =>
     (await sqs.send(new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'] })))

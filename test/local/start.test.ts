@@ -68,7 +68,17 @@ it('exits 0 with a summary a person can read', () => {
   expect(stdout).toMatch(/Procore requests: [1-9]\d* API requests of the 3600\/hour budget/);
   expect(stdout).toMatch(/Result: OK/);
   // Progress: one line per phase with elapsed seconds.
-  for (const phase of ['starting moto', 'Procore simulator on', 'deployed procore-connector-sandbox', 'stored the DMSA secret', 'schedule fired', 'records delivered', 'pushes sent', 'pushes applied', 'dead-letter queues read']) {
+  for (const phase of [
+    'starting moto',
+    'Procore simulator on',
+    'deployed procore-connector-sandbox',
+    'stored the DMSA secret',
+    'schedule fired',
+    'records delivered',
+    'pushes sent',
+    'pushes applied',
+    'dead-letter queues read',
+  ]) {
     expect(stdout).toMatch(new RegExp(`^\\[ *\\d+\\.\\d s\\] ${phase}`, 'm'));
   }
 });
@@ -120,6 +130,10 @@ it('leaves no process behind: moto, the function hosts and the simulator are gon
   expect(workDir).toBeTruthy();
   expect(alive(motoPid)).toBe(false);
   // Function hosts load the bundles from the run's cloud assembly, under its work directory (FUNCTION_HOST_ENTRY).
-  expect(processes().filter((p) => p.text.includes(workDir ?? '<none>')).map((p) => p.pid)).toEqual([]);
+  expect(
+    processes()
+      .filter((p) => p.text.includes(workDir ?? '<none>'))
+      .map((p) => p.pid),
+  ).toEqual([]);
   expect(readdirSync(path.dirname(workDir ?? '/')).includes(path.basename(workDir ?? ''))).toBe(false);
 });

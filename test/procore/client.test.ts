@@ -45,7 +45,12 @@ describe('ProcoreClient requests', () => {
       expect(call.headers.accept).toBe('application/json');
       expect(call.headers.authorization).toMatch(/^Bearer \w+$/);
     }
-    expect(f.sim.requests().filter((r) => r.path.includes('/oauth/')).map((r) => r.path)).toEqual(['/login/oauth/token']);
+    expect(
+      f.sim
+        .requests()
+        .filter((r) => r.path.includes('/oauth/'))
+        .map((r) => r.path),
+    ).toEqual(['/login/oauth/token']);
   });
 
   it('retries 429 with Retry-After, waiting as long as it says', async () => {
@@ -154,7 +159,9 @@ describe('ProcoreClient requests', () => {
     expect(forbidden).toMatchObject({ kind: 'permanent', errorClass: 'ProcoreForbidden', status: 403 });
     expect((forbidden as ProcoreError).message).toMatch(/not a permitted project/);
 
-    const missing = await f.client.request({ method: 'GET', path: '/rest/v1.0/vendors/1', companyId: f.companyId, query: { company_id: f.companyId } }).catch((e: unknown) => e);
+    const missing = await f.client
+      .request({ method: 'GET', path: '/rest/v1.0/vendors/1', companyId: f.companyId, query: { company_id: f.companyId } })
+      .catch((e: unknown) => e);
     expect(missing).toMatchObject({ kind: 'permanent', errorClass: 'ProcoreNotFound', status: 404 });
     expect(f.client.stats.retries).toBe(0);
   });

@@ -8,7 +8,9 @@ const SECRET_VALUE = 'sup3r-s3cret-value';
 
 async function failureOf(secretString: string): Promise<DmsaSecretError> {
   const secretId = await createDmsaSecret(secretString);
-  const error = await secretsManagerCredentials(secretId).get().catch((e: unknown) => e);
+  const error = await secretsManagerCredentials(secretId)
+    .get()
+    .catch((e: unknown) => e);
   expect(error).toBeInstanceOf(DmsaSecretError);
   const message = (error as Error).message;
   expect(message).toContain(secretId);
@@ -37,7 +39,9 @@ describe('secretsManagerCredentials', () => {
   });
 
   it('names a secret that does not exist as permanent', async () => {
-    const error = await secretsManagerCredentials('procore-test/does-not-exist').get().catch((e: unknown) => e);
+    const error = await secretsManagerCredentials('procore-test/does-not-exist')
+      .get()
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(DmsaSecretError);
     expect((error as DmsaSecretError).message).toMatch(/^DMSA secret procore-test\/does-not-exist: cannot be read from Secrets Manager/);
     expect((error as DmsaSecretError).errorClass).toBe('DmsaSecretUnreadable');

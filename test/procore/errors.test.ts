@@ -8,7 +8,11 @@ import { fullJitterDelay } from '../../functions/commons/procore/timing';
 describe('summarizeErrorBody', () => {
   it.each([
     ['{"errors": "..."}', { errors: 'Project is inactive' }, 'Project is inactive'],
-    ['{"errors": {field: [msg]}}', { errors: { name: ["can't be blank"], email_address: ['is invalid', 'is taken'] } }, "name can't be blank; email_address is invalid; email_address is taken"],
+    [
+      '{"errors": {field: [msg]}}',
+      { errors: { name: ["can't be blank"], email_address: ['is invalid', 'is taken'] } },
+      "name can't be blank; email_address is invalid; email_address is taken",
+    ],
     ['{"error": "..."}', { error: 'Not Found' }, 'Not Found'],
     ['OAuth', { error: 'invalid_client', error_description: 'Client authentication failed' }, 'invalid_client: Client authentication failed'],
     ['{"message", "error"}', { message: 'Unprocessable', error: 'origin_id taken' }, 'Unprocessable (origin_id taken)'],

@@ -25,7 +25,7 @@ export function captureLogger(): CapturedLogs {
   return { lines, logger: { debug: write('debug'), info: write('info'), warn: write('warn'), error: write('error') } };
 }
 
-export const secrets = new SecretsManagerClient({});
+const secrets = new SecretsManagerClient({});
 
 export async function createDmsaSecret(value: unknown): Promise<string> {
   const secretId = `procore-test/dmsa-${randomUUID()}`;

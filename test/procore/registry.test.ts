@@ -2,7 +2,15 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { RESOURCE_NAMES } from '../../functions/commons/resources/names';
-import { buildListRequest, buildShowRequest, buildBatchUpsertRequest, buildWriteRequest, getResource, listResources, resourcePath } from '../../functions/commons/resources/registry';
+import {
+  buildListRequest,
+  buildShowRequest,
+  buildBatchUpsertRequest,
+  buildWriteRequest,
+  getResource,
+  listResources,
+  resourcePath,
+} from '../../functions/commons/resources/registry';
 
 const endpoints = new Set(
   readFileSync(path.join(__dirname, '../../docs/procore-endpoints.tsv'), 'utf8')
@@ -77,7 +85,13 @@ describe('request builders', () => {
     expect(() => buildWriteRequest(getResource('rfis'), 'create', company, {})).toThrow('projectId is required');
     expect(() => buildWriteRequest(getResource('rfis'), 'update', project, {})).toThrow('needs the Procore id');
     expect(() => buildBatchUpsertRequest(getResource('rfis'), project, [{ id: 1 }])).toThrow('no batch sync');
-    expect(() => buildBatchUpsertRequest(getResource('vendors'), company, Array.from({ length: 1001 }, () => ({})))).toThrow('1 to 1000 items');
+    expect(() =>
+      buildBatchUpsertRequest(
+        getResource('vendors'),
+        company,
+        Array.from({ length: 1001 }, () => ({})),
+      ),
+    ).toThrow('1 to 1000 items');
   });
 
   it('builds sync, list and show requests', () => {

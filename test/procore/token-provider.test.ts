@@ -81,7 +81,10 @@ describe('TokenProvider', () => {
     f.sim.clock.advance(5400 * 1000);
     const response = await companies();
     expect(response.status).toBe(200);
-    const tokenStatuses = f.sim.requests().filter((r) => r.path.endsWith('/oauth/token')).map((r) => r.status);
+    const tokenStatuses = f.sim
+      .requests()
+      .filter((r) => r.path.endsWith('/oauth/token'))
+      .map((r) => r.status);
     expect(tokenStatuses).toEqual([200, 401, 200]);
   });
 

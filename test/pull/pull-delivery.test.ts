@@ -1,11 +1,13 @@
-// What the records queue receives beyond plain records: deletions, records too large for one
-// message, full resyncs; and what a rate-limited job does (comes back later, moves nothing).
+// What the records queue receives beyond plain records: deletions, records up to and beyond one
+// message's 1 MiB (whole / by claim check, S3 in moto), full resyncs; and what a rate-limited job
+// does (comes back later, moves nothing).
 import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
 import { lambdaContext } from '../../local/lambda-context';
 import { readCursor } from '../../functions/pull/state/cursor';
 import { listSyncState } from '../../functions/pull/state/status';
 import { startSync } from '../../cli/sync/start-sync';
-import { eventTime, startPullHarness, type PullHarness } from './support/pull-harness';
+import { fetchClaimCheckedRecord } from '../../functions/pull/claim-check';
+import { startPullHarness, type PullHarness } from './support/pull-harness';
 
 jest.setTimeout(60_000);
 
@@ -44,11 +46,15 @@ describe('pull: deletions, oversized records, full resync, rate limits', () => {
     expect(received[0]!.envelope.data).toMatchObject({ id: victim.id, deleted_at: expect.any(String) });
   });
 
-  it('delivers a record too large for one SQS message as a truncated envelope, and counts it', async () => {
+  it('delivers a 700 KiB record whole and a 5 MiB record through the claim check, and counts it', async () => {
     h.sim.clock.advance(600_000);
-    const big = h.sim.store.insert('rfis', { companyId: h.companyId, projectId }, {
+    const large = h.sim.store.insert('rfis', { companyId: h.companyId, projectId }, {
+      subject: 'Long specification',
+      question: { body: 'x'.repeat(700 * 1024) },
+    });
+    const huge = h.sim.store.insert('rfis', { companyId: h.companyId, projectId }, {
       subject: 'Huge attachment list',
-      question: { body: 'x'.repeat(300 * 1024) },
+      question: { body: 'y'.repeat(5 * 1024 * 1024) },
     });
     h.sim.clock.advance(60_000);
     const cursor = (await readCursor(h.table, scope()))!.cursor;
@@ -56,15 +62,36 @@ describe('pull: deletions, oversized records, full resync, rate limits', () => {
       await h.plan();
       await h.drainJobs();
     });
-    const truncated = received.filter((r) => r.envelope.id === big.id);
-    const others = received.filter((r) => r.envelope.id !== big.id);
-    expect(truncated).toHaveLength(1);
-    expect(truncated[0]!.envelope).toMatchObject({ id: big.id, updatedAt: big.updated_at, truncated: true, data: null });
+    const inProcore = (id: number) => rfis().find((r) => r.id === id);
+    const whole = received.filter((r) => r.envelope.id === large.id);
+    expect(whole).toHaveLength(1);
+    expect(whole[0]!.envelope.claimCheck).toBeUndefined();
+    expect(whole[0]!.envelope.data).toEqual(inProcore(large.id));
+
+    const checked = received.filter((r) => r.envelope.id === huge.id);
+    expect(checked).toHaveLength(1);
+    expect(checked[0]!.envelope).toMatchObject({ id: huge.id, updatedAt: huge.updated_at, data: null, claimCheck: { bucket: h.claimCheckBucket } });
+    await expect(fetchClaimCheckedRecord(h.s3, checked[0]!.envelope.claimCheck!)).resolves.toEqual(inProcore(huge.id));
+
     // Anything else is the overlap: the 5 minutes before the cursor read again.
+    const others = received.filter((r) => r.envelope.id !== large.id && r.envelope.id !== huge.id);
     for (const other of others) expect(Date.parse(other.envelope.updatedAt)).toBeGreaterThanOrEqual(Date.parse(cursor) - 5 * 60_000);
     await expect(readCursor(h.table, scope())).resolves.toMatchObject({
-      lastPull: expect.objectContaining({ records: received.length, truncated: 1 }),
+      lastPull: expect.objectContaining({ records: received.length, claimChecked: 1 }),
     });
+  });
+
+  it('a claim check whose object does not match its size and SHA-256 is refused', async () => {
+    const received = await h.collectRecords(async () => {
+      h.sim.clock.advance(600_000);
+      const big = h.sim.store.insert('rfis', { companyId: h.companyId, projectId }, { subject: 'big', question: { body: 'z'.repeat(1024 * 1024) } });
+      h.sim.clock.advance(60_000);
+      await h.plan();
+      await h.drainJobs();
+      return big;
+    });
+    const claimCheck = received.find((r) => r.envelope.claimCheck)!.envelope.claimCheck!;
+    await expect(fetchClaimCheckedRecord(h.s3, { ...claimCheck, sha256: '0'.repeat(64) })).rejects.toThrow(/SHA-256/);
   });
 
   it('re-delivers every record of a scope on a full resync and then moves the cursor', async () => {

@@ -67,12 +67,12 @@ describe('pull: first and incremental sync', () => {
     const sample = received.slice(0, 50);
     for (const r of sample) {
       expect(RecordEnvelopeSchema.safeParse(r.envelope).success).toBe(true);
-      expect(r.envelope).toMatchObject({ version: 1, source: 'procore', environment: 'custom', companyId: h.companyId, deleted: false });
+      expect(r.envelope).toMatchObject({ version: 2, source: 'procore', environment: 'custom', companyId: h.companyId, deleted: false });
       expect(r.attributes).toEqual({
         resource: r.envelope.resource,
         companyId: String(h.companyId),
         projectId: String(r.envelope.projectId),
-        envelopeVersion: '1',
+        envelopeVersion: '2',
       });
       expect(r.envelope.data?.id).toBe(r.envelope.id);
     }

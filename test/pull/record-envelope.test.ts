@@ -1,5 +1,6 @@
 // The record envelope contract: the zod schema, the committed JSON Schema, and how records become
-// messages (routing attributes, truncation of records too large for one SQS message).
+// messages (routing attributes, claim check of records too large for one SQS message).
+import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import {
@@ -7,15 +8,18 @@ import {
   RecordEnvelopeSchema,
   type RecordEnvelope,
 } from '../../functions/commons/contracts/record-envelope';
-import { envelopeFor, envelopeMessage, InvalidProcoreRecordError } from '../../functions/pull/record-envelopes';
-import { messageBytes, SQS_MAX_PAYLOAD_BYTES } from '../../functions/commons/queues/sqs-batch-sender';
+import type { PutObjectCommand } from '@aws-sdk/client-s3';
+import { ClaimCheckUnavailableError, type ClaimCheckBucket } from '../../functions/pull/claim-check';
+import { envelopeFor, envelopeMessage, InvalidProcoreRecordError, recordMessage } from '../../functions/pull/record-envelopes';
+import { MAX_MESSAGE_BYTES } from '../../functions/commons/queues/message-size';
+import { messageBytes } from '../../functions/commons/queues/sqs-batch-sender';
 
 const SCHEMA_FILE = path.join(__dirname, '../../docs/record-envelope.schema.json');
 const scope = { companyId: 4294968296, projectId: 4294968297, resource: 'rfis' as const };
 const context = { environment: 'production' as const, scope, syncedAt: '2026-01-15T12:00:05.123Z' };
 const rfi = { id: 4294969000, subject: 'Anchor bolts', updated_at: '2026-01-15T11:59:00Z', deleted_at: null };
 
-describe('record envelope v1', () => {
+describe('record envelope v2', () => {
   it('matches the committed JSON Schema (UPDATE_SCHEMAS=1 rewrites docs/record-envelope.schema.json)', () => {
     const generated = `${JSON.stringify(recordEnvelopeJsonSchema(), null, 2)}\n`;
     if (process.env.UPDATE_SCHEMAS === '1') writeFileSync(SCHEMA_FILE, generated);
@@ -25,7 +29,7 @@ describe('record envelope v1', () => {
   it('wraps a Procore record with its scope, keeping the record as returned', () => {
     const envelope = envelopeFor(rfi, context);
     expect(envelope).toEqual({
-      version: 1,
+      version: 2,
       source: 'procore',
       environment: 'production',
       companyId: scope.companyId,
@@ -47,34 +51,77 @@ describe('record envelope v1', () => {
   });
 
   it('carries routing attributes: resource, company, project (absent for company-scoped resources)', () => {
-    const { message } = envelopeMessage(envelopeFor(rfi, context));
+    const message = envelopeMessage(envelopeFor(rfi, context));
     expect(message.attributes).toEqual({
       resource: { DataType: 'String', StringValue: 'rfis' },
       companyId: { DataType: 'Number', StringValue: String(scope.companyId) },
       projectId: { DataType: 'Number', StringValue: String(scope.projectId) },
-      envelopeVersion: { DataType: 'Number', StringValue: '1' },
+      envelopeVersion: { DataType: 'Number', StringValue: '2' },
     });
     const vendor = envelopeFor(
       { id: 5, name: 'Acme', updated_at: '2026-01-15T11:59:00Z' },
       { ...context, scope: { companyId: scope.companyId, projectId: null, resource: 'vendors' } },
     );
-    expect(envelopeMessage(vendor).message.attributes).not.toHaveProperty('projectId');
+    expect(envelopeMessage(vendor).attributes).not.toHaveProperty('projectId');
   });
 
-  it('sends a record too large for one SQS message as a truncated envelope (id and updatedAt, no data)', () => {
-    const huge = { ...rfi, question: { body: 'x'.repeat(SQS_MAX_PAYLOAD_BYTES) } };
-    const { message, truncated } = envelopeMessage(envelopeFor(huge, context));
-    expect(truncated).toBe(true);
-    expect(messageBytes(message)).toBeLessThanOrEqual(SQS_MAX_PAYLOAD_BYTES);
+  it('sends a record whole up to MAX_MESSAGE_BYTES (1 MiB) with its envelope and attributes', async () => {
+    const bucket = recordingBucket();
+    const big = { ...rfi, question: { body: 'x'.repeat(1000 * 1024) } };
+    const { message, claimChecked } = await recordMessage(envelopeFor(big, context), { claimCheck: bucket });
+    expect(claimChecked).toBe(false);
+    expect(messageBytes(message)).toBeLessThanOrEqual(MAX_MESSAGE_BYTES);
+    expect((JSON.parse(message.body) as RecordEnvelope).data).toEqual(big);
+    expect(bucket.puts).toHaveLength(0);
+  });
+
+  it('sends a larger record by claim check: data in S3, the envelope names bucket, key, size and SHA-256', async () => {
+    const bucket = recordingBucket();
+    const huge = { ...rfi, question: { body: 'x'.repeat(MAX_MESSAGE_BYTES) } };
+    const { message, claimChecked } = await recordMessage(envelopeFor(huge, context), { claimCheck: bucket });
+    expect(claimChecked).toBe(true);
     const body = JSON.parse(message.body) as RecordEnvelope;
-    expect(body).toMatchObject({ id: rfi.id, updatedAt: rfi.updated_at, truncated: true, data: null });
+    const stored = bucket.puts[0]!;
+    expect(body).toMatchObject({ id: rfi.id, updatedAt: rfi.updated_at, data: null });
+    expect(body.claimCheck).toEqual({
+      bucket: 'claims',
+      key: stored.Key,
+      bytes: stored.Body.byteLength,
+      sha256: createHash('sha256').update(stored.Body).digest('hex'),
+    });
+    expect(stored.Key).toBe(`records/production/rfis/${scope.companyId}/${scope.projectId}/${rfi.id}/${body.claimCheck!.sha256}.json`);
+    expect(JSON.parse(stored.Body.toString('utf8'))).toEqual(huge);
     expect(RecordEnvelopeSchema.safeParse(body).success).toBe(true);
-    expect(envelopeMessage(envelopeFor(rfi, context)).truncated).toBe(false);
+    expect(messageBytes(message)).toBeLessThan(2048);
   });
 
-  it('rejects envelopes whose data and truncated flag disagree', () => {
+  it('refuses to truncate: a record over the limit with no claim-check bucket fails, naming the variable', async () => {
+    const huge = { ...rfi, question: { body: 'x'.repeat(MAX_MESSAGE_BYTES) } };
+    await expect(recordMessage(envelopeFor(huge, context))).rejects.toThrow(ClaimCheckUnavailableError);
+    await expect(recordMessage(envelopeFor(huge, context))).rejects.toThrow(/CLAIM_CHECK_BUCKET/);
+  });
+
+  it('rejects envelopes whose data and claim check disagree', () => {
     const envelope = envelopeFor(rfi, context);
+    const claimCheck = { bucket: 'claims', key: 'k', bytes: 10, sha256: 'a'.repeat(64) };
     expect(RecordEnvelopeSchema.safeParse({ ...envelope, data: null }).success).toBe(false);
-    expect(RecordEnvelopeSchema.safeParse({ ...envelope, truncated: true }).success).toBe(false);
+    expect(RecordEnvelopeSchema.safeParse({ ...envelope, claimCheck }).success).toBe(false);
+    expect(RecordEnvelopeSchema.safeParse({ ...envelope, data: null, claimCheck }).success).toBe(true);
+    expect(RecordEnvelopeSchema.safeParse({ ...envelope, data: null, claimCheck: { ...claimCheck, sha256: 'nope' } }).success).toBe(false);
   });
 });
+
+/** A claim-check bucket that keeps what it was given. */
+function recordingBucket(): ClaimCheckBucket & { puts: { Key: string; Body: Buffer }[] } {
+  const puts: { Key: string; Body: Buffer }[] = [];
+  return {
+    bucket: 'claims',
+    puts,
+    s3: {
+      send: (async (command: PutObjectCommand) => {
+        puts.push({ Key: command.input.Key!, Body: command.input.Body as Buffer });
+        return {};
+      }) as never,
+    },
+  };
+}

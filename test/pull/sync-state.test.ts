@@ -15,7 +15,7 @@ let table: SyncTable;
 let n = 0;
 /** A fresh scope per test, so tests share the table without sharing state. */
 const newScope = () => ({ companyId: 4294968296 + n++, projectId: 4294969999, resource: 'rfis' as const });
-const lastPull = { jobId: 'job', records: 1, truncated: 0, pages: 1, finishedAt: '2026-01-15T12:00:00Z' };
+const lastPull = { jobId: 'job', records: 1, claimChecked: 0, pages: 1, finishedAt: '2026-01-15T12:00:00Z' };
 
 beforeAll(async () => {
   const tableName = `pull-state-unit-${randomUUID().slice(0, 8)}`;

@@ -110,7 +110,11 @@ describe('simulator API access rules', () => {
       expect({ path, status: res.status }).toEqual({ path, status: 200 });
       expect(res.json.length).toBeGreaterThan(0);
       const first = res.json[0];
-      expect(first).toMatchObject({ id: expect.any(Number), created_at: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/), updated_at: expect.stringMatching(/Z$/) });
+      expect(first).toMatchObject({
+        id: expect.any(Number),
+        created_at: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/),
+        updated_at: expect.stringMatching(/Z$/),
+      });
     }
     const rfi = sim.store.list('rfis', { companyId, projectId })[0]!;
     const show = await api(`/rest/v1.0/projects/${projectId}/rfis/${rfi.id}`);

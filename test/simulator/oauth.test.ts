@@ -38,17 +38,11 @@ describe('simulator OAuth (login host)', () => {
   });
 
   it('answers 401 invalid_client for a wrong secret and 400 for another grant type', async () => {
-    const bad = await tokenRequest(
-      JSON.stringify({ grant_type: 'client_credentials', client_id: sim.clientId, client_secret: 'wrong' }),
-      'application/json',
-    );
+    const bad = await tokenRequest(JSON.stringify({ grant_type: 'client_credentials', client_id: sim.clientId, client_secret: 'wrong' }), 'application/json');
     expect(bad.status).toBe(401);
     expect(await bad.json()).toMatchObject({ error: 'invalid_client', error_description: expect.any(String) });
 
-    const grant = await tokenRequest(
-      JSON.stringify({ grant_type: 'password', client_id: sim.clientId, client_secret: sim.clientSecret }),
-      'application/json',
-    );
+    const grant = await tokenRequest(JSON.stringify({ grant_type: 'password', client_id: sim.clientId, client_secret: sim.clientSecret }), 'application/json');
     expect(grant.status).toBe(400);
     expect(await grant.json()).toMatchObject({ error: 'unsupported_grant_type' });
   });

@@ -2,7 +2,11 @@ import { startSimulator } from '../../simulator';
 
 describe('simulator store', () => {
   it('seeds the same data for the same seed and options, and reset() restores it', async () => {
-    const options = { seed: 3, now: Date.parse('2026-01-15T12:00:00Z'), data: { companies: 1, projectsPerCompany: 2, recordsPerResource: 4, notPermittedPerCompany: 1 } };
+    const options = {
+      seed: 3,
+      now: Date.parse('2026-01-15T12:00:00Z'),
+      data: { companies: 1, projectsPerCompany: 2, recordsPerResource: 4, notPermittedPerCompany: 1 },
+    };
     const a = await startSimulator(options);
     const b = await startSimulator(options);
     try {

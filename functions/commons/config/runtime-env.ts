@@ -29,10 +29,19 @@ export const PushEnvSchema = CommonEnvSchema.extend({
   RESULTS_QUEUE_URL: optionalUrl,
 });
 
+/** How long a scope's lease runs (functions/pull/lease-duration.ts); absent: the default redelivery span's. */
+const SyncLeaseSeconds = z.coerce.number().int().positive().max(7 * 24 * 3600).optional();
+
 export const PlannerEnvSchema = CommonEnvSchema.extend({
   SYNC_JOBS_QUEUE_URL: z.string().url(),
-  /** JSON of the stage's sync scope (SyncConfigSchema). */
-  SYNC_CONFIG: z.string().min(2),
+  /** JSON of the stage's sync scope (SyncConfigSchema), inline: how local harnesses pass it. */
+  SYNC_CONFIG: z.string().min(2).optional(),
+  /** The same JSON as a file in the function's code (LAMBDA_TASK_ROOT): how the stack passes it, any size. */
+  SYNC_CONFIG_FILE: z.string().min(1).optional(),
+  SYNC_LEASE_SECONDS: SyncLeaseSeconds,
+}).refine((env) => (env.SYNC_CONFIG === undefined) !== (env.SYNC_CONFIG_FILE === undefined), {
+  path: ['SYNC_CONFIG'],
+  message: 'set exactly one of SYNC_CONFIG (inline JSON) and SYNC_CONFIG_FILE (a file in the function code)',
 });
 
 export const WorkerEnvSchema = CommonEnvSchema.extend({
@@ -40,6 +49,11 @@ export const WorkerEnvSchema = CommonEnvSchema.extend({
   SYNC_JOBS_DLQ_URL: z.string().url(),
   RECORDS_QUEUE_URL: z.string().url(),
   MAX_RECEIVE_COUNT: optionalMaxReceiveCount,
+  /** The S3 bucket for records too large for one queue message (claim check). */
+  CLAIM_CHECK_BUCKET: z.string().min(3).max(63).optional(),
+  /** Continuations per chain before a job pauses (functions/pull/continuation.ts); absent: stays under Lambda's recursion limit. */
+  MAX_CONTINUATIONS: z.coerce.number().int().nonnegative().max(100_000).optional(),
+  SYNC_LEASE_SECONDS: SyncLeaseSeconds,
 });
 
 /** Parses env with schema; the error names every bad or missing variable, never its value. */

@@ -1,14 +1,15 @@
-// Record envelope, version 1: what the pull worker puts on the records queue, one Procore record
+// Record envelope, version 2: what the pull worker puts on the records queue, one Procore record
 // per message. Downstream consumers code against this; docs/record-envelope.schema.json is the
 // same contract as JSON Schema (generated from this file, a test keeps the two equal).
 import type { MessageAttributeValue } from '@aws-sdk/client-sqs';
 import { z } from 'zod';
 import { ProcoreIdSchema } from './procore-id';
 import { ResourceNameSchema } from '../resources/names';
+import { ClaimCheckSchema } from './claim-check';
 
 const Timestamp = z.iso.datetime({ offset: true });
 
-export const RECORD_ENVELOPE_VERSION = 1;
+export const RECORD_ENVELOPE_VERSION = 2;
 
 export const RecordEnvelopeSchema = z
   .object({
@@ -24,21 +25,20 @@ export const RecordEnvelopeSchema = z
     updatedAt: Timestamp.describe("The record's updated_at as Procore returned it."),
     deleted: z.boolean().describe('True when Procore reports the record as deleted (deleted_at set).'),
     syncedAt: Timestamp.describe('When the connector delivered the envelope.'),
-    truncated: z
-      .literal(true)
-      .optional()
-      .describe('Present when the record was too large for one queue message: data is null, fetch the record by id.'),
+    // v2 (from v1): a record too large for one queue message travels by claim check (the S3 object
+    // holding its data) instead of `truncated: true` with no data; `truncated` is gone.
+    claimCheck: ClaimCheckSchema.optional(),
     data: z
       .record(z.string(), z.unknown())
       .nullable()
-      .describe('The Procore record exactly as the list endpoint returned it; null only when truncated.'),
+      .describe('The Procore record exactly as the list endpoint returned it; null only when claimCheck says where it is.'),
   })
-  .refine((envelope) => (envelope.data === null) === (envelope.truncated === true), {
-    message: 'data is null exactly when truncated is true',
+  .refine((envelope) => (envelope.data === null) === (envelope.claimCheck !== undefined), {
+    message: 'data is null exactly when claimCheck is present',
     path: ['data'],
   })
   .meta({
-    title: 'Procore record envelope v1',
+    title: 'Procore record envelope v2',
     description: 'One Procore record delivered by the pull worker to the records queue.',
   });
 

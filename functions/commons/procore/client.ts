@@ -6,7 +6,7 @@ import type { AxiosInstance } from 'axios';
 import type { ProcoreEnvironment } from './environments';
 import { ProcoreError, procoreErrorFromResponse } from './errors';
 import { parseBody } from './error-body';
-import { createHttp, sendHttp, USER_AGENT } from './http';
+import { createHttp, sendHttp, USER_AGENT, type HttpResult } from './http';
 import { silentLogger, type LoggerLike } from '../observability/logger';
 import { sharedRatePacer, type RatePacer } from './rate-pacer';
 import { realSleep, retryDelay, systemClock, type BackoffPolicy, type Clock, type Sleep } from './timing';
@@ -44,6 +44,25 @@ export interface ProcorePage<T> {
   hasNext: boolean;
 }
 
+/** One HTTP attempt of a Procore call, as the instrumentation hooks see it. */
+export interface ProcoreCallInfo {
+  method: ProcoreMethod;
+  path: string;
+  /** 1 for the first attempt of a call, 2 for its first retry, ... */
+  attempt: number;
+}
+
+/**
+ * Optional instrumentation, passed in so the client stays free of Powertools (the CLI uses it bare):
+ * the functions wrap each call in an X-Ray subsegment and count rate-limit waits as metrics.
+ */
+export interface ProcoreClientHooks {
+  /** Runs each HTTP attempt (`send`), e.g. inside a tracer subsegment. */
+  aroundCall?(call: ProcoreCallInfo, send: () => Promise<HttpResult>): Promise<HttpResult>;
+  /** Procore answered 429 and the client waits `delayMs` before the next attempt. */
+  onRateLimitWait?(call: ProcoreCallInfo, delayMs: number): void;
+}
+
 export interface ProcoreClientDeps {
   environment: ProcoreEnvironment;
   tokens: TokenProvider;
@@ -60,6 +79,7 @@ export interface ProcoreClientDeps {
   /** Attempts per call, whatever the deadline. Default 8. */
   maxAttempts?: number;
   http?: AxiosInstance;
+  hooks?: ProcoreClientHooks;
 }
 
 const DEFAULT_DEADLINE_MS = 60_000;
@@ -105,18 +125,21 @@ export class ProcoreClient {
       this.stats.requests += 1;
       let failure: ProcoreError;
       try {
-        const result = await sendHttp(this.http, {
-          method: req.method,
-          url,
-          label,
-          headers: {
-            Authorization: `Bearer ${token}`,
-            'Procore-Company-Id': String(req.companyId),
-            ...(req.body === undefined ? {} : { 'Content-Type': 'application/json' }),
-          },
-          ...(req.body === undefined ? {} : { data: JSON.stringify(req.body) }),
-          timeoutMs: Math.min(this.deps.timeoutMs ?? 15_000, deadline - this.clock()),
-        });
+        const send = () =>
+          sendHttp(this.http, {
+            method: req.method,
+            url,
+            label,
+            headers: {
+              Authorization: `Bearer ${token}`,
+              'Procore-Company-Id': String(req.companyId),
+              ...(req.body === undefined ? {} : { 'Content-Type': 'application/json' }),
+            },
+            ...(req.body === undefined ? {} : { data: JSON.stringify(req.body) }),
+            timeoutMs: Math.min(this.deps.timeoutMs ?? 15_000, deadline - this.clock()),
+          });
+        const around = this.deps.hooks?.aroundCall;
+        const result = await (around ? around({ method: req.method, path: req.path, attempt: attempt + 1 }, send) : send());
         permit.release({ status: result.status, headers: result.headers });
         const body = parseBody(result.text, result.headers['content-type']);
         const requestId = result.headers['x-request-id'];
@@ -152,6 +175,7 @@ export class ProcoreClient {
       const delay = retryDelay({ attempt, now, random: this.random, ...(failure.retryAt === undefined ? {} : { retryAt: failure.retryAt }), ...(this.deps.backoff ? { policy: this.deps.backoff } : {}) });
       if (attempt + 1 >= maxAttempts || now + delay >= deadline) throw failure;
       this.stats.retries += 1;
+      if (failure.status === 429) this.deps.hooks?.onRateLimitWait?.({ method: req.method, path: req.path, attempt: attempt + 1 }, delay);
       this.logger.warn('Procore call failed; retrying', {
         method: req.method,
         path: req.path,

@@ -1,18 +1,21 @@
 // Where a scope's pull stands: saved after every delivered page and at a hand-over, removed when the
 // window completes. A job that comes back after its worker died (crash, kill, timeout, a transient
-// failure) resumes here instead of at its first page, so it repeats at most the page in flight.
-// Operators see it in `status`.
+// failure) resumes here instead of at its first page, and a later job of the same scope adopts it
+// when the job that wrote it is gone, so either repeats at most the page in flight.
+// Operators see it in `status`. Within one window a checkpoint never moves backwards: a write that
+// would lower recordsSoFar (a late, stale writer) is refused.
 import { DeleteCommand, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
 import type { SyncScope } from '../sync-scope';
 import type { SyncTable } from './cursor';
-import { syncStateKey, TTL_ATTRIBUTE, ttlSeconds } from './state-keys';
+import { isConditionalCheckFailed, syncStateKey, TTL_ATTRIBUTE, ttlSeconds, type TransactItem } from './state-keys';
 
 const SyncCheckpointSchema = z.object({
   jobId: z.string(),
   windowStart: z.string(),
   windowEnd: z.string(),
   nextPage: z.number().int().positive(),
+  /** Records delivered in this window so far, across every job and invocation that worked on it. */
   recordsSoFar: z.number().int().nonnegative(),
   savedAt: z.string(),
   /** The result set's size when this page was read (shrink detection on resume). */
@@ -22,9 +25,13 @@ export type SyncCheckpoint = z.infer<typeof SyncCheckpointSchema>;
 
 const CHECKPOINT_TTL_MS = 7 * 24 * 3600 * 1000;
 
-export async function saveCheckpoint(table: SyncTable, scope: SyncScope, checkpoint: SyncCheckpoint): Promise<void> {
-  await table.db.send(
-    new PutCommand({
+/** Another window's checkpoint may be replaced (the lease fence decides who writes); this window's only by one as far or further. */
+const FORWARD_ONLY = 'attribute_not_exists(pk) OR windowEnd <> :windowEnd OR recordsSoFar <= :recordsSoFar';
+
+/** Transaction item: the checkpoint's Put, refused when it would move this window's checkpoint back. */
+export function putCheckpointItem(table: SyncTable, scope: SyncScope, checkpoint: SyncCheckpoint): TransactItem {
+  return {
+    Put: {
       TableName: table.tableName,
       Item: {
         ...syncStateKey('checkpoint', scope),
@@ -33,8 +40,22 @@ export async function saveCheckpoint(table: SyncTable, scope: SyncScope, checkpo
         ...checkpoint,
         [TTL_ATTRIBUTE]: ttlSeconds(Date.parse(checkpoint.savedAt) + CHECKPOINT_TTL_MS),
       },
-    }),
-  );
+      ConditionExpression: FORWARD_ONLY,
+      ExpressionAttributeValues: { ':windowEnd': checkpoint.windowEnd, ':recordsSoFar': checkpoint.recordsSoFar },
+    },
+  };
+}
+
+/** Saves the checkpoint without a lease fence (operators, tests); false when it would move backwards. */
+export async function saveCheckpoint(table: SyncTable, scope: SyncScope, checkpoint: SyncCheckpoint): Promise<boolean> {
+  const { Put } = putCheckpointItem(table, scope, checkpoint);
+  try {
+    await table.db.send(new PutCommand(Put!));
+    return true;
+  } catch (error) {
+    if (isConditionalCheckFailed(error)) return false;
+    throw error;
+  }
 }
 
 /** The scope's checkpoint; undefined when there is none or it is unreadable (the job then starts from its own position). */
@@ -44,6 +65,11 @@ export async function readCheckpoint(table: SyncTable, scope: SyncScope): Promis
   );
   const parsed = SyncCheckpointSchema.safeParse(Item);
   return parsed.success ? parsed.data : undefined;
+}
+
+/** Transaction item: removes the scope's checkpoint (its window is complete). */
+export function deleteCheckpointItem(table: SyncTable, scope: SyncScope): TransactItem {
+  return { Delete: { TableName: table.tableName, Key: syncStateKey('checkpoint', scope) } };
 }
 
 export async function clearCheckpoint(table: SyncTable, scope: SyncScope): Promise<void> {

@@ -1,8 +1,9 @@
 // A scope's cursor: the windowEnd of the last pull whose records were all delivered. The next pull
-// reads from it (minus the overlap). It only moves forward, so a late, older job cannot rewind it.
+// reads from it (minus the overlap). It only moves forward (a conditional write), so a late, older
+// job cannot rewind it; the worker also writes it only while it holds the scope's lease (../lease-fence.ts).
 import { DeleteCommand, GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { SyncScope } from '../sync-scope';
-import { isConditionalCheckFailed, syncStateKey } from './state-keys';
+import { isConditionalCheckFailed, syncStateKey, type TransactItem } from './state-keys';
 
 export interface SyncTable {
   db: DynamoDBDocumentClient;
@@ -13,7 +14,8 @@ export interface SyncTable {
 export interface LastPull {
   jobId: string;
   records: number;
-  truncated: number;
+  /** Records delivered by claim check (too large for one queue message). */
+  claimChecked: number;
   pages: number;
   finishedAt: string;
 }
@@ -32,23 +34,28 @@ export async function readCursor(table: SyncTable, scope: SyncScope): Promise<Sy
   return { cursor: Item.cursor, ...(Item.lastPull ? { lastPull: Item.lastPull as LastPull } : {}) };
 }
 
-/** Advances the cursor to `cursor`; returns false (and changes nothing) when it is already later. */
+/** Transaction item: the cursor's Put, refused when the cursor is already later. */
+export function putCursorItem(table: SyncTable, scope: SyncScope, cursor: string, lastPull: LastPull): TransactItem {
+  const cursorMs = Date.parse(cursor);
+  return {
+    Put: {
+      TableName: table.tableName,
+      Item: { ...syncStateKey('cursor', scope), kind: 'cursor', ...scope, cursor, cursorMs, lastPull },
+      ConditionExpression: 'attribute_not_exists(cursorMs) OR cursorMs <= :cursorMs',
+      ExpressionAttributeValues: { ':cursorMs': cursorMs },
+    },
+  };
+}
+
+/** Advances the cursor to `cursor` without a lease fence; returns false (and changes nothing) when it is already later. */
 export async function advanceCursor(
   table: SyncTable,
   scope: SyncScope,
   cursor: string,
   lastPull: LastPull,
 ): Promise<boolean> {
-  const cursorMs = Date.parse(cursor);
   try {
-    await table.db.send(
-      new PutCommand({
-        TableName: table.tableName,
-        Item: { ...syncStateKey('cursor', scope), kind: 'cursor', ...scope, cursor, cursorMs, lastPull },
-        ConditionExpression: 'attribute_not_exists(cursorMs) OR cursorMs <= :cursorMs',
-        ExpressionAttributeValues: { ':cursorMs': cursorMs },
-      }),
-    );
+    await table.db.send(new PutCommand(putCursorItem(table, scope, cursor, lastPull).Put!));
     return true;
   } catch (error) {
     if (isConditionalCheckFailed(error)) return false;

@@ -1,5 +1,6 @@
 // Where sync state lives in the one state table (pk + sk strings). All items of a company share
 // a partition, so "what is the state of company N" is one Query (begins_with on sk per kind).
+import type { TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
 import type { SyncScope } from '../sync-scope';
 import { scopeId } from '../sync-scope';
 
@@ -27,4 +28,18 @@ export function ttlSeconds(epochMs: number): number {
 
 export function isConditionalCheckFailed(error: unknown): boolean {
   return error instanceof Error && error.name === 'ConditionalCheckFailedException';
+}
+
+/** One write of a TransactWriteItems call (lib-dynamodb's shape). */
+export type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
+
+/**
+ * The condition failures of a cancelled transaction, by item position (true: that item's condition
+ * failed); undefined when the error is not a transaction cancelled by conditions.
+ */
+export function failedConditions(error: unknown): boolean[] | undefined {
+  if (!(error instanceof Error) || error.name !== 'TransactionCanceledException') return undefined;
+  const reasons = (error as { CancellationReasons?: { Code?: string }[] }).CancellationReasons ?? [];
+  const failed = reasons.map((reason) => reason.Code === 'ConditionalCheckFailed');
+  return failed.some(Boolean) ? failed : undefined;
 }

@@ -1,9 +1,10 @@
 // The pull path's test bench: the Procore simulator, moto queues (sync jobs + its DLQ, records),
-// a state table and the DMSA secret, wired to the REAL planner and worker handlers through their
+// a state table, a claim-check bucket and the DMSA secret, wired to the REAL planner and worker handlers through their
 // environment variables. Events are built as AWS shapes them: an EventBridge scheduled event for
 // the planner, SQS events from messages received off the moto jobs queue for the worker.
 import { randomUUID } from 'node:crypto';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import { CreateSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { CreateQueueCommand, GetQueueAttributesCommand, SQSClient, type Message } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
@@ -29,6 +30,8 @@ export interface PullHarness {
   sqs: SQSClient;
   table: SyncTable;
   queues: { jobs: string; jobsDlq: string; records: string };
+  s3: S3Client;
+  claimCheckBucket: string;
   companyId: number;
   planner: PlannerHandler;
   worker: WorkerHandler;
@@ -75,10 +78,13 @@ export async function startPullHarness(options: {
   simulator: SimulatorOptions;
   sync: (companyId: number, sim: ProcoreSimulator) => Omit<SyncConfig, 'overlapMinutes' | 'leaseMinutes' | 'initialLookbackDays' | 'projects' | 'companies'> &
     Partial<SyncConfig>;
+  /** More worker/planner environment (MAX_CONTINUATIONS, SYNC_LEASE_SECONDS, ...). */
+  env?: Record<string, string>;
 }): Promise<PullHarness> {
   // Powertools reads these when the handler modules load; keep test output readable.
   process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
   process.env.POWERTOOLS_DEV = 'false';
+  process.env.POWERTOOLS_METRICS_DISABLED = 'true';
   const suffix = randomUUID().slice(0, 8);
   const sim = await startSimulator(options.simulator);
   const sqs = new SQSClient({});
@@ -100,6 +106,9 @@ export async function startPullHarness(options: {
   ).QueueUrl!;
   const records = (await sqs.send(new CreateQueueCommand({ QueueName: `pull-records-${suffix}` }))).QueueUrl!;
   const jobsArn = await queueArnOf(sqs, jobs);
+  const s3 = new S3Client({ forcePathStyle: true });
+  const claimCheckBucket = `pull-claims-${suffix}`;
+  await s3.send(new CreateBucketCommand({ Bucket: claimCheckBucket }));
   const secretId = `pull-dmsa-${suffix}`;
   await new SecretsManagerClient({}).send(
     new CreateSecretCommand({ Name: secretId, SecretString: JSON.stringify({ client_id: sim.clientId, client_secret: sim.clientSecret }) }),
@@ -118,6 +127,8 @@ export async function startPullHarness(options: {
     SYNC_JOBS_DLQ_URL: jobsDlq,
     RECORDS_QUEUE_URL: records,
     MAX_RECEIVE_COUNT: String(JOBS_MAX_RECEIVE_COUNT),
+    CLAIM_CHECK_BUCKET: claimCheckBucket,
+    ...options.env,
     SYNC_CONFIG: JSON.stringify({ discoveryCompanyId: company.id, initialLookbackDays: 3650, ...options.sync(company.id, sim) }),
   });
   const { handler: planner } = (await import('../../../functions/pull/planner-handler')) as unknown as { handler: PlannerHandler };
@@ -129,6 +140,8 @@ export async function startPullHarness(options: {
     sqs,
     table,
     queues: { jobs, jobsDlq, records },
+    s3,
+    claimCheckBucket,
     companyId: company.id,
     planner,
     worker,

@@ -1,0 +1,31 @@
+// What each function does in the one state table, and where. The key design keeps each kind of
+// item under its own partition-key prefix (functions/pull/state/state-keys.ts,
+// functions/push/state/idempotency.ts and origin-map.ts), so a grant can name the prefixes
+// (dynamodb:LeadingKeys) as well as the actions.
+//
+// The actions are those the handler's code uses: test/infra/rule-book.test.ts bundles each handler
+// and fails when code and grant differ, naming the action. A new DynamoDB call goes here too.
+import { PUSH_IDEMPOTENCY_KEY_PREFIX } from '../../functions/push/state/idempotency';
+import type { TableAccess } from './bind';
+
+/** Partition-key prefixes of the state table's item kinds. */
+export const STATE_KEY_PREFIXES = {
+  /** Pull state per company: cursor, lease, checkpoint, failure (`sync#company#<id>`). */
+  sync: 'sync#company#',
+  /** Push idempotency records: Powertools writes `<keyPrefix>#<hash>`. */
+  pushIdempotency: `${PUSH_IDEMPOTENCY_KEY_PREFIX}#`,
+  /** Push origin map: `push-origin#<company>#<resource>#<originId>`. */
+  pushOrigin: 'push-origin#',
+} as const;
+
+export const STATE_ACCESS = {
+  /** Takes a scope's lease (conditional put) and gives it back when the job cannot be enqueued. */
+  planner: { actions: ['PutItem', 'DeleteItem'], keyPrefixes: [STATE_KEY_PREFIXES.sync] },
+  /** Reads and writes cursor, checkpoint, failure; renews and releases the lease. */
+  worker: { actions: ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem'], keyPrefixes: [STATE_KEY_PREFIXES.sync] },
+  /** Powertools idempotency (get, conditional put, update, delete) and the origin map (get, put, delete). */
+  push: {
+    actions: ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem'],
+    keyPrefixes: [STATE_KEY_PREFIXES.pushIdempotency, STATE_KEY_PREFIXES.pushOrigin],
+  },
+} as const satisfies Record<string, TableAccess>;

@@ -1,0 +1,67 @@
+// Long syncs finish with the connector's own bound (MAX_CONTINUATIONS at its default, 14, under
+// Lambda's 16) while the worker keeps Lambda's default recursive loop setting, Terminate: each chain
+// pauses before Lambda would cut it, gives its lease back and says why; the next planner run's job
+// adopts the checkpoint. 41 pages, one per invocation: chains of 15, 15 and 11 invocations.
+import { receiveMessages } from '../../local/sqs-event-source';
+import { DEFAULT_MAX_CONTINUATIONS } from '../../functions/pull/continuation';
+import { readCursor } from '../../functions/pull/state/cursor';
+import { listSyncState } from '../../functions/pull/state/status';
+import { eventTime, startPullHarness, type PullHarness } from './support/pull-harness';
+import { playWorker } from './support/play-worker';
+
+const PER_PAGE = 5;
+const PAGES = 41;
+
+jest.setTimeout(120_000);
+
+let h: PullHarness;
+let projectId: number;
+
+beforeAll(async () => {
+  h = await startPullHarness({
+    simulator: { maxPerPage: PER_PAGE, data: { companies: 1, projectsPerCompany: 1, recordsPerResource: PER_PAGE * PAGES, resources: ['projects', 'rfis'] } },
+    sync: () => ({ companies: 'all', resources: ['rfis'] }),
+  });
+  projectId = h.sim.store.projects(h.companyId)[0]!.id;
+});
+
+afterAll(async () => {
+  await h?.close();
+});
+
+const scope = () => ({ companyId: h.companyId, projectId, resource: 'rfis' as const });
+
+it('a job of 40 continuations pauses at the bound and is carried on by the next planner runs, nothing lost or repeated', async () => {
+  expect(DEFAULT_MAX_CONTINUATIONS).toBe(14);
+  const windowEnd = eventTime(h.sim.clock.now());
+  const callsBefore = h.sim.countRequests((r) => r.path.endsWith('/rfis'));
+  const chains: number[][] = [];
+  const kindsAfterRun: string[][] = [];
+  const received = await h.collectRecords(async () => {
+    for (let run = 0; run < 5 && (await readCursor(h.table, scope()))?.cursor !== windowEnd; run++) {
+      await h.plan(windowEnd);
+      const outcome = await playWorker(h, { recursiveLoop: 'Terminate', pagesPerInvocation: 1, isListCall: (path) => path.endsWith('/rfis') });
+      chains.push([outcome.invocations, outcome.recursionStopped, outcome.deepestChain]);
+      const state = await listSyncState(h.table, h.companyId);
+      kindsAfterRun.push(state.map((item) => item.kind).sort());
+      if (run === 0) {
+        expect(state.find((item) => item.kind === 'failure')).toMatchObject({
+          errorClass: 'ContinuationLimitReached',
+          message: expect.stringMatching(/14 continuations .* resumes from page 16/),
+        });
+      }
+    }
+  });
+  expect(chains).toEqual([
+    [15, 0, 15],
+    [15, 0, 15],
+    [11, 0, 11],
+  ]);
+  // Paused: position kept, lease given back (the planner could take the scope at once), reason recorded.
+  expect(kindsAfterRun).toEqual([['checkpoint', 'failure'], ['checkpoint', 'failure'], ['cursor']]);
+  expect(h.sim.countRequests((r) => r.path.endsWith('/rfis')) - callsBefore).toBe(PAGES);
+  const ids = received.map((r) => r.envelope.id);
+  expect(ids).toHaveLength(PER_PAGE * PAGES);
+  expect(new Set(ids)).toEqual(new Set(h.sim.store.list('rfis', { companyId: h.companyId, projectId }).map((r) => r.id)));
+  expect(await receiveMessages(h.sqs, h.queues.jobsDlq, 10, { visibilityTimeout: 60 })).toHaveLength(0);
+});

@@ -1,0 +1,89 @@
+// Long syncs finish: one scope needing 41 pages, each worker invocation short of time after one page,
+// so the job takes 40 continuations through the sync-jobs queue that triggers the worker. Played by
+// the local event source player, which applies Lambda's recursive loop detection (16 invocations
+// per chain under Terminate). MAX_CONTINUATIONS is raised here (as a stack with recursiveLoop Allow
+// would); pull-long-sync-bounded.test.ts runs the default bound.
+import { receiveMessages } from '../../local/sqs-event-source';
+import { readCursor } from '../../functions/pull/state/cursor';
+import { listSyncState } from '../../functions/pull/state/status';
+import { eventTime, startPullHarness, type PullHarness, type ReceivedRecord } from './support/pull-harness';
+import { playWorker } from './support/play-worker';
+
+const PER_PAGE = 5;
+const PAGES = 41;
+const LEASE_SECONDS = 2;
+
+jest.setTimeout(120_000);
+
+let h: PullHarness;
+let projectId: number;
+
+beforeAll(async () => {
+  h = await startPullHarness({
+    simulator: { maxPerPage: PER_PAGE, data: { companies: 1, projectsPerCompany: 1, recordsPerResource: PER_PAGE * PAGES, resources: ['projects', 'rfis'] } },
+    sync: () => ({ companies: 'all', resources: ['rfis'] }),
+    env: { MAX_CONTINUATIONS: '50', SYNC_LEASE_SECONDS: String(LEASE_SECONDS) },
+  });
+  projectId = h.sim.store.projects(h.companyId)[0]!.id;
+});
+
+afterAll(async () => {
+  await h?.close();
+});
+
+const scope = () => ({ companyId: h.companyId, projectId, resource: 'rfis' as const });
+const rfiListCalls = () => h.sim.countRequests((r) => r.path.endsWith('/rfis'));
+const play = (recursiveLoop: 'Allow' | 'Terminate') => playWorker(h, { recursiveLoop, pagesPerInvocation: 1, isListCall: (path) => path.endsWith('/rfis') });
+
+/** Every record of the window once: nothing lost, nothing twice. */
+function expectEachRecordOnce(received: ReceivedRecord[]): void {
+  const ids = received.map((r) => r.envelope.id);
+  const inProcore = h.sim.store.list('rfis', { companyId: h.companyId, projectId }).map((r) => r.id);
+  expect(new Set(ids)).toEqual(new Set(inProcore));
+  expect(ids).toHaveLength(inProcore.length);
+}
+
+describe('a job of 40 continuations', () => {
+  it('completes in one chain when the worker allows recursion (recursiveLoop Allow)', async () => {
+    const windowEnd = eventTime(h.sim.clock.now());
+    const callsBefore = rfiListCalls();
+    let outcome;
+    const received = await h.collectRecords(async () => {
+      await h.plan(windowEnd);
+      outcome = await play('Allow');
+    });
+    expect(outcome).toMatchObject({ invocations: PAGES, deepestChain: PAGES, recursionStopped: 0, drained: true });
+    expect(rfiListCalls() - callsBefore).toBe(PAGES);
+    expectEachRecordOnce(received);
+    await expect(readCursor(h.table, scope())).resolves.toMatchObject({ cursor: windowEnd });
+    expect((await listSyncState(h.table, h.companyId)).map((item) => item.kind)).toEqual(['cursor']);
+  });
+
+  it('cut by Lambda after 16 invocations (Terminate, no own bound), resumes from its checkpoint instead of page 1', async () => {
+    h.sim.clock.advance(3600_000);
+    const rows = h.sim.store.list('rfis', { companyId: h.companyId, projectId });
+    h.sim.store.touch('rfis', rows.map((r) => r.id));
+    h.sim.clock.advance(60_000);
+    const windowEnd = eventTime(h.sim.clock.now());
+    const callsBefore = rfiListCalls();
+    const outcomes: { invocations: number; recursionStopped: number; deepestChain: number }[] = [];
+    const received = await h.collectRecords(async () => {
+      // Each planner run's job (after the cut job's lease ran out) adopts the checkpoint and goes on.
+      for (let run = 0; run < 5 && (await readCursor(h.table, scope()))?.cursor !== windowEnd; run++) {
+        if (run > 0) await new Promise((resolve) => setTimeout(resolve, LEASE_SECONDS * 1000 + 500));
+        await h.plan(windowEnd);
+        outcomes.push(await play('Terminate'));
+      }
+    });
+    // 41 pages: 16 + 16 + 9 invocations; Lambda stopped the first two chains, moving the job to the DLQ.
+    expect(outcomes.map((o) => [o.invocations, o.recursionStopped, o.deepestChain])).toEqual([
+      [16, 1, 16],
+      [16, 1, 16],
+      [9, 0, 9],
+    ]);
+    expect(rfiListCalls() - callsBefore).toBe(PAGES);
+    expectEachRecordOnce(received);
+    expect(await receiveMessages(h.sqs, h.queues.jobsDlq, 10, { visibilityTimeout: 60 })).toHaveLength(2);
+    expect((await listSyncState(h.table, h.companyId)).map((item) => item.kind)).toEqual(['cursor']);
+  });
+});
