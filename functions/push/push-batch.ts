@@ -20,12 +20,15 @@ import { planBatch, type BatchPlan } from './plan-batch';
 import type { PushOutcome } from './push-outcome';
 import type { AppliedTarget, ApplyDeps } from './push-write';
 import { deadLetterNow, reportOutcomes, type ReportDeps } from './report-outcomes';
+import type { CreateJournal } from './state/create-journal';
 import { PUSH_IDEMPOTENCY_KEY_PREFIX } from './state/idempotency';
 
 export interface PushBatchDeps extends ApplyDeps, ReportDeps {
   queueEdge: QueueEdge;
   idempotencyStore: BasePersistenceLayer;
   idempotencyConfig: IdempotencyConfig;
+  /** Creates Procore cannot deduplicate: noted before they are sent, and the moment Procore answers. */
+  createJournal: CreateJournal;
   /** The push queue's maxReceiveCount: a retried failure on the last receive is dead-lettered with its reason. */
   maxReceiveCount?: number;
   clock?: () => number;
@@ -54,6 +57,7 @@ export function createPushBatchHandler(deps: PushBatchDeps): PushBatchHandler {
       deps,
       runIdempotent,
       batchUpserts: new BatchUpsertRunner(plan.upsertGroups, { ...deps, runIdempotent }, deadline),
+      createJournal: deps.createJournal,
       deadline,
       clock,
       delay: (record, until) => deps.queueEdge.delay(record, until),
