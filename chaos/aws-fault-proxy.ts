@@ -81,7 +81,8 @@ export async function startAwsFaultProxy(options: AwsFaultProxyOptions): Promise
       answer.on('data', (chunk: Buffer) => parts.push(chunk));
       answer.on('end', () => {
         const out = rewrite ? rewrite(Buffer.concat(parts)) : Buffer.concat(parts);
-        const outHeaders = { ...answer.headers, 'content-length': String(out.length) };
+        const outHeaders: Record<string, string | string[] | undefined> = { ...answer.headers, 'content-length': String(out.length) };
+        // A rewritten body no longer matches the checksum DynamoDB answers carry.
         if (rewrite) delete outHeaders['x-amz-crc32'];
         res.writeHead(answer.statusCode ?? 502, outHeaders);
         res.end(out);
