@@ -136,6 +136,10 @@ function describeCall(req: IncomingMessage, raw: Buffer): AwsCall {
 function answerError(res: ServerResponse, call: AwsCall, fault: Extract<AwsFault, { kind: 'error' }>): void {
   const namespace = call.service === 'dynamodb' ? 'com.amazonaws.dynamodb.v20120810#' : call.service === 'sqs' ? 'com.amazonaws.sqs#' : '';
   const body = JSON.stringify({ __type: `${namespace}${fault.type}`, message: fault.message ?? 'injected by the chaos AWS fault proxy' });
-  res.writeHead(fault.status, { 'content-type': 'application/x-amz-json-1.0', 'x-amzn-errortype': fault.type, 'content-length': String(Buffer.byteLength(body)) });
+  res.writeHead(fault.status, {
+    'content-type': 'application/x-amz-json-1.0',
+    'x-amzn-errortype': fault.type,
+    'content-length': String(Buffer.byteLength(body)),
+  });
   res.end(body);
 }

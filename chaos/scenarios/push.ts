@@ -218,7 +218,13 @@ function messageOf(
     case 'vendor-upsert':
       return { ...base, resource: 'vendors', operation: 'upsert', originId: `ERP-${m.id}`, data: { name: m.marker } };
     case 'rfi-create':
-      return { ...base, projectId: m.projectId, resource: 'rfis', operation: 'create', data: { subject: m.marker, rfi_manager_id: m.rfiManager, question: { body: 'Chaos question' } } };
+      return {
+        ...base,
+        projectId: m.projectId,
+        resource: 'rfis',
+        operation: 'create',
+        data: { subject: m.marker, rfi_manager_id: m.rfiManager, question: { body: 'Chaos question' } },
+      };
     case 'contract-create':
       return { ...base, projectId: m.projectId, resource: 'work_order_contracts', operation: 'create', originId: `ERP-${m.id}`, data: { title: m.marker } };
     case 'vendor-update':
@@ -239,7 +245,14 @@ interface Worker {
 }
 
 /** One push function host whose AWS calls go through its own fault proxy (so a held call names its worker). */
-async function startWorker(scenario: Scenario, sizes: PushChaosSizes, deps: ChaosDeps<'push'>, aws: AwsChaos, workers: Worker[], lane: number): Promise<Worker> {
+async function startWorker(
+  scenario: Scenario,
+  sizes: PushChaosSizes,
+  deps: ChaosDeps<'push'>,
+  aws: AwsChaos,
+  workers: Worker[],
+  lane: number,
+): Promise<Worker> {
   const proxy = await startAwsFaultProxy({
     target: process.env.AWS_ENDPOINT_URL!,
     decide: (call) => aws.decide(call),
@@ -261,7 +274,13 @@ async function startWorker(scenario: Scenario, sizes: PushChaosSizes, deps: Chao
   return { host, proxy, killedAfterAnswer: 0 };
 }
 
-function onInvoke(invocation: RunningInvocation, sizes: PushChaosSizes, scenario: Scenario, aws: AwsChaos, events: { killed: number; invalidated: number }): void {
+function onInvoke(
+  invocation: RunningInvocation,
+  sizes: PushChaosSizes,
+  scenario: Scenario,
+  aws: AwsChaos,
+  events: { killed: number; invalidated: number },
+): void {
   if (events.invalidated === 0 && invocation.sequence >= sizes.invalidateAtInvocation) {
     scenario.sim.invalidateAllTokens();
     events.invalidated += 1;
@@ -307,7 +326,11 @@ async function judge(scenario: Scenario, planned: Planned[]): Promise<Judged> {
   const rfiSubjects = count(sim.store.list('rfis', { companyId, projectId }).map((r) => r.subject));
   const contractTitles = count(sim.store.list('work_order_contracts', { companyId, projectId }).map((w) => w.title));
   const made = (p: Planned): number =>
-    p.kind === 'rfi-create' ? (rfiSubjects.get(p.marker) ?? 0) : p.kind === 'contract-create' ? (contractTitles.get(p.marker) ?? 0) : (vendorNames.get(p.marker) ?? 0);
+    p.kind === 'rfi-create'
+      ? (rfiSubjects.get(p.marker) ?? 0)
+      : p.kind === 'contract-create'
+        ? (contractTitles.get(p.marker) ?? 0)
+        : (vendorNames.get(p.marker) ?? 0);
   const isApplied = (p: Planned): boolean => {
     if (CREATES.includes(p.kind)) return made(p) >= 1;
     if (p.kind === 'vendor-update') return sim.store.get('vendors', p.targetId!)?.name === p.marker;

@@ -7,7 +7,7 @@
 import { PermanentError } from '../commons/failure/permanent-error';
 import type { ApplyDeps, PushWrite } from './push-write';
 
-export const ADDRESS_CONFLICT = 'AddressConflict';
+const ADDRESS_CONFLICT = 'AddressConflict';
 
 export async function checkAddress(deps: Pick<ApplyDeps, 'originMap'>, { message }: PushWrite): Promise<void> {
   if (message.operation === 'create' || message.procoreId === undefined || message.originId === undefined) return;

@@ -63,7 +63,12 @@ export async function applyRecord(planned: PlannedRecord, ctx: ApplyRecordContex
 async function write(push: PushWrite, messageId: string, ctx: ApplyRecordContext): Promise<AppliedTarget> {
   if (ctx.rateLimit.until > ctx.clock()) {
     // Procore already said no until then: do not spend requests (they count too) to hear it again.
-    throw new ProcoreError({ message: 'Procore rate limit reached earlier in this batch', kind: 'transient', errorClass: 'ProcoreRateLimited', retryAt: ctx.rateLimit.until });
+    throw new ProcoreError({
+      message: 'Procore rate limit reached earlier in this batch',
+      kind: 'transient',
+      errorClass: 'ProcoreRateLimited',
+      retryAt: ctx.rateLimit.until,
+    });
   }
   if (ctx.batchUpserts.has(messageId)) return ctx.batchUpserts.outcome(messageId);
   return ctx.runIdempotent(push.message, async () => {
@@ -89,7 +94,9 @@ class AppliedNotReported extends Error {
   readonly kind: 'permanent' | 'transient';
   constructor(message: PushMessage, procoreId: number, cause: unknown) {
     const failure = classify(cause);
-    super(`Procore holds the ${message.resource} record ${procoreId} this message made; what failed after: ${failure.errorClass}: ${failure.reason}`, { cause });
+    super(`Procore holds the ${message.resource} record ${procoreId} this message made; what failed after: ${failure.errorClass}: ${failure.reason}`, {
+      cause,
+    });
     this.kind = failure.kind === 'permanent' ? 'permanent' : 'transient';
   }
 }

@@ -70,7 +70,10 @@ function answerFrom<T>(entry: CreateJournalEntry, message: PushMessage, fingerpr
     throw new PermanentError('IdempotencyKeyReused', 'a different message with this id was already sent to Procore; ids must be unique per write');
   }
   if (entry.state === 'sending') {
-    throw outcomeUnknown(message, `an earlier attempt sent it at ${entry.sentAt} and ended before Procore's answer was recorded (crash, timeout or lost connection)`);
+    throw outcomeUnknown(
+      message,
+      `an earlier attempt sent it at ${entry.sentAt} and ended before Procore's answer was recorded (crash, timeout or lost connection)`,
+    );
   }
   onCreated(entry.procoreId);
   return { status: 201, data: { id: entry.procoreId } as T, headers: {} };
@@ -84,7 +87,12 @@ function outcomeUnknown(message: PushMessage, why: string): PermanentError {
 }
 
 /** Writes "created", retrying until the deadline; if the table never takes it, the message leaves with the id in its reason. */
-async function recordCreated(deps: CreateGuardDeps, message: PushMessage, entry: { fingerprint: string; sentAt: string; procoreId: number }, deadline: number): Promise<void> {
+async function recordCreated(
+  deps: CreateGuardDeps,
+  message: PushMessage,
+  entry: { fingerprint: string; sentAt: string; procoreId: number },
+  deadline: number,
+): Promise<void> {
   const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
   for (let attempt = 0; ; attempt += 1) {
     try {
@@ -93,7 +101,12 @@ async function recordCreated(deps: CreateGuardDeps, message: PushMessage, entry:
     } catch (error) {
       const wait = Math.min(2000, 100 * 2 ** attempt);
       if (deps.clock() + wait >= deadline) {
-        deps.logger.error('Procore made a record but the state table did not take it', { id: message.id, resource: message.resource, procoreId: entry.procoreId, error: describe(error) });
+        deps.logger.error('Procore made a record but the state table did not take it', {
+          id: message.id,
+          resource: message.resource,
+          procoreId: entry.procoreId,
+          error: describe(error),
+        });
         throw new PermanentError(
           CREATE_OUTCOME_UNKNOWN,
           `${message.resource} create: Procore made record ${entry.procoreId}, but the state table refused to record it (${describe(error)}); ` +
@@ -124,7 +137,9 @@ function describe(error: unknown): string {
 export function fingerprintOf(message: PushMessage): string {
   const { resource, operation, companyId, projectId, originId } = message;
   const data = message.operation === 'delete' ? null : message.data;
-  return createHash('sha256').update(stableJson([resource, operation, companyId, projectId ?? null, originId ?? null, data])).digest('hex');
+  return createHash('sha256')
+    .update(stableJson([resource, operation, companyId, projectId ?? null, originId ?? null, data]))
+    .digest('hex');
 }
 
 /** JSON with object keys sorted (the parser bounds nesting, so recursion is safe). */

@@ -63,7 +63,8 @@ export function createPushBatchHandler(deps: PushBatchDeps): PushBatchHandler {
       ...(deps.metrics ? { metrics: deps.metrics } : {}),
     };
     const limit = concurrencyLimit(deps.concurrency ?? 8);
-    const lastReceive = (record: SQSRecord) => deps.maxReceiveCount !== undefined && Number(record.attributes.ApproximateReceiveCount ?? 1) >= deps.maxReceiveCount;
+    const lastReceive = (record: SQSRecord) =>
+      deps.maxReceiveCount !== undefined && Number(record.attributes.ApproximateReceiveCount ?? 1) >= deps.maxReceiveCount;
     const { outcomes, response } = await processRecords(event, plan, { limit, lastReceive }, async (record) => {
       const outcome = await applyRecord(plan.records.get(record.messageId)!, ctx);
       return plan.fifo && outcome.status === 'dead_lettered' ? deadLetterNow(outcome, deps) : outcome;

@@ -10,7 +10,7 @@ import { runPushChaos } from '../../chaos/scenarios/push';
 const deps = useChaosDeps(['push']);
 
 describe('chaos: push (fast size)', () => {
-  it('push: nothing lost, no create made twice, every dead letter with the connector\'s reason', async () => {
+  it("push: nothing lost, no create made twice, every dead letter with the connector's reason", async () => {
     const outcome = await runPushChaos(FAST.push, deps());
     expect(outcome.lost).toBe(0);
     expect(outcome.duplicateCreates).toBe(0);

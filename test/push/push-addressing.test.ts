@@ -47,7 +47,16 @@ describe('push: addressing by originId', () => {
 
   it('deletes a work order contract by originId and forgets the key', async () => {
     const { companyId, projectId, sim } = h;
-    const create = { version: 1, id: 'woc-9-create', companyId, projectId, resource: 'work_order_contracts', operation: 'create', originId: 'ERP-WOC-9', data: { title: 'Doomed subcontract' } };
+    const create = {
+      version: 1,
+      id: 'woc-9-create',
+      companyId,
+      projectId,
+      resource: 'work_order_contracts',
+      operation: 'create',
+      originId: 'ERP-WOC-9',
+      data: { title: 'Doomed subcontract' },
+    };
     const del = { version: 1, id: 'woc-9-delete', companyId, projectId, resource: 'work_order_contracts', operation: 'delete', originId: 'ERP-WOC-9' };
     await h.send([create]);
     expect((await h.play()).failed).toEqual([]);
@@ -58,9 +67,12 @@ describe('push: addressing by originId', () => {
     await h.send([del]);
     expect((await h.play()).failed).toEqual([]);
     expect(sim.store.list('work_order_contracts', { companyId, projectId }).find((w) => w.id === created.id)).toBeUndefined();
-    expect(sim.requests().filter((r) => r.method === 'DELETE').map((r) => `${r.path} ${r.status}`)).toEqual([
-      `/api/rest/v1.0/work_order_contracts/${created.id} 204`,
-    ]);
+    expect(
+      sim
+        .requests()
+        .filter((r) => r.method === 'DELETE')
+        .map((r) => `${r.path} ${r.status}`),
+    ).toEqual([`/api/rest/v1.0/work_order_contracts/${created.id} 204`]);
     expect(await mapped()).toBeUndefined();
   });
 
@@ -95,7 +107,15 @@ describe('push: a write lands only on the record the message addresses (issue 13
     const { companyId } = h;
     const other = h.sim.store.list('vendors', { companyId })[0]!;
     const before = { ...other };
-    const upsert = { version: 1, id: 'addr-data-id', companyId, resource: 'vendors', operation: 'upsert', originId: 'ERP-DATA-ID', data: { name: 'Redirected Vendor', id: other.id } };
+    const upsert = {
+      version: 1,
+      id: 'addr-data-id',
+      companyId,
+      resource: 'vendors',
+      operation: 'upsert',
+      originId: 'ERP-DATA-ID',
+      data: { name: 'Redirected Vendor', id: other.id },
+    };
     await h.send([upsert]);
     expect((await h.play()).failed).toEqual([]);
     expect(h.sim.store.get('vendors', other.id)).toMatchObject({ name: before.name, origin_id: before.origin_id ?? null });
@@ -115,7 +135,16 @@ describe('push: a write lands only on the record the message addresses (issue 13
 
     const stranger = sim.store.list('vendors', { companyId }).find((v) => v.id !== owner.id && v.origin_id !== 'ERP-PAIR')!;
     const strangerName = stranger.name;
-    const update = { version: 1, id: 'addr-pair-2', companyId, resource: 'vendors', operation: 'update', procoreId: stranger.id, originId: 'ERP-PAIR', data: { name: 'Hijacked' } };
+    const update = {
+      version: 1,
+      id: 'addr-pair-2',
+      companyId,
+      resource: 'vendors',
+      operation: 'update',
+      procoreId: stranger.id,
+      originId: 'ERP-PAIR',
+      data: { name: 'Hijacked' },
+    };
     const upsert = { ...update, id: 'addr-pair-3', operation: 'upsert' };
     sim.clearRequests();
     await h.send([update, upsert]);

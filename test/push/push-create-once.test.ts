@@ -38,13 +38,18 @@ afterEach(() => {
 /** The first `n` calls that match fail with `fault`; later ones pass. */
 function failFirst(n: number, match: (call: AwsCall) => boolean, fault: AwsFault = awsError('ProvisionedThroughputExceededException')): () => number {
   let failed = 0;
-  decide = (call) => (match(call) && failed < n ? (failed++, fault) : undefined);
+  decide = (call) => {
+    if (!match(call) || failed >= n) return undefined;
+    failed += 1;
+    return fault;
+  };
   return () => failed;
 }
 
 const item = (call: AwsCall) => (call.body?.Item ?? {}) as Record<string, { S?: string }>;
 const isOriginMapPut = (call: AwsCall) => call.operation === 'PutItem' && String(item(call).pk?.S).startsWith('push-origin#');
-const isJournalCreated = (call: AwsCall) => call.operation === 'PutItem' && String(item(call).pk?.S).startsWith('push-create#') && item(call).state?.S === 'created';
+const isJournalCreated = (call: AwsCall) =>
+  call.operation === 'PutItem' && String(item(call).pk?.S).startsWith('push-create#') && item(call).state?.S === 'created';
 
 function rfiCreate(id: string, subject: string, originId?: string) {
   const { companyId, projectId, sim } = h;
@@ -72,7 +77,9 @@ async function releaseFailed(batch: PlayedBatch): Promise<void> {
 }
 
 async function idempotencyRecordOf(messageId: string): Promise<Record<string, unknown> | undefined> {
-  const { Items = [] } = await h.db.send(new ScanCommand({ TableName: h.tableName, FilterExpression: 'sk = :sk', ExpressionAttributeValues: { ':sk': 'idempotency' } }));
+  const { Items = [] } = await h.db.send(
+    new ScanCommand({ TableName: h.tableName, FilterExpression: 'sk = :sk', ExpressionAttributeValues: { ':sk': 'idempotency' } }),
+  );
   const { createHash } = await import('node:crypto');
   const hash = createHash('md5').update(JSON.stringify(messageId)).digest('base64'); // Powertools' key: md5 of the JSON key, base64
   return Items.find((i) => i.pk === `push#${hash}`);
@@ -174,7 +181,7 @@ describe('push: a create Procore accepted is never sent again', () => {
     expect(rfiPosts()).toBe(posts);
     const dead = (await h.deadLetters()).find((d) => d.body === bodyOf(message));
     expect(dead?.reason.errorClass).toBe('CreateOutcomeUnknown');
-    expect(dead?.reason.message).toContain('ended before Procore\'s answer was recorded');
+    expect(dead?.reason.message).toContain("ended before Procore's answer was recorded");
   });
 
   it('a POST that gets no answer (connection dropped) is dead-lettered at once, not repeated', async () => {
@@ -194,7 +201,7 @@ describe('push: a create Procore accepted is never sent again', () => {
     expect(dead?.reason.message).toContain('the POST got no answer');
   });
 
-  it('a create Procore refuses (422) is dead-lettered with Procore\'s reason and its note cleared', async () => {
+  it("a create Procore refuses (422) is dead-lettered with Procore's reason and its note cleared", async () => {
     const message = { ...rfiCreate('once-refused-1', 'x'), data: { subject: '' } };
     await h.send([message]);
     expect((await h.play()).failed).toEqual([]);
@@ -211,4 +218,3 @@ async function waitFor(condition: () => boolean, timeoutMs = 10_000): Promise<vo
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
 }
-

@@ -34,7 +34,9 @@ const idempotencyPk = (id: string) => `push#${createHash('md5').update(JSON.stri
 
 /** The state table refuses the idempotency record of message `id`, every time. */
 const refuseIdempotencyOf = (id: string) => (call: AwsCall) =>
-  call.operation === 'PutItem' && (call.body?.Item as { pk?: { S?: string } } | undefined)?.pk?.S === idempotencyPk(id) ? awsError('InternalServerError', 500) : undefined;
+  call.operation === 'PutItem' && (call.body?.Item as { pk?: { S?: string } } | undefined)?.pk?.S === idempotencyPk(id)
+    ? awsError('InternalServerError', 500)
+    : undefined;
 
 async function releaseFailed(batch: PlayedBatch): Promise<void> {
   for (const m of batch.messages.filter((x) => batch.failed.includes(x.MessageId!))) {
@@ -45,9 +47,34 @@ async function releaseFailed(batch: PlayedBatch): Promise<void> {
 function group(prefix: string) {
   const { companyId, projectId, sim } = h;
   const vendors = sim.store.list('vendors', { companyId });
-  const poison = { version: 1, id: `${prefix}-poison`, companyId, resource: 'vendors', operation: 'update', procoreId: vendors[0]!.id, data: { name: `${prefix} poison` } };
-  const follower = { version: 1, id: `${prefix}-follower`, companyId, resource: 'vendors', operation: 'update', procoreId: vendors[1]!.id, data: { name: `${prefix} follower` } };
-  const contract = { version: 1, id: `${prefix}-contract`, companyId, projectId, resource: 'work_order_contracts', operation: 'create', originId: `${prefix}-WOC`, data: { title: `${prefix} contract` } };
+  const poison = {
+    version: 1,
+    id: `${prefix}-poison`,
+    companyId,
+    resource: 'vendors',
+    operation: 'update',
+    procoreId: vendors[0]!.id,
+    data: { name: `${prefix} poison` },
+  };
+  const follower = {
+    version: 1,
+    id: `${prefix}-follower`,
+    companyId,
+    resource: 'vendors',
+    operation: 'update',
+    procoreId: vendors[1]!.id,
+    data: { name: `${prefix} follower` },
+  };
+  const contract = {
+    version: 1,
+    id: `${prefix}-contract`,
+    companyId,
+    projectId,
+    resource: 'work_order_contracts',
+    operation: 'create',
+    originId: `${prefix}-WOC`,
+    data: { title: `${prefix} contract` },
+  };
   return { poison, follower, contract, bodies: [poison, follower, contract] };
 }
 
@@ -73,7 +100,9 @@ describe('push FIFO: a message that keeps failing', () => {
     const last = await playUntilLastReceive(bodyOf(poison));
     expect(last.failed).toEqual([]);
     expect(h.sim.store.get('vendors', follower.procoreId)?.name).toBe('fifo-p1 follower');
-    expect(h.sim.store.list('work_order_contracts', { companyId: h.companyId, projectId: h.projectId }).filter((w) => w.title === 'fifo-p1 contract')).toHaveLength(1);
+    expect(
+      h.sim.store.list('work_order_contracts', { companyId: h.companyId, projectId: h.projectId }).filter((w) => w.title === 'fifo-p1 contract'),
+    ).toHaveLength(1);
     const dead = await h.deadLetters();
     expect(dead.map((d) => d.body)).toEqual([bodyOf(poison)]);
     expect(dead[0]?.reason).toMatchObject({ errorClass: 'IdempotencyPersistenceLayerError', attempts: MAX_RECEIVE_COUNT });
@@ -91,7 +120,9 @@ describe('push FIFO: a message that keeps failing', () => {
     });
     expect(last.failed).toEqual([last.messageIdOf(bodyOf(poison))]);
     expect(h.sim.store.get('vendors', follower.procoreId)?.name).toBe('fifo-p2 follower');
-    expect(h.sim.store.list('work_order_contracts', { companyId: h.companyId, projectId: h.projectId }).filter((w) => w.title === 'fifo-p2 contract')).toHaveLength(1);
+    expect(
+      h.sim.store.list('work_order_contracts', { companyId: h.companyId, projectId: h.projectId }).filter((w) => w.title === 'fifo-p2 contract'),
+    ).toHaveLength(1);
 
     // Its next receive: SQS's redrive moves the poison message, and only it.
     decide = () => undefined;

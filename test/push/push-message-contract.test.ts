@@ -30,6 +30,7 @@ describe('push message contract v1', () => {
     expect(schema.allOf).toEqual([
       {
         if: { properties: { resource: { enum: ['rfis', 'submittals', 'observations', 'work_order_contracts'] } }, required: ['resource'] },
+        // biome-ignore lint/suspicious/noThenProperty: JSON Schema's if/then keywords
         then: { required: ['projectId'] },
       },
     ]);
@@ -88,7 +89,9 @@ describe('push message contract v1', () => {
     expect(problem({ ...base, procore_id: 5 }).message).toMatch(/Unrecognized key.*procore_id/);
     expect(problem({ ...base, operation: 'delete', procoreId: 5 }).message).toMatch(/Unrecognized key.*data/);
     expect(problem({ ...base, version: 2 }).message).toContain('version: must be 1');
-    expect(problem({ ...base, operation: 'merge' }).message).toContain("operation: Invalid discriminator value. Expected 'create' | 'update' | 'upsert' | 'delete'");
+    expect(problem({ ...base, operation: 'merge' }).message).toContain(
+      "operation: Invalid discriminator value. Expected 'create' | 'update' | 'upsert' | 'delete'",
+    );
     expect(problem({ ...base, id: 'x'.repeat(129) }).message).toContain('id: must be at most 128 characters');
     expect(problem({ ...base, operation: 'create', procoreId: 5 }).message).toMatch(/Unrecognized key.*procoreId/);
   });
@@ -110,7 +113,8 @@ describe('push message problems name missing fields', () => {
 });
 
 describe('push message: parsed strictly, never guessed (issue 13, rule 8)', () => {
-  const text = (overrides = '') => `{"version":1,"id":"strict-1","companyId":4294967311,"resource":"vendors","operation":"update","procoreId":5,"data":{"name":"A"}${overrides}}`;
+  const text = (overrides = '') =>
+    `{"version":1,"id":"strict-1","companyId":4294967311,"resource":"vendors","operation":"update","procoreId":5,"data":{"name":"A"}${overrides}}`;
   const refused = (body: string) => {
     const result = parsePushMessage(body);
     if (result.ok) throw new Error(`expected ${body} to be refused`);
@@ -145,7 +149,9 @@ describe('push message: parsed strictly, never guessed (issue 13, rule 8)', () =
   ])('refuses procoreId written %s', (raw, reason) => {
     const p = refused(text().replace('"procoreId":5', `"procoreId":${raw}`));
     expect(p.errorClass).toBe('SchemaInvalid');
-    expect(p.message).toBe(`invalid push message: procoreId: ${reason}${reason.endsWith('digits') ? `, as Procore writes ids (got ${raw})` : reason.includes('got') ? '' : ` (got ${raw})`}`);
+    expect(p.message).toBe(
+      `invalid push message: procoreId: ${reason}${reason.endsWith('digits') ? `, as Procore writes ids (got ${raw})` : reason.includes('got') ? '' : ` (got ${raw})`}`,
+    );
   });
 
   it('refuses leading zeros (not JSON) and non-canonical company, project and data ids', () => {

@@ -18,7 +18,10 @@ beforeAll(async () => {
   bench = await startPropertyBench();
   seededVendors = bench.sim.store.list('vendors', { companyId: bench.companyId }).map((v) => v.id);
   // An upstream key already mapped to the first vendor, for messages that name it with another id.
-  await bench.originMap.put({ companyId: bench.companyId, resource: 'vendors', originId: SEEDED_ORIGIN }, { procoreId: seededVendors[0]!, projectId: null, messageId: 'seed' });
+  await bench.originMap.put(
+    { companyId: bench.companyId, resource: 'vendors', originId: SEEDED_ORIGIN },
+    { procoreId: seededVendors[0]!, projectId: null, messageId: 'seed' },
+  );
 });
 
 afterAll(async () => {
@@ -46,7 +49,8 @@ interface Kind {
 
 const j = JSON.stringify;
 const vendorsNamed = (marker: string) => bench.sim.store.list('vendors', { companyId: bench.companyId }).filter((v) => v.name === marker).length;
-const rfisWith = (marker: string) => bench.sim.store.list('rfis', { companyId: bench.companyId, projectId: bench.projectId }).filter((r) => r.subject === marker).length;
+const rfisWith = (marker: string) =>
+  bench.sim.store.list('rfis', { companyId: bench.companyId, projectId: bench.projectId }).filter((r) => r.subject === marker).length;
 const once = (count: (marker: string) => number) => (marker: string) => count(marker) === 1;
 const rfi = (c: Ctx, extra: Record<string, unknown> = {}) => ({
   version: 1,
@@ -58,19 +62,35 @@ const rfi = (c: Ctx, extra: Record<string, unknown> = {}) => ({
   data: { subject: c.marker, rfi_manager_id: c.rfiManager, question: { body: 'Property?' } },
   ...extra,
 });
-const vendor = (c: Ctx, extra: Record<string, unknown> = {}) => ({ version: 1, id: c.id, companyId: c.companyId, resource: 'vendors', operation: 'create', data: { name: c.marker }, ...extra });
+const vendor = (c: Ctx, extra: Record<string, unknown> = {}) => ({
+  version: 1,
+  id: c.id,
+  companyId: c.companyId,
+  resource: 'vendors',
+  operation: 'create',
+  data: { name: c.marker },
+  ...extra,
+});
 
 const VALID: Kind[] = [
   { name: 'vendor create', body: (c) => j(vendor(c)), expect: { valid: true, applied: once(vendorsNamed) } },
   { name: 'vendor create with originId', body: (c) => j(vendor(c, { originId: `ERP-${c.id}` })), expect: { valid: true, applied: once(vendorsNamed) } },
-  { name: 'vendor upsert by originId (/sync)', body: (c) => j(vendor(c, { operation: 'upsert', originId: `ERP-${c.id}` })), expect: { valid: true, applied: once(vendorsNamed) } },
+  {
+    name: 'vendor upsert by originId (/sync)',
+    body: (c) => j(vendor(c, { operation: 'upsert', originId: `ERP-${c.id}` })),
+    expect: { valid: true, applied: once(vendorsNamed) },
+  },
   {
     name: 'vendor update by procoreId',
     body: (c) => j(vendor(c, { operation: 'update', procoreId: c.vendorId })),
     expect: { valid: true, applied: (marker) => vendorsNamed(marker) === 1 },
   },
   { name: 'RFI create (no origin_id in Procore)', body: (c) => j(rfi(c)), expect: { valid: true, applied: once(rfisWith) } },
-  { name: 'RFI upsert by originId (origin map)', body: (c) => j(rfi(c, { operation: 'upsert', originId: `PM-${c.id}` })), expect: { valid: true, applied: once(rfisWith) } },
+  {
+    name: 'RFI upsert by originId (origin map)',
+    body: (c) => j(rfi(c, { operation: 'upsert', originId: `PM-${c.id}` })),
+    expect: { valid: true, applied: once(rfisWith) },
+  },
 ];
 
 const HOSTILE: Kind[] = [
@@ -115,8 +135,16 @@ const HOSTILE: Kind[] = [
     body: (c) => j(vendor(c, { operation: 'update', procoreId: c.vendorId, originId: SEEDED_ORIGIN })),
     expect: { valid: false, errorClass: 'AddressConflict', reason: /name different vendors records/ },
   },
-  { name: 'unknown resource', body: (c) => j(vendor(c, { resource: 'widgets' })), expect: { valid: false, errorClass: 'UnknownResource', reason: /resource: unknown resource "widgets"/ } },
-  { name: 'RFI without projectId', body: (c) => j(rfi(c, { projectId: undefined })), expect: { valid: false, errorClass: 'SchemaInvalid', reason: /projectId: required/ } },
+  {
+    name: 'unknown resource',
+    body: (c) => j(vendor(c, { resource: 'widgets' })),
+    expect: { valid: false, errorClass: 'UnknownResource', reason: /resource: unknown resource "widgets"/ },
+  },
+  {
+    name: 'RFI without projectId',
+    body: (c) => j(rfi(c, { projectId: undefined })),
+    expect: { valid: false, errorClass: 'SchemaInvalid', reason: /projectId: required/ },
+  },
   {
     name: 'control characters in originId',
     body: (c) => j(vendor(c, { originId: 'ERP\u0000\u001b[31m' })),
@@ -148,7 +176,10 @@ interface Generated {
 }
 
 const message = fc.record({
-  kind: fc.oneof({ arbitrary: fc.constantFrom(...VALID.map((k) => k.name)), weight: 3 }, { arbitrary: fc.constantFrom(...HOSTILE.map((k) => k.name)), weight: 2 }),
+  kind: fc.oneof(
+    { arbitrary: fc.constantFrom(...VALID.map((k) => k.name)), weight: 3 },
+    { arbitrary: fc.constantFrom(...HOSTILE.map((k) => k.name)), weight: 2 },
+  ),
   group: fc.constantFrom('g1' as const, 'g2' as const),
   forged: fc.boolean(),
   twice: fc.integer({ min: 0, max: 9 }).map((n) => n < 2),
@@ -174,7 +205,14 @@ describe('push property: mixed batches of valid and hostile messages', () => {
         const queue = fifo ? bench.fifo : bench.standard;
         const planned = generated.map((g: Generated, i) => {
           const id = `prop-${process.pid}-${run}-${i}`;
-          const ctx: Ctx = { id, marker: `Property ${id}`, companyId: bench.companyId, projectId: bench.projectId, rfiManager, vendorId: seededVendors[1 + i]! };
+          const ctx: Ctx = {
+            id,
+            marker: `Property ${id}`,
+            companyId: bench.companyId,
+            projectId: bench.projectId,
+            rfiManager,
+            vendorId: seededVendors[1 + i]!,
+          };
           const kind = KINDS.get(g.kind)!;
           return { g, kind, ctx, body: kind.body(ctx) };
         });

@@ -30,7 +30,7 @@ const str = (value: string) => ({ dataType: 'String', stringValue: value }) as S
 // SQS's allowed characters (XML 1.0 Char): #x9 | #xA | #xD | #x20-#xD7FF | #xE000-#xFFFD | #x10000-#x10FFFF.
 const SQS_TEXT = /^(?:[\t\n\r\u0020-\uD7FF\uE000-\uFFFD]|[\uD800-\uDBFF][\uDC00-\uDFFF])*$/;
 
-describe('dead letters: the reason is the connector\'s, and SQS can carry it', () => {
+describe("dead letters: the reason is the connector's, and SQS can carry it", () => {
   it('drops every connector.* attribute a producer set (any case), keeping its others', () => {
     const forged = record('{}', {
       'connector.errorClass': str('AllGood'),
@@ -39,7 +39,13 @@ describe('dead letters: the reason is the connector\'s, and SQS can carry it', (
       source: str('erp'),
     });
     const message = deadLetterMessage(deadLetterFor(forged, failure));
-    expect(Object.keys(message.attributes ?? {}).sort()).toEqual(['connector.attempts', 'connector.errorClass', 'connector.errorMessage', 'connector.failedAt', 'source']);
+    expect(Object.keys(message.attributes ?? {}).sort()).toEqual([
+      'connector.attempts',
+      'connector.errorClass',
+      'connector.errorMessage',
+      'connector.failedAt',
+      'source',
+    ]);
     expect(readFailureAttributes(message.attributes)).toEqual({ errorClass: 'SchemaInvalid', message: failure.reason, attempts: 2 });
   });
 
@@ -54,7 +60,7 @@ describe('dead letters: the reason is the connector\'s, and SQS can carry it', (
   });
 });
 
-describe('dead letters up to SQS\'s 1 MiB, against moto', () => {
+describe("dead letters up to SQS's 1 MiB, against moto", () => {
   const sqs = new SQSClient({});
   let queueUrl: string;
 
@@ -71,7 +77,7 @@ describe('dead letters up to SQS\'s 1 MiB, against moto', () => {
 
   const bodyOf = (bytes: number) => JSON.stringify({ version: 1, id: 'big', data: { note: 'x'.repeat(bytes - 40) } }).padEnd(bytes, ' ');
 
-  it('keeps a 900 KiB body byte for byte with the full reason and the producer\'s attributes', async () => {
+  it("keeps a 900 KiB body byte for byte with the full reason and the producer's attributes", async () => {
     const body = bodyOf(900 * 1024);
     const message = deadLetterMessage(deadLetterFor(record(body, { source: str('erp') }), failure));
     const received = await roundTrip(message);
@@ -80,7 +86,7 @@ describe('dead letters up to SQS\'s 1 MiB, against moto', () => {
     expect(received.MessageAttributes?.source?.StringValue).toBe('erp');
   });
 
-  it('shortens the reason (and drops the producer\'s attributes) for a body just under 1 MiB', async () => {
+  it("shortens the reason (and drops the producer's attributes) for a body just under 1 MiB", async () => {
     const body = bodyOf(MAX_MESSAGE_BYTES - 150);
     const message = deadLetterMessage(deadLetterFor(record(body, { source: str('erp') }), { ...failure, reason: 'r'.repeat(900) }));
     const received = await roundTrip(message);

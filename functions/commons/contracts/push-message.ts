@@ -22,9 +22,7 @@ const common = {
     .min(1, 'must not be empty')
     .max(128, 'must be at most 128 characters')
     .regex(PUSH_MESSAGE_ID_PATTERN, 'may hold only letters, digits and . _ : @ # / + = - (starting with a letter or digit)')
-    .describe(
-      'Producer-chosen unique key of this write (the idempotency key): a redelivered or re-sent message with the same id is applied once.',
-    ),
+    .describe('Producer-chosen unique key of this write (the idempotency key): a redelivered or re-sent message with the same id is applied once.'),
   companyId: ProcoreIdSchema.describe('The Procore company the record belongs to.'),
   projectId: ProcoreIdSchema.optional().describe('The Procore project; required for project-scoped resources, ignored by company-scoped ones.'),
   resource: ResourceNameSchema.describe("The connector's resource name (a registry entry), e.g. vendors or rfis."),
@@ -34,6 +32,7 @@ const OriginId = z
   .string({ error: expected('must be a string') })
   .min(1, 'must not be empty')
   .max(255, 'must be at most 255 characters')
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: refusing control characters is the point
   .regex(/^[^\u0000-\u001f\u007f]+$/, 'must not contain control characters')
   .describe(
     "The upstream system's key for the record, unique per company and resource. Sent to Procore as origin_id where the resource supports it; otherwise kept in the connector's origin map.",
@@ -85,8 +84,7 @@ export const PushMessageSchema = PushMessageShape.superRefine((message, ctx) => 
   }
 }).meta({
   title: 'Procore push message v1',
-  description:
-    'One write to Procore (create, update, upsert or delete of one record), sent by an upstream system to the push queue.',
+  description: 'One write to Procore (create, update, upsert or delete of one record), sent by an upstream system to the push queue.',
 });
 
 export type PushMessage = z.infer<typeof PushMessageSchema>;
@@ -191,6 +189,7 @@ export function pushMessageJsonSchema(): Record<string, unknown> {
   const projectScoped = ResourceNameSchema.options.filter((name) => getResource(name).scope === 'project');
   return {
     ...schema,
+    // biome-ignore lint/suspicious/noThenProperty: JSON Schema's if/then keywords
     allOf: [{ if: { properties: { resource: { enum: projectScoped } }, required: ['resource'] }, then: { required: ['projectId'] } }],
   };
 }

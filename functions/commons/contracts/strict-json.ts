@@ -36,7 +36,7 @@ export function describePath(path: JsonPath): string {
 }
 
 /** The key `keepNumbersAt` matches: keys joined with dots, indexes as [n]. */
-export function pathKey(path: JsonPath): string {
+function pathKey(path: JsonPath): string {
   return path.map((part, i) => (typeof part === 'number' ? `[${part}]` : i === 0 ? part : `.${part}`)).join('');
 }
 

@@ -41,7 +41,7 @@ export const FAILURE_ATTRIBUTE_NAMES = {
 /** Attribute names only the connector writes; compared case-insensitively when dropping a producer's. */
 const CONNECTOR_PREFIX = 'connector.';
 
-export function isConnectorAttribute(name: string): boolean {
+function isConnectorAttribute(name: string): boolean {
   return name.toLowerCase().startsWith(CONNECTOR_PREFIX);
 }
 
@@ -166,5 +166,8 @@ function wrapOversizeBody(body: string, failure: Record<string, MessageAttribute
   const head = { connectorDeadLetter: 1, bodyBytes: Buffer.byteLength(body, 'utf8'), bodySha256: createHash('sha256').update(body, 'utf8').digest('hex') };
   const wrapped = { body: JSON.stringify({ ...head, bodyGzipBase64: gzipSync(Buffer.from(body, 'utf8')).toString('base64') }), attributes };
   if (messageBytes(wrapped) <= MAX_MESSAGE_BYTES) return wrapped;
-  return { body: JSON.stringify({ ...head, bodyGzipBase64: null }), attributes: { ...attributes, [FAILURE_ATTRIBUTE_NAMES.bodyWrapped]: text('dropped: too large even gzipped') } };
+  return {
+    body: JSON.stringify({ ...head, bodyGzipBase64: null }),
+    attributes: { ...attributes, [FAILURE_ATTRIBUTE_NAMES.bodyWrapped]: text('dropped: too large even gzipped') },
+  };
 }

@@ -9,6 +9,7 @@
 // the whole dead letter: such characters are written out as \uXXXX instead.
 
 // Everything outside the allowed set: C0 controls but tab, LF and CR; lone surrogates; U+FFFE/U+FFFF.
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point
 const NOT_ALLOWED = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 
 /** `text` with every character SQS refuses written as \uXXXX (so an operator still sees it). */

@@ -64,7 +64,9 @@ export async function startPropertyBench(): Promise<PropertyBench> {
   const tableName = `push-property-${suffix}`;
   await createStateTable(dynamo, tableName);
   const secretId = `push-property-${suffix}`;
-  await new SecretsManagerClient({}).send(new CreateSecretCommand({ Name: secretId, SecretString: JSON.stringify({ client_id: sim.clientId, client_secret: sim.clientSecret }) }));
+  await new SecretsManagerClient({}).send(
+    new CreateSecretCommand({ Name: secretId, SecretString: JSON.stringify({ client_id: sim.clientId, client_secret: sim.clientSecret }) }),
+  );
   const company = sim.store.companies().find((c) => c.installed)!;
   const project = sim.store.projects(company.id).find((p) => p.permitted)!;
   const results = (await sqs.send(new CreateQueueCommand({ QueueName: `push-property-results-${suffix}` }))).QueueUrl!;
@@ -84,7 +86,11 @@ export async function startPropertyBench(): Promise<PropertyBench> {
       await sqs.send(
         new CreateQueueCommand({
           QueueName: name('push-property'),
-          Attributes: { ...attributes, VisibilityTimeout: '30', RedrivePolicy: JSON.stringify({ deadLetterTargetArn: await queueArnOf(sqs, dlq), maxReceiveCount: BENCH_MAX_RECEIVE_COUNT }) },
+          Attributes: {
+            ...attributes,
+            VisibilityTimeout: '30',
+            RedrivePolicy: JSON.stringify({ deadLetterTargetArn: await queueArnOf(sqs, dlq), maxReceiveCount: BENCH_MAX_RECEIVE_COUNT }),
+          },
         }),
       )
     ).QueueUrl!;
@@ -122,7 +128,11 @@ export async function startPropertyBench(): Promise<PropertyBench> {
           // The property: the handler answers every batch; it never throws.
           const response = await handler(event, lambdaContext({ timeoutMs: 20_000, functionName: 'push-property' }));
           const failed = new Set(response.batchItemFailures.map((f) => f.itemIdentifier));
-          await deleteMessages(sqs, push, messages.filter((m) => !failed.has(m.MessageId!)));
+          await deleteMessages(
+            sqs,
+            push,
+            messages.filter((m) => !failed.has(m.MessageId!)),
+          );
           for (const m of messages.filter((x) => failed.has(x.MessageId!))) {
             await sqs.send(new ChangeMessageVisibilityCommand({ QueueUrl: push, ReceiptHandle: m.ReceiptHandle, VisibilityTimeout: 0 }));
           }
