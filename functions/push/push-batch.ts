@@ -1,7 +1,8 @@
 // One SQS batch of push messages, in three steps with plain data between them: plan (parse every
 // record, find the bad ones and the upserts that share a /sync call), apply (each record once in
-// effect, under Powertools' batch processor: in parallel on standard queues, in order per message
-// group on FIFO), report (DLQ copies, results, metrics). One bad record never fails the rest.
+// effect: in parallel under Powertools' batch processor on standard queues, each message group in
+// order on FIFO, see fifo-groups.ts), report (DLQ copies, results, metrics). One bad record never
+// fails the rest.
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import type { IdempotencyConfig } from '@aws-lambda-powertools/idempotency';
 import { makeIdempotent } from '@aws-lambda-powertools/idempotency';
