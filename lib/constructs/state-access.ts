@@ -21,8 +21,10 @@ export const STATE_KEY_PREFIXES = {
 export const STATE_ACCESS = {
   /** Takes a scope's lease (conditional put) and gives it back when the job cannot be enqueued. */
   planner: { actions: ['PutItem', 'DeleteItem'], keyPrefixes: [STATE_KEY_PREFIXES.sync] },
-  /** Reads and writes cursor, checkpoint, failure; renews and releases the lease. */
-  worker: { actions: ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem'], keyPrefixes: [STATE_KEY_PREFIXES.sync] },
+  /** Reads and writes cursor, checkpoint, failure; renews and releases the lease. Checkpoint and cursor
+   * writes are transactions with a condition check on the lease (fencing); IAM authorises each item's
+   * own action, so the check needs ConditionCheckItem. */
+  worker: { actions: ['ConditionCheckItem', 'GetItem', 'PutItem', 'UpdateItem', 'DeleteItem'], keyPrefixes: [STATE_KEY_PREFIXES.sync] },
   /** Powertools idempotency (get, conditional put, update, delete) and the origin map (get, put, delete). */
   push: {
     actions: ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem'],
