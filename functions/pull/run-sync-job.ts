@@ -18,7 +18,7 @@ import { sendMessageBatches } from '../commons/queues/sqs-batch-sender';
 import { enqueueSyncJobs } from './sync-jobs-queue';
 import { scopeOfJob, type SyncJob } from './sync-job';
 import { describeScope } from './sync-scope';
-import { syncWindow, updatedAtFilter } from './sync-window';
+import { syncWindow } from './sync-window';
 
 export interface RunSyncJobDeps {
   procore: Pick<ProcoreClient, 'pages'>;
@@ -71,7 +71,8 @@ export async function runSyncJob(job: SyncJob, deps: RunSyncJobDeps): Promise<Sy
   const resume = saved && saved.jobId === job.jobId && saved.windowEnd === job.windowEnd && saved.nextPage > (job.startPage ?? 1) ? saved : undefined;
   const cursor = resume ? undefined : stored?.cursor;
   const window = syncWindow(resume ? { ...job, windowStart: resume.windowStart } : job, cursor);
-  const base = spec.listRequest(scope);
+  // The registry's filters for this window (updated_at, include_deleted where declared, view).
+  const base = spec.pullRequest(scope, window);
   const lambdaDeadline = now() + deps.remainingMs();
   const margin = deps.handOverMarginMs ?? DEFAULT_HAND_OVER_MARGIN_MS;
   const log = { jobId: job.jobId, scope: describeScope(scope), window };
@@ -92,15 +93,11 @@ export async function runSyncJob(job: SyncJob, deps: RunSyncJobDeps): Promise<Sy
   });
   // An outer loop because a shrinking result set (records updated past windowEnd while we page)
   // shifts later records onto pages already read: then paging restarts a little earlier,
-  // repeating at most a page.
+  // repeating at most a page. This needs Total; without it the client's page walk checks each page
+  // boundary itself and reads again from where the list moved (functions/commons/procore/paging.ts).
   restart: for (;;) {
     const pages = deps.procore.pages<unknown>({
       ...base,
-      query: {
-        ...base.query,
-        ...(spec.incremental ? { 'filters[updated_at]': updatedAtFilter(window) } : {}),
-        ...(spec.includeDeleted ? { 'filters[include_deleted]': 'with' } : {}),
-      },
       perPage: spec.maxPerPage,
       startPage: nextPage,
       deadline: lambdaDeadline - (deps.finishReserveMs ?? DEFAULT_FINISH_RESERVE_MS),

@@ -1,37 +1,48 @@
-// Upserts of one resource in one scope, taken from one batch, go to Procore as PATCH .../sync calls
-// (at most 1000 items each) instead of one request per message. Procore answers 200 with per-item
+// Upserts of one resource in one scope, taken from one batch, go to Procore as batch upsert
+// (`/sync`) calls (at most 1000 items each) instead of one request per message; so do creates that
+// carry the upstream originId (create-or-update by origin_id). Procore answers 200 with per-item
 // errors inside; each is mapped back to the message it came from (by id or origin_id).
 import type { PushMessage } from '../commons/contracts/push-message';
 import { ProcoreError } from '../commons/procore/errors';
-import { buildBatchUpsertRequest, getResource } from '../commons/resources/registry';
+import { buildBatchUpsertRequest, getResource, type ScopeIds } from '../commons/resources/registry';
 import type { AppliedTarget, ApplyDeps } from './apply-push-message';
-import { scopeOf } from './apply-push-message';
 
 export const MAX_BATCH_UPSERT_ITEMS = 1000;
 
 export type UpsertMessage = Extract<PushMessage, { operation: 'upsert' }>;
+/** A create with the upstream key: Procore's sync creates it, or updates the record a repeat finds. */
+export type CreateWithOriginMessage = Extract<PushMessage, { operation: 'create' }> & { originId: string };
+export type BatchUpsertMessage = UpsertMessage | CreateWithOriginMessage;
 
 export interface BatchUpsertMember {
   /** Unique within the batch (the SQS message id). */
   key: string;
-  message: UpsertMessage;
+  message: BatchUpsertMessage;
 }
 
 export type BatchUpsertOutcome = { ok: true; target: AppliedTarget } | { ok: false; error: unknown };
 
 /** Messages sharing a key go in the same sync calls; undefined: the message is applied on its own. */
 export function batchUpsertKey(message: PushMessage): string | undefined {
-  if (message.operation !== 'upsert') return undefined;
+  const viaSync = message.operation === 'upsert' || (message.operation === 'create' && message.originId !== undefined);
+  if (!viaSync) return undefined;
   const resource = getResource(message.resource);
   if (!resource.paths.batchUpsert) return undefined;
   if (resource.scope === 'project' && message.projectId === undefined) return undefined;
   const projectId = resource.scope === 'project' ? message.projectId : '';
-  return `${message.resource}#${message.companyId}#${projectId}`;
+  // Multipart items must all lead with the same key (see form-fields.ts): one call per address kind.
+  const kind = resource.requests?.batchUpsert?.body === 'multipart/form-data' ? `#${procoreIdOf(message) !== undefined ? 'id' : 'origin'}` : '';
+  return `${message.resource}#${message.companyId}#${projectId}${kind}`;
+}
+
+function procoreIdOf(message: PushMessage): number | undefined {
+  return message.operation === 'create' ? undefined : message.procoreId;
 }
 
 /** How an item addresses its record: by Procore id when given, else by origin_id. */
-function addressOf(message: UpsertMessage): string {
-  return message.procoreId !== undefined ? `id:${message.procoreId}` : `origin:${message.originId}`;
+function addressOf(message: BatchUpsertMessage): string {
+  const procoreId = procoreIdOf(message);
+  return procoreId !== undefined ? `id:${procoreId}` : `origin:${message.originId}`;
 }
 
 /**
@@ -57,10 +68,11 @@ export function planBatchUpsertCalls(members: BatchUpsertMember[], maxItems = MA
   return calls;
 }
 
-function syncItem(message: UpsertMessage): Record<string, unknown> {
+function syncItem(message: BatchUpsertMessage): Record<string, unknown> {
+  const procoreId = procoreIdOf(message);
   return {
     ...message.data,
-    ...(message.procoreId !== undefined ? { id: message.procoreId } : {}),
+    ...(procoreId !== undefined ? { id: procoreId } : {}),
     ...(message.originId !== undefined ? { origin_id: message.originId } : {}),
   };
 }
@@ -71,10 +83,11 @@ function sameValue(a: unknown, b: unknown): boolean {
   return a !== undefined && a !== null && b !== undefined && b !== null && String(a) === String(b);
 }
 
-function matches(row: Row, message: UpsertMessage): boolean {
+function matches(row: Row, message: BatchUpsertMessage): boolean {
   // Error rows echo the item, either spread or under "item".
   const echoed = row.item !== null && typeof row.item === 'object' ? (row.item as Row) : row;
-  return message.procoreId !== undefined ? sameValue(echoed.id, message.procoreId) : sameValue(echoed.origin_id, message.originId);
+  const procoreId = procoreIdOf(message);
+  return procoreId !== undefined ? sameValue(echoed.id, procoreId) : sameValue(echoed.origin_id, message.originId);
 }
 
 function describeItemErrors(errors: unknown): string {
@@ -93,7 +106,8 @@ export async function applyBatchUpserts(deps: ApplyDeps, members: BatchUpsertMem
   for (const call of planBatchUpsertCalls(members)) {
     const first = call[0]!.message;
     const resource = getResource(first.resource);
-    const scope = scopeOf(first, resource);
+    // Members share a key from batchUpsertKey, which saw the projectId a project-scoped resource needs.
+    const scope: ScopeIds = { companyId: first.companyId, ...(resource.scope === 'project' ? { projectId: first.projectId! } : {}) };
     const request = buildBatchUpsertRequest(resource, scope, call.map((m) => syncItem(m.message)));
     let entities: Row[];
     let errors: Row[];
@@ -143,7 +157,7 @@ async function outcomeOf(
     return {
       ok: false,
       error: new ProcoreError({
-        message: `Procore sync answered without an entity or error for the ${message.resource} item ${message.procoreId ?? message.originId}`,
+        message: `Procore sync answered without an entity or error for the ${message.resource} item ${procoreIdOf(message) ?? message.originId}`,
         kind: 'transient',
         errorClass: 'ProcoreInvalidResponse',
         ...(requestId === undefined ? {} : { requestId }),
