@@ -2,7 +2,7 @@
 // the body content type are declared for that operation in docs/procore-endpoints.tsv. The request
 // builders are driven through the real client (its HTTP replaced by a recorder) for every resource and
 // every operation, pull and push: list, pull window, show, create with and without originId, update,
-// delete, batch upsert, origin_id lookup. Discovery and the CLI's check-credentials run against the
+// delete, batch upsert, origin_id lookup; and the token request. Discovery and the CLI's check-credentials run against the
 // simulator, which refuses (and logs) anything undeclared. A failure names the request and what is
 // not declared.
 import { randomUUID } from 'node:crypto';
@@ -57,6 +57,7 @@ function recordingClient() {
   const client = new ProcoreClient({ environment: { name: 'custom', loginUrl: 'https://login.test', apiUrl: 'https://api.test' }, tokens, pacer: new RatePacer(), http, maxAttempts: 1 });
   return {
     client,
+    http,
     recorded,
     /** Runs `work` as `label`, keeping its requests; an error after them (empty answers) is expected. */
     async at(label: string, work: () => Promise<unknown>): Promise<void> {
@@ -126,11 +127,16 @@ describe('requests the connector builds, against docs/procore-endpoints.tsv', ()
   const rec = recordingClient();
 
   beforeAll(async () => {
+    const { TokenProvider } = await import('../../functions/commons/procore/token-provider');
+    const environment = { name: 'custom' as const, loginUrl: 'https://login.test', apiUrl: 'https://api.test' };
+    const credentials = { get: async () => ({ clientId: 'id', clientSecret: 'secret' }) };
+    await rec.at('token', () => new TokenProvider({ environment, credentials, http: rec.http }).getToken({ deadline: Date.now() + 1000 }));
     for (const resource of listResources()) await exercise(resource, rec);
   });
 
   it('are all declared: method and path, every query parameter, the body content type', () => {
     expect(rec.recorded.map(problem).filter(Boolean)).toEqual([]);
+    expect(rec.recorded.filter((r) => r.site === 'token').map((r) => `${r.method} ${r.path} ${r.contentType}`)).toContain('POST /oauth/token application/json');
   });
 
   it.each(listResources().map((r) => [r.name, r] as const))('%s: every operation of the registry was built and sent', (_name, resource) => {
