@@ -44,7 +44,7 @@ function chaosRows(r: ChaosResults): Row[] {
     add('push', 'applied in Procore', p.applied);
     add('push', 'messages lost', p.lost, 0);
     add('push', 'duplicate Procore creates', p.duplicateCreates, 0);
-    add('push', 'duplicate RFI creates (no origin_id: documented crash window)', p.duplicateCreatesWithoutOriginId);
+    add('push', 'duplicate creates without originId (documented crash window)', p.duplicateCreatesWithoutOriginId);
     add('push', 'refused by Procore, dead-lettered as expected', `${p.refusedAsExpected} of ${p.refusedExpected}`);
     for (const [reason, count] of Object.entries(p.deadLetteredByReason)) add('push', `dead-lettered: ${reason}`, count);
     add('push', 'good messages dead-lettered', p.unexpectedDeadLetters);

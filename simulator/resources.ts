@@ -34,7 +34,7 @@ export interface ResourceDefinition {
   originId: boolean;
   /** `filters[updated_at]=<iso>...<iso>` supported. */
   incremental: boolean;
-  /** `filters[include_deleted]=with|only` supported (others hide deleted records, full stop). */
+  /** Records carry `deleted_at` (the list declares `filters[include_deleted]=with|only`; others hide deleted records). */
   includeDeleted: boolean;
   defaultPerPage: number;
   /** Stored fields from a write body's wrapper contents (default: as given). */
@@ -119,7 +119,7 @@ export const RESOURCES: Record<SimResourceName, ResourceDefinition> = {
     errorShape: 'field-map',
     originId: false,
     incremental: true,
-    includeDeleted: true,
+    includeDeleted: false,
     defaultPerPage: 100,
     fromInput: (input, existing) => {
       const { question, ...rest } = input;
@@ -212,7 +212,7 @@ export const RESOURCES: Record<SimResourceName, ResourceDefinition> = {
     errorShape: 'field-map',
     originId: true,
     incremental: true,
-    includeDeleted: true,
+    includeDeleted: false,
     defaultPerPage: 100,
     fake: ({ random, index }) => {
       const trade = pick(random, TRADES);
@@ -281,7 +281,7 @@ export const RESOURCES: Record<SimResourceName, ResourceDefinition> = {
     errorShape: 'field-map',
     originId: true,
     incremental: true,
-    includeDeleted: false,
+    includeDeleted: true,
     defaultPerPage: 100,
     fake: ({ random, index, projectId }) => ({
       number: `SC-${String(index).padStart(3, '0')}`,

@@ -52,6 +52,9 @@ const MIX: Kind[] = [
   'refused-update',
 ];
 
+/** Creates without the upstream originId: only the idempotency record stands between repeats (README). */
+const WITHOUT_ORIGIN_ID: Kind[] = ['vendor-create', 'rfi-create'];
+
 /** Kinds that make a Procore record (their duplicates are what must never happen). */
 const CREATES: Kind[] = ['vendor-create-origin', 'vendor-create', 'vendor-upsert', 'rfi-create', 'contract-create'];
 
@@ -70,9 +73,9 @@ export interface PushChaosOutcome {
   /** Good messages that ended in the DLQ instead (e.g. after maxReceiveCount). */
   unexpectedDeadLetters: number;
   lost: number;
-  /** Creates (with an origin id in Procore) that made more than one record. */
+  /** Creates and upserts carrying the upstream originId (Procore's sync) that made more than one record. */
   duplicateCreates: number;
-  /** RFI creates (no origin_id in Procore: the documented crash window) that made more than one record. */
+  /** Creates without an originId (vendor creates without one, RFIs): the documented crash window. */
   duplicateCreatesWithoutOriginId: number;
   invocations: number;
   batchItemFailures: number;
@@ -251,8 +254,8 @@ export async function runPushChaos(sizes: PushChaosSizes, deps: ChaosDeps<'push'
       refusedAsExpected: refused.filter((p) => letterById.get(p.id)?.errorClass === 'ProcoreNotFound').length,
       unexpectedDeadLetters: good.filter((p) => letterById.has(p.id)).length,
       lost: planned.filter((p) => !letterById.has(p.id) && !(p.kind !== 'refused-update' && isApplied(p))).length,
-      duplicateCreates: planned.filter((p) => CREATES.includes(p.kind) && p.kind !== 'rfi-create' && made(p) > 1).length,
-      duplicateCreatesWithoutOriginId: planned.filter((p) => p.kind === 'rfi-create' && made(p) > 1).length,
+      duplicateCreates: planned.filter((p) => CREATES.includes(p.kind) && !WITHOUT_ORIGIN_ID.includes(p.kind) && made(p) > 1).length,
+      duplicateCreatesWithoutOriginId: planned.filter((p) => WITHOUT_ORIGIN_ID.includes(p.kind) && made(p) > 1).length,
       invocations: outcome.invocations,
       batchItemFailures: outcome.batchItemFailures,
       invocationsFailed: outcome.invocationErrors.length,

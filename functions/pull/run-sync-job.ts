@@ -25,7 +25,6 @@ import { clearSyncFailure, recordSyncFailure } from './state/failure';
 import { enqueueSyncJobs } from './sync-jobs-queue';
 import { scopeOfJob, type SyncJob } from './sync-job';
 import { describeScope } from './sync-scope';
-import { updatedAtFilter } from './sync-window';
 
 export interface RunSyncJobDeps {
   procore: Pick<ProcoreClient, 'pages'>;
@@ -119,7 +118,8 @@ export async function runSyncJob(job: SyncJob, deps: RunSyncJobDeps): Promise<Sy
 async function pageThrough(job: SyncJob, start: StartPoint, fence: ScopeFence, deps: RunSyncJobDeps, totals: Totals): Promise<SyncCheckpoint | undefined> {
   const spec = deps.resources(job.resource);
   const { window } = start;
-  const base = spec.listRequest(fence.scope);
+  // The registry's filters for this window (updated_at, include_deleted where declared, view).
+  const base = spec.pullRequest(fence.scope, window);
   const lambdaDeadline = fence.now() + deps.remainingMs();
   const margin = deps.handOverMarginMs ?? DEFAULT_HAND_OVER_MARGIN_MS;
   let nextPage = start.nextPage;
@@ -135,15 +135,11 @@ async function pageThrough(job: SyncJob, start: StartPoint, fence: ScopeFence, d
   });
   // An outer loop because a shrinking result set (records updated past windowEnd while we page)
   // shifts later records onto pages already read: then paging restarts a little earlier,
-  // repeating at most a page.
+  // repeating at most a page. This needs Total; without it the client's page walk checks each page
+  // boundary itself and reads again from where the list moved (functions/commons/procore/paging.ts).
   restart: for (;;) {
     const pages = deps.procore.pages<unknown>({
       ...base,
-      query: {
-        ...base.query,
-        ...(spec.incremental ? { 'filters[updated_at]': updatedAtFilter(window) } : {}),
-        ...(spec.includeDeleted ? { 'filters[include_deleted]': 'with' } : {}),
-      },
       perPage: spec.maxPerPage,
       startPage: nextPage,
       deadline: lambdaDeadline - (deps.finishReserveMs ?? DEFAULT_FINISH_RESERVE_MS),

@@ -54,6 +54,7 @@ describe('ProcoreClient requests', () => {
   });
 
   it('retries 429 with Retry-After, waiting as long as it says', async () => {
+    f.sim.setRateLimit({ retryAfter: true });
     f.sim.setFaults({ rateLimitBurstRate: 1, only: firstCalls(2) });
     const started = f.clock();
     const response = await companies();
@@ -61,6 +62,7 @@ describe('ProcoreClient requests', () => {
     expect(f.client.stats).toMatchObject({ requests: 3, retries: 2, rateLimited: 2 });
     const limited = restCalls().filter((r) => r.status === 429);
     expect(limited).toHaveLength(2);
+    expect(limited.every((r) => r.status === 429)).toBe(true);
     // Each 429 said Retry-After ≥ 1 s; the client waited (on the simulator clock) at least that.
     expect(f.clock() - started).toBeGreaterThanOrEqual(2000);
   });

@@ -54,7 +54,9 @@ describe('push: FIFO message groups', () => {
     const titles = sim.store.list('work_order_contracts', { companyId, projectId }).map((w) => w.title);
     expect(titles).toEqual(expect.arrayContaining(['Contract a-1', 'Contract b-1', 'Contract b-3']));
     expect(titles).not.toContain('Contract a-3');
-    expect(sim.requests().filter((r) => r.method === 'POST' && r.path.endsWith('/work_order_contracts')).map((r) => r.status)).toEqual([201, 201, 201]);
+    // Creates with originId go through the contracts' sync (create-or-update by origin_id), one call each in FIFO order.
+    expect(sim.requests().filter((r) => r.path.endsWith('/work_order_contracts/sync')).map((r) => `${r.method} ${r.status}`)).toEqual(['PATCH 200', 'PATCH 200', 'PATCH 200']);
+    expect(sim.countRequests((r) => r.method === 'POST' && r.path.endsWith('/work_order_contracts'))).toBe(0);
 
     const dead = await h.deadLetters();
     expect(dead.map((d) => d.body)).toEqual([bodyOf(groupB[1])]);
