@@ -14,6 +14,8 @@ import { clearSyncFailure } from './state/failure';
 import { releaseLease, renewLease } from './state/lease';
 import type { ResourceListSpecs } from './list-spec';
 import { envelopeFor, envelopeMessage } from './record-envelopes';
+import { pullRemovals } from './removals/pull-removals';
+import { removalListQuery } from './removals/removal-sources';
 import { sendMessageBatches } from '../commons/queues/sqs-batch-sender';
 import { enqueueSyncJobs } from './sync-jobs-queue';
 import { scopeOfJob, type SyncJob } from './sync-job';
@@ -21,7 +23,7 @@ import { describeScope } from './sync-scope';
 import { syncWindow, updatedAtFilter } from './sync-window';
 
 export interface RunSyncJobDeps {
-  procore: Pick<ProcoreClient, 'pages'>;
+  procore: Pick<ProcoreClient, 'pages' | 'request'>;
   sqs: SQSClient;
   table: SyncTable;
   queues: { syncJobs: string; records: string };
@@ -100,6 +102,7 @@ export async function runSyncJob(job: SyncJob, deps: RunSyncJobDeps): Promise<Sy
         ...base.query,
         ...(spec.incremental ? { 'filters[updated_at]': updatedAtFilter(window) } : {}),
         ...(spec.includeDeleted ? { 'filters[include_deleted]': 'with' } : {}),
+        ...removalListQuery(job.resource),
       },
       perPage: spec.maxPerPage,
       startPage: nextPage,
@@ -131,12 +134,17 @@ export async function runSyncJob(job: SyncJob, deps: RunSyncJobDeps): Promise<Sy
     break;
   }
 
+  // The window's removed records (recycle bins, inactive lists), before the cursor moves past them.
+  const removals = await pullRemovals(job, window, { ...deps, deadline: lambdaDeadline - (deps.finishReserveMs ?? DEFAULT_FINISH_RESERVE_MS), now });
+  totals.records += removals.records;
+  totals.truncated += removals.truncated;
   const advanced = await advanceCursor(deps.table, scope, window.end, {
     jobId: job.jobId,
     records: totals.records,
     truncated: totals.truncated,
     pages: totals.pages,
     finishedAt: new Date(now()).toISOString(),
+    ...(removals.unavailable ? { removalsUnavailable: removals.unavailable } : {}),
   });
   await Promise.all([clearCheckpoint(deps.table, scope), clearSyncFailure(deps.table, scope)]);
   await releaseLease(deps.table, scope, job.jobId);

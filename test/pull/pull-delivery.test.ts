@@ -31,17 +31,17 @@ afterAll(async () => {
 });
 
 describe('pull: deletions, oversized records, full resync, rate limits', () => {
-  it('delivers a record deleted in Procore as deleted: true', async () => {
+  it('delivers an RFI moved to the recycle bin in Procore as recycled (deleted: true)', async () => {
     h.sim.clock.advance(600_000);
     const victim = rfis()[3]!;
-    h.sim.store.softDelete('rfis', victim.id);
+    h.sim.store.recycle('rfis', victim.id);
     h.sim.clock.advance(60_000);
     const received = await h.collectRecords(async () => {
       await h.plan();
       await h.drainJobs();
     });
-    expect(received.map((r) => [r.envelope.id, r.envelope.deleted])).toEqual([[victim.id, true]]);
-    expect(received[0]!.envelope.data).toMatchObject({ id: victim.id, deleted_at: expect.any(String) });
+    expect(received.map((r) => [r.envelope.id, r.envelope.lifecycle, r.envelope.deleted])).toEqual([[victim.id, 'recycled', true]]);
+    expect(received[0]!.envelope.data).toMatchObject({ id: victim.id, subject: victim.subject });
   });
 
   it('delivers a record too large for one SQS message as a truncated envelope, and counts it', async () => {

@@ -16,6 +16,8 @@ export interface LastPull {
   truncated: number;
   pages: number;
   finishedAt: string;
+  /** Procore refused the scope's recycle bin or inactive list (403/404): its removals were not read. */
+  removalsUnavailable?: string;
 }
 
 export interface SyncCursor {

@@ -3,7 +3,8 @@
 import type { SyncScope } from '../sync-scope';
 import { scopeId } from '../sync-scope';
 
-export type SyncStateKind = 'cursor' | 'lease' | 'checkpoint' | 'failure';
+/** `inactive`: ids already delivered as inactive (inactive-set.ts), one item per chunk. */
+export type SyncStateKind = 'cursor' | 'lease' | 'checkpoint' | 'failure' | 'inactive';
 
 export interface TableKey {
   pk: string;
