@@ -8,7 +8,7 @@ import type { Context } from 'aws-lambda';
 import { z } from 'zod';
 import { PlannerEnvSchema, procoreEnvironmentFrom, readEnv } from '../commons/config/runtime-env';
 import { documentClient as db, sqs } from '../commons/aws/clients';
-import { log, logger, metrics, tracer } from '../commons/observability/powertools';
+import { countMetric, log, logger, metrics, tracer } from '../commons/observability/powertools';
 import { createProcoreClient } from '../commons/procore/runtime';
 import { registryListSpecs } from './list-spec';
 import { planSync, type PlanResult } from './plan-sync';
@@ -64,6 +64,7 @@ async function planFromSchedule(event: unknown, context: Context): Promise<PlanR
     resources: registryListSpecs,
     logger: log,
     deadline: () => Date.now() + context.getRemainingTimeInMillis() - DEADLINE_RESERVE_MS,
+    countMetric,
   });
 }
 

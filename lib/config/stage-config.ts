@@ -57,16 +57,10 @@ export const PullWorkerConfigSchema = z
 export const StageSyncConfigSchema = SyncConfigSchema.extend({
   /** When the planner runs: an EventBridge rate(...) or cron(...) expression. */
   schedule: ScheduleExpressionSchema,
-}).superRefine((sync, ctx) => {
-  // The planner refuses this at run time (plan-sync.ts); catching it at synth saves a deploy.
-  if (sync.companies === 'all' && sync.discoveryCompanyId === undefined) {
-    ctx.addIssue({
-      code: 'custom',
-      path: ['discoveryCompanyId'],
-      message: 'companies "all" needs discoveryCompanyId: one company where the app is installed (Procore wants a Procore-Company-Id header even to list companies)',
-    });
-  }
 });
+// discoveryCompanyId is optional with companies "all": the planner also asks from the companies the
+// last discovery found (state table), and a first run with neither fails naming the setting
+// (functions/pull/discovery/discover-companies.ts).
 
 export const StageConfigSchema = z
   .object({

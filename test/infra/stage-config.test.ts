@@ -72,10 +72,10 @@ describe('stage config (cdk.json context)', () => {
     );
   });
 
-  it('asks for a discovery company when companies is "all"', () => {
-    const message = errorOf(() => loadStageConfig(withSandbox((c) => delete c.sync.discoveryCompanyId)));
-    expect(message).toMatch(/^stages\.sandbox\.sync\.discoveryCompanyId: companies "all" needs discoveryCompanyId/);
+  it('takes companies "all" without a discovery company (the planner asks from the companies it found before), and a project status', () => {
+    expect(loadStageConfig(withSandbox((c) => delete c.sync.discoveryCompanyId)).config.sync).toMatchObject({ companies: 'all', projectStatus: 'all' });
     expect(() => loadStageConfig(withSandbox((c) => Object.assign(c.sync, { companies: [42], discoveryCompanyId: undefined })))).not.toThrow();
+    expect(errorOf(() => loadStageConfig(withSandbox((c) => Object.assign(c.sync, { projectStatus: 'closed' }))))).toMatch(/^stages\.sandbox\.sync\.projectStatus:/);
   });
 
   it('rejects unknown keys instead of ignoring a typo', () => {

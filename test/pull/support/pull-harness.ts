@@ -71,8 +71,9 @@ export function eventTime(epochMs: number): string {
 
 export async function startPullHarness(options: {
   simulator: SimulatorOptions;
-  sync: (companyId: number, sim: ProcoreSimulator) => Omit<SyncConfig, 'overlapMinutes' | 'leaseMinutes' | 'initialLookbackDays' | 'projects' | 'companies'> &
-    Partial<SyncConfig>;
+  sync: (companyId: number, sim: ProcoreSimulator) => Pick<SyncConfig, 'resources'> & Partial<SyncConfig>;
+  /** Leave sync.discoveryCompanyId out (default: the first installed company). */
+  withoutDiscoveryCompany?: boolean;
 }): Promise<PullHarness> {
   // Powertools reads these when the handler modules load; keep test output readable.
   process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
@@ -115,7 +116,11 @@ export async function startPullHarness(options: {
     SYNC_JOBS_QUEUE_URL: jobs,
     SYNC_JOBS_DLQ_URL: jobsDlq,
     RECORDS_QUEUE_URL: records,
-    SYNC_CONFIG: JSON.stringify({ discoveryCompanyId: company.id, initialLookbackDays: 3650, ...options.sync(company.id, sim) }),
+    SYNC_CONFIG: JSON.stringify({
+      ...(options.withoutDiscoveryCompany ? {} : { discoveryCompanyId: company.id }),
+      initialLookbackDays: 3650,
+      ...options.sync(company.id, sim),
+    }),
   });
   const { handler: planner } = (await import('../../../functions/pull/planner-handler')) as unknown as { handler: PlannerHandler };
   const { handler: worker } = (await import('../../../functions/pull/worker-handler')) as unknown as { handler: WorkerHandler };
