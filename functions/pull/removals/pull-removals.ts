@@ -89,7 +89,8 @@ async function deliverNewlyInactive(job: SyncJob, request: RemovalRequest, deps:
     });
     await deliver(fresh, 'inactive', job, deps, result);
   }
-  await saveDeliveredInactive(deps.table, scope, current, known.chunks, new Date(deps.now()).toISOString());
+  const unchanged = current.length === known.ids.size && current.every((id) => known.ids.has(id));
+  if (!unchanged) await saveDeliveredInactive(deps.table, scope, current, known.chunks, new Date(deps.now()).toISOString());
   return result;
 }
 
