@@ -36,6 +36,15 @@ export interface ResourceDefinition {
   incremental: boolean;
   /** Records carry `deleted_at` (the list declares `filters[include_deleted]=with|only`; others hide deleted records). */
   includeDeleted: boolean;
+  /**
+   * Where a record that left the default list shows (Procore's operations file, see
+   * simulator/removal-routes.ts): the project status filter, a recycle bin, the list itself with
+   * `filters[include_deleted]`, or an inactive list.
+   */
+  removal: 'project-status' | 'recycle-bin' | 'include-deleted' | 'inactive-list';
+  /** The boolean field that says a record is active (projects `active`, vendors and users
+   * `is_active`); the default list shows active records only. */
+  activeField?: 'active' | 'is_active';
   defaultPerPage: number;
   /** Stored fields from a write body's wrapper contents (default: as given). */
   fromInput?: (input: Record<string, unknown>, existing?: Record<string, unknown>) => Record<string, unknown>;
@@ -84,6 +93,8 @@ export const RESOURCES: Record<SimResourceName, ResourceDefinition> = {
     originId: true,
     incremental: true,
     includeDeleted: false,
+    removal: 'project-status',
+    activeField: 'active',
     defaultPerPage: 100,
     fake: ({ random, index, companyId, companyName }) => {
       const city = pick(random, CITIES);
@@ -120,6 +131,7 @@ export const RESOURCES: Record<SimResourceName, ResourceDefinition> = {
     originId: false,
     incremental: true,
     includeDeleted: false,
+    removal: 'recycle-bin',
     defaultPerPage: 100,
     fromInput: (input, existing) => {
       const { question, ...rest } = input;
@@ -157,6 +169,7 @@ export const RESOURCES: Record<SimResourceName, ResourceDefinition> = {
     originId: false,
     incremental: true,
     includeDeleted: false,
+    removal: 'recycle-bin',
     defaultPerPage: 100,
     fake: ({ random, index }) => ({
       number: `${pick(random, ['03', '05', '08', '09', '23'])} ${intBetween(random, 10, 99)} 00-${index}`,
@@ -184,6 +197,7 @@ export const RESOURCES: Record<SimResourceName, ResourceDefinition> = {
     originId: false,
     incremental: true,
     includeDeleted: false,
+    removal: 'recycle-bin',
     defaultPerPage: 100,
     fake: ({ random, index, projectId }) => ({
       number: String(index),
@@ -213,6 +227,8 @@ export const RESOURCES: Record<SimResourceName, ResourceDefinition> = {
     originId: true,
     incremental: true,
     includeDeleted: false,
+    removal: 'inactive-list',
+    activeField: 'is_active',
     defaultPerPage: 100,
     fake: ({ random, index }) => {
       const trade = pick(random, TRADES);
@@ -247,6 +263,8 @@ export const RESOURCES: Record<SimResourceName, ResourceDefinition> = {
     originId: true,
     incremental: true,
     includeDeleted: false,
+    removal: 'inactive-list',
+    activeField: 'is_active',
     defaultPerPage: 100,
     fake: ({ random, index }) => {
       const first = pick(random, FIRST);
@@ -282,6 +300,7 @@ export const RESOURCES: Record<SimResourceName, ResourceDefinition> = {
     originId: true,
     incremental: true,
     includeDeleted: true,
+    removal: 'include-deleted',
     defaultPerPage: 100,
     fake: ({ random, index, projectId }) => ({
       number: `SC-${String(index).padStart(3, '0')}`,

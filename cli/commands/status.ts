@@ -11,7 +11,8 @@ const HELP = `connector status: where each sync scope of a company stands
 
 Lists, per resource and project: the cursor (records updated up to it were delivered), the last
 completed pull, a job holding the scope (lease), a pull in progress across worker invocations
-(checkpoint: next page), and the last permanent failure (its job is in the sync-jobs DLQ).
+(checkpoint: next page), the last permanent failure (its job is in the sync-jobs DLQ) and the
+back-off it put the scope in (the schedule leaves it until then; \`connector sync\` clears it).
 
 Usage:
   connector status --stage S --company ID [--json]
@@ -53,19 +54,35 @@ export function renderStatuses(companyId: number, statuses: ScopeStatus[]): stri
     `Company ${companyId}: ${statuses.length} scope(s)`,
     '',
     table(
-      ['RESOURCE', 'PROJECT', 'CURSOR', 'LAST PULL', 'IN PROGRESS', 'LAST FAILURE'],
+      ['RESOURCE', 'PROJECT', 'CURSOR', 'LAST PULL', 'IN PROGRESS', 'LAST FAILURE', 'BACK-OFF'],
       statuses.map((s) => [
         s.resource,
         s.projectId ?? '-',
         s.cursor ?? 'never pulled',
-        s.lastPull ? `${s.lastPull.records} records in ${s.lastPull.pages} page(s) at ${s.lastPull.finishedAt}` : '',
+        lastPullText(s),
         inProgress(s),
         s.failure
           ? oneLine(`${s.failure.errorClass}${s.failure.httpStatus ? ` ${s.failure.httpStatus}` : ''}: ${s.failure.message} (${s.failure.failedAt})`, 80)
           : '',
+        backoffText(s),
       ]),
     ),
   ].join('\n');
+}
+
+function lastPullText(s: ScopeStatus): string {
+  if (!s.lastPull) return '';
+  return [
+    `${s.lastPull.records} records in ${s.lastPull.pages} page(s) at ${s.lastPull.finishedAt}`,
+    ...(s.inactiveDelivered ? [`${s.inactiveDelivered} delivered as inactive`] : []),
+    ...(s.lastPull.removalsUnavailable ? [oneLine(`removals not read: ${s.lastPull.removalsUnavailable}`, 60)] : []),
+  ].join('; ');
+}
+
+function backoffText(s: ScopeStatus): string {
+  if (!s.backoff) return '';
+  const failures = `${s.backoff.consecutiveFailures} failure(s) in a row`;
+  return s.backoff.active ? `until ${s.backoff.retryAt} (${failures})` : `over, next schedule retries (${failures})`;
 }
 
 function inProgress(s: ScopeStatus): string {

@@ -12,7 +12,8 @@ import { flagOrOutput, STAGE_HELP, STAGE_OPTIONS, stackOutputsFor } from '../tar
 const HELP = `connector sync: start a pull of one scope now (outside the schedule)
 
 Puts a sync job on the sync-jobs queue, the same job the scheduled planner would enqueue; a pull
-worker picks it up within seconds and delivers the records to the records queue.
+worker picks it up within seconds and delivers the records to the records queue. A scope backing
+off after failing for good (403, 404; see status) has its back-off cleared.
 
 Usage:
   connector sync --stage S --company ID [--project ID] --resource NAME [--full] [--force] [--json]
@@ -97,6 +98,7 @@ export const syncCommand: Command = {
         ['Window', `records updated up to ${result.job.windowEnd}${result.job.full ? ', from the beginning (full resync)' : ', from the cursor'}`],
         ...(result.cursorReset ? [['Cursor', `reset (was ${result.previousCursor ?? 'not set'})`] as [string, string]] : []),
         ...(!result.leased ? [['Lease', 'not taken (--force): another job of this scope may run at the same time'] as [string, string]] : []),
+        ...(result.backoffCleared ? [['Back-off', 'cleared: the scope had failed for good; the schedule takes it again from now'] as [string, string]] : []),
       ]),
     );
     return 0;

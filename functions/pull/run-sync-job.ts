@@ -10,6 +10,8 @@ import type { ProcoreClient, ProcorePage } from '../commons/procore/client';
 import type { ProcoreEnvironment } from '../commons/procore/environments';
 import { PermanentError } from '../commons/failure/permanent-error';
 import type { LoggerLike } from '../commons/observability/logger';
+import { pullRemovals } from './removals/pull-removals';
+import { removalListQuery } from './removals/removal-sources';
 import { sendMessageBatches } from '../commons/queues/sqs-batch-sender';
 import type { ClaimCheckBucket } from './claim-check';
 import { continuationCount, continuationLimitReached, continuationOf, DEFAULT_MAX_CONTINUATIONS } from './continuation';
@@ -27,7 +29,7 @@ import { scopeOfJob, type SyncJob } from './sync-job';
 import { describeScope } from './sync-scope';
 
 export interface RunSyncJobDeps {
-  procore: Pick<ProcoreClient, 'pages'>;
+  procore: Pick<ProcoreClient, 'pages' | 'request'>;
   sqs: SQSClient;
   table: SyncTable;
   queues: { syncJobs: string; records: string };
@@ -100,7 +102,16 @@ export async function runSyncJob(job: SyncJob, deps: RunSyncJobDeps): Promise<Sy
   try {
     const position = await pageThrough(job, start, fence, deps, totals);
     if (position) return await handOverOrPause(job, position, fence, deps, totals);
-    const lastPull = { jobId: job.jobId, ...totals, finishedAt: new Date(now()).toISOString() };
+    // The window's removed records (recycle bins, inactive lists), before the cursor moves past them.
+    const removals = await pullRemovals(job, start.window, { ...deps, deadline: now() + deps.remainingMs() - (deps.finishReserveMs ?? DEFAULT_FINISH_RESERVE_MS), now });
+    totals.records += removals.records;
+    totals.claimChecked += removals.claimChecked;
+    const lastPull = {
+      jobId: job.jobId,
+      ...totals,
+      finishedAt: new Date(now()).toISOString(),
+      ...(removals.unavailable ? { removalsUnavailable: removals.unavailable } : {}),
+    };
     const { cursorAdvanced } = await completeFencedWindow(fence, start.window.end, lastPull);
     await clearSyncFailure(deps.table, scope);
     deps.logger.info('Sync job completed', { ...log, window: start.window, ...totals, cursorAdvanced });
@@ -140,6 +151,8 @@ async function pageThrough(job: SyncJob, start: StartPoint, fence: ScopeFence, d
   restart: for (;;) {
     const pages = deps.procore.pages<unknown>({
       ...base,
+      // Removed records that ride on the list itself (project status, include_deleted) need its query too.
+      query: { ...base.query, ...removalListQuery(job.resource) },
       perPage: spec.maxPerPage,
       startPage: nextPage,
       deadline: lambdaDeadline - (deps.finishReserveMs ?? DEFAULT_FINISH_RESERVE_MS),

@@ -83,6 +83,9 @@ export const StageSyncConfigSchema = SyncConfigSchema.extend({
     });
   }
 });
+// discoveryCompanyId is optional with companies "all": the planner also asks from the companies the
+// last discovery found (state table), and a first run with neither fails naming the setting
+// (functions/pull/discovery/discover-companies.ts).
 
 /** A value the shipped cdk.json leaves for the user to fill in, e.g. "<12-digit AWS account id>". */
 const PLACEHOLDER = /^<.*>$/;

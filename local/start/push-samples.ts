@@ -22,7 +22,7 @@ const message = (fields: Record<string, unknown>) => JSON.stringify({ version: 1
 
 export function buildPushSamples(at: SampleAddresses): PushSample[] {
   const { companyId, runId } = at;
-  const live = (resource: string) => at.records.filter((r) => r.resource === resource && !r.deleted && r.companyId === companyId);
+  const live = (resource: string) => at.records.filter((r) => r.resource === resource && r.lifecycle === 'active' && r.companyId === companyId);
   const rfi = live('rfis')[0];
   const submittal = live('submittals')[0];
   const observation = live('observations')[0];

@@ -85,11 +85,10 @@ export async function runAgainstAws(options: StartOptions, io: RunIo, cleanup: C
     return parsed;
   };
   const delivered: RecordEnvelope[] = await peek(need('RecordsQueueUrl'), parseRecordEnvelope);
-  const records: StartSummary['records'] = Object.fromEntries(resources.map((r) => [r, { live: 0, deleted: 0 }]));
+  const records: StartSummary['records'] = Object.fromEntries(resources.map((r) => [r, { live: 0, removed: 0 }]));
   for (const envelope of delivered) {
-    const row = records[envelope.resource] ?? { live: 0, deleted: 0 };
-    records[envelope.resource] = row;
-    row[envelope.deleted ? 'deleted' : 'live'] += 1;
+    const row = (records[envelope.resource] ??= { live: 0, removed: 0 });
+    row[envelope.lifecycle === 'active' ? 'live' : 'removed'] += 1;
   }
   progress.step(`records waiting on the records queue (peeked, left for consumers): ${delivered.length}`);
 

@@ -28,6 +28,7 @@ import { PUSH_OUTAGE_MS, pushPhaseFaults } from './push-faults';
 import { realProcoreCredentials, type StartOptions } from './options';
 import type { Progress } from './progress';
 import { buildPushSamples, sampleId } from './push-samples';
+import { removalsReport, seedRemovals } from './seed-removals';
 import type { DeadLetterQueueReport, EventSourceReport, StartSummary } from './summary';
 
 const STAGE = 'sandbox';
@@ -116,9 +117,8 @@ export async function runLocal(options: StartOptions, io: RunIo, cleanup: Cleanu
     foreignCompanyId = sim.store.companies().find((c) => !c.installed)?.id ?? 1;
     procore = { name: 'custom', loginUrl: sim.loginUrl, apiUrl: sim.apiUrl };
     credentials = { client_id: sim.clientId, client_secret: sim.clientSecret };
-    progress.step(
-      `Procore simulator on ${sim.apiUrl}: ${installed.length} companies with the app installed, ${options.records} records per resource and scope`,
-    );
+    progress.step(`Procore simulator on ${sim.apiUrl}: ${installed.length} companies with the app installed, ${options.records} records per resource and scope`);
+    progress.step(`removals seeded in the simulator: ${seedRemovals(sim)}`);
   }
 
   const stage = localStageConfig(procore, real ? { discoveryCompanyId: companyId, only: [companyId] } : { discoveryCompanyId: companyId });
@@ -243,16 +243,19 @@ export async function runLocal(options: StartOptions, io: RunIo, cleanup: Cleanu
   };
 
   const delivered = await consumeQueueWhile(sqs, outputs.RecordsQueueUrl ?? '', () => play('sync jobs', jobsMapping, workerHosts), parseRecordEnvelope);
-  const records: StartSummary['records'] = Object.fromEntries(resources.map((r) => [r, { live: 0, deleted: 0 }]));
+  const records: StartSummary['records'] = Object.fromEntries(resources.map((r) => [r, { live: 0, removed: 0 }]));
   for (const envelope of delivered.valid) {
-    const row = records[envelope.resource] ?? { live: 0, deleted: 0 };
-    records[envelope.resource] = row;
-    if (envelope.deleted) row.deleted += 1;
-    else row.live += 1;
+    const row = (records[envelope.resource] ??= { live: 0, removed: 0 });
+    row[envelope.lifecycle === 'active' ? 'live' : 'removed'] += 1;
   }
   progress.step(`records delivered: ${delivered.valid.length} (${resources.map((r) => `${r} ${records[r]?.live ?? 0}`).join(', ')})`);
-  if (delivered.invalid.length > 0)
-    problems.push(`${delivered.invalid.length} record message(s) broke the envelope contract: ${delivered.invalid[0]?.problem}`);
+  // Before the pushes change anything in the simulator: every removal it holds must have arrived.
+  const removals = sim ? removalsReport(sim, resources, delivered.valid) : undefined;
+  if (removals) {
+    progress.step(`removals delivered: ${removals.map((r) => `${r.resource} ${r.delivered}/${r.inSimulator}`).join(', ')}`);
+    for (const row of removals.filter((r) => r.missed > 0)) problems.push(`${row.resource}: ${row.missed} removal(s) in the simulator never delivered`);
+  }
+  if (delivered.invalid.length > 0) problems.push(`${delivered.invalid.length} record message(s) broke the envelope contract: ${delivered.invalid[0]?.problem}`);
   if (sim) {
     for (const r of resources) if ((records[r]?.live ?? 0) === 0) problems.push(`no ${r} records were delivered, though the simulator holds some`);
   }
@@ -329,6 +332,7 @@ export async function runLocal(options: StartOptions, io: RunIo, cleanup: Cleanu
     target: real ? `moto + Procore ${options.procore}, company ${companyId}` : 'local: moto + Procore simulator',
     resources,
     records,
+    ...(removals ? { removals } : {}),
     invalidRecords: delivered.invalid.length,
     pushes: {
       sent: samples.length,

@@ -32,7 +32,20 @@ afterAll(async () => {
   await h?.close();
 });
 
-describe('pull: oversized records, full resync, rate limits', () => {
+describe('pull: deletions, oversized records, full resync, rate limits', () => {
+  it('delivers an RFI moved to the recycle bin in Procore as recycled (deleted: true)', async () => {
+    h.sim.clock.advance(600_000);
+    const victim = rfis()[3]!;
+    h.sim.store.recycle('rfis', victim.id);
+    h.sim.clock.advance(60_000);
+    const received = await h.collectRecords(async () => {
+      await h.plan();
+      await h.drainJobs();
+    });
+    expect(received.map((r) => [r.envelope.id, r.envelope.lifecycle, r.envelope.deleted])).toEqual([[victim.id, 'recycled', true]]);
+    expect(received[0]!.envelope.data).toMatchObject({ id: victim.id, subject: victim.subject });
+  });
+
   it('delivers a 700 KiB record whole and a 5 MiB record through the claim check, and counts it', async () => {
     h.sim.clock.advance(600_000);
     const large = h.sim.store.insert('rfis', { companyId: h.companyId, projectId }, {

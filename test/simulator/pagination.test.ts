@@ -83,7 +83,7 @@ describe('simulator lists: pagination and filters', () => {
   it('hides soft-deleted records unless filters[include_deleted] asks for them, where the list declares it', async () => {
     const contractsPath = `/rest/v1.0/work_order_contracts?project_id=${projectId}&view=extended`;
     const victim = sim.store.list('work_order_contracts', { companyId, projectId })[0]!;
-    sim.store.softDelete('work_order_contracts', victim.id);
+    sim.store.deleteRecord('work_order_contracts', victim.id);
     const ids = async (query: string) => {
       const res = await api(`${contractsPath}&per_page=10${query}`);
       return { total: Number(res.headers.get('total')), body: res.json as { id: number; deleted_at: string | null }[] };

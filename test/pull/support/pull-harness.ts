@@ -76,8 +76,9 @@ export const eventTime = toProcoreTime;
 
 export async function startPullHarness(options: {
   simulator: SimulatorOptions;
-  sync: (companyId: number, sim: ProcoreSimulator) => Omit<SyncConfig, 'overlapMinutes' | 'leaseMinutes' | 'initialLookbackDays' | 'projects' | 'companies'> &
-    Partial<SyncConfig>;
+  sync: (companyId: number, sim: ProcoreSimulator) => Pick<SyncConfig, 'resources'> & Partial<SyncConfig>;
+  /** Leave sync.discoveryCompanyId out (default: the first installed company). */
+  withoutDiscoveryCompany?: boolean;
   /** More worker/planner environment (MAX_CONTINUATIONS, SYNC_LEASE_SECONDS, ...). */
   env?: Record<string, string>;
 }): Promise<PullHarness> {
@@ -129,7 +130,11 @@ export async function startPullHarness(options: {
     MAX_RECEIVE_COUNT: String(JOBS_MAX_RECEIVE_COUNT),
     CLAIM_CHECK_BUCKET: claimCheckBucket,
     ...options.env,
-    SYNC_CONFIG: JSON.stringify({ discoveryCompanyId: company.id, initialLookbackDays: 3650, ...options.sync(company.id, sim) }),
+    SYNC_CONFIG: JSON.stringify({
+      ...(options.withoutDiscoveryCompany ? {} : { discoveryCompanyId: company.id }),
+      initialLookbackDays: 3650,
+      ...options.sync(company.id, sim),
+    }),
   });
   const { handler: planner } = (await import('../../../functions/pull/planner-handler')) as unknown as { handler: PlannerHandler };
   const { handler: worker } = (await import('../../../functions/pull/worker-handler')) as unknown as { handler: WorkerHandler };
