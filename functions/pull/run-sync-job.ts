@@ -23,7 +23,7 @@ import { envelopeFor, recordMessage } from './record-envelopes';
 import { startPoint, type StartPoint } from './start-point';
 import { readCheckpoint, type SyncCheckpoint } from './state/checkpoint';
 import { readCursor, type SyncTable } from './state/cursor';
-import { clearSyncFailure, recordSyncFailure } from './state/failure';
+import { clearSyncFailure, recordSyncPause } from './state/failure';
 import { enqueueSyncJobs } from './sync-jobs-queue';
 import { scopeOfJob, type SyncJob } from './sync-job';
 import { describeScope } from './sync-scope';
@@ -100,17 +100,19 @@ export async function runSyncJob(job: SyncJob, deps: RunSyncJobDeps): Promise<Sy
     ...(start.from ? { [start.basis === 'adopted' ? 'adoptedFrom' : 'resumedFrom']: { jobId: start.from.jobId, savedAt: start.from.savedAt } } : {}),
   });
   try {
+    // The window's removed records (recycle bins, inactive lists) are read once, as the window's first
+    // page is: while the invocation has its whole time, and before the cursor can move past them.
+    // A job that dies before its first checkpoint reads them again (duplicates, never a loss).
+    const removals = start.nextPage === 1 ? await pullRemovals(job, start.window, { ...deps, deadline: now() + deps.remainingMs() - (deps.finishReserveMs ?? DEFAULT_FINISH_RESERVE_MS), now }) : undefined;
+    totals.records += removals?.records ?? 0;
+    totals.claimChecked += removals?.claimChecked ?? 0;
     const position = await pageThrough(job, start, fence, deps, totals);
     if (position) return await handOverOrPause(job, position, fence, deps, totals);
-    // The window's removed records (recycle bins, inactive lists), before the cursor moves past them.
-    const removals = await pullRemovals(job, start.window, { ...deps, deadline: now() + deps.remainingMs() - (deps.finishReserveMs ?? DEFAULT_FINISH_RESERVE_MS), now });
-    totals.records += removals.records;
-    totals.claimChecked += removals.claimChecked;
     const lastPull = {
       jobId: job.jobId,
       ...totals,
       finishedAt: new Date(now()).toISOString(),
-      ...(removals.unavailable ? { removalsUnavailable: removals.unavailable } : {}),
+      ...(removals?.unavailable ? { removalsUnavailable: removals.unavailable } : {}),
     };
     const { cursorAdvanced } = await completeFencedWindow(fence, start.window.end, lastPull);
     await clearSyncFailure(deps.table, scope);
@@ -206,7 +208,7 @@ async function handOverOrPause(job: SyncJob, position: SyncCheckpoint, fence: Sc
     // the next planner run's job adopt the checkpoint. A transient stop, recorded for `status`.
     const message = `paused after ${continuationCount(job)} continuations in one chain (MAX_CONTINUATIONS=${max}); the next planner run resumes from page ${position.nextPage}`;
     await releaseScope(fence);
-    await recordSyncFailure(deps.table, fence.scope, {
+    await recordSyncPause(deps.table, fence.scope, {
       errorClass: 'ContinuationLimitReached',
       message,
       attempts: 1,

@@ -19,8 +19,9 @@ export const STATE_KEY_PREFIXES = {
 } as const;
 
 export const STATE_ACCESS = {
-  /** Takes a scope's lease (conditional put) and gives it back when the job cannot be enqueued. */
-  planner: { actions: ['PutItem', 'DeleteItem'], keyPrefixes: [STATE_KEY_PREFIXES.sync] },
+  /** Takes a scope's lease (conditional put) and gives it back when the job cannot be enqueued; reads
+   * each company's scope timings (back-off, last pull: Query) and the last discovery (GetItem). */
+  planner: { actions: ['GetItem', 'Query', 'PutItem', 'DeleteItem'], keyPrefixes: [STATE_KEY_PREFIXES.sync] },
   /** Reads and writes cursor, checkpoint, failure; renews and releases the lease. Checkpoint and cursor
    * writes are transactions with a condition check on the lease (fencing); IAM authorises each item's
    * own action, so the check needs ConditionCheckItem. */

@@ -1,4 +1,4 @@
-// The removal pass of a sync job: after the resource's list window is delivered, read where Procore
+// The removal pass of a sync job: as the window's first page is read (run-sync-job.ts), read where Procore
 // shows the scope's removed records (removal-sources.ts) and deliver each as an envelope whose
 // lifecycle says how it left: recycled (recycle bin, same updated_at window) or inactive (inactive
 // list, ids not yet delivered as inactive). Sources that ride on the list itself (project status,

@@ -26,26 +26,23 @@ export interface ScopeBackoff {
 
 /** Records the failure and backs the scope off: each failure in a row doubles the wait, up to a day. */
 export async function recordSyncFailure(table: SyncTable, scope: SyncScope, failure: SyncFailure): Promise<ScopeBackoff> {
-  const key = syncStateKey('failure', scope);
   // One job per scope at a time (the lease), so reading then writing the count does not race.
-  const { Item } = await table.db.send(new GetCommand({ TableName: table.tableName, Key: key, ConsistentRead: true }));
+  const { Item } = await table.db.send(new GetCommand({ TableName: table.tableName, Key: syncStateKey('failure', scope), ConsistentRead: true }));
   const previous = typeof Item?.consecutiveFailures === 'number' ? Item.consecutiveFailures : 0;
-  const failedAtMs = Date.parse(failure.failedAt);
-  const backoff = { consecutiveFailures: previous + 1, retryAtMs: failedAtMs + backoffDelayMs(previous + 1) };
-  await table.db.send(
-    new PutCommand({
-      TableName: table.tableName,
-      Item: {
-        ...key,
-        kind: 'failure',
-        ...scope,
-        ...failure,
-        ...backoff,
-        [TTL_ATTRIBUTE]: ttlSeconds(failedAtMs + FAILURE_TTL_MS),
-      },
-    }),
-  );
+  const backoff = { consecutiveFailures: previous + 1, retryAtMs: Date.parse(failure.failedAt) + backoffDelayMs(previous + 1) };
+  await putFailure(table, scope, { ...failure, ...backoff });
   return backoff;
+}
+
+/** Records a stop that is not the scope's fault (a job paused at its continuation bound): shown in
+ * `status`, but with no back-off: the next planner run enqueues the scope as usual. */
+export async function recordSyncPause(table: SyncTable, scope: SyncScope, failure: SyncFailure): Promise<void> {
+  await putFailure(table, scope, failure);
+}
+
+async function putFailure(table: SyncTable, scope: SyncScope, failure: SyncFailure & Partial<ScopeBackoff>): Promise<void> {
+  const Item = { ...syncStateKey('failure', scope), kind: 'failure', ...scope, ...failure, [TTL_ATTRIBUTE]: ttlSeconds(Date.parse(failure.failedAt) + FAILURE_TTL_MS) };
+  await table.db.send(new PutCommand({ TableName: table.tableName, Item }));
 }
 
 export async function clearSyncFailure(table: SyncTable, scope: SyncScope): Promise<void> {
