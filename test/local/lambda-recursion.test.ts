@@ -2,16 +2,10 @@
 // travels from the handler's SendMessage through SQS (moto keeps it, local/moto_patches.py) back to
 // the player, which counts the chain and, under Terminate, stops its 17th invocation.
 import { randomUUID } from 'node:crypto';
-import {
-  CreateQueueCommand,
-  SendMessageBatchCommand,
-  SendMessageCommand,
-  SQSClient,
-  type Message,
-} from '@aws-sdk/client-sqs';
+import { CreateQueueCommand, SendMessageBatchCommand, SendMessageCommand, SQSClient, type Message } from '@aws-sdk/client-sqs';
 import type { SQSEvent } from 'aws-lambda';
 import { playEventSourceMapping } from '../../local/event-source-player';
-import { inProcessHost } from '../../local/in-process-host';
+import { inProcessHost } from '../support/in-process-host';
 import { applyRecursionRule, invocationsInChain, invocationTraceHeader } from '../../local/lambda-recursion';
 import { queueArnOf, receiveMessages } from '../../local/sqs-event-source';
 
@@ -62,7 +56,15 @@ describe('the trace header through SQS (moto)', () => {
       timeoutMs: 10_000,
       handler: async () => {
         await sqs.send(new SendMessageCommand({ QueueUrl: url, MessageBody: 'single' }));
-        await sqs.send(new SendMessageBatchCommand({ QueueUrl: url, Entries: [{ Id: 'a', MessageBody: 'a' }, { Id: 'b', MessageBody: 'b' }] }));
+        await sqs.send(
+          new SendMessageBatchCommand({
+            QueueUrl: url,
+            Entries: [
+              { Id: 'a', MessageBody: 'a' },
+              { Id: 'b', MessageBody: 'b' },
+            ],
+          }),
+        );
       },
     });
     await host.invoke({}, { traceId: header });

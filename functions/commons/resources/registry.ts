@@ -6,7 +6,7 @@
 import { RESOURCE_NAMES, ResourceNameSchema, type ResourceName } from './names';
 import type { ResourceDefinition } from './resource-definition';
 
-export type { OperationRequest, PermissionLevel, ResourceDefinition, ResourceOperation, ResourcePaths, ResourceScope, ScopeIds, ScopeParam, ToolPermission } from './resource-definition';
+export type { PermissionLevel, ResourceDefinition, ResourceOperation, ResourceScope, ScopeIds, ToolPermission } from './resource-definition';
 export {
   buildBatchUpsertRequest,
   buildListRequest,
@@ -15,13 +15,12 @@ export {
   buildShowRequest,
   buildWriteRequest,
   resourcePath,
-  type WriteOperation,
 } from './request-builders';
 
 /** Procore v1 lists accept large pages; 1000 keeps one page's JSON comfortably in memory. */
 const V1_MAX_PER_PAGE = 1000;
 
-export const RESOURCES: { readonly [N in ResourceName]: ResourceDefinition & { name: N } } = {
+const RESOURCES: { readonly [N in ResourceName]: ResourceDefinition & { name: N } } = {
   projects: {
     name: 'projects',
     scope: 'company',
@@ -180,7 +179,7 @@ export const RESOURCES: { readonly [N in ResourceName]: ResourceDefinition & { n
 };
 
 /** A resource name the registry does not know: permanent, the message lists the known ones. */
-export class UnknownResourceError extends Error {
+class UnknownResourceError extends Error {
   override readonly name = 'UnknownResourceError';
   readonly errorClass = 'UnknownResource';
   readonly kind = 'permanent';

@@ -3,7 +3,7 @@
 // list calls, so that every invocation hands over to a continuation.
 import { lambdaContext } from '../../../local/lambda-context';
 import { playEventSourceMapping, type PlayOutcome } from '../../../local/event-source-player';
-import { inProcessHost } from '../../../local/in-process-host';
+import { inProcessHost } from '../../support/in-process-host';
 import type { RecursiveLoop } from '../../../local/lambda-recursion';
 import { queueArnOf } from '../../../local/sqs-event-source';
 import type { PullHarness } from './pull-harness';
