@@ -1,6 +1,8 @@
 // Sample push messages for the run: valid writes addressed through records the pull just delivered
 // (what a downstream system would do), and bad ones that must end in the push DLQ with a reason.
+import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { RecordEnvelope } from '../../functions/commons/contracts/record-envelope';
+import { sendMessageBatches } from '../../functions/commons/queues/sqs-batch-sender';
 
 export interface PushSample {
   label: string;
@@ -178,4 +180,14 @@ export function sampleId(body: string): string | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** Sends the samples to the push queue one batch call at a time, so they arrive in the order they were built. */
+export async function sendPushSamples(sqs: SQSClient, pushQueueUrl: string, samples: PushSample[]): Promise<void> {
+  await sendMessageBatches(
+    sqs,
+    pushQueueUrl,
+    samples.map((s) => ({ body: s.body })),
+    { concurrency: 1 },
+  );
 }
