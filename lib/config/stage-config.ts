@@ -108,11 +108,9 @@ const RegionSchema = filledIn(
   'the AWS region to deploy into (e.g. eu-west-1)',
 );
 const AlarmEmailSchema = filledIn(
-  z
-    .email()
-    .refine((email) => !RESERVED_MAIL_DOMAIN.test(email), {
-      message: 'uses a reserved example domain: no one can confirm the subscription or read the alarms',
-    }),
+  z.email().refine((email) => !RESERVED_MAIL_DOMAIN.test(email), {
+    message: 'uses a reserved example domain: no one can confirm the subscription or read the alarms',
+  }),
   'the e-mail address that should receive the alarms',
 );
 const KMS_KEY_ARN = /^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[A-Za-z0-9-]+$/;

@@ -7,7 +7,8 @@ import type { SQSEvent } from 'aws-lambda';
 import { playEventSourceMapping } from '../../local/event-source-player';
 import { inProcessHost } from '../support/in-process-host';
 import { applyRecursionRule, invocationsInChain, invocationTraceHeader } from '../../local/lambda-recursion';
-import { queueArnOf, receiveMessages } from '../../local/sqs-event-source';
+import { queueArn } from '../../cli/aws/sqs';
+import { receiveMessages } from '../../local/sqs-event-source';
 
 jest.setTimeout(60_000);
 
@@ -16,9 +17,9 @@ const suffix = () => randomUUID().slice(0, 8);
 
 async function queueWithDlq(): Promise<{ url: string; arn: string; dlq: string }> {
   const dlq = (await sqs.send(new CreateQueueCommand({ QueueName: `recursion-dlq-${suffix()}` }))).QueueUrl!;
-  const RedrivePolicy = JSON.stringify({ deadLetterTargetArn: await queueArnOf(sqs, dlq), maxReceiveCount: 5 });
+  const RedrivePolicy = JSON.stringify({ deadLetterTargetArn: await queueArn(sqs, dlq), maxReceiveCount: 5 });
   const url = (await sqs.send(new CreateQueueCommand({ QueueName: `recursion-${suffix()}`, Attributes: { RedrivePolicy } }))).QueueUrl!;
-  return { url, arn: await queueArnOf(sqs, url), dlq };
+  return { url, arn: await queueArn(sqs, url), dlq };
 }
 
 function message(traceHeader: string | undefined): Message {
