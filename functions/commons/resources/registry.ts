@@ -7,15 +7,8 @@ import { RESOURCE_NAMES, ResourceNameSchema, type ResourceName } from './names';
 import type { ResourceDefinition } from './resource-definition';
 
 export type { PermissionLevel, ResourceDefinition, ResourceOperation, ResourceScope, ScopeIds, ToolPermission } from './resource-definition';
-export {
-  buildBatchUpsertRequest,
-  buildListRequest,
-  buildOriginLookupRequest,
-  buildPullListRequest,
-  buildShowRequest,
-  buildWriteRequest,
-  resourcePath,
-} from './request-builders';
+// The pull still imports these three from here; every other caller takes them from request-builders.
+export { buildListRequest, buildPullListRequest, resourcePath } from './request-builders';
 
 /** Procore v1 lists accept large pages; 1000 keeps one page's JSON comfortably in memory. */
 const V1_MAX_PER_PAGE = 1000;
