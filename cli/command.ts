@@ -42,7 +42,7 @@ type Options = NonNullable<ParseArgsConfig['options']>;
  * parseArgs with the CLI's conventions: strict, --help on every command, and errors that say
  * which flag was wrong and point at --help.
  */
-export function parseCommandArgs<O extends Options>(command: string, argv: string[], options: O, config: { positionals?: boolean } = {}) {
+function parseCommandArgs<O extends Options>(command: string, argv: string[], options: O, config: { positionals?: boolean } = {}) {
   try {
     return parseArgs({
       args: argv,
