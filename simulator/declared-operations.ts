@@ -26,12 +26,9 @@ export interface RequestShape {
   contentType?: string;
 }
 
-export type Refusal =
-  | { status: 404; reason: string }
-  | { status: 400; reason: string; undeclared: string[] }
-  | { status: 415; reason: string };
+export type Refusal = { status: 404; reason: string } | { status: 400; reason: string; undeclared: string[] } | { status: 415; reason: string };
 
-export const OPERATIONS_FILE = path.resolve(__dirname, '../docs/procore-endpoints.tsv');
+const OPERATIONS_FILE = path.resolve(__dirname, '../docs/procore-endpoints.tsv');
 
 interface CompiledOperation extends DeclaredOperation {
   regex: RegExp;
@@ -39,7 +36,11 @@ interface CompiledOperation extends DeclaredOperation {
   literalLength: number;
 }
 
-const split = (list: string | undefined) => (list ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+const split = (list: string | undefined) =>
+  (list ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
 
 /** Parses the operations file: `#` comment lines, a header line, then one operation per line. */
 export function parseOperations(text: string): DeclaredOperation[] {

@@ -13,12 +13,12 @@ import { SimStore, type SeedOptions } from './store';
 export type { FaultOptions } from './faults';
 export type { LoggedRequest } from './server';
 export type { RateLimitOptions } from './rate-limit';
-export type { ListFilter, RemovalKind, RemovedRecord, SeedOptions, SimCompany, SimProject, Scope, RecordJson } from './store';
-export { REMOVAL_ROUTES, type RemovalRoute } from './removal-routes';
+export type { SeedOptions } from './store';
+export { REMOVAL_ROUTES } from './removal-routes';
 export { SimStore } from './store';
 export { RESOURCES } from './resources';
 export { MAX_BATCH_UPSERT_ITEMS } from './rest';
-export { DeclaredOperations, declaredOperations, parseOperations, type DeclaredOperation, type Refusal, type RequestShape } from './declared-operations';
+export { DeclaredOperations, parseOperations } from './declared-operations';
 export { nestFormFields } from './form-params';
 
 /** Which pagination headers list answers carry (Procore's docs: do not assume Total is present). */

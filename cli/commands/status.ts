@@ -2,7 +2,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { listSyncState } from '../../functions/pull/state/status';
 import { STATE_TABLE_OUTPUT } from '../aws/stack-outputs';
-import { idOption, parseCommandArgs, requireOption, type Command } from '../command';
+import { defineCommand, idOption, requireOption, type Command } from '../command';
 import { json, oneLine, table } from '../format';
 import { scopeStatuses, type ScopeStatus } from '../status/scope-status';
 import { flagOrOutput, STAGE_HELP, STAGE_OPTIONS, stackOutputsFor } from '../targets';
@@ -25,20 +25,11 @@ ${STAGE_HELP}
   --json                 machine-readable output
   -h, --help             this help`;
 
-export const statusCommand: Command = {
+export const statusCommand: Command = defineCommand({
   name: 'status',
   help: HELP,
-  async run(argv, io) {
-    const { values } = parseCommandArgs('status', argv, {
-      ...STAGE_OPTIONS,
-      table: { type: 'string' },
-      company: { type: 'string' },
-      json: { type: 'boolean' },
-    });
-    if (values.help) {
-      io.out(HELP);
-      return 0;
-    }
+  options: { ...STAGE_OPTIONS, table: { type: 'string' }, company: { type: 'string' }, json: { type: 'boolean' } },
+  async run({ values }, io) {
     const companyId = idOption('status', requireOption('status', values.company, '--company', 'the Procore company'), '--company') as number;
     const tableName = await flagOrOutput(values.table, stackOutputsFor('status', values), STATE_TABLE_OUTPUT, '--table');
     const items = await listSyncState({ db: DynamoDBDocumentClient.from(new DynamoDBClient({})), tableName }, companyId);
@@ -46,7 +37,7 @@ export const statusCommand: Command = {
     io.out(values.json ? json(statuses) : renderStatuses(companyId, statuses));
     return 0;
   },
-};
+});
 
 export function renderStatuses(companyId: number, statuses: ScopeStatus[]): string {
   if (statuses.length === 0) return `Company ${companyId}: no sync state yet (no pull has run for it).`;

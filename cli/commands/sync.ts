@@ -3,7 +3,7 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { ResourceNameSchema, RESOURCE_NAMES } from '../../functions/commons/resources/names';
 import { cliSqsClient } from '../aws/sqs';
 import { QUEUE_OUTPUTS, STATE_TABLE_OUTPUT } from '../aws/stack-outputs';
-import { CliError, idOption, parseCommandArgs, requireOption, UsageError, type Command } from '../command';
+import { CliError, defineCommand, idOption, requireOption, UsageError, type Command } from '../command';
 import { json, keyValues } from '../format';
 import { readStageConfig } from '../stage';
 import { ScopeBusyError, startSync, syncScopeOf, type StartSyncResult } from '../sync/start-sync';
@@ -32,25 +32,21 @@ ${STAGE_HELP}
   --json                 machine-readable output
   -h, --help             this help`;
 
-export const syncCommand: Command = {
+export const syncCommand: Command = defineCommand({
   name: 'sync',
   help: HELP,
-  async run(argv, io) {
-    const { values } = parseCommandArgs('sync', argv, {
-      ...STAGE_OPTIONS,
-      'jobs-queue-url': { type: 'string' },
-      table: { type: 'string' },
-      company: { type: 'string' },
-      project: { type: 'string' },
-      resource: { type: 'string' },
-      full: { type: 'boolean' },
-      force: { type: 'boolean' },
-      json: { type: 'boolean' },
-    });
-    if (values.help) {
-      io.out(HELP);
-      return 0;
-    }
+  options: {
+    ...STAGE_OPTIONS,
+    'jobs-queue-url': { type: 'string' },
+    table: { type: 'string' },
+    company: { type: 'string' },
+    project: { type: 'string' },
+    resource: { type: 'string' },
+    full: { type: 'boolean' },
+    force: { type: 'boolean' },
+    json: { type: 'boolean' },
+  },
+  async run({ values }, io) {
     const companyId = idOption('sync', requireOption('sync', values.company, '--company', 'the Procore company to pull'), '--company') as number;
     const projectId = idOption('sync', values.project, '--project');
     const resourceName = requireOption('sync', values.resource, '--resource', `one of ${RESOURCE_NAMES.join(', ')}`);
@@ -103,4 +99,4 @@ export const syncCommand: Command = {
     );
     return 0;
   },
-};
+});

@@ -2,7 +2,8 @@
 // typed errors past it, 401 handling, pagination and pacing under a small rate budget.
 import { version } from '../../package.json';
 import { ProcoreError } from '../../functions/commons/procore/errors';
-import { buildListRequest, buildWriteRequest, getResource } from '../../functions/commons/resources/registry';
+import { getResource } from '../../functions/commons/resources/registry';
+import { buildListRequest, buildWriteRequest } from '../../functions/commons/resources/request-builders';
 import { resolveProcoreEnvironment } from '../../functions/commons/procore/environments';
 import { createProcoreClient } from '../../functions/commons/procore/runtime';
 import { startSimulator, type ProcoreSimulator } from '../../simulator';

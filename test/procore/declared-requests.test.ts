@@ -17,7 +17,7 @@ import { resolveProcoreEnvironment } from '../../functions/commons/procore/envir
 import { RatePacer } from '../../functions/commons/procore/rate-pacer';
 import type { TokenProvider } from '../../functions/commons/procore/token-provider';
 import * as builders from '../../functions/commons/resources/request-builders';
-import { buildListRequest, buildShowRequest, listResources, type ResourceDefinition, type ResourceOperation } from '../../functions/commons/resources/registry';
+import { listResources, type ResourceDefinition, type ResourceOperation } from '../../functions/commons/resources/registry';
 import { registryListSpecs } from '../../functions/pull/list-spec';
 import { planSync } from '../../functions/pull/plan-sync';
 import { SyncConfigSchema } from '../../functions/pull/sync-config';
@@ -98,11 +98,11 @@ async function exercise(resource: ResourceDefinition, rec: ReturnType<typeof rec
     for await (const _ of pages);
   };
 
-  await rec.at(`${resource.name} list`, () => drain(rec.client.pages({ ...buildListRequest(resource, scope), perPage: resource.maxPerPage })));
+  await rec.at(`${resource.name} list`, () => drain(rec.client.pages({ ...builders.buildListRequest(resource, scope), perPage: resource.maxPerPage })));
   await rec.at(`${resource.name} pull window`, () =>
     drain(rec.client.pages({ ...registryListSpecs(resource.name).pullRequest(syncScope, window), perPage: resource.maxPerPage, startPage: 3 })),
   );
-  await rec.at(`${resource.name} show`, () => rec.client.request(buildShowRequest(resource, scope, RECORD)));
+  await rec.at(`${resource.name} show`, () => rec.client.request(builders.buildShowRequest(resource, scope, RECORD)));
   await rec.at(`${resource.name} create`, () => applyPushMessage(deps, write(message(resource, { operation: 'create' })), deadline));
   await rec.at(`${resource.name} create with originId`, () => applyPushMessage(deps, write(message(resource, { operation: 'create', originId: 'ERP-1' })), deadline));
   await rec.at(`${resource.name} update`, () => applyPushMessage(deps, write(message(resource, { operation: 'update', procoreId: RECORD })), deadline));

@@ -2,6 +2,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { RESOURCE_NAMES } from '../../functions/commons/resources/names';
+import { getResource, listResources } from '../../functions/commons/resources/registry';
 import {
   buildBatchUpsertRequest,
   buildListRequest,
@@ -9,10 +10,8 @@ import {
   buildPullListRequest,
   buildShowRequest,
   buildWriteRequest,
-  getResource,
-  listResources,
   resourcePath,
-} from '../../functions/commons/resources/registry';
+} from '../../functions/commons/resources/request-builders';
 
 const endpoints = new Set(
   readFileSync(path.join(__dirname, '../../docs/procore-endpoints.tsv'), 'utf8')

@@ -48,7 +48,7 @@ function fieldsOf(value: Record<string, unknown>, prefix: string, out: FormField
 }
 
 /** The fields of a JSON object body, in order. */
-export function formFields(body: Record<string, unknown>): FormField[] {
+function formFields(body: Record<string, unknown>): FormField[] {
   const out: FormField[] = [];
   fieldsOf(body, '', out);
   return out;

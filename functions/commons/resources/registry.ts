@@ -6,22 +6,14 @@
 import { RESOURCE_NAMES, ResourceNameSchema, type ResourceName } from './names';
 import type { ResourceDefinition } from './resource-definition';
 
-export type { OperationRequest, PermissionLevel, ResourceDefinition, ResourceOperation, ResourcePaths, ResourceScope, ScopeIds, ScopeParam, ToolPermission } from './resource-definition';
-export {
-  buildBatchUpsertRequest,
-  buildListRequest,
-  buildOriginLookupRequest,
-  buildPullListRequest,
-  buildShowRequest,
-  buildWriteRequest,
-  resourcePath,
-  type WriteOperation,
-} from './request-builders';
+export type { PermissionLevel, ResourceDefinition, ResourceOperation, ResourceScope, ScopeIds, ToolPermission } from './resource-definition';
+// The pull still imports these three from here; every other caller takes them from request-builders.
+export { buildListRequest, buildPullListRequest, resourcePath } from './request-builders';
 
 /** Procore v1 lists accept large pages; 1000 keeps one page's JSON comfortably in memory. */
 const V1_MAX_PER_PAGE = 1000;
 
-export const RESOURCES: { readonly [N in ResourceName]: ResourceDefinition & { name: N } } = {
+const RESOURCES: { readonly [N in ResourceName]: ResourceDefinition & { name: N } } = {
   projects: {
     name: 'projects',
     scope: 'company',
@@ -180,7 +172,7 @@ export const RESOURCES: { readonly [N in ResourceName]: ResourceDefinition & { n
 };
 
 /** A resource name the registry does not know: permanent, the message lists the known ones. */
-export class UnknownResourceError extends Error {
+class UnknownResourceError extends Error {
   override readonly name = 'UnknownResourceError';
   readonly errorClass = 'UnknownResource';
   readonly kind = 'permanent';

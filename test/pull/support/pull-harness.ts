@@ -12,7 +12,8 @@ import { createStateTable } from '../../../local/create-state-table';
 import type { Context, ScheduledEvent, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { lambdaContext } from '../../../local/lambda-context';
 import { consumeWhile } from '../../../local/queue-consumer';
-import { deleteMessages, queueArnOf, receiveMessages, sqsRecordFromMessage } from '../../../local/sqs-event-source';
+import { deleteMessages, queueArn } from '../../../cli/aws/sqs';
+import { receiveMessages, sqsRecordFromMessage } from '../../../local/sqs-event-source';
 import { startSimulator, type ProcoreSimulator, type SimulatorOptions } from '../../../simulator';
 import type { SyncTable } from '../../../functions/pull/state/cursor';
 import type { SyncConfig } from '../../../functions/pull/sync-config';
@@ -93,7 +94,7 @@ export async function startPullHarness(options: {
   const tableName = `pull-state-${suffix}`;
   await createStateTable(dynamo, tableName);
   const jobsDlq = (await sqs.send(new CreateQueueCommand({ QueueName: `pull-jobs-dlq-${suffix}` }))).QueueUrl!;
-  const jobsDlqArn = await queueArnOf(sqs, jobsDlq);
+  const jobsDlqArn = await queueArn(sqs, jobsDlq);
   const jobs = (
     await sqs.send(
       new CreateQueueCommand({
@@ -106,7 +107,7 @@ export async function startPullHarness(options: {
     )
   ).QueueUrl!;
   const records = (await sqs.send(new CreateQueueCommand({ QueueName: `pull-records-${suffix}` }))).QueueUrl!;
-  const jobsArn = await queueArnOf(sqs, jobs);
+  const jobsArn = await queueArn(sqs, jobs);
   const s3 = new S3Client({ forcePathStyle: true });
   const claimCheckBucket = `pull-claims-${suffix}`;
   await s3.send(new CreateBucketCommand({ Bucket: claimCheckBucket }));

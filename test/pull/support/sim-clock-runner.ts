@@ -13,7 +13,8 @@ import { handleSyncJobMessage, type SyncJobMessageResult } from '../../../functi
 import { registryListSpecs } from '../../../functions/pull/list-spec';
 import { planSync, type PlanResult } from '../../../functions/pull/plan-sync';
 import { SyncConfigSchema, type SyncConfig } from '../../../functions/pull/sync-config';
-import { queueArnOf, receiveMessages, sqsRecordFromMessage } from '../../../local/sqs-event-source';
+import { queueArn } from '../../../cli/aws/sqs';
+import { receiveMessages, sqsRecordFromMessage } from '../../../local/sqs-event-source';
 import { eventTime, type PullHarness } from './pull-harness';
 
 export interface SimClockRunner {
@@ -33,7 +34,7 @@ export async function simClockRunner(h: PullHarness, config: Partial<SyncConfig>
   const tokens = new TokenProvider({ environment, credentials: secretsManagerCredentials(process.env.DMSA_SECRET_ID!), clock: now });
   const procore = new ProcoreClient({ environment, tokens, pacer: new RatePacer({ clock: now }), clock: now });
   const parsed = SyncConfigSchema.parse({ initialLookbackDays: 3650, ...config });
-  const jobsArn = await queueArnOf(h.sqs, h.queues.jobs);
+  const jobsArn = await queueArn(h.sqs, h.queues.jobs);
   const metrics = new Map<string, number>();
   return {
     metrics,
