@@ -42,7 +42,7 @@ type Options = NonNullable<ParseArgsConfig['options']>;
  * parseArgs with the CLI's conventions: strict, --help on every command, and errors that say
  * which flag was wrong and point at --help.
  */
-export function parseCommandArgs<O extends Options>(command: string, argv: string[], options: O, config: { positionals?: boolean } = {}) {
+function parseCommandArgs<O extends Options>(command: string, argv: string[], options: O, config: { positionals?: boolean } = {}) {
   try {
     return parseArgs({
       args: argv,
@@ -54,6 +54,55 @@ export function parseCommandArgs<O extends Options>(command: string, argv: strin
     const message = error instanceof Error ? error.message.replace(/^TypeError \[\w+\]: /, '') : String(error);
     throw new UsageError(`${command}: ${message}\nRun "connector ${command} --help" for the options.`);
   }
+}
+
+type Parsed<O extends Options> = ReturnType<typeof parseCommandArgs<O>>;
+
+export interface CommandSpec<O extends Options> {
+  /** As usage errors name it: `redrive`, `dlq inspect`. */
+  name: string;
+  help: string;
+  /** Its flags besides -h/--help. */
+  options: O;
+  positionals?: boolean;
+  run(args: Parsed<O>, io: CliIo): Promise<number>;
+}
+
+/** A command whose flags are parsed by parseCommandArgs; -h/--help prints its help and exits 0 before `run`. */
+export function defineCommand<O extends Options>(spec: CommandSpec<O>): Command {
+  return {
+    name: spec.name,
+    help: spec.help,
+    async run(argv, io) {
+      const args = parseCommandArgs(spec.name, argv, spec.options, { positionals: spec.positionals ?? false });
+      if ((args.values as { help?: boolean }).help) {
+        io.out(spec.help);
+        return 0;
+      }
+      return spec.run(args, io);
+    },
+  };
+}
+
+/**
+ * A command made of subcommands (`connector dlq inspect`): alone it prints its help and exits 2,
+ * with -h/--help exits 0; an unknown subcommand is a usage error worded by `unknown`.
+ */
+export function withSubcommands(spec: { name: string; help: string; subcommands: Record<string, Command>; unknown: (sub: string) => string }): Command {
+  return {
+    name: spec.name,
+    help: spec.help,
+    async run(argv, io) {
+      const [sub, ...rest] = argv;
+      if (sub === undefined || sub === '--help' || sub === '-h') {
+        io.out(spec.help);
+        return sub === undefined ? 2 : 0;
+      }
+      const subcommand = Object.hasOwn(spec.subcommands, sub) ? spec.subcommands[sub] : undefined;
+      if (!subcommand) throw new UsageError(spec.unknown(sub));
+      return subcommand.run(rest, io);
+    },
+  };
 }
 
 export function requireOption(command: string, value: string | undefined, flag: string, why: string): string {

@@ -1,6 +1,14 @@
 // Resolving what a command acts on: explicit flags first, else the stage's stack outputs.
 import { CliError } from './command';
-import { cloudFormationOutputs, outputValue, stackNameOfStage, type StackOutputs, type StackOutputsReader } from './aws/stack-outputs';
+import {
+  cloudFormationOutputs,
+  outputValue,
+  parseQueueName,
+  QUEUE_OUTPUTS,
+  stackNameOfStage,
+  type StackOutputs,
+  type StackOutputsReader,
+} from './aws/stack-outputs';
 
 export interface StageFlags {
   stage?: string | undefined;
@@ -32,4 +40,20 @@ export function stackOutputsFor(command: string, flags: StageFlags, reader: Stac
 export async function flagOrOutput(flagValue: string | undefined, outputs: () => Promise<StackOutputs>, outputKey: string, flag: string): Promise<string> {
   if (flagValue) return flagValue;
   return outputValue(await outputs(), outputKey, flag);
+}
+
+/** The flags that name a dead-letter queue: --dlq-url, or the DLQ of --queue in the stage's stack. */
+export const DLQ_OPTIONS = { 'dlq-url': { type: 'string' }, ...STAGE_OPTIONS, queue: { type: 'string' } } as const;
+
+/**
+ * The dead-letter queue the flags name, and its source queue (`--to`, else the same --queue's
+ * source in the stack); the stack outputs are read only when a URL flag is missing.
+ */
+export function deadLetterQueueTarget(command: string, flags: StageFlags & { 'dlq-url'?: string | undefined; queue?: string | undefined }) {
+  const queue = QUEUE_OUTPUTS[parseQueueName(command, flags.queue)];
+  const outputs = stackOutputsFor(command, flags);
+  return {
+    deadLetterQueue: () => flagOrOutput(flags['dlq-url'], outputs, queue.deadLetterQueue, '--dlq-url'),
+    sourceQueue: (to: string | undefined) => flagOrOutput(to, outputs, queue.queue, '--to'),
+  };
 }

@@ -2,7 +2,8 @@
 // instance): receivers take messages off and delete them as they arrive. moto's SQS slows with
 // queue depth (it scans messages per call), so consuming while producing keeps runs fast.
 import type { Message, SQSClient } from '@aws-sdk/client-sqs';
-import { deleteMessages, receiveMessages } from './sqs-event-source';
+import { deleteMessages } from '../cli/aws/sqs';
+import { receiveMessages } from './sqs-event-source';
 
 export interface ConsumeOptions {
   /** Concurrent receivers (default 4). */

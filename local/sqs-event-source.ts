@@ -1,16 +1,9 @@
 // Plays Lambda's SQS event source mapping where there is no Lambda service (moto, tests, the local
 // run): receive a batch, build the event exactly as Lambda shapes it, invoke the real handler,
 // delete what succeeded and leave the batch item failures to come back after their visibility timeout.
-import {
-  DeleteMessageBatchCommand,
-  GetQueueAttributesCommand,
-  GetQueueUrlCommand,
-  ReceiveMessageCommand,
-  SendMessageCommand,
-  type Message,
-  type SQSClient,
-} from '@aws-sdk/client-sqs';
+import { GetQueueAttributesCommand, GetQueueUrlCommand, ReceiveMessageCommand, SendMessageCommand, type Message, type SQSClient } from '@aws-sdk/client-sqs';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import { deleteMessages } from '../cli/aws/sqs';
 import { lambdaContext } from './lambda-context';
 
 export function sqsRecordFromMessage(message: Message, queueArn: string): SQSRecord {
@@ -49,12 +42,6 @@ export function sqsRecordFromMessage(message: Message, queueArn: string): SQSRec
   };
 }
 
-export async function queueArnOf(sqs: SQSClient, queueUrl: string): Promise<string> {
-  const { Attributes } = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['QueueArn'] }));
-  if (!Attributes?.QueueArn) throw new Error(`queue ${queueUrl} has no ARN`);
-  return Attributes.QueueArn;
-}
-
 /** Receives up to `max` messages (several ReceiveMessage calls of at most 10). */
 export async function receiveMessages(
   sqs: SQSClient,
@@ -78,19 +65,6 @@ export async function receiveMessages(
     messages.push(...Messages);
   }
   return messages;
-}
-
-export async function deleteMessages(sqs: SQSClient, queueUrl: string, messages: Message[]): Promise<void> {
-  for (let i = 0; i < messages.length; i += 10) {
-    const chunk = messages.slice(i, i + 10);
-    const { Failed = [] } = await sqs.send(
-      new DeleteMessageBatchCommand({
-        QueueUrl: queueUrl,
-        Entries: chunk.map((m, index) => ({ Id: String(index), ReceiptHandle: m.ReceiptHandle })),
-      }),
-    );
-    if (Failed.length > 0) throw new Error(`could not delete ${Failed.length} message(s) from ${queueUrl}: ${Failed[0]?.Message}`);
-  }
 }
 
 /**

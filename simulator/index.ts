@@ -1,6 +1,7 @@
 // Public API of the Procore simulator: startSimulator(options) → a running server plus the knobs
 // tests turn (clock, tokens, secret, faults, rate limits, latency, data, request log).
 import { createClock } from './clock';
+import { declaredOperations } from './declared-operations';
 import { FaultInjector, type FaultOptions } from './faults';
 import { OAuthServer, generateClientId, generateSecret } from './oauth';
 import { mulberry32 } from './prng';
@@ -13,9 +14,22 @@ export type { FaultOptions } from './faults';
 export type { LoggedRequest } from './server';
 export type { RateLimitOptions } from './rate-limit';
 export type { SeedOptions } from './store';
+export { REMOVAL_ROUTES } from './removal-routes';
 export { SimStore } from './store';
 export { RESOURCES } from './resources';
 export { MAX_BATCH_UPSERT_ITEMS } from './rest';
+export { DeclaredOperations, parseOperations } from './declared-operations';
+export { nestFormFields } from './form-params';
+
+/** Which pagination headers list answers carry (Procore's docs: do not assume Total is present). */
+export interface PaginationHeaderOptions {
+  /** `Total`. Default true. */
+  total?: boolean;
+  /** `Per-Page` (the page size applied). Default true. */
+  perPage?: boolean;
+  /** `Link` (first/prev/next/last). Default true. */
+  link?: boolean;
+}
 
 export interface SimulatorOptions {
   port?: number;
@@ -23,6 +37,8 @@ export interface SimulatorOptions {
   clientSecret?: string;
   tokenTtlSeconds?: number;
   maxPerPage?: number;
+  pagination?: PaginationHeaderOptions;
+  /** Its 429s carry Retry-After only when asked (`rateLimit.retryAfter: true`); X-Rate-Limit-* always. */
   rateLimit?: RateLimitOptions;
   latencyMs?: { min: number; max: number };
   faults?: FaultOptions;
@@ -43,6 +59,7 @@ export interface ProcoreSimulator {
   setFaults(f: FaultOptions | undefined): void;
   setRateLimit(r: SimulatorOptions['rateLimit']): void;
   setLatency(l: SimulatorOptions['latencyMs']): void;
+  setPagination(p: PaginationHeaderOptions | undefined): void;
   requests(): LoggedRequest[];
   clearRequests(): void;
   countRequests(filter?: (r: LoggedRequest) => boolean): number;
@@ -61,6 +78,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Pr
   const faults = new FaultInjector(seed, options.faults);
   const maxPerPage = options.maxPerPage ?? 1000;
   let latency = options.latencyMs;
+  let pagination = options.pagination;
   const log: LoggedRequest[] = [];
   const server = new SimulatorServer({
     clock,
@@ -68,6 +86,8 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Pr
     rateLimiter,
     faults,
     rest: new RestApi(store, () => maxPerPage),
+    declared: declaredOperations(),
+    pagination: () => ({ total: pagination?.total ?? true, perPage: pagination?.perPage ?? true, link: pagination?.link ?? true }),
     store,
     latency: () => latency,
     latencyRandom: mulberry32(seed ^ 0x1a7e),
@@ -91,6 +111,9 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Pr
     setRateLimit: (r) => rateLimiter.configure(r),
     setLatency: (l) => {
       latency = l;
+    },
+    setPagination: (p) => {
+      pagination = p;
     },
     requests: () => log.map((r) => ({ ...r })),
     clearRequests: () => {

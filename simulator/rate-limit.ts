@@ -5,6 +5,7 @@ export interface RateLimitOptions {
   hourly?: number;
   spike?: number;
   spikeWindowSeconds?: number;
+  /** Add Retry-After to 429s. Default false: Procore documents only X-Rate-Limit-* on every answer. */
   retryAfter?: boolean;
 }
 
@@ -36,7 +37,7 @@ export class RateLimiter {
       hourly: o?.hourly ?? 1_000_000,
       spike: o?.spike ?? 100_000,
       spikeWindowSeconds: o?.spikeWindowSeconds ?? 10,
-      retryAfter: o?.retryAfter ?? true,
+      retryAfter: o?.retryAfter ?? false,
     };
   }
 

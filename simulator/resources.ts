@@ -32,10 +32,20 @@ export interface ResourceDefinition {
   errorShape: ErrorShape;
   /** origin_id / origin_data / origin_code supported; origin_id unique per company. */
   originId: boolean;
-  /** `filters[updated_at]=<iso>...<iso>` supported. */
-  incremental: boolean;
-  /** `filters[include_deleted]=with|only` supported (others hide deleted records, full stop). */
+  /**
+   * Records carry `deleted_at` (the list declares `filters[include_deleted]=with|only`; others hide
+   * deleted records): the resources whose removal is `include-deleted`.
+   */
   includeDeleted: boolean;
+  /**
+   * Where a record that left the default list shows (Procore's operations file, see
+   * simulator/removal-routes.ts): the project status filter, a recycle bin, the list itself with
+   * `filters[include_deleted]`, or an inactive list.
+   */
+  removal: 'project-status' | 'recycle-bin' | 'include-deleted' | 'inactive-list';
+  /** The boolean field that says a record is active (projects `active`, vendors and users
+   * `is_active`); the default list shows active records only. */
+  activeField?: 'active' | 'is_active';
   defaultPerPage: number;
   /** Stored fields from a write body's wrapper contents (default: as given). */
   fromInput?: (input: Record<string, unknown>, existing?: Record<string, unknown>) => Record<string, unknown>;
@@ -57,6 +67,44 @@ function routes(action: Action, method: RouteSpec['method'], paths: string[]): R
   return paths.map((path) => ({ method, path, action }));
 }
 
+/** List and create at each collection path; show and update at `<collection>/{id}`. */
+function recordRoutes(collections: string[]): RouteSpec[] {
+  const records = collections.map((collection) => `${collection}/{id}`);
+  return [
+    ...routes('list', 'GET', collections),
+    ...routes('show', 'GET', records),
+    ...routes('create', 'POST', collections),
+    ...routes('update', 'PATCH', records),
+  ];
+}
+
+/** Procore's batch upsert (`PATCH <collection>/sync`) at each collection path. */
+function syncRoutes(collections: string[]): RouteSpec[] {
+  return routes(
+    'sync',
+    'PATCH',
+    collections.map((collection) => `${collection}/sync`),
+  );
+}
+
+/** What a resource declares; `resources` fills in the rest, which is the same rule for all. */
+type Declaration = Omit<ResourceDefinition, 'name' | 'includeDeleted' | 'defaultPerPage'>;
+
+/** The page size a list answers with when the request names none. */
+const DEFAULT_PER_PAGE = 100;
+
+function resources(declarations: Record<SimResourceName, Declaration>): Record<SimResourceName, ResourceDefinition> {
+  const all = {} as Record<SimResourceName, ResourceDefinition>;
+  for (const name of SIM_RESOURCE_NAMES) {
+    const declaration = declarations[name];
+    all[name] = { name, ...declaration, includeDeleted: declaration.removal === 'include-deleted', defaultPerPage: DEFAULT_PER_PAGE };
+  }
+  return all;
+}
+
+/** The origin fields of a record created without them (resources with `originId`). */
+const NO_ORIGIN = { origin_id: null, origin_data: null, origin_code: null };
+
 const COMPANY_USER_VERSIONS = ['v1.0', 'v1.1', 'v1.2', 'v1.3'];
 const SUBMITTAL_VERSIONS = ['v1.0', 'v1.1'];
 
@@ -66,25 +114,21 @@ const LAST = ['Ortiz', 'Nguyen', 'Smith', 'Kowalski', 'Okafor', 'Larsen', 'Patel
 const TRADES = ['Concrete', 'Electrical', 'Plumbing', 'Steel', 'Drywall', 'Roofing', 'HVAC'];
 const TOPICS = ['slab edge', 'door hardware', 'fire rating', 'duct routing', 'anchor bolts', 'glazing'];
 
-export const RESOURCES: Record<SimResourceName, ResourceDefinition> = {
+export const RESOURCES = resources({
   projects: {
-    name: 'projects',
     scope: 'company',
     wrapperKey: 'project',
     routes: [
-      ...routes('list', 'GET', ['/rest/v1.0/projects', '/rest/v1.1/projects', '/rest/v1.0/companies/{company_id}/projects']),
-      ...routes('show', 'GET', ['/rest/v1.0/projects/{id}']),
-      ...routes('create', 'POST', ['/rest/v1.0/projects']),
-      ...routes('update', 'PATCH', ['/rest/v1.0/projects/{id}']),
-      ...routes('sync', 'PATCH', ['/rest/v1.0/projects/sync']),
+      ...recordRoutes(['/rest/v1.0/projects']),
+      ...routes('list', 'GET', ['/rest/v1.1/projects', '/rest/v1.0/companies/{company_id}/projects']),
+      ...syncRoutes(['/rest/v1.0/projects']),
     ],
     scopeParam: 'company_id',
     required: ['name'],
     errorShape: 'string',
     originId: true,
-    incremental: true,
-    includeDeleted: false,
-    defaultPerPage: 100,
+    removal: 'project-status',
+    activeField: 'active',
     fake: ({ random, index, companyId, companyName }) => {
       const city = pick(random, CITIES);
       return {
@@ -99,28 +143,18 @@ export const RESOURCES: Record<SimResourceName, ResourceDefinition> = {
         zip: String(intBetween(random, 10000, 99999)),
         stage: pick(random, ['Bidding', 'Course of Construction', 'Post-Construction']),
         company: { id: companyId, name: companyName },
-        origin_id: null,
-        origin_data: null,
-        origin_code: null,
+        ...NO_ORIGIN,
       };
     },
   },
   rfis: {
-    name: 'rfis',
     scope: 'project',
     wrapperKey: 'rfi',
-    routes: [
-      ...routes('list', 'GET', ['/rest/v1.0/projects/{project_id}/rfis']),
-      ...routes('show', 'GET', ['/rest/v1.0/projects/{project_id}/rfis/{id}']),
-      ...routes('create', 'POST', ['/rest/v1.0/projects/{project_id}/rfis']),
-      ...routes('update', 'PATCH', ['/rest/v1.0/projects/{project_id}/rfis/{id}']),
-    ],
+    routes: [...recordRoutes(['/rest/v1.0/projects/{project_id}/rfis'])],
     required: ['subject', 'rfi_manager_id', 'question.body'],
     errorShape: 'field-map',
     originId: false,
-    incremental: true,
-    includeDeleted: true,
-    defaultPerPage: 100,
+    removal: 'recycle-bin',
     fromInput: (input, existing) => {
       const { question, ...rest } = input;
       if (question === undefined) return rest;
@@ -142,22 +176,16 @@ export const RESOURCES: Record<SimResourceName, ResourceDefinition> = {
     },
   },
   submittals: {
-    name: 'submittals',
     scope: 'project',
     wrapperKey: 'submittal',
     routes: [
-      ...routes('list', 'GET', V(SUBMITTAL_VERSIONS, '/projects/{project_id}/submittals')),
-      ...routes('show', 'GET', V(SUBMITTAL_VERSIONS, '/projects/{project_id}/submittals/{id}')),
-      ...routes('create', 'POST', V(SUBMITTAL_VERSIONS, '/projects/{project_id}/submittals')),
-      ...routes('update', 'PATCH', V(SUBMITTAL_VERSIONS, '/projects/{project_id}/submittals/{id}')),
+      ...recordRoutes(V(SUBMITTAL_VERSIONS, '/projects/{project_id}/submittals')),
       ...routes('delete', 'DELETE', ['/rest/v1.1/projects/{project_id}/submittals/{id}']),
     ],
     required: ['number'],
     errorShape: 'string',
     originId: false,
-    incremental: true,
-    includeDeleted: false,
-    defaultPerPage: 100,
+    removal: 'recycle-bin',
     fake: ({ random, index }) => ({
       number: `${pick(random, ['03', '05', '08', '09', '23'])} ${intBetween(random, 10, 99)} 00-${index}`,
       title: `${pick(random, TRADES)} shop drawings`,
@@ -168,23 +196,14 @@ export const RESOURCES: Record<SimResourceName, ResourceDefinition> = {
     }),
   },
   observations: {
-    name: 'observations',
     scope: 'project',
     wrapperKey: 'observation',
-    routes: [
-      ...routes('list', 'GET', ['/rest/v1.0/observations/items']),
-      ...routes('show', 'GET', ['/rest/v1.0/observations/items/{id}']),
-      ...routes('create', 'POST', ['/rest/v1.0/observations/items']),
-      ...routes('update', 'PATCH', ['/rest/v1.0/observations/items/{id}']),
-      ...routes('delete', 'DELETE', ['/rest/v1.0/projects/{project_id}/observations/items/{id}']),
-    ],
+    routes: [...recordRoutes(['/rest/v1.0/observations/items']), ...routes('delete', 'DELETE', ['/rest/v1.0/projects/{project_id}/observations/items/{id}'])],
     scopeParam: 'project_id',
     required: ['name', 'type_id'],
     errorShape: 'message-error',
     originId: false,
-    incremental: true,
-    includeDeleted: false,
-    defaultPerPage: 100,
+    removal: 'recycle-bin',
     fake: ({ random, index, projectId }) => ({
       number: String(index),
       name: `${pick(random, ['Missing guardrail', 'Debris on stair', 'Exposed rebar', 'Blocked egress'])} ${index}`,
@@ -197,23 +216,15 @@ export const RESOURCES: Record<SimResourceName, ResourceDefinition> = {
     }),
   },
   vendors: {
-    name: 'vendors',
     scope: 'company',
     wrapperKey: 'vendor',
-    routes: [
-      ...routes('list', 'GET', ['/rest/v1.0/vendors']),
-      ...routes('show', 'GET', ['/rest/v1.0/vendors/{id}']),
-      ...routes('create', 'POST', ['/rest/v1.0/vendors']),
-      ...routes('update', 'PATCH', ['/rest/v1.0/vendors/{id}']),
-      ...routes('sync', 'PATCH', ['/rest/v1.0/vendors/sync']),
-    ],
+    routes: [...recordRoutes(['/rest/v1.0/vendors']), ...syncRoutes(['/rest/v1.0/vendors'])],
     scopeParam: 'company_id',
     required: ['name'],
     errorShape: 'field-map',
     originId: true,
-    incremental: true,
-    includeDeleted: true,
-    defaultPerPage: 100,
+    removal: 'inactive-list',
+    activeField: 'is_active',
     fake: ({ random, index }) => {
       const trade = pick(random, TRADES);
       return {
@@ -225,29 +236,22 @@ export const RESOURCES: Record<SimResourceName, ResourceDefinition> = {
         business_phone: `555-01${String(index % 100).padStart(2, '0')}`,
         city: pick(random, CITIES),
         country_code: 'US',
-        origin_id: null,
-        origin_data: null,
-        origin_code: null,
+        ...NO_ORIGIN,
       };
     },
   },
   company_users: {
-    name: 'company_users',
     scope: 'company',
     wrapperKey: 'user',
     routes: [
-      ...routes('list', 'GET', V(COMPANY_USER_VERSIONS, '/companies/{company_id}/users')),
-      ...routes('show', 'GET', V(COMPANY_USER_VERSIONS, '/companies/{company_id}/users/{id}')),
-      ...routes('create', 'POST', V(COMPANY_USER_VERSIONS, '/companies/{company_id}/users')),
-      ...routes('update', 'PATCH', V(COMPANY_USER_VERSIONS, '/companies/{company_id}/users/{id}')),
-      ...routes('sync', 'PATCH', V(COMPANY_USER_VERSIONS, '/companies/{company_id}/users/sync')),
+      ...recordRoutes(V(COMPANY_USER_VERSIONS, '/companies/{company_id}/users')),
+      ...syncRoutes(V(COMPANY_USER_VERSIONS, '/companies/{company_id}/users')),
     ],
     required: ['last_name', 'email_address'],
     errorShape: 'message-error',
     originId: true,
-    incremental: true,
-    includeDeleted: false,
-    defaultPerPage: 100,
+    removal: 'inactive-list',
+    activeField: 'is_active',
     fake: ({ random, index }) => {
       const first = pick(random, FIRST);
       const last = pick(random, LAST);
@@ -265,24 +269,18 @@ export const RESOURCES: Record<SimResourceName, ResourceDefinition> = {
     },
   },
   work_order_contracts: {
-    name: 'work_order_contracts',
     scope: 'project',
     wrapperKey: 'work_order_contract',
     routes: [
-      ...routes('list', 'GET', ['/rest/v1.0/work_order_contracts']),
-      ...routes('show', 'GET', ['/rest/v1.0/work_order_contracts/{id}']),
-      ...routes('create', 'POST', ['/rest/v1.0/work_order_contracts']),
-      ...routes('update', 'PATCH', ['/rest/v1.0/work_order_contracts/{id}']),
+      ...recordRoutes(['/rest/v1.0/work_order_contracts']),
       ...routes('delete', 'DELETE', ['/rest/v1.0/work_order_contracts/{id}']),
-      ...routes('sync', 'PATCH', ['/rest/v1.0/work_order_contracts/sync']),
+      ...syncRoutes(['/rest/v1.0/work_order_contracts']),
     ],
     scopeParam: 'project_id',
     required: ['title'],
     errorShape: 'field-map',
     originId: true,
-    incremental: true,
-    includeDeleted: false,
-    defaultPerPage: 100,
+    removal: 'include-deleted',
     fake: ({ random, index, projectId }) => ({
       number: `SC-${String(index).padStart(3, '0')}`,
       title: `${pick(random, TRADES)} subcontract`,
@@ -293,9 +291,7 @@ export const RESOURCES: Record<SimResourceName, ResourceDefinition> = {
       retainage_percent: '10.0',
       description: null,
       project: { id: projectId },
-      origin_id: null,
-      origin_data: null,
-      origin_code: null,
+      ...NO_ORIGIN,
     }),
   },
-};
+});

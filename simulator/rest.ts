@@ -2,8 +2,10 @@
 // scope checks (company header, permitted projects), validation and list filters.
 import { HttpError, forbidden, notFound, parameterMissing, shapedError, type FieldErrors } from './http-error';
 import { paginate } from './pagination';
+import { activityFilter, handleRemovalRoute } from './removal-routes';
 import { RESOURCES, type Action, type ResourceDefinition } from './resources';
 import type { ListFilter, RecordJson, Scope, SimStore } from './store';
+import { inView } from './views';
 
 export interface RestRequest {
   method: string;
@@ -52,6 +54,8 @@ export class RestApi {
   handle(req: RestRequest): RestResponse {
     if (req.method === 'GET' && req.path === '/rest/v1.0/companies') return this.listCompanies(req);
     if (req.method === 'GET' && req.path === '/rest/v1.0/me') return { status: 200, body: this.store.serviceAccount };
+    const removals = handleRemovalRoute(this.store, req, this.maxPerPage());
+    if (removals) return removals;
     for (const route of compiled) {
       if (route.method !== req.method) continue;
       const m = route.regex.exec(req.path);
@@ -130,22 +134,24 @@ export class RestApi {
 
   private list(def: ResourceDefinition, req: RestRequest, scope: Scope): RestResponse {
     const q = req.url.searchParams;
-    const filter: ListFilter = {};
-    const includeDeleted = def.includeDeleted ? q.get('filters[include_deleted]') : null;
+    const filter: ListFilter = activityFilter(def, req.url);
+    // Filters apply where the request carries them: whether the operation declares them was
+    // checked against the operations file before (server.ts), not against these definitions.
+    const includeDeleted = q.get('filters[include_deleted]');
     if (includeDeleted !== null) {
       if (includeDeleted !== 'with' && includeDeleted !== 'only') {
         throw new HttpError(400, { errors: 'filters[include_deleted] must be "with" or "only"' });
       }
       filter.deleted = includeDeleted;
     }
-    const range = def.incremental ? q.get('filters[updated_at]') : null;
+    const range = q.get('filters[updated_at]');
     if (range !== null) [filter.updatedFrom, filter.updatedTo] = parseRange(range);
-    const originId = def.originId ? q.get('filters[origin_id]') : null;
+    const originId = q.get('filters[origin_id]');
     if (originId !== null) filter.originId = originId;
     let ids = this.store.query(def.name, scope, filter);
-    if (def.name === 'projects') ids = ids.filter((id) => this.store.project(id)?.permitted);
+    if (def.name === 'projects') ids = ids.filter((id) => this.store.projectListed(id));
     const page = paginate(ids, req.url, def.defaultPerPage, this.maxPerPage());
-    return { status: 200, body: page.items.map((id) => this.store.get(def.name, id)!), headers: page.headers };
+    return { status: 200, body: page.items.map((id) => inView(def.name, q.get('view'), this.store.get(def.name, id)!)), headers: page.headers };
   }
 
   /** A live record in the scope, or 404 (a project record also has to be permitted). */

@@ -1,10 +1,12 @@
 // The HTTP front: one port, /login (OAuth, Procore's login host) and /api (REST, the API host).
 // Per request: request id, log entry, latency, rate limit, injected fault, auth, company header,
-// then the REST handler.
+// Procore's declarations for the operation (declared-operations.ts), then the REST handler.
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { SimClock } from './clock';
+import type { DeclaredOperations, RequestShape } from './declared-operations';
+import { FormParamError, nestFormFields } from './form-params';
 import { HttpError, notFound } from './http-error';
 import { faultLabel, type FaultInjector } from './faults';
 import { unauthorized, type OAuthServer } from './oauth';
@@ -22,6 +24,8 @@ export interface LoggedRequest {
   companyId?: string;
   at: number;
   fault?: string;
+  /** Set when the request was refused for not being declared for its operation (404, 400, 415). */
+  refusal?: { status: number; reason: string; undeclared?: string[] };
 }
 
 export interface ServerDeps {
@@ -30,6 +34,9 @@ export interface ServerDeps {
   rateLimiter: RateLimiter;
   faults: FaultInjector;
   rest: RestApi;
+  declared: DeclaredOperations;
+  /** Which pagination headers answers keep (a test can switch Total and Link off). */
+  pagination: () => { total: boolean; perPage: boolean; link: boolean };
   store: SimStore;
   latency: () => { min: number; max: number } | undefined;
   latencyRandom: Random;
@@ -83,7 +90,7 @@ export class SimulatorServer {
       at: this.deps.clock.now(),
     };
     this.deps.log.push(entry);
-    let rawBody: string;
+    let rawBody: Buffer;
     try {
       rawBody = await readBody(req);
     } catch (err) {
@@ -143,17 +150,33 @@ export class SimulatorServer {
     }
 
     try {
-      const body = parseBody(req, rawBody);
-      if (isLogin) return this.send(res, entry, undefined, 200, this.login(method, subPath, req, body));
+      if (isLogin) return this.send(res, entry, undefined, 200, this.login(method, subPath, req, await parseBody(req, rawBody)));
       if (!isRest) throw notFound();
       if (!authCheck?.ok) throw unauthorized(authCheck?.reason ?? 'missing bearer token');
       const companyId = this.companyFromHeader(req);
+      const hasBody = rawBody.toString('utf8').trim() !== '';
+      this.refuseUndeclared(entry, {
+        method,
+        path: subPath,
+        queryParams: url.searchParams.keys(),
+        ...(hasBody ? { contentType: headerValue(req, 'content-type') ?? '' } : {}),
+      });
+      const body = await parseBody(req, rawBody);
       const result = this.deps.rest.handle({ method, path: subPath, url, body, companyId });
       return this.send(res, entry, undefined, result.status, result.body, { ...rateHeaders, ...result.headers });
     } catch (err) {
       if (!(err instanceof HttpError)) throw err;
       return this.send(res, entry, new HttpError(err.status, err.body, { ...rateHeaders, ...err.headers }));
     }
+  }
+
+  /** A request its operation does not declare is refused, and the refusal is kept in the request log. */
+  private refuseUndeclared(entry: LoggedRequest, request: RequestShape): void {
+    const refusal = this.deps.declared.check(request);
+    if (!refusal) return;
+    entry.refusal = { status: refusal.status, reason: refusal.reason, ...('undeclared' in refusal ? { undeclared: refusal.undeclared } : {}) };
+    if (refusal.status === 404) throw notFound(refusal.reason);
+    throw new HttpError(refusal.status, { errors: refusal.reason });
   }
 
   private login(method: string, path: string, req: IncomingMessage, body: unknown): unknown {
@@ -192,7 +215,14 @@ export class SimulatorServer {
     const finalBody = error ? error.body : body;
     const finalHeaders = error ? error.headers : headers;
     if (entry) entry.status = finalStatus;
-    for (const [k, v] of Object.entries(finalHeaders)) res.setHeader(k, v);
+    const pagination = this.deps.pagination();
+    for (const [k, v] of Object.entries(finalHeaders)) {
+      const name = k.toLowerCase();
+      if (!pagination.total && name === 'total') continue;
+      if (!pagination.perPage && name === 'per-page') continue;
+      if (!pagination.link && name === 'link') continue;
+      res.setHeader(k, v);
+    }
     if (finalBody === undefined || finalStatus === 204) {
       res.writeHead(finalStatus).end();
     } else if (typeof finalBody === 'string') {
@@ -214,7 +244,7 @@ function flattenHeaders(req: IncomingMessage): Record<string, string | undefined
   return out;
 }
 
-async function readBody(req: IncomingMessage): Promise<string> {
+async function readBody(req: IncomingMessage): Promise<Buffer> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req) {
@@ -222,20 +252,44 @@ async function readBody(req: IncomingMessage): Promise<string> {
     if (size > MAX_BODY_BYTES) throw new HttpError(413, { error: 'request body too large' });
     chunks.push(chunk as Buffer);
   }
-  return Buffer.concat(chunks).toString('utf8');
+  return Buffer.concat(chunks);
 }
 
-/** JSON or form-urlencoded (what Procore's token endpoint takes); empty → undefined. */
-function parseBody(req: IncomingMessage, raw: string): unknown {
-  if (raw.trim() === '') return undefined;
-  const type = (headerValue(req, 'content-type') ?? '').toLowerCase();
-  if (type.includes('application/x-www-form-urlencoded')) return Object.fromEntries(new URLSearchParams(raw));
+/**
+ * JSON, form-urlencoded (the token endpoint) or multipart/form-data (nested field names read as
+ * Rails reads them); empty → undefined. Which type an operation takes was checked before.
+ */
+async function parseBody(req: IncomingMessage, raw: Buffer): Promise<unknown> {
+  const text = raw.toString('utf8');
+  if (text.trim() === '') return undefined;
+  const header = headerValue(req, 'content-type') ?? '';
+  const type = header.toLowerCase();
+  if (type.includes('application/x-www-form-urlencoded')) return Object.fromEntries(new URLSearchParams(text));
   if (type.includes('application/json')) {
     try {
-      return JSON.parse(raw) as unknown;
+      return JSON.parse(text) as unknown;
     } catch {
       throw new HttpError(400, { error: 'The request body is not valid JSON' });
     }
   }
-  throw new HttpError(415, { error: `Unsupported Content-Type ${JSON.stringify(type || '(none)')}: send application/json` });
+  if (type.includes('multipart/form-data')) return parseMultipart(raw, header);
+  throw new HttpError(415, { error: `Unsupported Content-Type ${JSON.stringify(type || '(none)')}` });
+}
+
+async function parseMultipart(raw: Buffer, contentType: string): Promise<unknown> {
+  let form: FormData;
+  try {
+    form = await new Response(new Uint8Array(raw), { headers: { 'content-type': contentType } }).formData();
+  } catch {
+    throw new HttpError(400, { error: 'The request body is not valid multipart/form-data' });
+  }
+  const fields: [string, string][] = [];
+  // A file part is kept by its file name: the simulator stores no files.
+  form.forEach((value, name) => fields.push([name, typeof value === 'string' ? value : value.name]));
+  try {
+    return nestFormFields(fields);
+  } catch (error) {
+    if (error instanceof FormParamError) throw new HttpError(400, { error: `multipart field names do not nest: ${error.message}` });
+    throw error;
+  }
 }

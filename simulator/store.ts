@@ -2,7 +2,7 @@
 // Ids start above 2^32 so an int32 bug in a client shows up, and stay far below 2^53.
 import { toProcoreTime, truncateToSecond, type SimClock } from './clock';
 import { mulberry32, pick } from './prng';
-import { RESOURCES, SIM_RESOURCE_NAMES, type SimResourceName } from './resources';
+import { RESOURCES, SIM_RESOURCE_NAMES, type ResourceDefinition, type SimResourceName } from './resources';
 
 export interface SeedOptions {
   companies?: number;
@@ -26,6 +26,19 @@ export interface SimProject {
   name: string;
   permitted: boolean;
   deleted: boolean;
+  /** false once the project is closed (Procore's status Inactive). */
+  active: boolean;
+}
+
+/** How a record left its resource's default list (see RESOURCES[...].removal). */
+export type RemovalKind = 'recycled' | 'deleted' | 'inactive';
+
+export interface RemovedRecord {
+  resource: SimResourceName;
+  id: number;
+  companyId: number;
+  projectId?: number;
+  how: RemovalKind;
 }
 
 export interface ListFilter {
@@ -35,6 +48,9 @@ export interface ListFilter {
   updatedFrom?: number;
   updatedTo?: number;
   originId?: string;
+  /** Resources with an active flag (projects, vendors, users): which records. Default active only,
+   * as Procore's default lists. */
+  activity?: 'active' | 'inactive' | 'all';
 }
 
 export interface Scope {
@@ -111,6 +127,20 @@ export class SimStore {
     return r && this.projectInfo(r);
   }
 
+  /**
+   * Which projects the project list shows the app. Procore's docs do not say whether a project the
+   * app is not permitted in is listed (an app with company-level Portfolio access may see it):
+   * "permitted" (default) lists permitted projects only; "all" lists every project of the company,
+   * while the tools of a project that is not permitted still answer 403.
+   */
+  projectListing: 'permitted' | 'all' = 'permitted';
+
+  /** Whether the project list shows this project to the app (see projectListing). */
+  projectListed(projectId: number): boolean {
+    const project = this.project(projectId);
+    return project !== undefined && (this.projectListing === 'all' || project.permitted);
+  }
+
   setProjectPermitted(companyId: number, projectId: number, permitted: boolean): void {
     const r = this.table('projects').get(projectId);
     if (!r || r.companyId !== companyId) throw new Error(`no project ${projectId} in company ${companyId}`);
@@ -132,11 +162,14 @@ export class SimStore {
    */
   query(resource: string, scope: Scope, filter: ListFilter = {}): number[] {
     const deleted = filter.deleted ?? 'hide';
+    const activity = filter.activity ?? 'active';
     const ids: number[] = [];
     for (const r of this.table(resource).values()) {
       if (r.companyId !== scope.companyId || (scope.projectId !== undefined && r.projectId !== scope.projectId)) continue;
       const isDeleted = r.deletedAt !== undefined;
       if ((deleted === 'hide' && isDeleted) || (deleted === 'only' && !isDeleted)) continue;
+      const inactive = isInactive(r);
+      if ((activity === 'active' && inactive) || (activity === 'inactive' && !inactive)) continue;
       if (filter.updatedFrom !== undefined && r.updatedAt < filter.updatedFrom) continue;
       if (filter.updatedTo !== undefined && r.updatedAt > filter.updatedTo) continue;
       if (filter.originId !== undefined && String(r.fields.origin_id ?? '') !== filter.originId) continue;
@@ -192,6 +225,56 @@ export class SimStore {
     const r = this.mustGet(resource, id);
     r.deletedAt = truncateToSecond(at);
     r.updatedAt = r.deletedAt;
+  }
+
+  // --- removals: what Procore's users do to take a record out of its default list ----------------
+
+  /** Moves a record to its tool's recycle bin (RFIs, submittals, observations); updated_at moves. */
+  recycle(resource: string, id: number, at = this.clock.now()): void {
+    this.expectRemoval(resource, 'recycle-bin', 'recycled');
+    this.softDelete(resource, id, at);
+  }
+
+  /** Deletes a record that Procore lists with `filters[include_deleted]` (work order contracts). */
+  deleteRecord(resource: string, id: number, at = this.clock.now()): void {
+    this.expectRemoval(resource, 'include-deleted', 'deleted');
+    this.softDelete(resource, id, at);
+  }
+
+  /** Takes a record out of the recycle bin (or undeletes it): it is live again, updated now. */
+  restore(resource: string, id: number, at = this.clock.now()): void {
+    const r = this.mustGet(resource, id);
+    delete r.deletedAt;
+    r.updatedAt = truncateToSecond(at);
+  }
+
+  /** Deactivates a vendor or company user: it leaves the list for the inactive list. */
+  deactivate(resource: string, id: number, at = this.clock.now()): void {
+    this.setActive(this.expectRemoval(resource, 'inactive-list', 'deactivated'), id, false, at);
+  }
+
+  reactivate(resource: string, id: number, at = this.clock.now()): void {
+    this.setActive(this.expectRemoval(resource, 'inactive-list', 'reactivated'), id, true, at);
+  }
+
+  /** Closes a project (status Inactive): Procore's project list shows it only with filters[by_status]. */
+  closeProject(projectId: number, at = this.clock.now()): void {
+    this.setActive('projects', projectId, false, at);
+  }
+
+  reopenProject(projectId: number, at = this.clock.now()): void {
+    this.setActive('projects', projectId, true, at);
+  }
+
+  /** Every record out of its default list (recycled, deleted, inactive), in id order. */
+  removed(resource: string): RemovedRecord[] {
+    const out: RemovedRecord[] = [];
+    for (const r of this.all(resource)) {
+      const how: RemovalKind | undefined =
+        r.deletedAt !== undefined ? (RESOURCES[r.resource].removal === 'recycle-bin' ? 'recycled' : 'deleted') : isInactive(r) ? 'inactive' : undefined;
+      if (how) out.push({ resource: r.resource, id: r.id, companyId: r.companyId, ...(r.projectId === undefined ? {} : { projectId: r.projectId }), how });
+    }
+    return out;
   }
 
   /** Live (not deleted) records, in a scope or overall. */
@@ -303,6 +386,20 @@ export class SimStore {
     return r;
   }
 
+  private expectRemoval(resource: string, removal: ResourceDefinition['removal'], verb: string): SimResourceName {
+    const name = this.resourceName(resource);
+    if (RESOURCES[name].removal !== removal) throw new Error(`${name} records cannot be ${verb} in Procore (they leave lists by ${RESOURCES[name].removal})`);
+    return name;
+  }
+
+  private setActive(resource: SimResourceName, id: number, active: boolean, at: number): void {
+    const r = this.mustGet(resource, id);
+    const field = RESOURCES[resource].activeField;
+    if (!field) throw new Error(`${resource} records have no active flag`);
+    r.fields = { ...r.fields, [field]: active };
+    r.updatedAt = truncateToSecond(at);
+  }
+
   private projectInfo(r: StoredRecord): SimProject {
     return {
       id: r.id,
@@ -310,6 +407,7 @@ export class SimStore {
       name: String(r.fields.name ?? ''),
       permitted: this.permitted.get(r.id) ?? false,
       deleted: r.deletedAt !== undefined,
+      active: !isInactive(r),
     };
   }
 
@@ -323,6 +421,11 @@ export class SimStore {
     if (RESOURCES[r.resource].includeDeleted) json.deleted_at = r.deletedAt === undefined ? null : toProcoreTime(r.deletedAt);
     return json;
   }
+}
+
+function isInactive(r: StoredRecord): boolean {
+  const field = RESOURCES[r.resource].activeField;
+  return field !== undefined && r.fields[field] === false;
 }
 
 function stripReserved(fields: Record<string, unknown>): Record<string, unknown> {

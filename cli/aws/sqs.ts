@@ -1,6 +1,7 @@
-// The SQS client the CLI uses. Against a local endpoint (moto, AWS_ENDPOINT_URL) queue URLs from
-// CloudFormation outputs name the real AWS host, so the SDK must not take its endpoint from them.
-import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
+// The SQS client the CLI uses, and the queue helpers the CLI and the local run share. Against a
+// local endpoint (moto, AWS_ENDPOINT_URL) queue URLs from CloudFormation outputs name the real AWS
+// host, so the SDK must not take its endpoint from them.
+import { DeleteMessageBatchCommand, GetQueueAttributesCommand, SQSClient, type BatchResultErrorEntry, type Message } from '@aws-sdk/client-sqs';
 
 export function cliSqsClient(env: NodeJS.ProcessEnv = process.env): SQSClient {
   return new SQSClient({ useQueueUrlAsEndpoint: !env.AWS_ENDPOINT_URL });
@@ -27,4 +28,27 @@ export async function queueArn(sqs: SQSClient, queueUrl: string): Promise<string
 
 export function isFifoQueue(queueUrl: string): boolean {
   return queueUrl.endsWith('.fifo');
+}
+
+/**
+ * Deletes the messages, ten per call. A call where SQS refuses some throws: `refused` words the
+ * error for the caller (default: how many, from which queue, and SQS's first reason).
+ */
+export async function deleteMessages(
+  sqs: SQSClient,
+  queueUrl: string,
+  messages: Message[],
+  refused: (failed: BatchResultErrorEntry[], chunk: Message[]) => string = (failed) =>
+    `could not delete ${failed.length} message(s) from ${queueUrl}: ${failed[0]?.Message}`,
+): Promise<void> {
+  for (let i = 0; i < messages.length; i += 10) {
+    const chunk = messages.slice(i, i + 10);
+    const { Failed = [] } = await sqs.send(
+      new DeleteMessageBatchCommand({
+        QueueUrl: queueUrl,
+        Entries: chunk.map((m, index) => ({ Id: String(index), ReceiptHandle: m.ReceiptHandle })),
+      }),
+    );
+    if (Failed.length > 0) throw new Error(refused(Failed, chunk));
+  }
 }

@@ -2,7 +2,7 @@ import { secretsManagerCredentials } from '../../functions/commons/credentials/d
 import { ProcoreEnvironmentSchema, resolveProcoreEnvironment, type ProcoreEnvironment } from '../../functions/commons/procore/environments';
 import { getResource, listResources, type ResourceDefinition } from '../../functions/commons/resources/registry';
 import { checkCredentials, type CredentialsReport, type ProbeOutcome } from '../credentials/credential-check';
-import { idOption, parseCommandArgs, UsageError, type Command } from '../command';
+import { defineCommand, idOption, UsageError, type Command } from '../command';
 import { json, keyValues, table } from '../format';
 import { readStageConfig } from '../stage';
 
@@ -37,25 +37,21 @@ Options:
 
 Exit status 0 when the token works and every probed tool answers, 1 otherwise.`;
 
-export const checkCredentialsCommand: Command = {
+export const checkCredentialsCommand: Command = defineCommand({
   name: 'check-credentials',
   help: HELP,
-  async run(argv, io) {
-    const { values } = parseCommandArgs('check-credentials', argv, {
-      stage: { type: 'string' },
-      'secret-id': { type: 'string' },
-      environment: { type: 'string' },
-      'login-url': { type: 'string' },
-      'api-url': { type: 'string' },
-      company: { type: 'string', multiple: true },
-      project: { type: 'string' },
-      resources: { type: 'string' },
-      json: { type: 'boolean' },
-    });
-    if (values.help) {
-      io.out(HELP);
-      return 0;
-    }
+  options: {
+    stage: { type: 'string' },
+    'secret-id': { type: 'string' },
+    environment: { type: 'string' },
+    'login-url': { type: 'string' },
+    'api-url': { type: 'string' },
+    company: { type: 'string', multiple: true },
+    project: { type: 'string' },
+    resources: { type: 'string' },
+    json: { type: 'boolean' },
+  },
+  async run({ values }, io) {
     const stage = values.stage ? readStageConfig(values.stage).config : undefined;
     const secretId = values['secret-id'] ?? stage?.dmsaSecret;
     if (!secretId) throw new UsageError('check-credentials: pass --secret-id ID or --stage S (whose config names the secret)');
@@ -78,7 +74,7 @@ export const checkCredentialsCommand: Command = {
     io.out(values.json ? json(report) : renderCredentialsReport(report));
     return report.ok ? 0 : 1;
   },
-};
+});
 
 function resourceOrUsage(name: string): ResourceDefinition {
   try {

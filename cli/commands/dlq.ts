@@ -1,10 +1,10 @@
 import { cliSqsClient } from '../aws/sqs';
-import { parseQueueName, QUEUE_NAMES, QUEUE_OUTPUTS } from '../aws/stack-outputs';
-import { intOption, parseCommandArgs, UsageError, type Command } from '../command';
+import { QUEUE_NAMES } from '../aws/stack-outputs';
+import { defineCommand, intOption, withSubcommands, type Command } from '../command';
 import { RETRIES_EXHAUSTED } from '../dlq/dead-letters';
 import { inspectDeadLetterQueue, type DeadLetterReport } from '../dlq/inspect';
 import { json, oneLine, table } from '../format';
-import { flagOrOutput, STAGE_HELP, STAGE_OPTIONS, stackOutputsFor } from '../targets';
+import { DLQ_OPTIONS, deadLetterQueueTarget, STAGE_HELP } from '../targets';
 
 const HELP = `connector dlq inspect: list dead-lettered messages and why they failed, without consuming them
 
@@ -28,36 +28,29 @@ failures that never cleared); other classes are the connector's own reasons (fai
 FIFO DLQs hand out a message group in order and no further while part of it is held, so a group
 with more than 10 messages shows its first 10 only.`;
 
-export const dlqCommand: Command = {
-  name: 'dlq',
+const inspectCommand = defineCommand({
+  name: 'dlq inspect',
   help: HELP,
-  async run(argv, io) {
-    const [sub, ...rest] = argv;
-    if (sub === undefined || sub === '--help' || sub === '-h') {
-      io.out(HELP);
-      return sub === undefined ? 2 : 0;
-    }
-    if (sub !== 'inspect') throw new UsageError(`dlq: unknown subcommand "${sub}"; did you mean "dlq inspect"? Run "connector dlq --help".`);
-    const { values } = parseCommandArgs('dlq inspect', rest, {
-      'dlq-url': { type: 'string' },
-      ...STAGE_OPTIONS,
-      queue: { type: 'string' },
-      max: { type: 'string' },
-      'full-body': { type: 'boolean' },
-      json: { type: 'boolean' },
-    });
-    if (values.help) {
-      io.out(HELP);
-      return 0;
-    }
-    const queue = parseQueueName('dlq inspect', values.queue);
-    const outputs = stackOutputsFor('dlq inspect', values);
-    const dlqUrl = await flagOrOutput(values['dlq-url'], outputs, QUEUE_OUTPUTS[queue].deadLetterQueue, '--dlq-url');
+  options: {
+    ...DLQ_OPTIONS,
+    max: { type: 'string' },
+    'full-body': { type: 'boolean' },
+    json: { type: 'boolean' },
+  },
+  async run({ values }, io) {
+    const dlqUrl = await deadLetterQueueTarget('dlq inspect', values).deadLetterQueue();
     const report = await inspectDeadLetterQueue(cliSqsClient(), dlqUrl, { max: intOption('dlq inspect', values.max, '--max', 1000) });
     io.out(values.json ? json(report) : renderReport(report, Boolean(values['full-body'])));
     return 0;
   },
-};
+});
+
+export const dlqCommand: Command = withSubcommands({
+  name: 'dlq',
+  help: HELP,
+  subcommands: { inspect: inspectCommand },
+  unknown: (sub) => `dlq: unknown subcommand "${sub}"; did you mean "dlq inspect"? Run "connector dlq --help".`,
+});
 
 export function renderReport(report: DeadLetterReport, fullBody = false): string {
   const lines: string[] = [`Dead-letter queue ${report.queueUrl}`];

@@ -4,7 +4,7 @@ import { loadManifest, MANIFEST_PATH, manifestWarnings } from '../../app-manifes
 import { checkManifestPermissions, requiredPermissions } from '../../app-manifest/permissions';
 import { bumpManifestVersion } from '../../app-manifest/version';
 import { listResources } from '../../functions/commons/resources/registry';
-import { CliError, parseCommandArgs, UsageError, type CliIo, type Command } from '../command';
+import { CliError, defineCommand, UsageError, withSubcommands, type CliIo, type Command } from '../command';
 import { json, table } from '../format';
 
 const LEVEL_LABEL = { read_only: 'Read-only', standard: 'Standard', admin: 'Admin' } as const;
@@ -30,42 +30,47 @@ Options:
   --json            machine-readable output (permissions)
   -h, --help        this help`;
 
-export const manifestCommand: Command = {
+/** Every subcommand takes both flags (--json matters to permissions only). */
+const OPTIONS = { manifest: { type: 'string' }, json: { type: 'boolean' } } as const;
+
+/** The manifest file a subcommand works on; check and version need it to exist. */
+function manifestFile(sub: string, flag: string | undefined): string {
+  const file = flag ? path.resolve(flag) : MANIFEST_PATH;
+  if (!existsSync(file)) throw new CliError(`manifest ${sub}: no manifest at ${file}`);
+  return file;
+}
+
+export const manifestCommand: Command = withSubcommands({
   name: 'manifest',
   help: HELP,
-  async run(argv, io) {
-    const [sub, ...rest] = argv;
-    if (sub === undefined || sub === '--help' || sub === '-h') {
-      io.out(HELP);
-      return sub === undefined ? 2 : 0;
-    }
-    const { values, positionals } = parseCommandArgs(
-      `manifest ${sub}`,
-      rest,
-      { manifest: { type: 'string' }, json: { type: 'boolean' } },
-      { positionals: sub === 'version' },
-    );
-    if (values.help) {
-      io.out(HELP);
-      return 0;
-    }
-    const file = values.manifest ? path.resolve(values.manifest) : MANIFEST_PATH;
-    if (sub !== 'permissions' && !existsSync(file)) throw new CliError(`manifest ${sub}: no manifest at ${file}`);
-    switch (sub) {
-      case 'permissions':
-        return printPermissions(io, Boolean(values.json));
-      case 'check':
-        return check(io, file);
-      case 'version': {
+  subcommands: {
+    permissions: defineCommand({
+      name: 'manifest permissions',
+      help: HELP,
+      options: OPTIONS,
+      run: async ({ values }, io) => printPermissions(io, Boolean(values.json)),
+    }),
+    check: defineCommand({
+      name: 'manifest check',
+      help: HELP,
+      options: OPTIONS,
+      run: async ({ values }, io) => check(io, manifestFile('check', values.manifest)),
+    }),
+    version: defineCommand({
+      name: 'manifest version',
+      help: HELP,
+      options: OPTIONS,
+      positionals: true,
+      async run({ values, positionals }, io) {
+        const file = manifestFile('version', values.manifest);
         const [bump, extra] = positionals;
         if (!bump || extra !== undefined) throw new UsageError('manifest version: give exactly one of patch, minor, major or a version x.y.z');
         return version(io, bump, file);
-      }
-      default:
-        throw new UsageError(`manifest: unknown subcommand "${sub}"; use permissions, check or version (see "connector manifest --help")`);
-    }
+      },
+    }),
   },
-};
+  unknown: (sub) => `manifest: unknown subcommand "${sub}"; use permissions, check or version (see "connector manifest --help")`,
+});
 
 function printPermissions(io: CliIo, asJson: boolean): number {
   const required = requiredPermissions(listResources());

@@ -1,10 +1,10 @@
 import { cliSqsClient } from '../aws/sqs';
-import { parseQueueName, QUEUE_NAMES, QUEUE_OUTPUTS } from '../aws/stack-outputs';
-import { intOption, parseCommandArgs, UsageError, type Command } from '../command';
+import { QUEUE_NAMES } from '../aws/stack-outputs';
+import { defineCommand, intOption, UsageError, type Command } from '../command';
 import { RETRIES_EXHAUSTED } from '../dlq/dead-letters';
 import { redrive, type RedriveResult } from '../dlq/move-dead-letters';
 import { json, oneLine, table } from '../format';
-import { flagOrOutput, STAGE_HELP, STAGE_OPTIONS, stackOutputsFor } from '../targets';
+import { DLQ_OPTIONS, deadLetterQueueTarget, STAGE_HELP } from '../targets';
 
 const HELP = `connector redrive: move dead-lettered messages back to their source queue
 
@@ -38,29 +38,22 @@ FIFO queues: a message left in the DLQ by --class or --max holds back the rest o
 group until the run ends (SQS hands out a group in order), so those stay for the next run.
 Fix the cause first (see "dlq inspect"): a message that fails for the same reason comes back.`;
 
-export const redriveCommand: Command = {
+export const redriveCommand: Command = defineCommand({
   name: 'redrive',
   help: HELP,
-  async run(argv, io) {
-    const { values } = parseCommandArgs('redrive', argv, {
-      'dlq-url': { type: 'string' },
-      to: { type: 'string' },
-      ...STAGE_OPTIONS,
-      queue: { type: 'string' },
-      class: { type: 'string' },
-      max: { type: 'string' },
-      'dry-run': { type: 'boolean' },
-      'no-move-task': { type: 'boolean' },
-      json: { type: 'boolean' },
-    });
-    if (values.help) {
-      io.out(HELP);
-      return 0;
-    }
-    const queue = parseQueueName('redrive', values.queue);
-    const outputs = stackOutputsFor('redrive', values);
-    const from = await flagOrOutput(values['dlq-url'], outputs, QUEUE_OUTPUTS[queue].deadLetterQueue, '--dlq-url');
-    const to = await flagOrOutput(values.to, outputs, QUEUE_OUTPUTS[queue].queue, '--to');
+  options: {
+    ...DLQ_OPTIONS,
+    to: { type: 'string' },
+    class: { type: 'string' },
+    max: { type: 'string' },
+    'dry-run': { type: 'boolean' },
+    'no-move-task': { type: 'boolean' },
+    json: { type: 'boolean' },
+  },
+  async run({ values }, io) {
+    const target = deadLetterQueueTarget('redrive', values);
+    const from = await target.deadLetterQueue();
+    const to = await target.sourceQueue(values.to);
     if (from === to) throw new UsageError('redrive: --dlq-url and --to are the same queue');
     const classes = values.class
       ?.split(',')
@@ -80,7 +73,7 @@ export const redriveCommand: Command = {
     io.out(values.json ? json({ from, to, ...result }) : renderResult(result, from, to));
     return result.failures.length > 0 ? 1 : 0;
   },
-};
+});
 
 export function renderResult(result: RedriveResult, from: string, to: string): string {
   const lines: string[] = [];

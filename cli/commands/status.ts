@@ -2,7 +2,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { listSyncState } from '../../functions/pull/state/status';
 import { STATE_TABLE_OUTPUT } from '../aws/stack-outputs';
-import { idOption, parseCommandArgs, requireOption, type Command } from '../command';
+import { defineCommand, idOption, requireOption, type Command } from '../command';
 import { json, oneLine, table } from '../format';
 import { scopeStatuses, type ScopeStatus } from '../status/scope-status';
 import { flagOrOutput, STAGE_HELP, STAGE_OPTIONS, stackOutputsFor } from '../targets';
@@ -11,7 +11,8 @@ const HELP = `connector status: where each sync scope of a company stands
 
 Lists, per resource and project: the cursor (records updated up to it were delivered), the last
 completed pull, a job holding the scope (lease), a pull in progress across worker invocations
-(checkpoint: next page), and the last permanent failure (its job is in the sync-jobs DLQ).
+(checkpoint: next page), the last permanent failure (its job is in the sync-jobs DLQ) and the
+back-off it put the scope in (the schedule leaves it until then; \`connector sync\` clears it).
 
 Usage:
   connector status --stage S --company ID [--json]
@@ -24,20 +25,11 @@ ${STAGE_HELP}
   --json                 machine-readable output
   -h, --help             this help`;
 
-export const statusCommand: Command = {
+export const statusCommand: Command = defineCommand({
   name: 'status',
   help: HELP,
-  async run(argv, io) {
-    const { values } = parseCommandArgs('status', argv, {
-      ...STAGE_OPTIONS,
-      table: { type: 'string' },
-      company: { type: 'string' },
-      json: { type: 'boolean' },
-    });
-    if (values.help) {
-      io.out(HELP);
-      return 0;
-    }
+  options: { ...STAGE_OPTIONS, table: { type: 'string' }, company: { type: 'string' }, json: { type: 'boolean' } },
+  async run({ values }, io) {
     const companyId = idOption('status', requireOption('status', values.company, '--company', 'the Procore company'), '--company') as number;
     const tableName = await flagOrOutput(values.table, stackOutputsFor('status', values), STATE_TABLE_OUTPUT, '--table');
     const items = await listSyncState({ db: DynamoDBDocumentClient.from(new DynamoDBClient({})), tableName }, companyId);
@@ -45,7 +37,7 @@ export const statusCommand: Command = {
     io.out(values.json ? json(statuses) : renderStatuses(companyId, statuses));
     return 0;
   },
-};
+});
 
 export function renderStatuses(companyId: number, statuses: ScopeStatus[]): string {
   if (statuses.length === 0) return `Company ${companyId}: no sync state yet (no pull has run for it).`;
@@ -53,19 +45,35 @@ export function renderStatuses(companyId: number, statuses: ScopeStatus[]): stri
     `Company ${companyId}: ${statuses.length} scope(s)`,
     '',
     table(
-      ['RESOURCE', 'PROJECT', 'CURSOR', 'LAST PULL', 'IN PROGRESS', 'LAST FAILURE'],
+      ['RESOURCE', 'PROJECT', 'CURSOR', 'LAST PULL', 'IN PROGRESS', 'LAST FAILURE', 'BACK-OFF'],
       statuses.map((s) => [
         s.resource,
         s.projectId ?? '-',
         s.cursor ?? 'never pulled',
-        s.lastPull ? `${s.lastPull.records} records in ${s.lastPull.pages} page(s) at ${s.lastPull.finishedAt}` : '',
+        lastPullText(s),
         inProgress(s),
         s.failure
           ? oneLine(`${s.failure.errorClass}${s.failure.httpStatus ? ` ${s.failure.httpStatus}` : ''}: ${s.failure.message} (${s.failure.failedAt})`, 80)
           : '',
+        backoffText(s),
       ]),
     ),
   ].join('\n');
+}
+
+function lastPullText(s: ScopeStatus): string {
+  if (!s.lastPull) return '';
+  return [
+    `${s.lastPull.records} records in ${s.lastPull.pages} page(s) at ${s.lastPull.finishedAt}`,
+    ...(s.inactiveDelivered ? [`${s.inactiveDelivered} delivered as inactive`] : []),
+    ...(s.lastPull.removalsUnavailable ? [oneLine(`removals not read: ${s.lastPull.removalsUnavailable}`, 60)] : []),
+  ].join('; ');
+}
+
+function backoffText(s: ScopeStatus): string {
+  if (!s.backoff) return '';
+  const failures = `${s.backoff.consecutiveFailures} failure(s) in a row`;
+  return s.backoff.active ? `until ${s.backoff.retryAt} (${failures})` : `over, next schedule retries (${failures})`;
 }
 
 function inProgress(s: ScopeStatus): string {

@@ -3,7 +3,7 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { ResourceNameSchema, RESOURCE_NAMES } from '../../functions/commons/resources/names';
 import { cliSqsClient } from '../aws/sqs';
 import { QUEUE_OUTPUTS, STATE_TABLE_OUTPUT } from '../aws/stack-outputs';
-import { CliError, idOption, parseCommandArgs, requireOption, UsageError, type Command } from '../command';
+import { CliError, defineCommand, idOption, requireOption, UsageError, type Command } from '../command';
 import { json, keyValues } from '../format';
 import { readStageConfig } from '../stage';
 import { ScopeBusyError, startSync, syncScopeOf, type StartSyncResult } from '../sync/start-sync';
@@ -12,7 +12,8 @@ import { flagOrOutput, STAGE_HELP, STAGE_OPTIONS, stackOutputsFor } from '../tar
 const HELP = `connector sync: start a pull of one scope now (outside the schedule)
 
 Puts a sync job on the sync-jobs queue, the same job the scheduled planner would enqueue; a pull
-worker picks it up within seconds and delivers the records to the records queue.
+worker picks it up within seconds and delivers the records to the records queue. A scope backing
+off after failing for good (403, 404; see status) has its back-off cleared.
 
 Usage:
   connector sync --stage S --company ID [--project ID] --resource NAME [--full] [--force] [--json]
@@ -31,25 +32,21 @@ ${STAGE_HELP}
   --json                 machine-readable output
   -h, --help             this help`;
 
-export const syncCommand: Command = {
+export const syncCommand: Command = defineCommand({
   name: 'sync',
   help: HELP,
-  async run(argv, io) {
-    const { values } = parseCommandArgs('sync', argv, {
-      ...STAGE_OPTIONS,
-      'jobs-queue-url': { type: 'string' },
-      table: { type: 'string' },
-      company: { type: 'string' },
-      project: { type: 'string' },
-      resource: { type: 'string' },
-      full: { type: 'boolean' },
-      force: { type: 'boolean' },
-      json: { type: 'boolean' },
-    });
-    if (values.help) {
-      io.out(HELP);
-      return 0;
-    }
+  options: {
+    ...STAGE_OPTIONS,
+    'jobs-queue-url': { type: 'string' },
+    table: { type: 'string' },
+    company: { type: 'string' },
+    project: { type: 'string' },
+    resource: { type: 'string' },
+    full: { type: 'boolean' },
+    force: { type: 'boolean' },
+    json: { type: 'boolean' },
+  },
+  async run({ values }, io) {
     const companyId = idOption('sync', requireOption('sync', values.company, '--company', 'the Procore company to pull'), '--company') as number;
     const projectId = idOption('sync', values.project, '--project');
     const resourceName = requireOption('sync', values.resource, '--resource', `one of ${RESOURCE_NAMES.join(', ')}`);
@@ -97,8 +94,9 @@ export const syncCommand: Command = {
         ['Window', `records updated up to ${result.job.windowEnd}${result.job.full ? ', from the beginning (full resync)' : ', from the cursor'}`],
         ...(result.cursorReset ? [['Cursor', `reset (was ${result.previousCursor ?? 'not set'})`] as [string, string]] : []),
         ...(!result.leased ? [['Lease', 'not taken (--force): another job of this scope may run at the same time'] as [string, string]] : []),
+        ...(result.backoffCleared ? [['Back-off', 'cleared: the scope had failed for good; the schedule takes it again from now'] as [string, string]] : []),
       ]),
     );
     return 0;
   },
-};
+});

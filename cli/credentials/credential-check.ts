@@ -8,7 +8,8 @@ import type { ProcoreEnvironment } from '../../functions/commons/procore/environ
 import { ProcoreError } from '../../functions/commons/procore/errors';
 import { RatePacer } from '../../functions/commons/procore/rate-pacer';
 import { TokenProvider } from '../../functions/commons/procore/token-provider';
-import { buildListRequest, type ResourceDefinition } from '../../functions/commons/resources/registry';
+import type { ResourceDefinition } from '../../functions/commons/resources/registry';
+import { buildListRequest } from '../../functions/commons/resources/request-builders';
 
 export interface CheckCredentialsDeps {
   environment: ProcoreEnvironment;

@@ -5,7 +5,6 @@
 // comes before delete, so an interruption can duplicate a message but never lose one; the push
 // path is idempotent on the message's `id`, so a duplicate does not write to Procore twice.
 import {
-  DeleteMessageBatchCommand,
   ListMessageMoveTasksCommand,
   SendMessageBatchCommand,
   StartMessageMoveTaskCommand,
@@ -14,7 +13,7 @@ import {
   type SendMessageBatchRequestEntry,
   type SQSClient,
 } from '@aws-sdk/client-sqs';
-import { isFifoQueue, queueArn } from '../aws/sqs';
+import { deleteMessages, isFifoQueue, queueArn } from '../aws/sqs';
 import {
   DEFAULT_RECEIVE,
   isFailureAttribute,
@@ -174,7 +173,15 @@ async function receiveSendDelete(
       }
       if (toMove.length === 0) continue;
       const sent = await sendCopies(sqs, options.to, toMove, failures, leftInDlq);
-      await deleteMessages(sqs, options.from, sent);
+      // Already sent to the source queue: left in the DLQ it would only be redriven again (a duplicate).
+      await deleteMessages(
+        sqs,
+        options.from,
+        sent,
+        (failed, chunk) =>
+          `sent ${chunk.length} message(s) back but could not delete ${failed.length} from the DLQ (${failed[0]?.Code}: ${failed[0]?.Message}); ` +
+          'they will be redriven again by the next run (a duplicate the push path ignores by message id)',
+      );
       moved.push(...sent.map(toDeadLetter));
       log(`moved ${moved.length} message(s)`);
     }
@@ -243,23 +250,4 @@ function entryBytes(entry: SendMessageBatchRequestEntry): number {
     bytes += Buffer.byteLength(value.StringValue ?? '') + (value.BinaryValue?.byteLength ?? 0);
   }
   return bytes;
-}
-
-async function deleteMessages(sqs: SQSClient, queueUrl: string, messages: Message[]): Promise<void> {
-  for (let i = 0; i < messages.length; i += 10) {
-    const chunk = messages.slice(i, i + 10);
-    const { Failed = [] } = await sqs.send(
-      new DeleteMessageBatchCommand({
-        QueueUrl: queueUrl,
-        Entries: chunk.map((m, index) => ({ Id: String(index), ReceiptHandle: m.ReceiptHandle })),
-      }),
-    );
-    if (Failed.length > 0) {
-      // Already sent to the source queue: left in the DLQ it would only be redriven again (a duplicate).
-      throw new Error(
-        `sent ${chunk.length} message(s) back but could not delete ${Failed.length} from the DLQ (${Failed[0]?.Code}: ${Failed[0]?.Message}); ` +
-          'they will be redriven again by the next run (a duplicate the push path ignores by message id)',
-      );
-    }
-  }
 }

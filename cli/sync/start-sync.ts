@@ -1,12 +1,14 @@
 // `sync`: start a pull of one scope now, outside the schedule, by putting a job on the sync-jobs
 // queue exactly as the planner does (same job format, same lease). `full` forgets the scope's
-// cursor first and asks the worker to read the whole history up to now.
+// cursor first and asks the worker to read the whole history up to now. A scope backing off after
+// failing for good has its back-off cleared, so the schedule takes it again too.
 import { randomUUID } from 'node:crypto';
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import { toProcoreTime } from '../../functions/commons/contracts/procore-time';
 import { getResource } from '../../functions/commons/resources/registry';
 import type { ResourceName } from '../../functions/commons/resources/names';
 import { readCursor, resetCursor, type SyncTable } from '../../functions/pull/state/cursor';
+import { clearBackoff } from '../../functions/pull/state/failure';
 import { acquireLease, releaseLease } from '../../functions/pull/state/lease';
 import { DEFAULT_INITIAL_LOOKBACK_DAYS, DEFAULT_OVERLAP_SECONDS, type SyncJob } from '../../functions/pull/sync-job';
 import { enqueueSyncJobs } from '../../functions/pull/sync-jobs-queue';
@@ -42,6 +44,8 @@ export interface StartSyncResult {
   cursorReset: boolean;
   /** False when --force enqueued without the lease. */
   leased: boolean;
+  /** The scope was backing off after failing for good: the planner may enqueue it again at once. */
+  backoffCleared: boolean;
 }
 
 /** The scope already has a job queued or running (its lease is held). */
@@ -94,11 +98,14 @@ export async function startSync(request: StartSyncRequest, deps: StartSyncDeps):
     if (leased) await releaseLease(deps.table, scope, job.jobId);
     throw error;
   }
+  // An operator asking for the scope is the sign it may work again: the schedule picks it up too.
+  const backoffCleared = await clearBackoff(deps.table, scope);
   return {
     job,
     scope: describeScope(scope),
     ...(previousCursor !== undefined ? { previousCursor } : {}),
     cursorReset: Boolean(request.full),
     leased,
+    backoffCleared,
   };
 }

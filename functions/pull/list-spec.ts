@@ -2,8 +2,9 @@
 // resource registry.
 import type { ProcoreRequest } from '../commons/procore/client';
 import type { ResourceName } from '../commons/resources/names';
-import { buildListRequest, getResource } from '../commons/resources/registry';
+import { buildListRequest, buildPullListRequest, getResource } from '../commons/resources/registry';
 import type { SyncScope } from './sync-scope';
+import { updatedAtFilter, type SyncWindow } from './sync-window';
 
 export interface ResourceListSpec {
   scope: 'company' | 'project';
@@ -14,6 +15,8 @@ export interface ResourceListSpec {
   maxPerPage: number;
   /** The list request (path and scope query) for one scope, without paging or filters. */
   listRequest(scope: SyncScope): Pick<ProcoreRequest, 'method' | 'path' | 'companyId' | 'query'>;
+  /** The list request a pull job reads for one window (the registry's filters), without paging. */
+  pullRequest(scope: SyncScope, window: SyncWindow): Pick<ProcoreRequest, 'method' | 'path' | 'companyId' | 'query'>;
 }
 
 export type ResourceListSpecs = (resource: ResourceName) => ResourceListSpec;
@@ -21,12 +24,13 @@ export type ResourceListSpecs = (resource: ResourceName) => ResourceListSpec;
 /** The list specs of the connector's resource registry. */
 export const registryListSpecs: ResourceListSpecs = (name) => {
   const resource = getResource(name);
+  const ids = (scope: SyncScope) => ({ companyId: scope.companyId, ...(scope.projectId === null ? {} : { projectId: scope.projectId }) });
   return {
     scope: resource.scope,
     incremental: resource.incremental,
     includeDeleted: resource.deleted === 'filters[include_deleted]',
     maxPerPage: resource.maxPerPage,
-    listRequest: (scope) =>
-      buildListRequest(resource, { companyId: scope.companyId, ...(scope.projectId === null ? {} : { projectId: scope.projectId }) }),
+    listRequest: (scope) => buildListRequest(resource, ids(scope)),
+    pullRequest: (scope, window) => buildPullListRequest(resource, ids(scope), updatedAtFilter(window)),
   };
 };

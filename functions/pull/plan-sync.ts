@@ -1,21 +1,27 @@
 // The pull planner's core: expand the stage's sync config into scopes (company x resource, or
-// project x resource for project-scoped resources), take each scope's lease, and enqueue one job
-// per leased scope. A scope whose lease is held (its previous job is queued or running, or another
-// planner run just took it) is skipped, so overlapping runs enqueue each scope once. The leases
-// also make a retried planner run safe.
+// project x resource for project-scoped resources; companies and projects from discovery/), skip
+// the scopes whose turn it is not (backing off after failing for good, inactive projects pulled less
+// than a day ago: cadence/), take each remaining scope's lease, and enqueue one job per leased
+// scope. A scope whose lease is held (its previous job is queued or running, or another planner run
+// just took it) is skipped, so overlapping runs enqueue each scope once. The leases also make a
+// retried planner run safe.
 import { randomUUID } from 'node:crypto';
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { ProcoreClient } from '../commons/procore/client';
-import { classify } from '../commons/failure/classify';
+import { classify, type Failure } from '../commons/failure/classify';
 import { plannerDecision } from '../commons/failure/decisions';
 import type { LoggerLike } from '../commons/observability/logger';
+import { scopeTurn } from './cadence/scope-turn';
+import { discoverCompanies } from './discovery/discover-companies';
+import { discoverProjects } from './discovery/discover-projects';
 import { acquireLease, releaseLease } from './state/lease';
 import type { SyncTable } from './state/cursor';
+import { readScopeTimings, type ScopeTimings } from './state/planning-state';
 import type { ResourceListSpecs } from './list-spec';
 import type { SyncConfig } from './sync-config';
 import { enqueueSyncJobs } from './sync-jobs-queue';
 import { scopeOfJob, type SyncJob } from './sync-job';
-import type { SyncScope } from './sync-scope';
+import { scopeId, type SyncScope } from './sync-scope';
 
 export interface PlanSyncDeps {
   procore: Pick<ProcoreClient, 'pages'>;
@@ -31,6 +37,8 @@ export interface PlanSyncDeps {
   deadline?: () => number;
   /** Lease duration covering the redelivery span (lease-duration.ts); config.leaseMinutes is the floor. */
   leaseMs?: number;
+  /** A count metric (Powertools in the planner handler). */
+  countMetric?: (name: string, value: number) => void;
 }
 
 export interface PlanFailure {
@@ -46,11 +54,18 @@ export interface PlanFailure {
 export interface PlanResult {
   windowEnd: string;
   companies: number[];
+  /** Every scope of the companies and projects found, whether enqueued this run or not. */
   scopes: number;
   enqueued: number;
   /** Scopes skipped because their lease was held. */
   leased: number;
+  /** Scopes skipped because they failed for good and their back-off has not run out (cadence/backoff.ts). */
+  backingOff: number;
+  /** Scopes of inactive projects skipped because they were pulled less than a day ago. */
+  resting: number;
   failures: PlanFailure[];
+  /** Known companies that could not list the others (uninstalled, failing) before one did. */
+  discoveryFailures: PlanFailure[];
 }
 
 /** Discovery of some companies failed for a reason that may pass; the rest was enqueued. */
@@ -58,51 +73,53 @@ export class PlanIncompleteError extends Error {
   override readonly name = 'PlanIncompleteError';
 }
 
-const COMPANIES_PATH = '/rest/v1.0/companies';
-const DISCOVERY_PER_PAGE = 100;
+/** A scope the run found, and whether its project is active (company scopes count as active). */
+interface FoundScope {
+  scope: SyncScope;
+  projectActive: boolean;
+}
 
 export async function planSync(config: SyncConfig, windowEnd: string, deps: PlanSyncDeps): Promise<PlanResult> {
   const now = deps.now ?? Date.now;
-  const companies = await discoverCompanies(config, deps);
+  const discovery = await discoverCompanies(config, { ...deps, now });
+  const discoveryFailures = discovery.failed.map((f) => skippedCompany(f.companyId, classify(f.error)));
   const failures: PlanFailure[] = [];
-  const scopes: SyncScope[] = [];
+  const found: FoundScope[] = [];
   const projectScoped = config.resources.filter((r) => deps.resources(r).scope === 'project');
   const companyScoped = config.resources.filter((r) => deps.resources(r).scope === 'company');
 
-  for (const companyId of companies) {
-    for (const resource of companyScoped) scopes.push({ companyId, projectId: null, resource });
+  for (const companyId of discovery.companies) {
+    for (const resource of companyScoped) found.push({ scope: { companyId, projectId: null, resource }, projectActive: true });
     if (projectScoped.length === 0) continue;
     try {
-      const projects = await discoverProjects(companyId, config, deps);
-      for (const projectId of projects) {
-        for (const resource of projectScoped) scopes.push({ companyId, projectId, resource });
+      for (const project of await discoverProjects(companyId, config, deps)) {
+        for (const resource of projectScoped) found.push({ scope: { companyId, projectId: project.id, resource }, projectActive: project.active });
       }
     } catch (error) {
       const failure = classify(error);
-      const action = plannerDecision(failure);
-      if (action === 'fail-run') throw error;
-      const skipped: PlanFailure = {
-        companyId,
-        errorClass: failure.errorClass,
-        message: failure.reason,
-        ...(failure.httpStatus === undefined ? {} : { status: failure.httpStatus }),
-        transient: action === 'skip-company-and-fail-run',
-      };
+      if (plannerDecision(failure) === 'fail-run') throw error;
+      const skipped = skippedCompany(companyId, failure);
       failures.push(skipped);
       deps.logger.error('Could not list the projects of a company; its project scopes are skipped this run', { ...skipped });
     }
   }
 
-  const jobs = await leaseScopes(scopes, config, windowEnd, deps, now);
+  const turns = await scopeTurns(found, deps.table, now());
+  const jobs = await leaseScopes(turns.due, config, windowEnd, deps, now);
   await enqueueInChunks(jobs, deps);
   const result: PlanResult = {
     windowEnd,
-    companies,
-    scopes: scopes.length,
+    companies: discovery.companies,
+    scopes: found.length,
     enqueued: jobs.length,
-    leased: scopes.length - jobs.length,
+    leased: turns.due.length - jobs.length,
+    backingOff: turns.backingOff,
+    resting: turns.resting,
     failures,
+    discoveryFailures,
   };
+  deps.countMetric?.('ScopesBackingOff', turns.backingOff);
+  deps.countMetric?.('InactiveProjectScopesResting', turns.resting);
   deps.logger.info('Sync planned', { ...result });
   const transient = failures.filter((f) => f.transient);
   if (transient.length > 0) {
@@ -113,40 +130,19 @@ export async function planSync(config: SyncConfig, windowEnd: string, deps: Plan
   return result;
 }
 
-async function discoverCompanies(config: SyncConfig, deps: PlanSyncDeps): Promise<number[]> {
-  if (config.companies !== 'all') return config.companies;
-  if (config.discoveryCompanyId === undefined) {
-    throw new Error(
-      'sync config: companies "all" needs discoveryCompanyId (Procore requires a Procore-Company-Id header even to list companies)',
-    );
+/** Sorts the found scopes by their turn this run (state read once per company). */
+async function scopeTurns(found: FoundScope[], table: SyncTable, now: number): Promise<{ due: SyncScope[]; backingOff: number; resting: number }> {
+  const timings = new Map<number, ScopeTimings>();
+  const result = { due: [] as SyncScope[], backingOff: 0, resting: 0 };
+  for (const { scope, projectActive } of found) {
+    let company = timings.get(scope.companyId);
+    if (!company) timings.set(scope.companyId, (company = await readScopeTimings(table, scope.companyId)));
+    const turn = scopeTurn({ projectActive, ...company.get(scopeId(scope)) }, now);
+    if (turn === 'due') result.due.push(scope);
+    else if (turn === 'backing-off') result.backingOff += 1;
+    else result.resting += 1;
   }
-  const ids: number[] = [];
-  for await (const page of deps.procore.pages<{ id: number }>({
-    method: 'GET',
-    path: COMPANIES_PATH,
-    companyId: config.discoveryCompanyId,
-    perPage: DISCOVERY_PER_PAGE,
-    ...(deps.deadline ? { deadline: deps.deadline() } : {}),
-  })) {
-    ids.push(...page.items.map((company) => company.id));
-  }
-  return ids;
-}
-
-/** The company's permitted projects (Procore lists only those to a DMSA), narrowed by the config. */
-async function discoverProjects(companyId: number, config: SyncConfig, deps: PlanSyncDeps): Promise<number[]> {
-  const spec = deps.resources('projects');
-  const request = spec.listRequest({ companyId, projectId: null, resource: 'projects' });
-  const wanted = config.projects === 'all' ? undefined : new Set(config.projects);
-  const ids: number[] = [];
-  for await (const page of deps.procore.pages<{ id: number }>({
-    ...request,
-    perPage: spec.maxPerPage,
-    ...(deps.deadline ? { deadline: deps.deadline() } : {}),
-  })) {
-    for (const project of page.items) if (!wanted || wanted.has(project.id)) ids.push(project.id);
-  }
-  return ids;
+  return result;
 }
 
 async function leaseScopes(
@@ -195,4 +191,15 @@ async function enqueueInChunks(jobs: SyncJob[], deps: PlanSyncDeps): Promise<voi
       throw error;
     }
   }
+}
+
+/** A company the run skipped, as the planner's failure policy sees it (transient: the run fails after the rest is enqueued). */
+function skippedCompany(companyId: number, failure: Failure): PlanFailure {
+  return {
+    companyId,
+    errorClass: failure.errorClass,
+    message: failure.reason,
+    ...(failure.httpStatus === undefined ? {} : { status: failure.httpStatus }),
+    transient: plannerDecision(failure) !== 'skip-company',
+  };
 }

@@ -11,7 +11,7 @@ import { z } from 'zod';
 import { PlannerEnvSchema, procoreEnvironmentFrom, readEnv } from '../commons/config/runtime-env';
 import { toProcoreTime } from '../commons/contracts/procore-time';
 import { documentClient as db, sqs } from '../commons/aws/clients';
-import { log, logger, metrics, tracer } from '../commons/observability/powertools';
+import { countMetric, log, logger, metrics, tracer } from '../commons/observability/powertools';
 import { createProcoreClient } from '../commons/procore/runtime';
 import { leaseMsFrom } from './lease-duration';
 import { registryListSpecs } from './list-spec';
@@ -81,6 +81,7 @@ async function planFromSchedule(event: unknown, context: Context): Promise<PlanR
     logger: log,
     deadline: () => Date.now() + context.getRemainingTimeInMillis() - DEADLINE_RESERVE_MS,
     leaseMs: leaseMsFrom(runtime.env.SYNC_LEASE_SECONDS),
+    countMetric,
   });
 }
 

@@ -2,11 +2,12 @@
 import { z } from 'zod';
 import { ProcoreIdSchema } from '../commons/contracts/procore-id';
 import { PermanentError } from '../commons/failure/permanent-error';
-import { RECORD_ENVELOPE_VERSION, recordMessageAttributes, type RecordEnvelope } from '../commons/contracts/record-envelope';
+import { isDeletedLifecycle, RECORD_ENVELOPE_VERSION, recordMessageAttributes, type Lifecycle, type RecordEnvelope } from '../commons/contracts/record-envelope';
 import type { ProcoreEnvironment } from '../commons/procore/environments';
 import { MAX_MESSAGE_BYTES } from '../commons/queues/message-size';
 import { messageBytes, type OutgoingMessage } from '../commons/queues/sqs-batch-sender';
 import { checkInRecord, ClaimCheckUnavailableError, type ClaimCheckBucket } from './claim-check';
+import { lifecycleOf } from './removals/lifecycle';
 import type { SyncScope } from './sync-scope';
 
 /** The fields the connector relies on in every Procore list record; the rest passes through as data. */
@@ -24,9 +25,10 @@ export class InvalidProcoreRecordError extends PermanentError {
   }
 }
 
+/** `lifecycle`: where the record was found says it (a recycle bin, an inactive list); otherwise the record's own fields. */
 export function envelopeFor(
   record: unknown,
-  context: { environment: ProcoreEnvironment['name']; scope: SyncScope; syncedAt: string },
+  context: { environment: ProcoreEnvironment['name']; scope: SyncScope; syncedAt: string; lifecycle?: Lifecycle },
 ): RecordEnvelope {
   const parsed = ProcoreListRecordSchema.safeParse(record);
   if (!parsed.success) {
@@ -34,6 +36,7 @@ export function envelopeFor(
     throw new InvalidProcoreRecordError(`a ${context.scope.resource} record from Procore lacks what the envelope needs: ${problems.join('; ')}`);
   }
   const data = parsed.data;
+  const lifecycle = context.lifecycle ?? lifecycleOf(context.scope.resource, data);
   return {
     version: RECORD_ENVELOPE_VERSION,
     source: 'procore',
@@ -43,7 +46,8 @@ export function envelopeFor(
     resource: context.scope.resource,
     id: data.id,
     updatedAt: data.updated_at,
-    deleted: data.deleted_at !== undefined && data.deleted_at !== null,
+    lifecycle,
+    deleted: isDeletedLifecycle(lifecycle),
     syncedAt: context.syncedAt,
     data,
   };

@@ -10,6 +10,8 @@ import type { ProcoreClient, ProcorePage } from '../commons/procore/client';
 import type { ProcoreEnvironment } from '../commons/procore/environments';
 import { PermanentError } from '../commons/failure/permanent-error';
 import type { LoggerLike } from '../commons/observability/logger';
+import { pullRemovals } from './removals/pull-removals';
+import { removalListQuery } from './removals/removal-sources';
 import { sendMessageBatches } from '../commons/queues/sqs-batch-sender';
 import type { ClaimCheckBucket } from './claim-check';
 import { continuationCount, continuationLimitReached, continuationOf, DEFAULT_MAX_CONTINUATIONS } from './continuation';
@@ -21,14 +23,13 @@ import { envelopeFor, recordMessage } from './record-envelopes';
 import { startPoint, type StartPoint } from './start-point';
 import { readCheckpoint, type SyncCheckpoint } from './state/checkpoint';
 import { readCursor, type SyncTable } from './state/cursor';
-import { clearSyncFailure, recordSyncFailure } from './state/failure';
+import { clearSyncFailure, recordSyncPause } from './state/failure';
 import { enqueueSyncJobs } from './sync-jobs-queue';
 import { scopeOfJob, type SyncJob } from './sync-job';
 import { describeScope } from './sync-scope';
-import { updatedAtFilter } from './sync-window';
 
 export interface RunSyncJobDeps {
-  procore: Pick<ProcoreClient, 'pages'>;
+  procore: Pick<ProcoreClient, 'pages' | 'request'>;
   sqs: SQSClient;
   table: SyncTable;
   queues: { syncJobs: string; records: string };
@@ -99,9 +100,20 @@ export async function runSyncJob(job: SyncJob, deps: RunSyncJobDeps): Promise<Sy
     ...(start.from ? { [start.basis === 'adopted' ? 'adoptedFrom' : 'resumedFrom']: { jobId: start.from.jobId, savedAt: start.from.savedAt } } : {}),
   });
   try {
+    // The window's removed records (recycle bins, inactive lists) are read once, as the window's first
+    // page is: while the invocation has its whole time, and before the cursor can move past them.
+    // A job that dies before its first checkpoint reads them again (duplicates, never a loss).
+    const removals = start.nextPage === 1 ? await pullRemovals(job, start.window, { ...deps, deadline: now() + deps.remainingMs() - (deps.finishReserveMs ?? DEFAULT_FINISH_RESERVE_MS), now }) : undefined;
+    totals.records += removals?.records ?? 0;
+    totals.claimChecked += removals?.claimChecked ?? 0;
     const position = await pageThrough(job, start, fence, deps, totals);
     if (position) return await handOverOrPause(job, position, fence, deps, totals);
-    const lastPull = { jobId: job.jobId, ...totals, finishedAt: new Date(now()).toISOString() };
+    const lastPull = {
+      jobId: job.jobId,
+      ...totals,
+      finishedAt: new Date(now()).toISOString(),
+      ...(removals?.unavailable ? { removalsUnavailable: removals.unavailable } : {}),
+    };
     const { cursorAdvanced } = await completeFencedWindow(fence, start.window.end, lastPull);
     await clearSyncFailure(deps.table, scope);
     deps.logger.info('Sync job completed', { ...log, window: start.window, ...totals, cursorAdvanced });
@@ -119,7 +131,8 @@ export async function runSyncJob(job: SyncJob, deps: RunSyncJobDeps): Promise<Sy
 async function pageThrough(job: SyncJob, start: StartPoint, fence: ScopeFence, deps: RunSyncJobDeps, totals: Totals): Promise<SyncCheckpoint | undefined> {
   const spec = deps.resources(job.resource);
   const { window } = start;
-  const base = spec.listRequest(fence.scope);
+  // The registry's filters for this window (updated_at, include_deleted where declared, view).
+  const base = spec.pullRequest(fence.scope, window);
   const lambdaDeadline = fence.now() + deps.remainingMs();
   const margin = deps.handOverMarginMs ?? DEFAULT_HAND_OVER_MARGIN_MS;
   let nextPage = start.nextPage;
@@ -135,15 +148,13 @@ async function pageThrough(job: SyncJob, start: StartPoint, fence: ScopeFence, d
   });
   // An outer loop because a shrinking result set (records updated past windowEnd while we page)
   // shifts later records onto pages already read: then paging restarts a little earlier,
-  // repeating at most a page.
+  // repeating at most a page. This needs Total; without it the client's page walk checks each page
+  // boundary itself and reads again from where the list moved (functions/commons/procore/paging.ts).
   restart: for (;;) {
     const pages = deps.procore.pages<unknown>({
       ...base,
-      query: {
-        ...base.query,
-        ...(spec.incremental ? { 'filters[updated_at]': updatedAtFilter(window) } : {}),
-        ...(spec.includeDeleted ? { 'filters[include_deleted]': 'with' } : {}),
-      },
+      // Removed records that ride on the list itself (project status, include_deleted) need its query too.
+      query: { ...base.query, ...removalListQuery(job.resource) },
       perPage: spec.maxPerPage,
       startPage: nextPage,
       deadline: lambdaDeadline - (deps.finishReserveMs ?? DEFAULT_FINISH_RESERVE_MS),
@@ -197,7 +208,7 @@ async function handOverOrPause(job: SyncJob, position: SyncCheckpoint, fence: Sc
     // the next planner run's job adopt the checkpoint. A transient stop, recorded for `status`.
     const message = `paused after ${continuationCount(job)} continuations in one chain (MAX_CONTINUATIONS=${max}); the next planner run resumes from page ${position.nextPage}`;
     await releaseScope(fence);
-    await recordSyncFailure(deps.table, fence.scope, {
+    await recordSyncPause(deps.table, fence.scope, {
       errorClass: 'ContinuationLimitReached',
       message,
       attempts: 1,

@@ -9,12 +9,20 @@ export const SyncConfigSchema = z
     /** "all": every company where the app is installed; or a list of company ids. */
     companies: z.union([z.literal('all'), z.array(ProcoreIdSchema).min(1)]).default('all'),
     /**
-     * Procore wants a Procore-Company-Id header even on GET /rest/v1.0/companies, so discovering
-     * "all" companies needs one company where the app is installed to ask from.
+     * Optional: a company where the app is installed, to ask Procore for the others. Procore wants a
+     * Procore-Company-Id header even on GET /rest/v1.0/companies with a DMSA token, so "all" needs one
+     * company to start from: this one, then the companies found by the last discovery (kept in the
+     * state table), each tried in turn. Needed only until a first discovery has succeeded.
      */
     discoveryCompanyId: ProcoreIdSchema.optional(),
     /** "all": every permitted project; or a list of project ids (others are skipped). */
     projects: z.union([z.literal('all'), z.array(ProcoreIdSchema).min(1)]).default('all'),
+    /**
+     * "all" (default): projects of every status are synced (Procore's project list with
+     * filters[by_status]=All); the tools of inactive (closed) projects are pulled at a slower cadence
+     * (see INACTIVE_PROJECT_INTERVAL_MS). "active": only active projects' tools are pulled.
+     */
+    projectStatus: z.enum(['active', 'all']).default('all'),
     resources: z.array(ResourceNameSchema).min(1),
     /** How far back the first pull of a scope reaches. */
     initialLookbackDays: z.number().int().positive().max(3650).default(365),

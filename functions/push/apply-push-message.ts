@@ -1,23 +1,25 @@
 // Applies one push message to Procore (create, update, delete, and upsert of resources without a
 // batch upsert endpoint): resolves the target record, builds the request from the resource's
 // registry entry, calls Procore within the deadline and keeps the origin map current.
+//
+// origin_id is the upstream system's key, never the connector's: a request carries an origin_id
+// only when the message did (`originId`, or `origin_id` in its data). Procore's ERP tools read a
+// record with an origin_id as already synced to an ERP. A create that carries one goes through the
+// resource's batch upsert (`/sync`: create-or-update by origin_id, documented, safe to repeat); a
+// create without one is a plain POST that only the idempotency record keeps from repeating.
 import type { PushMessage } from '../commons/contracts/push-message';
 import { PermanentError } from '../commons/failure/permanent-error';
 import { ProcoreError } from '../commons/procore/errors';
 import type { ResourceDefinition, ScopeIds } from '../commons/resources/resource-definition';
-import { buildListRequest, buildWriteRequest } from '../commons/resources/request-builders';
-import type { AppliedTarget, ApplyDeps, PushWrite } from './push-write';
+import { buildOriginLookupRequest, buildWriteRequest } from '../commons/resources/request-builders';
+import { applyBatchUpserts } from './batch-upsert';
+import type { AppliedTarget, ApplyDeps, CreateWithOriginMessage, PushWrite } from './push-write';
 
-/**
- * The origin_id a create sends where the resource has one: the producer's originId, else a key
- * derived from the message id. Procore keeps origin_id unique per company, so a create repeated
- * after a crash (Procore answered, the idempotency record was not saved) is refused with 409 and
- * resolved to the record the first attempt made, instead of creating a second one.
- */
-function createOriginId(message: PushMessage): string {
+/** The upstream key a create carries: `originId`, else a non-empty `origin_id` in its data; never one of ours. */
+function upstreamOriginId(message: PushMessage): string | undefined {
   if (message.originId !== undefined) return message.originId;
   const given = message.operation === 'delete' ? undefined : message.data.origin_id;
-  return typeof given === 'string' && given !== '' ? given : `push:${message.id}`;
+  return typeof given === 'string' && given !== '' ? given : undefined;
 }
 
 function recordId(data: unknown, what: string): number {
@@ -30,7 +32,7 @@ function recordId(data: unknown, what: string): number {
 }
 
 /** The Procore record carrying `originId` through Procore's own origin_id (list filtered on it). */
-async function findByProcoreOriginId(
+export async function findByProcoreOriginId(
   deps: ApplyDeps,
   resource: ResourceDefinition,
   scope: ScopeIds,
@@ -38,7 +40,7 @@ async function findByProcoreOriginId(
   deadline: number,
 ): Promise<number | undefined> {
   if (!resource.originId) return undefined;
-  const request = buildListRequest(resource, scope, { 'filters[origin_id]': originId, page: 1, per_page: 100 });
+  const request = buildOriginLookupRequest(resource, scope, originId);
   const { data } = await deps.procore.request<unknown[]>({ ...request, deadline });
   // Checked here too: an endpoint that ignored the filter must not hand back some other record.
   const match = (Array.isArray(data) ? data : []).find((row) => String((row as { origin_id?: unknown }).origin_id ?? '') === originId);
@@ -146,31 +148,30 @@ async function create(
   deadline: number,
 ): Promise<AppliedTarget> {
   const projectId = scope.projectId ?? null;
-  if (!resource.originId) {
+  const originId = upstreamOriginId(message);
+  if (resource.originId && resource.paths.batchUpsert && originId !== undefined) {
+    return createThroughSync(deps, { message: { ...message, operation: 'create', originId }, resource, scope }, deadline);
+  }
+  if (!resource.originId && message.originId !== undefined) {
     // Same rule as Procore's origin_id on other resources: an upstream key already known means
     // the record exists, so bring it to the message's data instead of making a second one.
-    const mapped = message.originId === undefined ? undefined : await resolveProcoreId(deps, message, resource, scope, deadline);
+    const mapped = await resolveProcoreId(deps, message, resource, scope, deadline);
     if (mapped !== undefined) {
       await update(deps, message.data, resource, scope, mapped, deadline, message.originId);
-      return { procoreId: mapped, projectId, originId: message.originId ?? null };
+      return { procoreId: mapped, projectId, originId: message.originId };
     }
-    const request = buildWriteRequest(resource, 'create', scope, message.data);
-    const { data } = await deps.procore.request({ ...request, deadline });
-    return { procoreId: recordId(data, `${resource.name} create`), projectId, originId: message.originId ?? null };
   }
-  const originId = createOriginId(message);
-  const request = buildWriteRequest(resource, 'create', scope, { ...message.data, origin_id: originId });
-  try {
-    // A repeat cannot duplicate: origin_id is unique, so the client may retry ambiguous failures.
-    const { data } = await deps.procore.request({ ...request, deadline, idempotent: true });
-    return { procoreId: recordId(data, `${resource.name} create`), projectId, originId };
-  } catch (error) {
-    if (!(error instanceof ProcoreError && error.status === 409)) throw error;
-    const existing = await findByProcoreOriginId(deps, resource, scope, originId, deadline);
-    if (existing === undefined) throw error;
-    // The record with this origin already exists (an earlier attempt of this message, or the
-    // upstream key was created before): bring it to the message's data.
-    await update(deps, message.data, resource, scope, existing, deadline, originId);
-    return { procoreId: existing, projectId, originId };
-  }
+  // A plain POST: not repeated in place after an ambiguous failure (it could make a second record).
+  const data = resource.originId && message.originId !== undefined ? { ...message.data, origin_id: message.originId } : message.data;
+  const { data: created } = await deps.procore.request({ ...buildWriteRequest(resource, 'create', scope, data), deadline });
+  return { procoreId: recordId(created, `${resource.name} create`), projectId, originId: message.originId ?? null };
+}
+
+/** Create-or-update by the upstream origin_id through the resource's `/sync`: a repeat finds the record. */
+async function createThroughSync(deps: ApplyDeps, write: PushWrite<CreateWithOriginMessage>, deadline: number): Promise<AppliedTarget> {
+  const key = write.message.id;
+  const outcome = (await applyBatchUpserts(deps, [{ key, ...write }], deadline)).get(key);
+  if (!outcome) throw new Error(`sync left message ${key} without an outcome`);
+  if (!outcome.ok) throw outcome.error;
+  return outcome.target;
 }

@@ -1,14 +1,16 @@
-// Upserts of one resource in one scope, taken from one batch, go to Procore as PATCH .../sync calls
-// (at most 1000 items each) instead of one request per message. Procore answers 200 with per-item
+// Upserts of one resource in one scope, taken from one batch, go to Procore as batch upsert
+// (`/sync`) calls (at most 1000 items each) instead of one request per message; so do creates that
+// carry the upstream originId (create-or-update by origin_id). Procore answers 200 with per-item
 // errors inside; each is mapped back to the message it came from (by id or origin_id).
 import { ProcoreError } from '../commons/procore/errors';
 import { buildBatchUpsertRequest } from '../commons/resources/request-builders';
-import type { AppliedTarget, ApplyDeps, PushWrite, UpsertMessage } from './push-write';
+import type { PushMessage } from '../commons/contracts/push-message';
+import type { AppliedTarget, ApplyDeps, BatchUpsertMessage, PushWrite } from './push-write';
 
 export const MAX_BATCH_UPSERT_ITEMS = 1000;
 
 /** One upsert of a group: its message, resource and scope (the same for the whole group). */
-export interface BatchUpsertMember extends PushWrite<UpsertMessage> {
+export interface BatchUpsertMember extends PushWrite<BatchUpsertMessage> {
   /** Unique within the batch (the SQS message id). */
   key: string;
 }
@@ -16,8 +18,13 @@ export interface BatchUpsertMember extends PushWrite<UpsertMessage> {
 export type BatchUpsertOutcome = { ok: true; target: AppliedTarget } | { ok: false; error: unknown };
 
 /** How an item addresses its record: by Procore id when given, else by origin_id. */
-function addressOf(message: UpsertMessage): string {
-  return message.procoreId !== undefined ? `id:${message.procoreId}` : `origin:${message.originId}`;
+function addressOf(message: BatchUpsertMessage): string {
+  const procoreId = procoreIdOf(message);
+  return procoreId !== undefined ? `id:${procoreId}` : `origin:${message.originId}`;
+}
+
+function procoreIdOf(message: PushMessage): number | undefined {
+  return message.operation === 'create' ? undefined : message.procoreId;
 }
 
 /**
@@ -25,7 +32,7 @@ function addressOf(message: UpsertMessage): string {
  * call (two writes to one record in one call would leave their order to Procore); a repeat starts
  * the next call, so later messages in the batch win.
  */
-export function planBatchUpsertCalls<M extends { message: UpsertMessage }>(members: M[], maxItems = MAX_BATCH_UPSERT_ITEMS): M[][] {
+export function planBatchUpsertCalls<M extends { message: BatchUpsertMessage }>(members: M[], maxItems = MAX_BATCH_UPSERT_ITEMS): M[][] {
   const calls: M[][] = [];
   let current: M[] = [];
   let addresses = new Set<string>();
@@ -43,10 +50,11 @@ export function planBatchUpsertCalls<M extends { message: UpsertMessage }>(membe
   return calls;
 }
 
-function syncItem(message: UpsertMessage): Record<string, unknown> {
+function syncItem(message: BatchUpsertMessage): Record<string, unknown> {
+  const procoreId = procoreIdOf(message);
   return {
     ...message.data,
-    ...(message.procoreId !== undefined ? { id: message.procoreId } : {}),
+    ...(procoreId !== undefined ? { id: procoreId } : {}),
     ...(message.originId !== undefined ? { origin_id: message.originId } : {}),
   };
 }
@@ -57,10 +65,11 @@ function sameValue(a: unknown, b: unknown): boolean {
   return a !== undefined && a !== null && b !== undefined && b !== null && String(a) === String(b);
 }
 
-function matches(row: Row, message: UpsertMessage): boolean {
+function matches(row: Row, message: BatchUpsertMessage): boolean {
   // Error rows echo the item, either spread or under "item".
   const echoed = row.item !== null && typeof row.item === 'object' ? (row.item as Row) : row;
-  return message.procoreId !== undefined ? sameValue(echoed.id, message.procoreId) : sameValue(echoed.origin_id, message.originId);
+  const procoreId = procoreIdOf(message);
+  return procoreId !== undefined ? sameValue(echoed.id, procoreId) : sameValue(echoed.origin_id, message.originId);
 }
 
 function describeItemErrors(errors: unknown): string {
@@ -127,7 +136,7 @@ async function outcomeOf(
     return {
       ok: false,
       error: new ProcoreError({
-        message: `Procore sync answered without an entity or error for the ${message.resource} item ${message.procoreId ?? message.originId}`,
+        message: `Procore sync answered without an entity or error for the ${message.resource} item ${procoreIdOf(message) ?? message.originId}`,
         kind: 'transient',
         errorClass: 'ProcoreInvalidResponse',
         ...(requestId === undefined ? {} : { requestId }),

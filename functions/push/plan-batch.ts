@@ -10,7 +10,7 @@ import { classify, type Failure } from '../commons/failure/classify';
 import { PermanentError } from '../commons/failure/permanent-error';
 import { getResource, type ResourceDefinition, type ScopeIds } from '../commons/resources/registry';
 import type { BatchUpsertMember } from './batch-upsert';
-import type { PushWrite, UpsertMessage } from './push-write';
+import type { BatchUpsertMessage, PushWrite } from './push-write';
 
 export type PlannedRecord =
   | { ok: true; record: SQSRecord; write: PushWrite }
@@ -32,7 +32,7 @@ export function planBatch(records: SQSRecord[]): BatchPlan {
     const key = groupKeys[i];
     if (!entry.ok || key === undefined) return;
     const members = upsertGroups.get(key) ?? [];
-    members.push({ key: entry.record.messageId, ...(entry.write as PushWrite<UpsertMessage>) });
+    members.push({ key: entry.record.messageId, ...(entry.write as PushWrite<BatchUpsertMessage>) });
     upsertGroups.set(key, members);
   });
   return { fifo, records: new Map(planned.map((entry) => [entry.record.messageId, entry])), upsertGroups };
@@ -71,12 +71,17 @@ function scopeOf(message: PushMessage, resource: ResourceDefinition): ScopeIds {
 
 /** Messages sharing a key may share sync calls; undefined: the message is applied on its own. */
 export function batchUpsertKey(message: PushMessage): string | undefined {
-  if (message.operation !== 'upsert') return undefined;
+  // Creates that carry the upstream key go through /sync too: create-or-update by origin_id is safe to repeat.
+  const viaSync = message.operation === 'upsert' || (message.operation === 'create' && message.originId !== undefined);
+  if (!viaSync) return undefined;
   const resource = getResource(message.resource);
   if (!resource.paths.batchUpsert) return undefined;
   if (resource.scope === 'project' && message.projectId === undefined) return undefined;
   const projectId = resource.scope === 'project' ? message.projectId : '';
-  return `${message.resource}#${message.companyId}#${projectId}`;
+  // Multipart items must all lead with the same key (see form-fields.ts): one call per address kind.
+  const addressedById = message.operation !== 'create' && message.procoreId !== undefined;
+  const kind = resource.requests?.batchUpsert?.body === 'multipart/form-data' ? `#${addressedById ? 'id' : 'origin'}` : '';
+  return `${message.resource}#${message.companyId}#${projectId}${kind}`;
 }
 
 /** Each record's upsert group: by key alone on standard queues, by run within its message group on FIFO. */

@@ -12,6 +12,10 @@ export interface PushWrite<M extends PushMessage = PushMessage> {
 }
 
 export type UpsertMessage = Extract<PushMessage, { operation: 'upsert' }>;
+/** A create with the upstream key: Procore's `/sync` creates it, or updates the record a repeat finds. */
+export type CreateWithOriginMessage = Extract<PushMessage, { operation: 'create' }> & { originId: string };
+/** What goes through a resource's batch upsert (`/sync`). */
+export type BatchUpsertMessage = UpsertMessage | CreateWithOriginMessage;
 
 export interface ApplyDeps {
   procore: Pick<ProcoreClient, 'request'>;

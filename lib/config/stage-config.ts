@@ -13,11 +13,9 @@ const SECRET_ARN = /^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:[\w/
 const SECRET_NAME = /^[\w/+=.@-]{1,512}$/;
 
 /** The DMSA secret: a name in the stack's account and region, or a complete secret ARN. */
-export const SecretReferenceSchema = z
-  .string()
-  .refine((value) => SECRET_ARN.test(value) || (!value.startsWith('arn:') && SECRET_NAME.test(value)), {
-    message: 'must be a Secrets Manager secret name or a complete secret ARN (arn:aws:secretsmanager:<region>:<account>:secret:<name>-<6 chars>)',
-  });
+const SecretReferenceSchema = z.string().refine((value) => SECRET_ARN.test(value) || (!value.startsWith('arn:') && SECRET_NAME.test(value)), {
+  message: 'must be a Secrets Manager secret name or a complete secret ARN (arn:aws:secretsmanager:<region>:<account>:secret:<name>-<6 chars>)',
+});
 
 // Lambda's SQS event source limits: https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-scaling.html
 const MaximumConcurrency = z.number().int().min(2).max(1000);
@@ -69,9 +67,9 @@ export const PullWorkerConfigSchema = z
   .strict();
 
 /** The discovery company id the shipped cdk.json once carried; it names no real company. */
-export const PLACEHOLDER_COMPANY_ID = 1234567;
+const PLACEHOLDER_COMPANY_ID = 1234567;
 
-export const StageSyncConfigSchema = SyncConfigSchema.extend({
+const StageSyncConfigSchema = SyncConfigSchema.extend({
   /** When the planner runs: an EventBridge rate(...) or cron(...) expression. */
   schedule: ScheduleExpressionSchema,
 }).superRefine((sync, ctx) => {
@@ -83,6 +81,9 @@ export const StageSyncConfigSchema = SyncConfigSchema.extend({
     });
   }
 });
+// discoveryCompanyId is optional with companies "all": the planner also asks from the companies the
+// last discovery found (state table), and a first run with neither fails naming the setting
+// (functions/pull/discovery/discover-companies.ts).
 
 /** A value the shipped cdk.json leaves for the user to fill in, e.g. "<12-digit AWS account id>". */
 const PLACEHOLDER = /^<.*>$/;
@@ -107,7 +108,9 @@ const RegionSchema = filledIn(
   'the AWS region to deploy into (e.g. eu-west-1)',
 );
 const AlarmEmailSchema = filledIn(
-  z.email().refine((email) => !RESERVED_MAIL_DOMAIN.test(email), { message: 'uses a reserved example domain: no one can confirm the subscription or read the alarms' }),
+  z.email().refine((email) => !RESERVED_MAIL_DOMAIN.test(email), {
+    message: 'uses a reserved example domain: no one can confirm the subscription or read the alarms',
+  }),
   'the e-mail address that should receive the alarms',
 );
 const KMS_KEY_ARN = /^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[A-Za-z0-9-]+$/;
@@ -134,7 +137,7 @@ export const StageConfigSchema = z.object(StageConfigShape).strict();
 const requiredForProduction = (what: string) => ({ error: `production needs ${what} (stages.production in cdk.json)` });
 
 /** Production deploys only where and to whom it says: account, region and alarm e-mail are required. */
-export const ProductionStageConfigSchema = z
+const ProductionStageConfigSchema = z
   .object({
     ...StageConfigShape,
     account: z.string(requiredForProduction('the AWS account to deploy into')).pipe(AccountSchema),
@@ -152,9 +155,7 @@ export class StageConfigError extends Error {
 }
 
 function formatIssues(prefix: string, error: z.ZodError): string {
-  return error.issues
-    .map((issue) => `${[prefix, ...issue.path.map(String)].join('.')}: ${issue.message}`)
-    .join('\n');
+  return error.issues.map((issue) => `${[prefix, ...issue.path.map(String)].join('.')}: ${issue.message}`).join('\n');
 }
 
 /**

@@ -4,7 +4,7 @@
 // else until bindings add to it, and an environment checked against Lambda's 4 KB at synth.
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { type Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Architecture, RecursiveLoop, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat, type BundlingOptions } from 'aws-cdk-lib/aws-lambda-nodejs';
@@ -16,7 +16,6 @@ const PROJECT_ROOT = path.resolve(__dirname, '..', '..');
 
 /** Middy 7 is ESM-only; bundled CommonJS dependencies still call require(), which ESM lacks. */
 const ESM_REQUIRE_BANNER = "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);";
-
 
 /** How every handler is bundled (also used by `npm run bench` to measure the same bundles). */
 export const FUNCTION_BUNDLING = {
@@ -69,18 +68,18 @@ export interface ConnectorFunctionProps {
 }
 
 /** Lambda's limit on a function's environment variables, keys and values together (4 KB). */
-export const ENVIRONMENT_BYTES_LIMIT = 4096;
+const ENVIRONMENT_BYTES_LIMIT = 4096;
 /**
  * Bytes counted for a value CloudFormation resolves at deploy (a queue URL, table or bucket name):
  * more than any of them can take (queue URL ~150, bucket name <= 63, table name <= 255).
  */
-export const UNRESOLVED_VALUE_BYTES = 256;
+const UNRESOLVED_VALUE_BYTES = 256;
 
 /**
  * The environment's size once deployed, at most: keys plus values, unresolved references counted
  * as UNRESOLVED_VALUE_BYTES. https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html
  */
-export function environmentBytes(environment: Record<string, string>): number {
+function environmentBytes(environment: Record<string, string>): number {
   let bytes = 0;
   for (const [key, value] of Object.entries(environment)) {
     const tokens = value.match(TOKEN)?.length ?? 0;
@@ -95,7 +94,8 @@ function checkProps(id: string, props: ConnectorFunctionProps): void {
   if (!existsSync(path.join(PROJECT_ROOT, props.entry))) problems.push(`entry ${props.entry} does not exist`);
   if (!props.serviceName.trim()) problems.push('serviceName is empty');
   if (props.timeout.toSeconds() < 1 || props.timeout.toSeconds() > 900) problems.push(`timeout must be 1 s to 15 minutes (got ${props.timeout.toSeconds()} s)`);
-  if (!Number.isInteger(props.memorySize) || props.memorySize < 128 || props.memorySize > 10240) problems.push(`memorySize must be 128 to 10240 MB (got ${props.memorySize})`);
+  if (!Number.isInteger(props.memorySize) || props.memorySize < 128 || props.memorySize > 10240)
+    problems.push(`memorySize must be 128 to 10240 MB (got ${props.memorySize})`);
   if (problems.length > 0) throw new Error(`ConnectorFunction ${id}: ${problems.join('; ')}`);
 }
 
@@ -107,11 +107,13 @@ export function acknowledgeSqsDrivenFunction(fn: Construct): void {
   Validations.of(fn).acknowledge(
     {
       id: 'Serverless-LambdaDLQ',
-      reason: 'Invoked synchronously by an SQS event source mapping; a function DLQ applies only to asynchronous invocations. Failed messages reach the source queue\'s DLQ through its redrive policy.',
+      reason:
+        "Invoked synchronously by an SQS event source mapping; a function DLQ applies only to asynchronous invocations. Failed messages reach the source queue's DLQ through its redrive policy.",
     },
     {
       id: 'Serverless-LambdaEventSourceMappingDestination',
-      reason: 'On-failure destinations exist only for stream and Kafka event sources; for an SQS source the queue\'s redrive policy (maxReceiveCount -> DLQ) is the failure destination.',
+      reason:
+        "On-failure destinations exist only for stream and Kafka event sources; for an SQS source the queue's redrive policy (maxReceiveCount -> DLQ) is the failure destination.",
     },
   );
 }
@@ -164,7 +166,8 @@ export class ConnectorFunction extends Construct {
     if (tracing) {
       Validations.of(this.role).acknowledge({
         id: 'AwsSolutions-IAM5[Resource::*]',
-        reason: 'Only the X-Ray statement added by active tracing uses "*": xray:PutTraceSegments and xray:PutTelemetryRecords support no resource-level permissions.',
+        reason:
+          'Only the X-Ray statement added by active tracing uses "*": xray:PutTraceSegments and xray:PutTelemetryRecords support no resource-level permissions.',
       });
     }
     // Synth stops here, naming the function, long before a deploy would fail on Lambda's 4 KB limit.
@@ -173,7 +176,9 @@ export class ConnectorFunction extends Construct {
         const bytes = environmentBytes(this.environment);
         return bytes <= ENVIRONMENT_BYTES_LIMIT * 0.75
           ? []
-          : [`environment variables may take ${bytes} bytes once deployed; Lambda allows ${ENVIRONMENT_BYTES_LIMIT} in all: move large values (configuration) out of the environment`];
+          : [
+              `environment variables may take ${bytes} bytes once deployed; Lambda allows ${ENVIRONMENT_BYTES_LIMIT} in all: move large values (configuration) out of the environment`,
+            ];
       },
     });
   }

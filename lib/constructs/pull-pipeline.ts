@@ -28,7 +28,7 @@ export const WORKER_MEMORY_MB = 512;
 export const PLANNER_TIMEOUT_SECONDS = 120;
 export const WORKER_TIMEOUT_SECONDS = 300;
 /** The planner's sync scope, bundled beside its handler (bundled-json.ts): SYNC_CONFIG_FILE. */
-export const SYNC_CONFIG_FILE = 'sync-config.json';
+const SYNC_CONFIG_FILE = 'sync-config.json';
 /** How long a sync job may wait in its queue: the backlog alarm's age, and part of the lease span. */
 export const SYNC_JOBS_MAX_BACKLOG = Duration.hours(2);
 
@@ -144,7 +144,8 @@ export class PullPipeline extends Construct {
     });
     Validations.of(planner.function).acknowledge({
       id: 'Serverless-LambdaDLQ',
-      reason: 'The planner\'s asynchronous invocations have an on-failure destination (the planner failure queue), which records the error as well as the event; a DLQ would duplicate it.',
+      reason:
+        "The planner's asynchronous invocations have an on-failure destination (the planner failure queue), which records the error as well as the event; a DLQ would duplicate it.",
     });
     bind(planner, { env: 'DMSA_SECRET_ID', secret: props.secret, secretId: props.secretId });
     bind(planner, { env: 'STATE_TABLE_NAME', table: props.table, access: STATE_ACCESS.planner });

@@ -13,12 +13,12 @@ import { MAX_MESSAGE_BYTES } from '../../functions/commons/queues/message-size';
  */
 export const DEAD_LETTER_RETENTION = Duration.days(14);
 /** A work queue's retention unless told otherwise (SQS's default, written out). */
-export const SOURCE_RETENTION = Duration.days(4);
+const SOURCE_RETENTION = Duration.days(4);
 /**
  * What a dead letter keeps at least, however long it waited on its source queue: DLQ retention minus
  * the source's. Source queues are checked against it, so none can eat into the operator's week.
  */
-export const MIN_DEAD_LETTER_DAYS_LEFT = 7;
+const MIN_DEAD_LETTER_DAYS_LEFT = 7;
 
 export interface ConnectorQueueProps {
   /** Physical name (without ".fifo", added for FIFO queues); unique in the account and region. */
@@ -43,16 +43,12 @@ export function eventSourceVisibilityTimeout(functionTimeout: Duration, batching
 }
 
 /** The physical name of a connector queue: prefixed with the stack name, ".fifo" for FIFO queues. */
-export function connectorQueueName(scope: Construct, name: string, fifo = false): string {
+function connectorQueueName(scope: Construct, name: string, fifo = false): string {
   return `${Stack.of(scope).stackName}-${name}${fifo ? '.fifo' : ''}`;
 }
 
 /** A queue with the connector's security defaults. */
-export function connectorQueue(
-  scope: Construct,
-  id: string,
-  props: ConnectorQueueProps & Pick<QueueProps, 'deadLetterQueue' | 'redriveAllowPolicy'>,
-): Queue {
+function connectorQueue(scope: Construct, id: string, props: ConnectorQueueProps & Pick<QueueProps, 'deadLetterQueue' | 'redriveAllowPolicy'>): Queue {
   const fifo = props.fifo ?? false;
   return new Queue(scope, id, {
     queueName: connectorQueueName(scope, props.queueName, fifo),
@@ -126,7 +122,8 @@ export function failureQueue(scope: Construct, id: string, props: { readonly que
     retentionPeriod: DEAD_LETTER_RETENTION,
     redriveAllowPolicy: { redrivePermission: RedrivePermission.DENY_ALL },
   });
-  const reason = 'This queue is itself a dead-letter destination (EventBridge target DLQ and Lambda on-failure destination); nothing consumes it automatically, so it needs no DLQ of its own.';
+  const reason =
+    'This queue is itself a dead-letter destination (EventBridge target DLQ and Lambda on-failure destination); nothing consumes it automatically, so it needs no DLQ of its own.';
   Validations.of(queue).acknowledge({ id: 'AwsSolutions-SQS3', reason }, { id: 'Serverless-SQSRedrivePolicy', reason });
   return queue;
 }

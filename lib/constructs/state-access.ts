@@ -19,10 +19,14 @@ export const STATE_KEY_PREFIXES = {
 } as const;
 
 export const STATE_ACCESS = {
-  /** Takes a scope's lease (conditional put) and gives it back when the job cannot be enqueued. */
-  planner: { actions: ['PutItem', 'DeleteItem'], keyPrefixes: [STATE_KEY_PREFIXES.sync] },
-  /** Reads and writes cursor, checkpoint, failure; renews and releases the lease. */
-  worker: { actions: ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem'], keyPrefixes: [STATE_KEY_PREFIXES.sync] },
+  /** Takes a scope's lease (conditional put) and gives it back when the job cannot be enqueued; reads
+   * each company's scope timings (back-off, last pull: Query) and the last discovery (GetItem). */
+  planner: { actions: ['GetItem', 'Query', 'PutItem', 'DeleteItem'], keyPrefixes: [STATE_KEY_PREFIXES.sync] },
+  /** Reads and writes cursor, checkpoint, failure; renews and releases the lease. Checkpoint and cursor
+   * writes are transactions with a condition check on the lease (fencing); IAM authorises each item's
+   * own action, so the check needs ConditionCheckItem. Query: the ids already delivered as inactive
+   * (vendors, company users; functions/pull/state/inactive-set.ts). */
+  worker: { actions: ['ConditionCheckItem', 'GetItem', 'Query', 'PutItem', 'UpdateItem', 'DeleteItem'], keyPrefixes: [STATE_KEY_PREFIXES.sync] },
   /** Powertools idempotency (get, conditional put, update, delete) and the origin map (get, put, delete). */
   push: {
     actions: ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem'],

@@ -9,7 +9,7 @@ export interface StateTableProps {
   retain: boolean;
 }
 
-export const STATE_TABLE_KEYS = { partitionKey: 'pk', sortKey: 'sk', ttlAttribute: 'expiration' } as const;
+const STATE_TABLE_KEYS = { partitionKey: 'pk', sortKey: 'sk', ttlAttribute: 'expiration' } as const;
 
 export class StateTable extends Construct {
   readonly table: Table;

@@ -12,7 +12,7 @@ import type { ResourceName } from '../../functions/commons/resources/names';
 import type { SyncConfig } from '../../functions/pull/sync-config';
 import { startSimulator, type ProcoreSimulator, type SimulatorOptions } from '../../simulator';
 import { createStateTable } from '../create-state-table';
-import { queueArnOf } from '../sqs-event-source';
+import { queueArn } from '../../cli/aws/sqs';
 
 export interface QueueRef {
   url: string;
@@ -67,7 +67,7 @@ export async function startConnectorScenario(options: ConnectorScenarioOptions =
 
     const queue = async (name: string, attributes: Record<string, string> = {}): Promise<QueueRef> => {
       const url = (await sqs.send(new CreateQueueCommand({ QueueName: `${name}-${suffix}`, Attributes: attributes }))).QueueUrl!;
-      return { url, arn: await queueArnOf(sqs, url) };
+      return { url, arn: await queueArn(sqs, url) };
     };
     const withDlq = (dlq: QueueRef, settings: { visibilityTimeoutSeconds: number; maxReceiveCount: number }) => ({
       VisibilityTimeout: String(settings.visibilityTimeoutSeconds),

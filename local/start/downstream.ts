@@ -35,10 +35,19 @@ export const parsePushResult = (body: string): PushResult => PushResultSchema.pa
 
 /**
  * Reads every message of a dead-letter queue without consuming it (they stay for `connector dlq`
- * and redrive). `release` makes them visible again at once.
+ * and redrive): each is made visible again at once.
  */
-export async function peekDeadLetters(sqs: SQSClient, queueUrl: string, options: { release: boolean }): Promise<DeadLetter[]> {
+export async function peekDeadLetters(sqs: SQSClient, queueUrl: string): Promise<DeadLetter[]> {
+  return (await peekMessages(sqs, queueUrl)).map(toDeadLetter);
+}
+
+/** Reads a queue as peekDeadLetters does (left in place), parsing each body with `parse`. */
+export async function peekQueue<T>(sqs: SQSClient, queueUrl: string, parse: (body: string) => T): Promise<Consumed<T>> {
+  return parseEach(await peekMessages(sqs, queueUrl), parse);
+}
+
+async function peekMessages(sqs: SQSClient, queueUrl: string): Promise<Message[]> {
   const messages = await receiveAll(sqs, queueUrl, 1000, { visibilityTimeoutSeconds: 30, waitTimeSeconds: 1 });
-  if (options.release) await releaseMessages(sqs, queueUrl, messages);
-  return messages.map(toDeadLetter);
+  await releaseMessages(sqs, queueUrl, messages);
+  return messages;
 }

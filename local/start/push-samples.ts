@@ -1,6 +1,8 @@
 // Sample push messages for the run: valid writes addressed through records the pull just delivered
 // (what a downstream system would do), and bad ones that must end in the push DLQ with a reason.
+import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { RecordEnvelope } from '../../functions/commons/contracts/record-envelope';
+import { sendMessageBatches } from '../../functions/commons/queues/sqs-batch-sender';
 
 export interface PushSample {
   label: string;
@@ -22,150 +24,90 @@ const message = (fields: Record<string, unknown>) => JSON.stringify({ version: 1
 
 export function buildPushSamples(at: SampleAddresses): PushSample[] {
   const { companyId, runId } = at;
-  const live = (resource: string) => at.records.filter((r) => r.resource === resource && !r.deleted && r.companyId === companyId);
+  const live = (resource: string) => at.records.filter((r) => r.resource === resource && r.lifecycle === 'active' && r.companyId === companyId);
+  /** A sample whose message has the id local-<run>-<key> and is addressed to our company unless `fields` say otherwise. */
+  const sample = (label: string, expect: PushSample['expect'], key: string, fields: Record<string, unknown>): PushSample => ({
+    label,
+    expect,
+    body: message({ id: `local-${runId}-${key}`, companyId, ...fields }),
+  });
   const rfi = live('rfis')[0];
   const submittal = live('submittals')[0];
   const observation = live('observations')[0];
   const project = live('projects')[0];
   const samples: PushSample[] = [
-    {
-      label: 'create vendor',
-      expect: 'applied',
-      body: message({
-        id: `local-${runId}-vendor-create`,
-        companyId,
-        resource: 'vendors',
-        operation: 'create',
-        originId: `LOCAL-V-${runId}`,
-        data: { name: `Local Run Vendor ${runId}`, business_phone: '555-0100' },
-      }),
-    },
-    {
-      label: 'upsert vendor (sync)',
-      expect: 'applied',
-      body: message({
-        id: `local-${runId}-vendor-upsert`,
-        companyId,
-        resource: 'vendors',
-        operation: 'upsert',
-        originId: `LOCAL-V2-${runId}`,
-        data: { name: `Local Run Supplier ${runId}` },
-      }),
-    },
+    sample('create vendor', 'applied', 'vendor-create', {
+      resource: 'vendors',
+      operation: 'create',
+      originId: `LOCAL-V-${runId}`,
+      data: { name: `Local Run Vendor ${runId}`, business_phone: '555-0100' },
+    }),
+    sample('upsert vendor (sync)', 'applied', 'vendor-upsert', {
+      resource: 'vendors',
+      operation: 'upsert',
+      originId: `LOCAL-V2-${runId}`,
+      data: { name: `Local Run Supplier ${runId}` },
+    }),
   ];
   if (rfi?.projectId) {
+    const inProject = { projectId: rfi.projectId, resource: 'rfis' };
+    const manager = rfi.data?.rfi_manager_id;
     samples.push(
-      {
-        label: 'create RFI',
-        expect: 'applied',
-        body: message({
-          id: `local-${runId}-rfi-create`,
-          companyId,
-          projectId: rfi.projectId,
-          resource: 'rfis',
-          operation: 'create',
-          originId: `LOCAL-RFI-${runId}`,
-          data: { subject: `Local run question ${runId}`, rfi_manager_id: rfi.data?.rfi_manager_id, question: { body: 'Sent by npm start.' } },
-        }),
-      },
-      {
-        label: 'update RFI',
-        expect: 'applied',
-        body: message({
-          id: `local-${runId}-rfi-update`,
-          companyId,
-          projectId: rfi.projectId,
-          resource: 'rfis',
-          operation: 'update',
-          procoreId: rfi.id,
-          data: { subject: `Updated by the local run ${runId}` },
-        }),
-      },
-      {
-        label: 'bad: RFI without subject',
-        expect: ['ProcoreValidation'],
-        body: message({
-          id: `local-${runId}-rfi-no-subject`,
-          companyId,
-          projectId: rfi.projectId,
-          resource: 'rfis',
-          operation: 'create',
-          data: { rfi_manager_id: rfi.data?.rfi_manager_id, question: { body: 'No subject.' } },
-        }),
-      },
+      sample('create RFI', 'applied', 'rfi-create', {
+        ...inProject,
+        operation: 'create',
+        originId: `LOCAL-RFI-${runId}`,
+        data: { subject: `Local run question ${runId}`, rfi_manager_id: manager, question: { body: 'Sent by npm start.' } },
+      }),
+      sample('update RFI', 'applied', 'rfi-update', {
+        ...inProject,
+        operation: 'update',
+        procoreId: rfi.id,
+        data: { subject: `Updated by the local run ${runId}` },
+      }),
+      sample('bad: RFI without subject', ['ProcoreValidation'], 'rfi-no-subject', {
+        ...inProject,
+        operation: 'create',
+        data: { rfi_manager_id: manager, question: { body: 'No subject.' } },
+      }),
     );
   }
   if (observation?.projectId) {
-    samples.push({
-      label: 'update observation',
-      expect: 'applied',
-      body: message({
-        id: `local-${runId}-observation-update`,
-        companyId,
+    samples.push(
+      sample('update observation', 'applied', 'observation-update', {
         projectId: observation.projectId,
         resource: 'observations',
         operation: 'update',
         procoreId: observation.id,
         data: { description: 'Checked again by the local run.' },
       }),
-    });
+    );
   }
   if (submittal?.projectId) {
-    samples.push({
-      label: 'delete submittal',
-      expect: 'applied',
-      body: message({
-        id: `local-${runId}-submittal-delete`,
-        companyId,
-        projectId: submittal.projectId,
-        resource: 'submittals',
-        operation: 'delete',
-        procoreId: submittal.id,
-      }),
-    });
+    const fields = { projectId: submittal.projectId, resource: 'submittals', operation: 'delete', procoreId: submittal.id };
+    samples.push(sample('delete submittal', 'applied', 'submittal-delete', fields));
   }
   if (project) {
-    samples.push({
-      label: 'bad: delete a project',
-      expect: ['OperationNotSupported'],
-      body: message({ id: `local-${runId}-project-delete`, companyId, resource: 'projects', operation: 'delete', procoreId: project.id }),
-    });
+    samples.push(
+      sample('bad: delete a project', ['OperationNotSupported'], 'project-delete', { resource: 'projects', operation: 'delete', procoreId: project.id }),
+    );
   }
   samples.push(
     { label: 'bad: not JSON', expect: ['InvalidJson'], body: `{"version": 1, "id": "local-${runId}-truncated", "resource": "vend` },
-    {
-      label: 'bad: unknown resource',
-      expect: ['UnknownResource', 'SchemaInvalid'],
-      body: message({ id: `local-${runId}-widget`, companyId, resource: 'widgets', operation: 'create', data: { name: 'x' } }),
-    },
-    {
-      label: 'bad: missing id',
-      expect: ['SchemaInvalid'],
-      body: message({ companyId, resource: 'vendors', operation: 'create', data: { name: 'No id' } }),
-    },
-    {
-      label: 'bad: wrong company',
-      expect: ['ProcoreForbidden', 'ProcoreNotFound'],
-      body: message({
-        id: `local-${runId}-foreign-vendor`,
-        companyId: at.foreignCompanyId,
-        resource: 'vendors',
-        operation: 'create',
-        data: { name: 'Not our company' },
-      }),
-    },
-    {
-      label: 'bad: update unknown originId',
-      expect: ['OriginIdNotFound'],
-      body: message({
-        id: `local-${runId}-unknown-origin`,
-        companyId,
-        resource: 'vendors',
-        operation: 'update',
-        originId: `NO-SUCH-${runId}`,
-        data: { name: 'Nobody' },
-      }),
-    },
+    sample('bad: unknown resource', ['UnknownResource', 'SchemaInvalid'], 'widget', { resource: 'widgets', operation: 'create', data: { name: 'x' } }),
+    { label: 'bad: missing id', expect: ['SchemaInvalid'], body: message({ companyId, resource: 'vendors', operation: 'create', data: { name: 'No id' } }) },
+    sample('bad: wrong company', ['ProcoreForbidden', 'ProcoreNotFound'], 'foreign-vendor', {
+      companyId: at.foreignCompanyId,
+      resource: 'vendors',
+      operation: 'create',
+      data: { name: 'Not our company' },
+    }),
+    sample('bad: update unknown originId', ['OriginIdNotFound'], 'unknown-origin', {
+      resource: 'vendors',
+      operation: 'update',
+      originId: `NO-SUCH-${runId}`,
+      data: { name: 'Nobody' },
+    }),
   );
   return samples;
 }
@@ -178,4 +120,14 @@ export function sampleId(body: string): string | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** Sends the samples to the push queue one batch call at a time, so they arrive in the order they were built. */
+export async function sendPushSamples(sqs: SQSClient, pushQueueUrl: string, samples: PushSample[]): Promise<void> {
+  await sendMessageBatches(
+    sqs,
+    pushQueueUrl,
+    samples.map((s) => ({ body: s.body })),
+    { concurrency: 1 },
+  );
 }

@@ -12,14 +12,13 @@ import { queueIsEmpty } from '../../cli/aws/sqs';
 import { cloudFormationOutputs } from '../../cli/aws/stack-outputs';
 import { readStageConfig } from '../../cli/stage';
 import { stackName } from '../../lib/connector-app';
-import { sendMessageBatches } from '../../functions/commons/queues/sqs-batch-sender';
-import type { RecordEnvelope } from '../../functions/commons/contracts/record-envelope';
-import { peekDeadLetters, parsePushResult, parseRecordEnvelope } from './downstream';
+import { parsePushResult, parseRecordEnvelope, peekQueue } from './downstream';
 import type { StartOptions } from './options';
-import { buildPushSamples, sampleId } from './push-samples';
+import { buildPushSamples, sampleId, sendPushSamples } from './push-samples';
 import { scheduledEvent } from './deployed-connector';
 import type { Cleanup, RunIo } from './run-local';
-import type { DeadLetterQueueReport, StartSummary } from './summary';
+import { appliedByOperation, countRecords, readDeadLetterQueues, sampleOutcome } from './run-report';
+import type { StartSummary } from './summary';
 
 export async function runAgainstAws(options: StartOptions, io: RunIo, cleanup: Cleanup): Promise<StartSummary> {
   const { progress } = io;
@@ -44,7 +43,8 @@ export async function runAgainstAws(options: StartOptions, io: RunIo, cleanup: C
   // The sync scope is bundled with the planner's code (not its environment): read it from cdk.json, as deployed.
   const { sync } = readStageConfig(options.stage).config;
   const companyId = sync.discoveryCompanyId ?? (Array.isArray(sync.companies) ? Number(sync.companies[0]) : NaN);
-  if (!Number.isSafeInteger(companyId)) throw new Error(`cannot tell the stage's company from cdk.json (stages.${options.stage}.sync: companies or discoveryCompanyId)`);
+  if (!Number.isSafeInteger(companyId))
+    throw new Error(`cannot tell the stage's company from cdk.json (stages.${options.stage}.sync: companies or discoveryCompanyId)`);
   const resources: string[] = sync.resources;
 
   const { Rules = [] } = await events.send(new ListRulesCommand({ NamePrefix: stack }));
@@ -73,56 +73,20 @@ export async function runAgainstAws(options: StartOptions, io: RunIo, cleanup: C
   };
   await waitUntilDrained('sync jobs', need('SyncJobsQueueUrl'));
 
-  const peek = async <T>(url: string, parse: (body: string) => T) => {
-    const parsed: T[] = [];
-    for (const letter of await peekDeadLetters(sqs, url, { release: true })) {
-      try {
-        parsed.push(parse(letter.body));
-      } catch {
-        // not ours to judge here: another producer's message
-      }
-    }
-    return parsed;
-  };
-  const delivered: RecordEnvelope[] = await peek(need('RecordsQueueUrl'), parseRecordEnvelope);
-  const records: StartSummary['records'] = Object.fromEntries(resources.map((r) => [r, { live: 0, deleted: 0 }]));
-  for (const envelope of delivered) {
-    const row = records[envelope.resource] ?? { live: 0, deleted: 0 };
-    records[envelope.resource] = row;
-    row[envelope.deleted ? 'deleted' : 'live'] += 1;
-  }
+  const delivered = (await peekQueue(sqs, need('RecordsQueueUrl'), parseRecordEnvelope)).valid;
+  const records = countRecords(resources, delivered);
   progress.step(`records waiting on the records queue (peeked, left for consumers): ${delivered.length}`);
 
   const samples = buildPushSamples({ companyId, foreignCompanyId: 1, records: delivered, runId: Date.now().toString(36) });
-  await sendMessageBatches(
-    sqs,
-    need('PushQueueUrl'),
-    samples.map((s) => ({ body: s.body })),
-    { concurrency: 1 },
-  );
+  await sendPushSamples(sqs, need('PushQueueUrl'), samples);
   progress.step(`pushes sent: ${samples.length}`);
   await waitUntilDrained('push', need('PushQueueUrl'));
-  const results = outputs.ResultsQueueUrl ? await peek(outputs.ResultsQueueUrl, parsePushResult) : [];
+  // Other producers' results (and messages that are not results) may share the queue: only ours count.
+  const results = outputs.ResultsQueueUrl ? (await peekQueue(sqs, outputs.ResultsQueueUrl, parsePushResult)).valid : [];
   const ids = new Set(samples.map((s) => sampleId(s.body)).filter((id) => id !== undefined));
   const ours = results.filter((r) => r.id !== null && ids.has(r.id));
   const applied = ours.filter((r) => r.status === 'applied');
-  const appliedByOperation: Record<string, number> = {};
-  for (const r of applied) appliedByOperation[r.operation] = (appliedByOperation[r.operation] ?? 0) + 1;
-
-  const deadLetterQueues: DeadLetterQueueReport[] = [];
-  for (const [name, url] of Object.entries(outputs).filter(([key]) => /DeadLetterQueueUrl$|FailureQueueUrl$/.test(key))) {
-    const letters = await peekDeadLetters(sqs, url, { release: true });
-    deadLetterQueues.push({
-      name: name.replace(/Url$/, ''),
-      messages: letters.map((l) => ({
-        errorClass: l.errorClass,
-        reason: l.reason,
-        receiveCount: l.receiveCount,
-        body: l.body,
-        ...(samples.find((s) => s.body === l.body) ? { sample: samples.find((s) => s.body === l.body)?.label } : {}),
-      })),
-    });
-  }
+  const deadLetterQueues = await readDeadLetterQueues(sqs, outputs, samples);
   return {
     target: `AWS stack ${stack}`,
     resources,
@@ -131,17 +95,13 @@ export async function runAgainstAws(options: StartOptions, io: RunIo, cleanup: C
     pushes: {
       sent: samples.length,
       applied: applied.length,
-      appliedByOperation,
+      appliedByOperation: appliedByOperation(applied),
       deadLettered: ours.filter((r) => r.status === 'dead_lettered').length,
       samples: samples.map((s) => {
         const letter = deadLetterQueues.flatMap((q) => q.messages).find((m) => m.body === s.body);
         const id = sampleId(s.body);
-        const result = id ? ours.find((r) => r.id === id) : undefined;
-        return {
-          label: s.label,
-          outcome: result?.status === 'applied' ? 'applied' : letter ? `dead-lettered: ${letter.errorClass}` : 'not seen (consumed elsewhere?)',
-          expected: s.expect === 'applied' ? 'applied' : `dead-lettered: ${s.expect.join(' or ')}`,
-        };
+        const { outcome, expected } = sampleOutcome(s, id ? ours.find((r) => r.id === id) : undefined, letter, 'not seen (consumed elsewhere?)');
+        return { label: s.label, outcome, expected };
       }),
     },
     deadLetterQueues,

@@ -14,7 +14,6 @@ import { SQSClient } from '@aws-sdk/client-sqs';
 import type { PlanResult } from '../../functions/pull/plan-sync';
 import type { ProcoreEnvironmentConfig } from '../../functions/commons/procore/environments';
 import type { RecordEnvelope } from '../../functions/commons/contracts/record-envelope';
-import { sendMessageBatches } from '../../functions/commons/queues/sqs-batch-sender';
 import { startSimulator, type ProcoreSimulator, type RateLimitOptions } from '../../simulator';
 import { loadStageConfig } from '../../lib/config/stage-config';
 import { CDK_JSON } from '../../cli/stage';
@@ -23,12 +22,14 @@ import { playEventSourceMapping, type PlayOutcome } from '../event-source-player
 import { startFunctionHost, type FunctionHost } from '../function-host';
 import { motoEnvironment, startMotoServer } from '../moto-server';
 import { disableMotoEventSourceMappings, readDeployedConnector, scheduledEvent, type DeployedMapping } from './deployed-connector';
-import { consumeQueueWhile, parsePushResult, parseRecordEnvelope, peekDeadLetters } from './downstream';
+import { consumeQueueWhile, parsePushResult, parseRecordEnvelope } from './downstream';
 import { PUSH_OUTAGE_MS, pushPhaseFaults } from './push-faults';
 import { realProcoreCredentials, type StartOptions } from './options';
 import type { Progress } from './progress';
-import { buildPushSamples, sampleId } from './push-samples';
-import type { DeadLetterQueueReport, EventSourceReport, StartSummary } from './summary';
+import { buildPushSamples, sampleId, sendPushSamples } from './push-samples';
+import { removalsReport, seedRemovals } from './seed-removals';
+import { appliedByOperation, countRecords, readDeadLetterQueues, sampleOutcome } from './run-report';
+import type { EventSourceReport, StartSummary } from './summary';
 
 const STAGE = 'sandbox';
 
@@ -119,6 +120,7 @@ export async function runLocal(options: StartOptions, io: RunIo, cleanup: Cleanu
     progress.step(
       `Procore simulator on ${sim.apiUrl}: ${installed.length} companies with the app installed, ${options.records} records per resource and scope`,
     );
+    progress.step(`removals seeded in the simulator: ${seedRemovals(sim)}`);
   }
 
   const stage = localStageConfig(procore, real ? { discoveryCompanyId: companyId, only: [companyId] } : { discoveryCompanyId: companyId });
@@ -243,14 +245,14 @@ export async function runLocal(options: StartOptions, io: RunIo, cleanup: Cleanu
   };
 
   const delivered = await consumeQueueWhile(sqs, outputs.RecordsQueueUrl ?? '', () => play('sync jobs', jobsMapping, workerHosts), parseRecordEnvelope);
-  const records: StartSummary['records'] = Object.fromEntries(resources.map((r) => [r, { live: 0, deleted: 0 }]));
-  for (const envelope of delivered.valid) {
-    const row = records[envelope.resource] ?? { live: 0, deleted: 0 };
-    records[envelope.resource] = row;
-    if (envelope.deleted) row.deleted += 1;
-    else row.live += 1;
-  }
+  const records = countRecords(resources, delivered.valid);
   progress.step(`records delivered: ${delivered.valid.length} (${resources.map((r) => `${r} ${records[r]?.live ?? 0}`).join(', ')})`);
+  // Before the pushes change anything in the simulator: every removal it holds must have arrived.
+  const removals = sim ? removalsReport(sim, resources, delivered.valid) : undefined;
+  if (removals) {
+    progress.step(`removals delivered: ${removals.map((r) => `${r.resource} ${r.delivered}/${r.inSimulator}`).join(', ')}`);
+    for (const row of removals.filter((r) => r.missed > 0)) problems.push(`${row.resource}: ${row.missed} removal(s) in the simulator never delivered`);
+  }
   if (delivered.invalid.length > 0)
     problems.push(`${delivered.invalid.length} record message(s) broke the envelope contract: ${delivered.invalid[0]?.problem}`);
   if (sim) {
@@ -259,13 +261,7 @@ export async function runLocal(options: StartOptions, io: RunIo, cleanup: Cleanu
 
   // --- push --------------------------------------------------------------------------------
   const samples = buildPushSamples({ companyId, foreignCompanyId, records: delivered.valid as RecordEnvelope[], runId });
-  // One call at a time: the samples reach the queue in the order they were built, as before.
-  await sendMessageBatches(
-    sqs,
-    outputs.PushQueueUrl ?? '',
-    samples.map((s) => ({ body: s.body })),
-    { concurrency: 1 },
-  );
+  await sendPushSamples(sqs, outputs.PushQueueUrl ?? '', samples);
   progress.step(
     `pushes sent: ${samples.length} (${samples.filter((s) => s.expect === 'applied').length} valid, ${samples.filter((s) => s.expect !== 'applied').length} bad)`,
   );
@@ -280,26 +276,10 @@ export async function runLocal(options: StartOptions, io: RunIo, cleanup: Cleanu
       `Procore faults in the push phase (first ${PUSH_OUTAGE_MS / 1000} s): ${faultsInjected} request(s) answered 5xx or dropped; ${returns.size} push(es) came back to the queue and were retried`,
     );
   const applied = results.valid.filter((r) => r.status === 'applied');
-  const appliedByOperation: Record<string, number> = {};
-  for (const r of applied) appliedByOperation[r.operation] = (appliedByOperation[r.operation] ?? 0) + 1;
   progress.step(`pushes applied: ${applied.length} of ${samples.length} (results queue)`);
 
   // --- dead letters ------------------------------------------------------------------------
-  const sampleOf = (body: string) => samples.find((s) => s.body === body)?.label;
-  const deadLetterQueues: DeadLetterQueueReport[] = [];
-  for (const [name, url] of Object.entries(outputs).filter(([key]) => /DeadLetterQueueUrl$|FailureQueueUrl$/.test(key))) {
-    const letters = await peekDeadLetters(sqs, url, { release: true });
-    deadLetterQueues.push({
-      name: name.replace(/Url$/, ''),
-      messages: letters.map((l) => ({
-        errorClass: l.errorClass,
-        reason: l.reason,
-        receiveCount: l.receiveCount,
-        body: l.body,
-        ...(sampleOf(l.body) ? { sample: sampleOf(l.body) } : {}),
-      })),
-    });
-  }
+  const deadLetterQueues = await readDeadLetterQueues(sqs, outputs, samples);
   const pushDeadLetters = deadLetterQueues.find((q) => q.name === 'PushDeadLetterQueue')?.messages ?? [];
   progress.step(`dead-letter queues read: ${deadLetterQueues.map((q) => `${q.name} ${q.messages.length}`).join(', ')}`);
 
@@ -307,9 +287,7 @@ export async function runLocal(options: StartOptions, io: RunIo, cleanup: Cleanu
     const id = sampleId(sample.body);
     const result = id ? results.valid.find((r) => r.id === id) : undefined;
     const letter = pushDeadLetters.find((m) => m.body === sample.body);
-    const outcome = result?.status === 'applied' ? 'applied' : letter ? `dead-lettered: ${letter.errorClass}` : 'no result';
-    const expected = sample.expect === 'applied' ? 'applied' : `dead-lettered: ${sample.expect.join(' or ')}`;
-    const ok = sample.expect === 'applied' ? outcome === 'applied' : letter !== undefined && sample.expect.includes(letter.errorClass);
+    const { outcome, expected, ok } = sampleOutcome(sample, result, letter, 'no result');
     if (!ok) problems.push(`push sample "${sample.label}": ${outcome}, expected ${expected}`);
     return { label: sample.label, outcome, expected, returned: returns.get(sample.body) ?? 0 };
   });
@@ -329,11 +307,12 @@ export async function runLocal(options: StartOptions, io: RunIo, cleanup: Cleanu
     target: real ? `moto + Procore ${options.procore}, company ${companyId}` : 'local: moto + Procore simulator',
     resources,
     records,
+    ...(removals ? { removals } : {}),
     invalidRecords: delivered.invalid.length,
     pushes: {
       sent: samples.length,
       applied: applied.length,
-      appliedByOperation,
+      appliedByOperation: appliedByOperation(applied),
       deadLettered: results.valid.filter((r) => r.status === 'dead_lettered').length,
       retries: {
         retried: sampleRows.filter((s) => s.returned > 0).length,

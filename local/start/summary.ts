@@ -1,6 +1,7 @@
 // The run's summary: what a person reads at a glance when `npm start` ends, and the same data as
 // JSON (--json FILE) for scripts and the test.
 import type { DeadLetter } from '../../cli/dlq/dead-letters';
+import type { RemovalsRow } from './seed-removals';
 
 export interface DeadLetterQueueReport {
   /** The stack output naming the queue, e.g. PushDeadLetterQueueUrl. */
@@ -41,7 +42,10 @@ export interface PushRetries {
 export interface StartSummary {
   target: string;
   resources: string[];
-  records: Record<string, { live: number; deleted: number }>;
+  /** Envelopes per resource: live (lifecycle active) and removed (recycled, deleted, inactive). */
+  records: Record<string, { live: number; removed: number }>;
+  /** Simulator runs: removals delivered per resource against the simulator's (missed must be 0). */
+  removals?: RemovalsRow[];
   invalidRecords: number;
   pushes: {
     sent: number;
@@ -82,12 +86,16 @@ const oneLine = (text: string, max = 110) => {
 export function formatSummary(s: StartSummary): string {
   const lines: string[] = ['', `=== npm start summary (${s.target}) ===`, ''];
 
-  const totalRecords = Object.values(s.records).reduce((sum, r) => sum + r.live + r.deleted, 0);
+  const totalRecords = Object.values(s.records).reduce((sum, r) => sum + r.live + r.removed, 0);
   lines.push(`Records delivered to the records queue: ${totalRecords}${s.invalidRecords ? ` (+${s.invalidRecords} breaking the envelope contract)` : ''}`);
-  lines.push(
-    ...table([['resource', 'records', 'deleted'], ...s.resources.map((r) => [r, String(s.records[r]?.live ?? 0), String(s.records[r]?.deleted ?? 0)])]),
-  );
+  lines.push(...table([['resource', 'records', 'removed'], ...s.resources.map((r) => [r, String(s.records[r]?.live ?? 0), String(s.records[r]?.removed ?? 0)])]));
   lines.push('');
+  if (s.removals) {
+    const missed = s.removals.reduce((sum, r) => sum + r.missed, 0);
+    lines.push(`Removals delivered (recycled, deleted, deactivated, closed) against the simulator's: ${missed} missed`);
+    lines.push(...table([['resource', 'delivered', 'in simulator', 'missed'], ...s.removals.map((r) => [r.resource, String(r.delivered), String(r.inSimulator), String(r.missed)])]));
+    lines.push('');
+  }
 
   const ops = Object.entries(s.pushes.appliedByOperation)
     .map(([op, n]) => `${op} ${n}`)

@@ -9,7 +9,8 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { RecordEnvelope } from '../../functions/commons/contracts/record-envelope';
 import type { SyncTable } from '../../functions/pull/state/cursor';
 import { createStateTable } from '../../local/create-state-table';
-import { playOneBatch, queueArnOf, receiveMessages, type SqsHandler } from '../../local/sqs-event-source';
+import { queueArn } from '../../cli/aws/sqs';
+import { playOneBatch, receiveMessages, type SqsHandler } from '../../local/sqs-event-source';
 import { startSimulator, type ProcoreSimulator, type SimulatorOptions } from '../../simulator';
 
 export interface PullWorkerBench {
@@ -35,7 +36,7 @@ export async function startPullWorkerBench(simulator: SimulatorOptions): Promise
   await createStateTable(dynamo, tableName);
   const queue = async (name: string) => (await sqs.send(new CreateQueueCommand({ QueueName: `cli-${name}-${suffix}` }))).QueueUrl!;
   const queues = { jobs: await queue('jobs'), jobsDlq: await queue('jobs-dlq'), records: await queue('records') };
-  const jobsArn = await queueArnOf(sqs, queues.jobs);
+  const jobsArn = await queueArn(sqs, queues.jobs);
   const secretId = `cli-dmsa-${suffix}`;
   await new SecretsManagerClient({}).send(
     new CreateSecretCommand({ Name: secretId, SecretString: JSON.stringify({ client_id: sim.clientId, client_secret: sim.clientSecret }) }),

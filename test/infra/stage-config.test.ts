@@ -76,6 +76,8 @@ describe('stage config (cdk.json context)', () => {
   it('leaves discoveryCompanyId optional, also with companies "all"; a real id is kept', () => {
     expect(loadStageConfig(withSandbox((c) => delete c.sync.discoveryCompanyId)).config.sync.discoveryCompanyId).toBeUndefined();
     expect(loadStageConfig(withSandbox((c) => (c.sync.discoveryCompanyId = 4294967311))).config.sync.discoveryCompanyId).toBe(4294967311);
+    expect(loadStageConfig(withSandbox((c) => delete c.sync.discoveryCompanyId)).config.sync).toMatchObject({ companies: 'all', projectStatus: 'all' });
+    expect(errorOf(() => loadStageConfig(withSandbox((c) => Object.assign(c.sync, { projectStatus: 'closed' }))))).toMatch(/^stages\.sandbox\.sync\.projectStatus:/);
   });
 
   it('rejects unknown keys instead of ignoring a typo', () => {

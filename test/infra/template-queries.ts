@@ -41,7 +41,7 @@ export function policyOf(s: SynthesizedStage, prefix: FunctionPrefix): Statement
 }
 
 export const actionsOf = (st: Statement) => [st.Action].flat();
-export const targetsOf = (st: Statement) => [st.Resource].flat();
+const targetsOf = (st: Statement) => [st.Resource].flat();
 
 /** Whether an Allow statement grants `action` on exactly `resource` (a template value). */
 export function allows(statements: Statement[], action: string, resource: unknown): boolean {

@@ -2,18 +2,13 @@
 // travels from the handler's SendMessage through SQS (moto keeps it, local/moto_patches.py) back to
 // the player, which counts the chain and, under Terminate, stops its 17th invocation.
 import { randomUUID } from 'node:crypto';
-import {
-  CreateQueueCommand,
-  SendMessageBatchCommand,
-  SendMessageCommand,
-  SQSClient,
-  type Message,
-} from '@aws-sdk/client-sqs';
+import { CreateQueueCommand, SendMessageBatchCommand, SendMessageCommand, SQSClient, type Message } from '@aws-sdk/client-sqs';
 import type { SQSEvent } from 'aws-lambda';
 import { playEventSourceMapping } from '../../local/event-source-player';
-import { inProcessHost } from '../../local/in-process-host';
+import { inProcessHost } from '../support/in-process-host';
 import { applyRecursionRule, invocationsInChain, invocationTraceHeader } from '../../local/lambda-recursion';
-import { queueArnOf, receiveMessages } from '../../local/sqs-event-source';
+import { queueArn } from '../../cli/aws/sqs';
+import { receiveMessages } from '../../local/sqs-event-source';
 
 jest.setTimeout(60_000);
 
@@ -22,9 +17,9 @@ const suffix = () => randomUUID().slice(0, 8);
 
 async function queueWithDlq(): Promise<{ url: string; arn: string; dlq: string }> {
   const dlq = (await sqs.send(new CreateQueueCommand({ QueueName: `recursion-dlq-${suffix()}` }))).QueueUrl!;
-  const RedrivePolicy = JSON.stringify({ deadLetterTargetArn: await queueArnOf(sqs, dlq), maxReceiveCount: 5 });
+  const RedrivePolicy = JSON.stringify({ deadLetterTargetArn: await queueArn(sqs, dlq), maxReceiveCount: 5 });
   const url = (await sqs.send(new CreateQueueCommand({ QueueName: `recursion-${suffix()}`, Attributes: { RedrivePolicy } }))).QueueUrl!;
-  return { url, arn: await queueArnOf(sqs, url), dlq };
+  return { url, arn: await queueArn(sqs, url), dlq };
 }
 
 function message(traceHeader: string | undefined): Message {
@@ -62,7 +57,15 @@ describe('the trace header through SQS (moto)', () => {
       timeoutMs: 10_000,
       handler: async () => {
         await sqs.send(new SendMessageCommand({ QueueUrl: url, MessageBody: 'single' }));
-        await sqs.send(new SendMessageBatchCommand({ QueueUrl: url, Entries: [{ Id: 'a', MessageBody: 'a' }, { Id: 'b', MessageBody: 'b' }] }));
+        await sqs.send(
+          new SendMessageBatchCommand({
+            QueueUrl: url,
+            Entries: [
+              { Id: 'a', MessageBody: 'a' },
+              { Id: 'b', MessageBody: 'b' },
+            ],
+          }),
+        );
       },
     });
     await host.invoke({}, { traceId: header });

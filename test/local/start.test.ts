@@ -95,6 +95,15 @@ it('delivers records of every configured resource and applies the valid pushes',
   expect(summary.problems).toEqual([]);
 });
 
+it('delivers every removal the simulator seeded (recycled, deactivated, closed project): 0 missed', () => {
+  expect(stdout).toMatch(/Removals delivered \(recycled, deleted, deactivated, closed\) against the simulator's: 0 missed/);
+  expect(summary.removals?.map((r) => r.resource)).toEqual(summary.resources);
+  for (const row of summary.removals ?? []) {
+    expect(row.inSimulator).toBeGreaterThan(0);
+    expect(row).toEqual({ resource: row.resource, delivered: row.inSimulator, inSimulator: row.inSimulator, missed: 0 });
+  }
+});
+
 it('meets transient Procore faults in the push phase: failed pushes come back, and each valid push is applied exactly once', () => {
   expect(stdout).toMatch(/Pushes retried: [1-9]\d* came back to the queue after a transient failure \([1-9]\d* Procore fault\(s\) injected\)/);
   const retries = summary.pushes.retries;

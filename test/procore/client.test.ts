@@ -2,7 +2,8 @@
 // typed errors past it, 401 handling, pagination and pacing under a small rate budget.
 import { version } from '../../package.json';
 import { ProcoreError } from '../../functions/commons/procore/errors';
-import { buildListRequest, buildWriteRequest, getResource } from '../../functions/commons/resources/registry';
+import { getResource } from '../../functions/commons/resources/registry';
+import { buildListRequest, buildWriteRequest } from '../../functions/commons/resources/request-builders';
 import { resolveProcoreEnvironment } from '../../functions/commons/procore/environments';
 import { createProcoreClient } from '../../functions/commons/procore/runtime';
 import { startSimulator, type ProcoreSimulator } from '../../simulator';
@@ -54,6 +55,7 @@ describe('ProcoreClient requests', () => {
   });
 
   it('retries 429 with Retry-After, waiting as long as it says', async () => {
+    f.sim.setRateLimit({ retryAfter: true });
     f.sim.setFaults({ rateLimitBurstRate: 1, only: firstCalls(2) });
     const started = f.clock();
     const response = await companies();
@@ -61,6 +63,7 @@ describe('ProcoreClient requests', () => {
     expect(f.client.stats).toMatchObject({ requests: 3, retries: 2, rateLimited: 2 });
     const limited = restCalls().filter((r) => r.status === 429);
     expect(limited).toHaveLength(2);
+    expect(limited.every((r) => r.status === 429)).toBe(true);
     // Each 429 said Retry-After ≥ 1 s; the client waited (on the simulator clock) at least that.
     expect(f.clock() - started).toBeGreaterThanOrEqual(2000);
   });

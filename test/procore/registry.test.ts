@@ -2,15 +2,16 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { RESOURCE_NAMES } from '../../functions/commons/resources/names';
+import { getResource, listResources } from '../../functions/commons/resources/registry';
 import {
-  buildListRequest,
-  buildShowRequest,
   buildBatchUpsertRequest,
+  buildListRequest,
+  buildOriginLookupRequest,
+  buildPullListRequest,
+  buildShowRequest,
   buildWriteRequest,
-  getResource,
-  listResources,
   resourcePath,
-} from '../../functions/commons/resources/registry';
+} from '../../functions/commons/resources/request-builders';
 
 const endpoints = new Set(
   readFileSync(path.join(__dirname, '../../docs/procore-endpoints.tsv'), 'utf8')
@@ -31,7 +32,8 @@ describe('resource registry', () => {
   });
 
   it.each(listResources().map((r) => [r.name, r] as const))('%s: every path and method is a published Procore operation', (_name, resource) => {
-    const used = Object.entries(resource.paths).map(([operation, template]) => `${METHODS[operation as keyof typeof METHODS]} ${template}`);
+    const methodOf = (operation: keyof typeof METHODS) => (operation === 'batchUpsert' ? (resource.requests?.batchUpsert?.method ?? 'PATCH') : METHODS[operation]);
+    const used = Object.entries(resource.paths).map(([operation, template]) => `${methodOf(operation as keyof typeof METHODS)} ${template}`);
     expect(used.filter((operation) => !endpoints.has(operation))).toEqual([]);
     expect(resource.paths.list).toContain(`/rest/${resource.apiVersion}/`);
   });
@@ -100,7 +102,10 @@ describe('request builders', () => {
       path: '/rest/v1.0/vendors/sync',
       companyId: 5_000_000_001,
       body: { company_id: 5_000_000_001, updates: [{ origin_id: 'erp-1', name: 'Acme' }] },
+      // Every item is addressed (origin_id or id): Procore creates or updates, so a repeat is safe.
+      idempotent: true,
     });
+    expect(buildBatchUpsertRequest(getResource('vendors'), company, [{ name: 'Unaddressed' }]).idempotent).toBeUndefined();
     expect(buildBatchUpsertRequest(getResource('company_users'), company, [{ id: 3 }]).path).toBe('/rest/v1.3/companies/5000000001/users/sync');
     expect(buildListRequest(getResource('observations'), project, { 'filters[updated_at]': 'a...b' }).query).toEqual({
       project_id: 6_000_000_002,
@@ -112,5 +117,43 @@ describe('request builders', () => {
       companyId: 5_000_000_001,
       query: { company_id: 5_000_000_001 },
     });
+  });
+
+  it('sends what each operation declares: scope ids outside the path, views, body types, verbs', () => {
+    // The delete path carries the project: no project_id query parameter besides.
+    expect(buildWriteRequest(getResource('observations'), 'delete', project, {}, 9)).toEqual({
+      method: 'DELETE',
+      path: '/rest/v1.0/projects/6000000002/observations/items/9',
+      companyId: 5_000_000_001,
+    });
+    // Projects' sync declares company_id as a query parameter; its body is the updates.
+    expect(buildBatchUpsertRequest(getResource('projects'), company, [{ origin_id: 'P-1', name: 'HQ' }])).toMatchObject({
+      method: 'PATCH',
+      query: { company_id: 5_000_000_001 },
+      body: { updates: [{ origin_id: 'P-1', name: 'HQ' }] },
+    });
+    expect(buildListRequest(getResource('work_order_contracts'), project).query).toEqual({ project_id: 6_000_000_002, view: 'extended' });
+    expect(buildWriteRequest(getResource('company_users'), 'update', company, { last_name: 'Kim' }, 3)).toMatchObject({ bodyType: 'multipart/form-data', body: { user: { last_name: 'Kim' } } });
+    expect(buildWriteRequest(getResource('company_users'), 'create', company, { last_name: 'Kim' }).bodyType).toBeUndefined();
+    // A sync declared as POST (budget line items) is sent as POST.
+    const postSync = { ...getResource('work_order_contracts'), requests: { batchUpsert: { method: 'POST' as const } } };
+    expect(buildBatchUpsertRequest(postSync, project, [{ id: 1 }]).method).toBe('POST');
+  });
+
+  it('builds the pull list and the origin_id lookup from the registry', () => {
+    expect(buildPullListRequest(getResource('work_order_contracts'), project, 'a...b').query).toEqual({
+      project_id: 6_000_000_002,
+      view: 'extended',
+      'filters[updated_at]': 'a...b',
+      'filters[include_deleted]': 'with',
+    });
+    expect(buildPullListRequest(getResource('rfis'), project, 'a...b').query).toEqual({ 'filters[updated_at]': 'a...b' });
+    expect(buildOriginLookupRequest(getResource('vendors'), company, 'ERP-1').query).toEqual({ company_id: 5_000_000_001, view: 'extended', 'filters[origin_id]': 'ERP-1', page: 1, per_page: 100 });
+    expect(() => buildOriginLookupRequest(getResource('rfis'), project, 'X')).toThrow('rfis records carry no origin_id');
+  });
+
+  it('puts each sync item\'s address first (a multipart array item must lead with a key every item has)', () => {
+    const request = buildBatchUpsertRequest(getResource('company_users'), company, [{ last_name: 'A', origin_id: 'U-1' }, { email_address: 'b@x', origin_id: 'U-2' }]);
+    expect((request.body as { updates: object[] }).updates.map((item) => Object.keys(item)[0])).toEqual(['origin_id', 'origin_id']);
   });
 });

@@ -1,6 +1,6 @@
-// What the records queue receives beyond plain records: deletions, records up to and beyond one
-// message's 1 MiB (whole / by claim check, S3 in moto), full resyncs; and what a rate-limited job
-// does (comes back later, moves nothing).
+// What the records queue receives beyond plain records: records up to and beyond one message's
+// 1 MiB (whole / by claim check, S3 in moto), full resyncs; and what a rate-limited job does (comes
+// back later, moves nothing). Deleted records: pull-declared-lists.test.ts and the removals tests.
 import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
 import { lambdaContext } from '../../local/lambda-context';
 import { readCursor } from '../../functions/pull/state/cursor';
@@ -14,7 +14,7 @@ jest.setTimeout(60_000);
 let h: PullHarness;
 let projectId: number;
 const scope = () => ({ companyId: h.companyId, projectId, resource: 'rfis' as const });
-const rfis = () => h.sim.store.list('rfis', { companyId: h.companyId, projectId }, { includeDeleted: true });
+const rfis = () => h.sim.store.list('rfis', { companyId: h.companyId, projectId });
 
 beforeAll(async () => {
   h = await startPullHarness({
@@ -33,17 +33,17 @@ afterAll(async () => {
 });
 
 describe('pull: deletions, oversized records, full resync, rate limits', () => {
-  it('delivers a record deleted in Procore as deleted: true', async () => {
+  it('delivers an RFI moved to the recycle bin in Procore as recycled (deleted: true)', async () => {
     h.sim.clock.advance(600_000);
     const victim = rfis()[3]!;
-    h.sim.store.softDelete('rfis', victim.id);
+    h.sim.store.recycle('rfis', victim.id);
     h.sim.clock.advance(60_000);
     const received = await h.collectRecords(async () => {
       await h.plan();
       await h.drainJobs();
     });
-    expect(received.map((r) => [r.envelope.id, r.envelope.deleted])).toEqual([[victim.id, true]]);
-    expect(received[0]!.envelope.data).toMatchObject({ id: victim.id, deleted_at: expect.any(String) });
+    expect(received.map((r) => [r.envelope.id, r.envelope.lifecycle, r.envelope.deleted])).toEqual([[victim.id, 'recycled', true]]);
+    expect(received[0]!.envelope.data).toMatchObject({ id: victim.id, subject: victim.subject });
   });
 
   it('delivers a 700 KiB record whole and a 5 MiB record through the claim check, and counts it', async () => {
@@ -100,14 +100,17 @@ describe('pull: deletions, oversized records, full resync, rate limits', () => {
     const started = await startSync({ ...scope(), full: true }, { sqs: h.sqs, table: h.table, jobsQueueUrl: h.queues.jobs, now: () => h.sim.clock.now() });
     expect(started).toMatchObject({ leased: true, cursorReset: true, job: { full: true } });
     const received = await h.collectRecords(() => h.drainJobs());
-    expect(new Set(received.map((r) => r.envelope.id))).toEqual(new Set(rfis().map((r) => r.id)));
+    // Every live record, plus what the recycle bin holds (the earlier test recycled one) as removals.
+    expect(new Set(received.filter((r) => r.envelope.lifecycle === 'active').map((r) => r.envelope.id))).toEqual(new Set(rfis().map((r) => r.id)));
     await expect(readCursor(h.table, scope())).resolves.toMatchObject({ cursor: started.job.windowEnd });
   });
 
   it('returns a rate-limited job to the queue until Procore says to come back, moving nothing', async () => {
     h.sim.clock.advance(600_000);
     const before = await readCursor(h.table, scope());
-    h.sim.setRateLimit({ spikeWindowSeconds: 900 });
+    // Retry-After asked for: this harness's simulator clock is not the worker's wall clock, so only a
+    // relative wait (not X-Rate-Limit-Reset, an absolute time) means the same to both.
+    h.sim.setRateLimit({ spikeWindowSeconds: 900, retryAfter: true });
     h.sim.setFaults({ rateLimitBurstRate: 1, only: (r) => r.path.endsWith('/rfis') });
     try {
       let invocation;

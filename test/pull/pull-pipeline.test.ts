@@ -67,23 +67,27 @@ describe('pull: first and incremental sync', () => {
     const sample = received.slice(0, 50);
     for (const r of sample) {
       expect(RecordEnvelopeSchema.safeParse(r.envelope).success).toBe(true);
-      expect(r.envelope).toMatchObject({ version: 2, source: 'procore', environment: 'custom', companyId: h.companyId, deleted: false });
+      expect(r.envelope).toMatchObject({ version: 2, source: 'procore', environment: 'custom', companyId: h.companyId, lifecycle: 'active', deleted: false });
       expect(r.attributes).toEqual({
         resource: r.envelope.resource,
         companyId: String(h.companyId),
         projectId: String(r.envelope.projectId),
         envelopeVersion: '2',
+        lifecycle: 'active',
       });
       expect(r.envelope.data?.id).toBe(r.envelope.id);
     }
 
-    // Procore requests: ceil(records / maxPerPage) list calls per scope, plus discovery (companies, projects).
+    // Procore requests: ceil(records / maxPerPage) list calls per scope and one read of its recycle
+    // bin (nothing recycled: one page), plus discovery (companies, projects).
     const api = h.sim.requests().filter((r) => r.path.startsWith('/api/'));
-    const listCalls = api.filter((r) => !/\/rest\/v1\.0\/(companies|projects)$/.test(r.path));
+    const recycleBins = api.filter((r) => /recycle_bin/.test(r.path));
+    const listCalls = api.filter((r) => !/\/rest\/v1\.0\/(companies|projects)$/.test(r.path) && !/recycle_bin/.test(r.path));
     const perPage = Math.min(SIM_MAX_PER_PAGE, ...RESOURCES.map((name) => getResource(name).maxPerPage));
     const perScope = Math.ceil(RECORDS_PER_SCOPE / perPage);
+    expect(recycleBins).toHaveLength(PROJECTS * RESOURCES.length);
     expect(listCalls.length).toBeLessThanOrEqual(PROJECTS * RESOURCES.length * perScope);
-    expect(api.length).toBeLessThanOrEqual(PROJECTS * RESOURCES.length * perScope + 2);
+    expect(api.length).toBeLessThanOrEqual(PROJECTS * RESOURCES.length * (perScope + 1) + 2);
 
     // Every scope's cursor is the run's time.
     const project = h.sim.store.projects(h.companyId)[0]!;

@@ -37,12 +37,32 @@ describe('record envelope v2', () => {
       resource: 'rfis',
       id: rfi.id,
       updatedAt: rfi.updated_at,
+      lifecycle: 'active',
       deleted: false,
       syncedAt: context.syncedAt,
       data: rfi,
     });
     expect(RecordEnvelopeSchema.parse(envelope)).toEqual(envelope);
-    expect(envelopeFor({ ...rfi, deleted_at: '2026-01-15T11:59:30Z' }, context).deleted).toBe(true);
+    expect(envelopeFor({ ...rfi, deleted_at: '2026-01-15T11:59:30Z' }, context)).toMatchObject({ lifecycle: 'deleted', deleted: true });
+  });
+
+  it('says how a record left Procore\'s lists: where it was found, or its own active flag', () => {
+    expect(envelopeFor(rfi, { ...context, lifecycle: 'recycled' })).toMatchObject({ lifecycle: 'recycled', deleted: true });
+    const company = (resource: 'projects' | 'vendors' | 'company_users') => ({ ...context, scope: { companyId: scope.companyId, projectId: null, resource } });
+    const closed = { id: 7, name: 'Depot', active: false, updated_at: '2026-01-15T11:00:00Z' };
+    expect(envelopeFor(closed, company('projects'))).toMatchObject({ lifecycle: 'inactive', deleted: false });
+    expect(envelopeFor({ ...closed, active: true }, company('projects')).lifecycle).toBe('active');
+    expect(envelopeFor({ id: 8, is_active: false, updated_at: '2026-01-15T11:00:00Z' }, company('vendors')).lifecycle).toBe('inactive');
+    expect(envelopeFor({ id: 9, is_active: false, updated_at: '2026-01-15T11:00:00Z' }, company('company_users')).lifecycle).toBe('inactive');
+    // An RFI has no active flag: a field of that name means nothing.
+    expect(envelopeFor({ ...rfi, active: false }, context).lifecycle).toBe('active');
+  });
+
+  it('rejects an envelope whose deleted flag disagrees with its lifecycle', () => {
+    const envelope = envelopeFor(rfi, context);
+    expect(RecordEnvelopeSchema.safeParse({ ...envelope, deleted: true }).success).toBe(false);
+    expect(RecordEnvelopeSchema.safeParse({ ...envelope, lifecycle: 'recycled' }).success).toBe(false);
+    expect(RecordEnvelopeSchema.safeParse({ ...envelope, lifecycle: 'inactive' }).success).toBe(true);
   });
 
   it('refuses a record without an id or updated_at, saying what is missing', () => {
@@ -50,13 +70,14 @@ describe('record envelope v2', () => {
     expect(() => envelopeFor({ id: 1, updated_at: 'yesterday' }, context)).toThrow(/rfis record .*updated_at/);
   });
 
-  it('carries routing attributes: resource, company, project (absent for company-scoped resources)', () => {
+  it('carries routing attributes: resource, company, project (absent for company-scoped resources), version, lifecycle', () => {
     const message = envelopeMessage(envelopeFor(rfi, context));
     expect(message.attributes).toEqual({
       resource: { DataType: 'String', StringValue: 'rfis' },
       companyId: { DataType: 'Number', StringValue: String(scope.companyId) },
       projectId: { DataType: 'Number', StringValue: String(scope.projectId) },
       envelopeVersion: { DataType: 'Number', StringValue: '2' },
+      lifecycle: { DataType: 'String', StringValue: 'active' },
     });
     const vendor = envelopeFor(
       { id: 5, name: 'Acme', updated_at: '2026-01-15T11:59:00Z' },

@@ -9,6 +9,11 @@ import { syncStateKey } from '../../functions/pull/state/state-keys';
 import { listSyncState } from '../../functions/pull/state/status';
 import type { SyncJob } from '../../functions/pull/sync-job';
 import { syncWindow, updatedAtFilter } from '../../functions/pull/sync-window';
+import { backoffDelayMs } from '../../functions/pull/cadence/backoff';
+import { clearBackoff, recordSyncFailure } from '../../functions/pull/state/failure';
+import { readDeliveredInactive, saveDeliveredInactive } from '../../functions/pull/state/inactive-set';
+import { readScopeTimings } from '../../functions/pull/state/planning-state';
+import { scopeId } from '../../functions/pull/sync-scope';
 
 const dynamo = new DynamoDBClient({});
 let table: SyncTable;
@@ -110,5 +115,39 @@ describe('sync window', () => {
     expect(updatedAtFilter({ start: '2026-01-15T10:55:00.000Z', end: '2026-01-15T12:00:00Z', basis: 'cursor' })).toBe(
       '2026-01-15T10:55:00Z...2026-01-15T12:00:00Z',
     );
+  });
+});
+
+describe('ids delivered as inactive', () => {
+  it('keeps a large set in chunks under the item size limit, and shrinks it when ids leave the inactive list', async () => {
+    const scope = { ...newScope(), projectId: null, resource: 'vendors' as const };
+    const many = Array.from({ length: 12_001 }, (_, i) => 4294970000 + i);
+    await saveDeliveredInactive(table, scope, many, 0, '2026-01-15T12:00:00Z');
+    const saved = await readDeliveredInactive(table, scope);
+    expect(saved.chunks).toBe(3);
+    expect(saved.ids).toEqual(new Set(many));
+
+    await saveDeliveredInactive(table, scope, [many[5]!, many[9_000]!], saved.chunks, '2026-01-15T13:00:00Z');
+    const shrunk = await readDeliveredInactive(table, scope);
+    expect(shrunk).toEqual({ ids: new Set([many[5], many[9_000]]), chunks: 1 });
+    expect((await listSyncState(table, scope.companyId)).filter((item) => item.kind === 'inactive')).toHaveLength(1);
+  });
+});
+
+describe('scope back-off', () => {
+  it('waits 15 minutes after a first failure for good, doubling per failure in a row up to a day', async () => {
+    expect([1, 2, 3, 4, 7, 8, 30].map((n) => backoffDelayMs(n) / 60_000)).toEqual([15, 30, 60, 120, 960, 1440, 1440]);
+    const scope = newScope();
+    const failure = { jobId: 'j', errorClass: 'ProcoreNotFound', message: 'gone', httpStatus: 404, attempts: 1, failedAt: '2026-01-15T12:00:00.000Z' };
+    await expect(recordSyncFailure(table, scope, failure)).resolves.toEqual({ consecutiveFailures: 1, retryAtMs: Date.parse('2026-01-15T12:15:00Z') });
+    await expect(recordSyncFailure(table, scope, { ...failure, failedAt: '2026-01-15T13:00:00.000Z' })).resolves.toEqual({
+      consecutiveFailures: 2,
+      retryAtMs: Date.parse('2026-01-15T13:30:00Z'),
+    });
+    expect((await readScopeTimings(table, scope.companyId)).get(scopeId(scope))).toEqual({ retryAtMs: Date.parse('2026-01-15T13:30:00Z') });
+    // Cleared: the next failure starts over at 15 minutes.
+    await expect(clearBackoff(table, scope)).resolves.toBe(true);
+    await expect(clearBackoff(table, scope)).resolves.toBe(false);
+    await expect(recordSyncFailure(table, scope, { ...failure, failedAt: '2026-01-15T14:00:00.000Z' })).resolves.toMatchObject({ consecutiveFailures: 1 });
   });
 });

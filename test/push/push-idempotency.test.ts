@@ -1,6 +1,6 @@
 // The same push message delivered again and again (SQS redelivery, a producer re-sending, two
 // copies in one batch, a crash between Procore's answer and the idempotency record) makes exactly
-// one Procore record.
+// one Procore record; the one exception, stated in the README, is shown here too.
 import { ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { bodyOf, startPushHarness, type PushHarness } from './support/push-harness';
 
@@ -21,54 +21,83 @@ async function idempotencyRecords(): Promise<Record<string, unknown>[]> {
   return Items;
 }
 
+const idempotencyKeys = async () => new Set((await idempotencyRecords()).map((r) => r.pk));
+
 const posts = (path: string) => h.sim.countRequests((r) => r.method === 'POST' && r.path.endsWith(path));
 
 describe('push: a message delivered three times', () => {
-  it('creates one vendor: redelivered after success, then again after a crash before the idempotency record was saved', async () => {
-    const { companyId, sim } = h;
-    const message = { version: 1, id: 'dup-vendor-1', companyId, resource: 'vendors', operation: 'create', data: { name: 'Once Only Steel' } };
-    const vendorsNamed = () => sim.store.list('vendors', { companyId }).filter((v) => v.name === 'Once Only Steel');
-
-    // 1st delivery: applied, and the idempotency record holds the result.
-    await h.send([message]);
-    expect((await h.play()).failed).toEqual([]);
-    expect(vendorsNamed()).toHaveLength(1);
-    const vendor = vendorsNamed()[0]!;
-    // No upstream key given: the connector sent one derived from the message id.
-    expect(vendor.origin_id).toBe('push:dup-vendor-1');
-    const [record] = await idempotencyRecords();
-    expect(record).toMatchObject({ status: 'COMPLETED', data: { procoreId: vendor.id } });
-    expect(Number(record!.expiration)).toBeGreaterThan(Date.now() / 1000 + 13 * 24 * 3600);
-
-    // 2nd delivery (SQS redelivery or the producer sending it again): no Procore write at all.
-    const postsBefore = posts('/rest/v1.0/vendors');
-    await h.send([message]);
-    expect((await h.play()).failed).toEqual([]);
-    expect(posts('/rest/v1.0/vendors')).toBe(postsBefore);
-
-    // 3rd delivery after a crash between Procore's 201 and saving the outcome: the record is left
-    // IN_PROGRESS with an in-progress expiry (the dead invocation's deadline) in the past.
+  /** Leaves the message's idempotency record as a crash between Procore's answer and saving the outcome would. */
+  async function crashBeforeSaving(pk: unknown): Promise<void> {
     await h.db.send(
       new UpdateCommand({
         TableName: h.tableName,
-        Key: { pk: record!.pk, sk: 'idempotency' },
+        Key: { pk, sk: 'idempotency' },
         UpdateExpression: 'SET #status = :inprogress, in_progress_expiration = :past REMOVE #data',
         ExpressionAttributeNames: { '#status': 'status', '#data': 'data' },
         ExpressionAttributeValues: { ':inprogress': 'INPROGRESS', ':past': Date.now() - 1000 },
       }),
     );
+  }
+
+  it('creates one vendor: redelivered after success, then again after a crash before the idempotency record was saved', async () => {
+    const { companyId, sim } = h;
+    const message = { version: 1, id: 'dup-vendor-1', companyId, resource: 'vendors', operation: 'create', originId: 'ERP-DUP-1', data: { name: 'Once Only Steel' } };
+    const vendorsNamed = () => sim.store.list('vendors', { companyId }).filter((v) => v.name === 'Once Only Steel');
+    const vendorWrites = () => sim.requests().filter((r) => r.method !== 'GET' && /\/vendors(\/sync)?$/.test(r.path));
+
+    // 1st delivery: applied through Procore's sync (create-or-update by origin_id), result saved.
+    const earlier = await idempotencyKeys();
     await h.send([message]);
     expect((await h.play()).failed).toEqual([]);
-    // The create ran again, Procore refused the duplicate origin_id, and the existing record was used.
-    expect(posts('/rest/v1.0/vendors')).toBe(postsBefore + 1);
-    expect(sim.countRequests((r) => r.method === 'POST' && r.status === 409)).toBe(1);
     expect(vendorsNamed()).toHaveLength(1);
-    expect(await idempotencyRecords()).toEqual([expect.objectContaining({ status: 'COMPLETED', data: expect.objectContaining({ procoreId: vendor.id }) })]);
+    const vendor = vendorsNamed()[0]!;
+    // The upstream system's key, as the message carried it.
+    expect(vendor.origin_id).toBe('ERP-DUP-1');
+    expect(vendorWrites().map((r) => `${r.method} ${r.path}`)).toEqual(['PATCH /api/rest/v1.0/vendors/sync']);
+    const record = (await idempotencyRecords()).find((r) => !earlier.has(r.pk));
+    expect(record).toMatchObject({ status: 'COMPLETED', data: { procoreId: vendor.id } });
+    expect(Number(record!.expiration)).toBeGreaterThan(Date.now() / 1000 + 13 * 24 * 3600);
+
+    // 2nd delivery (SQS redelivery or the producer sending it again): no Procore write at all.
+    await h.send([message]);
+    expect((await h.play()).failed).toEqual([]);
+    expect(vendorWrites()).toHaveLength(1);
+
+    // 3rd delivery after a crash between Procore's answer and saving the outcome: the sync runs
+    // again, finds the record by its origin_id and updates it. No second record, no 409 needed.
+    await crashBeforeSaving(record!.pk);
+    await h.send([message]);
+    expect((await h.play()).failed).toEqual([]);
+    expect(vendorWrites().map((r) => `${r.method} ${r.status}`)).toEqual(['PATCH 200', 'PATCH 200']);
+    expect(sim.countRequests((r) => r.status === 409)).toBe(0);
+    expect(vendorsNamed()).toHaveLength(1);
+    expect((await idempotencyRecords()).find((r) => r.pk === record!.pk)).toMatchObject({ status: 'COMPLETED', data: expect.objectContaining({ procoreId: vendor.id }) });
 
     const results = (await h.results()).filter((r) => r.id === 'dup-vendor-1');
     expect(results).toHaveLength(3);
     expect(results.every((r) => r.status === 'applied' && r.procoreId === vendor.id)).toBe(true);
     expect(await h.deadLetters()).toEqual([]);
+  });
+
+  it('a create without originId carries no origin_id; only the crash window can repeat it (as the README states)', async () => {
+    const { companyId, sim } = h;
+    const message = { version: 1, id: 'dup-vendor-2', companyId, resource: 'vendors', operation: 'create', data: { name: 'No Upstream Key Glass' } };
+    const vendorsNamed = () => sim.store.list('vendors', { companyId }).filter((v) => v.name === 'No Upstream Key Glass');
+    const earlier = await idempotencyKeys();
+    await h.send([message]);
+    expect((await h.play()).failed).toEqual([]);
+    // A plain POST; Procore's record has no origin_id (the connector never invents one).
+    expect(vendorsNamed().map((v) => v.origin_id ?? null)).toEqual([null]);
+    await h.send([message]);
+    expect((await h.play()).failed).toEqual([]);
+    expect(vendorsNamed()).toHaveLength(1);
+
+    // The one window left: Procore made the record, the function died before saving the outcome.
+    const record = (await idempotencyRecords()).find((r) => !earlier.has(r.pk));
+    await crashBeforeSaving(record!.pk);
+    await h.send([message]);
+    expect((await h.play()).failed).toEqual([]);
+    expect(vendorsNamed()).toHaveLength(2);
   });
 
   it('two copies in one batch: one applies, the other waits and then returns the saved outcome', async () => {

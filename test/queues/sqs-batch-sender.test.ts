@@ -1,7 +1,8 @@
 // Delivery batching: SendMessageBatch calls within SQS's limits (10 entries, 1 MiB), against moto.
 import { randomUUID } from 'node:crypto';
 import { CreateQueueCommand, SQSClient, type SendMessageBatchCommand } from '@aws-sdk/client-sqs';
-import { deleteMessages, receiveMessages } from '../../local/sqs-event-source';
+import { deleteMessages } from '../../cli/aws/sqs';
+import { receiveMessages } from '../../local/sqs-event-source';
 import {
   messageBytes,
   packBatches,

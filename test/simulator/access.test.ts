@@ -103,7 +103,8 @@ describe('simulator API access rules', () => {
       `/rest/v1.0/observations/items?project_id=${projectId}`,
       `/rest/v1.0/vendors?company_id=${companyId}`,
       `/rest/v1.3/companies/${companyId}/users`,
-      `/rest/v1.0/work_order_contracts?project_id=${projectId}`,
+      // The compact default view carries neither timestamps nor money: the connector asks for extended.
+      `/rest/v1.0/work_order_contracts?project_id=${projectId}&view=extended`,
     ];
     for (const path of paths) {
       const res = await api(path);

@@ -33,13 +33,21 @@ describe('simulator faults and latency', () => {
     expect(sim.countRequests((r) => r.fault?.startsWith('server-error-') === true)).toBe(24);
   });
 
-  it('answers 429 bursts regardless of the budget', async () => {
+  it('answers 429 bursts regardless of the budget, with X-Rate-Limit-* only unless Retry-After is asked for', async () => {
     sim.setFaults({ rateLimitBurstRate: 1 });
     const res = await api('/rest/v1.0/me');
     expect(res.status).toBe(429);
     expect(res.headers.get('x-rate-limit-remaining')).toBe('0');
-    expect(Number(res.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+    expect(Number(res.headers.get('x-rate-limit-reset'))).toBeGreaterThan(sim.clock.now() / 1000);
+    expect(res.headers.get('retry-after')).toBeNull();
     expect(sim.requests()[0]).toMatchObject({ status: 429, fault: 'rate-limit-burst' });
+
+    sim.setRateLimit({ retryAfter: true });
+    try {
+      expect(Number((await api('/rest/v1.0/me')).headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+    } finally {
+      sim.setRateLimit(undefined);
+    }
   });
 
   it('drops connections without a response', async () => {

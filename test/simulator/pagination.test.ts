@@ -80,11 +80,12 @@ describe('simulator lists: pagination and filters', () => {
     expect(bad.status).toBe(400);
   });
 
-  it('hides soft-deleted records unless filters[include_deleted] asks for them', async () => {
-    const victim = sim.store.list('vendors', { companyId })[0]!;
-    sim.store.softDelete('vendors', victim.id);
+  it('hides soft-deleted records unless filters[include_deleted] asks for them, where the list declares it', async () => {
+    const contractsPath = `/rest/v1.0/work_order_contracts?project_id=${projectId}&view=extended`;
+    const victim = sim.store.list('work_order_contracts', { companyId, projectId })[0]!;
+    sim.store.deleteRecord('work_order_contracts', victim.id);
     const ids = async (query: string) => {
-      const res = await api(`${vendorsPath()}&per_page=10${query}`);
+      const res = await api(`${contractsPath}&per_page=10${query}`);
       return { total: Number(res.headers.get('total')), body: res.json as { id: number; deleted_at: string | null }[] };
     };
     const plain = await ids('');
@@ -93,7 +94,9 @@ describe('simulator lists: pagination and filters', () => {
     expect((await ids('&filters[include_deleted]=with')).total).toBe(25);
     const only = await ids('&filters[include_deleted]=only');
     expect(only.body).toEqual([expect.objectContaining({ id: victim.id, deleted_at: expect.stringMatching(/Z$/) })]);
-    expect((await api(`/rest/v1.0/vendors/${victim.id}?company_id=${companyId}`)).status).toBe(404);
+    expect((await api(`/rest/v1.0/work_order_contracts/${victim.id}?project_id=${projectId}`)).status).toBe(404);
+    // Vendors do not declare filters[include_deleted] (Procore deactivates vendors instead).
+    expect((await api(`${vendorsPath()}&filters[include_deleted]=with`)).status).toBe(400);
   });
 
   it('filters by origin_id where the resource has one', async () => {

@@ -19,8 +19,8 @@ describe('simulator rate limits', () => {
     reset: Number(h.get('x-rate-limit-reset')),
   });
 
-  it('limits the spike window, with Retry-After, and recovers after it', async () => {
-    sim.setRateLimit({ hourly: 1000, spike: 3, spikeWindowSeconds: 10 });
+  it('limits the spike window, with Retry-After when asked for, and recovers after it', async () => {
+    sim.setRateLimit({ hourly: 1000, spike: 3, spikeWindowSeconds: 10, retryAfter: true });
     const nowS = Math.floor(sim.clock.now() / 1000);
     const first = await api('/rest/v1.0/me');
     expect(rate(first.headers)).toEqual({ limit: '3', remaining: '2', reset: expect.any(Number) });

@@ -13,7 +13,12 @@ export async function requestToken(sim: ProcoreSimulator, secret = sim.clientSec
 
 export interface ApiCall {
   method?: string;
+  /** JSON-encoded unless `form` is given. */
   body?: unknown;
+  /** A multipart/form-data body (fetch sets the boundary). */
+  form?: FormData;
+  /** Overrides the Content-Type fetch would send. */
+  contentType?: string;
   companyId?: number | null; // null: omit the header
   token?: string | null; // null: omit Authorization
   signal?: AbortSignal;
@@ -34,10 +39,11 @@ export function apiClient(sim: ProcoreSimulator, token: string, defaultCompanyId
     const company = call.companyId === undefined ? defaultCompanyId : call.companyId;
     if (company !== null) headers['procore-company-id'] = String(company);
     if (call.body !== undefined) headers['content-type'] = 'application/json';
+    if (call.contentType !== undefined) headers['content-type'] = call.contentType;
     const res = await fetch(`${sim.apiUrl}${path}`, {
       method: call.method ?? 'GET',
       headers,
-      body: call.body === undefined ? undefined : JSON.stringify(call.body),
+      body: call.form ?? (call.body === undefined ? undefined : JSON.stringify(call.body)),
       signal: call.signal,
     });
     const text = await res.text();
@@ -49,6 +55,13 @@ export function apiClient(sim: ProcoreSimulator, token: string, defaultCompanyId
     }
     return { status: res.status, headers: res.headers, text, json };
   };
+}
+
+/** A FormData of `[name, value]` fields, in order. */
+export function formOf(fields: [string, string][]): FormData {
+  const form = new FormData();
+  for (const [name, value] of fields) form.append(name, value);
+  return form;
 }
 
 /** rel → URL from a Link header. */

@@ -1,5 +1,5 @@
 import { MAX_BATCH_UPSERT_ITEMS, startSimulator, type ProcoreSimulator } from '../../simulator';
-import { apiClient, requestToken } from './sim-http';
+import { apiClient, formOf, requestToken } from './sim-http';
 
 describe('simulator writes: create, update, delete, sync', () => {
   let sim: ProcoreSimulator;
@@ -121,11 +121,22 @@ describe('simulator writes: create, update, delete, sync', () => {
     expect(again.json.entities[0]).toMatchObject({ id: res.json.entities[1].id, name: 'Renamed Vendor' });
     expect(sim.store.list('vendors', { companyId }).filter((v) => v.origin_id === 'SYNC-NEW')).toHaveLength(1);
 
+    // Company users' sync declares only multipart/form-data: fields named as Rails nests them.
     const users = await api(`/rest/v1.3/companies/${companyId}/users/sync`, {
       method: 'PATCH',
-      body: { updates: [{ origin_id: 'HR-7', last_name: 'Kim', email_address: 'kim@example.com' }] },
+      form: formOf([
+        ['updates[][origin_id]', 'HR-7'],
+        ['updates[][last_name]', 'Kim'],
+        ['updates[][email_address]', 'kim@example.com'],
+        ['updates[][origin_id]', 'HR-8'],
+        ['updates[][last_name]', 'Lee'],
+        ['updates[][email_address]', 'lee@example.com'],
+      ]),
     });
-    expect(users.json).toEqual({ entities: [expect.objectContaining({ origin_id: 'HR-7' })], errors: [] });
+    expect(users.json).toEqual({
+      entities: [expect.objectContaining({ origin_id: 'HR-7', last_name: 'Kim' }), expect.objectContaining({ origin_id: 'HR-8', last_name: 'Lee' })],
+      errors: [],
+    });
   });
 
   it(`rejects a sync of more than ${MAX_BATCH_UPSERT_ITEMS} items with 422`, async () => {

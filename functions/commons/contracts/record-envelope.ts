@@ -1,6 +1,8 @@
 // Record envelope, version 2: what the pull worker puts on the records queue, one Procore record
 // per message. Downstream consumers code against this; docs/record-envelope.schema.json is the
 // same contract as JSON Schema (generated from this file, a test keeps the two equal).
+// v2 (from v1): `lifecycle` says whether the record is live or how it left Procore's default list
+// (recycled, deleted, deactivated, project closed); `deleted` stays, true for recycled and deleted.
 import type { MessageAttributeValue } from '@aws-sdk/client-sqs';
 import { z } from 'zod';
 import { ProcoreIdSchema } from './procore-id';
@@ -10,6 +12,22 @@ import { ClaimCheckSchema } from './claim-check';
 const Timestamp = z.iso.datetime({ offset: true });
 
 export const RECORD_ENVELOPE_VERSION = 2;
+
+/**
+ * Where the record stands in Procore. `active`: a live record from the resource's list. `inactive`:
+ * deactivated (vendors, company users, from their inactive lists) or a closed project (status
+ * Inactive); still in Procore, and a reactivation comes back as `active`. `recycled`: in its tool's
+ * recycle bin (RFIs, submittals, observations); a restore comes back as `active`. `deleted`: deleted
+ * in Procore (deleted_at set, e.g. work order contracts).
+ */
+export const LIFECYCLES = ['active', 'inactive', 'recycled', 'deleted'] as const;
+export const LifecycleSchema = z.enum(LIFECYCLES);
+export type Lifecycle = z.infer<typeof LifecycleSchema>;
+
+/** recycled and deleted records are gone from Procore's lists for good (unless restored). */
+export function isDeletedLifecycle(lifecycle: Lifecycle): boolean {
+  return lifecycle === 'recycled' || lifecycle === 'deleted';
+}
 
 export const RecordEnvelopeSchema = z
   .object({
@@ -23,7 +41,12 @@ export const RecordEnvelopeSchema = z
     resource: ResourceNameSchema.describe("The connector's resource name (its registry entry)."),
     id: ProcoreIdSchema.describe('The Procore id of the record.'),
     updatedAt: Timestamp.describe("The record's updated_at as Procore returned it."),
-    deleted: z.boolean().describe('True when Procore reports the record as deleted (deleted_at set).'),
+    lifecycle: LifecycleSchema.describe(
+      'active: a live record. inactive: deactivated (vendors, company users) or a closed project; still in Procore. ' +
+        'recycled: in its tool\'s recycle bin (RFIs, submittals, observations). deleted: deleted in Procore (deleted_at set). ' +
+        'A restored or reactivated record comes back as active. Deduplicate on (resource, id, updatedAt, lifecycle).',
+    ),
+    deleted: z.boolean().describe('True exactly when lifecycle is recycled or deleted (as in v1: the record is gone from Procore\'s lists).'),
     syncedAt: Timestamp.describe('When the connector delivered the envelope.'),
     // v2 (from v1): a record too large for one queue message travels by claim check (the S3 object
     // holding its data) instead of `truncated: true` with no data; `truncated` is gone.
@@ -36,6 +59,10 @@ export const RecordEnvelopeSchema = z
   .refine((envelope) => (envelope.data === null) === (envelope.claimCheck !== undefined), {
     message: 'data is null exactly when claimCheck is present',
     path: ['data'],
+  })
+  .refine((envelope) => envelope.deleted === isDeletedLifecycle(envelope.lifecycle), {
+    message: 'deleted is true exactly when lifecycle is recycled or deleted',
+    path: ['deleted'],
   })
   .meta({
     title: 'Procore record envelope v2',
@@ -50,6 +77,7 @@ export const RECORD_ATTRIBUTE_NAMES = {
   companyId: 'companyId',
   projectId: 'projectId',
   envelopeVersion: 'envelopeVersion',
+  lifecycle: 'lifecycle',
 } as const;
 
 export function recordMessageAttributes(envelope: RecordEnvelope): Record<string, MessageAttributeValue> {
@@ -60,6 +88,7 @@ export function recordMessageAttributes(envelope: RecordEnvelope): Record<string
       ? { [RECORD_ATTRIBUTE_NAMES.projectId]: { DataType: 'Number', StringValue: String(envelope.projectId) } }
       : {}),
     [RECORD_ATTRIBUTE_NAMES.envelopeVersion]: { DataType: 'Number', StringValue: String(envelope.version) },
+    [RECORD_ATTRIBUTE_NAMES.lifecycle]: { DataType: 'String', StringValue: envelope.lifecycle },
   };
 }
 

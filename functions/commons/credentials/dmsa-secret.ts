@@ -4,7 +4,7 @@ import { SecretsProvider } from '@aws-lambda-powertools/parameters/secrets';
 import { z } from 'zod';
 
 /** The secret's JSON: `{"client_id": "...", "client_secret": "..."}`. Nothing else is accepted. */
-export const DmsaSecretSchema: z.ZodType<{ client_id: string; client_secret: string }> = z
+const DmsaSecretSchema: z.ZodType<{ client_id: string; client_secret: string }> = z
   .object({
     client_id: z.string().trim().min(1, 'client_id must be a non-empty string'),
     client_secret: z.string().trim().min(1, 'client_secret must be a non-empty string'),
@@ -63,7 +63,13 @@ export function parseDmsaSecret(secretId: string, secretString: string): DmsaCre
 }
 
 // Asking again will not help with these; anything else (throttling, network) may pass.
-const PERMANENT_SDK_ERRORS = new Set(['ResourceNotFoundException', 'AccessDeniedException', 'DecryptionFailure', 'InvalidParameterException', 'InvalidRequestException']);
+const PERMANENT_SDK_ERRORS = new Set([
+  'ResourceNotFoundException',
+  'AccessDeniedException',
+  'DecryptionFailure',
+  'InvalidParameterException',
+  'InvalidRequestException',
+]);
 
 export interface SecretsManagerCredentialsOptions {
   /** How long a read is reused before Secrets Manager is asked again. Default 300 s. */

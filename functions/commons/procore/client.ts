@@ -1,11 +1,16 @@
 // The Procore REST client: auth and company headers on every call, per-attempt timeouts inside a
 // caller deadline, retries with full-jitter backoff on what may pass (network, 408, 429, 5xx),
 // Retry-After / X-Rate-Limit-Reset honoured, pacing shared per container, one token renewal on 401,
-// and v1 pagination as an async generator (one page in memory at a time).
+// JSON or multipart/form-data bodies as the operation declares, and v1 pagination as an async
+// generator (one page in memory at a time) that always ends.
 import type { AxiosInstance } from 'axios';
 import type { ProcoreEnvironment } from './environments';
 import { ProcoreError, procoreErrorFromResponse } from './errors';
 import { parseBody } from './error-body';
+import { toFormData } from './form-fields';
+import { walkPages, type ProcorePage } from './paging';
+
+export { hasNextLink, type ProcorePage } from './paging';
 import { createHttp, sendHttp, USER_AGENT, type HttpResult } from './http';
 import { silentLogger, type LoggerLike } from '../observability/logger';
 import { sharedRatePacer, type RatePacer } from './rate-pacer';
@@ -13,6 +18,9 @@ import { realSleep, retryDelay, systemClock, type BackoffPolicy, type Clock, typ
 import type { TokenProvider } from './token-provider';
 
 export type ProcoreMethod = 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
+
+/** What a write's body is sent as: the types Procore declares per operation (docs/procore-endpoints.tsv). */
+export type BodyContentType = 'application/json' | 'multipart/form-data';
 
 export interface ProcoreRequest {
   method: ProcoreMethod;
@@ -22,6 +30,8 @@ export interface ProcoreRequest {
   companyId: number;
   query?: Record<string, string | number | boolean | undefined>;
   body?: unknown;
+  /** Default application/json; multipart/form-data sends the body's fields with Rails' nested names. */
+  bodyType?: BodyContentType;
   /** Epoch ms; no attempt or wait runs past it. Default now + 60 s. */
   deadline?: number;
   /** A POST is only retried after an ambiguous failure (timeout, reset, 500/502/504) when the caller
@@ -34,14 +44,6 @@ export interface ProcoreResponse<T> {
   data: T;
   headers: Record<string, string>;
   requestId?: string;
-}
-
-export interface ProcorePage<T> {
-  items: T[];
-  page: number;
-  perPage: number;
-  total?: number;
-  hasNext: boolean;
 }
 
 /** One HTTP attempt of a Procore call, as the instrumentation hooks see it. */
@@ -109,6 +111,7 @@ export class ProcoreClient {
     const url = this.url(req);
     const label = `Procore ${req.method} ${req.path}`;
     const maxAttempts = this.deps.maxAttempts ?? 8;
+    const multipart = req.bodyType === 'multipart/form-data';
     let renewedAfter401 = false;
     for (let attempt = 0; ; attempt += 1) {
       if (this.clock() >= deadline) {
@@ -133,9 +136,10 @@ export class ProcoreClient {
             headers: {
               Authorization: `Bearer ${token}`,
               'Procore-Company-Id': String(req.companyId),
-              ...(req.body === undefined ? {} : { 'Content-Type': 'application/json' }),
+              // A multipart body's Content-Type (with its boundary) comes from the form itself.
+              ...(req.body === undefined || multipart ? {} : { 'Content-Type': 'application/json' }),
             },
-            ...(req.body === undefined ? {} : { data: JSON.stringify(req.body) }),
+            ...(req.body === undefined ? {} : { data: multipart ? toFormData(req.body) : JSON.stringify(req.body) }),
             timeoutMs: Math.min(this.deps.timeoutMs ?? 15_000, deadline - this.clock()),
           });
         const around = this.deps.hooks?.aroundCall;
@@ -189,20 +193,21 @@ export class ProcoreClient {
     }
   }
 
-  /** Pages through a v1 list: `page`/`per_page`, stopping when the Link header has no rel=next. */
-  async *pages<T = unknown>(req: ProcoreRequest & { perPage: number; startPage?: number }): AsyncGenerator<ProcorePage<T>> {
-    const { perPage, startPage, ...base } = req;
-    for (let page = startPage ?? 1; ; page += 1) {
-      const response = await this.request<unknown>({ ...base, query: { ...base.query, page, per_page: perPage } });
-      const items = listItems<T>(response.data, `Procore ${req.method} ${req.path} page ${page}`);
-      const total = headerInt(response.headers, 'total');
-      const actualPerPage = headerInt(response.headers, 'per-page') ?? perPage;
-      const link = response.headers.link;
-      const hasNext =
-        link !== undefined ? hasNextLink(link) : total !== undefined ? page * actualPerPage < total : items.length >= actualPerPage && items.length > 0;
-      yield { items, page, perPage: actualPerPage, ...(total === undefined ? {} : { total }), hasNext };
-      if (!hasNext) return;
-    }
+  /**
+   * Pages through a v1 list (`page`/`per_page`), one page in memory at a time, to its end (see
+   * paging.ts: Link, Total, a short page; a shift of the list without Total; at most `maxPages`).
+   */
+  async *pages<T = unknown>(req: ProcoreRequest & { perPage: number; startPage?: number; maxPages?: number }): AsyncGenerator<ProcorePage<T>> {
+    const { perPage, startPage, maxPages, ...base } = req;
+    yield* walkPages<T>({
+      label: `Procore ${req.method} ${req.path}`,
+      perPage,
+      ...(startPage === undefined ? {} : { startPage }),
+      ...(maxPages === undefined ? {} : { maxPages }),
+      read: (page, size) => this.request<unknown>({ ...base, query: { ...base.query, page, per_page: size } }),
+      onShift: ({ page, restartAt }) =>
+        this.logger.warn('The list shifted while paging (no Total header); reading again from an earlier page', { method: req.method, path: req.path, page, restartAt }),
+    });
   }
 
   private url(req: ProcoreRequest): string {
@@ -222,25 +227,4 @@ export class ProcoreClient {
     if (failure.status === 429 || failure.status === 503) return true;
     return failure.errorClass === 'ProcoreNetworkError' && (failure.details as { code?: string } | undefined)?.code === 'ECONNREFUSED';
   }
-}
-
-function headerInt(headers: Record<string, string>, name: string): number | undefined {
-  const raw = headers[name];
-  if (raw === undefined) return undefined;
-  const value = Number.parseInt(raw, 10);
-  return Number.isFinite(value) ? value : undefined;
-}
-
-/** RFC 8288 Link header: is there a `rel="next"` target? */
-export function hasNextLink(link: string): boolean {
-  return link.split(',').some((part) => /;\s*rel="?([^";]*\s)?next(\s[^";]*)?"?/i.test(part));
-}
-
-function listItems<T>(data: unknown, label: string): T[] {
-  if (Array.isArray(data)) return data as T[];
-  // v2 lists wrap the array: {"data": [...]}
-  if (typeof data === 'object' && data !== null && Array.isArray((data as { data?: unknown }).data)) {
-    return (data as { data: T[] }).data;
-  }
-  throw new ProcoreError({ message: `${label}: expected a JSON array of records`, kind: 'permanent', errorClass: 'ProcoreInvalidResponse' });
 }

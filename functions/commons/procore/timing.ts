@@ -12,7 +12,7 @@ export interface BackoffPolicy {
   capMs: number;
 }
 
-export const DEFAULT_BACKOFF: BackoffPolicy = { baseMs: 250, capMs: 10_000 };
+const DEFAULT_BACKOFF: BackoffPolicy = { baseMs: 250, capMs: 10_000 };
 
 /** "Full jitter": a uniform pick in [0, min(cap, base * 2^attempt)), so concurrent retriers spread out. */
 export function fullJitterDelay(attempt: number, random: () => number, policy: BackoffPolicy = DEFAULT_BACKOFF): number {

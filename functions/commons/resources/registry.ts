@@ -1,17 +1,19 @@
-// The resources the connector exchanges with Procore: one declarative entry each. Paths are the
-// exact ones in Procore's published endpoint list (docs/procore-endpoints.tsv; a test checks
-// every path and method against it). Tool permissions are what the app's Permissions Builder must
-// grant for the connector to read and write the resource.
+// The resources the connector exchanges with Procore: one declarative entry each. Paths, query
+// parameters, body types and verbs are the ones Procore declares per operation
+// (docs/procore-endpoints.tsv; test/procore/declared-requests.test.ts checks every request the
+// connector builds against it). Tool permissions are what the app's Permissions Builder must grant
+// for the connector to read and write the resource.
 import { RESOURCE_NAMES, ResourceNameSchema, type ResourceName } from './names';
 import type { ResourceDefinition } from './resource-definition';
 
-export type { PermissionLevel, ResourceDefinition, ResourcePaths, ResourceScope, ScopeIds, ScopeParam, ToolPermission } from './resource-definition';
-export { buildListRequest, buildShowRequest, buildBatchUpsertRequest, buildWriteRequest, resourcePath, type WriteOperation } from './request-builders';
+export type { PermissionLevel, ResourceDefinition, ResourceOperation, ResourceScope, ScopeIds, ToolPermission } from './resource-definition';
+// The pull still imports these three from here; every other caller takes them from request-builders.
+export { buildListRequest, buildPullListRequest, resourcePath } from './request-builders';
 
 /** Procore v1 lists accept large pages; 1000 keeps one page's JSON comfortably in memory. */
 const V1_MAX_PER_PAGE = 1000;
 
-export const RESOURCES: { readonly [N in ResourceName]: ResourceDefinition & { name: N } } = {
+const RESOURCES: { readonly [N in ResourceName]: ResourceDefinition & { name: N } } = {
   projects: {
     name: 'projects',
     scope: 'company',
@@ -32,6 +34,8 @@ export const RESOURCES: { readonly [N in ResourceName]: ResourceDefinition & { n
     maxPerPage: V1_MAX_PER_PAGE,
     // Creating projects needs Admin on the company Portfolio tool.
     permission: { tool: 'Portfolio', level: 'admin', scope: 'company' },
+    // PATCH /rest/v1.0/projects/sync declares company_id as a query parameter (its body is `updates`).
+    requests: { batchUpsert: { scopeIn: 'query' } },
   },
   rfis: {
     name: 'rfis',
@@ -48,7 +52,8 @@ export const RESOURCES: { readonly [N in ResourceName]: ResourceDefinition & { n
     bodyScope: [],
     originId: false,
     incremental: true,
-    deleted: 'filters[include_deleted]',
+    // The RFI list does not declare filters[include_deleted]: recycled RFIs are in the recycle bin.
+    deleted: 'none',
     maxPerPage: V1_MAX_PER_PAGE,
     permission: { tool: 'RFIs', level: 'standard', scope: 'project' },
   },
@@ -109,10 +114,14 @@ export const RESOURCES: { readonly [N in ResourceName]: ResourceDefinition & { n
     bodyScope: ['company_id'],
     originId: true,
     incremental: true,
-    deleted: 'filters[include_deleted]',
+    // The vendor list does not declare filters[include_deleted]: vendors are deactivated, not deleted.
+    deleted: 'none',
     maxPerPage: V1_MAX_PER_PAGE,
     // Adding and editing company Directory entries needs Admin on the company Directory tool.
     permission: { tool: 'Directory', level: 'admin', scope: 'company' },
+    // Extended is the list's default view ("The default view is extended."); asked for explicitly so
+    // a changed default cannot take fields away.
+    requests: { list: { query: { view: 'extended' } } },
   },
   company_users: {
     name: 'company_users',
@@ -133,6 +142,8 @@ export const RESOURCES: { readonly [N in ResourceName]: ResourceDefinition & { n
     deleted: 'none',
     maxPerPage: V1_MAX_PER_PAGE,
     permission: { tool: 'Directory', level: 'admin', scope: 'company' },
+    // Update and sync declare only multipart/form-data (create takes JSON too).
+    requests: { update: { body: 'multipart/form-data' }, batchUpsert: { body: 'multipart/form-data' } },
   },
   work_order_contracts: {
     name: 'work_order_contracts',
@@ -151,15 +162,17 @@ export const RESOURCES: { readonly [N in ResourceName]: ResourceDefinition & { n
     bodyScope: ['project_id'],
     originId: true,
     incremental: true,
-    deleted: 'none',
+    deleted: 'filters[include_deleted]',
     maxPerPage: V1_MAX_PER_PAGE,
     // Creating commitments needs Admin on the project Commitments tool.
     permission: { tool: 'Commitments', level: 'admin', scope: 'project' },
+    // The list answers in its compact view by default, without the fields downstream needs.
+    requests: { list: { query: { view: 'extended' } } },
   },
 };
 
 /** A resource name the registry does not know: permanent, the message lists the known ones. */
-export class UnknownResourceError extends Error {
+class UnknownResourceError extends Error {
   override readonly name = 'UnknownResourceError';
   readonly errorClass = 'UnknownResource';
   readonly kind = 'permanent';

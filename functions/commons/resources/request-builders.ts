@@ -1,7 +1,10 @@
 // Turns a registry entry plus scope ids and data into a ProcoreRequest (without deadline; the
-// caller adds its own): the path filled in, scope ids where Procore wants them, the body wrapped.
+// caller adds its own): the path filled in, scope ids where the operation wants them, the
+// operation's own query (e.g. a view), the body wrapped and sent as the operation declares it.
+// Every request built here is checked against docs/procore-endpoints.tsv by
+// test/procore/declared-requests.test.ts.
 import type { ProcoreRequest } from '../procore/client';
-import type { ResourceDefinition, ScopeIds, ScopeParam } from './resource-definition';
+import type { OperationRequest, ResourceDefinition, ResourceOperation, ScopeIds, ScopeParam } from './resource-definition';
 
 export type WriteOperation = 'create' | 'update' | 'delete';
 
@@ -28,23 +31,70 @@ function checkScope(resource: ResourceDefinition, scope: ScopeIds): void {
   }
 }
 
-function scopeQuery(resource: ResourceDefinition, scope: ScopeIds): Record<string, number> {
-  return Object.fromEntries(resource.listQuery.map((param) => [param, scopeValue(param, scope, resource.name)]));
+function options(resource: ResourceDefinition, operation: ResourceOperation): OperationRequest {
+  return resource.requests?.[operation] ?? {};
 }
 
-function scopeBody(resource: ResourceDefinition, scope: ScopeIds): Record<string, number> {
-  return Object.fromEntries(resource.bodyScope.map((param) => [param, scopeValue(param, scope, resource.name)]));
+function templateOf(resource: ResourceDefinition, operation: ResourceOperation): string {
+  const template = resource.paths[operation];
+  if (!template) throw new Error(`${resource.name} has no ${operation} operation in Procore's API`);
+  return template;
+}
+
+/** Scope ids the operation's path does not already carry, as `{param: id}`. */
+function scopeIds(resource: ResourceDefinition, operation: ResourceOperation, params: ScopeParam[], scope: ScopeIds): Record<string, number> {
+  const template = templateOf(resource, operation);
+  return Object.fromEntries(params.filter((p) => !template.includes(`{${p}}`)).map((p) => [p, scopeValue(p, scope, resource.name)]));
+}
+
+/** Where a read's or write's scope ids go: `[query, body]`. */
+function placeScope(resource: ResourceDefinition, operation: ResourceOperation, scope: ScopeIds, write: boolean): [Record<string, number>, Record<string, number>] {
+  const ids = scopeIds(resource, operation, write ? resource.bodyScope : resource.listQuery, scope);
+  const inQuery = (options(resource, operation).scopeIn ?? (write ? 'body' : 'query')) === 'query';
+  return inQuery ? [ids, {}] : [{}, ids];
+}
+
+/** Method, path, company header, query and body type of one operation; the body is the caller's. */
+function request(resource: ResourceDefinition, operation: ResourceOperation, method: ProcoreRequest['method'], scope: ScopeIds, id?: number): RequestWithoutDeadline {
+  checkScope(resource, scope);
+  const write = operation === 'create' || operation === 'update' || operation === 'batchUpsert';
+  const [query] = placeScope(resource, operation, scope, write);
+  const own = options(resource, operation);
+  const allQuery = { ...query, ...own.query };
+  return {
+    method,
+    path: resourcePath(templateOf(resource, operation), { ...scope, ...(id === undefined ? {} : { id }) }),
+    companyId: scope.companyId,
+    ...(Object.keys(allQuery).length > 0 ? { query: allQuery } : {}),
+    ...(write && own.body && own.body !== 'application/json' ? { bodyType: own.body } : {}),
+  };
 }
 
 /** GET of a resource's list in a scope (add page/per_page/filters through `query`). */
 export function buildListRequest(resource: ResourceDefinition, scope: ScopeIds, query: ProcoreRequest['query'] = {}): RequestWithoutDeadline {
-  checkScope(resource, scope);
-  return { method: 'GET', path: resourcePath(resource.paths.list, scope), companyId: scope.companyId, query: { ...scopeQuery(resource, scope), ...query } };
+  const base = request(resource, 'list', 'GET', scope);
+  return { ...base, query: { ...base.query, ...query } };
+}
+
+/**
+ * The list request a pull reads: `filters[updated_at]` over `updatedAt` (`<iso>...<iso>`) where the
+ * list takes it, and deleted records too (`filters[include_deleted]=with`) where it declares that.
+ */
+export function buildPullListRequest(resource: ResourceDefinition, scope: ScopeIds, updatedAt?: string): RequestWithoutDeadline {
+  return buildListRequest(resource, scope, {
+    ...(resource.incremental && updatedAt !== undefined ? { 'filters[updated_at]': updatedAt } : {}),
+    ...(resource.deleted === 'filters[include_deleted]' ? { 'filters[include_deleted]': 'with' } : {}),
+  });
+}
+
+/** The first page of records carrying `originId` as Procore's origin_id (`filters[origin_id]`). */
+export function buildOriginLookupRequest(resource: ResourceDefinition, scope: ScopeIds, originId: string): RequestWithoutDeadline {
+  if (!resource.originId) throw new Error(`${resource.name} records carry no origin_id in Procore`);
+  return buildListRequest(resource, scope, { 'filters[origin_id]': originId, page: 1, per_page: 100 });
 }
 
 export function buildShowRequest(resource: ResourceDefinition, scope: ScopeIds, id: number): RequestWithoutDeadline {
-  checkScope(resource, scope);
-  return { method: 'GET', path: resourcePath(resource.paths.show, { ...scope, id }), companyId: scope.companyId, query: scopeQuery(resource, scope) };
+  return request(resource, 'show', 'GET', scope, id);
 }
 
 /** create → POST `{scope ids..., wrapperKey: data}`; update → PATCH the same to `{id}`; delete → DELETE. */
@@ -59,18 +109,33 @@ export function buildWriteRequest(
   if (operation !== 'create' && id === undefined) throw new Error(`${resource.name} ${operation} needs the Procore id`);
   if (operation === 'delete') {
     if (!resource.paths.delete) throw new Error(`${resource.name} cannot be deleted through Procore's API`);
-    return { method: 'DELETE', path: resourcePath(resource.paths.delete, { ...scope, id }), companyId: scope.companyId, query: scopeQuery(resource, scope) };
+    return request(resource, 'delete', 'DELETE', scope, id);
   }
-  const body = { ...scopeBody(resource, scope), [resource.wrapperKey]: data };
-  return operation === 'create'
-    ? { method: 'POST', path: resourcePath(resource.paths.create, scope), companyId: scope.companyId, body }
-    : { method: 'PATCH', path: resourcePath(resource.paths.update, { ...scope, id }), companyId: scope.companyId, body };
+  const [, scopeBody] = placeScope(resource, operation, scope, true);
+  const body = { ...scopeBody, [resource.wrapperKey]: data };
+  return { ...request(resource, operation, operation === 'create' ? 'POST' : 'PATCH', scope, id), body };
 }
 
-/** PATCH .../sync with `{scope ids..., "updates": items}`; items carry `id` or `origin_id` (≤ 1000). */
+/** Leads with the item's address (`id`, else `origin_id`): a multipart array item must start with a key every item has. */
+function addressFirst(item: Record<string, unknown>): Record<string, unknown> {
+  const key = item.id !== undefined ? 'id' : item.origin_id !== undefined ? 'origin_id' : undefined;
+  return key === undefined ? item : { [key]: item[key], ...item };
+}
+
+/**
+ * The batch upsert (`/sync`) with `{scope ids..., "updates": items}` (≤ 1000); items carry `id` or
+ * `origin_id`. Sent with the verb and body type the operation declares; safe to repeat (create-or-
+ * update by id or origin_id) when every item carries one.
+ */
 export function buildBatchUpsertRequest(resource: ResourceDefinition, scope: ScopeIds, items: Record<string, unknown>[]): RequestWithoutDeadline {
   checkScope(resource, scope);
   if (!resource.paths.batchUpsert) throw new Error(`${resource.name} has no batch sync endpoint in Procore's API`);
   if (items.length === 0 || items.length > 1000) throw new Error(`${resource.name} sync takes 1 to 1000 items, got ${items.length}`);
-  return { method: 'PATCH', path: resourcePath(resource.paths.batchUpsert, scope), companyId: scope.companyId, body: { ...scopeBody(resource, scope), updates: items } };
+  const [, scopeBody] = placeScope(resource, 'batchUpsert', scope, true);
+  const addressed = items.every((item) => item.id !== undefined || item.origin_id !== undefined);
+  return {
+    ...request(resource, 'batchUpsert', options(resource, 'batchUpsert').method ?? 'PATCH', scope),
+    body: { ...scopeBody, updates: items.map(addressFirst) },
+    ...(addressed ? { idempotent: true } : {}),
+  };
 }

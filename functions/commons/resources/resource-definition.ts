@@ -1,5 +1,6 @@
 // The shape of one resource's entry in the registry: everything the connector needs to read and
 // write it in Procore, declared once (paths exactly as Procore publishes them).
+import type { BodyContentType } from '../procore/client';
 import type { ResourceName } from './names';
 
 export type ResourceScope = 'company' | 'project';
@@ -28,8 +29,26 @@ export interface ResourcePaths {
   create: string;
   update: string;
   delete?: string;
-  /** Batch upsert: PATCH with `{"updates": [...]}`, at most 1000 items. */
+  /** Batch upsert (Procore's `/sync`): `{"updates": [...]}`, at most 1000 items; PATCH unless `requests.batchUpsert.method` says POST. */
   batchUpsert?: string;
+}
+
+export type ResourceOperation = keyof ResourcePaths;
+
+/**
+ * How one operation's request differs from the defaults, as Procore declares it for that operation
+ * in docs/procore-endpoints.tsv (test/procore/declared-requests.test.ts checks every request).
+ */
+export interface OperationRequest {
+  /** Query parameters sent on every call, e.g. `{ view: 'extended' }` where the default view lacks fields. */
+  query?: Record<string, string>;
+  /** The body's content type (writes). Default application/json. */
+  body?: BodyContentType;
+  /** Batch upsert only: its verb. Default PATCH (budget line items' sync is POST). */
+  method?: 'PATCH' | 'POST';
+  /** Scope ids not in the path: query parameters on reads and deletes, top-level body keys on
+   * writes, unless the operation declares them as query parameters ('query'). */
+  scopeIn?: 'query' | 'body';
 }
 
 export interface ResourceDefinition {
@@ -38,7 +57,7 @@ export interface ResourceDefinition {
   apiVersion: 'v1.0' | 'v1.1' | 'v1.3';
   paths: ResourcePaths;
   /** Scope ids Procore wants as query parameters on reads (list, show, delete) when they are not
-   * in the path, e.g. vendors `?company_id=`, observations `?project_id=`. */
+   * in the operation's path, e.g. vendors `?company_id=`, observations `?project_id=`. */
   listQuery: ScopeParam[];
   /** The write body's wrapper, e.g. `{"rfi": {...}}`. */
   wrapperKey: string;
@@ -53,4 +72,6 @@ export interface ResourceDefinition {
   /** Largest `per_page` the connector asks for. */
   maxPerPage: number;
   permission: ToolPermission;
+  /** Per operation, what its request carries beyond the defaults (view, body type, verb, scope ids). */
+  requests?: Partial<Record<ResourceOperation, OperationRequest>>;
 }

@@ -18,6 +18,8 @@ export interface LastPull {
   claimChecked: number;
   pages: number;
   finishedAt: string;
+  /** Procore refused the scope's recycle bin or inactive list (403/404): its removals were not read. */
+  removalsUnavailable?: string;
 }
 
 export interface SyncCursor {

@@ -4,7 +4,8 @@ import type { TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
 import type { SyncScope } from '../sync-scope';
 import { scopeId } from '../sync-scope';
 
-export type SyncStateKind = 'cursor' | 'lease' | 'checkpoint' | 'failure';
+/** `inactive`: ids already delivered as inactive (inactive-set.ts), one item per chunk. */
+export type SyncStateKind = 'cursor' | 'lease' | 'checkpoint' | 'failure' | 'inactive';
 
 export interface TableKey {
   pk: string;

@@ -3,9 +3,9 @@
 // list calls, so that every invocation hands over to a continuation.
 import { lambdaContext } from '../../../local/lambda-context';
 import { playEventSourceMapping, type PlayOutcome } from '../../../local/event-source-player';
-import { inProcessHost } from '../../../local/in-process-host';
+import { inProcessHost } from '../../support/in-process-host';
 import type { RecursiveLoop } from '../../../local/lambda-recursion';
-import { queueArnOf } from '../../../local/sqs-event-source';
+import { queueArn } from '../../../cli/aws/sqs';
 import type { PullHarness } from './pull-harness';
 
 export async function playWorker(
@@ -26,7 +26,7 @@ export async function playWorker(
   });
   return playEventSourceMapping({
     sqs: h.sqs,
-    queue: { url: h.queues.jobs, arn: await queueArnOf(h.sqs, h.queues.jobs) },
+    queue: { url: h.queues.jobs, arn: await queueArn(h.sqs, h.queues.jobs) },
     batchSize: 1,
     hosts: [host],
     maxDurationMs: 120_000,

@@ -12,7 +12,8 @@ import { createStateTable } from '../../../local/create-state-table';
 import type { Context, ScheduledEvent, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { lambdaContext } from '../../../local/lambda-context';
 import { consumeWhile } from '../../../local/queue-consumer';
-import { deleteMessages, queueArnOf, receiveMessages, sqsRecordFromMessage } from '../../../local/sqs-event-source';
+import { deleteMessages, queueArn } from '../../../cli/aws/sqs';
+import { receiveMessages, sqsRecordFromMessage } from '../../../local/sqs-event-source';
 import { startSimulator, type ProcoreSimulator, type SimulatorOptions } from '../../../simulator';
 import type { SyncTable } from '../../../functions/pull/state/cursor';
 import type { SyncConfig } from '../../../functions/pull/sync-config';
@@ -76,8 +77,9 @@ export const eventTime = toProcoreTime;
 
 export async function startPullHarness(options: {
   simulator: SimulatorOptions;
-  sync: (companyId: number, sim: ProcoreSimulator) => Omit<SyncConfig, 'overlapMinutes' | 'leaseMinutes' | 'initialLookbackDays' | 'projects' | 'companies'> &
-    Partial<SyncConfig>;
+  sync: (companyId: number, sim: ProcoreSimulator) => Pick<SyncConfig, 'resources'> & Partial<SyncConfig>;
+  /** Leave sync.discoveryCompanyId out (default: the first installed company). */
+  withoutDiscoveryCompany?: boolean;
   /** More worker/planner environment (MAX_CONTINUATIONS, SYNC_LEASE_SECONDS, ...). */
   env?: Record<string, string>;
 }): Promise<PullHarness> {
@@ -92,7 +94,7 @@ export async function startPullHarness(options: {
   const tableName = `pull-state-${suffix}`;
   await createStateTable(dynamo, tableName);
   const jobsDlq = (await sqs.send(new CreateQueueCommand({ QueueName: `pull-jobs-dlq-${suffix}` }))).QueueUrl!;
-  const jobsDlqArn = await queueArnOf(sqs, jobsDlq);
+  const jobsDlqArn = await queueArn(sqs, jobsDlq);
   const jobs = (
     await sqs.send(
       new CreateQueueCommand({
@@ -105,7 +107,7 @@ export async function startPullHarness(options: {
     )
   ).QueueUrl!;
   const records = (await sqs.send(new CreateQueueCommand({ QueueName: `pull-records-${suffix}` }))).QueueUrl!;
-  const jobsArn = await queueArnOf(sqs, jobs);
+  const jobsArn = await queueArn(sqs, jobs);
   const s3 = new S3Client({ forcePathStyle: true });
   const claimCheckBucket = `pull-claims-${suffix}`;
   await s3.send(new CreateBucketCommand({ Bucket: claimCheckBucket }));
@@ -129,7 +131,11 @@ export async function startPullHarness(options: {
     MAX_RECEIVE_COUNT: String(JOBS_MAX_RECEIVE_COUNT),
     CLAIM_CHECK_BUCKET: claimCheckBucket,
     ...options.env,
-    SYNC_CONFIG: JSON.stringify({ discoveryCompanyId: company.id, initialLookbackDays: 3650, ...options.sync(company.id, sim) }),
+    SYNC_CONFIG: JSON.stringify({
+      ...(options.withoutDiscoveryCompany ? {} : { discoveryCompanyId: company.id }),
+      initialLookbackDays: 3650,
+      ...options.sync(company.id, sim),
+    }),
   });
   const { handler: planner } = (await import('../../../functions/pull/planner-handler')) as unknown as { handler: PlannerHandler };
   const { handler: worker } = (await import('../../../functions/pull/worker-handler')) as unknown as { handler: WorkerHandler };

@@ -19,7 +19,8 @@ import { readFailureAttributes, type FailureReason } from '../../../functions/co
 import { PushResultSchema, type PushResult } from '../../../functions/commons/contracts/push-result';
 import { createStateTable } from '../../../local/create-state-table';
 import { lambdaContext } from '../../../local/lambda-context';
-import { deleteMessages, queueArnOf, receiveMessages, sqsRecordFromMessage } from '../../../local/sqs-event-source';
+import { deleteMessages, queueArn } from '../../../cli/aws/sqs';
+import { receiveMessages, sqsRecordFromMessage } from '../../../local/sqs-event-source';
 import { startSimulator, type ProcoreSimulator, type SimulatorOptions } from '../../../simulator';
 
 type PushHandler = (event: SQSEvent, context: Context) => Promise<SQSBatchResponse>;
@@ -97,7 +98,7 @@ export async function startPushHarness(options: {
   const fifoAttributes = fifo ? { FifoQueue: 'true', ContentBasedDeduplication: 'false' } : {};
   const name = (base: string) => `${base}-${suffix}${fifo ? '.fifo' : ''}`;
   const dlq = (await sqs.send(new CreateQueueCommand({ QueueName: name('push-dlq'), Attributes: fifoAttributes }))).QueueUrl!;
-  const dlqArn = await queueArnOf(sqs, dlq);
+  const dlqArn = await queueArn(sqs, dlq);
   const push = (
     await sqs.send(
       new CreateQueueCommand({
@@ -110,7 +111,7 @@ export async function startPushHarness(options: {
       }),
     )
   ).QueueUrl!;
-  const pushArn = await queueArnOf(sqs, push);
+  const pushArn = await queueArn(sqs, push);
   const results = (await sqs.send(new CreateQueueCommand({ QueueName: `push-results-${suffix}` }))).QueueUrl!;
   const secretId = `push-dmsa-${suffix}`;
   if (options.createSecret ?? true) {

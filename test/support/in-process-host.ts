@@ -4,8 +4,8 @@
 // the AWS SDK puts the trace header on the handler's requests (recursion detection). Those are
 // process-wide: play one lane per process when the trace header matters.
 import type { Context } from 'aws-lambda';
-import type { FunctionHost, InvokeOptions } from './function-host';
-import { lambdaContext } from './lambda-context';
+import type { FunctionHost, InvokeOptions } from '../../local/function-host';
+import { lambdaContext } from '../../local/lambda-context';
 
 export function inProcessHost(options: {
   handler: (event: never, context: Context) => Promise<unknown>;

@@ -1,0 +1,129 @@
+// The removal pass of a sync job: as the window's first page is read (run-sync-job.ts), read where Procore
+// shows the scope's removed records (removal-sources.ts) and deliver each as an envelope whose
+// lifecycle says how it left: recycled (recycle bin, same updated_at window) or inactive (inactive
+// list, ids not yet delivered as inactive). Sources that ride on the list itself (project status,
+// include_deleted) have nothing to do here.
+//
+// A recycle bin or inactive list Procore refuses for good (403: the app's permission on the tool
+// may not reach it; 404) does not stop the scope's records: it is logged as an error and reported
+// in the result, and the job completes. Anything transient is thrown, so the job comes back.
+import type { SQSClient } from '@aws-sdk/client-sqs';
+import type { Lifecycle } from '../../commons/contracts/record-envelope';
+import type { LoggerLike } from '../../commons/observability/logger';
+import type { ProcoreClient } from '../../commons/procore/client';
+import type { ProcoreEnvironment } from '../../commons/procore/environments';
+import { ProcoreError } from '../../commons/procore/errors';
+import { sendMessageBatches } from '../../commons/queues/sqs-batch-sender';
+import type { ClaimCheckBucket } from '../claim-check';
+import { envelopeFor, recordMessage } from '../record-envelopes';
+import type { SyncTable } from '../state/cursor';
+import { readDeliveredInactive, saveDeliveredInactive } from '../state/inactive-set';
+import { scopeOfJob, type SyncJob } from '../sync-job';
+import { describeScope } from '../sync-scope';
+import type { SyncWindow } from '../sync-window';
+import { removalRequest, type RemovalRequest } from './removal-requests';
+import { REMOVAL_SOURCES } from './removal-sources';
+
+export interface PullRemovalsDeps {
+  procore: Pick<ProcoreClient, 'pages' | 'request'>;
+  sqs: SQSClient;
+  table: SyncTable;
+  queues: { records: string };
+  environment: ProcoreEnvironment['name'];
+  logger: LoggerLike;
+  /** Epoch ms: no Procore call runs past it. */
+  deadline: number;
+  now: () => number;
+  deliveryConcurrency?: number;
+  /** Where records too large for one queue message go (the claim check). */
+  claimCheck?: ClaimCheckBucket | undefined;
+}
+
+export interface RemovalsResult {
+  /** Removed records delivered (envelopes sent). */
+  records: number;
+  /** Of them, delivered by claim check. */
+  claimChecked: number;
+  /** Procore requests made. */
+  requests: number;
+  /** Set when Procore refused the removal list for good: what it said. */
+  unavailable?: string;
+}
+
+const NOTHING: RemovalsResult = { records: 0, claimChecked: 0, requests: 0 };
+
+export async function pullRemovals(job: SyncJob, window: SyncWindow, deps: PullRemovalsDeps): Promise<RemovalsResult> {
+  const source = REMOVAL_SOURCES[job.resource];
+  const request = removalRequest(source, scopeOfJob(job), window);
+  if (!request) return NOTHING;
+  try {
+    return source.kind === 'inactive-list' ? await deliverNewlyInactive(job, request, deps) : await deliverRecycled(job, request, deps);
+  } catch (error) {
+    if (!(error instanceof ProcoreError) || error.kind !== 'permanent' || (error.status !== 403 && error.status !== 404)) throw error;
+    deps.logger.error('Procore refused the list of removed records; the scope\'s records were delivered, its removals in this window were not', {
+      jobId: job.jobId,
+      scope: describeScope(scopeOfJob(job)),
+      path: request.path,
+      errorClass: error.errorClass,
+      status: error.status,
+      message: error.message,
+    });
+    return { ...NOTHING, unavailable: `${error.errorClass} ${error.status}: ${error.message}` };
+  }
+}
+
+/** Every record of the recycle bin in the window, as recycled. */
+async function deliverRecycled(job: SyncJob, request: RemovalRequest, deps: PullRemovalsDeps): Promise<RemovalsResult> {
+  const result = { ...NOTHING };
+  for await (const records of readAll(request, deps, result)) await deliver(records, 'recycled', job, deps, result);
+  return result;
+}
+
+/** The inactive list, less what was already delivered as inactive (a full resync delivers it all). */
+async function deliverNewlyInactive(job: SyncJob, request: RemovalRequest, deps: PullRemovalsDeps): Promise<RemovalsResult> {
+  const scope = scopeOfJob(job);
+  const known = await readDeliveredInactive(deps.table, scope);
+  const result = { ...NOTHING };
+  const current: number[] = [];
+  for await (const records of readAll(request, deps, result)) {
+    const fresh = records.filter((record) => {
+      const id = (record as { id?: unknown }).id;
+      if (typeof id === 'number') current.push(id);
+      return job.full || typeof id !== 'number' || !known.ids.has(id);
+    });
+    await deliver(fresh, 'inactive', job, deps, result);
+  }
+  const unchanged = current.length === known.ids.size && current.every((id) => known.ids.has(id));
+  if (!unchanged) await saveDeliveredInactive(deps.table, scope, current, known.chunks, new Date(deps.now()).toISOString());
+  return result;
+}
+
+/** The list's records a page at a time (one answer when the operation declares no paging). */
+async function* readAll(request: RemovalRequest, deps: PullRemovalsDeps, result: RemovalsResult): AsyncGenerator<unknown[]> {
+  const { perPage, ...base } = request;
+  if (perPage === undefined) {
+    result.requests += 1;
+    const response = await deps.procore.request<unknown>({ ...base, deadline: deps.deadline });
+    if (!Array.isArray(response.data)) {
+      throw new ProcoreError({ message: `Procore GET ${base.path}: expected a JSON array of records`, kind: 'permanent', errorClass: 'ProcoreInvalidResponse' });
+    }
+    yield response.data;
+    return;
+  }
+  for await (const page of deps.procore.pages<unknown>({ ...base, perPage, deadline: deps.deadline })) {
+    result.requests += 1;
+    yield page.items;
+  }
+}
+
+async function deliver(records: unknown[], lifecycle: Lifecycle, job: SyncJob, deps: PullRemovalsDeps, result: RemovalsResult): Promise<void> {
+  if (records.length === 0) return;
+  const syncedAt = new Date(deps.now()).toISOString();
+  const scope = scopeOfJob(job);
+  const delivered = await Promise.all(
+    records.map((record) => recordMessage(envelopeFor(record, { environment: deps.environment, scope, syncedAt, lifecycle }), { claimCheck: deps.claimCheck })),
+  );
+  await sendMessageBatches(deps.sqs, deps.queues.records, delivered.map((d) => d.message), { concurrency: deps.deliveryConcurrency ?? 4 });
+  result.records += delivered.length;
+  result.claimChecked += delivered.filter((d) => d.claimChecked).length;
+}
