@@ -11,7 +11,7 @@ import { countMetric, log, logger, metrics, tracer } from '../commons/observabil
 import { createProcoreClient } from '../commons/procore/runtime';
 import { sqsQueueEdge } from '../commons/queues/sqs-adapter';
 import { createPushBatchHandler } from './push-batch';
-import { SEND_TRACKING_HOOKS } from './send-tracker';
+import { sendTrackingHooks } from './send-tracker';
 import { CreateJournal } from './state/create-journal';
 import { pushIdempotencyConfig, pushIdempotencyStore } from './state/idempotency';
 import { PushOriginMap } from './state/origin-map';
@@ -20,7 +20,7 @@ const env = readEnv(PushEnvSchema);
 
 const handlePushBatch = createPushBatchHandler({
   // The hook tells a create that got no answer from one Procore refused (create-once.ts).
-  procore: createProcoreClient({ environment: procoreEnvironmentFrom(env), secretId: env.DMSA_SECRET_ID, logger: log, hooks: SEND_TRACKING_HOOKS }),
+  procore: createProcoreClient({ environment: procoreEnvironmentFrom(env), secretId: env.DMSA_SECRET_ID, logger: log, hooks: sendTrackingHooks() }),
   originMap: new PushOriginMap({ ddb: documentClient, tableName: env.STATE_TABLE_NAME }),
   queueEdge: sqsQueueEdge(sqs, { sourceQueueUrl: env.PUSH_QUEUE_URL, logger: log }),
   idempotencyStore: pushIdempotencyStore({ tableName: env.STATE_TABLE_NAME, client: dynamodb }),

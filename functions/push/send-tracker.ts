@@ -17,10 +17,8 @@ export interface SendRecord {
 const current = new AsyncLocalStorage<SendRecord>();
 let hookInstalled = false;
 
-/** The hook to give the push function's Procore client (see createPushBatchHandler's procore). */
-export const SEND_TRACKING_HOOKS: ProcoreClientHooks = {
+const hooks: ProcoreClientHooks = {
   async aroundCall(_call, send) {
-    hookInstalled = true;
     const record = current.getStore();
     if (!record) return send();
     record.sent = true;
@@ -30,6 +28,12 @@ export const SEND_TRACKING_HOOKS: ProcoreClientHooks = {
     return result;
   },
 };
+
+/** The hooks to give the push function's Procore client: from then on a failed call's record tells what Procore saw. */
+export function sendTrackingHooks(): ProcoreClientHooks {
+  hookInstalled = true;
+  return hooks;
+}
 
 /** Runs `call` with its attempts noted; `record` is filled in as they run. */
 export function trackSends<T>(call: () => Promise<T>): { record: SendRecord; result: Promise<T> } {

@@ -7,10 +7,10 @@ import { ResourceNameSchema } from '../resources/names';
 import { ProcoreIdSchema } from './procore-id';
 import { describePath, parseStrictJson } from './strict-json';
 
-export const PUSH_MESSAGE_VERSION = 1;
+const PUSH_MESSAGE_VERSION = 1;
 
 /** Characters allowed in a message id: safe in DynamoDB keys, logs and Procore origin ids. */
-export const PUSH_MESSAGE_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._:@#/+=-]*$/;
+const PUSH_MESSAGE_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._:@#/+=-]*$/;
 
 /** zod's type error for a key: "required" when absent, else what the value should be. */
 const expected = (what: string) => (issue: { input: unknown }) => (issue.input === undefined ? 'required' : what);
@@ -59,7 +59,6 @@ const Upsert = z.strictObject({ ...common, operation: z.literal('upsert'), ...Ad
 const Delete = z.strictObject({ ...common, operation: z.literal('delete'), ...Address });
 
 export const PUSH_OPERATIONS = ['create', 'update', 'upsert', 'delete'] as const;
-export type PushOperation = (typeof PUSH_OPERATIONS)[number];
 
 const PushMessageShape = z.discriminatedUnion('operation', [Create, Update, Upsert, Delete]);
 

@@ -56,7 +56,7 @@ function num(value: number): MessageAttributeValue {
   return { DataType: 'Number', StringValue: String(value) };
 }
 
-export function failureAttributes(reason: FailureReason, now: Date = new Date()): Record<string, MessageAttributeValue> {
+function failureAttributes(reason: FailureReason, now: Date = new Date()): Record<string, MessageAttributeValue> {
   const attributes: Record<string, MessageAttributeValue> = {
     [FAILURE_ATTRIBUTE_NAMES.errorClass]: text(reason.errorClass),
     [FAILURE_ATTRIBUTE_NAMES.message]: text(truncateUtf8(reason.message, MAX_MESSAGE_CHARS) || '(no message)'),

@@ -12,13 +12,14 @@ import { createProcoreClient } from '../../../functions/commons/procore/runtime'
 import { sqsQueueEdge } from '../../../functions/commons/queues/sqs-adapter';
 import { sendMessageBatches, type OutgoingMessage } from '../../../functions/commons/queues/sqs-batch-sender';
 import { createPushBatchHandler, type PushBatchHandler } from '../../../functions/push/push-batch';
-import { SEND_TRACKING_HOOKS } from '../../../functions/push/send-tracker';
+import { sendTrackingHooks } from '../../../functions/push/send-tracker';
 import { CreateJournal } from '../../../functions/push/state/create-journal';
 import { pushIdempotencyConfig, pushIdempotencyStore } from '../../../functions/push/state/idempotency';
 import { PushOriginMap } from '../../../functions/push/state/origin-map';
 import { createStateTable } from '../../../local/create-state-table';
 import { lambdaContext } from '../../../local/lambda-context';
-import { deleteMessages, queueArnOf, receiveMessages, sqsRecordFromMessage } from '../../../local/sqs-event-source';
+import { deleteMessages, queueArn } from '../../../cli/aws/sqs';
+import { receiveMessages, sqsRecordFromMessage } from '../../../local/sqs-event-source';
 import { startSimulator, type ProcoreSimulator } from '../../../simulator';
 
 export const BENCH_MAX_RECEIVE_COUNT = 5;
@@ -74,7 +75,7 @@ export async function startPropertyBench(): Promise<PropertyBench> {
     environment: { name: 'custom', loginUrl: sim.loginUrl, apiUrl: sim.apiUrl },
     secretId,
     logger: silentLogger,
-    hooks: SEND_TRACKING_HOOKS,
+    hooks: sendTrackingHooks(),
   });
   const originMap = new PushOriginMap({ ddb: db, tableName });
 
@@ -89,12 +90,12 @@ export async function startPropertyBench(): Promise<PropertyBench> {
           Attributes: {
             ...attributes,
             VisibilityTimeout: '30',
-            RedrivePolicy: JSON.stringify({ deadLetterTargetArn: await queueArnOf(sqs, dlq), maxReceiveCount: BENCH_MAX_RECEIVE_COUNT }),
+            RedrivePolicy: JSON.stringify({ deadLetterTargetArn: await queueArn(sqs, dlq), maxReceiveCount: BENCH_MAX_RECEIVE_COUNT }),
           },
         }),
       )
     ).QueueUrl!;
-    const pushArn = await queueArnOf(sqs, push);
+    const pushArn = await queueArn(sqs, push);
     const handler: PushBatchHandler = createPushBatchHandler({
       procore,
       originMap,
