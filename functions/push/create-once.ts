@@ -37,7 +37,9 @@ export function guardCreates(procore: Pick<ProcoreClient, 'request'>, message: P
   let created: { procoreId: number } | undefined;
   const fingerprint = fingerprintOf(message);
   const request = async <T>(req: ProcoreRequest): Promise<ProcoreResponse<T>> => {
-    if (req.method !== 'POST' || req.idempotent) return procore.request<T>(req);
+    // A create is a POST Procore cannot recognise when repeated; a batch upsert is never one (its
+    // items carry their addresses, and its answer lists entities, not one new id).
+    if (req.method !== 'POST' || req.idempotent || req.path.endsWith('/sync')) return procore.request<T>(req);
     const earlier = await deps.journal.get(message.id);
     if (earlier) return answerFrom<T>(earlier, message, fingerprint, (id) => (created = { procoreId: id }));
     if (!(await deps.journal.begin(message.id, fingerprint))) {
