@@ -8,6 +8,8 @@ export interface CorpusContext {
   /** A company where the app is not installed. */
   foreignCompanyId: number;
   rfiManagerId: number;
+  /** A seeded vendor (not the one `applied` made). */
+  vendorId: number;
   /** A valid, already applied message (its id is reused by one class). */
   applied: { id: string; body: string };
   /** A unique prefix for ids of this run. */
@@ -221,6 +223,50 @@ export const BAD_INPUT_CORPUS: BadInputClass[] = [
     body: (c) => json(vendorCreate(c, 'blank-name', { data: { name: '   ' } })),
     errorClass: 'ProcoreValidation',
     reason: /name/,
+  },
+  // Strict parsing (issue 13): what JSON.parse would let through by guessing.
+  {
+    name: 'duplicate key',
+    body: (c) => json(vendorCreate(c, 'dup-key')).replace('"companyId":', `"companyId":${c.companyId},"companyId":`),
+    errorClass: 'InvalidJson',
+    reason: /duplicate key companyId/,
+  },
+  {
+    name: 'lone surrogate in originId',
+    body: (c) => json(vendorCreate(c, 'lone-surrogate', { originId: 'ERP-X' })).replace('"ERP-X"', '"ERP-\\ud800"'),
+    errorClass: 'InvalidJson',
+    reason: /originId: a string holds a lone UTF-16 surrogate/,
+  },
+  {
+    name: 'id written 1e3',
+    body: (c) => json(vendorCreate(c, 'exponent', { operation: 'update', procoreId: 1000 })).replace('"procoreId":1000', '"procoreId":1e3'),
+    errorClass: 'SchemaInvalid',
+    reason: /procoreId: must be an integer written in plain digits/,
+  },
+  {
+    name: 'id written 5.0',
+    body: (c) => json(vendorCreate(c, 'point-zero', { operation: 'update', procoreId: 5 })).replace('"procoreId":5', '"procoreId":5.0'),
+    errorClass: 'SchemaInvalid',
+    reason: /procoreId: must be an integer written in plain digits/,
+  },
+  {
+    name: 'nesting too deep',
+    body: (c) => json(vendorCreate(c, 'deep')).replace('"data":{', `"data":{"deep":${'['.repeat(10_000)}${']'.repeat(10_000)},`),
+    errorClass: 'InvalidJson',
+    reason: /nested deeper than 32 levels/,
+  },
+  // Addressing (issue 13): a write lands only on the record the message addresses.
+  {
+    name: 'data.id names another record',
+    body: (c) => json(vendorCreate(c, 'data-id', { operation: 'upsert', originId: `ERP-${c.run}-data-id`, data: { name: 'x', id: c.vendorId } })),
+    errorClass: 'SchemaInvalid',
+    reason: /data\.id: names a record/,
+  },
+  {
+    name: 'procoreId and originId name different records',
+    body: (c) => json(vendorCreate(c, 'address-conflict', { operation: 'update', procoreId: c.vendorId, originId: `ERP-${c.run}-first` })),
+    errorClass: 'AddressConflict',
+    reason: /name different vendors records/,
   },
   {
     name: 'id reused with other content',

@@ -43,13 +43,24 @@ function chaosRows(r: ChaosResults): Row[] {
     add('push', 'messages (+ producer re-sends)', `${p.messages} (+${p.producerResends})`);
     add('push', 'applied in Procore', p.applied);
     add('push', 'messages lost', p.lost, 0);
-    add('push', 'duplicate Procore creates', p.duplicateCreates, 0);
-    add('push', 'duplicate creates without originId (documented crash window)', p.duplicateCreatesWithoutOriginId);
+    add('push', 'duplicate Procore creates (any resource)', p.duplicateCreates, 0);
+    add('push', "dead letters without the connector's reason", p.deadLettersWithoutReason, 0);
+    add('push', 'creates dead-lettered as CreateOutcomeUnknown (of them made in Procore)', `${p.createOutcomeUnknown} (${p.createOutcomeUnknownMade})`);
     add('push', 'refused by Procore, dead-lettered as expected', `${p.refusedAsExpected} of ${p.refusedExpected}`);
     for (const [reason, count] of Object.entries(p.deadLetteredByReason)) add('push', `dead-lettered: ${reason}`, count);
-    add('push', 'good messages dead-lettered', p.unexpectedDeadLetters);
+    add('push', 'good messages dead-lettered (other reasons)', p.unexpectedDeadLetters, 0);
     add('push', 'faults: 5xx / 429 / dropped / 401', `${p.faults.serverErrors} / ${p.faults.rateLimited} / ${p.faults.dropped} / ${p.faults.unauthorized}`);
-    add('push', 'workers killed mid-batch / tokens invalidated', `${p.workersKilled} / ${p.tokensInvalidated}`);
+    add(
+      'push',
+      "workers killed mid-batch (of them between Procore's answer and the state write) / tokens invalidated",
+      `${p.workersKilled} (${p.killedAfterAnswer}) / ${p.tokensInvalidated}`,
+    );
+    const a = p.awsFaults;
+    add(
+      'push',
+      'AWS faults: state writes refused / SendMessageBatch partial / whole / secret reads refused',
+      `${a.stateWritesRefused} / ${a.sendBatchPartial} / ${a.sendBatchFailed} / ${a.secretReadsRefused}`,
+    );
     add('push', 'invocations (failed) / batch item failures', `${p.invocations} (${p.invocationsFailed}) / ${p.batchItemFailures}`);
     add('push', 'secret/token hits in logs', p.logScan.hits.length, 0);
     add('push', 'seconds', Math.round(p.durationMs / 1000));

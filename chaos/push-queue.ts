@@ -35,7 +35,7 @@ export interface DeadLetter {
 }
 
 /** What the chaos table calls a message SQS moved after maxReceiveCount receives. */
-const MOVED_BY_QUEUE = 'MaxReceiveCountExceeded';
+export const MOVED_BY_QUEUE = 'MaxReceiveCountExceeded';
 
 /** Everything on a DLQ (received and hidden for 10 minutes, so each message is read once). */
 export async function readDeadLetters(sqs: SQSClient, queueUrl: string): Promise<DeadLetter[]> {

@@ -35,7 +35,10 @@ export const FULL: ChaosSizes = {
     killAtInvocation: 20,
     killDelayMs: 300,
     invalidateAtInvocation: 40,
-    maxDurationMs: 6 * 60_000,
+    killAfterAnswerAtInvocation: 30,
+    aws: { stateWriteFailureRate: 0.1, sendBatchPartialRate: 0.1, sendBatchFailureRate: 0.05, secretReadsRefused: 6 },
+    // The AWS faults add retries after the visibility timeout: measured 351 s on a loaded 2-core machine.
+    maxDurationMs: 10 * 60_000,
   },
   badInput: { batchSize: 10, functionTimeoutSeconds: 20, maxDurationMs: 60_000 },
 };
@@ -63,6 +66,8 @@ export const FAST: ChaosSizes = {
     killAtInvocation: 2,
     killDelayMs: 300,
     invalidateAtInvocation: 3,
+    killAfterAnswerAtInvocation: 4,
+    aws: { stateWriteFailureRate: 0.15, sendBatchPartialRate: 0.2, sendBatchFailureRate: 0.1, secretReadsRefused: 6 },
     maxDurationMs: 120_000,
   },
   badInput: { batchSize: 10, functionTimeoutSeconds: 10, maxDurationMs: 60_000 },

@@ -72,6 +72,7 @@ export async function runBadInputCorpus(sizes: BadInputSizes, deps: ChaosDeps<'p
       projectId: scenario.projectIds[0]!,
       foreignCompanyId: foreign.id,
       rfiManagerId: sim.store.list('company_users', { companyId })[0]!.id,
+      vendorId: sim.store.list('vendors', { companyId })[0]!.id,
       applied,
       run,
     };

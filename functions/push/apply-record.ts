@@ -9,8 +9,11 @@ import { classify, type Failure } from '../commons/failure/classify';
 import { queueDecision } from '../commons/failure/decisions';
 import type { LoggerLike } from '../commons/observability/logger';
 import { ProcoreError } from '../commons/procore/errors';
+import { checkAddress } from './address';
 import { applyPushMessage } from './apply-push-message';
 import type { BatchUpsertRunner, IdempotentRun } from './batch-upsert-runner';
+import { guardCreates } from './create-once';
+import type { CreateJournal } from './state/create-journal';
 import type { PlannedRecord } from './plan-batch';
 import type { PushMetrics, PushOutcome } from './push-outcome';
 import type { ApplyDeps, AppliedTarget, PushWrite } from './push-write';
@@ -19,6 +22,8 @@ export interface ApplyRecordContext {
   deps: ApplyDeps;
   runIdempotent: IdempotentRun;
   batchUpserts: BatchUpsertRunner;
+  /** Where a create Procore cannot deduplicate is noted before it is sent and the moment it is answered. */
+  createJournal: CreateJournal;
   /** Epoch ms by which Procore calls must be done. */
   deadline: number;
   clock: () => number;
@@ -58,10 +63,42 @@ export async function applyRecord(planned: PlannedRecord, ctx: ApplyRecordContex
 async function write(push: PushWrite, messageId: string, ctx: ApplyRecordContext): Promise<AppliedTarget> {
   if (ctx.rateLimit.until > ctx.clock()) {
     // Procore already said no until then: do not spend requests (they count too) to hear it again.
-    throw new ProcoreError({ message: 'Procore rate limit reached earlier in this batch', kind: 'transient', errorClass: 'ProcoreRateLimited', retryAt: ctx.rateLimit.until });
+    throw new ProcoreError({
+      message: 'Procore rate limit reached earlier in this batch',
+      kind: 'transient',
+      errorClass: 'ProcoreRateLimited',
+      retryAt: ctx.rateLimit.until,
+    });
   }
   if (ctx.batchUpserts.has(messageId)) return ctx.batchUpserts.outcome(messageId);
-  return ctx.runIdempotent(push.message, () => applyPushMessage(ctx.deps, push, ctx.deadline));
+  return ctx.runIdempotent(push.message, async () => {
+    await checkAddress(ctx.deps, push);
+    const guarded = guardCreates(ctx.deps.procore, push.message, ctx.deadline, { journal: ctx.createJournal, logger: ctx.logger, clock: ctx.clock });
+    try {
+      return await applyPushMessage({ ...ctx.deps, procore: guarded.procore }, push, ctx.deadline);
+    } catch (error) {
+      const made = guarded.created();
+      throw made ? new AppliedNotReported(push.message, made.procoreId, error) : error;
+    }
+  });
+}
+
+/**
+ * Procore made the record, then something failed (the origin map, say): the retry takes the
+ * recorded answer (create-once.ts) and repeats only what failed. Should the retries run out, the
+ * dead letter says the record exists and which one.
+ */
+class AppliedNotReported extends Error {
+  override readonly name = 'AppliedNotReported';
+  readonly errorClass = 'AppliedNotReported';
+  readonly kind: 'permanent' | 'transient';
+  constructor(message: PushMessage, procoreId: number, cause: unknown) {
+    const failure = classify(cause);
+    super(`Procore holds the ${message.resource} record ${procoreId} this message made; what failed after: ${failure.errorClass}: ${failure.reason}`, {
+      cause,
+    });
+    this.kind = failure.kind === 'permanent' ? 'permanent' : 'transient';
+  }
 }
 
 function attemptsOf(record: SQSRecord): number {

@@ -3,6 +3,7 @@
 // stays out; one in progress elsewhere fails transiently), then the members that entered go to
 // Procore together and each idempotent call finishes with its own item's outcome.
 import type { PushMessage } from '../commons/contracts/push-message';
+import { checkAddress } from './address';
 import { applyBatchUpserts, type BatchUpsertMember, type BatchUpsertOutcome } from './batch-upsert';
 import type { AppliedTarget, ApplyDeps } from './push-write';
 
@@ -48,6 +49,8 @@ export class BatchUpsertRunner {
     const runs = members.map((member) => {
       const entered = deferred<boolean>();
       const run = this.deps.runIdempotent(member.message, async () => {
+        // A member naming two records stays out of the call (it fails alone, with its reason).
+        await checkAddress(this.deps, member);
         entered.resolve(true);
         const outcome = (await results.promise).get(member.key);
         if (!outcome) throw new Error(`sync left message ${member.key} without an outcome`);

@@ -11,17 +11,21 @@ import { countMetric, log, logger, metrics, tracer } from '../commons/observabil
 import { createProcoreClient } from '../commons/procore/runtime';
 import { sqsQueueEdge } from '../commons/queues/sqs-adapter';
 import { createPushBatchHandler } from './push-batch';
+import { sendTrackingHooks } from './send-tracker';
+import { CreateJournal } from './state/create-journal';
 import { pushIdempotencyConfig, pushIdempotencyStore } from './state/idempotency';
 import { PushOriginMap } from './state/origin-map';
 
 const env = readEnv(PushEnvSchema);
 
 const handlePushBatch = createPushBatchHandler({
-  procore: createProcoreClient({ environment: procoreEnvironmentFrom(env), secretId: env.DMSA_SECRET_ID, logger: log }),
+  // The hook tells a create that got no answer from one Procore refused (create-once.ts).
+  procore: createProcoreClient({ environment: procoreEnvironmentFrom(env), secretId: env.DMSA_SECRET_ID, logger: log, hooks: sendTrackingHooks() }),
   originMap: new PushOriginMap({ ddb: documentClient, tableName: env.STATE_TABLE_NAME }),
   queueEdge: sqsQueueEdge(sqs, { sourceQueueUrl: env.PUSH_QUEUE_URL, logger: log }),
   idempotencyStore: pushIdempotencyStore({ tableName: env.STATE_TABLE_NAME, client: dynamodb }),
   idempotencyConfig: pushIdempotencyConfig(),
+  createJournal: new CreateJournal({ ddb: documentClient, tableName: env.STATE_TABLE_NAME }),
   deadLetterQueueUrl: env.PUSH_DLQ_URL,
   ...(env.RESULTS_QUEUE_URL ? { resultsQueueUrl: env.RESULTS_QUEUE_URL } : {}),
   ...(env.MAX_RECEIVE_COUNT === undefined ? {} : { maxReceiveCount: env.MAX_RECEIVE_COUNT }),

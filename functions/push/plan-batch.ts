@@ -39,7 +39,14 @@ export function planBatch(records: SQSRecord[]): BatchPlan {
 }
 
 function planRecord(record: SQSRecord): PlannedRecord {
-  const parsed = parsePushMessage(record.body);
+  let parsed: ReturnType<typeof parsePushMessage>;
+  try {
+    parsed = parsePushMessage(record.body);
+  } catch (error) {
+    // No body may take the batch down with it: a parser failure is this message's own.
+    const failure: Failure = { kind: 'permanent', errorClass: 'UnreadableMessage', reason: `the body could not be read: ${classify(error).reason}` };
+    return { ok: false, record, failure };
+  }
   if (!parsed.ok) {
     const failure: Failure = { kind: 'permanent', errorClass: parsed.errorClass, reason: parsed.message };
     return { ok: false, record, failure, ...(parsed.id ? { id: parsed.id } : {}) };

@@ -1,13 +1,9 @@
 // One SQS batch of push messages, in three steps with plain data between them: plan (parse every
 // record, find the bad ones and the upserts that share a /sync call), apply (each record once in
-// effect, under Powertools' batch processor: in parallel on standard queues, in order per message
-// group on FIFO), report (DLQ copies, results, metrics). One bad record never fails the rest.
-import {
-  BatchProcessor,
-  EventType,
-  SqsFifoPartialProcessorAsync,
-  processPartialResponse,
-} from '@aws-lambda-powertools/batch';
+// effect: in parallel under Powertools' batch processor on standard queues, each message group in
+// order on FIFO, see fifo-groups.ts), report (DLQ copies, results, metrics). One bad record never
+// fails the rest.
+import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import type { IdempotencyConfig } from '@aws-lambda-powertools/idempotency';
 import { makeIdempotent } from '@aws-lambda-powertools/idempotency';
 import type { BasePersistenceLayer } from '@aws-lambda-powertools/idempotency/persistence';
@@ -16,20 +12,24 @@ import type { PushMessage } from '../commons/contracts/push-message';
 import type { QueueEdge } from '../commons/queues/sqs-adapter';
 import { applyRecord, type ApplyRecordContext } from './apply-record';
 import { BatchUpsertRunner, type IdempotentRun } from './batch-upsert-runner';
+import { processFifoBatch } from './fifo-groups';
 import { planBatch, type BatchPlan } from './plan-batch';
 import type { PushOutcome } from './push-outcome';
 import type { AppliedTarget, ApplyDeps } from './push-write';
 import { deadLetterNow, reportOutcomes, type ReportDeps } from './report-outcomes';
+import type { CreateJournal } from './state/create-journal';
 import { PUSH_IDEMPOTENCY_KEY_PREFIX } from './state/idempotency';
 
 export interface PushBatchDeps extends ApplyDeps, ReportDeps {
   queueEdge: QueueEdge;
   idempotencyStore: BasePersistenceLayer;
   idempotencyConfig: IdempotencyConfig;
+  /** Creates Procore cannot deduplicate: noted before they are sent, and the moment Procore answers. */
+  createJournal: CreateJournal;
   /** The push queue's maxReceiveCount: a retried failure on the last receive is dead-lettered with its reason. */
   maxReceiveCount?: number;
   clock?: () => number;
-  /** Records applied at once (standard queues; FIFO batches run in order). Default 8. */
+  /** Records applied at once (standard queues), or message groups side by side (FIFO: each in order). Default 8. */
   concurrency?: number;
 }
 
@@ -54,6 +54,7 @@ export function createPushBatchHandler(deps: PushBatchDeps): PushBatchHandler {
       deps,
       runIdempotent,
       batchUpserts: new BatchUpsertRunner(plan.upsertGroups, { ...deps, runIdempotent }, deadline),
+      createJournal: deps.createJournal,
       deadline,
       clock,
       delay: (record, until) => deps.queueEdge.delay(record, until),
@@ -63,12 +64,12 @@ export function createPushBatchHandler(deps: PushBatchDeps): PushBatchHandler {
       ...(deps.metrics ? { metrics: deps.metrics } : {}),
     };
     const limit = concurrencyLimit(deps.concurrency ?? 8);
-    const { outcomes, response } = await processRecords(event, plan, (record) =>
-      limit(async () => {
-        const outcome = await applyRecord(plan.records.get(record.messageId)!, ctx);
-        return plan.fifo && outcome.status === 'dead_lettered' ? deadLetterNow(outcome, deps) : outcome;
-      }),
-    );
+    const lastReceive = (record: SQSRecord) =>
+      deps.maxReceiveCount !== undefined && Number(record.attributes.ApproximateReceiveCount ?? 1) >= deps.maxReceiveCount;
+    const { outcomes, response } = await processRecords(event, plan, { limit, lastReceive }, async (record) => {
+      const outcome = await applyRecord(plan.records.get(record.messageId)!, ctx);
+      return plan.fifo && outcome.status === 'dead_lettered' ? deadLetterNow(outcome, deps) : outcome;
+    });
     return withFailures(event, response, await reportOutcomes(outcomes, deps));
   };
 }
@@ -77,14 +78,19 @@ export function createPushBatchHandler(deps: PushBatchDeps): PushBatchHandler {
 async function processRecords(
   event: SQSEvent,
   plan: BatchPlan,
+  options: { limit: <T>(task: () => Promise<T>) => Promise<T>; lastReceive: (record: SQSRecord) => boolean },
   handleRecord: (record: SQSRecord) => Promise<PushOutcome>,
 ): Promise<{ outcomes: PushOutcome[]; response: SQSBatchResponse }> {
   const ended = new Map<string, PushOutcome>();
-  const recordHandler = async (record: SQSRecord) => ended.set(record.messageId, await handleRecord(record));
-  // FIFO: records in order; after a failure, the rest of its message group fails too (other groups go on).
+  const recordHandler = async (record: SQSRecord) => {
+    ended.set(record.messageId, await handleRecord(record));
+  };
+  // FIFO: each group in order; after a failure, the rest of its group waits (fifo-groups.ts).
   const response = plan.fifo
-    ? await processPartialResponse(event, recordHandler, new SqsFifoPartialProcessorAsync(), { skipGroupOnError: true, throwOnFullBatchFailure: false })
-    : await processPartialResponse(event, recordHandler, new BatchProcessor(EventType.SQS), { throwOnFullBatchFailure: false });
+    ? await processFifoBatch(event.Records, recordHandler, options)
+    : await processPartialResponse(event, (record: SQSRecord) => options.limit(() => recordHandler(record)), new BatchProcessor(EventType.SQS), {
+        throwOnFullBatchFailure: false,
+      });
   const outcomes = event.Records.flatMap((record) => ended.get(record.messageId) ?? []);
   return { outcomes, response };
 }

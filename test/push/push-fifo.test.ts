@@ -27,24 +27,17 @@ describe('push: FIFO message groups', () => {
       originId: `WOC-${id}`,
       data: { title: `Contract ${id}` },
     });
-    // a-2 is an RFI create, the one request that fails in this test: the connection drops, and
-    // a create Procore cannot recognise when repeated is not retried inside the call (fast failure).
-    const rfiManager = sim.store.list('company_users', { companyId })[0]!.id;
-    const a2 = {
-      version: 1,
-      id: 'a-2',
-      companyId,
-      projectId,
-      resource: 'rfis',
-      operation: 'create',
-      data: { subject: 'FIFO RFI a-2', rfi_manager_id: rfiManager, question: { body: 'In order?' } },
-    };
+    // a-2 is a vendor update, the one request that fails in this test: every connection drops, the
+    // client's own retries run out, and the message is retried. (A create that got no answer would
+    // not be: Procore may have made it, see push-create-once.test.ts.)
+    const vendor = sim.store.list('vendors', { companyId })[0]!;
+    const a2 = { version: 1, id: 'a-2', companyId, resource: 'vendors', operation: 'update', procoreId: vendor.id, data: { name: 'FIFO vendor a-2' } };
     const groupA = [contract('a-1'), a2, contract('a-3')];
     // b-2 lacks the project a work order contract needs: permanent, dead-lettered.
     const groupB = [contract('b-1'), { ...contract('b-2'), projectId: undefined }, contract('b-3')];
     const bodies = groupA.flatMap((a, i) => [a, groupB[i]!]); // a-1 b-1 a-2 b-2 a-3 b-3
     await h.send(bodies, { groupId: (i) => (i % 2 === 0 ? 'group-a' : 'group-b') });
-    sim.setFaults({ dropConnectionRate: 1, only: (req) => req.method === 'POST' && req.path.endsWith('/rfis') });
+    sim.setFaults({ dropConnectionRate: 1, only: (req) => req.method === 'PATCH' && req.path.endsWith(`/vendors/${vendor.id}`) });
 
     const batch = await h.play({ batchSize: 10, timeoutMs: 3000 });
     expect(batch.messages.map((m) => m.Body)).toEqual(bodies.map(bodyOf));
@@ -73,7 +66,7 @@ describe('push: FIFO message groups', () => {
     expect(retry.messages.map((m) => m.Body)).toEqual([bodyOf(groupA[1]), bodyOf(groupA[2])]);
     expect(retry.failed).toEqual([]);
     expect(sim.store.list('work_order_contracts', { companyId, projectId }).map((w) => w.title)).toContain('Contract a-3');
-    expect(sim.store.list('rfis', { companyId, projectId }).filter((r) => r.subject === 'FIFO RFI a-2')).toHaveLength(1);
+    expect(sim.store.get('vendors', vendor.id)?.name).toBe('FIFO vendor a-2');
   });
 
   it('sends a run of consecutive upserts of one group as one /sync call, keeping the group order', async () => {

@@ -41,7 +41,15 @@ describe('push: a message delivered three times', () => {
 
   it('creates one vendor: redelivered after success, then again after a crash before the idempotency record was saved', async () => {
     const { companyId, sim } = h;
-    const message = { version: 1, id: 'dup-vendor-1', companyId, resource: 'vendors', operation: 'create', originId: 'ERP-DUP-1', data: { name: 'Once Only Steel' } };
+    const message = {
+      version: 1,
+      id: 'dup-vendor-1',
+      companyId,
+      resource: 'vendors',
+      operation: 'create',
+      originId: 'ERP-DUP-1',
+      data: { name: 'Once Only Steel' },
+    };
     const vendorsNamed = () => sim.store.list('vendors', { companyId }).filter((v) => v.name === 'Once Only Steel');
     const vendorWrites = () => sim.requests().filter((r) => r.method !== 'GET' && /\/vendors(\/sync)?$/.test(r.path));
 
@@ -71,7 +79,10 @@ describe('push: a message delivered three times', () => {
     expect(vendorWrites().map((r) => `${r.method} ${r.status}`)).toEqual(['PATCH 200', 'PATCH 200']);
     expect(sim.countRequests((r) => r.status === 409)).toBe(0);
     expect(vendorsNamed()).toHaveLength(1);
-    expect((await idempotencyRecords()).find((r) => r.pk === record!.pk)).toMatchObject({ status: 'COMPLETED', data: expect.objectContaining({ procoreId: vendor.id }) });
+    expect((await idempotencyRecords()).find((r) => r.pk === record!.pk)).toMatchObject({
+      status: 'COMPLETED',
+      data: expect.objectContaining({ procoreId: vendor.id }),
+    });
 
     const results = (await h.results()).filter((r) => r.id === 'dup-vendor-1');
     expect(results).toHaveLength(3);
@@ -79,7 +90,7 @@ describe('push: a message delivered three times', () => {
     expect(await h.deadLetters()).toEqual([]);
   });
 
-  it('a create without originId carries no origin_id; only the crash window can repeat it (as the README states)', async () => {
+  it('a create without originId carries no origin_id, and a crash after Procore answered does not repeat it (create journal)', async () => {
     const { companyId, sim } = h;
     const message = { version: 1, id: 'dup-vendor-2', companyId, resource: 'vendors', operation: 'create', data: { name: 'No Upstream Key Glass' } };
     const vendorsNamed = () => sim.store.list('vendors', { companyId }).filter((v) => v.name === 'No Upstream Key Glass');
@@ -92,12 +103,17 @@ describe('push: a message delivered three times', () => {
     expect((await h.play()).failed).toEqual([]);
     expect(vendorsNamed()).toHaveLength(1);
 
-    // The one window left: Procore made the record, the function died before saving the outcome.
+    // Procore made the record, the function died before saving the outcome: the create journal
+    // noted Procore's answer first, so the redelivery reuses it instead of sending the POST again.
     const record = (await idempotencyRecords()).find((r) => !earlier.has(r.pk));
     await crashBeforeSaving(record!.pk);
+    const posts = sim.countRequests((r) => r.method === 'POST' && r.path.endsWith('/rest/v1.0/vendors'));
     await h.send([message]);
     expect((await h.play()).failed).toEqual([]);
-    expect(vendorsNamed()).toHaveLength(2);
+    expect(vendorsNamed()).toHaveLength(1);
+    expect(sim.countRequests((r) => r.method === 'POST' && r.path.endsWith('/rest/v1.0/vendors'))).toBe(posts);
+    const results = (await h.results()).filter((r) => r.id === 'dup-vendor-2');
+    expect(results.map((r) => r.status === 'applied' && r.procoreId)).toEqual([vendorsNamed()[0]!.id, vendorsNamed()[0]!.id, vendorsNamed()[0]!.id]);
   });
 
   it('two copies in one batch: one applies, the other waits and then returns the saved outcome', async () => {

@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { parsePushMessage, pushMessageJsonSchema, PushMessageSchema } from '../../functions/commons/contracts/push-message';
+import { MAX_PUSH_MESSAGE_DEPTH, parsePushMessage, pushMessageJsonSchema, PushMessageSchema } from '../../functions/commons/contracts/push-message';
 
 const docs = path.resolve(__dirname, '..', '..', 'docs');
 const examplesDir = path.join(docs, 'examples');
@@ -30,6 +30,7 @@ describe('push message contract v1', () => {
     expect(schema.allOf).toEqual([
       {
         if: { properties: { resource: { enum: ['rfis', 'submittals', 'observations', 'work_order_contracts'] } }, required: ['resource'] },
+        // biome-ignore lint/suspicious/noThenProperty: JSON Schema's if/then keywords
         then: { required: ['projectId'] },
       },
     ]);
@@ -88,7 +89,9 @@ describe('push message contract v1', () => {
     expect(problem({ ...base, procore_id: 5 }).message).toMatch(/Unrecognized key.*procore_id/);
     expect(problem({ ...base, operation: 'delete', procoreId: 5 }).message).toMatch(/Unrecognized key.*data/);
     expect(problem({ ...base, version: 2 }).message).toContain('version: must be 1');
-    expect(problem({ ...base, operation: 'merge' }).message).toContain("operation: Invalid discriminator value. Expected 'create' | 'update' | 'upsert' | 'delete'");
+    expect(problem({ ...base, operation: 'merge' }).message).toContain(
+      "operation: Invalid discriminator value. Expected 'create' | 'update' | 'upsert' | 'delete'",
+    );
     expect(problem({ ...base, id: 'x'.repeat(129) }).message).toContain('id: must be at most 128 characters');
     expect(problem({ ...base, operation: 'create', procoreId: 5 }).message).toMatch(/Unrecognized key.*procoreId/);
   });
@@ -106,5 +109,82 @@ describe('push message problems name missing fields', () => {
     const p = problem(rest);
     expect(p.message).toContain('companyId: required');
     expect(p.message).toContain('data: required');
+  });
+});
+
+describe('push message: parsed strictly, never guessed (issue 13, rule 8)', () => {
+  const text = (overrides = '') =>
+    `{"version":1,"id":"strict-1","companyId":4294967311,"resource":"vendors","operation":"update","procoreId":5,"data":{"name":"A"}${overrides}}`;
+  const refused = (body: string) => {
+    const result = parsePushMessage(body);
+    if (result.ok) throw new Error(`expected ${body} to be refused`);
+    return result;
+  };
+
+  it('refuses a key given twice, at the top and inside data, naming it', () => {
+    const top = refused(text(',"procoreId":6'));
+    expect(top).toMatchObject({ errorClass: 'InvalidJson', id: 'strict-1' });
+    expect(top.message).toBe('body is not strict JSON (I-JSON, RFC 7493): duplicate key procoreId in (message)');
+    expect(refused(text().replace('"name":"A"', '"name":"A","name":"B"')).message).toContain('duplicate key name in data');
+    // Keys that differ only by an escape are the same key once decoded.
+    expect(refused(text().replace('"name":"A"', '"name":"A","n\\u0061me":"B"')).message).toContain('duplicate key name in data');
+  });
+
+  it('refuses lone surrogates in ids, keys and values', () => {
+    const loneInOrigin = text().replace('"procoreId":5', '"originId":"ERP-\\ud800"');
+    expect(refused(loneInOrigin).message).toContain('originId: a string holds a lone UTF-16 surrogate');
+    expect(refused(text().replace('"name":"A"', '"\\udc00":"A"')).message).toContain('data: a string holds a lone UTF-16 surrogate');
+    expect(refused(`${text().slice(0, -2)},"note":"\ud800"}}`).errorClass).toBe('InvalidJson');
+    // A surrogate pair is a character like any other.
+    expect(parsePushMessage(text().replace('"name":"A"', '"name":"\\ud83d\\ude00"')).ok).toBe(true);
+  });
+
+  it.each([
+    ['1e3', 'must be an integer written in plain digits'],
+    ['1.0', 'must be an integer written in plain digits'],
+    ['5E0', 'must be an integer written in plain digits'],
+    ['-0', 'must be an integer written in plain digits'],
+    ['9007199254740993', 'must be at most 2^53-1 (got 9007199254740993)'],
+    ['123456789012345678901234567890', 'must be at most 2^53-1'],
+  ])('refuses procoreId written %s', (raw, reason) => {
+    const p = refused(text().replace('"procoreId":5', `"procoreId":${raw}`));
+    expect(p.errorClass).toBe('SchemaInvalid');
+    expect(p.message).toBe(
+      `invalid push message: procoreId: ${reason}${reason.endsWith('digits') ? `, as Procore writes ids (got ${raw})` : reason.includes('got') ? '' : ` (got ${raw})`}`,
+    );
+  });
+
+  it('refuses leading zeros (not JSON) and non-canonical company, project and data ids', () => {
+    expect(refused(text().replace('"procoreId":5', '"procoreId":05')).errorClass).toBe('InvalidJson');
+    expect(refused(text().replace('4294967311', '4294967311.0')).message).toContain('companyId: must be an integer written in plain digits');
+    expect(refused(text().replace('"data":{', '"data":{"id":5.0,')).message).toContain('data.id: must be an integer written in plain digits');
+    // Data fields that are not ids keep whatever number form Procore accepts.
+    expect(parsePushMessage(text().replace('"name":"A"', '"name":"A","amount":1.50,"ratio":1e-3')).ok).toBe(true);
+  });
+
+  it('refuses nesting deeper than the limit, without overflowing anything', () => {
+    const deep = (levels: number) => text().replace('"name":"A"', `"nested":${'['.repeat(levels)}${']'.repeat(levels)}`);
+    expect(parsePushMessage(deep(MAX_PUSH_MESSAGE_DEPTH - 2)).ok).toBe(true);
+    expect(refused(deep(MAX_PUSH_MESSAGE_DEPTH - 1)).message).toMatch(/nested deeper than 32 levels at data\.nested(\[0\])+/);
+    const p = refused(deep(200_000));
+    expect(p).toMatchObject({ errorClass: 'InvalidJson', id: 'strict-1' });
+    expect(p.message.length).toBeLessThan(400);
+  });
+
+  it('says where JSON breaks without quoting the body', () => {
+    const p = refused('{"version":1,"id":"x","secretish":"hunter2" "more":1}');
+    expect(p.message).toBe('body is not JSON: unexpected character at offset 44 (in secretish)');
+    expect(p.message).not.toContain('hunter2');
+  });
+});
+
+describe('push message: data cannot re-address the write (issue 13, rule 1)', () => {
+  it('refuses data.id on a create, on a write addressed by originId, and when it differs from procoreId', () => {
+    expect(problem({ ...base, data: { name: 'A', id: 7 } }).message).toContain('data.id: a create cannot name a record');
+    expect(problem({ ...base, operation: 'upsert', originId: 'ERP-1', data: { name: 'A', id: 7 } }).message).toContain(
+      'data.id: names a record while the message addresses one by originId',
+    );
+    expect(problem({ ...base, operation: 'update', procoreId: 6, data: { name: 'A', id: 7 } }).message).toContain('data.id: differs from procoreId');
+    expect(PushMessageSchema.safeParse({ ...base, operation: 'update', procoreId: 7, data: { name: 'A', id: 7 } }).success).toBe(true);
   });
 });

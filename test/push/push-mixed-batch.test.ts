@@ -21,7 +21,15 @@ describe('push: a mixed batch', () => {
     const submittalToDelete = sim.store.list('submittals', { companyId, projectId })[0]!;
 
     const messages = {
-      createVendor: { version: 1, id: 'mix-1', companyId, resource: 'vendors', operation: 'create', originId: 'ERP-V-2', data: { name: 'Mixed Batch Concrete' } },
+      createVendor: {
+        version: 1,
+        id: 'mix-1',
+        companyId,
+        resource: 'vendors',
+        operation: 'create',
+        originId: 'ERP-V-2',
+        data: { name: 'Mixed Batch Concrete' },
+      },
       createRfi: {
         version: 1,
         id: 'mix-2',
@@ -32,8 +40,24 @@ describe('push: a mixed batch', () => {
         originId: 'PM-RFI-1',
         data: { subject: 'Mixed batch RFI', rfi_manager_id: rfiManager, question: { body: 'Which anchor bolts?' } },
       },
-      createSubmittal: { version: 1, id: 'mix-3', companyId, projectId, resource: 'submittals', operation: 'create', data: { number: 'MB-001', title: 'Mixed batch shop drawings' } },
-      updateByOriginId: { version: 1, id: 'mix-4', companyId, resource: 'vendors', operation: 'update', originId: 'ERP-V-1', data: { name: 'New Name Supply' } },
+      createSubmittal: {
+        version: 1,
+        id: 'mix-3',
+        companyId,
+        projectId,
+        resource: 'submittals',
+        operation: 'create',
+        data: { number: 'MB-001', title: 'Mixed batch shop drawings' },
+      },
+      updateByOriginId: {
+        version: 1,
+        id: 'mix-4',
+        companyId,
+        resource: 'vendors',
+        operation: 'update',
+        originId: 'ERP-V-1',
+        data: { name: 'New Name Supply' },
+      },
       deleteSubmittal: { version: 1, id: 'mix-5', companyId, projectId, resource: 'submittals', operation: 'delete', procoreId: submittalToDelete.id },
       malformed: '{"version": 1, "id": "mix-6", ',
       schemaInvalid: { version: 1, id: 'mix-7', companyId, resource: 'vendors', operation: 'create' },
@@ -46,10 +70,14 @@ describe('push: a mixed batch', () => {
         projectId,
         resource: 'work_order_contracts',
         operation: 'create',
+        // With originId the create goes through the contracts' /sync, which repeats safely: a 5xx is
+        // retried. (A plain POST answered 500/502/504 may have made the record: CreateOutcomeUnknown,
+        // see push-create-once.test.ts.)
+        originId: 'ERP-WOC-MIX-10',
         data: { title: 'Mixed batch subcontract' },
       },
     };
-    sim.setFaults({ serverErrorRate: 1, only: (req) => req.method === 'POST' && req.path.endsWith('/rest/v1.0/work_order_contracts') });
+    sim.setFaults({ serverErrorRate: 1, only: (req) => req.path.endsWith('/rest/v1.0/work_order_contracts/sync') });
     await h.send(Object.values(messages));
 
     const batch = await h.play({ batchSize: 10, timeoutMs: 4000 });
@@ -59,7 +87,7 @@ describe('push: a mixed batch', () => {
     expect(batch.failed).toEqual([batch.messageIdOf(bodyOf(messages.procoreUnavailable))]);
     const fault = sim.requests().filter((r) => r.fault);
     expect(fault.length).toBeGreaterThan(0);
-    expect(fault.every((r) => r.fault?.startsWith('server-error') && r.path.endsWith('/work_order_contracts'))).toBe(true);
+    expect(fault.every((r) => r.fault?.startsWith('server-error') && r.path.endsWith('/work_order_contracts/sync'))).toBe(true);
 
     // Applied in Procore.
     const vendors = sim.store.list('vendors', { companyId });
@@ -93,8 +121,18 @@ describe('push: a mixed batch', () => {
 
     // Results: one per finished message, none for the one that will be retried.
     const results = await h.results();
-    expect(results.filter((r) => r.status === 'applied').map((r) => r.id).sort()).toEqual(['mix-1', 'mix-2', 'mix-3', 'mix-4', 'mix-5']);
-    expect(results.filter((r) => r.status === 'dead_lettered').map((r) => r.id).sort()).toEqual(['mix-7', 'mix-8', 'mix-9', null].sort());
+    expect(
+      results
+        .filter((r) => r.status === 'applied')
+        .map((r) => r.id)
+        .sort(),
+    ).toEqual(['mix-1', 'mix-2', 'mix-3', 'mix-4', 'mix-5']);
+    expect(
+      results
+        .filter((r) => r.status === 'dead_lettered')
+        .map((r) => r.id)
+        .sort(),
+    ).toEqual(['mix-7', 'mix-8', 'mix-9', null].sort());
     const createdVendor = results.find((r) => r.id === 'mix-1');
     expect(createdVendor).toMatchObject({ status: 'applied', resource: 'vendors', operation: 'create', originId: 'ERP-V-2', projectId: null });
     expect(createdVendor?.status === 'applied' && sim.store.get('vendors', createdVendor.procoreId)?.name).toBe('Mixed Batch Concrete');

@@ -5,11 +5,12 @@ import { z } from 'zod';
 import { getResource } from '../resources/registry';
 import { ResourceNameSchema } from '../resources/names';
 import { ProcoreIdSchema } from './procore-id';
+import { describePath, parseStrictJson } from './strict-json';
 
-export const PUSH_MESSAGE_VERSION = 1;
+const PUSH_MESSAGE_VERSION = 1;
 
 /** Characters allowed in a message id: safe in DynamoDB keys, logs and Procore origin ids. */
-export const PUSH_MESSAGE_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._:@#/+=-]*$/;
+const PUSH_MESSAGE_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._:@#/+=-]*$/;
 
 /** zod's type error for a key: "required" when absent, else what the value should be. */
 const expected = (what: string) => (issue: { input: unknown }) => (issue.input === undefined ? 'required' : what);
@@ -21,9 +22,7 @@ const common = {
     .min(1, 'must not be empty')
     .max(128, 'must be at most 128 characters')
     .regex(PUSH_MESSAGE_ID_PATTERN, 'may hold only letters, digits and . _ : @ # / + = - (starting with a letter or digit)')
-    .describe(
-      'Producer-chosen unique key of this write (the idempotency key): a redelivered or re-sent message with the same id is applied once.',
-    ),
+    .describe('Producer-chosen unique key of this write (the idempotency key): a redelivered or re-sent message with the same id is applied once.'),
   companyId: ProcoreIdSchema.describe('The Procore company the record belongs to.'),
   projectId: ProcoreIdSchema.optional().describe('The Procore project; required for project-scoped resources, ignored by company-scoped ones.'),
   resource: ResourceNameSchema.describe("The connector's resource name (a registry entry), e.g. vendors or rfis."),
@@ -33,6 +32,7 @@ const OriginId = z
   .string({ error: expected('must be a string') })
   .min(1, 'must not be empty')
   .max(255, 'must be at most 255 characters')
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: refusing control characters is the point
   .regex(/^[^\u0000-\u001f\u007f]+$/, 'must not contain control characters')
   .describe(
     "The upstream system's key for the record, unique per company and resource. Sent to Procore as origin_id where the resource supports it; otherwise kept in the connector's origin map.",
@@ -59,7 +59,6 @@ const Upsert = z.strictObject({ ...common, operation: z.literal('upsert'), ...Ad
 const Delete = z.strictObject({ ...common, operation: z.literal('delete'), ...Address });
 
 export const PUSH_OPERATIONS = ['create', 'update', 'upsert', 'delete'] as const;
-export type PushOperation = (typeof PUSH_OPERATIONS)[number];
 
 const PushMessageShape = z.discriminatedUnion('operation', [Create, Update, Upsert, Delete]);
 
@@ -76,41 +75,93 @@ export const PushMessageSchema = PushMessageShape.superRefine((message, ctx) => 
     if (message.originId !== undefined && dataOriginId !== undefined && dataOriginId !== message.originId) {
       ctx.addIssue({ code: 'custom', path: ['data', 'origin_id'], message: 'differs from originId; send one or make them equal' });
     }
+    const dataIdProblem = dataIdConflict(message);
+    if (dataIdProblem) ctx.addIssue({ code: 'custom', path: ['data', 'id'], message: dataIdProblem });
   }
   if (getResource(message.resource).scope === 'project' && message.projectId === undefined) {
     ctx.addIssue({ code: 'custom', path: ['projectId'], message: `required: ${message.resource} is project-scoped` });
   }
 }).meta({
   title: 'Procore push message v1',
-  description:
-    'One write to Procore (create, update, upsert or delete of one record), sent by an upstream system to the push queue.',
+  description: 'One write to Procore (create, update, upsert or delete of one record), sent by an upstream system to the push queue.',
 });
 
 export type PushMessage = z.infer<typeof PushMessageSchema>;
+
+/**
+ * A write lands only on the record the message addresses (procoreId, else originId): an `id` inside
+ * `data` would make Procore's batch upsert (`/sync`) write to the record it names instead, so it is
+ * allowed only as a repeat of procoreId.
+ */
+function dataIdConflict(message: PushMessage): string | undefined {
+  if (message.operation === 'delete' || message.data.id === undefined) return undefined;
+  if (message.operation === 'create') return 'a create cannot name a record (Procore assigns the id); remove it';
+  if (message.procoreId === undefined) return 'names a record while the message addresses one by originId; send procoreId instead, or remove data.id';
+  return message.data.id === message.procoreId ? undefined : 'differs from procoreId; send one or make them equal';
+}
+
+/** Nesting a push message may have (the message itself is level 1, data level 2): Procore's bodies need a few. */
+export const MAX_PUSH_MESSAGE_DEPTH = 32;
+
+/** Number fields that are Procore ids: each must be written as plain digits, as Procore writes ids. */
+const ID_NUMBER_PATHS = new Set(['companyId', 'projectId', 'procoreId', 'data.id']);
 
 export type PushMessageParse =
   | { ok: true; message: PushMessage }
   | { ok: false; errorClass: 'InvalidJson' | 'SchemaInvalid' | 'UnknownResource'; message: string; id?: string };
 
-/** Parses a queue message body; the failure names every problem and where it is, never echoes data values. */
+/**
+ * Parses a queue message body strictly: duplicate keys, lone surrogates, nesting deeper than
+ * MAX_PUSH_MESSAGE_DEPTH and ids not written as plain integers are refused, never guessed at. The
+ * failure names every problem and where it is, and never echoes data values.
+ */
 export function parsePushMessage(body: string): PushMessageParse {
-  let json: unknown;
-  try {
-    json = JSON.parse(body);
-  } catch (error) {
-    return { ok: false, errorClass: 'InvalidJson', message: `body is not JSON: ${(error as Error).message}` };
+  const parsed = parseStrictJson(body, { maxDepth: MAX_PUSH_MESSAGE_DEPTH, keepNumbersAt: ID_NUMBER_PATHS });
+  if (!parsed.ok) {
+    const what = parsed.problem === 'syntax' ? 'body is not JSON' : 'body is not strict JSON (I-JSON, RFC 7493)';
+    return { ok: false, errorClass: 'InvalidJson', message: `${what}: ${parsed.message}`, ...idOf(body) };
   }
+  const json = parsed.value;
   const id = readId(json);
+  const problems = [...parsed.numbers].flatMap(([path, raw]) => nonCanonicalId(path, raw) ?? []);
   const result = PushMessageSchema.safeParse(json);
-  if (result.success) return { ok: true, message: result.data };
-  const unknownResource = result.error.issues.some((issue) => issue.path.length === 1 && issue.path[0] === 'resource');
-  const problems = result.error.issues.map((issue) => `${issue.path.length ? issue.path.join('.') : '(message)'}: ${issue.message}`);
+  if (result.success && problems.length === 0) return { ok: true, message: result.data };
+  const issues = result.success ? [] : result.error.issues;
+  const unknownResource = issues.some((issue) => issue.path.length === 1 && issue.path[0] === 'resource');
+  // A field refused for how its number is written is not also refused for the value it was read as.
+  const written = new Set(problems.map((p) => p.path));
+  for (const issue of issues) {
+    const path = describePath(issue.path as (string | number)[]);
+    if (!written.has(path)) problems.push({ path, message: issue.message });
+  }
   return {
     ok: false,
     errorClass: unknownResource ? 'UnknownResource' : 'SchemaInvalid',
-    message: `invalid push message: ${problems.join('; ')}`,
+    message: `invalid push message: ${problems.map((p) => `${p.path}: ${p.message}`).join('; ')}`,
     ...(id === undefined ? {} : { id }),
   };
+}
+
+/**
+ * An id must be written as Procore writes it: digits, no sign, fraction, exponent or leading zero.
+ * JSON.parse reads 1e3 as 1000, 1.0 as 1 and 9007199254740993 as 9007199254740992: refused, not read.
+ */
+function nonCanonicalId(path: string, raw: string): { path: string; message: string } | undefined {
+  if (/^[1-9]\d*$/.test(raw)) {
+    return BigInt(raw) > BigInt(Number.MAX_SAFE_INTEGER) ? { path, message: `must be at most 2^53-1 (got ${raw})` } : undefined;
+  }
+  if (/^-?\d+$/.test(raw) && raw !== '-0') return undefined; // 0 or negative: the schema says "must be positive"
+  return { path, message: `must be an integer written in plain digits, as Procore writes ids (got ${raw.slice(0, 40)})` };
+}
+
+/** The message id, read leniently, so a refusal of a body that is not strict JSON can still name it. */
+function idOf(body: string): { id?: string } {
+  try {
+    const id = readId(JSON.parse(body));
+    return id === undefined ? {} : { id };
+  } catch {
+    return {};
+  }
 }
 
 function readId(json: unknown): string | undefined {
@@ -137,6 +188,7 @@ export function pushMessageJsonSchema(): Record<string, unknown> {
   const projectScoped = ResourceNameSchema.options.filter((name) => getResource(name).scope === 'project');
   return {
     ...schema,
+    // biome-ignore lint/suspicious/noThenProperty: JSON Schema's if/then keywords
     allOf: [{ if: { properties: { resource: { enum: projectScoped } }, required: ['resource'] }, then: { required: ['projectId'] } }],
   };
 }

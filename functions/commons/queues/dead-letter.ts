@@ -1,11 +1,20 @@
 // Dead letters written by the connector itself (permanent failures at once, retried ones on their
-// last receive, so none reaches the DLQ without its reason). The body is kept byte for byte so a redrive replays exactly what was sent;
-// the reason travels as message attributes, which SQS keeps when a message is moved back.
+// last receive, so none reaches the DLQ without its reason). The body is kept byte for byte so a
+// redrive replays exactly what was sent; the reason travels as message attributes, which SQS keeps
+// when a message is moved back. Only the connector writes `connector.*` attributes: a producer's
+// own are dropped, so a reason on a dead letter is always the connector's. Every dead letter fits
+// SQS: attribute values hold only characters SQS accepts (sqs-text.ts), and a body too large to
+// travel beside its reason makes the reason shorter, or (the body within a few hundred bytes of
+// SQS's 1 MiB) travels gzipped inside a wrapper (see wrapOversizeBody).
+import { createHash } from 'node:crypto';
+import { gzipSync } from 'node:zlib';
 import type { MessageAttributeValue } from '@aws-sdk/client-sqs';
 import type { SQSRecord } from 'aws-lambda';
 import type { Failure } from '../failure/classify';
+import { MAX_MESSAGE_BYTES } from './message-size';
 import { sdkAttributesOf } from './sqs-adapter';
-import type { OutgoingMessage } from './sqs-batch-sender';
+import { messageBytes, type OutgoingMessage } from './sqs-batch-sender';
+import { sqsSafeText, truncateUtf8 } from './sqs-text';
 
 /** Why an exchange failed, as a DLQ consumer or operator sees it. Never holds secrets or tokens. */
 export interface FailureReason {
@@ -25,22 +34,32 @@ export const FAILURE_ATTRIBUTE_NAMES = {
   procoreRequestId: 'connector.procoreRequestId',
   attempts: 'connector.attempts',
   failedAt: 'connector.failedAt',
+  /** Set when the body is a wrapper holding the original gzipped (see wrapOversizeBody). */
+  bodyWrapped: 'connector.bodyWrapped',
 } as const;
+
+/** Attribute names only the connector writes; compared case-insensitively when dropping a producer's. */
+const CONNECTOR_PREFIX = 'connector.';
+
+function isConnectorAttribute(name: string): boolean {
+  return name.toLowerCase().startsWith(CONNECTOR_PREFIX);
+}
 
 const MAX_MESSAGE_CHARS = 1000;
 
 function text(value: string): MessageAttributeValue {
-  return { DataType: 'String', StringValue: value };
+  // SQS refuses empty values and characters outside its set; reasons may quote input.
+  return { DataType: 'String', StringValue: sqsSafeText(value) || '(empty)' };
 }
 
 function num(value: number): MessageAttributeValue {
   return { DataType: 'Number', StringValue: String(value) };
 }
 
-export function failureAttributes(reason: FailureReason, now: Date = new Date()): Record<string, MessageAttributeValue> {
+function failureAttributes(reason: FailureReason, now: Date = new Date()): Record<string, MessageAttributeValue> {
   const attributes: Record<string, MessageAttributeValue> = {
     [FAILURE_ATTRIBUTE_NAMES.errorClass]: text(reason.errorClass),
-    [FAILURE_ATTRIBUTE_NAMES.message]: text(reason.message.slice(0, MAX_MESSAGE_CHARS) || '(no message)'),
+    [FAILURE_ATTRIBUTE_NAMES.message]: text(truncateUtf8(reason.message, MAX_MESSAGE_CHARS) || '(no message)'),
     [FAILURE_ATTRIBUTE_NAMES.attempts]: num(reason.attempts),
     [FAILURE_ATTRIBUTE_NAMES.failedAt]: text(now.toISOString()),
   };
@@ -100,18 +119,55 @@ export function deadLetterFor(record: SQSRecord, failure: Failure): DeadLetter {
   };
 }
 
-/** The DLQ message for a failure: the body as it came, the reason as attributes. */
-export function deadLetterMessage(letter: DeadLetter): OutgoingMessage {
-  // SQS allows 10 attributes per message: keep the failure ones and as many original ones as fit.
-  const failure = failureAttributes(letter.reason);
+/** The DLQ message for a failure: the body as it came, the reason as attributes, within SQS's limits. */
+export function deadLetterMessage(letter: DeadLetter, now: Date = new Date()): OutgoingMessage {
+  const failure = failureAttributes(letter.reason, now);
+  // SQS allows 10 attributes per message: the failure ones, then as many of the producer's as fit.
   const room = 10 - Object.keys(failure).length;
   const carried = Object.entries(letter.originalAttributes ?? {})
-    .filter(([name]) => !(name in failure))
+    .filter(([name]) => !isConnectorAttribute(name))
     .slice(0, Math.max(0, room));
-  return {
-    body: letter.body,
-    attributes: { ...Object.fromEntries(carried), ...failure },
+  const routing = {
     ...(letter.messageGroupId ? { groupId: letter.messageGroupId } : {}),
     ...(letter.messageDeduplicationId ? { deduplicationId: letter.messageDeduplicationId } : {}),
+  };
+  const full = { body: letter.body, attributes: { ...Object.fromEntries(carried), ...failure }, ...routing };
+  if (messageBytes(full) <= MAX_MESSAGE_BYTES) return full;
+  // Too large: the producer's attributes go first, then the reason shrinks to what fits.
+  const shorter = { body: letter.body, attributes: shrinkReason(failure, MAX_MESSAGE_BYTES - Buffer.byteLength(letter.body, 'utf8')), ...routing };
+  if (shorter.attributes) return { ...shorter, attributes: shorter.attributes };
+  return { ...wrapOversizeBody(letter.body, failure), ...routing };
+}
+
+/** The failure attributes within `budget` bytes: the message shortened, then only class and message; undefined when even that does not fit. */
+function shrinkReason(failure: Record<string, MessageAttributeValue>, budget: number): Record<string, MessageAttributeValue> | undefined {
+  const messageName = FAILURE_ATTRIBUTE_NAMES.message;
+  const message = failure[messageName]?.StringValue ?? '';
+  for (const kept of [failure, pick(failure, [FAILURE_ATTRIBUTE_NAMES.errorClass, messageName])]) {
+    const others = messageBytes({ body: '', attributes: { ...kept, [messageName]: text('') } }) - Buffer.byteLength('(empty)');
+    const room = budget - others;
+    if (room >= 16) return { ...kept, [messageName]: text(truncateUtf8(message, room)) };
+  }
+  return undefined;
+}
+
+function pick<T>(record: Record<string, T>, names: string[]): Record<string, T> {
+  return Object.fromEntries(Object.entries(record).filter(([name]) => names.includes(name)));
+}
+
+/**
+ * The last resort for a body within a few hundred bytes of SQS's limit: the dead letter's body is a
+ * JSON wrapper holding the original gzipped and base64-encoded, with its size and SHA-256, marked by
+ * `connector.bodyWrapped`. Push bodies are JSON and compress well; a body that still does not fit
+ * keeps only its size and hash (the one case where the body itself cannot be kept).
+ */
+function wrapOversizeBody(body: string, failure: Record<string, MessageAttributeValue>): OutgoingMessage {
+  const attributes = { ...failure, [FAILURE_ATTRIBUTE_NAMES.bodyWrapped]: text('gzip-base64') };
+  const head = { connectorDeadLetter: 1, bodyBytes: Buffer.byteLength(body, 'utf8'), bodySha256: createHash('sha256').update(body, 'utf8').digest('hex') };
+  const wrapped = { body: JSON.stringify({ ...head, bodyGzipBase64: gzipSync(Buffer.from(body, 'utf8')).toString('base64') }), attributes };
+  if (messageBytes(wrapped) <= MAX_MESSAGE_BYTES) return wrapped;
+  return {
+    body: JSON.stringify({ ...head, bodyGzipBase64: null }),
+    attributes: { ...attributes, [FAILURE_ATTRIBUTE_NAMES.bodyWrapped]: text('dropped: too large even gzipped') },
   };
 }

@@ -12,7 +12,7 @@ export const PUSH_IDEMPOTENCY_TTL_SECONDS = 14 * 24 * 60 * 60;
 /** Fixed key prefix: keys survive a renamed or replaced function. */
 export const PUSH_IDEMPOTENCY_KEY_PREFIX = 'push';
 
-export const PUSH_IDEMPOTENCY_SORT_KEY = 'idempotency';
+const PUSH_IDEMPOTENCY_SORT_KEY = 'idempotency';
 
 class StateTablePersistenceLayer extends DynamoDBPersistenceLayer {
   protected override getKey(idempotencyKey: string): Record<string, AttributeValue> {
@@ -41,9 +41,4 @@ export function pushIdempotencyConfig(): IdempotencyConfig {
     throwOnNoIdempotencyKey: true,
     expiresAfterSeconds: PUSH_IDEMPOTENCY_TTL_SECONDS,
   });
-}
-
-/** The state-table key of a message's idempotency record (for tests and operators). */
-export function pushIdempotencyItemKey(hashedKey: string): { pk: string; sk: string } {
-  return { pk: hashedKey, sk: PUSH_IDEMPOTENCY_SORT_KEY };
 }

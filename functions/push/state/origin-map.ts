@@ -2,6 +2,7 @@
 // Procore id. It lets update/upsert/delete address records by the upstream system's own key, also
 // for resources where Procore has no origin_id field.
 import { DeleteCommand, GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { PermanentError } from '../../commons/failure/permanent-error';
 import type { ResourceName } from '../../commons/resources/names';
 
 export interface OriginKey {
@@ -45,13 +46,28 @@ export class PushOriginMap {
     };
   }
 
+  /**
+   * Maps an upstream key to a record: a new key, or the record it already maps to (refreshing who
+   * wrote it last). A key mapped to another record is never re-pointed: that is an AddressConflict.
+   */
   async put(key: OriginKey, entry: Omit<OriginEntry, 'updatedAt'>): Promise<void> {
-    await this.ddb.send(
-      new PutCommand({
-        TableName: this.tableName,
-        Item: { ...originMapKey(key), ...entry, updatedAt: new Date(this.clock()).toISOString() },
-      }),
-    );
+    try {
+      await this.ddb.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: { ...originMapKey(key), ...entry, updatedAt: new Date(this.clock()).toISOString() },
+          ConditionExpression: 'attribute_not_exists(pk) OR procoreId = :procoreId',
+          ExpressionAttributeValues: { ':procoreId': entry.procoreId },
+        }),
+      );
+    } catch (error) {
+      if ((error as { name?: unknown }).name !== 'ConditionalCheckFailedException') throw error;
+      const current = await this.get(key);
+      throw new PermanentError(
+        'AddressConflict',
+        `originId ${JSON.stringify(key.originId)} maps to ${key.resource} record ${current?.procoreId ?? '(another)'}, not ${entry.procoreId}; the origin map was left as it was`,
+      );
+    }
   }
 
   async delete(key: OriginKey): Promise<void> {
