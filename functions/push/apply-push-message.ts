@@ -86,7 +86,10 @@ export async function applyPushMessage(deps: ApplyDeps, write: PushWrite, deadli
     case 'update': {
       const procoreId = await resolveProcoreId(deps, message, resource, scope, deadline);
       if (procoreId === undefined) {
-        throw new PermanentError('OriginIdNotFound', `originId: no ${resource.name} record in company ${message.companyId} has origin ${JSON.stringify(message.originId)}`);
+        throw new PermanentError(
+          'OriginIdNotFound',
+          `originId: no ${resource.name} record in company ${message.companyId} has origin ${JSON.stringify(message.originId)}`,
+        );
       }
       await update(deps, message.data, resource, scope, procoreId, deadline, message.originId);
       return remember(deps, message, { procoreId, projectId, originId });
@@ -107,7 +110,10 @@ export async function applyPushMessage(deps: ApplyDeps, write: PushWrite, deadli
       }
       const procoreId = await resolveProcoreId(deps, message, resource, scope, deadline);
       if (procoreId === undefined) {
-        throw new PermanentError('OriginIdNotFound', `originId: no ${resource.name} record in company ${message.companyId} has origin ${JSON.stringify(message.originId)}`);
+        throw new PermanentError(
+          'OriginIdNotFound',
+          `originId: no ${resource.name} record in company ${message.companyId} has origin ${JSON.stringify(message.originId)}`,
+        );
       }
       const request = buildWriteRequest(resource, 'delete', scope, {}, procoreId);
       try {

@@ -87,7 +87,11 @@ export async function applyBatchUpserts(deps: ApplyDeps, members: BatchUpsertMem
   const outcomes = new Map<string, BatchUpsertOutcome>();
   for (const call of planBatchUpsertCalls(members)) {
     const { resource, scope } = call[0]!;
-    const request = buildBatchUpsertRequest(resource, scope, call.map((m) => syncItem(m.message)));
+    const request = buildBatchUpsertRequest(
+      resource,
+      scope,
+      call.map((m) => syncItem(m.message)),
+    );
     let entities: Row[];
     let errors: Row[];
     let requestId: string | undefined;

@@ -27,7 +27,10 @@ export async function deadLetterNow(entry: DeadLettered, deps: ReportDeps): Prom
 export async function reportOutcomes(outcomes: PushOutcome[], deps: ReportDeps): Promise<string[]> {
   const applied = outcomes.filter((o): o is Applied => o.status === 'applied');
   const deadLettered = outcomes.filter((o): o is DeadLettered => o.status === 'dead_lettered');
-  const { sent, unsent } = await deadLetterAll(deadLettered.filter((d) => !d.sent), deps);
+  const { sent, unsent } = await deadLetterAll(
+    deadLettered.filter((d) => !d.sent),
+    deps,
+  );
   const unreported = await reportResults(applied, [...deadLettered.filter((d) => d.sent), ...sent], deps);
   return [...unsent, ...unreported];
 }
@@ -44,7 +47,7 @@ async function deadLetterAll(entries: DeadLettered[], deps: ReportDeps): Promise
     });
   }
   const sent = entries.filter((_, i) => !unsent.has(i)).map((entry) => ({ ...entry, sent: true }));
-  sent.forEach((entry) => logDeadLettered(entry, deps));
+  for (const entry of sent) logDeadLettered(entry, deps);
   return { sent, unsent: [...unsent].map((i) => entries[i]!.record.messageId) };
 }
 
@@ -55,7 +58,7 @@ async function deadLetterAll(entries: DeadLettered[], deps: ReportDeps): Promise
  */
 async function reportResults(applied: Applied[], deadLettered: DeadLettered[], deps: ReportDeps): Promise<string[]> {
   if (!deps.resultsQueueUrl) {
-    applied.forEach((entry) => countApplied(entry, deps));
+    for (const entry of applied) countApplied(entry, deps);
     return [];
   }
   const reports = [...applied, ...deadLettered];
@@ -73,7 +76,7 @@ async function reportResults(applied: Applied[], deadLettered: DeadLettered[], d
       deps.logger.error('could not report a dead-lettered push message on the results queue', { messageId: entry.record.messageId, error });
     }
   }
-  applied.filter((_, i) => !unsent.has(i)).forEach((entry) => countApplied(entry, deps));
+  for (const entry of applied.filter((_, i) => !unsent.has(i))) countApplied(entry, deps);
   return retry;
 }
 

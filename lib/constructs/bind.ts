@@ -79,7 +79,8 @@ function bucketStatement(target: BindTarget, bucket: IBucket, use: 'read' | 'rea
   if (role) {
     Validations.of(role).acknowledge({
       id: `AwsSolutions-IAM5[Resource::<${bucketId}.Arn>/*]`,
-      reason: 'Object keys are chosen at run time (one per oversized record); the grant covers objects of this one bucket, with object actions only (no list, no delete).',
+      reason:
+        'Object keys are chosen at run time (one per oversized record); the grant covers objects of this one bucket, with object actions only (no list, no delete).',
     });
   }
   return new PolicyStatement({

@@ -25,7 +25,9 @@ export class ClaimCheckBucket extends Construct {
     super(scope, id);
     const expiration = props.expiration ?? Duration.days(30);
     if (expiration.toDays() <= DEAD_LETTER_RETENTION.toDays()) {
-      throw new Error(`ClaimCheckBucket ${id}: expiration must exceed ${DEAD_LETTER_RETENTION.toDays()} days, the longest a message pointing to an object can live`);
+      throw new Error(
+        `ClaimCheckBucket ${id}: expiration must exceed ${DEAD_LETTER_RETENTION.toDays()} days, the longest a message pointing to an object can live`,
+      );
     }
     this.bucket = new Bucket(this, 'Bucket', {
       encryption: BucketEncryption.S3_MANAGED,
@@ -38,7 +40,8 @@ export class ClaimCheckBucket extends Construct {
     });
     Validations.of(this.bucket).acknowledge({
       id: 'AwsSolutions-S1',
-      reason: 'Objects are transient copies of Procore records that expire with the lifecycle rule; who wrote and read them is in CloudTrail (data events, if the account records them). A second, log-only bucket would hold more than this one.',
+      reason:
+        'Objects are transient copies of Procore records that expire with the lifecycle rule; who wrote and read them is in CloudTrail (data events, if the account records them). A second, log-only bucket would hold more than this one.',
     });
   }
 }

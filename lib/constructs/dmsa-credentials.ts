@@ -35,7 +35,12 @@ export class DmsaCredentials extends Construct {
     this.secret = isArn
       ? Secret.fromSecretAttributes(this, 'Secret', { secretCompleteArn: props.secret, encryptionKey })
       : Secret.fromSecretAttributes(this, 'Secret', {
-          secretPartialArn: Stack.of(this).formatArn({ service: 'secretsmanager', resource: 'secret', resourceName: props.secret, arnFormat: ArnFormat.COLON_RESOURCE_NAME }),
+          secretPartialArn: Stack.of(this).formatArn({
+            service: 'secretsmanager',
+            resource: 'secret',
+            resourceName: props.secret,
+            arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+          }),
           encryptionKey,
         });
   }

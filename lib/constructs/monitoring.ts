@@ -91,26 +91,42 @@ export class Monitoring extends Construct {
       this.topic.addSubscription(new EmailSubscription(props.alarmEmail));
       Validations.of(this.topic).acknowledge({
         id: 'Serverless-SNSRedrivePolicy',
-        reason: 'The only subscription is the operator e-mail. An undelivered alarm e-mail loses no connector data: the alarm stays in ALARM on the dashboard and in CloudWatch.',
+        reason:
+          'The only subscription is the operator e-mail. An undelivered alarm e-mail loses no connector data: the alarm stays in ALARM on the dashboard and in CloudWatch.',
       });
     }
 
     for (const { label, queue } of props.deadLetterQueues) {
       const visible = queue.metricApproximateNumberOfMessagesVisible({ period: PERIOD, statistic: 'Maximum' });
-      this.alarm(`${label} has messages`, visible, 0,
-        `Messages in the ${label}: an exchange failed for good. Inspect them, fix the cause, redrive.`);
-      this.alarm(`${label} received more`, growingWhileNotEmpty(visible), 0,
-        `More messages reached the ${label} while it already held some: failures continue after the first alarm. Inspect them, fix the cause, redrive.`);
+      this.alarm(`${label} has messages`, visible, 0, `Messages in the ${label}: an exchange failed for good. Inspect them, fix the cause, redrive.`);
+      this.alarm(
+        `${label} received more`,
+        growingWhileNotEmpty(visible),
+        0,
+        `More messages reached the ${label} while it already held some: failures continue after the first alarm. Inspect them, fix the cause, redrive.`,
+      );
     }
     for (const { label, queue, maxAge } of props.backlogQueues) {
-      this.alarm(`${label} backlog`, queue.metricApproximateAgeOfOldestMessage({ period: PERIOD, statistic: 'Maximum' }), maxAge.toSeconds(),
-        `The oldest message in the ${label} has waited more than ${maxAge.toHumanString()}: its consumer is behind or stopped.`);
+      this.alarm(
+        `${label} backlog`,
+        queue.metricApproximateAgeOfOldestMessage({ period: PERIOD, statistic: 'Maximum' }),
+        maxAge.toSeconds(),
+        `The oldest message in the ${label} has waited more than ${maxAge.toHumanString()}: its consumer is behind or stopped.`,
+      );
     }
     for (const { label, function: fn } of props.functions) {
-      this.alarm(`${label} errors`, fn.metricErrors({ period: PERIOD, statistic: 'Sum' }), 0,
-        `The ${label} function failed (uncaught error or timeout). See its log group.`);
-      this.alarm(`${label} throttles`, fn.metricThrottles({ period: PERIOD, statistic: 'Sum' }), 0,
-        `The ${label} function was throttled: account concurrency is exhausted.`);
+      this.alarm(
+        `${label} errors`,
+        fn.metricErrors({ period: PERIOD, statistic: 'Sum' }),
+        0,
+        `The ${label} function failed (uncaught error or timeout). See its log group.`,
+      );
+      this.alarm(
+        `${label} throttles`,
+        fn.metricThrottles({ period: PERIOD, statistic: 'Sum' }),
+        0,
+        `The ${label} function was throttled: account concurrency is exhausted.`,
+      );
     }
 
     this.dashboard = new Dashboard(this, 'Dashboard', {
@@ -124,9 +140,7 @@ export class Monitoring extends Construct {
         height: 2,
       }),
     );
-    this.dashboard.addWidgets(
-      new AlarmStatusWidget({ title: 'Alarms', alarms: this.alarms, width: 24, height: 4 }),
-    );
+    this.dashboard.addWidgets(new AlarmStatusWidget({ title: 'Alarms', alarms: this.alarms, width: 24, height: 4 }));
     this.dashboard.addWidgets(
       new GraphWidget({
         title: 'Backlog: messages waiting',
@@ -196,7 +210,14 @@ export class Monitoring extends Construct {
         resources: [topic.topicArn],
         conditions: {
           StringEquals: { 'aws:SourceAccount': stack.account },
-          ArnLike: { 'aws:SourceArn': stack.formatArn({ service: 'cloudwatch', resource: 'alarm', resourceName: `${this.alarmNamePrefix}*`, arnFormat: ArnFormat.COLON_RESOURCE_NAME }) },
+          ArnLike: {
+            'aws:SourceArn': stack.formatArn({
+              service: 'cloudwatch',
+              resource: 'alarm',
+              resourceName: `${this.alarmNamePrefix}*`,
+              arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+            }),
+          },
         },
       }),
     );

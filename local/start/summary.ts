@@ -88,12 +88,19 @@ export function formatSummary(s: StartSummary): string {
 
   const totalRecords = Object.values(s.records).reduce((sum, r) => sum + r.live + r.removed, 0);
   lines.push(`Records delivered to the records queue: ${totalRecords}${s.invalidRecords ? ` (+${s.invalidRecords} breaking the envelope contract)` : ''}`);
-  lines.push(...table([['resource', 'records', 'removed'], ...s.resources.map((r) => [r, String(s.records[r]?.live ?? 0), String(s.records[r]?.removed ?? 0)])]));
+  lines.push(
+    ...table([['resource', 'records', 'removed'], ...s.resources.map((r) => [r, String(s.records[r]?.live ?? 0), String(s.records[r]?.removed ?? 0)])]),
+  );
   lines.push('');
   if (s.removals) {
     const missed = s.removals.reduce((sum, r) => sum + r.missed, 0);
     lines.push(`Removals delivered (recycled, deleted, deactivated, closed) against the simulator's: ${missed} missed`);
-    lines.push(...table([['resource', 'delivered', 'in simulator', 'missed'], ...s.removals.map((r) => [r.resource, String(r.delivered), String(r.inSimulator), String(r.missed)])]));
+    lines.push(
+      ...table([
+        ['resource', 'delivered', 'in simulator', 'missed'],
+        ...s.removals.map((r) => [r.resource, String(r.delivered), String(r.inSimulator), String(r.missed)]),
+      ]),
+    );
     lines.push('');
   }
 

@@ -35,7 +35,11 @@ describe('status and sync: a scope backing off', () => {
     expect(row).toContain('ProcoreForbidden 403: project not permitted');
     expect(row).toContain(`until ${new Date(second.retryAtMs).toISOString()} (2 failure(s) in a row)`);
     const json = JSON.parse((await runCli(['status', ...target, '--json'])).stdout) as { resource: string; backoff?: unknown }[];
-    expect(json.find((s) => s.resource === 'rfis')?.backoff).toEqual({ consecutiveFailures: 2, retryAt: new Date(second.retryAtMs).toISOString(), active: true });
+    expect(json.find((s) => s.resource === 'rfis')?.backoff).toEqual({
+      consecutiveFailures: 2,
+      retryAt: new Date(second.retryAtMs).toISOString(),
+      active: true,
+    });
 
     const synced = await runCli(['sync', '--jobs-queue-url', h.queues.jobs, ...target, '--project', String(projectId), '--resource', 'rfis']);
     expect(synced.code).toBe(0);

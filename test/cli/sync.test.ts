@@ -35,7 +35,13 @@ describe('sync and status (real pull worker, simulator, moto)', () => {
   it('--full resets the cursor and enqueues a job that the worker runs to the end', async () => {
     const scope = { companyId: h.companyId, projectId: null, resource: 'vendors' as const };
     // A cursor "now" would make an incremental pull read nothing: --full must read everything.
-    await advanceCursor(h.table, scope, new Date().toISOString(), { jobId: 'earlier', records: 0, claimChecked: 0, pages: 1, finishedAt: new Date().toISOString() });
+    await advanceCursor(h.table, scope, new Date().toISOString(), {
+      jobId: 'earlier',
+      records: 0,
+      claimChecked: 0,
+      pages: 1,
+      finishedAt: new Date().toISOString(),
+    });
 
     const run = await runCli(['sync', ...target(), '--resource', 'vendors', '--full']);
     expect(run.stderr).toBe('');
@@ -63,7 +69,13 @@ describe('sync and status (real pull worker, simulator, moto)', () => {
     const now = () => h.sim.clock.now();
     const scope = { companyId: h.companyId, projectId, resource: 'rfis' as const };
     const rfis = h.sim.store.list('rfis', { companyId: h.companyId, projectId });
-    await advanceCursor(h.table, scope, new Date(now() - 3600_000).toISOString(), { jobId: 'earlier', records: 5, claimChecked: 0, pages: 1, finishedAt: new Date(now()).toISOString() });
+    await advanceCursor(h.table, scope, new Date(now() - 3600_000).toISOString(), {
+      jobId: 'earlier',
+      records: 5,
+      claimChecked: 0,
+      pages: 1,
+      finishedAt: new Date(now()).toISOString(),
+    });
     h.sim.store.touch('rfis', [rfis[0]!.id, rfis[1]!.id]);
 
     const started = await startSync({ companyId: h.companyId, projectId, resource: 'rfis' }, { sqs: h.sqs, table: h.table, jobsQueueUrl: h.queues.jobs, now });

@@ -77,7 +77,12 @@ describe('classify: Procore answers', () => {
   });
 
   it('takes network failures and timeouts of the Procore client as transient', () => {
-    const dropped = new ProcoreError({ message: 'connection failed (ECONNRESET)', kind: 'transient', errorClass: 'ProcoreNetworkError', details: { code: 'ECONNRESET' } });
+    const dropped = new ProcoreError({
+      message: 'connection failed (ECONNRESET)',
+      kind: 'transient',
+      errorClass: 'ProcoreNetworkError',
+      details: { code: 'ECONNRESET' },
+    });
     expect(classify(dropped)).toEqual({ kind: 'transient', errorClass: 'ProcoreNetworkError', reason: dropped.message });
     const late = new ProcoreError({ message: 'no answer within 15000 ms', kind: 'transient', errorClass: 'ProcoreTimeout' });
     expect(classify(late)).toMatchObject({ kind: 'transient', errorClass: 'ProcoreTimeout' });
@@ -90,7 +95,11 @@ describe('classify: Procore answers', () => {
 describe('classify: everything else', () => {
   it('takes connection errors from outside the Procore client as transient NetworkError', () => {
     for (const code of ['ECONNRESET', 'ECONNREFUSED', 'ETIMEDOUT', 'EAI_AGAIN', 'UND_ERR_SOCKET']) {
-      expect(classify(Object.assign(new Error(`read ${code}`), { code }))).toEqual({ kind: 'transient', errorClass: 'NetworkError', reason: `${code}: read ${code}` });
+      expect(classify(Object.assign(new Error(`read ${code}`), { code }))).toEqual({
+        kind: 'transient',
+        errorClass: 'NetworkError',
+        reason: `${code}: read ${code}`,
+      });
     }
   });
 
@@ -101,7 +110,11 @@ describe('classify: everything else', () => {
     expect(classify(notJson)).toMatchObject({ kind: 'auth', errorClass: 'DmsaSecretInvalid' });
     expect(JSON.stringify(classify(notJson))).not.toContain('hunter2');
     const missing = new DmsaSecretError('my/dmsa', 'cannot be read from Secrets Manager: not found', { unreadable: true });
-    expect(classify(missing)).toEqual({ kind: 'auth', errorClass: 'DmsaSecretUnreadable', reason: 'DMSA secret my/dmsa: cannot be read from Secrets Manager: not found' });
+    expect(classify(missing)).toEqual({
+      kind: 'auth',
+      errorClass: 'DmsaSecretUnreadable',
+      reason: 'DMSA secret my/dmsa: cannot be read from Secrets Manager: not found',
+    });
     const throttled = new DmsaSecretError('my/dmsa', 'cannot be read from Secrets Manager: Rate exceeded', { unreadable: true, transient: true });
     expect(classify(throttled)).toMatchObject({ kind: 'auth', errorClass: 'DmsaSecretUnreadable' });
   });
@@ -116,7 +129,11 @@ describe('classify: everything else', () => {
   });
 
   it('takes inputs that can never succeed as permanent, under their own class', () => {
-    expect(classify(new PermanentError('OriginIdNotFound', 'originId: none'))).toEqual({ kind: 'permanent', errorClass: 'OriginIdNotFound', reason: 'originId: none' });
+    expect(classify(new PermanentError('OriginIdNotFound', 'originId: none'))).toEqual({
+      kind: 'permanent',
+      errorClass: 'OriginIdNotFound',
+      reason: 'originId: none',
+    });
     expect(classify(thrown(() => getResource('widgets')))).toMatchObject({ kind: 'permanent', errorClass: 'UnknownResource' });
     expect(classify(new InvalidSyncJobError('invalid sync job: resource: unknown'))).toEqual({
       kind: 'permanent',

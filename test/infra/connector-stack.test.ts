@@ -44,7 +44,10 @@ describe('queues', () => {
   });
 
   it('records and results queues have DLQs for their downstream consumers', () => {
-    for (const [queue, dlq] of [['PullRecordsQueue', 'PullRecordsDeadLetterQueue'], ['PushResultsQueue', 'PushResultsDeadLetterQueue']] as const) {
+    for (const [queue, dlq] of [
+      ['PullRecordsQueue', 'PullRecordsDeadLetterQueue'],
+      ['PushResultsQueue', 'PushResultsDeadLetterQueue'],
+    ] as const) {
       const props = sandbox.json.Resources[logicalId(sandbox.json, QUEUE, queue)].Properties;
       expect(props.RedrivePolicy.deadLetterTargetArn).toEqual(arnOf(logicalId(sandbox.json, QUEUE, dlq)));
     }
@@ -165,7 +168,9 @@ describe('functions', () => {
   ] as const)('%s gets only variables of its runtime-env.ts contract (every required one) plus Powertools settings', (prefix, schema) => {
     const env = environmentOf(sandbox, prefix);
     const contract = Object.keys(schema.shape);
-    const required = contract.filter((key) => !(schema.shape as Record<string, { safeParse(v: unknown): { success: boolean } }>)[key]!.safeParse(undefined).success);
+    const required = contract.filter(
+      (key) => !(schema.shape as Record<string, { safeParse(v: unknown): { success: boolean } }>)[key]!.safeParse(undefined).success,
+    );
     const own = Object.keys(env).filter((key) => !['POWERTOOLS_SERVICE_NAME', 'POWERTOOLS_METRICS_NAMESPACE', 'NODE_OPTIONS'].includes(key));
     expect(own.filter((key) => !contract.includes(key))).toEqual([]);
     expect(required.filter((key) => !own.includes(key))).toEqual([]);
@@ -236,7 +241,18 @@ describe('functions', () => {
 
 describe('IAM: grants scoped to the exact resources', () => {
   const secretArn = {
-    'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':secretsmanager:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, ':secret:procore-connector/sandbox/dmsa-??????']],
+    'Fn::Join': [
+      '',
+      [
+        'arn:',
+        { Ref: 'AWS::Partition' },
+        ':secretsmanager:',
+        { Ref: 'AWS::Region' },
+        ':',
+        { Ref: 'AWS::AccountId' },
+        ':secret:procore-connector/sandbox/dmsa-??????',
+      ],
+    ],
   };
 
   it.each(['PushHandler', 'PullPlanner', 'PullWorker'] as const)('%s: reads the DMSA secret by its name', (prefix) => {
@@ -335,7 +351,13 @@ describe('monitoring', () => {
 
   it('every DLQ alarms on its first message, to the alarm topic', () => {
     const topic = { Ref: logicalId(sandbox.json, 'AWS::SNS::Topic', 'MonitoringAlarmTopic') };
-    const dlqs = ['PushPushDeadLetterQueue', 'PushResultsDeadLetterQueue', 'PullSyncJobsDeadLetterQueue', 'PullRecordsDeadLetterQueue', 'PullPlannerFailureQueue'];
+    const dlqs = [
+      'PushPushDeadLetterQueue',
+      'PushResultsDeadLetterQueue',
+      'PullSyncJobsDeadLetterQueue',
+      'PullRecordsDeadLetterQueue',
+      'PullPlannerFailureQueue',
+    ];
     for (const prefix of dlqs) {
       const queueName = { 'Fn::GetAtt': [logicalId(sandbox.json, QUEUE, prefix), 'QueueName'] };
       expect(alarms(sandbox)).toContainEqual(
@@ -353,9 +375,11 @@ describe('monitoring', () => {
   it('work queues alarm on the age of their oldest message; each function on errors and throttles', () => {
     const byMetric = (name: string) => alarms(sandbox).filter((a) => a.MetricName === name);
     expect(byMetric('ApproximateAgeOfOldestMessage')).toHaveLength(3);
-    expect(byMetric('Errors').map((a) => a.Dimensions[0].Value.Ref).sort()).toEqual(
-      ['PushHandler', 'PullPlanner', 'PullWorker'].map((p) => logicalId(sandbox.json, FUNCTION, p)).sort(),
-    );
+    expect(
+      byMetric('Errors')
+        .map((a) => a.Dimensions[0].Value.Ref)
+        .sort(),
+    ).toEqual(['PushHandler', 'PullPlanner', 'PullWorker'].map((p) => logicalId(sandbox.json, FUNCTION, p)).sort());
     expect(byMetric('Throttles')).toHaveLength(3);
   });
 
@@ -378,7 +402,14 @@ describe('monitoring', () => {
   it('the dashboard shows the alarms, backlog, dead letters and function health', () => {
     const [, dashboard] = resources(sandbox, 'AWS::CloudWatch::Dashboard')[0]!;
     const body = JSON.stringify(dashboard.Properties.DashboardBody);
-    for (const title of ['Alarms', 'Backlog: messages waiting', 'Backlog: oldest message age (s)', 'Dead letters', 'Invocations and errors', 'Duration p95 (ms) and throttles']) {
+    for (const title of [
+      'Alarms',
+      'Backlog: messages waiting',
+      'Backlog: oldest message age (s)',
+      'Dead letters',
+      'Invocations and errors',
+      'Duration p95 (ms) and throttles',
+    ]) {
       expect(body).toContain(title);
     }
   });
@@ -417,13 +448,15 @@ describe('constructs check their props up front', () => {
   const stack = () => new Stack(new App({ context: { 'aws:cdk:bundling-stacks': [] } }), 'Props');
 
   it('a queue with its DLQ: maxReceiveCount in 1..1000, and a retention that leaves dead letters a week', () => {
-    expect(() => queueWithDeadLetter(stack(), 'Jobs', { queueName: 'jobs', maxReceiveCount: 0 })).toThrow('Jobs: maxReceiveCount must be an integer from 1 to 1000 (got 0)');
+    expect(() => queueWithDeadLetter(stack(), 'Jobs', { queueName: 'jobs', maxReceiveCount: 0 })).toThrow(
+      'Jobs: maxReceiveCount must be an integer from 1 to 1000 (got 0)',
+    );
     expect(() => queueWithDeadLetter(stack(), 'Jobs', { queueName: 'jobs', maxReceiveCount: 5, retentionPeriod: Duration.days(10) })).toThrow(
       'Jobs: retentionPeriod 10 days leaves a dead letter less than 7 days in its DLQ',
     );
   });
 
-  it('a function: its entry exists, timeout within 15 minutes, memory within Lambda\'s range', () => {
+  it("a function: its entry exists, timeout within 15 minutes, memory within Lambda's range", () => {
     const props = { serviceName: 's', description: 'd', timeout: Duration.minutes(20), memorySize: 64 };
     expect(() => new ConnectorFunction(stack(), 'Fn', { ...props, entry: 'functions/nowhere.ts' })).toThrow(
       /ConnectorFunction Fn: entry functions\/nowhere\.ts does not exist; timeout must be 1 s to 15 minutes \(got 1200 s\); memorySize must be 128 to 10240 MB \(got 64\)/,
@@ -437,7 +470,15 @@ describe('constructs check their props up front', () => {
   it('a table binding names at least one action and one key prefix', () => {
     const s = stack();
     const table = new Table(s, 'T', { partitionKey: { name: 'pk', type: AttributeType.STRING } });
-    const fn = new ConnectorFunction(s, 'Fn', { entry: 'functions/push/handler.ts', serviceName: 's', description: 'd', timeout: Duration.seconds(10), memorySize: 128 });
-    expect(() => bind(fn, { env: 'T', table, access: { actions: [], keyPrefixes: ['x#'] } })).toThrow('bind: a table binding needs at least one action and one key prefix');
+    const fn = new ConnectorFunction(s, 'Fn', {
+      entry: 'functions/push/handler.ts',
+      serviceName: 's',
+      description: 'd',
+      timeout: Duration.seconds(10),
+      memorySize: 128,
+    });
+    expect(() => bind(fn, { env: 'T', table, access: { actions: [], keyPrefixes: ['x#'] } })).toThrow(
+      'bind: a table binding needs at least one action and one key prefix',
+    );
   });
 });

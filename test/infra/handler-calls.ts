@@ -82,9 +82,9 @@ export async function handlerCalls(entry: string): Promise<HandlerCalls> {
   const unknownCommands: string[] = [];
   for (const command of commands) {
     const mapped = COMMAND_ACTIONS[command];
-    if (mapped) mapped.forEach((a) => actions.add(a));
+    if (mapped) for (const a of mapped) actions.add(a);
     else unknownCommands.push(command);
   }
-  for (const [module, mapped] of Object.entries(MODULE_ACTIONS)) if (imports.has(module)) mapped.forEach((a) => actions.add(a));
+  for (const [module, mapped] of Object.entries(MODULE_ACTIONS)) if (imports.has(module)) for (const a of mapped) actions.add(a);
   return { actions: [...actions].sort(), unknownCommands: unknownCommands.sort(), traces: /captureLambdaHandler\(tracer\)/.test(code) };
 }

@@ -193,8 +193,8 @@ it('the schedule rule targets the planner with retries and the planner failure q
   const rules = (await events.send(new ListRulesCommand({ NamePrefix: `${STACK}-PullSchedule` }))).Rules ?? [];
   expect(rules).toEqual([expect.objectContaining({ ScheduleExpression: 'rate(15 minutes)', State: 'ENABLED' })]);
   const targets = (await events.send(new ListTargetsByRuleCommand({ Rule: rules[0]?.Name }))).Targets ?? [];
-  const failureQueueArn = (await sqs.send(new GetQueueAttributesCommand({ QueueUrl: outputs.PlannerFailureQueueUrl, AttributeNames: ['QueueArn'] })))
-    .Attributes?.QueueArn;
+  const failureQueueArn = (await sqs.send(new GetQueueAttributesCommand({ QueueUrl: outputs.PlannerFailureQueueUrl, AttributeNames: ['QueueArn'] }))).Attributes
+    ?.QueueArn;
   expect(targets).toEqual([
     expect.objectContaining({
       Arn: expect.stringContaining(`:function:${outputs.PlannerFunctionName}`),
@@ -205,7 +205,7 @@ it('the schedule rule targets the planner with retries and the planner failure q
   events.destroy();
 });
 
-it("the deployed planner reads the sync scope bundled with its code (it gets as far as the event)", async () => {
+it('the deployed planner reads the sync scope bundled with its code (it gets as far as the event)', async () => {
   const plannerId = Object.entries(template.Resources).find(([id, r]) => r.Type === 'AWS::Lambda::Function' && id.startsWith('PullPlanner'))![0];
   const assetDir = functionAssetDir(deploy, plannerId);
   expect(JSON.parse(readFileSync(path.join(assetDir, 'sync-config.json'), 'utf8'))).toMatchObject({ resources: ['projects', 'rfis'], companies: [8001] });

@@ -48,11 +48,11 @@ beforeAll(async () => {
 
 afterAll(removeSynthOutputs);
 
-const stackAccount = (s: SynthesizedStage) => (s.stage === 'production' ? PRODUCTION_FILLED_IN.account : '${AWS::AccountId}');
+const stackAccount = (s: SynthesizedStage) => (s.stage === 'production' ? PRODUCTION_FILLED_IN.account : '$' + '{AWS::AccountId}');
 const topicId = (s: SynthesizedStage) => logicalId(s.json, 'AWS::SNS::Topic', 'MonitoringAlarmTopic');
 const alarms = (s: SynthesizedStage) => resources(s, 'AWS::CloudWatch::Alarm').map(([, a]) => a.Properties);
 const queueProps = (s: SynthesizedStage, id: string) => s.json.Resources[id].Properties;
-const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /** [source queue id, its DLQ id] for every queue with a redrive policy. */
 function redrivePairs(s: SynthesizedStage): [string, string][] {
@@ -103,7 +103,7 @@ describe('alarms reach a person', () => {
     expect(render(publish!.Condition?.StringEquals?.['aws:SourceAccount'])).toBe(stackAccount(s));
     const sourceArn = render(publish!.Condition?.ArnLike?.['aws:SourceArn']);
     const alarmPrefix = `${s.stack.stackName}-`;
-    expect(sourceArn).toMatch(new RegExp(`:cloudwatch:.+:${escape(stackAccount(s))}:alarm:${escape(alarmPrefix)}\\*$`));
+    expect(sourceArn).toMatch(new RegExp(`:cloudwatch:.+:${escapeRegExp(stackAccount(s))}:alarm:${escapeRegExp(alarmPrefix)}\\*$`));
     // The statement covers every alarm: each is named under the prefix and notifies this topic.
     expect(alarms(s).length).toBeGreaterThan(10);
     for (const alarm of alarms(s)) {
@@ -119,7 +119,9 @@ describe('alarms reach a person', () => {
     const keyId = logicalId(s.json, 'AWS::KMS::Key', 'MonitoringTopicKey');
     expect(s.json.Resources[topicId(s)].Properties.KmsMasterKeyId).toEqual({ 'Fn::GetAtt': [keyId, 'Arn'] });
     const statements = s.json.Resources[keyId].Properties.KeyPolicy.Statement as Statement[];
-    const cloudwatch = statements.filter((st) => st.Effect === 'Allow' && JSON.stringify(st.Principal) === JSON.stringify({ Service: 'cloudwatch.amazonaws.com' }));
+    const cloudwatch = statements.filter(
+      (st) => st.Effect === 'Allow' && JSON.stringify(st.Principal) === JSON.stringify({ Service: 'cloudwatch.amazonaws.com' }),
+    );
     expect(cloudwatch.flatMap(actionsOf).sort()).toEqual(['kms:Decrypt', 'kms:GenerateDataKey*']);
   });
 
@@ -135,9 +137,17 @@ describe('alarms reach a person', () => {
       const expression = growth[0].Metrics.find((m: any) => m.Expression)?.Expression as string;
       expect(expression).toContain('DIFF(visible) > 0');
       expect(growth[0].Metrics).toContainEqual(
-        expect.objectContaining({ Id: 'visible', MetricStat: expect.objectContaining({ Metric: expect.objectContaining({ MetricName: 'ApproximateNumberOfMessagesVisible' }) }) }),
+        expect.objectContaining({
+          Id: 'visible',
+          MetricStat: expect.objectContaining({ Metric: expect.objectContaining({ MetricName: 'ApproximateNumberOfMessagesVisible' }) }),
+        }),
       );
-      expect(growth[0]).toMatchObject({ Threshold: 0, ComparisonOperator: 'GreaterThanThreshold', TreatMissingData: 'notBreaching', AlarmActions: [{ Ref: topicId(s) }] });
+      expect(growth[0]).toMatchObject({
+        Threshold: 0,
+        ComparisonOperator: 'GreaterThanThreshold',
+        TreatMissingData: 'notBreaching',
+        AlarmActions: [{ Ref: topicId(s) }],
+      });
     }
   });
 
@@ -147,7 +157,9 @@ describe('alarms reach a person', () => {
       expect(stageConfigError('production', (c) => (c.alarmEmail = email))).toMatch(/^stages\.production\.alarmEmail: /m);
       expect(stageConfigError('sandbox', (c) => (c.alarmEmail = email))).toMatch(/^stages\.sandbox\.alarmEmail: /m);
     }
-    expect(stageConfigError('production', (c) => delete c.alarmEmail)).toContain('stages.production.alarmEmail: production needs an e-mail address for the alarms');
+    expect(stageConfigError('production', (c) => delete c.alarmEmail)).toContain(
+      'stages.production.alarmEmail: production needs an e-mail address for the alarms',
+    );
   });
 });
 
@@ -177,7 +189,9 @@ describe('queues', () => {
       const policy = queueProps(s, dlq).RedriveAllowPolicy;
       expect(policy.redrivePermission).toBe('byQueue');
       expect(policy.sourceQueueArns).toHaveLength(1);
-      expect(render(policy.sourceQueueArns[0])).toMatch(new RegExp(`:sqs:.+:${escape(stackAccount(s))}:${escape(queueProps(s, source).QueueName)}$`));
+      expect(render(policy.sourceQueueArns[0])).toMatch(
+        new RegExp(`:sqs:.+:${escapeRegExp(stackAccount(s))}:${escapeRegExp(queueProps(s, source).QueueName)}$`),
+      );
     }
     expect(queueProps(s, logicalId(s.json, QUEUE, 'PullPlannerFailureQueue')).RedriveAllowPolicy).toEqual({ redrivePermission: 'denyAll' });
   });
@@ -186,19 +200,26 @@ describe('queues', () => {
     const s = stages[stage];
     expect(mappings(s).length).toBe(2);
     for (const [queue] of mappings(s)) expect(queueProps(s, queue).RedrivePolicy.maxReceiveCount).toBeGreaterThanOrEqual(5);
-    expect(stageConfigError(stage, (c) => (c.pullWorker.maxReceiveCount = 4))).toMatch(new RegExp(`^stages\\.${stage}\\.pullWorker\\.maxReceiveCount: must be at least 5`, 'm'));
-    expect(stageConfigError(stage, (c) => (c.push.maxReceiveCount = 3))).toMatch(new RegExp(`^stages\\.${stage}\\.push\\.maxReceiveCount: must be at least 5`, 'm'));
+    expect(stageConfigError(stage, (c) => (c.pullWorker.maxReceiveCount = 4))).toMatch(
+      new RegExp(`^stages\\.${stage}\\.pullWorker\\.maxReceiveCount: must be at least 5`, 'm'),
+    );
+    expect(stageConfigError(stage, (c) => (c.push.maxReceiveCount = 3))).toMatch(
+      new RegExp(`^stages\\.${stage}\\.push\\.maxReceiveCount: must be at least 5`, 'm'),
+    );
   });
 
-  it.each(STAGES)("%s: a scope's lease (SYNC_LEASE_SECONDS) outlasts every redelivery of its job: maxReceiveCount x visibility + the backlog alarm's age", (stage) => {
-    const s = stages[stage];
-    const [jobsQueue] = mappings(s).find(([, prefix]) => prefix === 'PullWorker')!;
-    const { VisibilityTimeout, RedrivePolicy } = queueProps(s, jobsQueue);
-    const span = RedrivePolicy.maxReceiveCount * VisibilityTimeout + 2 * 3600;
-    for (const prefix of ['PullPlanner', 'PullWorker'] as const) {
-      expect({ prefix, lease: Number(environmentOf(s, prefix).SYNC_LEASE_SECONDS) }).toEqual({ prefix, lease: span });
-    }
-  });
+  it.each(STAGES)(
+    "%s: a scope's lease (SYNC_LEASE_SECONDS) outlasts every redelivery of its job: maxReceiveCount x visibility + the backlog alarm's age",
+    (stage) => {
+      const s = stages[stage];
+      const [jobsQueue] = mappings(s).find(([, prefix]) => prefix === 'PullWorker')!;
+      const { VisibilityTimeout, RedrivePolicy } = queueProps(s, jobsQueue);
+      const span = RedrivePolicy.maxReceiveCount * VisibilityTimeout + 2 * 3600;
+      for (const prefix of ['PullPlanner', 'PullWorker'] as const) {
+        expect({ prefix, lease: Number(environmentOf(s, prefix).SYNC_LEASE_SECONDS) }).toEqual({ prefix, lease: span });
+      }
+    },
+  );
 
   it.each(STAGES)("%s: every consumed queue's visibility timeout is at least 6 x its function's timeout plus the batching window", (stage) => {
     const s = stages[stage];
@@ -297,7 +318,10 @@ describe('pinned stages', () => {
   });
 
   it('cdk.json records every feature flag the pinned aws-cdk-lib recommends, at the recommended value', () => {
-    const recommended = JSON.parse(readFileSync(path.join(PROJECT_ROOT, 'node_modules', 'aws-cdk-lib', 'recommended-feature-flags.json'), 'utf8')) as Record<string, unknown>;
+    const recommended = JSON.parse(readFileSync(path.join(PROJECT_ROOT, 'node_modules', 'aws-cdk-lib', 'recommended-feature-flags.json'), 'utf8')) as Record<
+      string,
+      unknown
+    >;
     const context = cdkJsonContext() as Record<string, unknown>;
     expect(Object.keys(recommended).length).toBeGreaterThan(50);
     for (const [flag, value] of Object.entries(recommended)) expect({ flag, value: context[flag] }).toEqual({ flag, value });
@@ -306,7 +330,8 @@ describe('pinned stages', () => {
 
 describe('least privilege', () => {
   const tableId = (s: SynthesizedStage) => logicalId(s.json, 'AWS::DynamoDB::Table', 'State');
-  const dynamoStatements = (s: SynthesizedStage, prefix: FunctionPrefix) => policyOf(s, prefix).filter((st) => actionsOf(st).some((a) => a.startsWith('dynamodb:')));
+  const dynamoStatements = (s: SynthesizedStage, prefix: FunctionPrefix) =>
+    policyOf(s, prefix).filter((st) => actionsOf(st).some((a) => a.startsWith('dynamodb:')));
   const access: Record<FunctionPrefix, { actions: readonly string[]; keyPrefixes: readonly string[] }> = {
     PushHandler: STATE_ACCESS.push,
     PullPlanner: STATE_ACCESS.planner,
@@ -362,7 +387,11 @@ describe('least privilege', () => {
     for (const prefix of PREFIXES) {
       const decrypt = policyOf(s, prefix).filter((st) => actionsOf(st).includes('kms:Decrypt'));
       expect(decrypt).toEqual([
-        expect.objectContaining({ Effect: 'Allow', Resource: keyArn, Condition: { StringEquals: { 'kms:ViaService': 'secretsmanager.eu-west-1.amazonaws.com' } } }),
+        expect.objectContaining({
+          Effect: 'Allow',
+          Resource: keyArn,
+          Condition: { StringEquals: { 'kms:ViaService': 'secretsmanager.eu-west-1.amazonaws.com' } },
+        }),
       ]);
       for (const stage of STAGES) expect(policyOf(stages[stage], prefix).some((st) => actionsOf(st).some((a) => a.startsWith('kms:')))).toBe(false);
     }
@@ -382,7 +411,9 @@ describe('constructs', () => {
         const type = s.json.Resources[ref].Type as string;
         const service = { 'AWS::SQS::Queue': 'sqs:', 'AWS::DynamoDB::Table': 'dynamodb:', 'AWS::S3::Bucket': 's3:' }[type];
         expect({ prefix, name, type, known: service !== undefined }).toEqual({ prefix, name, type, known: true });
-        const granted = statements.some((st) => st.Effect === 'Allow' && actionsOf(st).some((a) => a.startsWith(service!)) && JSON.stringify(st.Resource).includes(`"${ref}"`));
+        const granted = statements.some(
+          (st) => st.Effect === 'Allow' && actionsOf(st).some((a) => a.startsWith(service!)) && JSON.stringify(st.Resource).includes(`"${ref}"`),
+        );
         expect({ prefix, name, granted }).toEqual({ prefix, name, granted: true });
         bound += 1;
       }
@@ -426,12 +457,19 @@ describe('claim-check bucket', () => {
     const bucketId = logicalId(s.json, 'AWS::S3::Bucket', 'ClaimCheck');
     const bucket = s.json.Resources[bucketId].Properties;
     expect(bucket.BucketEncryption.ServerSideEncryptionConfiguration).toEqual([{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }]);
-    expect(bucket.PublicAccessBlockConfiguration).toEqual({ BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true });
+    expect(bucket.PublicAccessBlockConfiguration).toEqual({
+      BlockPublicAcls: true,
+      BlockPublicPolicy: true,
+      IgnorePublicAcls: true,
+      RestrictPublicBuckets: true,
+    });
     const [rule] = bucket.LifecycleConfiguration.Rules;
     expect(rule).toMatchObject({ Status: 'Enabled', AbortIncompleteMultipartUpload: { DaysAfterInitiation: 1 } });
     expect(rule.ExpirationInDays).toBeGreaterThan(14);
     const [, policy] = resources(s, 'AWS::S3::BucketPolicy').find(([, p]) => p.Properties.Bucket.Ref === bucketId)!;
-    expect(policy.Properties.PolicyDocument.Statement).toContainEqual(expect.objectContaining({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }));
+    expect(policy.Properties.PolicyDocument.Statement).toContainEqual(
+      expect.objectContaining({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+    );
     for (const prefix of PREFIXES) {
       const onBucket = policyOf(s, prefix).filter((st) => JSON.stringify(st.Resource).includes(`"${bucketId}"`));
       if (prefix === 'PullWorker') expect(onBucket.flatMap(actionsOf).sort()).toEqual(['s3:AbortMultipartUpload', 's3:GetObject', 's3:PutObject']);

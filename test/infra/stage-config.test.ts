@@ -77,11 +77,15 @@ describe('stage config (cdk.json context)', () => {
     expect(loadStageConfig(withSandbox((c) => delete c.sync.discoveryCompanyId)).config.sync.discoveryCompanyId).toBeUndefined();
     expect(loadStageConfig(withSandbox((c) => (c.sync.discoveryCompanyId = 4294967311))).config.sync.discoveryCompanyId).toBe(4294967311);
     expect(loadStageConfig(withSandbox((c) => delete c.sync.discoveryCompanyId)).config.sync).toMatchObject({ companies: 'all', projectStatus: 'all' });
-    expect(errorOf(() => loadStageConfig(withSandbox((c) => Object.assign(c.sync, { projectStatus: 'closed' }))))).toMatch(/^stages\.sandbox\.sync\.projectStatus:/);
+    expect(errorOf(() => loadStageConfig(withSandbox((c) => Object.assign(c.sync, { projectStatus: 'closed' }))))).toMatch(
+      /^stages\.sandbox\.sync\.projectStatus:/,
+    );
   });
 
   it('rejects unknown keys instead of ignoring a typo', () => {
-    expect(errorOf(() => loadStageConfig(withSandbox((c) => (c.pullWorker.maxConcurency = 3))))).toMatch(/^stages\.sandbox\.pullWorker: Unrecognized key.*maxConcurency/);
+    expect(errorOf(() => loadStageConfig(withSandbox((c) => (c.pullWorker.maxConcurency = 3))))).toMatch(
+      /^stages\.sandbox\.pullWorker: Unrecognized key.*maxConcurency/,
+    );
   });
 
   it('explains a missing or unknown stage', () => {
@@ -98,9 +102,7 @@ describe('stage config (cdk.json context)', () => {
 
   it('stops the CDK app before any construct exists', () => {
     const context = withSandbox((c) => (c.sync.schedule = 'rate(5 minute)'));
-    expect(errorOf(() => buildConnectorApp({ context }))).toBe(
-      'stages.sandbox.sync.schedule: "rate(5 minute)": use the plural unit for 5: rate(5 minutes)',
-    );
+    expect(errorOf(() => buildConnectorApp({ context }))).toBe('stages.sandbox.sync.schedule: "rate(5 minute)": use the plural unit for 5: rate(5 minutes)');
   });
 
   it('bin/app.ts exits with the message naming the field (as `cdk synth` shows it)', () => {

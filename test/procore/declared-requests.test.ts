@@ -49,13 +49,25 @@ function recordingClient() {
     request: async (config: { method: string; url: string; headers?: Record<string, string>; data?: unknown }) => {
       const url = new URL(config.url);
       const contentType = config.data instanceof FormData ? 'multipart/form-data' : config.data === undefined ? undefined : config.headers?.['Content-Type'];
-      recorded.push({ site, method: config.method.toUpperCase(), path: url.pathname, query: [...url.searchParams.keys()], ...(contentType ? { contentType } : {}) });
+      recorded.push({
+        site,
+        method: config.method.toUpperCase(),
+        path: url.pathname,
+        query: [...url.searchParams.keys()],
+        ...(contentType ? { contentType } : {}),
+      });
       const body = config.method.toUpperCase() === 'GET' ? [] : { id: RECORD, entities: [], errors: [] };
       return { status: 200, headers: {}, data: JSON.stringify(body) };
     },
   } as unknown as AxiosInstance;
   const tokens = { getToken: async () => 'token', invalidate: () => undefined } as unknown as TokenProvider;
-  const client = new ProcoreClient({ environment: { name: 'custom', loginUrl: 'https://login.test', apiUrl: 'https://api.test' }, tokens, pacer: new RatePacer(), http, maxAttempts: 1 });
+  const client = new ProcoreClient({
+    environment: { name: 'custom', loginUrl: 'https://login.test', apiUrl: 'https://api.test' },
+    tokens,
+    pacer: new RatePacer(),
+    http,
+    maxAttempts: 1,
+  });
   return {
     client,
     http,
@@ -104,9 +116,13 @@ async function exercise(resource: ResourceDefinition, rec: ReturnType<typeof rec
   );
   await rec.at(`${resource.name} show`, () => rec.client.request(builders.buildShowRequest(resource, scope, RECORD)));
   await rec.at(`${resource.name} create`, () => applyPushMessage(deps, write(message(resource, { operation: 'create' })), deadline));
-  await rec.at(`${resource.name} create with originId`, () => applyPushMessage(deps, write(message(resource, { operation: 'create', originId: 'ERP-1' })), deadline));
+  await rec.at(`${resource.name} create with originId`, () =>
+    applyPushMessage(deps, write(message(resource, { operation: 'create', originId: 'ERP-1' })), deadline),
+  );
   await rec.at(`${resource.name} update`, () => applyPushMessage(deps, write(message(resource, { operation: 'update', procoreId: RECORD })), deadline));
-  await rec.at(`${resource.name} update by originId`, () => applyPushMessage(deps, write(message(resource, { operation: 'update', originId: 'ERP-1' })), deadline));
+  await rec.at(`${resource.name} update by originId`, () =>
+    applyPushMessage(deps, write(message(resource, { operation: 'update', originId: 'ERP-1' })), deadline),
+  );
   await rec.at(`${resource.name} origin_id lookup`, () => findByProcoreOriginId(deps, resource, scope, 'ERP-1', deadline));
   if (resource.paths.delete) {
     await rec.at(`${resource.name} delete`, () => applyPushMessage(deps, write(message(resource, { operation: 'delete', procoreId: RECORD })), deadline));
@@ -114,14 +130,21 @@ async function exercise(resource: ResourceDefinition, rec: ReturnType<typeof rec
   if (resource.paths.batchUpsert) {
     const upserts = [message(resource, { operation: 'upsert', originId: 'ERP-2' }), message(resource, { operation: 'upsert', procoreId: RECORD })];
     for (const upsert of upserts) {
-      await rec.at(`${resource.name} batch upsert`, () => applyBatchUpserts(deps, [{ key: 'a', ...write(upsert), message: upsert as Extract<PushMessage, { operation: 'upsert' }> }], deadline));
+      await rec.at(`${resource.name} batch upsert`, () =>
+        applyBatchUpserts(deps, [{ key: 'a', ...write(upsert), message: upsert as Extract<PushMessage, { operation: 'upsert' }> }], deadline),
+      );
     }
   }
 }
 
 /** What the operations file does not declare about a recorded request, or undefined. */
 function problem(request: Recorded): string | undefined {
-  const refusal = operations.check({ method: request.method, path: request.path, queryParams: request.query, ...(request.contentType ? { contentType: request.contentType } : {}) });
+  const refusal = operations.check({
+    method: request.method,
+    path: request.path,
+    queryParams: request.query,
+    ...(request.contentType ? { contentType: request.contentType } : {}),
+  });
   return refusal && `${request.site}: ${refusal.reason}`;
 }
 
@@ -151,14 +174,25 @@ describe('requests the connector builds, against docs/procore-endpoints.tsv', ()
       delete: 'DELETE',
       batchUpsert: resource.requests?.batchUpsert?.method ?? 'PATCH',
     };
-    const missing = (Object.entries(resource.paths) as [ResourceOperation, string][]).map(([op, template]) => `${methods[op]} ${template}`).filter((op) => !sent.has(op));
+    const missing = (Object.entries(resource.paths) as [ResourceOperation, string][])
+      .map(([op, template]) => `${methods[op]} ${template}`)
+      .filter((op) => !sent.has(op));
     expect(missing).toEqual([]);
   });
 
   it('covers every request builder', () => {
-    const exported = Object.keys(builders).filter((name) => name.startsWith('build')).sort();
+    const exported = Object.keys(builders)
+      .filter((name) => name.startsWith('build'))
+      .sort();
     // Each is reached above: list/pull/lookup/show directly or through pull and push code.
-    expect(exported).toEqual(['buildBatchUpsertRequest', 'buildListRequest', 'buildOriginLookupRequest', 'buildPullListRequest', 'buildShowRequest', 'buildWriteRequest']);
+    expect(exported).toEqual([
+      'buildBatchUpsertRequest',
+      'buildListRequest',
+      'buildOriginLookupRequest',
+      'buildPullListRequest',
+      'buildShowRequest',
+      'buildWriteRequest',
+    ]);
   });
 
   it('sends a body only as declared: multipart where only multipart is, JSON elsewhere', () => {

@@ -28,7 +28,11 @@ async function walk(options: { perPage: number; startPage?: number; between?: (p
   const pages: number[] = [];
   const ids: number[] = [];
   const request = buildPullListRequest(vendors, { companyId: f.companyId }, WINDOW);
-  for await (const page of f.client.pages<{ id: number }>({ ...request, perPage: options.perPage, ...(options.startPage ? { startPage: options.startPage } : {}) })) {
+  for await (const page of f.client.pages<{ id: number }>({
+    ...request,
+    perPage: options.perPage,
+    ...(options.startPage ? { startPage: options.startPage } : {}),
+  })) {
     pages.push(page.page);
     ids.push(...page.items.map((v) => v.id));
     options.between?.(page.page);
@@ -59,11 +63,13 @@ describe('paging without Link or Total', () => {
 
 describe('a page size capped silently (no Per-Page, Total or Link)', () => {
   // A server that applies at most 4 per page whatever is asked, and says nothing about it.
-  const capped = (records: number) => async (page: number, perPage: number): Promise<ListAnswer> => {
-    const size = Math.min(perPage, 4);
-    const ids = Array.from({ length: records }, (_, i) => ({ id: i + 1 })).slice((page - 1) * size, page * size);
-    return { data: ids, headers: {} };
-  };
+  const capped =
+    (records: number) =>
+    async (page: number, perPage: number): Promise<ListAnswer> => {
+      const size = Math.min(perPage, 4);
+      const ids = Array.from({ length: records }, (_, i) => ({ id: i + 1 })).slice((page - 1) * size, page * size);
+      return { data: ids, headers: {} };
+    };
   const read = async (records: number) => {
     const pages: number[][] = [];
     for await (const page of walkPages<{ id: number }>({ label: 'x', perPage: 1000, read: capped(records) })) pages.push(page.items.map((r) => r.id));
@@ -71,7 +77,11 @@ describe('a page size capped silently (no Per-Page, Total or Link)', () => {
   };
 
   it('reads on past a page shorter than asked, and ends at the first page shorter than the others', async () => {
-    expect(await read(10)).toEqual([[1, 2, 3, 4], [5, 6, 7, 8], [9, 10]]);
+    expect(await read(10)).toEqual([
+      [1, 2, 3, 4],
+      [5, 6, 7, 8],
+      [9, 10],
+    ]);
   });
 
   it('ends at an empty page when every page was as long as the first', async () => {
@@ -114,7 +124,15 @@ describe('a cap on pages', () => {
 
   it('fails a walk whose Link never ends as transient, with the reason', async () => {
     let reads = 0;
-    const pages = walkPages({ label: 'Procore GET /rest/v1.0/vendors', perPage: 2, maxPages: 4, read: async (page, perPage) => (reads++, full(page, perPage)) });
+    const pages = walkPages({
+      label: 'Procore GET /rest/v1.0/vendors',
+      perPage: 2,
+      maxPages: 4,
+      read: async (page, perPage) => {
+        reads++;
+        return full(page, perPage);
+      },
+    });
     const seen: number[] = [];
     const error = await (async () => {
       for await (const page of pages) seen.push(page.page);
@@ -122,7 +140,11 @@ describe('a cap on pages', () => {
     expect(seen).toEqual([1, 2, 3, 4]);
     expect(reads).toBe(4);
     expect(error).toBeInstanceOf(ProcoreError);
-    expect(error).toMatchObject({ kind: 'transient', errorClass: 'ProcorePagingLimit', message: expect.stringContaining('read 4 pages without reaching the last one') });
+    expect(error).toMatchObject({
+      kind: 'transient',
+      errorClass: 'ProcorePagingLimit',
+      message: expect.stringContaining('read 4 pages without reaching the last one'),
+    });
   });
 
   it('counts from the page a continuation starts at', async () => {

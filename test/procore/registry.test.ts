@@ -32,7 +32,8 @@ describe('resource registry', () => {
   });
 
   it.each(listResources().map((r) => [r.name, r] as const))('%s: every path and method is a published Procore operation', (_name, resource) => {
-    const methodOf = (operation: keyof typeof METHODS) => (operation === 'batchUpsert' ? (resource.requests?.batchUpsert?.method ?? 'PATCH') : METHODS[operation]);
+    const methodOf = (operation: keyof typeof METHODS) =>
+      operation === 'batchUpsert' ? (resource.requests?.batchUpsert?.method ?? 'PATCH') : METHODS[operation];
     const used = Object.entries(resource.paths).map(([operation, template]) => `${methodOf(operation as keyof typeof METHODS)} ${template}`);
     expect(used.filter((operation) => !endpoints.has(operation))).toEqual([]);
     expect(resource.paths.list).toContain(`/rest/${resource.apiVersion}/`);
@@ -133,7 +134,10 @@ describe('request builders', () => {
       body: { updates: [{ origin_id: 'P-1', name: 'HQ' }] },
     });
     expect(buildListRequest(getResource('work_order_contracts'), project).query).toEqual({ project_id: 6_000_000_002, view: 'extended' });
-    expect(buildWriteRequest(getResource('company_users'), 'update', company, { last_name: 'Kim' }, 3)).toMatchObject({ bodyType: 'multipart/form-data', body: { user: { last_name: 'Kim' } } });
+    expect(buildWriteRequest(getResource('company_users'), 'update', company, { last_name: 'Kim' }, 3)).toMatchObject({
+      bodyType: 'multipart/form-data',
+      body: { user: { last_name: 'Kim' } },
+    });
     expect(buildWriteRequest(getResource('company_users'), 'create', company, { last_name: 'Kim' }).bodyType).toBeUndefined();
     // A sync declared as POST (budget line items) is sent as POST.
     const postSync = { ...getResource('work_order_contracts'), requests: { batchUpsert: { method: 'POST' as const } } };
@@ -148,12 +152,21 @@ describe('request builders', () => {
       'filters[include_deleted]': 'with',
     });
     expect(buildPullListRequest(getResource('rfis'), project, 'a...b').query).toEqual({ 'filters[updated_at]': 'a...b' });
-    expect(buildOriginLookupRequest(getResource('vendors'), company, 'ERP-1').query).toEqual({ company_id: 5_000_000_001, view: 'extended', 'filters[origin_id]': 'ERP-1', page: 1, per_page: 100 });
+    expect(buildOriginLookupRequest(getResource('vendors'), company, 'ERP-1').query).toEqual({
+      company_id: 5_000_000_001,
+      view: 'extended',
+      'filters[origin_id]': 'ERP-1',
+      page: 1,
+      per_page: 100,
+    });
     expect(() => buildOriginLookupRequest(getResource('rfis'), project, 'X')).toThrow('rfis records carry no origin_id');
   });
 
-  it('puts each sync item\'s address first (a multipart array item must lead with a key every item has)', () => {
-    const request = buildBatchUpsertRequest(getResource('company_users'), company, [{ last_name: 'A', origin_id: 'U-1' }, { email_address: 'b@x', origin_id: 'U-2' }]);
+  it("puts each sync item's address first (a multipart array item must lead with a key every item has)", () => {
+    const request = buildBatchUpsertRequest(getResource('company_users'), company, [
+      { last_name: 'A', origin_id: 'U-1' },
+      { email_address: 'b@x', origin_id: 'U-2' },
+    ]);
     expect((request.body as { updates: object[] }).updates.map((item) => Object.keys(item)[0])).toEqual(['origin_id', 'origin_id']);
   });
 });

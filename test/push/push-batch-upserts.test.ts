@@ -74,7 +74,15 @@ describe('push: batch upserts', () => {
 
   it('splits a group when a record is addressed twice, so the later message wins', async () => {
     const { companyId, sim } = h;
-    const upsert = (id: string, name: string) => ({ version: 1, id, companyId, resource: 'vendors', operation: 'upsert', originId: 'ERP-TWICE', data: { name } });
+    const upsert = (id: string, name: string) => ({
+      version: 1,
+      id,
+      companyId,
+      resource: 'vendors',
+      operation: 'upsert',
+      originId: 'ERP-TWICE',
+      data: { name },
+    });
     await h.send([upsert('twice-1', 'First Write'), upsert('twice-2', 'Second Write')]);
     sim.clearRequests();
     const batch = await h.play({ batchSize: 10 });

@@ -48,7 +48,12 @@ describe('push: FIFO message groups', () => {
     expect(titles).toEqual(expect.arrayContaining(['Contract a-1', 'Contract b-1', 'Contract b-3']));
     expect(titles).not.toContain('Contract a-3');
     // Creates with originId go through the contracts' sync (create-or-update by origin_id), one call each in FIFO order.
-    expect(sim.requests().filter((r) => r.path.endsWith('/work_order_contracts/sync')).map((r) => `${r.method} ${r.status}`)).toEqual(['PATCH 200', 'PATCH 200', 'PATCH 200']);
+    expect(
+      sim
+        .requests()
+        .filter((r) => r.path.endsWith('/work_order_contracts/sync'))
+        .map((r) => `${r.method} ${r.status}`),
+    ).toEqual(['PATCH 200', 'PATCH 200', 'PATCH 200']);
     expect(sim.countRequests((r) => r.method === 'POST' && r.path.endsWith('/work_order_contracts'))).toBe(0);
 
     const dead = await h.deadLetters();
@@ -71,7 +76,15 @@ describe('push: FIFO message groups', () => {
 
   it('sends a run of consecutive upserts of one group as one /sync call, keeping the group order', async () => {
     const { companyId, sim } = h;
-    const upsert = (id: string, originId: string, name: string) => ({ version: 1, id, companyId, resource: 'vendors', operation: 'upsert', originId, data: { name } });
+    const upsert = (id: string, originId: string, name: string) => ({
+      version: 1,
+      id,
+      companyId,
+      resource: 'vendors',
+      operation: 'upsert',
+      originId,
+      data: { name },
+    });
     const a1 = upsert('fs-a1', 'FIFO-SYNC-1', 'First Name');
     const a2 = upsert('fs-a2', 'FIFO-SYNC-2', 'Second Vendor');
     // A create without originId is a plain POST (a create with one would join the /sync run).

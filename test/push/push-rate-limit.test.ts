@@ -41,5 +41,4 @@ describe('push: rate limited by Procore', () => {
     await new Promise((r) => setTimeout(r, 2500));
     expect(await h.queueCounts()).toEqual({ visible: 0, inFlight: batch.failed.length });
   });
-
 });

@@ -48,8 +48,18 @@ it('sends the DLQ copies and the results of one invocation in SendMessageBatch c
   expect(counts['AmazonSQS.SendMessageBatch']).toBe(2);
 
   const results = await h.results();
-  expect(results.filter((r) => r.status === 'applied').map((r) => r.id).sort()).toEqual(good.map((m) => m.id).sort());
-  expect(results.filter((r) => r.status === 'dead_lettered').map((r) => r.id).sort()).toEqual(['rb-nodata', 'rb-widget', null].sort());
+  expect(
+    results
+      .filter((r) => r.status === 'applied')
+      .map((r) => r.id)
+      .sort(),
+  ).toEqual(good.map((m) => m.id).sort());
+  expect(
+    results
+      .filter((r) => r.status === 'dead_lettered')
+      .map((r) => r.id)
+      .sort(),
+  ).toEqual(['rb-nodata', 'rb-widget', null].sort());
   const dead = await h.deadLetters();
   expect(dead.map((d) => d.body).sort()).toEqual(bad.map(bodyOf).sort());
   expect(h.sim.store.list('vendors', { companyId }).filter((v) => String(v.name).startsWith('Results Batch Supply'))).toHaveLength(7);

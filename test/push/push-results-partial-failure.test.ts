@@ -70,11 +70,20 @@ it('fails exactly the messages whose result or DLQ copy SQS did not take, and th
   const idOf = (m: unknown) => first.messageIdOf(bodyOf(m));
   expect(first.failed.sort()).toEqual([idOf(applied[1]), idOf(applied[4]), idOf(unknownResource)].sort());
   // Creates that carry originId go to Procore's sync (create-or-update by origin_id): one call for all six.
-  const vendorWrites = () => sim.requests().filter((r) => r.method !== 'GET' && /\/vendors(\/sync)?$/.test(r.path)).map((r) => `${r.method} ${r.path}`);
+  const vendorWrites = () =>
+    sim
+      .requests()
+      .filter((r) => r.method !== 'GET' && /\/vendors(\/sync)?$/.test(r.path))
+      .map((r) => `${r.method} ${r.path}`);
   expect(vendorWrites()).toEqual(['PATCH /api/rest/v1.0/vendors/sync']);
 
   let results = await h.results();
-  expect(results.filter((r) => r.status === 'applied').map((r) => r.id).sort()).toEqual(['pf-1', 'pf-3', 'pf-4', 'pf-6']);
+  expect(
+    results
+      .filter((r) => r.status === 'applied')
+      .map((r) => r.id)
+      .sort(),
+  ).toEqual(['pf-1', 'pf-3', 'pf-4', 'pf-6']);
   expect(results.filter((r) => r.status === 'dead_lettered').map((r) => r.id)).toEqual([null]);
   let dead = await h.deadLetters();
   expect(dead.map((d) => d.body).sort()).toEqual([bodyOf(schemaInvalid), malformed].sort());

@@ -32,7 +32,9 @@ describe('the operations file', () => {
     });
     expect(operations.check({ method: 'PATCH', path: '/rest/v1.0/budget_line_items/sync', queryParams: [] })).toMatchObject({ status: 404 });
     expect(operations.check({ method: 'POST', path: '/rest/v1.0/budget_line_items/sync', queryParams: [], contentType: 'application/json' })).toBeUndefined();
-    expect(operations.check({ method: 'PATCH', path: '/rest/v1.3/companies/1/users/sync', queryParams: [], contentType: 'application/json; charset=utf-8' })).toEqual({
+    expect(
+      operations.check({ method: 'PATCH', path: '/rest/v1.3/companies/1/users/sync', queryParams: [], contentType: 'application/json; charset=utf-8' }),
+    ).toEqual({
       status: 415,
       reason: 'PATCH /rest/v1.3/companies/{company_id}/users/sync takes multipart/form-data, not application/json',
     });
@@ -62,7 +64,12 @@ describe('multipart field names, nested as Rails nests them', () => {
   });
 
   it('starts a new array item only when the last one already has the key (why each item leads with the same key)', () => {
-    expect(nestFormFields([['updates[][id]', '1'], ['updates[][origin_id]', 'X']])).toEqual({ updates: [{ id: '1', origin_id: 'X' }] });
+    expect(
+      nestFormFields([
+        ['updates[][id]', '1'],
+        ['updates[][origin_id]', 'X'],
+      ]),
+    ).toEqual({ updates: [{ id: '1', origin_id: 'X' }] });
   });
 });
 
@@ -115,12 +122,24 @@ describe('the simulator refuses what is not declared', () => {
     const json = await api(path, { method: 'PATCH', body: { user: { last_name: 'Json' } } });
     expect(json.status).toBe(415);
     expect(sim.requests()[0]!.refusal).toMatchObject({ status: 415 });
-    const multipart = await api(path, { method: 'PATCH', form: formOf([['user[last_name]', 'Multipart'], ['user[job_title]', 'Estimator']]) });
+    const multipart = await api(path, {
+      method: 'PATCH',
+      form: formOf([
+        ['user[last_name]', 'Multipart'],
+        ['user[job_title]', 'Estimator'],
+      ]),
+    });
     expect(multipart.status).toBe(200);
     expect(sim.store.get('company_users', user.id)).toMatchObject({ last_name: 'Multipart', job_title: 'Estimator' });
 
     const vendor = sim.store.list('vendors', { companyId })[0]!;
-    const vendorForm = await api(`/rest/v1.0/vendors/${vendor.id}`, { method: 'PATCH', form: formOf([['company_id', String(companyId)], ['vendor[name]', 'X']]) });
+    const vendorForm = await api(`/rest/v1.0/vendors/${vendor.id}`, {
+      method: 'PATCH',
+      form: formOf([
+        ['company_id', String(companyId)],
+        ['vendor[name]', 'X'],
+      ]),
+    });
     expect(vendorForm.status).toBe(415);
     expect(vendorForm.json.errors).toBe('PATCH /rest/v1.0/vendors/{id} takes application/json, not multipart/form-data');
   });

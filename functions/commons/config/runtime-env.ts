@@ -30,7 +30,12 @@ export const PushEnvSchema = CommonEnvSchema.extend({
 });
 
 /** How long a scope's lease runs (functions/pull/lease-duration.ts); absent: the default redelivery span's. */
-const SyncLeaseSeconds = z.coerce.number().int().positive().max(7 * 24 * 3600).optional();
+const SyncLeaseSeconds = z.coerce
+  .number()
+  .int()
+  .positive()
+  .max(7 * 24 * 3600)
+  .optional();
 
 export const PlannerEnvSchema = CommonEnvSchema.extend({
   SYNC_JOBS_QUEUE_URL: z.string().url(),

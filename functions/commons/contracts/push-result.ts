@@ -8,7 +8,6 @@ import { PUSH_OPERATIONS } from './push-message';
 
 export const PUSH_RESULT_VERSION = 1;
 
-
 const Applied = z.strictObject({
   version: z.literal(PUSH_RESULT_VERSION),
   id: z.string().describe('The push message id.'),

@@ -154,7 +154,7 @@ export class RatePacer {
 
   private outOfTime(retryAt: number | undefined): ProcoreError {
     return new ProcoreError({
-      message: 'Procore rate-limit budget is spent until after this call\'s deadline',
+      message: "Procore rate-limit budget is spent until after this call's deadline",
       kind: 'transient',
       errorClass: 'ProcoreRateLimited',
       ...(retryAt === undefined ? {} : { retryAt: Math.ceil(retryAt) }),

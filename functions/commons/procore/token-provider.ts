@@ -7,7 +7,7 @@ import type { CredentialsSource } from '../credentials/dmsa-secret';
 import type { ProcoreEnvironment } from './environments';
 import { ProcoreError, classifyStatus, retryAtFromHeaders } from './errors';
 import { parseBody, summarizeErrorBody } from './error-body';
-import { createHttp, sendHttp } from './http';
+import { createHttp, sendHttp, type HttpResult } from './http';
 import { silentLogger, type LoggerLike } from '../observability/logger';
 import { realSleep, retryDelay, systemClock, type Clock, type Sleep } from './timing';
 
@@ -93,7 +93,7 @@ export class TokenProvider {
       const remaining = deadline - startedAt;
       if (remaining <= 0) throw this.timeout();
       this.requestCount += 1;
-      let result;
+      let result: HttpResult;
       try {
         result = await sendHttp(this.http, {
           method: 'POST',
@@ -149,7 +149,7 @@ export class TokenProvider {
   }
 
   private accept(text: string, startedAt: number): string {
-    let parsed;
+    let parsed: ReturnType<typeof TokenResponseSchema.safeParse> | undefined;
     try {
       parsed = TokenResponseSchema.safeParse(JSON.parse(text));
     } catch {

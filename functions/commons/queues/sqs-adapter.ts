@@ -39,7 +39,9 @@ export function sqsQueueEdge(sqs: SQSClient, options: QueueEdgeOptions): QueueEd
         return;
       }
       try {
-        await sqs.send(new ChangeMessageVisibilityCommand({ QueueUrl: options.sourceQueueUrl, ReceiptHandle: record.receiptHandle, VisibilityTimeout: seconds }));
+        await sqs.send(
+          new ChangeMessageVisibilityCommand({ QueueUrl: options.sourceQueueUrl, ReceiptHandle: record.receiptHandle, VisibilityTimeout: seconds }),
+        );
       } catch (error) {
         options.logger.warn('could not delay a message; it returns after the queue visibility timeout', { messageId: record.messageId, error: String(error) });
       }

@@ -82,12 +82,7 @@ type Indexed = { index: number; message: OutgoingMessage; bytes: number };
  * (sorted by index). A message too large for SQS is reported without being sent; a call that
  * fails as a whole (after the SDK's own retries) fails each of its entries.
  */
-export function trySendMessageBatches(
-  sqs: SQSClient,
-  queueUrl: string,
-  messages: OutgoingMessage[],
-  options: SendBatchesOptions = {},
-): Promise<SendFailure[]> {
+export function trySendMessageBatches(sqs: SQSClient, queueUrl: string, messages: OutgoingMessage[], options: SendBatchesOptions = {}): Promise<SendFailure[]> {
   return sendBatches(sqs, queueUrl, messages, options, false);
 }
 
@@ -123,12 +118,7 @@ async function sendBatches(
 }
 
 /** Sends all messages or throws naming what SQS refused (after retrying its own failures). */
-export async function sendMessageBatches(
-  sqs: SQSClient,
-  queueUrl: string,
-  messages: OutgoingMessage[],
-  options: SendBatchesOptions = {},
-): Promise<void> {
+export async function sendMessageBatches(sqs: SQSClient, queueUrl: string, messages: OutgoingMessage[], options: SendBatchesOptions = {}): Promise<void> {
   // Stops at the first failure: an oversized message (the caller's bug) stops it before anything is sent.
   const failures = await sendBatches(sqs, queueUrl, messages, options, true);
   const senderFault = failures.find((failure) => failure.senderFault);

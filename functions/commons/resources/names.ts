@@ -1,15 +1,7 @@
 import { z } from 'zod';
 
 /** The resources the connector knows (one registry entry each, in registry.ts). */
-export const RESOURCE_NAMES = [
-  'projects',
-  'rfis',
-  'submittals',
-  'observations',
-  'vendors',
-  'company_users',
-  'work_order_contracts',
-] as const;
+export const RESOURCE_NAMES = ['projects', 'rfis', 'submittals', 'observations', 'vendors', 'company_users', 'work_order_contracts'] as const;
 
 export type ResourceName = (typeof RESOURCE_NAMES)[number];
 

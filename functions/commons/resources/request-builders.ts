@@ -48,14 +48,25 @@ function scopeIds(resource: ResourceDefinition, operation: ResourceOperation, pa
 }
 
 /** Where a read's or write's scope ids go: `[query, body]`. */
-function placeScope(resource: ResourceDefinition, operation: ResourceOperation, scope: ScopeIds, write: boolean): [Record<string, number>, Record<string, number>] {
+function placeScope(
+  resource: ResourceDefinition,
+  operation: ResourceOperation,
+  scope: ScopeIds,
+  write: boolean,
+): [Record<string, number>, Record<string, number>] {
   const ids = scopeIds(resource, operation, write ? resource.bodyScope : resource.listQuery, scope);
   const inQuery = (options(resource, operation).scopeIn ?? (write ? 'body' : 'query')) === 'query';
   return inQuery ? [ids, {}] : [{}, ids];
 }
 
 /** Method, path, company header, query and body type of one operation; the body is the caller's. */
-function request(resource: ResourceDefinition, operation: ResourceOperation, method: ProcoreRequest['method'], scope: ScopeIds, id?: number): RequestWithoutDeadline {
+function request(
+  resource: ResourceDefinition,
+  operation: ResourceOperation,
+  method: ProcoreRequest['method'],
+  scope: ScopeIds,
+  id?: number,
+): RequestWithoutDeadline {
   checkScope(resource, scope);
   const write = operation === 'create' || operation === 'update' || operation === 'batchUpsert';
   const [query] = placeScope(resource, operation, scope, write);

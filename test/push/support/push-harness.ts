@@ -53,10 +53,7 @@ export interface PushHarness {
   projectId: number;
   handler: PushHandler;
   /** Sends bodies (objects are JSON-encoded, strings go as they are); FIFO: with group ids. */
-  send(
-    bodies: (unknown | string)[],
-    options?: { groupId?: (index: number) => string; attributes?: Record<string, MessageAttributeValue> },
-  ): Promise<string[]>;
+  send(bodies: (unknown | string)[], options?: { groupId?: (index: number) => string; attributes?: Record<string, MessageAttributeValue> }): Promise<string[]>;
   /** Receives up to `batchSize` messages, invokes the handler with them, deletes what succeeded. */
   play(options?: { batchSize?: number; timeoutMs?: number }): Promise<PlayedBatch>;
   /** Every message on the DLQ so far (received once, kept here; the DLQ is not drained twice). */
@@ -168,7 +165,7 @@ export async function startPushHarness(options: {
         );
         if (Failed.length > 0) throw new Error(`send failed: ${Failed[0]?.Message}`);
         const byEntry = new Map(Successful.map((s) => [s.Id, s.MessageId!]));
-        chunk.forEach((_, j) => ids.push(byEntry.get(String(j))!));
+        for (let j = 0; j < chunk.length; j++) ids.push(byEntry.get(String(j))!);
       }
       return ids;
     },
@@ -179,7 +176,11 @@ export async function startPushHarness(options: {
       const event: SQSEvent = { Records: messages.map((m) => sqsRecordFromMessage(m, pushArn)) };
       const response = await handler(event, lambdaContext({ timeoutMs: playOptions.timeoutMs ?? 10_000, functionName: 'push' }));
       const failed = response.batchItemFailures.map((f) => f.itemIdentifier);
-      await deleteMessages(sqs, push, messages.filter((m) => !failed.includes(m.MessageId!)));
+      await deleteMessages(
+        sqs,
+        push,
+        messages.filter((m) => !failed.includes(m.MessageId!)),
+      );
       return {
         messages,
         response,
