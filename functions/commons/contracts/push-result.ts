@@ -44,5 +44,3 @@ export const PushResultSchema = z.discriminatedUnion('status', [Applied, DeadLet
 });
 
 export type PushResult = z.infer<typeof PushResultSchema>;
-export type AppliedPushResult = z.infer<typeof Applied>;
-export type DeadLetteredPushResult = z.infer<typeof DeadLettered>;

@@ -5,7 +5,7 @@
 import { SendMessageBatchCommand, type MessageAttributeValue, type SQSClient } from '@aws-sdk/client-sqs';
 import { MAX_MESSAGE_BYTES } from './message-size';
 
-export const SQS_MAX_BATCH_ENTRIES = 10;
+const SQS_MAX_BATCH_ENTRIES = 10;
 /** Per message and per batch (SQS counts body + attribute names, types and values); the queues' MaximumMessageSize. */
 export const SQS_MAX_PAYLOAD_BYTES = MAX_MESSAGE_BYTES;
 
