@@ -215,6 +215,8 @@ export class SimulatorServer {
     const finalBody = error ? error.body : body;
     const finalHeaders = error ? error.headers : headers;
     if (entry) entry.status = finalStatus;
+    // The answer's Date is Procore's clock (the simulator's, which tests move), as a real server's is.
+    res.setHeader('Date', new Date(this.deps.clock.now()).toUTCString());
     const pagination = this.deps.pagination();
     for (const [k, v] of Object.entries(finalHeaders)) {
       const name = k.toLowerCase();
