@@ -1,6 +1,6 @@
 // Sample push messages for the run: valid writes addressed through records the pull just delivered
 // (what a downstream system would do), and bad ones that must end in the push DLQ with a reason.
-import type { RecordEnvelope } from '../../functions/commons/contracts/record-envelope';
+import { isProcoreRecord, type RecordEnvelope } from '../../functions/commons/contracts/record-envelope';
 
 export interface PushSample {
   label: string;
@@ -22,7 +22,7 @@ const message = (fields: Record<string, unknown>) => JSON.stringify({ version: 1
 
 export function buildPushSamples(at: SampleAddresses): PushSample[] {
   const { companyId, runId } = at;
-  const live = (resource: string) => at.records.filter((r) => r.resource === resource && r.lifecycle === 'active' && r.companyId === companyId);
+  const live = (resource: string) => at.records.filter(isProcoreRecord).filter((r) => r.resource === resource && r.lifecycle === 'active' && r.companyId === companyId);
   const rfi = live('rfis')[0];
   const submittal = live('submittals')[0];
   const observation = live('observations')[0];

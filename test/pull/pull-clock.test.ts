@@ -34,7 +34,7 @@ async function pull(time?: string): Promise<number[]> {
     await h.plan(time);
     await h.drainJobs({ lanes: 1 });
   });
-  return received.map((r) => r.envelope.id);
+  return received.map((r) => r.envelope.id!);
 }
 
 describe('pull: time comes from the clock', () => {

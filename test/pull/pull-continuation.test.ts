@@ -39,7 +39,7 @@ function contextExpiringAfter(pages: number): () => Context {
 }
 
 function idsOf(received: ReceivedRecord[]): number[] {
-  return received.map((r) => r.envelope.id);
+  return received.map((r) => r.envelope.id!);
 }
 
 const scope = () => ({ companyId: h.companyId, projectId, resource: 'rfis' as const });

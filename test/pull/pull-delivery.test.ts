@@ -75,7 +75,7 @@ describe('pull: deletions, oversized records, full resync, rate limits', () => {
 
     // Anything else is the overlap: the 5 minutes before the cursor read again.
     const others = received.filter((r) => r.envelope.id !== large.id && r.envelope.id !== huge.id);
-    for (const other of others) expect(Date.parse(other.envelope.updatedAt)).toBeGreaterThanOrEqual(Date.parse(cursor) - 5 * 60_000);
+    for (const other of others) expect(Date.parse(other.envelope.updatedAt!)).toBeGreaterThanOrEqual(Date.parse(cursor) - 5 * 60_000);
     await expect(readCursor(h.table, scope())).resolves.toMatchObject({
       lastPull: expect.objectContaining({ records: received.length, claimChecked: 1 }),
     });

@@ -67,15 +67,16 @@ describe('pull: first and incremental sync', () => {
     const sample = received.slice(0, 50);
     for (const r of sample) {
       expect(RecordEnvelopeSchema.safeParse(r.envelope).success).toBe(true);
-      expect(r.envelope).toMatchObject({ version: 2, source: 'procore', environment: 'custom', companyId: h.companyId, lifecycle: 'active', deleted: false });
+      expect(r.envelope).toMatchObject({ version: 3, source: 'procore', environment: 'custom', companyId: h.companyId, lifecycle: 'active', deleted: false });
+      expect(r.envelope.idText).toBe(String(r.envelope.id));
       expect(r.attributes).toEqual({
         resource: r.envelope.resource,
         companyId: String(h.companyId),
         projectId: String(r.envelope.projectId),
-        envelopeVersion: '2',
+        envelopeVersion: '3',
         lifecycle: 'active',
       });
-      expect(r.envelope.data?.id).toBe(r.envelope.id);
+      expect((r.envelope.data as { id?: number } | null)?.id).toBe(r.envelope.id);
     }
 
     // Procore requests: ceil(records / maxPerPage) list calls per scope and one read of its recycle
