@@ -41,6 +41,8 @@ export interface PageWalk {
   maxPages?: number;
   /** The list's Total when `startPage` was reached before (a walk that resumes): a smaller one steps back. */
   knownTotal?: number;
+  /** The answer to the walk's first read (of startPage at perPage), when the caller has it already. */
+  firstAnswer?: ListAnswer;
   /** Reads one page of the list: the same request with `page` and `per_page` set. */
   read(page: number, perPage: number): Promise<ListAnswer>;
   onShift?(details: { page: number; restartAt: number }): void;
@@ -57,7 +59,7 @@ export async function* walkPages<T>(walk: PageWalk): AsyncGenerator<ProcorePage<
   for (let page = startPage; ; ) {
     reads += 1;
     if (page > maxPages || reads > maxPages) throw pagingLimit(walk.label, maxPages);
-    const answer = await walk.read(page, walk.perPage);
+    const answer = reads === 1 && walk.firstAnswer ? walk.firstAnswer : await walk.read(page, walk.perPage);
     const items = listItems<T>(answer.data, `${walk.label} page ${page}`);
     const total = headerInt(answer.headers, 'total');
     const stated = headerInt(answer.headers, 'per-page');
