@@ -124,7 +124,7 @@ export class SimulatorServer {
       return this.send(res, entry, new HttpError(429, { errors: 'Rate limit exceeded' }, rateHeaders));
     }
 
-    const fault = this.deps.faults.draw({ method, path: url.pathname }, isRest ? 'rest' : isLogin ? 'login' : 'other');
+    const fault = this.deps.faults.draw({ method, path: url.pathname, query: entry.query }, isRest ? 'rest' : isLogin ? 'login' : 'other');
     if (fault) {
       entry.fault = faultLabel(fault);
       switch (fault.kind) {

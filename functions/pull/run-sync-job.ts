@@ -8,6 +8,7 @@
 // (continuation.ts); it moves the scope's cursor only when the whole window has been delivered, and
 // never past the time the window's first page was read.
 import type { SQSClient } from '@aws-sdk/client-sqs';
+import { toProcoreTime } from '../commons/contracts/procore-time';
 import type { ProcoreClient } from '../commons/procore/client';
 import type { ProcoreEnvironment } from '../commons/procore/environments';
 import { PermanentError } from '../commons/failure/permanent-error';
@@ -26,7 +27,7 @@ import { startPoint, type StartPoint } from './start-point';
 import { readCheckpoint, type SyncCheckpoint } from './state/checkpoint';
 import { readCursor, type SyncTable } from './state/cursor';
 import { walkWindow, type WindowPosition } from './window-walk';
-import { clearSyncFailure, recordSyncFailure } from './state/failure';
+import { clearSyncFailure, recordSyncPause } from './state/failure';
 import { enqueueSyncJobs } from './sync-jobs-queue';
 import { scopeOfJob, type SyncJob } from './sync-job';
 import { describeScope } from './sync-scope';
@@ -170,20 +171,25 @@ async function readWindow(
   for await (const chunk of chunks) {
     windowEnd = chunk.windowEnd;
     if (chunk.items.length > 0) await deliverRecords(chunk.items, job, deps, totals);
-    if (!chunk.next) return { windowEnd };
+    const short = deps.remainingMs() < margin;
+    // Read to its end. Short of time, the removal pass goes to a continuation (a position past the end).
+    if (!chunk.next && !short) return { windowEnd };
+    const next = chunk.next ?? { from: toProcoreTime(Date.parse(windowEnd) + 1000), page: 1 };
+    // A read that delivered nothing needs no checkpoint, unless the job hands over from it.
+    if (chunk.items.length === 0 && !short) continue;
     const saved: SyncCheckpoint = {
       jobId: job.jobId,
       windowStart: start.window.start,
       windowEnd,
-      resumeFrom: chunk.next.from,
-      nextPage: chunk.next.page,
-      ...(chunk.next.seenTotal === undefined ? {} : { seenTotal: chunk.next.seenTotal }),
-      ...(chunk.next.sliceSeconds === undefined ? {} : { sliceSeconds: chunk.next.sliceSeconds }),
+      resumeFrom: next.from,
+      nextPage: next.page,
+      ...(next.seenTotal === undefined ? {} : { seenTotal: next.seenTotal }),
+      ...(next.sliceSeconds === undefined ? {} : { sliceSeconds: next.sliceSeconds }),
       recordsSoFar: start.recordsBefore + totals.records,
       savedAt: new Date(fence.now()).toISOString(),
     };
     await saveFencedCheckpoint(fence, saved);
-    if (deps.remainingMs() < margin) return { windowEnd, handOver: saved };
+    if (short) return { windowEnd, handOver: saved };
   }
   return { windowEnd };
 }
@@ -231,7 +237,8 @@ async function handOverOrPause(job: SyncJob, position: SyncCheckpoint, fence: Sc
     // the next planner run's job adopt the checkpoint. A transient stop, recorded for `status`.
     const message = `paused after ${continuationCount(job)} continuations in one chain (MAX_CONTINUATIONS=${max}); the next planner run resumes from ${next.from}`;
     await releaseScope(fence);
-    await recordSyncFailure(deps.table, fence.scope, {
+    // Recorded for `status`, without a back-off: the next planner run must carry it on.
+    await recordSyncPause(deps.table, fence.scope, {
       errorClass: 'ContinuationLimitReached',
       message,
       attempts: 1,

@@ -36,7 +36,7 @@ import { DEFAULT_MAX_PAGES, hasNextLink, headerInt, listItems, walkPages, type L
 
 /** Where a walk stands in its window: what a checkpoint saves and a continuation resumes from. */
 export interface WindowPosition {
-  /** The next slice starts here (inclusive, whole seconds). */
+  /** The next slice starts here (inclusive, whole seconds). After the window's end: nothing is left to read. */
   from: string;
   /** Above 1 only while paging a crowded slice (`from...from + sliceSeconds`): the page to read next. */
   page: number;
@@ -47,6 +47,7 @@ export interface WindowPosition {
 }
 
 export interface WindowChunk<T> {
+  /** The records to deliver (none when the read only narrowed the slice: the caller may hand over from `next`). */
   items: T[];
   /** Where to go on once these items are delivered; undefined when the window is done. */
   next: WindowPosition | undefined;
@@ -115,6 +116,8 @@ class WindowWalker<T> {
 
   async *chunks(): AsyncGenerator<WindowChunk<T>> {
     const { position } = this.walk;
+    // A position past the window's end: the window was read (a hand-over before the removal pass).
+    if (this.fromMs > this.endMs) return;
     if (!this.walk.sliceable) {
       yield* this.paged(this.fromMs, this.endMs, position?.page ?? 1, position?.seenTotal, false);
       return;
@@ -134,6 +137,8 @@ class WindowWalker<T> {
       const span = (toMs - fromMs) / 1000;
       if (slice.verdict.kind === 'more' && span > CROWDED_SPAN) {
         this.cuts = [...plannedCuts(fromMs, toMs, slice.items, slice.verdict.estimate, slice.fill), ...this.cuts.slice(1)];
+        // Nothing to deliver, but the caller may be short of time: it can hand over from here.
+        yield { items: [], next: { from: toProcoreTime(fromMs), page: 1, sliceSeconds: (this.cuts[0]! - fromMs) / 1000 }, windowEnd: toProcoreTime(this.endMs) };
         continue;
       }
       if (this.cuts[0] === toMs) this.cuts.shift();
@@ -144,7 +149,8 @@ class WindowWalker<T> {
         const items = (slice.verdict.items ?? slice.items) as T[];
         this.width = nextWidth(span, items.length, slice.fill, (this.endMs - toMs) / 1000);
         // The next slice starts at this one's end: that second is read again (see the header).
-        const next = toMs >= this.endMs ? undefined : { from: toProcoreTime(toMs), page: 1, sliceSeconds: this.width };
+        const sliceSeconds = this.cuts[0] === undefined ? this.width : (this.cuts[0] - toMs) / 1000;
+        const next = toMs >= this.endMs ? undefined : { from: toProcoreTime(toMs), page: 1, sliceSeconds };
         const seen = new Set<string>();
         const fresh = this.once(items, seen);
         this.boundary = inSecond(seen, toMs);

@@ -100,8 +100,11 @@ describe('pull: deletions, oversized records, full resync, rate limits', () => {
     const started = await startSync({ ...scope(), full: true }, { sqs: h.sqs, table: h.table, jobsQueueUrl: h.queues.jobs, now: () => h.sim.clock.now() });
     expect(started).toMatchObject({ leased: true, cursorReset: true, job: { full: true } });
     const received = await h.collectRecords(() => h.drainJobs());
-    console.log("DBG", JSON.stringify(received.filter((r) => r.envelope.id === 4294968301).map((r) => [r.envelope.lifecycle, r.envelope.updatedAt])));
-    expect(new Set(received.map((r) => r.envelope.id))).toEqual(new Set(rfis().map((r) => r.id)));
+    // Every record of the scope: the live ones, and the one recycled earlier (from the recycle bin, as recycled).
+    const recycled = h.sim.store.removed('rfis').filter((r) => r.projectId === projectId);
+    expect(recycled).toHaveLength(1);
+    expect(new Set(received.filter((r) => r.envelope.lifecycle === 'active').map((r) => r.envelope.id))).toEqual(new Set(rfis().map((r) => r.id)));
+    expect(received.filter((r) => r.envelope.lifecycle === 'recycled').map((r) => r.envelope.id)).toEqual(recycled.map((r) => r.id));
     await expect(readCursor(h.table, scope())).resolves.toMatchObject({ cursor: started.job.windowEnd });
   });
 

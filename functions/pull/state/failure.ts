@@ -30,22 +30,33 @@ export async function recordSyncFailure(table: SyncTable, scope: SyncScope, fail
   // One job per scope at a time (the lease), so reading then writing the count does not race.
   const { Item } = await table.db.send(new GetCommand({ TableName: table.tableName, Key: key, ConsistentRead: true }));
   const previous = typeof Item?.consecutiveFailures === 'number' ? Item.consecutiveFailures : 0;
-  const failedAtMs = Date.parse(failure.failedAt);
-  const backoff = { consecutiveFailures: previous + 1, retryAtMs: failedAtMs + backoffDelayMs(previous + 1) };
+  const backoff = { consecutiveFailures: previous + 1, retryAtMs: Date.parse(failure.failedAt) + backoffDelayMs(previous + 1) };
+  await putFailure(table, scope, failure, backoff);
+  return backoff;
+}
+
+/**
+ * Records why a scope stopped without backing it off: a job paused at the continuation bound, which
+ * the next planner run must carry on (a back-off would keep it waiting for nothing).
+ */
+export function recordSyncPause(table: SyncTable, scope: SyncScope, failure: SyncFailure): Promise<void> {
+  return putFailure(table, scope, failure, {});
+}
+
+async function putFailure(table: SyncTable, scope: SyncScope, failure: SyncFailure, backoff: ScopeBackoff | Record<string, never>): Promise<void> {
   await table.db.send(
     new PutCommand({
       TableName: table.tableName,
       Item: {
-        ...key,
+        ...syncStateKey('failure', scope),
         kind: 'failure',
         ...scope,
         ...failure,
         ...backoff,
-        [TTL_ATTRIBUTE]: ttlSeconds(failedAtMs + FAILURE_TTL_MS),
+        [TTL_ATTRIBUTE]: ttlSeconds(Date.parse(failure.failedAt) + FAILURE_TTL_MS),
       },
     }),
   );
-  return backoff;
 }
 
 export async function clearSyncFailure(table: SyncTable, scope: SyncScope): Promise<void> {
