@@ -66,7 +66,7 @@ export interface SyncJobResult {
   claimChecked: number;
   /** Of the records, those delivered quarantined (Procore sent them unreadable). */
   quarantined: number;
-  /** Answers whose records were delivered. */
+  /** List answers read (slices and pages). */
   pages: number;
   /** Set when continued or paused: where the job goes on from. */
   next?: WindowPosition;
@@ -170,6 +170,7 @@ async function readWindow(
   });
   for await (const chunk of chunks) {
     windowEnd = chunk.windowEnd;
+    totals.pages += 1;
     if (chunk.items.length > 0) await deliverRecords(chunk.items, job, deps, totals);
     const short = deps.remainingMs() < margin;
     // Read to its end. Short of time, the removal pass goes to a continuation (a position past the end).
@@ -216,7 +217,6 @@ async function deliverRecords(records: unknown[], job: SyncJob, deps: RunSyncJob
   totals.records += delivered.length;
   totals.claimChecked += claimChecked;
   totals.quarantined += quarantined.length;
-  totals.pages += 1;
   deps.metrics?.count('PullRecordsDelivered', delivered.length);
   deps.metrics?.count('PullPagesDelivered');
   if (claimChecked > 0) deps.metrics?.count('PullRecordsClaimChecked', claimChecked);
