@@ -77,7 +77,6 @@ export interface WindowWalk {
 /** Share of a page a slice aims to fill, so that a little growth does not overflow it. */
 const TARGET_FILL = 0.7;
 
-
 /** A slice this narrow (seconds) that does not fit in one answer is paged: more records share a second than a page holds. */
 const CROWDED_SPAN = 2;
 
@@ -138,7 +137,11 @@ class WindowWalker<T> {
       if (slice.verdict.kind === 'more' && span > CROWDED_SPAN) {
         this.cuts = [...plannedCuts(fromMs, toMs, slice.items, slice.verdict.estimate, slice.fill), ...this.cuts.slice(1)];
         // Nothing to deliver, but the caller may be short of time: it can hand over from here.
-        yield { items: [], next: { from: toProcoreTime(fromMs), page: 1, sliceSeconds: (this.cuts[0]! - fromMs) / 1000 }, windowEnd: toProcoreTime(this.endMs) };
+        yield {
+          items: [],
+          next: { from: toProcoreTime(fromMs), page: 1, sliceSeconds: (this.cuts[0]! - fromMs) / 1000 },
+          windowEnd: toProcoreTime(this.endMs),
+        };
         continue;
       }
       if (this.cuts[0] === toMs) this.cuts.shift();
@@ -162,7 +165,10 @@ class WindowWalker<T> {
   }
 
   /** One read of a slice and whether it holds the whole slice (asking page 2 when nothing says). */
-  private async readSlice(fromMs: number, toMs: number): Promise<{ answer: ListAnswer; items: unknown[]; verdict: Exclude<Verdict, { kind: 'unknown' }>; fill: number }> {
+  private async readSlice(
+    fromMs: number,
+    toMs: number,
+  ): Promise<{ answer: ListAnswer; items: unknown[]; verdict: Exclude<Verdict, { kind: 'unknown' }>; fill: number }> {
     const answer = await this.read(fromMs, toMs, 1, this.walk.perPage);
     const items = listItems<unknown>(answer.data, `${this.walk.label} updated ${toProcoreTime(fromMs)}...${toProcoreTime(toMs)}`);
     const told = sliceVerdict(answer, items.length, this.walk.perPage, this.size);
@@ -202,7 +208,8 @@ class WindowWalker<T> {
       ...(seenTotal === undefined ? {} : { knownTotal: seenTotal }),
       ...(firstAnswer ? { firstAnswer } : {}),
       read: (page, perPage) => this.read(fromMs, toMs, page, perPage),
-      onShift: ({ page, restartAt }) => this.walk.logger.warn('The list shifted while paged; reading again from an earlier page', { list: label, page, restartAt }),
+      onShift: ({ page, restartAt }) =>
+        this.walk.logger.warn('The list shifted while paged; reading again from an earlier page', { list: label, page, restartAt }),
     })) {
       const sliceSeconds = (toMs - fromMs) / 1000;
       const next: WindowPosition | undefined = page.hasNext
@@ -269,10 +276,11 @@ function plannedCuts(fromMs: number, toMs: number, items: unknown[], estimate: n
   const ascending = inOrder.every((t, i) => i === 0 || t >= inOrder[i - 1]!);
   const step = ascending ? fill : Math.max(1, (fill * sorted.length) / count);
   const cuts: number[] = [];
-  for (let rank = step, last = fromMs; rank < sorted.length; rank += step) {
+  for (let rank = step; rank < sorted.length; rank += step) {
+    const last = cuts.at(-1) ?? fromMs;
     const at = sorted[Math.floor(rank)]!;
     const cut = at - 1000 >= last + 1000 ? at - 1000 : at + 1000;
-    if (cut > last && cut < toMs) cuts.push((last = cut));
+    if (cut > last && cut < toMs) cuts.push(cut);
     if (ascending) break;
   }
   return cuts.length > 0 ? [...cuts, toMs] : [Math.min(fallback, toMs - 1000), toMs];

@@ -68,7 +68,12 @@ describe('pull: records the worker cannot read', () => {
     expect(big.body).toContain(`"idText":"${BIG_ID}"`);
     expect(big.body).toMatch(new RegExp(`"data":\\{"id":${BIG_ID},`));
     const others = received.filter((r) => r.envelope.lifecycle === 'active' && r !== big);
-    expect(others.map((r) => r.envelope.id).sort()).toEqual(rows.slice(5).map((r) => r.id).sort());
+    expect(others.map((r) => r.envelope.id).sort()).toEqual(
+      rows
+        .slice(5)
+        .map((r) => r.id)
+        .sort(),
+    );
   });
 
   it('keeps delivering on the next run while the bad records stay bad', async () => {

@@ -30,7 +30,11 @@ describe.each(VARIANTS)('pull of a list that changes between page reads: $name',
     // The handlers keep their runtime per module instance: a fresh one per harness.
     jest.resetModules();
     h = await startPullHarness({
-      simulator: { maxPerPage: PER_PAGE, pagination, data: { companies: 1, projectsPerCompany: 1, recordsPerResource: RECORDS, resources: ['projects', 'rfis'] } },
+      simulator: {
+        maxPerPage: PER_PAGE,
+        pagination,
+        data: { companies: 1, projectsPerCompany: 1, recordsPerResource: RECORDS, resources: ['projects', 'rfis'] },
+      },
       sync: () => ({ companies: 'all', resources: ['rfis'] }),
     });
     projectId = h.sim.store.projects(h.companyId)[0]!.id;

@@ -38,7 +38,7 @@ async function pull(time?: string): Promise<number[]> {
 }
 
 describe('pull: time comes from the clock', () => {
-  it('clamps an event dated a day ahead: the cursor stays at Procore\'s time and a later edit arrives', async () => {
+  it("clamps an event dated a day ahead: the cursor stays at Procore's time and a later edit arrives", async () => {
     const readAt = h.sim.clock.now();
     expect(await pull(eventTime(readAt + DAY_MS))).toHaveLength(10);
     expect(await cursorMs()).toBeLessThanOrEqual(readAt + 2000);
@@ -50,7 +50,7 @@ describe('pull: time comes from the clock', () => {
     expect(await pull()).toContain(edited.id);
   });
 
-  it('clamps an event dated a day behind to Procore\'s time', async () => {
+  it("clamps an event dated a day behind to Procore's time", async () => {
     h.sim.clock.advance(3600_000);
     const now = h.sim.clock.now();
     await pull(eventTime(now - DAY_MS));

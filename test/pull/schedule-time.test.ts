@@ -11,7 +11,7 @@ function logged() {
 }
 
 describe('scheduled window end', () => {
-  it('takes the event\'s time when it is not ahead of the clock and at most 15 minutes behind', () => {
+  it("takes the event's time when it is not ahead of the clock and at most 15 minutes behind", () => {
     const { lines, logger } = logged();
     expect(scheduledWindowEnd('2026-01-15T12:00:00Z', CLOCK + 400, logger)).toBe('2026-01-15T12:00:00Z');
     expect(scheduledWindowEnd('2026-01-15T11:50:00Z', CLOCK, logger)).toBe('2026-01-15T11:50:00Z');
@@ -24,7 +24,11 @@ describe('scheduled window end', () => {
     const { lines, logger } = logged();
     expect(scheduledWindowEnd('2026-01-16T12:00:00Z', CLOCK, logger)).toBe('2026-01-15T12:00:00Z');
     expect(lines).toEqual([
-      { level: 'warn', message: expect.stringMatching(/ahead of the clock/), details: { eventTime: '2026-01-16T12:00:00Z', clock: '2026-01-15T12:00:00Z', offBySeconds: 86400 } },
+      {
+        level: 'warn',
+        message: expect.stringMatching(/ahead of the clock/),
+        details: { eventTime: '2026-01-16T12:00:00Z', clock: '2026-01-15T12:00:00Z', offBySeconds: 86400 },
+      },
     ]);
   });
 

@@ -47,7 +47,12 @@ function fakeList(
     async read(range, page, perPage): Promise<ListAnswer> {
       list.reads.push({ ...range, page });
       const inRange = list.rows.filter((r) => r.updated_at >= range.from && r.updated_at <= range.to);
-      const order = options.ordered ? inRange.sort((a, b) => a.id - b.id) : inRange.map((r) => ({ r, k: random() })).sort((a, b) => a.k - b.k).map(({ r }) => r);
+      const order = options.ordered
+        ? inRange.sort((a, b) => a.id - b.id)
+        : inRange
+            .map((r) => ({ r, k: random() }))
+            .sort((a, b) => a.k - b.k)
+            .map(({ r }) => r);
       const size = Math.min(perPage, options.pageSize);
       const items = order.slice((page - 1) * size, page * size);
       const lastPage = Math.max(1, Math.ceil(order.length / size));
@@ -140,7 +145,15 @@ describe('window walk', () => {
     const second = '2025-06-01T12:00:00Z';
     const list = fakeList(rows(0, 5, { second, count: 60 }), { pageSize: 20, total: true, ordered: true });
     const first: WindowChunk<Row>[] = [];
-    for await (const chunk of walkWindow<Row>({ label: 'fake', window: { start: START, end: END }, perPage: 20, sliceable: true, read: list.read, now: Date.now, logger: silentLogger })) {
+    for await (const chunk of walkWindow<Row>({
+      label: 'fake',
+      window: { start: START, end: END },
+      perPage: 20,
+      sliceable: true,
+      read: list.read,
+      now: Date.now,
+      logger: silentLogger,
+    })) {
       first.push(chunk);
       if (chunk.items.length > 0) break; // the job hands over after the crowded second's first page
     }
@@ -155,7 +168,7 @@ describe('window walk', () => {
     expect(all.length - 60).toBeLessThanOrEqual(20);
   });
 
-  it('ends the window at Procore\'s clock when the job said later, and says so in every chunk', async () => {
+  it("ends the window at Procore's clock when the job said later, and says so in every chunk", async () => {
     const list = fakeList(rows(40, 6), { pageSize: 20, total: true, date: '2025-09-01T00:00:00Z' });
     const chunks = await walk(list);
     expect(new Set(chunks.map((c) => c.windowEnd))).toEqual(new Set(['2025-09-01T00:00:00Z']));
@@ -176,7 +189,7 @@ describe('window walk', () => {
     await expect(walk(list, { maxReads: 3 })).rejects.toMatchObject({ kind: 'transient', errorClass: 'ProcorePagingLimit' });
   });
 
-  it('has nothing to read from a position past the window\'s end (the removal pass was left to a continuation)', async () => {
+  it("has nothing to read from a position past the window's end (the removal pass was left to a continuation)", async () => {
     const list = fakeList(rows(10, 10), { pageSize: 20, total: true });
     const position: WindowPosition = { from: '2026-01-01T00:00:01Z', page: 1 };
     expect(await walk(list, { position })).toEqual([]);
