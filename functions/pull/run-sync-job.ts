@@ -26,6 +26,7 @@ import { envelopeFor, recordMessage } from './record-envelopes';
 import { startPoint, type StartPoint } from './start-point';
 import { readCheckpoint, type SyncCheckpoint } from './state/checkpoint';
 import { readCursor, type SyncTable } from './state/cursor';
+import { trustedCursor } from './sync-window';
 import { walkWindow, type WindowPosition } from './window-walk';
 import { clearSyncFailure, recordSyncPause } from './state/failure';
 import { enqueueSyncJobs } from './sync-jobs-queue';
@@ -99,7 +100,7 @@ export async function runSyncJob(job: SyncJob, deps: RunSyncJobDeps): Promise<Sy
   const log = { jobId: job.jobId, scope: describeScope(scope), continuation: continuationCount(job) };
   if (!(await claimScope(fence))) return superseded(log, totals, deps);
   const [saved, stored] = await Promise.all([readCheckpoint(deps.table, scope), readCursor(deps.table, scope)]);
-  const start = startPoint(job, saved, stored?.cursor);
+  const start = startPoint(job, saved, trustedCursor(stored, deps.logger));
   deps.logger.info('Sync job started', {
     ...log,
     window: start.window,

@@ -2,9 +2,10 @@
 // clamped to Procore's clock by the planner, and a job whose window ends after the time its first
 // page was read never moves the cursor past that time: edits made meanwhile arrive with the next run.
 import { randomUUID } from 'node:crypto';
-import { readCursor } from '../../functions/pull/state/cursor';
+import { advanceCursor, readCursor } from '../../functions/pull/state/cursor';
 import { enqueueSyncJobs } from '../../functions/pull/sync-jobs-queue';
 import { eventTime, startPullHarness, type PullHarness } from './support/pull-harness';
+import { simClockRunner } from './support/sim-clock-runner';
 
 const DAY_MS = 24 * 3600_000;
 
@@ -73,5 +74,22 @@ describe('pull: time comes from the clock', () => {
     h.sim.store.update('rfis', edited.id, { subject: 'edited after the early job' });
     h.sim.clock.advance(60_000);
     expect(await pull()).toContain(edited.id);
+  });
+
+  it('does not trust a cursor an older version left a day ahead: edits made since that pull still arrive', async () => {
+    // The planner and worker on the simulator's clock, so the last pull's end is Procore's time too.
+    const run = await simClockRunner(h, { companies: 'all', discoveryCompanyId: h.companyId, resources: ['rfis'] });
+    h.sim.clock.advance(3600_000);
+    const finishedAt = new Date(h.sim.clock.now()).toISOString();
+    await advanceCursor(h.table, scope(), eventTime(h.sim.clock.now() + DAY_MS), { jobId: 'older-version', records: 0, claimChecked: 0, pages: 1, finishedAt });
+    h.sim.clock.advance(3600_000);
+    const edited = h.sim.store.list('rfis', { companyId: h.companyId, projectId })[7]!;
+    h.sim.store.update('rfis', edited.id, { subject: 'edited under a cursor from the future' });
+    h.sim.clock.advance(60_000);
+    const received = await h.collectRecords(async () => {
+      await run.plan();
+      await run.drain();
+    });
+    expect(received.map((r) => r.envelope.id)).toContain(edited.id);
   });
 });
