@@ -11,8 +11,8 @@ export interface FaultOptions {
   dropConnectionRate?: number;
   /** Never answer (until close()); the caller's timeout has to end it. */
   hangRate?: number;
-  /** Restrict faults to some requests; `path` is the full path, e.g. /api/rest/v1.0/vendors. */
-  only?: (req: { method: string; path: string }) => boolean;
+  /** Restrict faults to some requests; `path` is the full path, e.g. /api/rest/v1.0/vendors; `query` its parameters. */
+  only?: (req: { method: string; path: string; query: Record<string, string> }) => boolean;
   /** Default false: only /api/rest/* requests get faults; true adds the /login/oauth/* endpoints. */
   includeTokenEndpoint?: boolean;
 }
@@ -42,7 +42,7 @@ export class FaultInjector {
   }
 
   /** `req.path` is the full path (e.g. /api/rest/v1.0/me); `target` says which endpoint family it hit. */
-  draw(req: { method: string; path: string }, target: 'rest' | 'login' | 'other'): Fault | undefined {
+  draw(req: { method: string; path: string; query: Record<string, string> }, target: 'rest' | 'login' | 'other'): Fault | undefined {
     const o = this.options;
     if (!o) return undefined;
     if (target === 'other' || (target === 'login' && !o.includeTokenEndpoint)) return undefined;

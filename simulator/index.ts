@@ -6,18 +6,18 @@ import { FaultInjector, type FaultOptions } from './faults';
 import { OAuthServer, generateClientId, generateSecret } from './oauth';
 import { mulberry32 } from './prng';
 import { RateLimiter, type RateLimitOptions } from './rate-limit';
-import { RestApi } from './rest';
+import { RestApi, type AfterListPage } from './rest';
 import { SimulatorServer, type LoggedRequest } from './server';
 import { SimStore, type SeedOptions } from './store';
 
 export type { FaultOptions } from './faults';
 export type { LoggedRequest } from './server';
 export type { RateLimitOptions } from './rate-limit';
-export type { SeedOptions } from './store';
+export type { ListOrder, RecordRendering, SeedOptions } from './store';
 export { REMOVAL_ROUTES } from './removal-routes';
 export { SimStore } from './store';
 export { RESOURCES } from './resources';
-export { MAX_BATCH_UPSERT_ITEMS } from './rest';
+export { MAX_BATCH_UPSERT_ITEMS, type AfterListPage, type ListPageServed } from './rest';
 export { DeclaredOperations, parseOperations } from './declared-operations';
 export { nestFormFields } from './form-params';
 
@@ -45,6 +45,8 @@ export interface SimulatorOptions {
   seed?: number;
   data?: SeedOptions;
   now?: number;
+  /** Runs after each list page is served (see setAfterListPage). */
+  afterListPage?: AfterListPage;
 }
 
 export interface ProcoreSimulator {
@@ -60,6 +62,11 @@ export interface ProcoreSimulator {
   setRateLimit(r: SimulatorOptions['rateLimit']): void;
   setLatency(l: SimulatorOptions['latencyMs']): void;
   setPagination(p: PaginationHeaderOptions | undefined): void;
+  /**
+   * A callback run after each list page is served, before the next request: change Procore there
+   * (store.touch / insert / softDelete / setListOrder ...) to play a list that changes while it is paged.
+   */
+  setAfterListPage(hook: AfterListPage | undefined): void;
   requests(): LoggedRequest[];
   clearRequests(): void;
   countRequests(filter?: (r: LoggedRequest) => boolean): number;
@@ -79,13 +86,14 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Pr
   const maxPerPage = options.maxPerPage ?? 1000;
   let latency = options.latencyMs;
   let pagination = options.pagination;
+  let afterListPage = options.afterListPage;
   const log: LoggedRequest[] = [];
   const server = new SimulatorServer({
     clock,
     oauth,
     rateLimiter,
     faults,
-    rest: new RestApi(store, () => maxPerPage),
+    rest: new RestApi(store, () => maxPerPage, () => afterListPage),
     declared: declaredOperations(),
     pagination: () => ({ total: pagination?.total ?? true, perPage: pagination?.perPage ?? true, link: pagination?.link ?? true }),
     store,
@@ -114,6 +122,9 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Pr
     },
     setPagination: (p) => {
       pagination = p;
+    },
+    setAfterListPage: (hook) => {
+      afterListPage = hook;
     },
     requests: () => log.map((r) => ({ ...r })),
     clearRequests: () => {

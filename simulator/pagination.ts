@@ -3,6 +3,10 @@
 export interface Page<T> {
   items: T[];
   headers: Record<string, string>;
+  /** The page and page size applied, and the list's size. */
+  page: number;
+  perPage: number;
+  total: number;
 }
 
 /**
@@ -26,6 +30,9 @@ export function paginate<T>(all: T[], requestUrl: URL, defaultPerPage: number, m
   return {
     items: all.slice((page - 1) * perPage, page * perPage),
     headers: { Total: String(all.length), 'Per-Page': String(perPage), Link: links.join(', ') },
+    page,
+    perPage,
+    total: all.length,
   };
 }
 

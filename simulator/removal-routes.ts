@@ -4,7 +4,7 @@
 // filter), and the project list's `filters[by_status]` (Active by default, Inactive, All).
 import { forbidden, HttpError, notFound } from './http-error';
 import { paginate } from './pagination';
-import type { RestRequest, RestResponse } from './rest';
+import type { AfterListPage, RestRequest, RestResponse } from './rest';
 import type { ResourceDefinition, SimResourceName } from './resources';
 import type { ListFilter, Scope, SimStore } from './store';
 
@@ -35,18 +35,29 @@ const compiled = REMOVAL_ROUTES.map((route) => ({
 const DEFAULT_PER_PAGE = 100;
 
 /** A recycle bin or inactive list answer, or undefined when the request is for another route. */
-export function handleRemovalRoute(store: SimStore, req: RestRequest, maxPerPage: number): RestResponse | undefined {
+export function handleRemovalRoute(store: SimStore, req: RestRequest, maxPerPage: number, served?: AfterListPage): RestResponse | undefined {
   if (req.method !== 'GET') return undefined;
   for (const { route, regex } of compiled) {
     const match = regex.exec(req.path);
     if (!match) continue;
     const scope = removalScope(store, req, match.groups ?? {});
     const filter: ListFilter = route.list === 'recycle-bin' ? { deleted: 'only', ...updatedAtRange(req.url) } : { activity: 'inactive' };
-    const ids = store.query(route.resource, scope, filter);
-    const render = (id: number) => store.get(route.resource, id)!;
-    if (!route.paged) return { status: 200, body: ids.map(render) };
-    const page = paginate(ids, req.url, DEFAULT_PER_PAGE, maxPerPage);
-    return { status: 200, body: page.items.map(render), headers: page.headers };
+    const ids = store.inListOrder(route.resource, store.query(route.resource, scope, filter));
+    const render = (id: number) => store.rendered(route.resource, store.get(route.resource, id)!);
+    const page = route.paged ? paginate(ids, req.url, DEFAULT_PER_PAGE, maxPerPage) : undefined;
+    const items = page?.items ?? ids;
+    const body = items.map(render);
+    served?.({
+      resource: route.resource,
+      list: route.list,
+      path: req.path,
+      query: Object.fromEntries(req.url.searchParams),
+      page: page?.page ?? 1,
+      perPage: page?.perPage ?? ids.length,
+      ids: items,
+      total: ids.length,
+    });
+    return page ? { status: 200, body, headers: page.headers } : { status: 200, body };
   }
   return undefined;
 }

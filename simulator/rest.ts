@@ -4,6 +4,7 @@ import { HttpError, forbidden, notFound, parameterMissing, shapedError, type Fie
 import { paginate } from './pagination';
 import { activityFilter, handleRemovalRoute } from './removal-routes';
 import { RESOURCES, type Action, type ResourceDefinition } from './resources';
+import type { SimResourceName } from './resources';
 import type { ListFilter, RecordJson, Scope, SimStore } from './store';
 import { inView } from './views';
 
@@ -25,6 +26,27 @@ export interface RestResponse {
 }
 
 export const MAX_BATCH_UPSERT_ITEMS = 1000;
+
+/** A list page the simulator has just built its answer for (the records in it are rendered already). */
+export interface ListPageServed {
+  resource: SimResourceName;
+  /** The resource's own list, its recycle bin, or its inactive list. */
+  list: 'list' | 'recycle-bin' | 'inactive';
+  path: string;
+  query: Record<string, string>;
+  page: number;
+  perPage: number;
+  /** The ids on the page, in the order served. */
+  ids: number[];
+  /** How many records the whole list held. */
+  total: number;
+}
+
+/**
+ * Runs after each list page is served, before the next request is handled: a test changes Procore
+ * there (edits, creates, deletes, reorders) to play a list that changes while a client pages it.
+ */
+export type AfterListPage = (served: ListPageServed) => void;
 
 interface CompiledRoute {
   method: string;
@@ -49,12 +71,13 @@ export class RestApi {
   constructor(
     private readonly store: SimStore,
     private readonly maxPerPage: () => number,
+    private readonly afterListPage: () => AfterListPage | undefined = () => undefined,
   ) {}
 
   handle(req: RestRequest): RestResponse {
     if (req.method === 'GET' && req.path === '/rest/v1.0/companies') return this.listCompanies(req);
     if (req.method === 'GET' && req.path === '/rest/v1.0/me') return { status: 200, body: this.store.serviceAccount };
-    const removals = handleRemovalRoute(this.store, req, this.maxPerPage());
+    const removals = handleRemovalRoute(this.store, req, this.maxPerPage(), (served) => this.afterListPage()?.(served));
     if (removals) return removals;
     for (const route of compiled) {
       if (route.method !== req.method) continue;
@@ -150,8 +173,19 @@ export class RestApi {
     if (originId !== null) filter.originId = originId;
     let ids = this.store.query(def.name, scope, filter);
     if (def.name === 'projects') ids = ids.filter((id) => this.store.projectListed(id));
-    const page = paginate(ids, req.url, def.defaultPerPage, this.maxPerPage());
-    return { status: 200, body: page.items.map((id) => inView(def.name, q.get('view'), this.store.get(def.name, id)!)), headers: page.headers };
+    const page = paginate(this.store.inListOrder(def.name, ids), req.url, def.defaultPerPage, this.maxPerPage());
+    const body = page.items.map((id) => this.store.rendered(def.name, inView(def.name, q.get('view'), this.store.get(def.name, id)!) as RecordJson));
+    this.afterListPage()?.({
+      resource: def.name,
+      list: 'list',
+      path: req.path,
+      query: Object.fromEntries(q),
+      page: page.page,
+      perPage: page.perPage,
+      ids: page.items,
+      total: page.total,
+    });
+    return { status: 200, body, headers: page.headers };
   }
 
   /** A live record in the scope, or 404 (a project record also has to be permitted). */

@@ -124,7 +124,7 @@ export class SimulatorServer {
       return this.send(res, entry, new HttpError(429, { errors: 'Rate limit exceeded' }, rateHeaders));
     }
 
-    const fault = this.deps.faults.draw({ method, path: url.pathname }, isRest ? 'rest' : isLogin ? 'login' : 'other');
+    const fault = this.deps.faults.draw({ method, path: url.pathname, query: entry.query }, isRest ? 'rest' : isLogin ? 'login' : 'other');
     if (fault) {
       entry.fault = faultLabel(fault);
       switch (fault.kind) {
@@ -215,6 +215,8 @@ export class SimulatorServer {
     const finalBody = error ? error.body : body;
     const finalHeaders = error ? error.headers : headers;
     if (entry) entry.status = finalStatus;
+    // The answer's Date is Procore's clock (the simulator's, which tests move), as a real server's is.
+    res.setHeader('Date', new Date(this.deps.clock.now()).toUTCString());
     const pagination = this.deps.pagination();
     for (const [k, v] of Object.entries(finalHeaders)) {
       const name = k.toLowerCase();

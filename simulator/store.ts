@@ -58,6 +58,12 @@ export interface Scope {
   projectId?: number;
 }
 
+/** Orders two records of a list, as Array.prototype.sort takes it. */
+export type ListOrder = (a: RecordJson, b: RecordJson) => number;
+
+/** What a list shows for one record instead of the record (any JSON value). */
+export type RecordRendering = (record: RecordJson) => unknown;
+
 /** A record as the API returns it. */
 export type RecordJson = Record<string, unknown> & { id: number; created_at: string; updated_at: string };
 
@@ -81,6 +87,8 @@ export class SimStore {
   private companyList: SimCompany[] = [];
   private readonly permitted = new Map<number, boolean>();
   private readonly records = new Map<SimResourceName, Map<number, StoredRecord>>();
+  private readonly listOrders = new Map<SimResourceName, ListOrder>();
+  private readonly renderings = new Map<string, RecordRendering>();
 
   constructor(
     private readonly clock: SimClock,
@@ -176,6 +184,50 @@ export class SimStore {
       ids.push(r.id);
     }
     return ids;
+  }
+
+  // --- how lists answer: order and rendering (tests of a list that changes while it is paged) ----
+
+  /**
+   * The order the resource's lists answer in from now on; undefined: by id (the default). Procore does
+   * not document its lists' order, so tests change it, e.g. between two page reads.
+   */
+  setListOrder(resource: string, order: ListOrder | undefined): void {
+    const name = this.resourceName(resource);
+    if (order) this.listOrders.set(name, order);
+    else this.listOrders.delete(name);
+  }
+
+  /** A seeded random order of the resource's records (records created later come last, by id). */
+  shuffleListOrder(resource: string, seed: number): void {
+    const random = mulberry32(seed);
+    const rank = new Map([...this.table(resource).keys()].map((id) => [id, random()]));
+    this.setListOrder(resource, (a, b) => (rank.get(a.id) ?? 2 + a.id / 2 ** 53) - (rank.get(b.id) ?? 2 + b.id / 2 ** 53));
+  }
+
+  /** Ids in the order the resource's lists answer. */
+  inListOrder(resource: string, ids: number[]): number[] {
+    const order = this.listOrders.get(this.resourceName(resource));
+    if (!order) return ids;
+    const rows = ids.map((id) => this.get(resource, id)!);
+    return rows.sort(order).map((row) => row.id);
+  }
+
+  /**
+   * How one record renders in lists from now on (undefined: as stored). Lets a test serve what a
+   * client must survive: a record without an id or updated_at, a non-object, an id beyond 2^53
+   * (return `JSON.rawJSON('...')` for it: the simulator writes it as those exact digits).
+   */
+  setRendering(resource: string, id: number, render: RecordRendering | undefined): void {
+    const key = `${this.resourceName(resource)}#${id}`;
+    if (render) this.renderings.set(key, render);
+    else this.renderings.delete(key);
+  }
+
+  /** The record as a list shows it (its rendering, if a test set one). */
+  rendered(resource: string, record: Record<string, unknown> & { id: number }): unknown {
+    const render = this.renderings.get(`${this.resourceName(resource)}#${record.id}`);
+    return render ? render(record as RecordJson) : record;
   }
 
   get(resource: string, id: number): RecordJson | undefined {
@@ -304,6 +356,8 @@ export class SimStore {
     this.companyList = [];
     this.permitted.clear();
     this.records.clear();
+    this.listOrders.clear();
+    this.renderings.clear();
     const random = mulberry32(this.seedNumber);
     const now = this.clock.now();
     const spreadMs = (options.updatedAtSpreadDays ?? 365) * DAY_MS;

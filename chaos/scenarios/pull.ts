@@ -160,7 +160,8 @@ export async function runPullChaos(sizes: PullChaosSizes, deps: ChaosDeps<'plann
     const copies = new Map<string, number>();
     for (const message of received) {
       const envelope = JSON.parse(message.Body ?? '') as RecordEnvelope;
-      const key = keyOf(envelope.resource, envelope.id, envelope.updatedAt);
+      // Quarantined envelopes (unreadable records) carry no usable key: the simulator sends none.
+      const key = keyOf(envelope.resource, envelope.id ?? 0, envelope.updatedAt ?? '');
       copies.set(key, (copies.get(key) ?? 0) + 1);
     }
     const repeated = [...copies.values()].filter((n) => n > 1);

@@ -77,7 +77,12 @@ function backoffText(s: ScopeStatus): string {
 }
 
 function inProgress(s: ScopeStatus): string {
-  if (s.checkpoint) return `page ${s.checkpoint.nextPage} next, ${s.checkpoint.recordsSoFar} records so far`;
+  if (s.checkpoint) {
+    // A checkpoint says where in its updated_at window the pull goes on (an older one: a page of the window).
+    const { resumeFrom, nextPage, recordsSoFar } = s.checkpoint;
+    const where = resumeFrom === undefined ? `page ${nextPage}` : `from ${resumeFrom}${nextPage > 1 ? ` page ${nextPage}` : ''}`;
+    return `${where} next, ${recordsSoFar} records so far`;
+  }
   if (s.lease && !s.lease.expired) return `job ${s.lease.holder} (lease until ${s.lease.expiresAt})`;
   if (s.lease) return `stale lease of ${s.lease.holder} (expired)`;
   return '';

@@ -10,7 +10,7 @@ export interface ScopeStatus {
   cursor?: string;
   lastPull?: { records: number; pages: number; finishedAt: string; removalsUnavailable?: string };
   lease?: { holder: string; expiresAt: string; expired: boolean };
-  checkpoint?: { nextPage: number; recordsSoFar: number; savedAt: string };
+  checkpoint?: { resumeFrom?: string; nextPage: number; recordsSoFar: number; savedAt: string };
   failure?: { errorClass: string; message: string; httpStatus?: number; failedAt: string };
   /** Failed for good this many times in a row; the planner leaves it until retryAt (active: not yet reached). */
   backoff?: { consecutiveFailures: number; retryAt: string; active: boolean };
@@ -50,7 +50,12 @@ export function scopeStatuses(items: SyncStateItem[], now: number): ScopeStatus[
         break;
       }
       case 'checkpoint':
-        status.checkpoint = { nextPage: num(item.nextPage) ?? 1, recordsSoFar: num(item.recordsSoFar) ?? 0, savedAt: str(item.savedAt) ?? '' };
+        status.checkpoint = {
+          ...(str(item.resumeFrom) ? { resumeFrom: str(item.resumeFrom)! } : {}),
+          nextPage: num(item.nextPage) ?? 1,
+          recordsSoFar: num(item.recordsSoFar) ?? 0,
+          savedAt: str(item.savedAt) ?? '',
+        };
         break;
       case 'failure': {
         const httpStatus = num(item.httpStatus);

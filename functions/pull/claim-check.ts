@@ -20,7 +20,7 @@ export class ClaimCheckUnavailableError extends Error {
 
 export function claimCheckKey(envelope: RecordEnvelope, sha256: string): string {
   const where = envelope.projectId === null ? 'company' : String(envelope.projectId);
-  return `records/${envelope.environment}/${envelope.resource}/${envelope.companyId}/${where}/${envelope.id}/${sha256}.json`;
+  return `records/${envelope.environment}/${envelope.resource}/${envelope.companyId}/${where}/${envelope.idText ?? 'quarantined'}/${sha256}.json`;
 }
 
 /** Stores the envelope's data in the bucket and returns the envelope that points at it instead. */

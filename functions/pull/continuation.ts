@@ -13,6 +13,7 @@
 // bound stays under Lambda's, so a function left at Terminate never has a chain cut; a stack that
 // sets the worker to Allow may raise MAX_CONTINUATIONS as far as it likes.
 import type { SyncJob } from './sync-job';
+import type { WindowPosition } from './window-walk';
 
 /** Lambda's chain limit: a chain's invocations past this are stopped (recursive loop setting Terminate). */
 export const LAMBDA_RECURSION_LIMIT = 16;
@@ -26,17 +27,16 @@ export function continuationCount(job: SyncJob): number {
 }
 
 /** The job message that carries on from `position` in the same window (already checkpointed). */
-export function continuationOf(
-  job: SyncJob,
-  position: { windowStart: string; windowEnd: string; nextPage: number; seenTotal?: number | undefined },
-): SyncJob {
-  const { seenTotal: _previous, ...rest } = job;
+export function continuationOf(job: SyncJob, window: { start: string; end: string }, position: WindowPosition): SyncJob {
+  const { seenTotal: _total, sliceSeconds: _width, startPage: _page, resumeFrom: _from, ...rest } = job;
   return {
     ...rest,
-    windowStart: position.windowStart,
-    windowEnd: position.windowEnd,
-    startPage: position.nextPage,
+    windowStart: window.start,
+    windowEnd: window.end,
+    resumeFrom: position.from,
+    ...(position.page > 1 ? { startPage: position.page } : {}),
     ...(position.seenTotal === undefined ? {} : { seenTotal: position.seenTotal }),
+    ...(position.sliceSeconds === undefined ? {} : { sliceSeconds: position.sliceSeconds }),
     continuation: continuationCount(job) + 1,
   };
 }

@@ -12,6 +12,7 @@ import { classify, type Failure } from '../commons/failure/classify';
 import { plannerDecision } from '../commons/failure/decisions';
 import type { LoggerLike } from '../commons/observability/logger';
 import { scopeTurn } from './cadence/scope-turn';
+import { scheduledWindowEnd } from './schedule-time';
 import { discoverCompanies } from './discovery/discover-companies';
 import { discoverProjects } from './discovery/discover-projects';
 import { acquireLease, releaseLease } from './state/lease';
@@ -24,7 +25,8 @@ import { scopeOfJob, type SyncJob } from './sync-job';
 import { scopeId, type SyncScope } from './sync-scope';
 
 export interface PlanSyncDeps {
-  procore: Pick<ProcoreClient, 'pages'>;
+  /** serverNow: Procore's clock, when the client has heard from Procore (discovery). */
+  procore: Pick<ProcoreClient, 'pages'> & Partial<Pick<ProcoreClient, 'serverNow'>>;
   sqs: SQSClient;
   table: SyncTable;
   syncJobsQueueUrl: string;
@@ -79,7 +81,8 @@ interface FoundScope {
   projectActive: boolean;
 }
 
-export async function planSync(config: SyncConfig, windowEnd: string, deps: PlanSyncDeps): Promise<PlanResult> {
+/** `eventTime`: the scheduled event's time; the window ends there unless Procore's clock disagrees (schedule-time.ts). */
+export async function planSync(config: SyncConfig, eventTime: string, deps: PlanSyncDeps): Promise<PlanResult> {
   const now = deps.now ?? Date.now;
   const discovery = await discoverCompanies(config, { ...deps, now });
   const discoveryFailures = discovery.failed.map((f) => skippedCompany(f.companyId, classify(f.error)));
@@ -104,6 +107,8 @@ export async function planSync(config: SyncConfig, windowEnd: string, deps: Plan
     }
   }
 
+  // After discovery: the client has heard Procore's clock by now (unless nothing was asked of it).
+  const windowEnd = scheduledWindowEnd(eventTime, deps.procore.serverNow?.() ?? now(), deps.logger);
   const turns = await scopeTurns(found, deps.table, now());
   const jobs = await leaseScopes(turns.due, config, windowEnd, deps, now);
   await enqueueInChunks(jobs, deps);

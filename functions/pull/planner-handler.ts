@@ -22,7 +22,7 @@ import { SyncConfigSchema } from './sync-config';
 /** Time kept back from the Lambda deadline when calling Procore. */
 const DEADLINE_RESERVE_MS = 5_000;
 
-/** EventBridge's scheduled event; `time` (the rule's trigger time) becomes every job's windowEnd. */
+/** EventBridge's scheduled event; `time` (the rule's trigger time) becomes every job's windowEnd, unless it is far from Procore's clock (schedule-time.ts). */
 export const ScheduledEventSchema = z.looseObject({
   'detail-type': z.literal('Scheduled Event'),
   source: z.string(),
@@ -71,8 +71,8 @@ async function planFromSchedule(event: unknown, context: Context): Promise<PlanR
     throw new Error(`The planner expects an EventBridge scheduled event: ${problems.join('; ')}`);
   }
   // Whole seconds: Procore's updated_at filter and timestamps have no fractions.
-  const windowEnd = toProcoreTime(Date.parse(parsed.data.time));
-  return planSync(runtime.config, windowEnd, {
+  const eventTime = toProcoreTime(Date.parse(parsed.data.time));
+  return planSync(runtime.config, eventTime, {
     procore: runtime.procore,
     sqs,
     table: { db, tableName: runtime.env.STATE_TABLE_NAME },

@@ -3,6 +3,7 @@ export type PullMetricName =
   | 'PullRecordsDelivered'
   | 'PullPagesDelivered'
   | 'PullRecordsClaimChecked'
+  | 'PullRecordsQuarantined'
   | 'PullContinuations'
   | 'PullContinuationLimitReached'
   | 'PullJobsSuperseded';

@@ -1,8 +1,16 @@
-// Turns Procore list records into record envelopes and envelopes into records-queue messages.
-import { z } from 'zod';
-import { ProcoreIdSchema } from '../commons/contracts/procore-id';
-import { PermanentError } from '../commons/failure/permanent-error';
-import { isDeletedLifecycle, RECORD_ENVELOPE_VERSION, recordMessageAttributes, type Lifecycle, type RecordEnvelope } from '../commons/contracts/record-envelope';
+// Turns Procore list records into record envelopes and envelopes into records-queue messages. A
+// record the connector cannot read (not an object, no integer id, no updated_at) is not an error:
+// it becomes a quarantined envelope carrying what Procore sent and the reason, so one bad record
+// never stops its scope (a permanent error would dead-letter the whole job on every run).
+import {
+  envelopeBody,
+  isDeletedLifecycle,
+  RECORD_ENVELOPE_VERSION,
+  recordMessageAttributes,
+  type Lifecycle,
+  type RecordEnvelope,
+} from '../commons/contracts/record-envelope';
+import { integerText } from '../commons/json/exact-json';
 import type { ProcoreEnvironment } from '../commons/procore/environments';
 import { MAX_MESSAGE_BYTES } from '../commons/queues/message-size';
 import { messageBytes, type OutgoingMessage } from '../commons/queues/sqs-batch-sender';
@@ -10,52 +18,89 @@ import { checkInRecord, ClaimCheckUnavailableError, type ClaimCheckBucket } from
 import { lifecycleOf } from './removals/lifecycle';
 import type { SyncScope } from './sync-scope';
 
-/** The fields the connector relies on in every Procore list record; the rest passes through as data. */
-const ProcoreListRecordSchema = z.looseObject({
-  id: ProcoreIdSchema,
-  updated_at: z.iso.datetime({ offset: true }),
-  deleted_at: z.iso.datetime({ offset: true }).nullable().optional(),
-});
-
-/** A record Procore sent without what every envelope needs: reading it again gives the same record. */
-export class InvalidProcoreRecordError extends PermanentError {
-  override readonly name = 'InvalidProcoreRecordError';
-  constructor(message: string) {
-    super('InvalidProcoreRecordError', message);
-  }
+export interface EnvelopeContext {
+  environment: ProcoreEnvironment['name'];
+  scope: SyncScope;
+  syncedAt: string;
+  /** Where the record was found says it (a recycle bin, an inactive list); otherwise the record's own fields. */
+  lifecycle?: Lifecycle;
 }
 
-/** `lifecycle`: where the record was found says it (a recycle bin, an inactive list); otherwise the record's own fields. */
-export function envelopeFor(
-  record: unknown,
-  context: { environment: ProcoreEnvironment['name']; scope: SyncScope; syncedAt: string; lifecycle?: Lifecycle },
-): RecordEnvelope {
-  const parsed = ProcoreListRecordSchema.safeParse(record);
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.') || '(record)'}: ${issue.message}`);
-    throw new InvalidProcoreRecordError(`a ${context.scope.resource} record from Procore lacks what the envelope needs: ${problems.join('; ')}`);
-  }
-  const data = parsed.data;
-  const lifecycle = context.lifecycle ?? lifecycleOf(context.scope.resource, data);
-  return {
+const ISO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/;
+
+/** The record's envelope: a Procore record, or a quarantined one with the reason it could not be read. */
+export function envelopeFor(record: unknown, context: EnvelopeContext): RecordEnvelope {
+  const base = {
     version: RECORD_ENVELOPE_VERSION,
     source: 'procore',
     environment: context.environment,
     companyId: context.scope.companyId,
     projectId: context.scope.projectId,
     resource: context.scope.resource,
-    id: data.id,
-    updatedAt: data.updated_at,
+    syncedAt: context.syncedAt,
+  } as const;
+  const read = readRecord(record);
+  if ('problems' in read) {
+    return {
+      ...base,
+      lifecycle: 'quarantined',
+      quarantine: { reason: read.problems.join('; ') },
+      id: read.idText === undefined ? null : Number(read.idText),
+      idText: read.idText ?? null,
+      updatedAt: read.updatedAt ?? null,
+      deleted: false,
+      data: record,
+    };
+  }
+  const lifecycle = context.lifecycle ?? lifecycleOf(context.scope.resource, read.data);
+  return {
+    ...base,
+    id: Number(read.idText),
+    idText: read.idText,
+    updatedAt: read.updatedAt,
     lifecycle,
     deleted: isDeletedLifecycle(lifecycle),
-    syncedAt: context.syncedAt,
-    data,
+    data: read.data,
   };
+}
+
+type ReadRecord = { data: Record<string, unknown>; idText: string; updatedAt: string } | { problems: string[]; idText?: string; updatedAt?: string };
+
+/** What every envelope needs from a Procore list record: an object with a positive integer id and updated_at (and a valid deleted_at, if any). */
+function readRecord(record: unknown): ReadRecord {
+  if (typeof record !== 'object' || record === null || Array.isArray(record) || JSON.isRawJSON(record)) {
+    return { problems: [`not a JSON object (got ${describe(record)})`] };
+  }
+  const data = record as Record<string, unknown>;
+  const problems: string[] = [];
+  const idText = integerText(data.id);
+  if (data.id === undefined || data.id === null) problems.push('id: missing');
+  else if (idText === undefined || idText.startsWith('-') || idText === '0') problems.push(`id: not a positive integer (got ${describe(data.id)})`);
+  const updatedAt = data.updated_at;
+  const validTime = (value: unknown): value is string => typeof value === 'string' && ISO_TIME.test(value) && !Number.isNaN(Date.parse(value));
+  if (updatedAt === undefined || updatedAt === null) problems.push('updated_at: missing');
+  else if (!validTime(updatedAt)) problems.push(`updated_at: not an ISO 8601 time (got ${describe(updatedAt)})`);
+  if (data.deleted_at !== undefined && data.deleted_at !== null && !validTime(data.deleted_at)) {
+    problems.push(`deleted_at: not an ISO 8601 time (got ${describe(data.deleted_at)})`);
+  }
+  const id = problems.some((p) => p.startsWith('id:')) ? undefined : idText;
+  if (problems.length > 0) return { problems, ...(id === undefined ? {} : { idText: id }), ...(validTime(updatedAt) ? { updatedAt } : {}) };
+  return { data, idText: idText!, updatedAt: updatedAt as string };
+}
+
+/** A short, safe description of a value for a reason (never the whole record). */
+function describe(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  if (JSON.isRawJSON(value)) return value.rawJSON.slice(0, 40);
+  if (typeof value === 'object') return 'an object';
+  const text = JSON.stringify(value);
+  return text.length > 40 ? `${text.slice(0, 40)}…` : text;
 }
 
 /** The records-queue message for an envelope as it is: body and routing attributes. */
 export function envelopeMessage(envelope: RecordEnvelope): OutgoingMessage {
-  return { body: JSON.stringify(envelope), attributes: recordMessageAttributes(envelope) };
+  return { body: envelopeBody(envelope), attributes: recordMessageAttributes(envelope) };
 }
 
 /**
@@ -73,7 +118,7 @@ export async function recordMessage(
   if (bytes <= maxBytes) return { message: whole, claimChecked: false };
   if (!options.claimCheck) {
     throw new ClaimCheckUnavailableError(
-      `${envelope.resource} record ${envelope.id} needs ${bytes} bytes, over the queue's ${maxBytes}, and no claim-check bucket is configured (CLAIM_CHECK_BUCKET)`,
+      `${envelope.resource} record ${envelope.idText ?? '(no id)'} needs ${bytes} bytes, over the queue's ${maxBytes}, and no claim-check bucket is configured (CLAIM_CHECK_BUCKET)`,
     );
   }
   return { message: envelopeMessage(await checkInRecord(envelope, options.claimCheck)), claimChecked: true };

@@ -1,12 +1,15 @@
 // The pull worker's core: one sync job = one scope, one updated_at window. Takes the scope's lease
 // (or finds another job holds it: then this one is superseded and stops), starts where the job's own
-// or an adopted checkpoint says (start-point.ts), delivers each page's records to the records queue
-// (whole, or by claim check when too large for one message) and checkpoints before reading the next,
-// every checkpoint fenced by the lease (lease-fence.ts). Short of time it hands the rest over to a
-// continuation job, or pauses at the continuation bound (continuation.ts); it moves the scope's cursor
-// only when the whole window has been delivered.
+// or an adopted checkpoint says (start-point.ts), reads the window slice by slice so that a list
+// changing while it is read loses nothing (window-walk.ts), delivers each slice's records to the
+// records queue (whole, by claim check when too large for one message, quarantined when unreadable)
+// and checkpoints before reading the next, every checkpoint fenced by the lease (lease-fence.ts).
+// Short of time it hands the rest over to a continuation job, or pauses at the continuation bound
+// (continuation.ts); it moves the scope's cursor only when the whole window has been delivered, and
+// never past the time the window's first page was read.
 import type { SQSClient } from '@aws-sdk/client-sqs';
-import type { ProcoreClient, ProcorePage } from '../commons/procore/client';
+import { toProcoreTime } from '../commons/contracts/procore-time';
+import type { ProcoreClient } from '../commons/procore/client';
 import type { ProcoreEnvironment } from '../commons/procore/environments';
 import { PermanentError } from '../commons/failure/permanent-error';
 import type { LoggerLike } from '../commons/observability/logger';
@@ -23,6 +26,8 @@ import { envelopeFor, recordMessage } from './record-envelopes';
 import { startPoint, type StartPoint } from './start-point';
 import { readCheckpoint, type SyncCheckpoint } from './state/checkpoint';
 import { readCursor, type SyncTable } from './state/cursor';
+import { trustedCursor } from './sync-window';
+import { walkWindow, type WindowPosition } from './window-walk';
 import { clearSyncFailure, recordSyncPause } from './state/failure';
 import { enqueueSyncJobs } from './sync-jobs-queue';
 import { scopeOfJob, type SyncJob } from './sync-job';
@@ -60,12 +65,15 @@ export interface SyncJobResult {
   outcome: 'completed' | 'continued' | 'paused' | 'superseded';
   records: number;
   claimChecked: number;
+  /** Of the records, those delivered quarantined (Procore sent them unreadable). */
+  quarantined: number;
+  /** List answers read (slices and pages). */
   pages: number;
-  /** Set when continued or paused: the page the job goes on from. */
-  nextPage?: number;
+  /** Set when continued or paused: where the job goes on from. */
+  next?: WindowPosition;
 }
 
-type Totals = Pick<SyncJobResult, 'records' | 'claimChecked' | 'pages'>;
+type Totals = Pick<SyncJobResult, 'records' | 'claimChecked' | 'quarantined' | 'pages'>;
 
 export const DEFAULT_HAND_OVER_MARGIN_MS = 60_000;
 const DEFAULT_FINISH_RESERVE_MS = 10_000;
@@ -88,35 +96,35 @@ export async function runSyncJob(job: SyncJob, deps: RunSyncJobDeps): Promise<Sy
     );
   }
   const fence: ScopeFence = { table: deps.table, scope, holder: job.jobId, leaseMs: deps.leaseMs ?? DEFAULT_SYNC_LEASE_MS, now };
-  const totals: Totals = { records: 0, claimChecked: 0, pages: 0 };
+  const totals: Totals = { records: 0, claimChecked: 0, quarantined: 0, pages: 0 };
   const log = { jobId: job.jobId, scope: describeScope(scope), continuation: continuationCount(job) };
   if (!(await claimScope(fence))) return superseded(log, totals, deps);
   const [saved, stored] = await Promise.all([readCheckpoint(deps.table, scope), readCursor(deps.table, scope)]);
-  const start = startPoint(job, saved, stored?.cursor);
+  const start = startPoint(job, saved, trustedCursor(stored, deps.logger));
   deps.logger.info('Sync job started', {
     ...log,
     window: start.window,
-    startPage: start.nextPage,
+    ...(start.position ? { resumeFrom: start.position.from, page: start.position.page } : {}),
     ...(start.from ? { [start.basis === 'adopted' ? 'adoptedFrom' : 'resumedFrom']: { jobId: start.from.jobId, savedAt: start.from.savedAt } } : {}),
   });
   try {
-    // The window's removed records (recycle bins, inactive lists) are read once, as the window's first
-    // page is: while the invocation has its whole time, and before the cursor can move past them.
-    // A job that dies before its first checkpoint reads them again (duplicates, never a loss).
-    const removals = start.nextPage === 1 ? await pullRemovals(job, start.window, { ...deps, deadline: now() + deps.remainingMs() - (deps.finishReserveMs ?? DEFAULT_FINISH_RESERVE_MS), now }) : undefined;
-    totals.records += removals?.records ?? 0;
-    totals.claimChecked += removals?.claimChecked ?? 0;
-    const position = await pageThrough(job, start, fence, deps, totals);
-    if (position) return await handOverOrPause(job, position, fence, deps, totals);
+    const read = await readWindow(job, start, fence, deps, totals);
+    if (read.handOver) return await handOverOrPause(job, read.handOver, fence, deps, totals);
+    // The window as read: its end is never after the time its first page was read.
+    const window = { ...start.window, end: read.windowEnd };
+    // The window's removed records (recycle bins, inactive lists), before the cursor moves past them.
+    const removals = await pullRemovals(job, window, { ...deps, deadline: now() + deps.remainingMs() - (deps.finishReserveMs ?? DEFAULT_FINISH_RESERVE_MS), now });
+    totals.records += removals.records;
+    totals.claimChecked += removals.claimChecked;
     const lastPull = {
       jobId: job.jobId,
       ...totals,
       finishedAt: new Date(now()).toISOString(),
       ...(removals?.unavailable ? { removalsUnavailable: removals.unavailable } : {}),
     };
-    const { cursorAdvanced } = await completeFencedWindow(fence, start.window.end, lastPull);
+    const { cursorAdvanced } = await completeFencedWindow(fence, window.end, lastPull);
     await clearSyncFailure(deps.table, scope);
-    deps.logger.info('Sync job completed', { ...log, window: start.window, ...totals, cursorAdvanced });
+    deps.logger.info('Sync job completed', { ...log, window, ...totals, cursorAdvanced });
     return { outcome: 'completed', ...totals };
   } catch (error) {
     if (error instanceof LeaseLostError) return superseded(log, totals, deps);
@@ -125,75 +133,91 @@ export async function runSyncJob(job: SyncJob, deps: RunSyncJobDeps): Promise<Sy
 }
 
 /**
- * Reads and delivers pages from the start point, checkpointing each. Returns the checkpointed
- * position when time runs short, undefined once the last page is delivered.
+ * Reads the window from the start point (window-walk.ts) and delivers what each read brings,
+ * checkpointing each time. Returns the checkpointed position when time runs short, and the window's
+ * end as read (clamped to Procore's clock at the first read).
  */
-async function pageThrough(job: SyncJob, start: StartPoint, fence: ScopeFence, deps: RunSyncJobDeps, totals: Totals): Promise<SyncCheckpoint | undefined> {
+async function readWindow(
+  job: SyncJob,
+  start: StartPoint,
+  fence: ScopeFence,
+  deps: RunSyncJobDeps,
+  totals: Totals,
+): Promise<{ windowEnd: string; handOver?: SyncCheckpoint }> {
   const spec = deps.resources(job.resource);
-  const { window } = start;
-  // The registry's filters for this window (updated_at, include_deleted where declared, view).
-  const base = spec.pullRequest(fence.scope, window);
   const lambdaDeadline = fence.now() + deps.remainingMs();
   const margin = deps.handOverMarginMs ?? DEFAULT_HAND_OVER_MARGIN_MS;
-  let nextPage = start.nextPage;
-  let previousTotal = start.seenTotal;
-  const position = (page: number, seenTotal: number | undefined): SyncCheckpoint => ({
-    jobId: job.jobId,
-    windowStart: window.start,
-    windowEnd: window.end,
-    nextPage: page,
-    recordsSoFar: start.recordsBefore + totals.records,
-    savedAt: new Date(fence.now()).toISOString(),
-    ...(seenTotal === undefined ? {} : { seenTotal }),
+  const base = spec.pullRequest(fence.scope, start.window);
+  let windowEnd = start.window.end;
+  const chunks = walkWindow<unknown>({
+    label: `Procore ${base.method} ${base.path}`,
+    window: start.window,
+    position: start.position,
+    perPage: spec.maxPerPage,
+    sliceable: spec.incremental,
+    now: fence.now,
+    logger: deps.logger,
+    read: async (range, page, perPage) => {
+      // The registry's filters for this slice (updated_at, include_deleted where declared, view).
+      const slice = spec.pullRequest(fence.scope, { start: range.from, end: range.to, basis: start.window.basis });
+      return deps.procore.request({
+        ...slice,
+        // Removed records that ride on the list itself (project status, include_deleted) need its query too.
+        query: { ...slice.query, ...removalListQuery(job.resource), page, per_page: perPage },
+        deadline: lambdaDeadline - (deps.finishReserveMs ?? DEFAULT_FINISH_RESERVE_MS),
+        exactIntegers: true,
+      });
+    },
   });
-  // An outer loop because a shrinking result set (records updated past windowEnd while we page)
-  // shifts later records onto pages already read: then paging restarts a little earlier,
-  // repeating at most a page. This needs Total; without it the client's page walk checks each page
-  // boundary itself and reads again from where the list moved (functions/commons/procore/paging.ts).
-  restart: for (;;) {
-    const pages = deps.procore.pages<unknown>({
-      ...base,
-      // Removed records that ride on the list itself (project status, include_deleted) need its query too.
-      query: { ...base.query, ...removalListQuery(job.resource) },
-      perPage: spec.maxPerPage,
-      startPage: nextPage,
-      deadline: lambdaDeadline - (deps.finishReserveMs ?? DEFAULT_FINISH_RESERVE_MS),
-    });
-    for await (const page of pages) {
-      const shrunkBy = previousTotal !== undefined && page.total !== undefined ? previousTotal - page.total : 0;
-      previousTotal = page.total;
-      // A shrunk Total means this page is already shifted and the records that slid back sit on the
-      // pages before it: skip it and read again from there (it comes again after them).
-      const shifted = shrunkBy > 0 && page.page > 1;
-      if (shifted) {
-        nextPage = Math.max(1, page.page - Math.ceil(shrunkBy / page.perPage));
-        deps.logger.warn('The window shrank while paging; re-reading from an earlier page', { jobId: job.jobId, window, shrunkBy, nextPage });
-      } else {
-        await deliverPage(page, job, deps, totals);
-        nextPage = page.page + 1;
-        if (!page.hasNext) return undefined;
-      }
-      const saved = position(nextPage, page.total);
-      await saveFencedCheckpoint(fence, saved);
-      if (deps.remainingMs() < margin) return saved;
-      if (shifted) continue restart;
-    }
-    return undefined;
+  for await (const chunk of chunks) {
+    windowEnd = chunk.windowEnd;
+    totals.pages += 1;
+    if (chunk.items.length > 0) await deliverRecords(chunk.items, job, deps, totals);
+    const short = deps.remainingMs() < margin;
+    // Read to its end. Short of time, the removal pass goes to a continuation (a position past the end).
+    if (!chunk.next && !short) return { windowEnd };
+    const next = chunk.next ?? { from: toProcoreTime(Date.parse(windowEnd) + 1000), page: 1 };
+    // A read that delivered nothing needs no checkpoint, unless the job hands over from it.
+    if (chunk.items.length === 0 && !short) continue;
+    const saved: SyncCheckpoint = {
+      jobId: job.jobId,
+      windowStart: start.window.start,
+      windowEnd,
+      resumeFrom: next.from,
+      nextPage: next.page,
+      ...(next.seenTotal === undefined ? {} : { seenTotal: next.seenTotal }),
+      ...(next.sliceSeconds === undefined ? {} : { sliceSeconds: next.sliceSeconds }),
+      recordsSoFar: start.recordsBefore + totals.records,
+      savedAt: new Date(fence.now()).toISOString(),
+    };
+    await saveFencedCheckpoint(fence, saved);
+    if (short) return { windowEnd, handOver: saved };
   }
+  return { windowEnd };
 }
 
-async function deliverPage(page: ProcorePage<unknown>, job: SyncJob, deps: RunSyncJobDeps, totals: Totals): Promise<void> {
+async function deliverRecords(records: unknown[], job: SyncJob, deps: RunSyncJobDeps, totals: Totals): Promise<void> {
   const syncedAt = new Date((deps.now ?? Date.now)()).toISOString();
   const scope = scopeOfJob(job);
-  const delivered = await Promise.all(
-    page.items.map((record) => recordMessage(envelopeFor(record, { environment: deps.environment, scope, syncedAt }), { claimCheck: deps.claimCheck })),
-  );
+  const envelopes = records.map((record) => envelopeFor(record, { environment: deps.environment, scope, syncedAt }));
+  const quarantined = envelopes.filter((e) => e.lifecycle === 'quarantined');
+  if (quarantined.length > 0) {
+    // The reasons, never the records: they go downstream in the quarantined envelopes.
+    deps.logger.warn('Records Procore sent that cannot be read are delivered quarantined; the scope goes on', {
+      jobId: job.jobId,
+      scope: describeScope(scope),
+      quarantined: quarantined.length,
+      reasons: [...new Set(quarantined.map((e) => ('quarantine' in e ? e.quarantine.reason : '')))].slice(0, 10),
+    });
+    deps.metrics?.count('PullRecordsQuarantined', quarantined.length);
+  }
+  const delivered = await Promise.all(envelopes.map((envelope) => recordMessage(envelope, { claimCheck: deps.claimCheck })));
   const claimChecked = delivered.filter((d) => d.claimChecked).length;
   if (claimChecked > 0) deps.logger.info('Records too large for one queue message delivered by claim check', { jobId: job.jobId, claimChecked });
   await sendMessageBatches(deps.sqs, deps.queues.records, delivered.map((d) => d.message), { concurrency: deps.deliveryConcurrency ?? 4 });
   totals.records += delivered.length;
   totals.claimChecked += claimChecked;
-  totals.pages += 1;
+  totals.quarantined += quarantined.length;
   deps.metrics?.count('PullRecordsDelivered', delivered.length);
   deps.metrics?.count('PullPagesDelivered');
   if (claimChecked > 0) deps.metrics?.count('PullRecordsClaimChecked', claimChecked);
@@ -201,13 +225,20 @@ async function deliverPage(page: ProcorePage<unknown>, job: SyncJob, deps: RunSy
 
 /** Enqueues the continuation (same window, next page; its position is checkpointed), or pauses at the bound. */
 async function handOverOrPause(job: SyncJob, position: SyncCheckpoint, fence: ScopeFence, deps: RunSyncJobDeps, totals: Totals): Promise<SyncJobResult> {
-  const log = { jobId: job.jobId, scope: describeScope(fence.scope), nextPage: position.nextPage, records: position.recordsSoFar };
+  const next: WindowPosition = {
+    from: position.resumeFrom ?? position.windowStart,
+    page: position.nextPage,
+    ...(position.seenTotal === undefined ? {} : { seenTotal: position.seenTotal }),
+    ...(position.sliceSeconds === undefined ? {} : { sliceSeconds: position.sliceSeconds }),
+  };
+  const log = { jobId: job.jobId, scope: describeScope(fence.scope), resumeFrom: next.from, page: next.page, records: position.recordsSoFar };
   const max = deps.maxContinuations ?? DEFAULT_MAX_CONTINUATIONS;
   if (continuationLimitReached(job, max)) {
     // Another hop could pass Lambda's recursion limit (or the operator's bound): stop here and let
     // the next planner run's job adopt the checkpoint. A transient stop, recorded for `status`.
-    const message = `paused after ${continuationCount(job)} continuations in one chain (MAX_CONTINUATIONS=${max}); the next planner run resumes from page ${position.nextPage}`;
+    const message = `paused after ${continuationCount(job)} continuations in one chain (MAX_CONTINUATIONS=${max}); the next planner run resumes from ${next.from}`;
     await releaseScope(fence);
+    // Recorded for `status`, without a back-off: the next planner run must carry it on.
     await recordSyncPause(deps.table, fence.scope, {
       errorClass: 'ContinuationLimitReached',
       message,
@@ -217,13 +248,13 @@ async function handOverOrPause(job: SyncJob, position: SyncCheckpoint, fence: Sc
     });
     deps.metrics?.count('PullContinuationLimitReached');
     deps.logger.warn('Sync job paused at the continuation bound', { ...log, reason: message });
-    return { outcome: 'paused', ...totals, nextPage: position.nextPage };
+    return { outcome: 'paused', ...totals, next };
   }
-  const continuation = continuationOf(job, position);
+  const continuation = continuationOf(job, { start: position.windowStart, end: position.windowEnd }, next);
   await enqueueSyncJobs(deps.sqs, deps.queues.syncJobs, [continuation]);
   deps.metrics?.count('PullContinuations');
   deps.logger.info('Sync job handed over to a continuation', { ...log, continuation: continuation.continuation });
-  return { outcome: 'continued', ...totals, nextPage: position.nextPage };
+  return { outcome: 'continued', ...totals, next };
 }
 
 function superseded(log: Record<string, unknown>, totals: Totals, deps: RunSyncJobDeps): SyncJobResult {

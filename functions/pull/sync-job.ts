@@ -20,11 +20,16 @@ export const SyncJobSchema = z
     windowEnd: Timestamp,
     /** Lower bound, fixed by a continuation so it reads the same window; otherwise from the cursor. */
     windowStart: Timestamp.optional(),
-    /** Page to start at (continuations). */
+    /** Where a continuation goes on in its window: the next updated_at slice starts here (window-walk.ts). */
+    resumeFrom: Timestamp.optional(),
+    /** With resumeFrom: the page to read next while paging one crowded second (else 1). Without
+     * resumeFrom (a message of an older version, which paged the whole window) it is ignored and the
+     * window starts over: records come again, none is skipped. */
     startPage: z.number().int().positive().optional(),
-    /** The list's Total when the previous invocation handed over; a smaller Total means records left
-     * the window and later ones moved onto pages already read, so the continuation steps back. */
+    /** The crowded second's Total when the previous invocation handed over (shrink detection). */
     seenTotal: z.number().int().nonnegative().optional(),
+    /** The width of the next slice, in seconds (the previous invocation's estimate). */
+    sliceSeconds: z.number().int().nonnegative().optional(),
     /** How many continuations came before this message in its chain (absent: none). See continuation.ts. */
     continuation: z.number().int().nonnegative().optional(),
     /** Ignore the cursor and read everything up to windowEnd (full resync). */

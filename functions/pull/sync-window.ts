@@ -2,6 +2,8 @@
 // time. The cursor only becomes windowEnd once the whole window is delivered, so a failed or
 // timed-out pull is simply read again.
 import { toProcoreTime } from '../commons/contracts/procore-time';
+import type { LoggerLike } from '../commons/observability/logger';
+import type { SyncCursor } from './state/cursor';
 import { DEFAULT_INITIAL_LOOKBACK_DAYS, DEFAULT_OVERLAP_SECONDS, type SyncJob } from './sync-job';
 
 export interface SyncWindow {
@@ -26,6 +28,24 @@ export function syncWindow(job: SyncJob, cursor: string | undefined): SyncWindow
   }
   const lookbackMs = (job.initialLookbackDays ?? DEFAULT_INITIAL_LOOKBACK_DAYS) * DAY_MS;
   return { start: toProcoreTime(Date.parse(end) - lookbackMs), end, basis: 'initial' };
+}
+
+/** A cursor this much later than the end of the pull that wrote it is not trusted (clocks disagree by less). */
+const CURSOR_SKEW_MS = 60_000;
+
+/**
+ * The cursor a window starts from. A cursor is never later than the time its window was read, so
+ * never later than the end of the pull that wrote it; one that is (an older version took a scheduled
+ * event's time, a day ahead, as the window's end) claims records that were never read: the window
+ * starts from that pull's end instead, and logs it. (The cursor itself only moves forward, so this
+ * lasts until the clock passes it.)
+ */
+export function trustedCursor(stored: SyncCursor | undefined, logger: LoggerLike): string | undefined {
+  const finishedAt = stored?.lastPull?.finishedAt;
+  if (stored === undefined || finishedAt === undefined) return stored?.cursor;
+  if (Date.parse(stored.cursor) <= Date.parse(finishedAt) + CURSOR_SKEW_MS) return stored.cursor;
+  logger.warn('The cursor is later than the pull that set it finished: reading from when that pull finished', { cursor: stored.cursor, finishedAt });
+  return toProcoreTime(Date.parse(finishedAt));
 }
 
 /** Procore's range filter value: `<start>...<end>`, both inclusive, whole seconds in UTC. */

@@ -1,7 +1,7 @@
 // Sample push messages for the run: valid writes addressed through records the pull just delivered
 // (what a downstream system would do), and bad ones that must end in the push DLQ with a reason.
 import type { SQSClient } from '@aws-sdk/client-sqs';
-import type { RecordEnvelope } from '../../functions/commons/contracts/record-envelope';
+import { isProcoreRecord, type RecordEnvelope } from '../../functions/commons/contracts/record-envelope';
 import { sendMessageBatches } from '../../functions/commons/queues/sqs-batch-sender';
 
 export interface PushSample {
@@ -24,7 +24,7 @@ const message = (fields: Record<string, unknown>) => JSON.stringify({ version: 1
 
 export function buildPushSamples(at: SampleAddresses): PushSample[] {
   const { companyId, runId } = at;
-  const live = (resource: string) => at.records.filter((r) => r.resource === resource && r.lifecycle === 'active' && r.companyId === companyId);
+  const live = (resource: string) => at.records.filter(isProcoreRecord).filter((r) => r.resource === resource && r.lifecycle === 'active' && r.companyId === companyId);
   /** A sample whose message has the id local-<run>-<key> and is addressed to our company unless `fields` say otherwise. */
   const sample = (label: string, expect: PushSample['expect'], key: string, fields: Record<string, unknown>): PushSample => ({
     label,

@@ -7,7 +7,6 @@ import { DECISIONS, plannerDecision, queueDecision } from '../../functions/commo
 import { PermanentError } from '../../functions/commons/failure/permanent-error';
 import { ProcoreError, procoreErrorFromResponse } from '../../functions/commons/procore/errors';
 import { getResource } from '../../functions/commons/resources/registry';
-import { InvalidProcoreRecordError } from '../../functions/pull/record-envelopes';
 import { InvalidSyncJobError } from '../../functions/pull/run-sync-job';
 
 const now = Date.parse('2026-01-15T12:00:00Z');
@@ -140,7 +139,6 @@ describe('classify: everything else', () => {
       errorClass: 'InvalidSyncJobError',
       reason: 'invalid sync job: resource: unknown',
     });
-    expect(classify(new InvalidProcoreRecordError('a rfis record lacks id'))).toMatchObject({ kind: 'permanent', errorClass: 'InvalidProcoreRecordError' });
   });
 
   it('retries anything unforeseen (AWS errors, bugs) under its own name rather than dropping it', () => {

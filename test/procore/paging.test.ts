@@ -116,6 +116,31 @@ describe('a list that shifts while it is walked, without Total', () => {
   });
 });
 
+describe('a list that shifts while it is walked, with Total', () => {
+  it('steps back as many pages as the list shrank, so no record still in the window is skipped', async () => {
+    const before = liveIds();
+    const { ids, pages } = await walk({
+      perPage: 10,
+      between: (page) => {
+        if (page === 1) f.sim.store.touch('vendors', before.slice(2, 5), Date.parse('2031-01-01T00:00:00Z'));
+      },
+    });
+    const stillInWindow = before.filter((id) => !before.slice(2, 5).includes(id));
+    expect(stillInWindow.filter((id) => !ids.includes(id))).toEqual([]);
+    // Page 2 came back with a smaller Total: page 1 again, then on (no per_page=1 reads).
+    expect(pages).toEqual([1, 1, 2, 3]);
+    expect(listCalls().filter((r) => r.query.per_page === '1')).toEqual([]);
+    f.sim.store.touch('vendors', before.slice(2, 5), f.sim.clock.now());
+  });
+
+  it('a walk that resumes with the Total it saw steps back when the list shrank in between', async () => {
+    const request = buildPullListRequest(vendors, { companyId: f.companyId }, WINDOW);
+    const pages: number[] = [];
+    for await (const page of f.client.pages({ ...request, perPage: 10, startPage: 2, knownTotal: 28 })) pages.push(page.page);
+    expect(pages).toEqual([1, 2, 3]);
+  });
+});
+
 describe('a cap on pages', () => {
   const full = (page: number, perPage: number): ListAnswer => ({
     data: Array.from({ length: perPage }, (_, i) => ({ id: page * 1000 + i })),

@@ -28,7 +28,7 @@ function fenceOf(scope: ReturnType<typeof newScope>, holder: string, now = t0, l
 }
 
 function checkpoint(jobId: string, fields: Partial<SyncCheckpoint> = {}): SyncCheckpoint {
-  return { jobId, windowStart: '2026-01-15T11:00:00Z', windowEnd: W1, nextPage: 3, recordsSoFar: 40, savedAt: W1, ...fields };
+  return { jobId, windowStart: '2026-01-15T11:00:00Z', windowEnd: W1, resumeFrom: '2026-01-15T11:20:00Z', nextPage: 1, recordsSoFar: 40, savedAt: W1, ...fields };
 }
 
 async function lease(scope: ReturnType<typeof newScope>) {
@@ -122,25 +122,38 @@ describe('completing a window', () => {
 
 describe('where a job starts', () => {
   const job: SyncJob = { version: 1, jobId: 'b', companyId: 1, projectId: 2, resource: 'rfis', windowEnd: W2 };
+  const saved = { from: '2026-01-15T11:20:00Z', page: 1 };
 
-  it('resumes its own checkpoint after its worker died', () => {
-    const start = startPoint({ ...job, windowEnd: W1 }, checkpoint('b'), undefined);
-    expect(start).toMatchObject({ basis: 'resumed', nextPage: 3, recordsBefore: 40, window: { start: '2026-01-15T11:00:00Z', end: W1 } });
+  it('resumes its own checkpoint after its worker died, with the window as it was read', () => {
+    // The window's end as read (clamped at its first read) may be earlier than the job's message says.
+    const start = startPoint({ ...job, windowEnd: W2 }, checkpoint('b'), undefined);
+    expect(start).toMatchObject({ basis: 'resumed', position: saved, recordsBefore: 40, window: { start: '2026-01-15T11:00:00Z', end: W1 } });
   });
 
-  it("adopts a gone job's checkpoint with its window instead of starting over from page 1", () => {
+  it("adopts a gone job's checkpoint with its window instead of starting over", () => {
     const start = startPoint(job, checkpoint('a'), '2026-01-15T11:05:00Z');
-    expect(start).toMatchObject({ basis: 'adopted', nextPage: 3, recordsBefore: 40, window: { start: '2026-01-15T11:00:00Z', end: W1 } });
+    expect(start).toMatchObject({ basis: 'adopted', position: saved, recordsBefore: 40, window: { start: '2026-01-15T11:00:00Z', end: W1 } });
   });
 
   it('ignores a checkpoint the cursor already covers, and a narrow one for a full resync', () => {
-    expect(startPoint(job, checkpoint('a'), W1)).toMatchObject({ basis: 'own', nextPage: 1, window: { end: W2, basis: 'cursor' } });
+    expect(startPoint(job, checkpoint('a'), W1)).toMatchObject({ basis: 'own', position: undefined, window: { end: W2, basis: 'cursor' } });
     expect(startPoint({ ...job, full: true }, checkpoint('a'), undefined)).toMatchObject({ basis: 'own', window: { start: BEGINNING_OF_TIME } });
     expect(startPoint({ ...job, full: true }, checkpoint('a', { windowStart: BEGINNING_OF_TIME }), undefined)).toMatchObject({ basis: 'adopted' });
   });
 
-  it("a continuation goes on from its own page when its checkpoint is not further on", () => {
-    const continuation = { ...job, windowEnd: W1, windowStart: '2026-01-15T11:00:00Z', startPage: 3, continuation: 2 };
-    expect(startPoint(continuation, checkpoint('b'), undefined)).toMatchObject({ basis: 'own', nextPage: 3, recordsBefore: 40 });
+  it('a continuation goes on from its position, or from its own checkpoint when that is further on', () => {
+    const continuation: SyncJob = { ...job, windowEnd: W1, windowStart: '2026-01-15T11:00:00Z', resumeFrom: '2026-01-15T11:10:00Z', sliceSeconds: 60, continuation: 2 };
+    expect(startPoint(continuation, undefined, undefined)).toMatchObject({ basis: 'own', position: { from: '2026-01-15T11:10:00Z', page: 1, sliceSeconds: 60 } });
+    expect(startPoint(continuation, checkpoint('b'), undefined)).toMatchObject({ basis: 'resumed', position: saved, recordsBefore: 40 });
+    // Inside a crowded second: the page, and the Total seen with it.
+    const crowded = checkpoint('b', { nextPage: 4, seenTotal: 1800, sliceSeconds: 2 });
+    expect(startPoint(continuation, crowded, undefined).position).toEqual({ from: '2026-01-15T11:20:00Z', page: 4, seenTotal: 1800, sliceSeconds: 2 });
+  });
+
+  it('starts the window over from a checkpoint of an older version (no resumeFrom): records come again, none is skipped', () => {
+    const { resumeFrom: _from, ...older } = checkpoint('a', { nextPage: 7 });
+    expect(startPoint(job, older, undefined)).toMatchObject({ basis: 'adopted', position: undefined, recordsBefore: 40 });
+    const olderMessage: SyncJob = { ...job, windowStart: '2026-01-15T11:00:00Z', startPage: 7, continuation: 1 };
+    expect(startPoint(olderMessage, undefined, undefined)).toMatchObject({ basis: 'own', position: undefined });
   });
 });

@@ -75,7 +75,7 @@ describe('pull: deletions, oversized records, full resync, rate limits', () => {
 
     // Anything else is the overlap: the 5 minutes before the cursor read again.
     const others = received.filter((r) => r.envelope.id !== large.id && r.envelope.id !== huge.id);
-    for (const other of others) expect(Date.parse(other.envelope.updatedAt)).toBeGreaterThanOrEqual(Date.parse(cursor) - 5 * 60_000);
+    for (const other of others) expect(Date.parse(other.envelope.updatedAt!)).toBeGreaterThanOrEqual(Date.parse(cursor) - 5 * 60_000);
     await expect(readCursor(h.table, scope())).resolves.toMatchObject({
       lastPull: expect.objectContaining({ records: received.length, claimChecked: 1 }),
     });
@@ -100,8 +100,11 @@ describe('pull: deletions, oversized records, full resync, rate limits', () => {
     const started = await startSync({ ...scope(), full: true }, { sqs: h.sqs, table: h.table, jobsQueueUrl: h.queues.jobs, now: () => h.sim.clock.now() });
     expect(started).toMatchObject({ leased: true, cursorReset: true, job: { full: true } });
     const received = await h.collectRecords(() => h.drainJobs());
-    // Every live record, plus what the recycle bin holds (the earlier test recycled one) as removals.
+    // Every record of the scope: the live ones, and the one recycled earlier (from the recycle bin, as recycled).
+    const recycled = h.sim.store.removed('rfis').filter((r) => r.projectId === projectId);
+    expect(recycled).toHaveLength(1);
     expect(new Set(received.filter((r) => r.envelope.lifecycle === 'active').map((r) => r.envelope.id))).toEqual(new Set(rfis().map((r) => r.id)));
+    expect(received.filter((r) => r.envelope.lifecycle === 'recycled').map((r) => r.envelope.id)).toEqual(recycled.map((r) => r.id));
     await expect(readCursor(h.table, scope())).resolves.toMatchObject({ cursor: started.job.windowEnd });
   });
 

@@ -6,11 +6,13 @@ import path from 'node:path';
 import {
   recordEnvelopeJsonSchema,
   RecordEnvelopeSchema,
+  type QuarantinedRecordEnvelope,
   type RecordEnvelope,
 } from '../../functions/commons/contracts/record-envelope';
 import type { PutObjectCommand } from '@aws-sdk/client-s3';
 import { ClaimCheckUnavailableError, type ClaimCheckBucket } from '../../functions/pull/claim-check';
-import { envelopeFor, envelopeMessage, InvalidProcoreRecordError, recordMessage } from '../../functions/pull/record-envelopes';
+import { parseExactJson } from '../../functions/commons/json/exact-json';
+import { envelopeFor, envelopeMessage, recordMessage } from '../../functions/pull/record-envelopes';
 import { MAX_MESSAGE_BYTES } from '../../functions/commons/queues/message-size';
 import { messageBytes } from '../../functions/commons/queues/sqs-batch-sender';
 
@@ -19,7 +21,7 @@ const scope = { companyId: 4294968296, projectId: 4294968297, resource: 'rfis' a
 const context = { environment: 'production' as const, scope, syncedAt: '2026-01-15T12:00:05.123Z' };
 const rfi = { id: 4294969000, subject: 'Anchor bolts', updated_at: '2026-01-15T11:59:00Z', deleted_at: null };
 
-describe('record envelope v2', () => {
+describe('record envelope v3', () => {
   it('matches the committed JSON Schema (UPDATE_SCHEMAS=1 rewrites docs/record-envelope.schema.json)', () => {
     const generated = `${JSON.stringify(recordEnvelopeJsonSchema(), null, 2)}\n`;
     if (process.env.UPDATE_SCHEMAS === '1') writeFileSync(SCHEMA_FILE, generated);
@@ -29,13 +31,14 @@ describe('record envelope v2', () => {
   it('wraps a Procore record with its scope, keeping the record as returned', () => {
     const envelope = envelopeFor(rfi, context);
     expect(envelope).toEqual({
-      version: 2,
+      version: 3,
       source: 'procore',
       environment: 'production',
       companyId: scope.companyId,
       projectId: scope.projectId,
       resource: 'rfis',
       id: rfi.id,
+      idText: String(rfi.id),
       updatedAt: rfi.updated_at,
       lifecycle: 'active',
       deleted: false,
@@ -65,9 +68,43 @@ describe('record envelope v2', () => {
     expect(RecordEnvelopeSchema.safeParse({ ...envelope, lifecycle: 'inactive' }).success).toBe(true);
   });
 
-  it('refuses a record without an id or updated_at, saying what is missing', () => {
-    expect(() => envelopeFor({ subject: 'no id' }, context)).toThrow(InvalidProcoreRecordError);
-    expect(() => envelopeFor({ id: 1, updated_at: 'yesterday' }, context)).toThrow(/rfis record .*updated_at/);
+  it('quarantines a record it cannot read, saying what was wrong and keeping what Procore sent', () => {
+    const quarantined = (record: unknown) => {
+      const envelope = envelopeFor(record, context) as QuarantinedRecordEnvelope;
+      expect(RecordEnvelopeSchema.safeParse(envelope).success).toBe(true);
+      expect(envelopeMessage(envelope).attributes).toMatchObject({ lifecycle: { DataType: 'String', StringValue: 'quarantined' } });
+      return envelope;
+    };
+    expect(quarantined({ subject: 'no id', updated_at: rfi.updated_at })).toMatchObject({
+      lifecycle: 'quarantined',
+      deleted: false,
+      quarantine: { reason: 'id: missing' },
+      id: null,
+      idText: null,
+      updatedAt: rfi.updated_at,
+      data: { subject: 'no id', updated_at: rfi.updated_at },
+    });
+    expect(quarantined({ id: 1, updated_at: 'yesterday' })).toMatchObject({ id: 1, idText: '1', updatedAt: null, quarantine: { reason: 'updated_at: not an ISO 8601 time (got "yesterday")' } });
+    expect(quarantined({ id: 'RFI-7', updated_at: rfi.updated_at }).quarantine).toEqual({ reason: 'id: not a positive integer (got "RFI-7")' });
+    expect(quarantined({ id: 2.5 }).quarantine).toEqual({ reason: 'id: not a positive integer (got 2.5); updated_at: missing' });
+    expect(quarantined({ id: -4, updated_at: rfi.updated_at }).quarantine?.reason).toMatch(/^id: not a positive integer/);
+    expect(quarantined({ ...rfi, deleted_at: 'soon' }).quarantine?.reason).toMatch(/^deleted_at: /);
+    expect(quarantined('just text')).toMatchObject({ quarantine: { reason: 'not a JSON object (got "just text")' }, data: 'just text', id: null });
+    expect(quarantined(null).quarantine?.reason).toBe('not a JSON object (got null)');
+    expect(quarantined([rfi]).quarantine?.reason).toBe('not a JSON object (got an array)');
+  });
+
+  it('keeps an id beyond 2^53 to the digit: idText, and the body writes the exact digits in id and data', () => {
+    const big = '9007199254740993123';
+    const record = parseExactJson(`{"id":${big},"subject":"Big","updated_at":"2026-01-15T11:59:00Z","vendor_id":18446744073709551615}`);
+    const envelope = envelopeFor(record, context);
+    expect(envelope).toMatchObject({ lifecycle: 'active', idText: big });
+    const { body } = envelopeMessage(envelope);
+    expect(body).toContain(`"id":${big},"idText":"${big}"`);
+    expect(body).toContain(`"data":{"id":${big},"subject":"Big","updated_at":"2026-01-15T11:59:00Z","vendor_id":18446744073709551615}`);
+    expect(RecordEnvelopeSchema.safeParse(JSON.parse(body)).success).toBe(true);
+    // Small ids stay plain numbers.
+    expect(envelopeMessage(envelopeFor(rfi, context)).body).toContain(`"id":${rfi.id},"idText":"${rfi.id}"`);
   });
 
   it('carries routing attributes: resource, company, project (absent for company-scoped resources), version, lifecycle', () => {
@@ -76,7 +113,7 @@ describe('record envelope v2', () => {
       resource: { DataType: 'String', StringValue: 'rfis' },
       companyId: { DataType: 'Number', StringValue: String(scope.companyId) },
       projectId: { DataType: 'Number', StringValue: String(scope.projectId) },
-      envelopeVersion: { DataType: 'Number', StringValue: '2' },
+      envelopeVersion: { DataType: 'Number', StringValue: '3' },
       lifecycle: { DataType: 'String', StringValue: 'active' },
     });
     const vendor = envelopeFor(

@@ -1,8 +1,12 @@
-// Record envelope, version 2: what the pull worker puts on the records queue, one Procore record
+// Record envelope, version 3: what the pull worker puts on the records queue, one Procore record
 // per message. Downstream consumers code against this; docs/record-envelope.schema.json is the
 // same contract as JSON Schema (generated from this file, a test keeps the two equal).
 // v2 (from v1): `lifecycle` says whether the record is live or how it left Procore's default list
 // (recycled, deleted, deactivated, project closed); `deleted` stays, true for recycled and deleted.
+// v3 (from v2): `idText` carries the id's exact digits (Procore ids are 64-bit; past 2^53 a JSON
+// number loses digits in JavaScript and in many parsers), the body writes ids beyond 2^53 as their
+// exact digits, and a record the connector cannot read arrives as `lifecycle: "quarantined"` with
+// the reason instead of stopping its scope.
 import type { MessageAttributeValue } from '@aws-sdk/client-sqs';
 import { z } from 'zod';
 import { ProcoreIdSchema } from './procore-id';
@@ -11,7 +15,7 @@ import { ClaimCheckSchema } from './claim-check';
 
 const Timestamp = z.iso.datetime({ offset: true });
 
-export const RECORD_ENVELOPE_VERSION = 2;
+export const RECORD_ENVELOPE_VERSION = 3;
 
 /**
  * Where the record stands in Procore. `active`: a live record from the resource's list. `inactive`:
@@ -25,32 +29,56 @@ export const LifecycleSchema = z.enum(LIFECYCLES);
 export type Lifecycle = z.infer<typeof LifecycleSchema>;
 
 /** recycled and deleted records are gone from Procore's lists for good (unless restored). */
-export function isDeletedLifecycle(lifecycle: Lifecycle): boolean {
+export function isDeletedLifecycle(lifecycle: Lifecycle | 'quarantined'): boolean {
   return lifecycle === 'recycled' || lifecycle === 'deleted';
 }
 
-export const RecordEnvelopeSchema = z
+/** A Procore record id as the envelope carries it: a JSON integer, written with Procore's exact digits. */
+const RecordIdSchema = z
+  .number()
+  .positive()
+  // Not .int(): zod's int stops at 2^53, and a parsed id beyond it is an integer rounded, not an error.
+  .refine(Number.isInteger, 'must be an integer')
+  .meta({
+    type: 'integer',
+    description:
+      'The Procore id of the record, a JSON integer written with the exact digits Procore sent. Ids can pass 2^53 (Procore ids are 64-bit), ' +
+      'where parsers that read JSON numbers as doubles (JavaScript) round them: use idText for keys.',
+  });
+
+/** The id's exact decimal digits. */
+const IdTextSchema = z
+  .string()
+  .regex(/^[1-9][0-9]*$/)
+  .describe('The Procore id as its exact decimal digits (the same value as id, never rounded): key records on it.');
+
+const envelopeBase = {
+  version: z.literal(RECORD_ENVELOPE_VERSION).describe('Envelope format version; a breaking change bumps it.'),
+  source: z.literal('procore'),
+  environment: z
+    .enum(['production', 'sandbox', 'monthly-sandbox', 'custom'])
+    .describe('The Procore environment the record came from (custom: explicit base URLs, e.g. the local simulator).'),
+  companyId: ProcoreIdSchema,
+  projectId: ProcoreIdSchema.nullable().describe('The project of a project-scoped resource; null for company-scoped ones.'),
+  resource: ResourceNameSchema.describe("The connector's resource name (its registry entry)."),
+  syncedAt: Timestamp.describe('When the connector delivered the envelope.'),
+  // v2 (from v1): a record too large for one queue message travels by claim check (the S3 object
+  // holding its data) instead of `truncated: true` with no data; `truncated` is gone.
+  claimCheck: ClaimCheckSchema.optional(),
+};
+
+const ProcoreRecordEnvelopeSchema = z
   .object({
-    version: z.literal(RECORD_ENVELOPE_VERSION).describe('Envelope format version; a breaking change bumps it.'),
-    source: z.literal('procore'),
-    environment: z
-      .enum(['production', 'sandbox', 'monthly-sandbox', 'custom'])
-      .describe('The Procore environment the record came from (custom: explicit base URLs, e.g. the local simulator).'),
-    companyId: ProcoreIdSchema,
-    projectId: ProcoreIdSchema.nullable().describe('The project of a project-scoped resource; null for company-scoped ones.'),
-    resource: ResourceNameSchema.describe("The connector's resource name (its registry entry)."),
-    id: ProcoreIdSchema.describe('The Procore id of the record.'),
+    ...envelopeBase,
+    id: RecordIdSchema,
+    idText: IdTextSchema,
     updatedAt: Timestamp.describe("The record's updated_at as Procore returned it."),
     lifecycle: LifecycleSchema.describe(
       'active: a live record. inactive: deactivated (vendors, company users) or a closed project; still in Procore. ' +
         'recycled: in its tool\'s recycle bin (RFIs, submittals, observations). deleted: deleted in Procore (deleted_at set). ' +
-        'A restored or reactivated record comes back as active. Deduplicate on (resource, id, updatedAt, lifecycle).',
+        'A restored or reactivated record comes back as active. Deduplicate on (resource, idText, updatedAt, lifecycle).',
     ),
     deleted: z.boolean().describe('True exactly when lifecycle is recycled or deleted (as in v1: the record is gone from Procore\'s lists).'),
-    syncedAt: Timestamp.describe('When the connector delivered the envelope.'),
-    // v2 (from v1): a record too large for one queue message travels by claim check (the S3 object
-    // holding its data) instead of `truncated: true` with no data; `truncated` is gone.
-    claimCheck: ClaimCheckSchema.optional(),
     data: z
       .record(z.string(), z.unknown())
       .nullable()
@@ -64,12 +92,50 @@ export const RecordEnvelopeSchema = z
     message: 'deleted is true exactly when lifecycle is recycled or deleted',
     path: ['deleted'],
   })
-  .meta({
-    title: 'Procore record envelope v2',
-    description: 'One Procore record delivered by the pull worker to the records queue.',
-  });
+  .meta({ title: 'A Procore record', description: 'A record as Procore listed it, with where it stands (lifecycle).' });
+
+const QuarantinedRecordEnvelopeSchema = z
+  .object({
+    ...envelopeBase,
+    lifecycle: z
+      .literal('quarantined')
+      .describe('The connector could not read this record (quarantine.reason says why); it is delivered as Procore sent it and its scope went on.'),
+    quarantine: z
+      .object({ reason: z.string().min(1).describe('What was wrong with the record, and where (e.g. "updated_at: missing").') })
+      .strict(),
+    id: RecordIdSchema.nullable().describe('The id when it could be read, else null.'),
+    idText: IdTextSchema.nullable(),
+    updatedAt: Timestamp.nullable().describe('updated_at when it could be read, else null.'),
+    deleted: z.literal(false),
+    data: z.unknown().describe('What Procore sent for the record, exactly (any JSON value); null also when claimCheck says where it is.'),
+  })
+  .refine((envelope) => envelope.claimCheck === undefined || envelope.data === null, {
+    message: 'data is null when claimCheck is present',
+    path: ['data'],
+  })
+  .meta({ title: 'A quarantined record', description: 'A record Procore sent that the connector could not read, with the reason.' });
+
+export const RecordEnvelopeSchema = z.union([ProcoreRecordEnvelopeSchema, QuarantinedRecordEnvelopeSchema]).meta({
+  title: 'Procore record envelope v3',
+  description: 'One Procore record delivered by the pull worker to the records queue.',
+});
 
 export type RecordEnvelope = z.infer<typeof RecordEnvelopeSchema>;
+export type ProcoreRecordEnvelope = z.infer<typeof ProcoreRecordEnvelopeSchema>;
+export type QuarantinedRecordEnvelope = z.infer<typeof QuarantinedRecordEnvelopeSchema>;
+
+/** A record the connector could read (any lifecycle but quarantined). */
+export function isProcoreRecord(envelope: RecordEnvelope): envelope is ProcoreRecordEnvelope {
+  return envelope.lifecycle !== 'quarantined';
+}
+
+/**
+ * The envelope as its message body: JSON, with the id written as its exact digits (idText) so an id
+ * beyond 2^53 is not rounded; integers beyond 2^53 inside `data` keep the digits they were read with.
+ */
+export function envelopeBody(envelope: RecordEnvelope): string {
+  return JSON.stringify(envelope.idText === null ? envelope : { ...envelope, id: JSON.rawJSON(envelope.idText) });
+}
 
 /** Message attribute names on records-queue messages, for subscription filters and routing. */
 export const RECORD_ATTRIBUTE_NAMES = {

@@ -9,6 +9,7 @@ import { ProcoreError, procoreErrorFromResponse } from './errors';
 import { parseBody } from './error-body';
 import { toFormData } from './form-fields';
 import { walkPages, type ProcorePage } from './paging';
+import { parseExactJson } from '../json/exact-json';
 
 export { hasNextLink, type ProcorePage } from './paging';
 import { createHttp, sendHttp, USER_AGENT, type HttpResult } from './http';
@@ -34,6 +35,9 @@ export interface ProcoreRequest {
   bodyType?: BodyContentType;
   /** Epoch ms; no attempt or wait runs past it. Default now + 60 s. */
   deadline?: number;
+  /** Parse a JSON answer keeping integers beyond 2^53 to the digit (as raw JSON values; commons/json/exact-json.ts):
+   * list reads whose records travel on, so Procore's 64-bit ids arrive downstream as Procore sent them. */
+  exactIntegers?: boolean;
   /** A POST is only retried after an ambiguous failure (timeout, reset, 500/502/504) when the caller
    * says a repeat cannot duplicate anything. Other methods are idempotent in Procore's API. */
   idempotent?: boolean;
@@ -88,6 +92,8 @@ const DEFAULT_DEADLINE_MS = 60_000;
 
 export class ProcoreClient {
   readonly stats = { requests: 0, retries: 0, rateLimited: 0 };
+  /** Procore's clock minus this client's, from the last answer's Date header. */
+  private serverOffsetMs: number | undefined;
   private readonly deps: ProcoreClientDeps;
   private readonly http: AxiosInstance;
   private readonly pacer: RatePacer;
@@ -145,7 +151,8 @@ export class ProcoreClient {
         const around = this.deps.hooks?.aroundCall;
         const result = await (around ? around({ method: req.method, path: req.path, attempt: attempt + 1 }, send) : send());
         permit.release({ status: result.status, headers: result.headers });
-        const body = parseBody(result.text, result.headers['content-type']);
+        this.noteServerTime(result.headers.date);
+        const body = req.exactIntegers ? parseExactBody(result.text, result.headers['content-type']) : parseBody(result.text, result.headers['content-type']);
         const requestId = result.headers['x-request-id'];
         if (result.status >= 200 && result.status < 300) {
           return { status: result.status, data: body as T, headers: result.headers, ...(requestId === undefined ? {} : { requestId }) };
@@ -197,17 +204,31 @@ export class ProcoreClient {
    * Pages through a v1 list (`page`/`per_page`), one page in memory at a time, to its end (see
    * paging.ts: Link, Total, a short page; a shift of the list without Total; at most `maxPages`).
    */
-  async *pages<T = unknown>(req: ProcoreRequest & { perPage: number; startPage?: number; maxPages?: number }): AsyncGenerator<ProcorePage<T>> {
-    const { perPage, startPage, maxPages, ...base } = req;
+  async *pages<T = unknown>(req: ProcoreRequest & { perPage: number; startPage?: number; maxPages?: number; knownTotal?: number }): AsyncGenerator<ProcorePage<T>> {
+    const { perPage, startPage, maxPages, knownTotal, ...base } = req;
     yield* walkPages<T>({
       label: `Procore ${req.method} ${req.path}`,
       perPage,
       ...(startPage === undefined ? {} : { startPage }),
       ...(maxPages === undefined ? {} : { maxPages }),
+      ...(knownTotal === undefined ? {} : { knownTotal }),
       read: (page, size) => this.request<unknown>({ ...base, query: { ...base.query, page, per_page: size } }),
       onShift: ({ page, restartAt }) =>
-        this.logger.warn('The list shifted while paging (no Total header); reading again from an earlier page', { method: req.method, path: req.path, page, restartAt }),
+        this.logger.warn('The list shifted while paging; reading again from an earlier page', { method: req.method, path: req.path, page, restartAt }),
     });
+  }
+
+  /**
+   * Procore's clock (epoch ms, to the second), as its last answer's Date header gave it and carried
+   * forward on this client's clock; undefined before any answer. The clock that writes updated_at.
+   */
+  serverNow(): number | undefined {
+    return this.serverOffsetMs === undefined ? undefined : this.clock() + this.serverOffsetMs;
+  }
+
+  private noteServerTime(date: string | undefined): void {
+    const serverMs = Date.parse(date ?? '');
+    if (!Number.isNaN(serverMs)) this.serverOffsetMs = serverMs - this.clock();
   }
 
   private url(req: ProcoreRequest): string {
@@ -227,4 +248,16 @@ export class ProcoreClient {
     if (failure.status === 429 || failure.status === 503) return true;
     return failure.errorClass === 'ProcoreNetworkError' && (failure.details as { code?: string } | undefined)?.code === 'ECONNREFUSED';
   }
+}
+
+/** A JSON answer with integers beyond 2^53 kept to the digit; anything else as parseBody reads it. */
+function parseExactBody(text: string, contentType: string | undefined): unknown {
+  if (text !== '' && (contentType?.includes('json') || /^\s*[[{]/.test(text))) {
+    try {
+      return parseExactJson(text);
+    } catch {
+      // Not JSON after all: parseBody keeps the text.
+    }
+  }
+  return parseBody(text, contentType);
 }

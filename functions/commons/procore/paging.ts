@@ -6,12 +6,16 @@
 // that reads more than `maxPages` pages fails as transient with a clear reason instead of looping.
 //
 // Records that leave the list while it is walked (updated past the window's end) shift later
-// records back onto pages already read. With `Total` the caller sees the shrink; without it the walk
-// checks, after each page, that the previous page's last record still sits where it was (one
-// `per_page=1` read). If it moved, the walk steps back to the first page whose end moved and reads
-// on from there: those pages come again (at least once), nothing is skipped. A continuation that
-// starts mid-list without `Total` reads its previous page again first, since that page's last
-// record is unknown to it. The list's order must be stable (Procore lists are ordered by id).
+// records back onto pages already read. With `Total` the walk sees the shrink (a smaller Total than
+// the page before, or than `knownTotal` for a walk that resumes) and steps back as many pages as the
+// list shrank; without it the walk checks, after each page, that the previous page's last record
+// still sits where it was (one `per_page=1` read). If it moved, the walk steps back to the first page
+// whose end moved and reads on from there: those pages come again (at least once), nothing is
+// skipped. A continuation that starts mid-list without `Total` reads its previous page again first,
+// since that page's last record is unknown to it. This relies on the list's order being stable
+// between reads, which Procore does not document: the pull worker pages a list this way only where
+// it cannot avoid it (functions/pull/window-walk.ts reads each updated_at slice in one answer).
+import { integerText } from '../json/exact-json';
 import { ProcoreError } from './errors';
 
 export const DEFAULT_MAX_PAGES = 5000;
@@ -35,6 +39,10 @@ export interface PageWalk {
   perPage: number;
   startPage?: number;
   maxPages?: number;
+  /** The list's Total when `startPage` was reached before (a walk that resumes): a smaller one steps back. */
+  knownTotal?: number;
+  /** The answer to the walk's first read (of startPage at perPage), when the caller has it already. */
+  firstAnswer?: ListAnswer;
   /** Reads one page of the list: the same request with `page` and `per_page` set. */
   read(page: number, perPage: number): Promise<ListAnswer>;
   onShift?(details: { page: number; restartAt: number }): void;
@@ -47,17 +55,29 @@ export async function* walkPages<T>(walk: PageWalk): AsyncGenerator<ProcorePage<
   let firstRead = startPage;
   let reads = 0;
   let largest = 0;
+  let previousTotal = walk.knownTotal;
   for (let page = startPage; ; ) {
     reads += 1;
     if (page > maxPages || reads > maxPages) throw pagingLimit(walk.label, maxPages);
-    const answer = await walk.read(page, walk.perPage);
+    const answer = reads === 1 && walk.firstAnswer ? walk.firstAnswer : await walk.read(page, walk.perPage);
     const items = listItems<T>(answer.data, `${walk.label} page ${page}`);
     const total = headerInt(answer.headers, 'total');
     const stated = headerInt(answer.headers, 'per-page');
     largest = Math.max(largest, items.length);
     // The page size the server applied: as stated, else the size of the full pages seen so far.
     const perPage = stated ?? (largest > 0 && largest < walk.perPage ? largest : walk.perPage);
-    if (total === undefined) {
+    if (total !== undefined) {
+      // Fewer records than at the page before: later ones slid back onto pages already read.
+      const shrunkBy = previousTotal === undefined ? 0 : previousTotal - total;
+      previousTotal = total;
+      if (shrunkBy > 0 && page > 1) {
+        const restartAt = Math.max(1, page - Math.ceil(shrunkBy / perPage));
+        walk.onShift?.({ page, restartAt });
+        firstRead = Math.min(firstRead, restartAt);
+        page = restartAt;
+        continue;
+      }
+    } else {
       const restartAt = page === startPage && page === firstRead && page > 1 && reads === 1 ? page - 1 : await shiftedFrom(walk, page, perPage, lastIds, firstRead);
       if (restartAt !== undefined) {
         walk.onShift?.({ page, restartAt });
@@ -104,10 +124,10 @@ function pagingLimit(label: string, maxPages: number): ProcoreError {
 
 function idOf(record: unknown): string | undefined {
   const id = (record as { id?: unknown } | null | undefined)?.id;
-  return typeof id === 'number' || typeof id === 'string' ? String(id) : undefined;
+  return typeof id === 'string' ? id : integerText(id);
 }
 
-function headerInt(headers: Record<string, string>, name: string): number | undefined {
+export function headerInt(headers: Record<string, string>, name: string): number | undefined {
   const raw = headers[name];
   if (raw === undefined) return undefined;
   const value = Number.parseInt(raw, 10);

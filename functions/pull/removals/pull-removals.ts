@@ -1,4 +1,4 @@
-// The removal pass of a sync job: as the window's first page is read (run-sync-job.ts), read where Procore
+// The removal pass of a sync job: after the resource's list window is delivered (run-sync-job.ts), read where Procore
 // shows the scope's removed records (removal-sources.ts) and deliver each as an envelope whose
 // lifecycle says how it left: recycled (recycle bin, same updated_at window) or inactive (inactive
 // list, ids not yet delivered as inactive). Sources that ride on the list itself (project status,
@@ -23,6 +23,7 @@ import { describeScope } from '../sync-scope';
 import type { SyncWindow } from '../sync-window';
 import { removalRequest, type RemovalRequest } from './removal-requests';
 import { REMOVAL_SOURCES } from './removal-sources';
+import { walkWindow } from '../window-walk';
 
 export interface PullRemovalsDeps {
   procore: Pick<ProcoreClient, 'pages' | 'request'>;
@@ -57,7 +58,7 @@ export async function pullRemovals(job: SyncJob, window: SyncWindow, deps: PullR
   const request = removalRequest(source, scopeOfJob(job), window);
   if (!request) return NOTHING;
   try {
-    return source.kind === 'inactive-list' ? await deliverNewlyInactive(job, request, deps) : await deliverRecycled(job, request, deps);
+    return source.kind === 'inactive-list' ? await deliverNewlyInactive(job, request, deps) : await deliverRecycled(job, window, deps);
   } catch (error) {
     if (!(error instanceof ProcoreError) || error.kind !== 'permanent' || (error.status !== 403 && error.status !== 404)) throw error;
     deps.logger.error('Procore refused the list of removed records; the scope\'s records were delivered, its removals in this window were not', {
@@ -73,10 +74,36 @@ export async function pullRemovals(job: SyncJob, window: SyncWindow, deps: PullR
 }
 
 /** Every record of the recycle bin in the window, as recycled. */
-async function deliverRecycled(job: SyncJob, request: RemovalRequest, deps: PullRemovalsDeps): Promise<RemovalsResult> {
+async function deliverRecycled(job: SyncJob, window: SyncWindow, deps: PullRemovalsDeps): Promise<RemovalsResult> {
   const result = { ...NOTHING };
-  for await (const records of readAll(request, deps, result)) await deliver(records, 'recycled', job, deps, result);
+  const source = REMOVAL_SOURCES[job.resource];
+  const request = removalRequest(source, scopeOfJob(job), window)!;
+  // A paged bin is read as the list is, by updated_at slices (window-walk.ts): a bin that changes while read loses nothing.
+  const reads = request.perPage === undefined ? readAll(request, deps, result) : readSlices(job, window, request.perPage, deps, result);
+  for await (const records of reads) await deliver(records, 'recycled', job, deps, result);
   return result;
+}
+
+/** A recycle bin's window, slice by slice. */
+async function* readSlices(job: SyncJob, window: SyncWindow, perPage: number, deps: PullRemovalsDeps, result: RemovalsResult): AsyncGenerator<unknown[]> {
+  const source = REMOVAL_SOURCES[job.resource];
+  const scope = scopeOfJob(job);
+  const label = `Procore GET ${removalRequest(source, scope, window)!.path}`;
+  for await (const chunk of walkWindow<unknown>({
+    label,
+    window,
+    perPage,
+    sliceable: true,
+    now: deps.now,
+    logger: deps.logger,
+    read: (range, page, size) => {
+      result.requests += 1;
+      const { perPage: _perPage, ...slice } = removalRequest(source, scope, { start: range.from, end: range.to, basis: window.basis })!;
+      return deps.procore.request({ ...slice, query: { ...slice.query, page, per_page: size }, deadline: deps.deadline, exactIntegers: true });
+    },
+  })) {
+    yield chunk.items;
+  }
 }
 
 /** The inactive list, less what was already delivered as inactive (a full resync delivers it all). */
@@ -103,14 +130,14 @@ async function* readAll(request: RemovalRequest, deps: PullRemovalsDeps, result:
   const { perPage, ...base } = request;
   if (perPage === undefined) {
     result.requests += 1;
-    const response = await deps.procore.request<unknown>({ ...base, deadline: deps.deadline });
+    const response = await deps.procore.request<unknown>({ ...base, deadline: deps.deadline, exactIntegers: true });
     if (!Array.isArray(response.data)) {
       throw new ProcoreError({ message: `Procore GET ${base.path}: expected a JSON array of records`, kind: 'permanent', errorClass: 'ProcoreInvalidResponse' });
     }
     yield response.data;
     return;
   }
-  for await (const page of deps.procore.pages<unknown>({ ...base, perPage, deadline: deps.deadline })) {
+  for await (const page of deps.procore.pages<unknown>({ ...base, perPage, deadline: deps.deadline, exactIntegers: true })) {
     result.requests += 1;
     yield page.items;
   }

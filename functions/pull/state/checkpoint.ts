@@ -14,11 +14,16 @@ const SyncCheckpointSchema = z.object({
   jobId: z.string(),
   windowStart: z.string(),
   windowEnd: z.string(),
+  /** The next updated_at slice starts here (window-walk.ts). Absent in checkpoints of older versions: the window starts over. */
+  resumeFrom: z.string().optional(),
+  /** 1, or the page to read next while paging one crowded second (resumeFrom...resumeFrom). */
   nextPage: z.number().int().positive(),
+  /** The width of the next slice, in seconds (the walk's estimate). */
+  sliceSeconds: z.number().int().nonnegative().optional(),
   /** Records delivered in this window so far, across every job and invocation that worked on it. */
   recordsSoFar: z.number().int().nonnegative(),
   savedAt: z.string(),
-  /** The result set's size when this page was read (shrink detection on resume). */
+  /** The crowded second's Total when this page was read (shrink detection on resume). */
   seenTotal: z.number().int().nonnegative().optional(),
 });
 export type SyncCheckpoint = z.infer<typeof SyncCheckpointSchema>;

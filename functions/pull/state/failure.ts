@@ -30,19 +30,32 @@ export async function recordSyncFailure(table: SyncTable, scope: SyncScope, fail
   const { Item } = await table.db.send(new GetCommand({ TableName: table.tableName, Key: syncStateKey('failure', scope), ConsistentRead: true }));
   const previous = typeof Item?.consecutiveFailures === 'number' ? Item.consecutiveFailures : 0;
   const backoff = { consecutiveFailures: previous + 1, retryAtMs: Date.parse(failure.failedAt) + backoffDelayMs(previous + 1) };
-  await putFailure(table, scope, { ...failure, ...backoff });
+  await putFailure(table, scope, failure, backoff);
   return backoff;
 }
 
-/** Records a stop that is not the scope's fault (a job paused at its continuation bound): shown in
- * `status`, but with no back-off: the next planner run enqueues the scope as usual. */
-export async function recordSyncPause(table: SyncTable, scope: SyncScope, failure: SyncFailure): Promise<void> {
-  await putFailure(table, scope, failure);
+/**
+ * Records why a scope stopped without backing it off: a job paused at the continuation bound, which
+ * the next planner run must carry on (a back-off would keep it waiting for nothing).
+ */
+export function recordSyncPause(table: SyncTable, scope: SyncScope, failure: SyncFailure): Promise<void> {
+  return putFailure(table, scope, failure, {});
 }
 
-async function putFailure(table: SyncTable, scope: SyncScope, failure: SyncFailure & Partial<ScopeBackoff>): Promise<void> {
-  const Item = { ...syncStateKey('failure', scope), kind: 'failure', ...scope, ...failure, [TTL_ATTRIBUTE]: ttlSeconds(Date.parse(failure.failedAt) + FAILURE_TTL_MS) };
-  await table.db.send(new PutCommand({ TableName: table.tableName, Item }));
+async function putFailure(table: SyncTable, scope: SyncScope, failure: SyncFailure, backoff: ScopeBackoff | Record<string, never>): Promise<void> {
+  await table.db.send(
+    new PutCommand({
+      TableName: table.tableName,
+      Item: {
+        ...syncStateKey('failure', scope),
+        kind: 'failure',
+        ...scope,
+        ...failure,
+        ...backoff,
+        [TTL_ATTRIBUTE]: ttlSeconds(Date.parse(failure.failedAt) + FAILURE_TTL_MS),
+      },
+    }),
+  );
 }
 
 export async function clearSyncFailure(table: SyncTable, scope: SyncScope): Promise<void> {

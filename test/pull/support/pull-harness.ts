@@ -54,6 +54,8 @@ export interface WorkerInvocation {
 
 export interface ReceivedRecord {
   messageId: string;
+  /** The message body as sent (JSON.parse rounds integers beyond 2^53; the body keeps their digits). */
+  body: string;
   envelope: RecordEnvelope;
   attributes: Record<string, string | undefined>;
 }
@@ -189,6 +191,7 @@ export async function startPullHarness(options: {
 function toReceived(message: Message): ReceivedRecord {
   return {
     messageId: message.MessageId ?? '',
+    body: message.Body ?? '',
     envelope: JSON.parse(message.Body ?? '') as RecordEnvelope,
     attributes: Object.fromEntries(Object.entries(message.MessageAttributes ?? {}).map(([k, v]) => [k, v.StringValue])),
   };

@@ -1,0 +1,357 @@
+// Reads one updated_at window of a list so that no record in it can be missed, whatever order
+// Procore lists in and whatever changes while the window is read.
+//
+// Paging by `page` is an offset: when a record leaves the list (edited past the window's end,
+// deleted, deactivated) the records after it slide back and one lands on a page already read; when
+// the order changes between two reads (Procore documents no default order for its lists, and a sort
+// on a non-unique field can return ties in any order) any record can be skipped. No header fixes
+// that. So the walk never relies on an offset: it cuts the window into updated_at slices
+// (`filters[updated_at]=<from>...<to>`) that each fit in ONE answer, and takes each slice from one
+// answer, which is one query in Procore, consistent in itself. Within the window, records only ever
+// leave: every edit moves updated_at to the time of the edit, which is after the window's end (the
+// end is never later than Procore's clock at the first read, see below), and a new record is newer
+// still. A record that leaves is read by the next window (it starts before this one's end); one that
+// stays sits in its slice, which is read whole. Slices overlap by their boundary second (the next
+// slice starts at the previous one's end), so a record timed to a fraction of a second is not lost
+// between two whole-second filters; what the next slice brings again of that second is not
+// delivered twice (the walk remembers the ids of the boundary second, within one invocation).
+//
+// Whether an answer holds the whole slice: `Total` says how many there are; else `Link` whether
+// there is a next page; else `Per-Page` the page size applied (a full page may have more behind);
+// without any, a page shorter than asked is whole unless the server caps pages silently, which
+// one read of page 2 tells (once; the cap learned then applies to the rest). A slice that does not
+// fit is narrowed (before the time of the records it did return, or by the count Total or the last
+// Link gives, else halved) and read again. Only a second holding more records than a page is paged
+// (walkPages, with its shift checks, in a slice of at most CROWDED_SPAN seconds, since one instant
+// would miss times with fractions): the one place where the list's order matters.
+//
+// The window's end is clamped to Procore's clock (the answer's `Date`) at the first read: a cursor
+// never moves past the time its window was read, so an edit made after the read (its updated_at is
+// after the read) is in the next window, whatever time the job was given.
+import { toProcoreTime } from '../commons/contracts/procore-time';
+import { integerText } from '../commons/json/exact-json';
+import type { LoggerLike } from '../commons/observability/logger';
+import { ProcoreError } from '../commons/procore/errors';
+import { DEFAULT_MAX_PAGES, hasNextLink, headerInt, listItems, walkPages, type ListAnswer } from '../commons/procore/paging';
+
+/** Where a walk stands in its window: what a checkpoint saves and a continuation resumes from. */
+export interface WindowPosition {
+  /** The next slice starts here (inclusive, whole seconds). After the window's end: nothing is left to read. */
+  from: string;
+  /** Above 1 only while paging a crowded slice (`from...from + sliceSeconds`): the page to read next. */
+  page: number;
+  /** The crowded slice's Total seen with that page, so a shrink between invocations is seen. */
+  seenTotal?: number;
+  /** How wide (seconds) the slice from `from` is: the walk's estimate, kept across continuations. */
+  sliceSeconds?: number;
+}
+
+export interface WindowChunk<T> {
+  /** The records to deliver (none when the read only narrowed the slice: the caller may hand over from `next`). */
+  items: T[];
+  /** Where to go on once these items are delivered; undefined when the window is done. */
+  next: WindowPosition | undefined;
+  /** The window's end as read: the given end, or Procore's clock at the first read if that was earlier. */
+  windowEnd: string;
+}
+
+export interface WindowWalk {
+  /** e.g. `Procore GET /rest/v1.0/projects/1/rfis`, for errors and logs. */
+  label: string;
+  window: { start: string; end: string };
+  /** Where to start (a checkpoint or continuation); default: the window's start. */
+  position?: WindowPosition | undefined;
+  /** The page size to ask for. */
+  perPage: number;
+  /** false: the list has no updated_at filter, so it is paged whole (walkPages). */
+  sliceable: boolean;
+  /** Reads beyond this fail the walk as transient (ProcorePagingLimit) instead of looping. */
+  maxReads?: number;
+  /** Page `page` of the list with updated_at in [from, to] (both inclusive, whole seconds). */
+  read(range: { from: string; to: string }, page: number, perPage: number): Promise<ListAnswer>;
+  /** The connector's clock (epoch ms), for an answer without a Date header. */
+  now(): number;
+  logger: LoggerLike;
+}
+
+/** Share of a page a slice aims to fill, so that a little growth does not overflow it. */
+const TARGET_FILL = 0.7;
+
+/** A slice this narrow (seconds) that does not fit in one answer is paged: more records share a second than a page holds. */
+const CROWDED_SPAN = 2;
+
+type Verdict = { kind: 'complete'; items?: unknown[] } | { kind: 'more'; estimate?: number | undefined } | { kind: 'unknown' };
+
+type SliceRead = (from: number, to: number, page: number, perPage: number) => Promise<ListAnswer>;
+
+/** What the walk has learned of the server's page size when no header states it. */
+interface PageSize {
+  /** Pages are cut at this size (a page of this many had a next one). */
+  cap?: number;
+  /** Pages hold at least this many (the largest page seen). */
+  floor: number;
+}
+
+export function walkWindow<T>(walk: WindowWalk): AsyncGenerator<WindowChunk<T>> {
+  return new WindowWalker<T>(walk).chunks();
+}
+
+class WindowWalker<T> {
+  private endMs: number;
+  private fromMs: number;
+  private width: number;
+  private reads = 0;
+  private readonly size: PageSize = { floor: 0 };
+  /** Records (id@updated_at) delivered in the second the next slice starts with: not delivered again. */
+  private boundary = new Set<string>();
+  /** Where the coming slices end (ascending), planned from a slice that did not fit; then `width` again. */
+  private cuts: number[] = [];
+
+  constructor(private readonly walk: WindowWalk) {
+    this.endMs = Date.parse(walk.window.end);
+    this.fromMs = Date.parse(walk.position?.from ?? walk.window.start);
+    this.width = walk.position?.sliceSeconds ?? Math.max(1, (this.endMs - this.fromMs) / 1000);
+  }
+
+  async *chunks(): AsyncGenerator<WindowChunk<T>> {
+    const { position } = this.walk;
+    // A position past the window's end: the window was read (a hand-over before the removal pass).
+    if (this.fromMs > this.endMs) return;
+    if (!this.walk.sliceable) {
+      yield* this.paged(this.fromMs, this.endMs, position?.page ?? 1, position?.seenTotal, false);
+      return;
+    }
+    if (position && position.page > 1) {
+      // A continuation inside a crowded slice: the rest of it first.
+      const toMs = Math.min(this.endMs, this.fromMs + (position.sliceSeconds ?? CROWDED_SPAN) * 1000);
+      yield* this.paged(this.fromMs, toMs, position.page, position.seenTotal, true);
+      if (toMs >= this.endMs) return;
+      this.fromMs = toMs;
+      this.width = (this.endMs - toMs) / 1000;
+    }
+    for (;;) {
+      const fromMs = this.fromMs;
+      const toMs = Math.min(this.endMs, this.cuts[0] ?? fromMs + Math.max(1, Math.floor(this.width)) * 1000);
+      const slice = await this.readSlice(fromMs, toMs);
+      const span = (toMs - fromMs) / 1000;
+      if (slice.verdict.kind === 'more' && span > CROWDED_SPAN) {
+        this.cuts = [...plannedCuts(fromMs, toMs, slice.items, slice.verdict.estimate, slice.fill), ...this.cuts.slice(1)];
+        // Nothing to deliver, but the caller may be short of time: it can hand over from here.
+        yield {
+          items: [],
+          next: { from: toProcoreTime(fromMs), page: 1, sliceSeconds: (this.cuts[0]! - fromMs) / 1000 },
+          windowEnd: toProcoreTime(this.endMs),
+        };
+        continue;
+      }
+      if (this.cuts[0] === toMs) this.cuts.shift();
+      if (slice.verdict.kind === 'more') {
+        yield* this.paged(fromMs, toMs, 1, undefined, true, slice.answer);
+        this.width = (this.endMs - toMs) / 1000;
+      } else {
+        const items = (slice.verdict.items ?? slice.items) as T[];
+        this.width = nextWidth(span, items.length, slice.fill, (this.endMs - toMs) / 1000);
+        // The next slice starts at this one's end: that second is read again (see the header).
+        const sliceSeconds = this.cuts[0] === undefined ? this.width : (this.cuts[0] - toMs) / 1000;
+        const next = toMs >= this.endMs ? undefined : { from: toProcoreTime(toMs), page: 1, sliceSeconds };
+        const seen = new Set<string>();
+        const fresh = this.once(items, seen);
+        this.boundary = inSecond(seen, toMs);
+        yield { items: fresh, next, windowEnd: toProcoreTime(this.endMs) };
+      }
+      if (toMs >= this.endMs) return;
+      this.fromMs = toMs;
+    }
+  }
+
+  /** One read of a slice and whether it holds the whole slice (asking page 2 when nothing says). */
+  private async readSlice(
+    fromMs: number,
+    toMs: number,
+  ): Promise<{ answer: ListAnswer; items: unknown[]; verdict: Exclude<Verdict, { kind: 'unknown' }>; fill: number }> {
+    const answer = await this.read(fromMs, toMs, 1, this.walk.perPage);
+    const items = listItems<unknown>(answer.data, `${this.walk.label} updated ${toProcoreTime(fromMs)}...${toProcoreTime(toMs)}`);
+    const told = sliceVerdict(answer, items.length, this.walk.perPage, this.size);
+    const verdict = told.kind === 'unknown' ? await probe(this.read, fromMs, toMs, this.walk.perPage, items.length, this.size) : told;
+    this.size.floor = Math.max(this.size.floor, items.length);
+    const fill = TARGET_FILL * (headerInt(answer.headers, 'per-page') ?? this.size.cap ?? this.walk.perPage);
+    return { answer, items, verdict, fill };
+  }
+
+  private readonly read: SliceRead = async (from, to, page, perPage) => {
+    if (++this.reads > (this.walk.maxReads ?? DEFAULT_MAX_PAGES)) throw readLimit(this.walk.label, this.walk.maxReads ?? DEFAULT_MAX_PAGES);
+    const answer = await this.walk.read({ from: toProcoreTime(from), to: toProcoreTime(to) }, page, perPage);
+    if (this.reads === 1) this.endMs = clampedEnd(this.walk, this.endMs, answer);
+    return answer;
+  };
+
+  /**
+   * Pages [fromMs, toMs] with walkPages: a crowded slice (more records in a second than a page), or a
+   * list without an updated_at filter (whole; its positions stay at fromMs).
+   */
+  private async *paged(
+    fromMs: number,
+    toMs: number,
+    startPage: number,
+    seenTotal: number | undefined,
+    crowded: boolean,
+    firstAnswer?: ListAnswer,
+  ): AsyncGenerator<WindowChunk<T>> {
+    const from = toProcoreTime(fromMs);
+    const label = crowded ? `${this.walk.label} updated ${from}...${toProcoreTime(toMs)}` : this.walk.label;
+    if (crowded) this.walk.logger.info('More records share a second of updated_at than a page holds: paging that slice', { list: label });
+    const seen = new Set<string>();
+    for await (const page of walkPages<T>({
+      label,
+      perPage: this.walk.perPage,
+      startPage,
+      ...(seenTotal === undefined ? {} : { knownTotal: seenTotal }),
+      ...(firstAnswer ? { firstAnswer } : {}),
+      read: (page, perPage) => this.read(fromMs, toMs, page, perPage),
+      onShift: ({ page, restartAt }) =>
+        this.walk.logger.warn('The list shifted while paged; reading again from an earlier page', { list: label, page, restartAt }),
+    })) {
+      const sliceSeconds = (toMs - fromMs) / 1000;
+      const next: WindowPosition | undefined = page.hasNext
+        ? { from, page: page.page + 1, ...(page.total === undefined ? {} : { seenTotal: page.total }), ...(crowded ? { sliceSeconds } : {}) }
+        : !crowded || toMs >= this.endMs
+          ? undefined
+          : { from: toProcoreTime(toMs), page: 1, sliceSeconds: (this.endMs - toMs) / 1000 };
+      const items = crowded ? this.once(page.items, seen) : page.items;
+      if (!page.hasNext) this.boundary = inSecond(seen, toMs);
+      yield { items, next, windowEnd: toProcoreTime(this.endMs) };
+    }
+  }
+
+  /** The items not delivered yet: not in the boundary second the slice began with, nor earlier in the slice (`seen`: a re-read after a shift). */
+  private once(items: T[], seen: Set<string>): T[] {
+    return items.filter((item) => {
+      const key = keyOf(item);
+      if (key === undefined) return true;
+      if (this.boundary.has(key) || seen.has(key)) return false;
+      seen.add(key);
+      return true;
+    });
+  }
+}
+
+/** The keys (id@updated_at) whose updated_at falls in the second starting at `secondMs`. */
+function inSecond(keys: Set<string>, secondMs: number): Set<string> {
+  return new Set([...keys].filter((key) => Math.floor(Date.parse(key.slice(key.indexOf('@') + 1)) / 1000) * 1000 === secondMs));
+}
+
+/** A record's identity for the boundary check: its id and updated_at (undefined when unreadable). */
+function keyOf(item: unknown): string | undefined {
+  const record = item as { id?: unknown; updated_at?: unknown } | null;
+  const id = integerText(record?.id);
+  return id === undefined || typeof record?.updated_at !== 'string' ? undefined : `${id}@${record.updated_at}`;
+}
+
+/**
+ * The width (seconds) of the slice after one of `span` seconds that held `count` records: to the
+ * end of the window when that one was nearly empty (a sparse stretch is crossed in one read; an
+ * overshoot costs one read, which narrowing then cuts right), else as wide as should hold `fill`
+ * records at that density.
+ */
+function nextWidth(span: number, count: number, fill: number, remaining: number): number {
+  if (count <= fill / 4) return Math.max(1, remaining);
+  return Math.max(1, Math.floor((Math.max(span, 1) * fill) / count));
+}
+
+/**
+ * Where the slices that replace [fromMs, toMs] end, after it did not fit in one answer (the last
+ * one ends at toMs). The records of that answer are a sample of the slice: cut so that each slice
+ * should hold about `fill` records, each a second before the sampled record where it should end
+ * (a crowded second is cut off at once, or taken in a crowded slice of its own when it is at the
+ * start). In a list ordered by updated_at the answer is the slice's earliest records: one cut at
+ * `fill` of them. Without usable times, by the count Total or Link gave (as if evenly spread),
+ * else in half. The first slice is always narrower than [fromMs, toMs].
+ */
+function plannedCuts(fromMs: number, toMs: number, items: unknown[], estimate: number | undefined, fill: number): number[] {
+  const span = (toMs - fromMs) / 1000;
+  const inOrder = items.map(updatedAtOf).filter((t) => t >= fromMs && t <= toMs);
+  const count = Math.max(estimate ?? 2 * items.length, inOrder.length, 1);
+  const fallback = fromMs + Math.max(1, Math.min(Math.floor(span / 2), Math.floor((span * fill) / count))) * 1000;
+  const sorted = [...inOrder].sort((a, b) => a - b);
+  const ascending = inOrder.every((t, i) => i === 0 || t >= inOrder[i - 1]!);
+  const step = ascending ? fill : Math.max(1, (fill * sorted.length) / count);
+  const cuts: number[] = [];
+  for (let rank = step; rank < sorted.length; rank += step) {
+    const last = cuts.at(-1) ?? fromMs;
+    const at = sorted[Math.floor(rank)]!;
+    const cut = at - 1000 >= last + 1000 ? at - 1000 : at + 1000;
+    if (cut > last && cut < toMs) cuts.push(cut);
+    if (ascending) break;
+  }
+  return cuts.length > 0 ? [...cuts, toMs] : [Math.min(fallback, toMs - 1000), toMs];
+}
+
+/** A record's updated_at (epoch ms; NaN when it has none). */
+function updatedAtOf(item: unknown): number {
+  return Date.parse(String((item as { updated_at?: unknown } | null)?.updated_at ?? ''));
+}
+
+/** Whether one answer holds its whole slice, from what the answer says (or what the walk learned). */
+function sliceVerdict(answer: ListAnswer, count: number, asked: number, size: PageSize): Verdict {
+  if (count === 0) return { kind: 'complete' };
+  const total = headerInt(answer.headers, 'total');
+  if (total !== undefined) return count >= total ? { kind: 'complete' } : { kind: 'more', estimate: total };
+  const link = answer.headers.link;
+  if (link !== undefined) return hasNextLink(link) ? { kind: 'more', estimate: lastPageOf(link) * count } : { kind: 'complete' };
+  const pageSize = headerInt(answer.headers, 'per-page') ?? size.cap;
+  if (pageSize !== undefined) return count < pageSize ? { kind: 'complete' } : { kind: 'more' };
+  if (count >= asked) return { kind: 'more' };
+  // Shorter than asked: whole, unless the server cuts pages at this size without saying so.
+  return count < size.floor ? { kind: 'complete' } : { kind: 'unknown' };
+}
+
+/**
+ * No header says whether a page shorter than asked is the whole slice: page 2 tells. If it has
+ * records the server caps pages at `count` (learned for the rest of the walk); if it is empty the
+ * slice held no more than a page, and page 1 read again is all of it now (records only leave).
+ */
+async function probe(
+  read: SliceRead,
+  fromMs: number,
+  toMs: number,
+  asked: number,
+  count: number,
+  size: PageSize,
+): Promise<Exclude<Verdict, { kind: 'unknown' }>> {
+  const second = listItems((await read(fromMs, toMs, 2, asked)).data, 'page 2');
+  if (second.length > 0) {
+    size.cap = count;
+    return { kind: 'more', estimate: count + second.length };
+  }
+  const again = listItems((await read(fromMs, toMs, 1, asked)).data, 'page 1');
+  return { kind: 'complete', items: again };
+}
+
+/** The window's end, no later than Procore's clock at this (the first) read. */
+function clampedEnd(walk: WindowWalk, endMs: number, answer: ListAnswer): number {
+  const stated = Date.parse(answer.headers.date ?? '');
+  const readAt = Math.floor((Number.isNaN(stated) ? walk.now() : stated) / 1000) * 1000;
+  if (endMs <= readAt) return endMs;
+  walk.logger.warn('The window ended after the time its first page was read: the cursor moves to the time of the read instead', {
+    list: walk.label,
+    windowEnd: toProcoreTime(endMs),
+    readAt: toProcoreTime(readAt),
+    clock: Number.isNaN(stated) ? 'connector' : 'Procore (Date header)',
+  });
+  return readAt;
+}
+
+/** rel="last"'s page number in a Link header (1 when there is none). */
+function lastPageOf(link: string): number {
+  const last = link.split(',').find((part) => /rel="?last"?/i.test(part));
+  const page = last && /[?&]page=(\d+)/.exec(last)?.[1];
+  return page ? Number(page) : 1;
+}
+
+function readLimit(label: string, maxReads: number): ProcoreError {
+  return new ProcoreError({
+    message: `${label}: ${maxReads} reads without reaching the end of the window (a list that kept changing); stopped instead of looping`,
+    kind: 'transient',
+    errorClass: 'ProcorePagingLimit',
+  });
+}
