@@ -11,6 +11,8 @@ export interface FaultOptions {
   dropConnectionRate?: number;
   /** Never answer (until close()); the caller's timeout has to end it. */
   hangRate?: number;
+  /** Per-request rates that replace the ones above for that request (e.g. only 429s for plain creates). */
+  ratesFor?: (req: { method: string; path: string }) => Pick<FaultOptions, 'serverErrorRate' | 'rateLimitBurstRate' | 'dropConnectionRate' | 'hangRate'>;
   /** Restrict faults to some requests; `path` is the full path, e.g. /api/rest/v1.0/vendors; `query` its parameters. */
   only?: (req: { method: string; path: string; query: Record<string, string> }) => boolean;
   /** Default false: only /api/rest/* requests get faults; true adds the /login/oauth/* endpoints. */
@@ -47,15 +49,16 @@ export class FaultInjector {
     if (!o) return undefined;
     if (target === 'other' || (target === 'login' && !o.includeTokenEndpoint)) return undefined;
     if (o.only && !o.only(req)) return undefined;
+    const rates = o.ratesFor ? o.ratesFor(req) : o;
     // One draw over consecutive bands: [0, serverErrorRate) is a 5xx, the next band a 429 burst, ...
     const r = this.random();
-    let threshold = o.serverErrorRate ?? 0;
+    let threshold = rates.serverErrorRate ?? 0;
     if (r < threshold) return { kind: 'server-error', status: pick(this.random, [500, 502, 503, 504] as const) };
-    threshold += o.rateLimitBurstRate ?? 0;
+    threshold += rates.rateLimitBurstRate ?? 0;
     if (r < threshold) return { kind: 'rate-limit-burst' };
-    threshold += o.dropConnectionRate ?? 0;
+    threshold += rates.dropConnectionRate ?? 0;
     if (r < threshold) return { kind: 'drop' };
-    threshold += o.hangRate ?? 0;
+    threshold += rates.hangRate ?? 0;
     if (r < threshold) return { kind: 'hang' };
     return undefined;
   }

@@ -13,7 +13,7 @@ import { SimStore, type SeedOptions } from './store';
 export type { FaultOptions } from './faults';
 export type { LoggedRequest } from './server';
 export type { RateLimitOptions } from './rate-limit';
-export type { ListOrder, RecordRendering, SeedOptions } from './store';
+export type { SeedOptions } from './store';
 export { REMOVAL_ROUTES } from './removal-routes';
 export { SimStore } from './store';
 export { RESOURCES } from './resources';
@@ -93,7 +93,11 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Pr
     oauth,
     rateLimiter,
     faults,
-    rest: new RestApi(store, () => maxPerPage, () => afterListPage),
+    rest: new RestApi(
+      store,
+      () => maxPerPage,
+      () => afterListPage,
+    ),
     declared: declaredOperations(),
     pagination: () => ({ total: pagination?.total ?? true, perPage: pagination?.perPage ?? true, link: pagination?.link ?? true }),
     store,

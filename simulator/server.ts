@@ -287,7 +287,7 @@ async function parseMultipart(raw: Buffer, contentType: string): Promise<unknown
   }
   const fields: [string, string][] = [];
   // A file part is kept by its file name: the simulator stores no files.
-  form.forEach((value, name) => fields.push([name, typeof value === 'string' ? value : value.name]));
+  for (const [name, value] of form.entries()) fields.push([name, typeof value === 'string' ? value : value.name]);
   try {
     return nestFormFields(fields);
   } catch (error) {

@@ -18,7 +18,7 @@ export class ClaimCheckUnavailableError extends Error {
   override readonly name = 'ClaimCheckUnavailableError';
 }
 
-export function claimCheckKey(envelope: RecordEnvelope, sha256: string): string {
+function claimCheckKey(envelope: RecordEnvelope, sha256: string): string {
   const where = envelope.projectId === null ? 'company' : String(envelope.projectId);
   return `records/${envelope.environment}/${envelope.resource}/${envelope.companyId}/${where}/${envelope.idText ?? 'quarantined'}/${sha256}.json`;
 }

@@ -24,7 +24,7 @@ export interface HandleSyncJobDeps extends RunSyncJobDeps {
   maxReceiveCount?: number;
 }
 
-export function parseSyncJob(body: string): SyncJob {
+function parseSyncJob(body: string): SyncJob {
   let json: unknown;
   try {
     json = JSON.parse(body);

@@ -17,7 +17,7 @@ export interface RedeliverySpan {
 }
 
 /** maxReceiveCount 3, visibility 6 x the worker's 300 s timeout, a 2-hour backlog (the sync-jobs backlog alarm). */
-export const DEFAULT_REDELIVERY_SPAN: RedeliverySpan = { maxReceiveCount: 3, visibilityTimeoutSeconds: 1800, backlogSeconds: 7200 };
+const DEFAULT_REDELIVERY_SPAN: RedeliverySpan = { maxReceiveCount: 3, visibilityTimeoutSeconds: 1800, backlogSeconds: 7200 };
 
 export function leaseSeconds(span: RedeliverySpan): number {
   return span.maxReceiveCount * span.visibilityTimeoutSeconds + span.backlogSeconds;

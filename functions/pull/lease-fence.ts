@@ -35,7 +35,8 @@ export async function saveFencedCheckpoint(fence: ScopeFence, checkpoint: SyncCh
   const failed = await transact(fence, [renew, putCheckpointItem(fence.table, fence.scope, checkpoint)]);
   if (failed?.[0]) throw new LeaseLostError(`job ${fence.holder} no longer holds the lease of its scope`);
   // Only a writer behind this window's checkpoint fails here, and only a lease holder writes: a bug, not a race.
-  if (failed?.[1]) throw new Error(`job ${fence.holder}: the checkpoint of window ending ${checkpoint.windowEnd} is already past ${checkpoint.recordsSoFar} records`);
+  if (failed?.[1])
+    throw new Error(`job ${fence.holder}: the checkpoint of window ending ${checkpoint.windowEnd} is already past ${checkpoint.recordsSoFar} records`);
 }
 
 /**

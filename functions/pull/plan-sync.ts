@@ -71,7 +71,7 @@ export interface PlanResult {
 }
 
 /** Discovery of some companies failed for a reason that may pass; the rest was enqueued. */
-export class PlanIncompleteError extends Error {
+class PlanIncompleteError extends Error {
   override readonly name = 'PlanIncompleteError';
 }
 
@@ -150,13 +150,7 @@ async function scopeTurns(found: FoundScope[], table: SyncTable, now: number): P
   return result;
 }
 
-async function leaseScopes(
-  scopes: SyncScope[],
-  config: SyncConfig,
-  windowEnd: string,
-  deps: PlanSyncDeps,
-  now: () => number,
-): Promise<SyncJob[]> {
+async function leaseScopes(scopes: SyncScope[], config: SyncConfig, windowEnd: string, deps: PlanSyncDeps, now: () => number): Promise<SyncJob[]> {
   const jobs: SyncJob[] = [];
   let next = 0;
   const lanes = Array.from({ length: Math.min(deps.concurrency ?? 10, scopes.length) }, async () => {

@@ -18,7 +18,6 @@ import { registryListSpecs } from './list-spec';
 import { planSync, type PlanResult } from './plan-sync';
 import { SyncConfigSchema } from './sync-config';
 
-
 /** Time kept back from the Lambda deadline when calling Procore. */
 const DEADLINE_RESERVE_MS = 5_000;
 

@@ -75,7 +75,7 @@ export interface SyncJobResult {
 
 type Totals = Pick<SyncJobResult, 'records' | 'claimChecked' | 'quarantined' | 'pages'>;
 
-export const DEFAULT_HAND_OVER_MARGIN_MS = 60_000;
+const DEFAULT_HAND_OVER_MARGIN_MS = 60_000;
 const DEFAULT_FINISH_RESERVE_MS = 10_000;
 
 /** Thrown for jobs that can never succeed as written (e.g. a project-scoped resource without a project). */
@@ -91,9 +91,7 @@ export async function runSyncJob(job: SyncJob, deps: RunSyncJobDeps): Promise<Sy
   const scope = scopeOfJob(job);
   const spec = deps.resources(job.resource);
   if ((spec.scope === 'project') !== (job.projectId !== null)) {
-    throw new InvalidSyncJobError(
-      `${job.resource} is ${spec.scope}-scoped, but the job ${job.projectId === null ? 'has no projectId' : 'names a project'}`,
-    );
+    throw new InvalidSyncJobError(`${job.resource} is ${spec.scope}-scoped, but the job ${job.projectId === null ? 'has no projectId' : 'names a project'}`);
   }
   const fence: ScopeFence = { table: deps.table, scope, holder: job.jobId, leaseMs: deps.leaseMs ?? DEFAULT_SYNC_LEASE_MS, now };
   const totals: Totals = { records: 0, claimChecked: 0, quarantined: 0, pages: 0 };
@@ -113,7 +111,11 @@ export async function runSyncJob(job: SyncJob, deps: RunSyncJobDeps): Promise<Sy
     // The window as read: its end is never after the time its first page was read.
     const window = { ...start.window, end: read.windowEnd };
     // The window's removed records (recycle bins, inactive lists), before the cursor moves past them.
-    const removals = await pullRemovals(job, window, { ...deps, deadline: now() + deps.remainingMs() - (deps.finishReserveMs ?? DEFAULT_FINISH_RESERVE_MS), now });
+    const removals = await pullRemovals(job, window, {
+      ...deps,
+      deadline: now() + deps.remainingMs() - (deps.finishReserveMs ?? DEFAULT_FINISH_RESERVE_MS),
+      now,
+    });
     totals.records += removals.records;
     totals.claimChecked += removals.claimChecked;
     const lastPull = {
@@ -214,7 +216,12 @@ async function deliverRecords(records: unknown[], job: SyncJob, deps: RunSyncJob
   const delivered = await Promise.all(envelopes.map((envelope) => recordMessage(envelope, { claimCheck: deps.claimCheck })));
   const claimChecked = delivered.filter((d) => d.claimChecked).length;
   if (claimChecked > 0) deps.logger.info('Records too large for one queue message delivered by claim check', { jobId: job.jobId, claimChecked });
-  await sendMessageBatches(deps.sqs, deps.queues.records, delivered.map((d) => d.message), { concurrency: deps.deliveryConcurrency ?? 4 });
+  await sendMessageBatches(
+    deps.sqs,
+    deps.queues.records,
+    delivered.map((d) => d.message),
+    { concurrency: deps.deliveryConcurrency ?? 4 },
+  );
   totals.records += delivered.length;
   totals.claimChecked += claimChecked;
   totals.quarantined += quarantined.length;
@@ -259,6 +266,6 @@ async function handOverOrPause(job: SyncJob, position: SyncCheckpoint, fence: Sc
 
 function superseded(log: Record<string, unknown>, totals: Totals, deps: RunSyncJobDeps): SyncJobResult {
   deps.metrics?.count('PullJobsSuperseded');
-  deps.logger.warn('Another job holds the scope\'s lease; this job stops without writing a checkpoint or cursor', { ...log, ...totals });
+  deps.logger.warn("Another job holds the scope's lease; this job stops without writing a checkpoint or cursor", { ...log, ...totals });
   return { outcome: 'superseded', ...totals };
 }

@@ -3,7 +3,6 @@ import { z } from 'zod';
 import { ProcoreIdSchema } from '../commons/contracts/procore-id';
 import { ResourceNameSchema } from '../commons/resources/names';
 
-
 export const SyncConfigSchema = z
   .object({
     /** "all": every company where the app is installed; or a list of company ids. */

@@ -18,7 +18,6 @@ import { handleSyncJobMessage } from './handle-sync-job-message';
 import { leaseMsFrom } from './lease-duration';
 import { registryListSpecs } from './list-spec';
 
-
 function loadRuntime() {
   const env = readEnv(WorkerEnvSchema);
   const environment = procoreEnvironmentFrom(env);

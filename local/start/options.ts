@@ -8,7 +8,7 @@ By default (no AWS account, no internet): starts moto (local AWS) and the Procor
 seeded data (some records recycled, deactivated or deleted, one project closed), deploys the sandbox stage into moto with the CDK CLI, stores the DMSA secret, fires the
 schedule with a scheduled-event payload, plays the SQS event source mappings (jobs and push queues)
 over the real bundled handlers, sends sample push messages (bad ones too) into an 8 s simulated
-Procore outage (5xx and dropped connections) so some pushes come back and are retried, and prints a summary:
+Procore outage (5xx and dropped connections; 429s for plain creates) so some pushes come back and are retried, and prints a summary:
 records delivered per resource, removals delivered against the simulator's (0 missed), pushes applied, dead-letter contents with reasons, Procore requests
 used against the rate budget. Exits 0 on success; stops everything it started.
 

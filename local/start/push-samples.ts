@@ -24,7 +24,8 @@ const message = (fields: Record<string, unknown>) => JSON.stringify({ version: 1
 
 export function buildPushSamples(at: SampleAddresses): PushSample[] {
   const { companyId, runId } = at;
-  const live = (resource: string) => at.records.filter(isProcoreRecord).filter((r) => r.resource === resource && r.lifecycle === 'active' && r.companyId === companyId);
+  const live = (resource: string) =>
+    at.records.filter(isProcoreRecord).filter((r) => r.resource === resource && r.lifecycle === 'active' && r.companyId === companyId);
   /** A sample whose message has the id local-<run>-<key> and is addressed to our company unless `fields` say otherwise. */
   const sample = (label: string, expect: PushSample['expect'], key: string, fields: Record<string, unknown>): PushSample => ({
     label,

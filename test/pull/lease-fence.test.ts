@@ -28,7 +28,16 @@ function fenceOf(scope: ReturnType<typeof newScope>, holder: string, now = t0, l
 }
 
 function checkpoint(jobId: string, fields: Partial<SyncCheckpoint> = {}): SyncCheckpoint {
-  return { jobId, windowStart: '2026-01-15T11:00:00Z', windowEnd: W1, resumeFrom: '2026-01-15T11:20:00Z', nextPage: 1, recordsSoFar: 40, savedAt: W1, ...fields };
+  return {
+    jobId,
+    windowStart: '2026-01-15T11:00:00Z',
+    windowEnd: W1,
+    resumeFrom: '2026-01-15T11:20:00Z',
+    nextPage: 1,
+    recordsSoFar: 40,
+    savedAt: W1,
+    ...fields,
+  };
 }
 
 async function lease(scope: ReturnType<typeof newScope>) {
@@ -73,9 +82,7 @@ describe('fenced checkpoints', () => {
     // a's lease expires; b takes the scope and saves its own position.
     expect(await claimScope(fenceOf(scope, 'b', t0 + 200_000))).toBe(true);
     await saveFencedCheckpoint(fenceOf(scope, 'b', t0 + 201_000), checkpoint('b', { nextPage: 4, recordsSoFar: 60 }));
-    await expect(saveFencedCheckpoint(fenceOf(scope, 'a', t0 + 202_000), checkpoint('a', { nextPage: 5, recordsSoFar: 80 }))).rejects.toThrow(
-      LeaseLostError,
-    );
+    await expect(saveFencedCheckpoint(fenceOf(scope, 'a', t0 + 202_000), checkpoint('a', { nextPage: 5, recordsSoFar: 80 }))).rejects.toThrow(LeaseLostError);
     await expect(readCheckpoint(table, scope)).resolves.toMatchObject({ jobId: 'b', nextPage: 4, recordsSoFar: 60 });
   });
 
@@ -142,8 +149,18 @@ describe('where a job starts', () => {
   });
 
   it('a continuation goes on from its position, or from its own checkpoint when that is further on', () => {
-    const continuation: SyncJob = { ...job, windowEnd: W1, windowStart: '2026-01-15T11:00:00Z', resumeFrom: '2026-01-15T11:10:00Z', sliceSeconds: 60, continuation: 2 };
-    expect(startPoint(continuation, undefined, undefined)).toMatchObject({ basis: 'own', position: { from: '2026-01-15T11:10:00Z', page: 1, sliceSeconds: 60 } });
+    const continuation: SyncJob = {
+      ...job,
+      windowEnd: W1,
+      windowStart: '2026-01-15T11:00:00Z',
+      resumeFrom: '2026-01-15T11:10:00Z',
+      sliceSeconds: 60,
+      continuation: 2,
+    };
+    expect(startPoint(continuation, undefined, undefined)).toMatchObject({
+      basis: 'own',
+      position: { from: '2026-01-15T11:10:00Z', page: 1, sliceSeconds: 60 },
+    });
     expect(startPoint(continuation, checkpoint('b'), undefined)).toMatchObject({ basis: 'resumed', position: saved, recordsBefore: 40 });
     // Inside a crowded second: the page, and the Total seen with it.
     const crowded = checkpoint('b', { nextPage: 4, seenTotal: 1800, sliceSeconds: 2 });

@@ -44,7 +44,13 @@ function contextExpiringAfterPage(page: number): () => Context {
   return () => {
     const start = h.sim.requests().length;
     const context = lambdaContext({ timeoutMs: 600_000, functionName: 'worker' });
-    context.getRemainingTimeInMillis = () => (h.sim.requests().slice(start).some((r) => r.path.endsWith('/rfis') && r.query.page === String(page)) ? 1_000 : 600_000);
+    context.getRemainingTimeInMillis = () =>
+      h.sim
+        .requests()
+        .slice(start)
+        .some((r) => r.path.endsWith('/rfis') && r.query.page === String(page))
+        ? 1_000
+        : 600_000;
     return context;
   };
 }
@@ -98,7 +104,10 @@ describe('pull: checkpoints and continuations', () => {
     // Every record changed since the last pull, in one second: this pull's window holds all of them,
     // more than a page in one second, so the walk pages that second (window-walk.ts).
     const rows = h.sim.store.list('rfis', { companyId: h.companyId, projectId });
-    h.sim.store.touch('rfis', rows.map((r) => r.id));
+    h.sim.store.touch(
+      'rfis',
+      rows.map((r) => r.id),
+    );
     h.sim.clock.advance(60_000);
     const windowEnd = eventTime(h.sim.clock.now());
     // The walk finds that second, delivers its first two pages and hands over.
@@ -112,7 +121,10 @@ describe('pull: checkpoints and continuations', () => {
     // Three records already delivered (page 1) change again after windowEnd and drop out of the
     // window: every later record slides back three places, three of them onto a page already read.
     h.sim.clock.advance(60_000);
-    h.sim.store.touch('rfis', rows.slice(0, 3).map((r) => r.id));
+    h.sim.store.touch(
+      'rfis',
+      rows.slice(0, 3).map((r) => r.id),
+    );
 
     const rest = await h.collectRecords(async () => {
       await h.drainJobs({ lanes: 1, context: contextExpiringAfter(2) });
@@ -126,7 +138,10 @@ describe('pull: checkpoints and continuations', () => {
   it('a job whose worker died mid-scope resumes after the last page it delivered', async () => {
     h.sim.clock.advance(3600_000);
     const rows = h.sim.store.list('rfis', { companyId: h.companyId, projectId });
-    h.sim.store.touch('rfis', rows.map((r) => r.id));
+    h.sim.store.touch(
+      'rfis',
+      rows.map((r) => r.id),
+    );
     h.sim.clock.advance(60_000);
     const windowEnd = eventTime(h.sim.clock.now());
     // Procore starts failing after page 3 of that second: the worker gives up on the job after its
@@ -147,7 +162,10 @@ describe('pull: checkpoints and continuations', () => {
     const rest = await h.collectRecords(() => h.drainJobs({ lanes: 1 }));
     // It went on from its checkpoint (the page after the last one delivered), not from the window's start:
     // nothing delivered is read again, nothing is lost.
-    const resumed = h.sim.requests().slice(logBefore).find((r) => r.path.endsWith('/rfis'))!;
+    const resumed = h.sim
+      .requests()
+      .slice(logBefore)
+      .find((r) => r.path.endsWith('/rfis'))!;
     expect(resumed.query['filters[updated_at]']!.split('...')[0]).toBe(saved.resumeFrom);
     expect(Number(resumed.query.page)).toBe(pagesDelivered + 1);
     const all = [...idsOf(first), ...idsOf(rest)];

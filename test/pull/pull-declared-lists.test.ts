@@ -51,7 +51,10 @@ describe('pull: lists read as declared', () => {
   it('reads a list answered without Total, Per-Page or Link to its end', async () => {
     h.sim.clock.advance(600_000);
     // Every contract changes; pages of 4 hold the ten in three pages, the last one short.
-    h.sim.store.touch('work_order_contracts', h.sim.store.list('work_order_contracts', { companyId: h.companyId, projectId }, { includeDeleted: true }).map((c) => c.id));
+    h.sim.store.touch(
+      'work_order_contracts',
+      h.sim.store.list('work_order_contracts', { companyId: h.companyId, projectId }, { includeDeleted: true }).map((c) => c.id),
+    );
     h.sim.clock.advance(60_000);
     h.sim.setPagination({ total: false, perPage: false, link: false });
     try {

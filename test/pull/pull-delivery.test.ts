@@ -48,14 +48,22 @@ describe('pull: deletions, oversized records, full resync, rate limits', () => {
 
   it('delivers a 700 KiB record whole and a 5 MiB record through the claim check, and counts it', async () => {
     h.sim.clock.advance(600_000);
-    const large = h.sim.store.insert('rfis', { companyId: h.companyId, projectId }, {
-      subject: 'Long specification',
-      question: { body: 'x'.repeat(700 * 1024) },
-    });
-    const huge = h.sim.store.insert('rfis', { companyId: h.companyId, projectId }, {
-      subject: 'Huge attachment list',
-      question: { body: 'y'.repeat(5 * 1024 * 1024) },
-    });
+    const large = h.sim.store.insert(
+      'rfis',
+      { companyId: h.companyId, projectId },
+      {
+        subject: 'Long specification',
+        question: { body: 'x'.repeat(700 * 1024) },
+      },
+    );
+    const huge = h.sim.store.insert(
+      'rfis',
+      { companyId: h.companyId, projectId },
+      {
+        subject: 'Huge attachment list',
+        question: { body: 'y'.repeat(5 * 1024 * 1024) },
+      },
+    );
     h.sim.clock.advance(60_000);
     const cursor = (await readCursor(h.table, scope()))!.cursor;
     const received = await h.collectRecords(async () => {

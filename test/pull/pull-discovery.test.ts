@@ -20,7 +20,10 @@ beforeAll(async () => {
     sync: () => ({ companies: 'all', resources: ['rfis', 'vendors'] }),
     withoutDiscoveryCompany: true,
   });
-  [first, second] = h.sim.store.companies().filter((c) => c.installed).map((c) => c.id) as [number, number];
+  [first, second] = h.sim.store
+    .companies()
+    .filter((c) => c.installed)
+    .map((c) => c.id) as [number, number];
 });
 
 afterAll(async () => {
@@ -43,10 +46,13 @@ describe('pull planner: company discovery without a configured company', () => {
     await expect(readDiscoveredCompanies(h.table)).resolves.toMatchObject({ ids: [first, second], askedFrom: first });
   });
 
-  it('syncs the other company\'s scopes when the company it asked from last uninstalled the app', async () => {
+  it("syncs the other company's scopes when the company it asked from last uninstalled the app", async () => {
     h.sim.store.setInstalled(first, false);
     h.sim.clock.advance(15 * 60_000);
-    h.sim.store.touch('rfis', h.sim.store.list('rfis', { companyId: second }).map((r) => r.id));
+    h.sim.store.touch(
+      'rfis',
+      h.sim.store.list('rfis', { companyId: second }).map((r) => r.id),
+    );
     let plan: PlanResult | undefined;
     const received = await h.collectRecords(async () => {
       plan = (await h.plan()) as PlanResult;

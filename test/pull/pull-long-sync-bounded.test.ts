@@ -35,7 +35,10 @@ const scope = () => ({ companyId: h.companyId, projectId, resource: 'rfis' as co
 it('a job of 40 continuations pauses at the bound and is carried on by the next planner runs, nothing lost or repeated', async () => {
   expect(DEFAULT_MAX_CONTINUATIONS).toBe(14);
   h.sim.clock.advance(3600_000);
-  h.sim.store.touch('rfis', h.sim.store.list('rfis', { companyId: h.companyId, projectId }).map((r) => r.id));
+  h.sim.store.touch(
+    'rfis',
+    h.sim.store.list('rfis', { companyId: h.companyId, projectId }).map((r) => r.id),
+  );
   h.sim.clock.advance(60_000);
   const windowEnd = eventTime(h.sim.clock.now());
   const callsBefore = h.sim.countRequests((r) => r.path.endsWith('/rfis'));

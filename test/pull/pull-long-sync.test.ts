@@ -38,7 +38,10 @@ const scope = () => ({ companyId: h.companyId, projectId, resource: 'rfis' as co
 /** Every record changes in one second (a bulk edit); returns the window end of a pull after it. */
 function changeAllAtOnce(): string {
   h.sim.clock.advance(3600_000);
-  h.sim.store.touch('rfis', h.sim.store.list('rfis', { companyId: h.companyId, projectId }).map((r) => r.id));
+  h.sim.store.touch(
+    'rfis',
+    h.sim.store.list('rfis', { companyId: h.companyId, projectId }).map((r) => r.id),
+  );
   h.sim.clock.advance(60_000);
   return eventTime(h.sim.clock.now());
 }

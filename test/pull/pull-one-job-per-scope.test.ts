@@ -39,7 +39,10 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 function changeEverything(): string {
   h.sim.clock.advance(3600_000);
   const rows = h.sim.store.list('rfis', { companyId: h.companyId, projectId });
-  h.sim.store.touch('rfis', rows.map((r) => r.id));
+  h.sim.store.touch(
+    'rfis',
+    rows.map((r) => r.id),
+  );
   h.sim.clock.advance(60_000);
   return eventTime(h.sim.clock.now());
 }
@@ -82,7 +85,10 @@ it('two jobs started together: the one without the lease stops at once, the othe
     expect(await acquireLease(h.table, scope(), jobB.jobId, { durationMs: 3600_000, now: Date.now() + 24 * 3600_000 })).toBe(true);
     await enqueueSyncJobs(h.sqs, h.queues.jobs, [jobB]);
     const invocations = await h.drainJobs({ lanes: 2 }); // both at once
-    expect(invocations).toEqual([{ jobs: 1, failures: 0 }, { jobs: 1, failures: 0 }]);
+    expect(invocations).toEqual([
+      { jobs: 1, failures: 0 },
+      { jobs: 1, failures: 0 },
+    ]);
   });
   const cursors = await watch.stop();
   expect(duplicates(received)).toBe(0);
@@ -128,7 +134,10 @@ it('a job whose lease ran out mid-window is fenced out: the new job adopts its c
   // the window walk pages that second's slice; its other reads find where that second is.)
   const { lastPull } = (await readCursor(h.table, scope()))!;
   expect(lastPull!.records).toBeLessThanOrEqual((PAGES - 2) * PER_PAGE);
-  const pageReads = h.sim.requests().slice(logBefore).filter((r) => r.path.endsWith('/rfis') && r.query.page !== '1');
+  const pageReads = h.sim
+    .requests()
+    .slice(logBefore)
+    .filter((r) => r.path.endsWith('/rfis') && r.query.page !== '1');
   const crowded = pageReads.filter((r) => r.query['filters[updated_at]'] === pageReads[0]!.query['filters[updated_at]']);
   expect(crowded.length).toBeLessThanOrEqual(PAGES - 1 + 1);
   expect(new Set(crowded.map((r) => r.query.page)).size).toBe(PAGES - 1);

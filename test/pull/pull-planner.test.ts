@@ -33,9 +33,7 @@ describe('pull planner', () => {
   it('takes only an EventBridge scheduled event, and says what is wrong with anything else', async () => {
     const context = lambdaContext({ timeoutMs: 60_000 });
     const notScheduled = { ...scheduledEvent(eventTime(h.sim.clock.now())), 'detail-type': 'Object Created' } as unknown as ScheduledEvent;
-    await expect(h.planner(notScheduled, context)).rejects.toThrow(
-      /scheduled event: detail-type/,
-    );
+    await expect(h.planner(notScheduled, context)).rejects.toThrow(/scheduled event: detail-type/);
     await expect(h.planner({ ...scheduledEvent('yesterday') }, context)).rejects.toThrow(/time/);
   });
 
@@ -43,7 +41,11 @@ describe('pull planner', () => {
     const config = SyncConfigSchema.parse({ companies: 'all', resources: ['rfis'] });
     await expect(
       planSync(config, '2026-01-15T12:00:00Z', {
-        procore: { pages: () => { throw new Error('no Procore call expected'); } },
+        procore: {
+          pages: () => {
+            throw new Error('no Procore call expected');
+          },
+        },
         sqs: new SQSClient({}),
         table: h.table,
         syncJobsQueueUrl: h.queues.jobs,
@@ -56,9 +58,7 @@ describe('pull planner', () => {
   it('plans the reachable companies and reports the one where the app is not installed', async () => {
     const result = (await h.plan()) as PlanResult;
     expect(result).toMatchObject({ companies: [h.companyId, notInstalled], scopes: 2, enqueued: 2 });
-    expect(result.failures).toEqual([
-      expect.objectContaining({ companyId: notInstalled, errorClass: 'ProcoreForbidden', status: 403, transient: false }),
-    ]);
+    expect(result.failures).toEqual([expect.objectContaining({ companyId: notInstalled, errorClass: 'ProcoreForbidden', status: 403, transient: false })]);
     const jobs = (await receiveMessages(h.sqs, h.queues.jobs, 10)).map((m) => SyncJobSchema.parse(JSON.parse(m.Body!)));
     expect(jobs.map((j) => [j.companyId, j.resource]).sort()).toEqual([
       [h.companyId, 'rfis'],

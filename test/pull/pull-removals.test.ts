@@ -41,8 +41,7 @@ async function pullAfter(minutes: number): Promise<ReceivedRecord[]> {
   });
 }
 
-const changes = (received: ReceivedRecord[]) =>
-  received.map((r) => `${r.envelope.resource} ${r.envelope.id} ${r.envelope.lifecycle}`).sort();
+const changes = (received: ReceivedRecord[]) => received.map((r) => `${r.envelope.resource} ${r.envelope.id} ${r.envelope.lifecycle}`).sort();
 const first = (resource: ResourceName, projectId?: number) =>
   h.sim.store.list(resource, { companyId: h.companyId, ...(projectId === undefined ? {} : { projectId }) })[0]!.id;
 

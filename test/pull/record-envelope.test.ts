@@ -49,7 +49,7 @@ describe('record envelope v3', () => {
     expect(envelopeFor({ ...rfi, deleted_at: '2026-01-15T11:59:30Z' }, context)).toMatchObject({ lifecycle: 'deleted', deleted: true });
   });
 
-  it('says how a record left Procore\'s lists: where it was found, or its own active flag', () => {
+  it("says how a record left Procore's lists: where it was found, or its own active flag", () => {
     expect(envelopeFor(rfi, { ...context, lifecycle: 'recycled' })).toMatchObject({ lifecycle: 'recycled', deleted: true });
     const company = (resource: 'projects' | 'vendors' | 'company_users') => ({ ...context, scope: { companyId: scope.companyId, projectId: null, resource } });
     const closed = { id: 7, name: 'Depot', active: false, updated_at: '2026-01-15T11:00:00Z' };
@@ -84,7 +84,12 @@ describe('record envelope v3', () => {
       updatedAt: rfi.updated_at,
       data: { subject: 'no id', updated_at: rfi.updated_at },
     });
-    expect(quarantined({ id: 1, updated_at: 'yesterday' })).toMatchObject({ id: 1, idText: '1', updatedAt: null, quarantine: { reason: 'updated_at: not an ISO 8601 time (got "yesterday")' } });
+    expect(quarantined({ id: 1, updated_at: 'yesterday' })).toMatchObject({
+      id: 1,
+      idText: '1',
+      updatedAt: null,
+      quarantine: { reason: 'updated_at: not an ISO 8601 time (got "yesterday")' },
+    });
     expect(quarantined({ id: 'RFI-7', updated_at: rfi.updated_at }).quarantine).toEqual({ reason: 'id: not a positive integer (got "RFI-7")' });
     expect(quarantined({ id: 2.5 }).quarantine).toEqual({ reason: 'id: not a positive integer (got 2.5); updated_at: missing' });
     expect(quarantined({ id: -4, updated_at: rfi.updated_at }).quarantine?.reason).toMatch(/^id: not a positive integer/);

@@ -24,7 +24,7 @@ export const RECORD_ENVELOPE_VERSION = 3;
  * recycle bin (RFIs, submittals, observations); a restore comes back as `active`. `deleted`: deleted
  * in Procore (deleted_at set, e.g. work order contracts).
  */
-export const LIFECYCLES = ['active', 'inactive', 'recycled', 'deleted'] as const;
+const LIFECYCLES = ['active', 'inactive', 'recycled', 'deleted'] as const;
 export const LifecycleSchema = z.enum(LIFECYCLES);
 export type Lifecycle = z.infer<typeof LifecycleSchema>;
 
@@ -75,10 +75,10 @@ const ProcoreRecordEnvelopeSchema = z
     updatedAt: Timestamp.describe("The record's updated_at as Procore returned it."),
     lifecycle: LifecycleSchema.describe(
       'active: a live record. inactive: deactivated (vendors, company users) or a closed project; still in Procore. ' +
-        'recycled: in its tool\'s recycle bin (RFIs, submittals, observations). deleted: deleted in Procore (deleted_at set). ' +
+        "recycled: in its tool's recycle bin (RFIs, submittals, observations). deleted: deleted in Procore (deleted_at set). " +
         'A restored or reactivated record comes back as active. Deduplicate on (resource, idText, updatedAt, lifecycle).',
     ),
-    deleted: z.boolean().describe('True exactly when lifecycle is recycled or deleted (as in v1: the record is gone from Procore\'s lists).'),
+    deleted: z.boolean().describe("True exactly when lifecycle is recycled or deleted (as in v1: the record is gone from Procore's lists)."),
     data: z
       .record(z.string(), z.unknown())
       .nullable()
@@ -100,9 +100,7 @@ const QuarantinedRecordEnvelopeSchema = z
     lifecycle: z
       .literal('quarantined')
       .describe('The connector could not read this record (quarantine.reason says why); it is delivered as Procore sent it and its scope went on.'),
-    quarantine: z
-      .object({ reason: z.string().min(1).describe('What was wrong with the record, and where (e.g. "updated_at: missing").') })
-      .strict(),
+    quarantine: z.object({ reason: z.string().min(1).describe('What was wrong with the record, and where (e.g. "updated_at: missing").') }).strict(),
     id: RecordIdSchema.nullable().describe('The id when it could be read, else null.'),
     idText: IdTextSchema.nullable(),
     updatedAt: Timestamp.nullable().describe('updated_at when it could be read, else null.'),
@@ -138,7 +136,7 @@ export function envelopeBody(envelope: RecordEnvelope): string {
 }
 
 /** Message attribute names on records-queue messages, for subscription filters and routing. */
-export const RECORD_ATTRIBUTE_NAMES = {
+const RECORD_ATTRIBUTE_NAMES = {
   resource: 'resource',
   companyId: 'companyId',
   projectId: 'projectId',
@@ -150,9 +148,7 @@ export function recordMessageAttributes(envelope: RecordEnvelope): Record<string
   return {
     [RECORD_ATTRIBUTE_NAMES.resource]: { DataType: 'String', StringValue: envelope.resource },
     [RECORD_ATTRIBUTE_NAMES.companyId]: { DataType: 'Number', StringValue: String(envelope.companyId) },
-    ...(envelope.projectId !== null
-      ? { [RECORD_ATTRIBUTE_NAMES.projectId]: { DataType: 'Number', StringValue: String(envelope.projectId) } }
-      : {}),
+    ...(envelope.projectId !== null ? { [RECORD_ATTRIBUTE_NAMES.projectId]: { DataType: 'Number', StringValue: String(envelope.projectId) } } : {}),
     [RECORD_ATTRIBUTE_NAMES.envelopeVersion]: { DataType: 'Number', StringValue: String(envelope.version) },
     [RECORD_ATTRIBUTE_NAMES.lifecycle]: { DataType: 'String', StringValue: envelope.lifecycle },
   };

@@ -183,7 +183,13 @@ export class ProcoreClient {
 
       if (failure.kind === 'permanent' || !this.mayRepeat(req, failure)) throw failure;
       const now = this.clock();
-      const delay = retryDelay({ attempt, now, random: this.random, ...(failure.retryAt === undefined ? {} : { retryAt: failure.retryAt }), ...(this.deps.backoff ? { policy: this.deps.backoff } : {}) });
+      const delay = retryDelay({
+        attempt,
+        now,
+        random: this.random,
+        ...(failure.retryAt === undefined ? {} : { retryAt: failure.retryAt }),
+        ...(this.deps.backoff ? { policy: this.deps.backoff } : {}),
+      });
       if (attempt + 1 >= maxAttempts || now + delay >= deadline) throw failure;
       this.stats.retries += 1;
       if (failure.status === 429) this.deps.hooks?.onRateLimitWait?.({ method: req.method, path: req.path, attempt: attempt + 1 }, delay);
@@ -204,7 +210,9 @@ export class ProcoreClient {
    * Pages through a v1 list (`page`/`per_page`), one page in memory at a time, to its end (see
    * paging.ts: Link, Total, a short page; a shift of the list without Total; at most `maxPages`).
    */
-  async *pages<T = unknown>(req: ProcoreRequest & { perPage: number; startPage?: number; maxPages?: number; knownTotal?: number }): AsyncGenerator<ProcorePage<T>> {
+  async *pages<T = unknown>(
+    req: ProcoreRequest & { perPage: number; startPage?: number; maxPages?: number; knownTotal?: number },
+  ): AsyncGenerator<ProcorePage<T>> {
     const { perPage, startPage, maxPages, knownTotal, ...base } = req;
     yield* walkPages<T>({
       label: `Procore ${req.method} ${req.path}`,

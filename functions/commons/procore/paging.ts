@@ -78,7 +78,8 @@ export async function* walkPages<T>(walk: PageWalk): AsyncGenerator<ProcorePage<
         continue;
       }
     } else {
-      const restartAt = page === startPage && page === firstRead && page > 1 && reads === 1 ? page - 1 : await shiftedFrom(walk, page, perPage, lastIds, firstRead);
+      const restartAt =
+        page === startPage && page === firstRead && page > 1 && reads === 1 ? page - 1 : await shiftedFrom(walk, page, perPage, lastIds, firstRead);
       if (restartAt !== undefined) {
         walk.onShift?.({ page, restartAt });
         firstRead = Math.min(firstRead, restartAt);

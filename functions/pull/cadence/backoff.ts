@@ -6,8 +6,8 @@
 // 7 times in its first 24 hours (at the earliest 0, 15 min, 45 min, 1 h 45, 3 h 45, 7 h 45, 15 h 45),
 // and then once a day.
 
-export const BACKOFF_BASE_MS = 15 * 60_000;
-export const BACKOFF_MAX_MS = 24 * 3600_000;
+const BACKOFF_BASE_MS = 15 * 60_000;
+const BACKOFF_MAX_MS = 24 * 3600_000;
 
 /** The wait after the `consecutiveFailures`-th failure in a row (1-based). */
 export function backoffDelayMs(consecutiveFailures: number): number {

@@ -3,7 +3,7 @@
 // day (its last completed pull is the scope's cursor). Everything else every run.
 
 /** An inactive project's tools are pulled once a day: closed projects change rarely, but final costs do. */
-export const INACTIVE_PROJECT_INTERVAL_MS = 24 * 3600_000;
+const INACTIVE_PROJECT_INTERVAL_MS = 24 * 3600_000;
 
 export type ScopeTurn = 'due' | 'backing-off' | 'resting';
 

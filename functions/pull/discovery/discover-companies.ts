@@ -33,12 +33,12 @@ export interface CompanyDiscovery {
 }
 
 /** "all" with no company to ask from: the first run needs one configured. */
-export class DiscoveryNotConfiguredError extends Error {
+class DiscoveryNotConfiguredError extends Error {
   override readonly name = 'DiscoveryNotConfiguredError';
 }
 
 /** Every known company was asked and none answered. */
-export class DiscoveryFailedError extends Error {
+class DiscoveryFailedError extends Error {
   override readonly name = 'DiscoveryFailedError';
   constructor(
     message: string,
@@ -68,7 +68,7 @@ export async function discoverCompanies(config: SyncConfig, deps: DiscoverCompan
       return { companies, askedFrom: companyId, failed };
     } catch (error) {
       failed.push({ companyId, error });
-      deps.logger.warn('Could not list companies with this company\'s header; asking from the next known company', {
+      deps.logger.warn("Could not list companies with this company's header; asking from the next known company", {
         companyId,
         error: error instanceof Error ? error.message : String(error),
         remaining: candidates.length - failed.length,

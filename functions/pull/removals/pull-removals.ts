@@ -61,7 +61,7 @@ export async function pullRemovals(job: SyncJob, window: SyncWindow, deps: PullR
     return source.kind === 'inactive-list' ? await deliverNewlyInactive(job, request, deps) : await deliverRecycled(job, window, deps);
   } catch (error) {
     if (!(error instanceof ProcoreError) || error.kind !== 'permanent' || (error.status !== 403 && error.status !== 404)) throw error;
-    deps.logger.error('Procore refused the list of removed records; the scope\'s records were delivered, its removals in this window were not', {
+    deps.logger.error("Procore refused the list of removed records; the scope's records were delivered, its removals in this window were not", {
       jobId: job.jobId,
       scope: describeScope(scopeOfJob(job)),
       path: request.path,
@@ -132,7 +132,11 @@ async function* readAll(request: RemovalRequest, deps: PullRemovalsDeps, result:
     result.requests += 1;
     const response = await deps.procore.request<unknown>({ ...base, deadline: deps.deadline, exactIntegers: true });
     if (!Array.isArray(response.data)) {
-      throw new ProcoreError({ message: `Procore GET ${base.path}: expected a JSON array of records`, kind: 'permanent', errorClass: 'ProcoreInvalidResponse' });
+      throw new ProcoreError({
+        message: `Procore GET ${base.path}: expected a JSON array of records`,
+        kind: 'permanent',
+        errorClass: 'ProcoreInvalidResponse',
+      });
     }
     yield response.data;
     return;
@@ -150,7 +154,12 @@ async function deliver(records: unknown[], lifecycle: Lifecycle, job: SyncJob, d
   const delivered = await Promise.all(
     records.map((record) => recordMessage(envelopeFor(record, { environment: deps.environment, scope, syncedAt, lifecycle }), { claimCheck: deps.claimCheck })),
   );
-  await sendMessageBatches(deps.sqs, deps.queues.records, delivered.map((d) => d.message), { concurrency: deps.deliveryConcurrency ?? 4 });
+  await sendMessageBatches(
+    deps.sqs,
+    deps.queues.records,
+    delivered.map((d) => d.message),
+    { concurrency: deps.deliveryConcurrency ?? 4 },
+  );
   result.records += delivered.length;
   result.claimChecked += delivered.filter((d) => d.claimChecked).length;
 }

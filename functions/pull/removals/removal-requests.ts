@@ -8,7 +8,7 @@ import { updatedAtFilter, type SyncWindow } from '../sync-window';
 import type { RemovalSource } from './removal-sources';
 
 /** Largest page asked of a removal list (Procore's v1 lists; the answer's Per-Page says what applied). */
-export const REMOVAL_PER_PAGE = 1000;
+const REMOVAL_PER_PAGE = 1000;
 
 export type RemovalRequest = Omit<ProcoreRequest, 'deadline'> & {
   /** Set when the operation declares page/per_page: walk it with client.pages(). */

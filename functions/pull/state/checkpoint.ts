@@ -4,7 +4,7 @@
 // when the job that wrote it is gone, so either repeats at most the page in flight.
 // Operators see it in `status`. Within one window a checkpoint never moves backwards: a write that
 // would lower recordsSoFar (a late, stale writer) is refused.
-import { DeleteCommand, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
 import type { SyncScope } from '../sync-scope';
 import type { SyncTable } from './cursor';
@@ -65,9 +65,7 @@ export async function saveCheckpoint(table: SyncTable, scope: SyncScope, checkpo
 
 /** The scope's checkpoint; undefined when there is none or it is unreadable (the job then starts from its own position). */
 export async function readCheckpoint(table: SyncTable, scope: SyncScope): Promise<SyncCheckpoint | undefined> {
-  const { Item } = await table.db.send(
-    new GetCommand({ TableName: table.tableName, Key: syncStateKey('checkpoint', scope), ConsistentRead: true }),
-  );
+  const { Item } = await table.db.send(new GetCommand({ TableName: table.tableName, Key: syncStateKey('checkpoint', scope), ConsistentRead: true }));
   const parsed = SyncCheckpointSchema.safeParse(Item);
   return parsed.success ? parsed.data : undefined;
 }
@@ -75,8 +73,4 @@ export async function readCheckpoint(table: SyncTable, scope: SyncScope): Promis
 /** Transaction item: removes the scope's checkpoint (its window is complete). */
 export function deleteCheckpointItem(table: SyncTable, scope: SyncScope): TransactItem {
   return { Delete: { TableName: table.tableName, Key: syncStateKey('checkpoint', scope) } };
-}
-
-export async function clearCheckpoint(table: SyncTable, scope: SyncScope): Promise<void> {
-  await table.db.send(new DeleteCommand({ TableName: table.tableName, Key: syncStateKey('checkpoint', scope) }));
 }

@@ -29,9 +29,7 @@ export interface SyncCursor {
 }
 
 export async function readCursor(table: SyncTable, scope: SyncScope): Promise<SyncCursor | undefined> {
-  const { Item } = await table.db.send(
-    new GetCommand({ TableName: table.tableName, Key: syncStateKey('cursor', scope), ConsistentRead: true }),
-  );
+  const { Item } = await table.db.send(new GetCommand({ TableName: table.tableName, Key: syncStateKey('cursor', scope), ConsistentRead: true }));
   if (!Item || typeof Item.cursor !== 'string') return undefined;
   return { cursor: Item.cursor, ...(Item.lastPull ? { lastPull: Item.lastPull as LastPull } : {}) };
 }
@@ -50,12 +48,7 @@ export function putCursorItem(table: SyncTable, scope: SyncScope, cursor: string
 }
 
 /** Advances the cursor to `cursor` without a lease fence; returns false (and changes nothing) when it is already later. */
-export async function advanceCursor(
-  table: SyncTable,
-  scope: SyncScope,
-  cursor: string,
-  lastPull: LastPull,
-): Promise<boolean> {
+export async function advanceCursor(table: SyncTable, scope: SyncScope, cursor: string, lastPull: LastPull): Promise<boolean> {
   try {
     await table.db.send(new PutCommand(putCursorItem(table, scope, cursor, lastPull).Put!));
     return true;

@@ -21,12 +21,7 @@ export interface LeaseTerms {
 const TTL_GRACE_MS = 24 * 3600 * 1000;
 
 /** Takes the lease for `holder` unless another holder has it and it has not expired. */
-export async function acquireLease(
-  table: SyncTable,
-  scope: SyncScope,
-  holder: string,
-  options: { durationMs: number; now: number },
-): Promise<boolean> {
+export async function acquireLease(table: SyncTable, scope: SyncScope, holder: string, options: { durationMs: number; now: number }): Promise<boolean> {
   const expiresAtMs = options.now + options.durationMs;
   try {
     await table.db.send(

@@ -161,7 +161,11 @@ export async function startPullHarness(options: {
       const response = await worker(event, context?.() ?? lambdaContext({ timeoutMs: 900_000, functionName: 'worker' }));
       const failed = new Set(response.batchItemFailures.map((f) => f.itemIdentifier));
       // As Lambda's event source mapping does: delete what succeeded, leave the failures to come back.
-      await deleteMessages(sqs, jobs, messages.filter((m) => !failed.has(m.MessageId ?? '')));
+      await deleteMessages(
+        sqs,
+        jobs,
+        messages.filter((m) => !failed.has(m.MessageId ?? '')),
+      );
       return { jobs: messages.length, failures: failed.size };
     },
     async drainJobs({ lanes = 2, batchSize = 1, context } = {}) {
