@@ -13,7 +13,8 @@ import {
 import { integerText } from '../commons/json/exact-json';
 import type { ProcoreEnvironment } from '../commons/procore/environments';
 import { MAX_MESSAGE_BYTES } from '../commons/queues/message-size';
-import { messageBytes, type OutgoingMessage } from '../commons/queues/sqs-batch-sender';
+import type { SQSClient } from '@aws-sdk/client-sqs';
+import { messageBytes, sendMessageBatches, type OutgoingMessage } from '../commons/queues/sqs-batch-sender';
 import { checkInRecord, ClaimCheckUnavailableError, type ClaimCheckBucket } from './claim-check';
 import { lifecycleOf } from './removals/lifecycle';
 import type { SyncScope } from './sync-scope';
@@ -122,4 +123,19 @@ export async function recordMessage(
     );
   }
   return { message: envelopeMessage(await checkInRecord(envelope, options.claimCheck)), claimChecked: true };
+}
+
+/** Sends envelopes to the records queue (whole, or by claim check when too large); says how many went by claim check. */
+export async function deliverEnvelopes(
+  envelopes: RecordEnvelope[],
+  deps: { sqs: SQSClient; recordsQueueUrl: string; claimCheck?: ClaimCheckBucket | undefined; concurrency?: number },
+): Promise<{ records: number; claimChecked: number }> {
+  const delivered = await Promise.all(envelopes.map((envelope) => recordMessage(envelope, { claimCheck: deps.claimCheck })));
+  await sendMessageBatches(
+    deps.sqs,
+    deps.recordsQueueUrl,
+    delivered.map((d) => d.message),
+    { concurrency: deps.concurrency ?? 4 },
+  );
+  return { records: delivered.length, claimChecked: delivered.filter((d) => d.claimChecked).length };
 }

@@ -15,14 +15,13 @@ import { PermanentError } from '../commons/failure/permanent-error';
 import type { LoggerLike } from '../commons/observability/logger';
 import { pullRemovals } from './removals/pull-removals';
 import { removalListQuery } from './removals/removal-sources';
-import { sendMessageBatches } from '../commons/queues/sqs-batch-sender';
 import type { ClaimCheckBucket } from './claim-check';
 import { continuationCount, continuationLimitReached, continuationOf, DEFAULT_MAX_CONTINUATIONS } from './continuation';
 import { DEFAULT_SYNC_LEASE_MS } from './lease-duration';
 import { claimScope, completeFencedWindow, LeaseLostError, releaseScope, saveFencedCheckpoint, type ScopeFence } from './lease-fence';
 import type { ResourceListSpecs } from './list-spec';
 import type { PullMetrics } from './pull-metrics';
-import { envelopeFor, recordMessage } from './record-envelopes';
+import { deliverEnvelopes, envelopeFor } from './record-envelopes';
 import { startPoint, type StartPoint } from './start-point';
 import { readCheckpoint, type SyncCheckpoint } from './state/checkpoint';
 import { readCursor, type SyncTable } from './state/cursor';
@@ -213,19 +212,17 @@ async function deliverRecords(records: unknown[], job: SyncJob, deps: RunSyncJob
     });
     deps.metrics?.count('PullRecordsQuarantined', quarantined.length);
   }
-  const delivered = await Promise.all(envelopes.map((envelope) => recordMessage(envelope, { claimCheck: deps.claimCheck })));
-  const claimChecked = delivered.filter((d) => d.claimChecked).length;
+  const { records: sent, claimChecked } = await deliverEnvelopes(envelopes, {
+    sqs: deps.sqs,
+    recordsQueueUrl: deps.queues.records,
+    claimCheck: deps.claimCheck,
+    concurrency: deps.deliveryConcurrency ?? 4,
+  });
   if (claimChecked > 0) deps.logger.info('Records too large for one queue message delivered by claim check', { jobId: job.jobId, claimChecked });
-  await sendMessageBatches(
-    deps.sqs,
-    deps.queues.records,
-    delivered.map((d) => d.message),
-    { concurrency: deps.deliveryConcurrency ?? 4 },
-  );
-  totals.records += delivered.length;
+  totals.records += sent;
   totals.claimChecked += claimChecked;
   totals.quarantined += quarantined.length;
-  deps.metrics?.count('PullRecordsDelivered', delivered.length);
+  deps.metrics?.count('PullRecordsDelivered', sent);
   deps.metrics?.count('PullPagesDelivered');
   if (claimChecked > 0) deps.metrics?.count('PullRecordsClaimChecked', claimChecked);
 }

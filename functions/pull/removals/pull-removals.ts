@@ -13,9 +13,8 @@ import type { LoggerLike } from '../../commons/observability/logger';
 import type { ProcoreClient } from '../../commons/procore/client';
 import type { ProcoreEnvironment } from '../../commons/procore/environments';
 import { ProcoreError } from '../../commons/procore/errors';
-import { sendMessageBatches } from '../../commons/queues/sqs-batch-sender';
 import type { ClaimCheckBucket } from '../claim-check';
-import { envelopeFor, recordMessage } from '../record-envelopes';
+import { deliverEnvelopes, envelopeFor } from '../record-envelopes';
 import type { SyncTable } from '../state/cursor';
 import { readDeliveredInactive, saveDeliveredInactive } from '../state/inactive-set';
 import { scopeOfJob, type SyncJob } from '../sync-job';
@@ -151,15 +150,13 @@ async function deliver(records: unknown[], lifecycle: Lifecycle, job: SyncJob, d
   if (records.length === 0) return;
   const syncedAt = new Date(deps.now()).toISOString();
   const scope = scopeOfJob(job);
-  const delivered = await Promise.all(
-    records.map((record) => recordMessage(envelopeFor(record, { environment: deps.environment, scope, syncedAt, lifecycle }), { claimCheck: deps.claimCheck })),
-  );
-  await sendMessageBatches(
-    deps.sqs,
-    deps.queues.records,
-    delivered.map((d) => d.message),
-    { concurrency: deps.deliveryConcurrency ?? 4 },
-  );
-  result.records += delivered.length;
-  result.claimChecked += delivered.filter((d) => d.claimChecked).length;
+  const envelopes = records.map((record) => envelopeFor(record, { environment: deps.environment, scope, syncedAt, lifecycle }));
+  const sent = await deliverEnvelopes(envelopes, {
+    sqs: deps.sqs,
+    recordsQueueUrl: deps.queues.records,
+    claimCheck: deps.claimCheck,
+    concurrency: deps.deliveryConcurrency ?? 4,
+  });
+  result.records += sent.records;
+  result.claimChecked += sent.claimChecked;
 }

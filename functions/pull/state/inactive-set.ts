@@ -3,9 +3,10 @@
 // ids not in this set; an id that left the list (reactivated) drops out, so a later deactivation is
 // delivered again. Kept in chunks so a company with many inactive records stays under DynamoDB's
 // 400 KB item limit.
-import { DeleteCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { SyncScope } from '../sync-scope';
 import type { SyncTable } from './cursor';
+import { querySyncPartition } from './partition-query';
 import { syncPartition, syncStateKey } from './state-keys';
 
 /** Ids per item: 16-digit ids stay far below 400 KB. */
@@ -22,26 +23,10 @@ function chunkPrefix(scope: SyncScope): string {
 }
 
 export async function readDeliveredInactive(table: SyncTable, scope: SyncScope): Promise<DeliveredInactive> {
+  const items = await querySyncPartition(table, scope.companyId, { skPrefix: chunkPrefix(scope) });
   const ids = new Set<number>();
-  let chunks = 0;
-  let startKey: Record<string, unknown> | undefined;
-  do {
-    const page = await table.db.send(
-      new QueryCommand({
-        TableName: table.tableName,
-        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-        ExpressionAttributeValues: { ':pk': syncPartition(scope.companyId), ':prefix': chunkPrefix(scope) },
-        ConsistentRead: true,
-        ...(startKey ? { ExclusiveStartKey: startKey } : {}),
-      }),
-    );
-    for (const item of page.Items ?? []) {
-      chunks += 1;
-      for (const id of (item.ids as unknown[] | undefined) ?? []) if (typeof id === 'number') ids.add(id);
-    }
-    startKey = page.LastEvaluatedKey;
-  } while (startKey);
-  return { ids, chunks };
+  for (const item of items) for (const id of (item.ids as unknown[] | undefined) ?? []) if (typeof id === 'number') ids.add(id);
+  return { ids, chunks: items.length };
 }
 
 /** Replaces the set with `ids` (the inactive list as just read). */

@@ -1,10 +1,10 @@
 // What the planner needs from the state table to decide which of a company's scopes to enqueue:
 // each scope's cursor (when it last completed a pull) and back-off (when it may be tried again).
 // Two key-range reads per company, not one read per scope.
-import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { ScopeTiming } from '../cadence/scope-turn';
 import type { SyncTable } from './cursor';
-import { syncPartition, type SyncStateKind } from './state-keys';
+import { querySyncPartition } from './partition-query';
+import type { SyncStateKind } from './state-keys';
 
 export type ScopeTimings = Map<string, Omit<ScopeTiming, 'projectActive'>>;
 
@@ -25,22 +25,6 @@ function scopeIdOf(sk: unknown, kind: SyncStateKind): string {
   return String(sk).slice(kind.length + 1);
 }
 
-async function itemsOfKind(table: SyncTable, companyId: number, kind: SyncStateKind, projection: string): Promise<Record<string, unknown>[]> {
-  const items: Record<string, unknown>[] = [];
-  let startKey: Record<string, unknown> | undefined;
-  do {
-    const page = await table.db.send(
-      new QueryCommand({
-        TableName: table.tableName,
-        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-        ExpressionAttributeValues: { ':pk': syncPartition(companyId), ':prefix': `${kind}#` },
-        ProjectionExpression: projection,
-        ConsistentRead: true,
-        ...(startKey ? { ExclusiveStartKey: startKey } : {}),
-      }),
-    );
-    items.push(...(page.Items ?? []));
-    startKey = page.LastEvaluatedKey;
-  } while (startKey);
-  return items;
+function itemsOfKind(table: SyncTable, companyId: number, kind: SyncStateKind, projection: string): Promise<Record<string, unknown>[]> {
+  return querySyncPartition(table, companyId, { skPrefix: `${kind}#`, projection });
 }
