@@ -128,7 +128,7 @@ async function outcomeOf(
         message: `Procore sync rejected the ${message.resource} item: ${describeItemErrors(rejected.errors)}`,
         kind: 'permanent',
         errorClass: 'ProcoreValidation',
-        ...(requestId === undefined ? {} : { requestId }),
+        requestId,
         details: rejected.errors,
       }),
     };
@@ -143,7 +143,7 @@ async function outcomeOf(
         message: `Procore sync answered without an entity or error for the ${message.resource} item ${procoreIdOf(message) ?? message.originId}`,
         kind: 'transient',
         errorClass: 'ProcoreInvalidResponse',
-        ...(requestId === undefined ? {} : { requestId }),
+        requestId,
       }),
     };
   }

@@ -28,7 +28,7 @@ const handlePushBatch = createPushBatchHandler({
   createJournal: new CreateJournal({ ddb: documentClient, tableName: env.STATE_TABLE_NAME }),
   deadLetterQueueUrl: env.PUSH_DLQ_URL,
   ...(env.RESULTS_QUEUE_URL ? { resultsQueueUrl: env.RESULTS_QUEUE_URL } : {}),
-  ...(env.MAX_RECEIVE_COUNT === undefined ? {} : { maxReceiveCount: env.MAX_RECEIVE_COUNT }),
+  maxReceiveCount: env.MAX_RECEIVE_COUNT,
   logger: log,
   metrics: { count: countMetric },
 });

@@ -58,7 +58,7 @@ export function createPushBatchHandler(deps: PushBatchDeps): PushBatchHandler {
       deadline,
       clock,
       delay: (record, until) => deps.queueEdge.delay(record, until),
-      ...(deps.maxReceiveCount === undefined ? {} : { maxReceiveCount: deps.maxReceiveCount }),
+      maxReceiveCount: deps.maxReceiveCount,
       rateLimit: { until: 0 },
       logger: deps.logger,
       ...(deps.metrics ? { metrics: deps.metrics } : {}),

@@ -131,8 +131,8 @@ function deadLetteredResult({ record, failure, message, id }: DeadLettered): Pus
     reason: {
       errorClass: failure.errorClass,
       message: failure.reason,
-      ...(failure.httpStatus === undefined ? {} : { httpStatus: failure.httpStatus }),
-      ...(failure.procoreRequestId === undefined ? {} : { procoreRequestId: failure.procoreRequestId }),
+      httpStatus: failure.httpStatus,
+      procoreRequestId: failure.procoreRequestId,
     },
   };
 }

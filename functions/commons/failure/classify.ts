@@ -83,8 +83,8 @@ function fromProcoreError(error: ProcoreError): Failure {
     kind: auth ? 'auth' : error.kind,
     errorClass: error.errorClass,
     reason: error.message,
-    ...(error.status === undefined ? {} : { httpStatus: error.status }),
-    ...(error.requestId === undefined ? {} : { procoreRequestId: error.requestId }),
-    ...(error.retryAt === undefined ? {} : { retryAt: error.retryAt }),
+    httpStatus: error.status,
+    procoreRequestId: error.requestId,
+    retryAt: error.retryAt,
   };
 }

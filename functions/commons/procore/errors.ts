@@ -108,8 +108,8 @@ export function procoreErrorFromResponse(input: {
     kind,
     errorClass,
     status: input.status,
-    ...(requestId === undefined ? {} : { requestId }),
-    ...(retryAt === undefined ? {} : { retryAt }),
-    ...(summary.details === undefined ? {} : { details: summary.details }),
+    requestId,
+    retryAt,
+    details: summary.details,
   });
 }

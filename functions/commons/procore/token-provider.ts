@@ -126,7 +126,7 @@ export class TokenProvider {
           kind: 'permanent',
           errorClass: 'ProcoreAuthError',
           status: result.status,
-          ...(requestId === undefined ? {} : { requestId }),
+          requestId,
         });
         this.logger.error(error.message, { source: this.source, status: result.status, requestId });
         throw error;
@@ -140,8 +140,8 @@ export class TokenProvider {
         kind,
         errorClass: kind === 'transient' ? classifyStatus(result.status).errorClass : 'ProcoreAuthError',
         status: result.status,
-        ...(requestId === undefined ? {} : { requestId }),
-        ...(retryAt === undefined ? {} : { retryAt }),
+        requestId,
+        retryAt,
       });
       if (kind === 'permanent') throw error;
       await this.backoffOrThrow(error, attempt, deadline);
@@ -172,7 +172,7 @@ export class TokenProvider {
 
   private async backoffOrThrow(error: ProcoreError, attempt: number, deadline: number): Promise<void> {
     const now = this.clock();
-    const delay = retryDelay({ attempt, now, random: this.random, ...(error.retryAt === undefined ? {} : { retryAt: error.retryAt }) });
+    const delay = retryDelay({ attempt, now, random: this.random, retryAt: error.retryAt });
     if (now + delay >= deadline) throw error;
     this.logger.warn('Procore token request failed; retrying', { errorClass: error.errorClass, status: error.status, attempt: attempt + 1, delayMs: delay });
     await this.sleep(delay);
