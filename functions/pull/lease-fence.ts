@@ -34,9 +34,14 @@ export async function saveFencedCheckpoint(fence: ScopeFence, checkpoint: SyncCh
   const renew = renewLeaseItem(fence.table, fence.scope, { holder: fence.holder, durationMs: fence.leaseMs, now: fence.now() });
   const failed = await transact(fence, [renew, putCheckpointItem(fence.table, fence.scope, checkpoint)]);
   if (failed?.[0]) throw new LeaseLostError(`job ${fence.holder} no longer holds the lease of its scope`);
-  // Only a writer behind this window's checkpoint fails here, and only a lease holder writes: a bug, not a race.
-  if (failed?.[1])
-    throw new Error(`job ${fence.holder}: the checkpoint of window ending ${checkpoint.windowEnd} is already past ${checkpoint.recordsSoFar} records`);
+  // Only a writer behind its own job's checkpoint fails here: another invocation of the same job (a
+  // redelivered message beside its continuation, after a worker was killed) is further along this
+  // window. That one carries the window on; this one stops without writing, like a superseded job.
+  if (failed?.[1]) {
+    throw new LeaseLostError(
+      `job ${fence.holder}: another invocation of this job is further along the window ending ${checkpoint.windowEnd} (past ${checkpoint.recordsSoFar} records); this one stops`,
+    );
+  }
 }
 
 /**

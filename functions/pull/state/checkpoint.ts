@@ -30,8 +30,13 @@ export type SyncCheckpoint = z.infer<typeof SyncCheckpointSchema>;
 
 const CHECKPOINT_TTL_MS = 7 * 24 * 3600 * 1000;
 
-/** Another window's checkpoint may be replaced (the lease fence decides who writes); this window's only by one as far or further. */
-const FORWARD_ONLY = 'attribute_not_exists(pk) OR windowEnd <> :windowEnd OR recordsSoFar <= :recordsSoFar';
+/**
+ * Within one job (its continuations and redeliveries keep its id) a window's checkpoint only moves
+ * forward. Another job's or another window's may be replaced: the lease fence decides who writes, and
+ * a job that holds the lease without adopting the checkpoint (one left behind by a window the cursor
+ * already covers) starts its own position.
+ */
+const FORWARD_ONLY = 'attribute_not_exists(pk) OR jobId <> :jobId OR windowEnd <> :windowEnd OR recordsSoFar <= :recordsSoFar';
 
 /** Transaction item: the checkpoint's Put, refused when it would move this window's checkpoint back. */
 export function putCheckpointItem(table: SyncTable, scope: SyncScope, checkpoint: SyncCheckpoint): TransactItem {
@@ -46,7 +51,7 @@ export function putCheckpointItem(table: SyncTable, scope: SyncScope, checkpoint
         [TTL_ATTRIBUTE]: ttlSeconds(Date.parse(checkpoint.savedAt) + CHECKPOINT_TTL_MS),
       },
       ConditionExpression: FORWARD_ONLY,
-      ExpressionAttributeValues: { ':windowEnd': checkpoint.windowEnd, ':recordsSoFar': checkpoint.recordsSoFar },
+      ExpressionAttributeValues: { ':jobId': checkpoint.jobId, ':windowEnd': checkpoint.windowEnd, ':recordsSoFar': checkpoint.recordsSoFar },
     },
   };
 }
