@@ -9,6 +9,9 @@ import { RateLimiter, type RateLimitOptions } from './rate-limit';
 import { RestApi, type AfterListPage } from './rest';
 import { SimulatorServer, type LoggedRequest } from './server';
 import { SimStore, type SeedOptions } from './store';
+import { DeliveryEngine, type SimDelivery, type WebhookDeliveryOptions } from './webhooks/delivery-engine';
+import { HookRegistry, type SimHook } from './webhooks/hooks';
+import { WebhooksApi } from './webhooks/hooks-api';
 
 export type { FaultOptions } from './faults';
 export type { LoggedRequest } from './server';
@@ -20,6 +23,11 @@ export { RESOURCES } from './resources';
 export { MAX_BATCH_UPSERT_ITEMS, type AfterListPage, type ListPageServed } from './rest';
 export { DeclaredOperations, parseOperations } from './declared-operations';
 export { nestFormFields } from './form-params';
+export type { DeliveryFaultOptions } from './webhooks/delivery-faults';
+export type { SimDelivery, WebhookDeliveryOptions } from './webhooks/delivery-engine';
+export type { WebhookEvent } from './webhooks/event-payload';
+export type { SimHook } from './webhooks/hooks';
+export { WEBHOOK_RESOURCES } from './webhooks/resource-names';
 
 /** Which pagination headers list answers carry (Procore's docs: do not assume Total is present). */
 export interface PaginationHeaderOptions {
@@ -47,6 +55,18 @@ export interface SimulatorOptions {
   now?: number;
   /** Runs after each list page is served (see setAfterListPage). */
   afterListPage?: AfterListPage;
+  /** Webhook deliveries: attempt timeout and sender faults (duplicates, out-of-order, drops). */
+  webhooks?: WebhookDeliveryOptions;
+}
+
+/** Procore's webhooks as the simulator plays them: hooks made through the API, deliveries it sent. */
+export interface SimulatorWebhooks {
+  hooks(): SimHook[];
+  /** Attempted or given-up deliveries, newest first (all hooks, or one). */
+  deliveries(hookId?: number): SimDelivery[];
+  /** Resolves once no delivery is in flight or due now (retries due later wait for the clock). */
+  settle(maxWaitMs?: number): Promise<void>;
+  setOptions(options: WebhookDeliveryOptions | undefined): void;
 }
 
 export interface ProcoreSimulator {
@@ -71,6 +91,7 @@ export interface ProcoreSimulator {
   clearRequests(): void;
   countRequests(filter?: (r: LoggedRequest) => boolean): number;
   store: SimStore;
+  webhooks: SimulatorWebhooks;
   close(): Promise<void>;
 }
 
@@ -88,6 +109,12 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Pr
   let pagination = options.pagination;
   let afterListPage = options.afterListPage;
   const log: LoggedRequest[] = [];
+  const hooks = new HookRegistry(store.serviceAccount.id);
+  const engine = new DeliveryEngine(
+    { clock, registry: hooks, serviceAccountUserId: store.serviceAccount.id, random: mulberry32(seed ^ 0x0111d), faultRandom: () => mulberry32(seed ^ 0x400c) },
+    options.webhooks,
+  );
+  store.onChange((change) => engine.report(change));
   const server = new SimulatorServer({
     clock,
     oauth,
@@ -97,6 +124,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Pr
       store,
       () => maxPerPage,
       () => afterListPage,
+      new WebhooksApi(store, hooks, engine),
     ),
     declared: declaredOperations(),
     pagination: () => ({ total: pagination?.total ?? true, perPage: pagination?.perPage ?? true, link: pagination?.link ?? true }),
@@ -136,6 +164,15 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Pr
     },
     countRequests: (filter) => (filter ? log.filter(filter).length : log.length),
     store,
-    close: () => server.close(),
+    webhooks: {
+      hooks: () => hooks.list(),
+      deliveries: (hookId) => engine.deliveries(hookId),
+      settle: (maxWaitMs) => engine.settle(maxWaitMs),
+      setOptions: (o) => engine.configure(o ?? {}),
+    },
+    close: async () => {
+      engine.close();
+      await server.close();
+    },
   };
 }

@@ -162,7 +162,7 @@ export class SimulatorServer {
         ...(hasBody ? { contentType: headerValue(req, 'content-type') ?? '' } : {}),
       });
       const body = await parseBody(req, rawBody);
-      const result = this.deps.rest.handle({ method, path: subPath, url, body, companyId });
+      const result = this.deps.rest.handle({ method, path: subPath, url, body, companyId, applicationId: authCheck.token.clientId });
       return this.send(res, entry, undefined, result.status, result.body, { ...rateHeaders, ...result.headers });
     } catch (err) {
       if (!(err instanceof HttpError)) throw err;
