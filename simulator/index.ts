@@ -23,11 +23,9 @@ export { RESOURCES } from './resources';
 export { MAX_BATCH_UPSERT_ITEMS, type AfterListPage, type ListPageServed } from './rest';
 export { DeclaredOperations, parseOperations } from './declared-operations';
 export { nestFormFields } from './form-params';
-export type { DeliveryFaultOptions } from './webhooks/delivery-faults';
 export type { SimDelivery, WebhookDeliveryOptions } from './webhooks/delivery-engine';
 export type { WebhookEvent } from './webhooks/event-payload';
 export type { SimHook } from './webhooks/hooks';
-export { WEBHOOK_RESOURCES } from './webhooks/resource-names';
 
 /** Which pagination headers list answers carry (Procore's docs: do not assume Total is present). */
 export interface PaginationHeaderOptions {

@@ -13,10 +13,10 @@ import { buildEvent, type WebhookEvent } from './event-payload';
 import type { HookRegistry, SimHook } from './hooks';
 import { WEBHOOK_RESOURCES } from './resource-names';
 
-export const DELIVERY_TIMEOUT_MS = 5_000;
-export const FIRST_RETRY_MS = 1_000;
-export const MAX_RETRY_MS = 60 * 60_000;
-export const GIVE_UP_AFTER_MS = 12 * 60 * 60_000;
+const DELIVERY_TIMEOUT_MS = 5_000;
+const FIRST_RETRY_MS = 1_000;
+const MAX_RETRY_MS = 60 * 60_000;
+const GIVE_UP_AFTER_MS = 12 * 60 * 60_000;
 /** How long (simulator clock) an out-of-order delivery is held back. */
 const HOLD_MS = 2_000;
 const MAX_KEPT_BODY = 1_000;

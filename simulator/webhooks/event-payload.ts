@@ -58,7 +58,7 @@ export function buildEvent(change: StoreChange, ids: { eventId: number; serviceA
 const CROCKFORD = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
 
 /** A ULID (github.com/ulid/spec): 48-bit ms time in 10 characters, 80 random bits in 16, Crockford base32. */
-export function ulid(epochMs: number, random: Random): string {
+function ulid(epochMs: number, random: Random): string {
   let time = '';
   let t = Math.floor(epochMs);
   for (let i = 0; i < 10; i++) {

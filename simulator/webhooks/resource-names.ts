@@ -8,7 +8,7 @@
 import type { SimResourceName } from '../resources';
 
 export type WebhookEventType = 'create' | 'update' | 'delete';
-export const WEBHOOK_EVENT_TYPES: readonly WebhookEventType[] = ['create', 'update', 'delete'];
+const WEBHOOK_EVENT_TYPES: readonly WebhookEventType[] = ['create', 'update', 'delete'];
 
 export const WEBHOOK_RESOURCES: Record<SimResourceName, { name: string; events: readonly WebhookEventType[] }> = {
   projects: { name: 'Projects', events: ['create', 'update'] },
