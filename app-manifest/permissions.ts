@@ -31,7 +31,7 @@ const rank = (level: PermissionLevel) => PERMISSION_LEVELS.indexOf(level);
  * Hooks and triggers need the company "Webhooks API" tool permission at Standard (default None):
  * procore/documentation plan_your_app/webhooks.md, "Access and Authentication".
  */
-export const WEBHOOKS_PERMISSION_NEED: ResourcePermissionNeed = { name: 'webhooks', permission: { tool: 'Webhooks API', level: 'standard', scope: 'company' } };
+const WEBHOOKS_PERMISSION_NEED: ResourcePermissionNeed = { name: 'webhooks', permission: { tool: 'Webhooks API', level: 'standard', scope: 'company' } };
 
 /** What the connector needs: its resources' tools, and the Webhooks API when a stage turns webhooks on. */
 export function connectorPermissionNeeds(resources: readonly ResourcePermissionNeed[], options: { webhooks: boolean }): ResourcePermissionNeed[] {
