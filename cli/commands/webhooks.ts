@@ -4,7 +4,7 @@ import { WEBHOOK_RECEIVER_URL_OUTPUT } from '../aws/stack-outputs';
 import { CliError, defineCommand, idOption, intOption, UsageError, withSubcommands, type CliIo, type Command } from '../command';
 import { json } from '../format';
 import { procoreSession, resolveEnvironment } from '../procore-session';
-import { readStageConfig } from '../stage';
+import { CDK_JSON, readStageConfig } from '../stage';
 import { flagOrOutput, STAGE_OPTIONS, stackOutputsFor } from '../targets';
 import { desiredTriggers, type DesiredHook } from '../webhooks/hook-plan';
 import { CONNECTOR_NAMESPACE, ProcoreHooks } from '../webhooks/procore-hooks';
@@ -68,44 +68,51 @@ function subcommand(name: 'plan' | 'apply' | 'status', run: (values: Values, io:
   return defineCommand({ name: `webhooks ${name}`, help: HELP, options: OPTIONS, run: ({ values }, io) => run(values as Values, io) });
 }
 
-export const webhooksCommand: Command = withSubcommands({
-  name: 'webhooks',
-  help: HELP,
-  subcommands: {
-    plan: subcommand('plan', async (values, io) => {
-      const { stage, target, context } = await resolveTarget('plan', values);
-      const plans = await planWebhooks(target);
-      io.out(values.json ? json(plans) : renderPlans(plans, { stage, mode: 'plan', ...context }));
-      return plans.some((p) => p.error) ? 1 : 0;
-    }),
-    apply: subcommand('apply', async (values, io) => {
-      const { stage, target, context } = await resolveTarget('apply', values);
-      const plans = await applyWebhooks(target);
-      io.out(values.json ? json(plans) : renderPlans(plans, { stage, mode: 'apply', ...context }));
-      return plans.some((p) => p.error) ? 1 : 0;
-    }),
-    status: subcommand('status', async (values, io) => {
-      const status = values.status ?? 'any';
-      if (!DELIVERY_STATUSES.includes(status))
-        throw new UsageError(`webhooks status: --status must be one of ${DELIVERY_STATUSES.join(', ')} (got "${status}")`);
-      const limit = intOption('webhooks status', values.limit, '--limit', 20);
-      const { target } = await resolveTarget('status', values);
-      const report = await webhookStatus(target, { limit, status });
-      io.out(values.json ? json(report) : renderStatus(report));
-      return report.some((c) => c.error) ? 1 : 0;
-    }),
-  },
-  unknown: (sub) => `webhooks: unknown subcommand "${sub}"; use plan, apply or status (see "connector webhooks --help")`,
-});
+/** The command, reading stage settings from `cdkJsonPath` (tests pass a cdk.json of their own). */
+export function webhooksCommandWith(cdkJsonPath = CDK_JSON): Command {
+  const resolveTarget = (sub: 'plan' | 'apply' | 'status', values: Values) => resolveTargetFrom(cdkJsonPath, sub, values);
+  return withSubcommands({
+    name: 'webhooks',
+    help: HELP,
+    subcommands: {
+      plan: subcommand('plan', async (values, io) => {
+        const { stage, target, context } = await resolveTarget('plan', values);
+        const plans = await planWebhooks(target);
+        io.out(values.json ? json(plans) : renderPlans(plans, { stage, mode: 'plan', ...context }));
+        return plans.some((p) => p.error) ? 1 : 0;
+      }),
+      apply: subcommand('apply', async (values, io) => {
+        const { stage, target, context } = await resolveTarget('apply', values);
+        const plans = await applyWebhooks(target);
+        io.out(values.json ? json(plans) : renderPlans(plans, { stage, mode: 'apply', ...context }));
+        return plans.some((p) => p.error) ? 1 : 0;
+      }),
+      status: subcommand('status', async (values, io) => {
+        const status = values.status ?? 'any';
+        if (!DELIVERY_STATUSES.includes(status))
+          throw new UsageError(`webhooks status: --status must be one of ${DELIVERY_STATUSES.join(', ')} (got "${status}")`);
+        const limit = intOption('webhooks status', values.limit, '--limit', 20);
+        const { target } = await resolveTarget('status', values);
+        const report = await webhookStatus(target, { limit, status });
+        io.out(values.json ? json(report) : renderStatus(report));
+        return report.some((c) => c.error) ? 1 : 0;
+      }),
+    },
+    unknown: (sub) => `webhooks: unknown subcommand "${sub}"; use plan, apply or status (see "connector webhooks --help")`,
+  });
+}
+
+export const webhooksCommand: Command = webhooksCommandWith();
 
 /** Everything a subcommand acts on, from the stage config and the flags that override it. */
-async function resolveTarget(
+async function resolveTargetFrom(
+  cdkJsonPath: string,
   sub: 'plan' | 'apply' | 'status',
   values: Values,
 ): Promise<{ stage: string; target: WebhooksTarget; context: Pick<PlanContext, 'desired' | 'notOffered'> }> {
   const command = `webhooks ${sub}`;
   if (!values.stage) throw new UsageError(`${command}: --stage S is required (the webhooks block is in the stage config)`);
-  const { stage, config } = readStageConfig(values.stage);
+  const { stage, config } = readStageConfig(values.stage, cdkJsonPath);
   const webhooks = config.webhooks;
   if (!webhooks) throw new CliError(`${command}: stages.${stage} in cdk.json has no "webhooks" block (see README, "Webhooks")`, 2);
   const environment = resolveEnvironment(command, values, config.procore);

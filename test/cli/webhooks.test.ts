@@ -2,7 +2,11 @@
 // docs/procore-endpoints.tsv does not declare), the header secret in Secrets Manager (moto), and a
 // local receiver that gets what the applied hooks deliver.
 import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { CreateSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { webhooksCommandWith } from '../../cli/commands/webhooks';
 import { desiredTriggers, type DesiredHook } from '../../cli/webhooks/hook-plan';
 import { CONNECTOR_NAMESPACE, ProcoreHooks } from '../../cli/webhooks/procore-hooks';
 import { renderPlans, renderStatus } from '../../cli/webhooks/render';
@@ -131,5 +135,51 @@ describe('connector webhooks against the simulator', () => {
     expect((await runCli(['webhooks', 'sync'])).stderr).toContain('use plan, apply or status');
     const badStatus = await runCli(['webhooks', 'status', '--stage', 'sandbox', '--status', 'broken']);
     expect(badStatus.code).toBe(2);
+  });
+
+  it('runs end to end from a stage config: plan shows what apply creates, a second apply changes nothing, status lists deliveries', async () => {
+    const secrets = new SecretsManagerClient({});
+    const dmsaSecret = `cli-test/dmsa-${randomUUID()}`;
+    const headerSecret = `cli-test/webhook-header-${randomUUID()}`;
+    await secrets.send(
+      new CreateSecretCommand({ Name: dmsaSecret, SecretString: JSON.stringify({ client_id: sim.clientId, client_secret: sim.clientSecret }) }),
+    );
+    await secrets.send(new CreateSecretCommand({ Name: headerSecret, SecretString: 'stage-header-value' }));
+    const dir = mkdtempSync(path.join(tmpdir(), 'webhooks-cli-'));
+    const cdkJson = path.join(dir, 'cdk.json');
+    const sandbox = {
+      procore: { name: 'custom', loginUrl: sim.loginUrl, apiUrl: sim.apiUrl },
+      dmsaSecret,
+      sync: { companies: [companies[1]], resources: ['rfis', 'vendors'], schedule: 'rate(1 hour)' },
+      webhooks: { enabled: true, resources: ['rfis'], events: ['create'], destinationUrl: receiver.url, headerSecret },
+    };
+    writeFileSync(cdkJson, JSON.stringify({ context: { stages: { sandbox } } }));
+    const command = webhooksCommandWith(cdkJson);
+    const run = async (args: string[]) => {
+      let out = '';
+      const code = await command.run([...args, '--stage', 'sandbox'], { out: (t) => (out += `${t}\n`), err: (t) => (out += `${t}\n`) });
+      return { code, out };
+    };
+    try {
+      const plan = await run(['plan']);
+      expect(plan).toEqual({
+        code: 0,
+        out: expect.stringContaining(`Company ${companies[1]}: 1 change(s)\n  + create hook → ${receiver.url} with 1 trigger(s): RFIs:create`),
+      });
+      const apply = await run(['apply']);
+      expect(apply.code).toBe(0);
+      expect(apply.out).toContain('Applied 1 change(s) in 1 company.');
+      const again = await run(['apply']);
+      expect(again.out).toContain('Nothing to change');
+      expect(`${plan.out}${apply.out}${again.out}`).not.toContain('stage-header-value');
+      const hook = sim.webhooks.hooks().find((h) => h.owner.companyId === companies[1])!;
+      expect(hook.destinationHeaders).toEqual({ Authorization: 'stage-header-value' });
+
+      const status = await run(['status', '--json']);
+      expect(status.code).toBe(0);
+      expect(JSON.parse(status.out)).toEqual([{ companyId: companies[1], hooks: [expect.objectContaining({ hookId: hook.id, triggers: 1, recent: [] })] }]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
