@@ -65,6 +65,8 @@ export interface SimulatorWebhooks {
   /** Resolves once no delivery is in flight or due now (retries due later wait for the clock). */
   settle(maxWaitMs?: number): Promise<void>;
   setOptions(options: WebhookDeliveryOptions | undefined): void;
+  /** Whether the app holds the "Webhooks API" tool permission (default true); without it the API answers 403. */
+  setPermission(granted: boolean): void;
 }
 
 export interface ProcoreSimulator {
@@ -113,6 +115,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Pr
     options.webhooks,
   );
   store.onChange((change) => engine.report(change));
+  const webhooksApi = new WebhooksApi(store, hooks, engine);
   const server = new SimulatorServer({
     clock,
     oauth,
@@ -122,7 +125,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Pr
       store,
       () => maxPerPage,
       () => afterListPage,
-      new WebhooksApi(store, hooks, engine),
+      webhooksApi,
     ),
     declared: declaredOperations(),
     pagination: () => ({ total: pagination?.total ?? true, perPage: pagination?.perPage ?? true, link: pagination?.link ?? true }),
@@ -167,6 +170,9 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Pr
       deliveries: (hookId) => engine.deliveries(hookId),
       settle: (maxWaitMs) => engine.settle(maxWaitMs),
       setOptions: (o) => engine.configure(o ?? {}),
+      setPermission: (granted) => {
+        webhooksApi.permissionGranted = granted;
+      },
     },
     close: async () => {
       engine.close();

@@ -2,6 +2,7 @@
 // company, plan with the pure core (hook-plan.ts), run the actions, or list recent deliveries.
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { ProcoreClient } from '../../functions/commons/procore/client';
+import { ProcoreError } from '../../functions/commons/procore/errors';
 import { CliError } from '../command';
 import { describe, listAll } from '../procore-session';
 import { planCompanyHooks, type DesiredHook, type WebhookAction } from './hook-plan';
@@ -30,7 +31,7 @@ export async function planWebhooks(target: WebhooksTarget): Promise<CompanyPlan[
       const actual = await target.hooks.read(companyId);
       plans.push({ companyId, actions: planCompanyHooks(target.desired, actual, { forceHeader: target.forceHeader ?? false }), done: [] });
     } catch (error) {
-      plans.push({ companyId, actions: [], done: [], error: describe(error) });
+      plans.push({ companyId, actions: [], done: [], error: describeWebhooksError(error) });
     }
   }
   return plans;
@@ -45,7 +46,7 @@ export async function applyWebhooks(target: WebhooksTarget): Promise<CompanyPlan
         await runAction(target, plan.companyId, action);
         plan.done.push(action);
       } catch (error) {
-        plan.error = describe(error);
+        plan.error = describeWebhooksError(error);
         break;
       }
     }
@@ -112,10 +113,19 @@ export async function webhookStatus(target: Pick<WebhooksTarget, 'hooks' | 'comp
       }
       out.push({ companyId, hooks });
     } catch (error) {
-      out.push({ companyId, hooks: [], error: describe(error) });
+      out.push({ companyId, hooks: [], error: describeWebhooksError(error) });
     }
   }
   return out;
+}
+
+/** A 403 from the Webhooks API most often means the app lacks its tool permission: say which. */
+function describeWebhooksError(error: unknown): string {
+  const hint =
+    error instanceof ProcoreError && error.status === 403
+      ? ' (the app needs the company tool permission "Webhooks API" at Standard: connector manifest permissions; or the app is not installed in this company)'
+      : '';
+  return `${describe(error)}${hint}`;
 }
 
 /**

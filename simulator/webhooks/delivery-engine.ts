@@ -158,8 +158,10 @@ export class DeliveryEngine {
       const next = queue.pending.find((d) => (d.holdUntil ?? 0) <= now);
       if (!next) continue;
       queue.inFlight = true;
+      // The next due delivery goes out as soon as this one is answered, not at the next tick.
       void this.attempt(hook, queue, next).finally(() => {
         queue.inFlight = false;
+        if (!this.stop.signal.aborted) this.tick();
       });
     }
   }

@@ -47,6 +47,12 @@ type Body = Record<string, unknown>;
 type Handler = (req: RestRequest, owner: HookOwner, ids: number[], body: Body) => RestResponse;
 
 export class WebhooksApi {
+  /**
+   * Whether the app holds the company "Webhooks API" tool permission (Standard; procore/documentation
+   * plan_your_app/webhooks.md). Without it every Webhooks API call is refused with 403.
+   */
+  permissionGranted = true;
+
   constructor(
     private readonly store: SimStore,
     private readonly registry: HookRegistry,
@@ -56,6 +62,7 @@ export class WebhooksApi {
   /** The answer for a Webhooks API request, or undefined when the path is another API's. */
   handle(req: RestRequest): RestResponse | undefined {
     if (!req.path.startsWith(BASE)) return undefined;
+    if (!this.permissionGranted) throw new HttpError(403, { errors: 'The app has no permission on the Webhooks API tool of this company' });
     for (const route of ROUTES) {
       const match = route.method === req.method ? route.pattern.exec(req.path) : null;
       if (!match) continue;

@@ -122,6 +122,18 @@ describe('connector webhooks against the simulator', () => {
     expect(sim.webhooks.hooks().map((h) => h.namespace)).toEqual(['other-integration']);
   });
 
+  it('names the missing Webhooks API permission when Procore refuses the hooks API', async () => {
+    sim.webhooks.setPermission(false);
+    try {
+      const plans = await planWebhooks(target(desired()));
+      expect(plans.map((p) => p.error)).toEqual(companies.map(() => expect.stringMatching(/403.*"Webhooks API" at Standard/)));
+      const text = renderPlans(plans, { stage: 'sandbox', mode: 'plan', desired: desired(), notOffered: [] });
+      expect(text).toContain('Some companies failed');
+    } finally {
+      sim.webhooks.setPermission(true);
+    }
+  });
+
   it('the CLI wants a stage with a webhooks block, and explains its subcommands', async () => {
     const missing = await runCli(['webhooks', 'plan', '--stage', 'sandbox']);
     expect(missing.code).toBe(2);
