@@ -1,5 +1,6 @@
 // The pure core of `connector webhooks plan|apply`: desired hooks and triggers against Procore's.
 import { desiredTriggers, describeAction, planCompanyHooks, type ActualHook, type DesiredHook } from '../../cli/webhooks/hook-plan';
+import { loadStageConfig } from '../../lib/config/stage-config';
 import { WebhooksConfigSchema } from '../../lib/config/webhooks-config';
 
 const SECRET = 'header-secret-value';
@@ -45,6 +46,40 @@ describe('desired triggers from the webhooks block', () => {
     expect(WebhooksConfigSchema.safeParse({ ...base, destinationUrl: 'http://127.0.0.1:9000/events' }).success).toBe(true);
     expect(WebhooksConfigSchema.safeParse({ ...base, resources: ['daily_logs'] }).success).toBe(false);
     expect(WebhooksConfigSchema.safeParse({ ...base, reconcileSchedule: 'rate(1 days)' }).success).toBe(false);
+  });
+});
+
+describe('the webhooks block in a stage', () => {
+  const stage = (webhooks: unknown) => ({
+    stage: 'sandbox',
+    stages: {
+      sandbox: {
+        procore: { name: 'sandbox' },
+        dmsaSecret: 'procore-connector/sandbox/dmsa',
+        sync: { resources: ['rfis', 'vendors'], schedule: 'rate(1 hour)' },
+        webhooks,
+      },
+    },
+  });
+
+  it('is optional, and takes its defaults', () => {
+    expect(loadStageConfig(stage(undefined)).config.webhooks).toBeUndefined();
+    expect(loadStageConfig(stage({ enabled: true, resources: ['rfis'], headerSecret: 'procore-connector/sandbox/webhook-header' })).config.webhooks).toEqual({
+      enabled: true,
+      resources: ['rfis'],
+      events: ['create', 'update', 'delete'],
+      headerSecret: 'procore-connector/sandbox/webhook-header',
+      reconcileSchedule: 'rate(1 day)',
+    });
+  });
+
+  it('names what is wrong: a resource the schedule does not pull, an unknown field', () => {
+    expect(() => loadStageConfig(stage({ enabled: true, resources: ['submittals'], headerSecret: 's' }))).toThrow(
+      'stages.sandbox.webhooks.resources: submittals not in sync.resources',
+    );
+    expect(() => loadStageConfig(stage({ enabled: true, resources: ['rfis'], headerSecret: 's', secret: 'x' }))).toThrow(
+      /stages\.sandbox\.webhooks: Unrecognized key/,
+    );
   });
 });
 
