@@ -17,8 +17,11 @@ const DELIVERY_TIMEOUT_MS = 5_000;
 const FIRST_RETRY_MS = 1_000;
 const MAX_RETRY_MS = 60 * 60_000;
 const GIVE_UP_AFTER_MS = 12 * 60 * 60_000;
-/** How long (simulator clock) an out-of-order delivery is held back. */
-const HOLD_MS = 2_000;
+/**
+ * An out-of-order delivery waits until the next delivery of its hook went out, or this long on the
+ * simulator clock when none follows (a test advances the clock past it).
+ */
+const HOLD_MS = 60_000;
 const MAX_KEPT_BODY = 1_000;
 
 export interface WebhookDeliveryOptions {
@@ -44,6 +47,7 @@ export interface SimDelivery {
   outcome: 'queued' | 'ok' | 'retried' | 'discarded';
   attempts: DeliveryAttempt[];
   duplicate: boolean;
+  /** Held back (out-of-order fault): until a later delivery of the hook went out, or until this time. */
   holdUntil?: number;
 }
 
@@ -188,6 +192,8 @@ export class DeliveryEngine {
       return;
     }
     delivery.outcome = 'ok';
+    // Deliveries held back for this one to overtake them go next.
+    for (const held of queue.pending) if (held.id < delivery.id) delete held.holdUntil;
     queue.pending = queue.pending.filter((d) => d !== delivery);
     delete queue.failingSince;
     queue.backoffMs = 0;

@@ -215,17 +215,18 @@ describe('simulator webhooks', () => {
       expect(receiver.received).toHaveLength(1);
       const failing = await api(`${HOOKS}/${hookId}/deliveries?company_id=${companyId}&filters[status]=failing`);
       expect(failing.json).toEqual([expect.objectContaining({ outcome: 'retried', response_status: 500 })]);
-      // The clock also runs in real time: the steps leave a margin either side of each back-off.
-      sim.clock.advance(500);
+      // The clock also runs in real time: each step is set from the failed attempt's end, with a margin either side.
+      const failedAt = (attempt: number) => sim.webhooks.deliveries(hookId)[0]!.attempts[attempt]!.completedAt;
+      sim.clock.set(failedAt(0) + 500);
       await sim.webhooks.settle();
       expect(receiver.received).toHaveLength(1); // the first retry waits 1 s
-      sim.clock.advance(600);
+      sim.clock.set(failedAt(0) + 1_100);
       await sim.webhooks.settle();
       expect(receiver.received).toHaveLength(2);
-      sim.clock.advance(1_500);
+      sim.clock.set(failedAt(1) + 1_500);
       await sim.webhooks.settle();
       expect(receiver.received).toHaveLength(2); // then 2 s
-      sim.clock.advance(600);
+      sim.clock.set(failedAt(1) + 2_100);
       await sim.webhooks.settle();
       expect(receiver.received).toHaveLength(3);
       expect(new Set(receiver.received.map((r) => r.event.ulid)).size).toBe(1);
@@ -290,7 +291,7 @@ describe('simulator webhooks', () => {
         sim.webhooks.setOptions({ faults: { dropRate: 0.1, duplicateRate: 0.2, outOfOrderRate: 0.2 } });
         for (let i = 0; i < 10; i++) sim.store.touch('vendors', vendors);
         await sim.webhooks.settle();
-        sim.clock.advance(3_000); // held deliveries are due now
+        sim.clock.advance(61_000); // a held delivery that nothing overtook is due now
         await sim.webhooks.settle();
         return receiver.received.map((r) => r.event);
       };
