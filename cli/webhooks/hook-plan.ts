@@ -51,6 +51,9 @@ export function desiredTriggers(config: Pick<WebhooksConfig, 'resources' | 'even
   return { triggers, notOffered };
 }
 
+/** Procore's docs write the version both ways ("v2" in request examples, "v2.0" in payloads). */
+const isPayloadV2 = (apiVersion: string) => apiVersion === HOOK_API_VERSION || apiVersion === `${HOOK_API_VERSION}.0`;
+
 const key = (t: TriggerSpec) => `${t.resourceName}\u0000${t.eventType}`;
 
 /**
@@ -70,7 +73,7 @@ export function planCompanyHooks(desired: DesiredHook | undefined, actual: Actua
 
   const changes: HookChange[] = [];
   if (keep.destinationUrl !== desired.destinationUrl) changes.push('destination_url');
-  if (keep.apiVersion !== HOOK_API_VERSION) changes.push('api_version');
+  if (!isPayloadV2(keep.apiVersion)) changes.push('api_version');
   if (options.forceHeader || (keep.authorization !== undefined && keep.authorization !== desired.authorization)) changes.push('authorization');
   if (changes.length > 0) actions.push({ kind: 'update-hook', hookId: keep.id, changes });
 

@@ -115,6 +115,7 @@ describe('planCompanyHooks', () => {
       { kind: 'update-hook', hookId: 1, changes: ['destination_url', 'api_version', 'authorization'] },
     ]);
     expect(planCompanyHooks(desired, [hook(1, { authorization: undefined })])).toEqual([]);
+    expect(planCompanyHooks(desired, [hook(1, { apiVersion: 'v2.0' })])).toEqual([]);
     expect(planCompanyHooks(desired, [hook(1, { authorization: undefined })], { forceHeader: true })).toEqual([
       { kind: 'update-hook', hookId: 1, changes: ['authorization'] },
     ]);
