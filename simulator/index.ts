@@ -1,5 +1,6 @@
 // Public API of the Procore simulator: startSimulator(options) → a running server plus the knobs
-// tests turn (clock, tokens, secret, faults, rate limits, latency, data, request log).
+// tests turn (clock, tokens, secret, faults, rate limits, latency, data, request log), and the
+// origin_id audit of a run's request log.
 import { createClock } from './clock';
 import { declaredOperations } from './declared-operations';
 import { FaultInjector, type FaultOptions } from './faults';
@@ -20,6 +21,15 @@ export { RESOURCES } from './resources';
 export { MAX_BATCH_UPSERT_ITEMS, type AfterListPage, type ListPageServed } from './rest';
 export { DeclaredOperations, parseOperations } from './declared-operations';
 export { nestFormFields } from './form-params';
+export {
+  auditOriginIds,
+  describeForeignOriginId,
+  originIdAuditLine,
+  originIdsOfMessages,
+  type ForeignOriginId,
+  type OriginIdAudit,
+  type SentOriginIds,
+} from './origin-id-audit';
 
 /** Which pagination headers list answers carry (Procore's docs: do not assume Total is present). */
 export interface PaginationHeaderOptions {
