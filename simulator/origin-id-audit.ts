@@ -86,16 +86,47 @@ function isProcoreWrite(entry: LoggedRequest): boolean {
   return entry.path.startsWith(`${API_PREFIX}/rest/`) && (entry.method === 'POST' || entry.method === 'PATCH' || entry.method === 'PUT');
 }
 
-/** Every non-empty `origin_id` at any depth of a parsed body (objects and arrays), with where it was. */
-function originIdsIn(value: unknown, at: string): { field: string; originId: string }[] {
-  if (Array.isArray(value)) return value.flatMap((item, i) => originIdsIn(item, `${at}[${i}]`));
-  if (!isObject(value)) return [];
-  return Object.entries(value).flatMap(([key, inner]) => {
-    const field = at === '' ? key : `${at}.${key}`;
-    if (key !== 'origin_id') return originIdsIn(inner, field);
-    const originId = originIdValue(inner);
-    return originId === undefined ? [] : [{ field, originId }];
-  });
+/** A place in a parsed body: its value and how it was reached (the path is spelled out only for a find). */
+interface Place {
+  value: unknown;
+  key: string | number;
+  parent?: Place;
+}
+
+/**
+ * Every non-empty `origin_id` at any depth of a parsed body (objects and arrays), with where it was.
+ * A walk with its own stack: a hostile message may nest deeper than the call stack goes.
+ */
+function originIdsIn(value: unknown, root: string): { field: string; originId: string }[] {
+  const found: { field: string; originId: string }[] = [];
+  const queue: Place[] = [{ value, key: root }];
+  for (let i = 0; i < queue.length; i++) {
+    const place = queue[i]!;
+    if (Array.isArray(place.value)) {
+      for (const [index, item] of place.value.entries()) queue.push({ value: item, key: index, parent: place });
+    }
+    if (!isObject(place.value)) continue;
+    for (const [key, inner] of Object.entries(place.value)) {
+      const child: Place = { value: inner, key, parent: place };
+      if (key !== 'origin_id') queue.push(child);
+      else {
+        const originId = originIdValue(inner);
+        if (originId !== undefined) found.push({ field: fieldOf(child), originId });
+      }
+    }
+  }
+  return found;
+}
+
+/** `updates[3].origin_id` from the chain of places. */
+function fieldOf(place: Place): string {
+  const keys: (string | number)[] = [];
+  for (let p: Place | undefined = place; p !== undefined; p = p.parent) keys.unshift(p.key);
+  return keys.reduce<string>((field, key) => {
+    if (typeof key === 'number') return `${field}[${key}]`;
+    if (key === '') return field;
+    return field === '' ? key : `${field}.${key}`;
+  }, '');
 }
 
 /** An origin_id as text (multipart sends every value as a string); null or empty means none. */
