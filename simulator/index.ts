@@ -28,7 +28,6 @@ export {
   originIdsOfMessages,
   type ForeignOriginId,
   type OriginIdAudit,
-  type SentOriginIds,
 } from './origin-id-audit';
 
 /** Which pagination headers list answers carry (Procore's docs: do not assume Total is present). */
