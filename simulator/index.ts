@@ -1,5 +1,6 @@
 // Public API of the Procore simulator: startSimulator(options) → a running server plus the knobs
-// tests turn (clock, tokens, secret, faults, rate limits, latency, data, request log).
+// tests turn (clock, tokens, secret, faults, rate limits, latency, data, request log), and the
+// origin_id audit of a run's request log.
 import { createClock } from './clock';
 import { declaredOperations } from './declared-operations';
 import { FaultInjector, type FaultOptions } from './faults';
@@ -23,6 +24,14 @@ export { RESOURCES } from './resources';
 export { MAX_BATCH_UPSERT_ITEMS, type AfterListPage, type ListPageServed } from './rest';
 export { DeclaredOperations, parseOperations } from './declared-operations';
 export { nestFormFields } from './form-params';
+export {
+  auditOriginIds,
+  describeForeignOriginId,
+  originIdAuditLine,
+  originIdsOfMessages,
+  type ForeignOriginId,
+  type OriginIdAudit,
+} from './origin-id-audit';
 export type { SimDelivery, WebhookDeliveryOptions } from './webhooks/delivery-engine';
 export type { WebhookEvent } from './webhooks/event-payload';
 export type { SimHook } from './webhooks/hooks';

@@ -69,6 +69,26 @@ const compiled: CompiledRoute[] = Object.values(RESOURCES).flatMap((def) =>
   }),
 );
 
+function matchRoute(method: string, path: string): { route: CompiledRoute; params: Record<string, number> } | undefined {
+  for (const route of compiled) {
+    if (route.method !== method) continue;
+    const m = route.regex.exec(path);
+    if (!m) continue;
+    const params: Record<string, number> = {};
+    route.params.forEach((name, i) => {
+      params[name] = Number(m[i + 1]);
+    });
+    return { route, params };
+  }
+  return undefined;
+}
+
+/** The resource and action a REST call (path under the API prefix) is routed to, if any. */
+export function restRouteOf(method: string, path: string): { resource: SimResourceName; action: Action } | undefined {
+  const matched = matchRoute(method, path);
+  return matched && { resource: matched.route.def.name, action: matched.route.action };
+}
+
 export class RestApi {
   constructor(
     private readonly store: SimStore,
@@ -88,17 +108,9 @@ export class RestApi {
     if (req.method === 'GET' && req.path === '/rest/v1.0/me') return { status: 200, body: this.store.serviceAccount };
     const removals = handleRemovalRoute(this.store, req, this.maxPerPage(), (served) => this.served(served));
     if (removals) return removals;
-    for (const route of compiled) {
-      if (route.method !== req.method) continue;
-      const m = route.regex.exec(req.path);
-      if (!m) continue;
-      const params: Record<string, number> = {};
-      route.params.forEach((name, i) => {
-        params[name] = Number(m[i + 1]);
-      });
-      return this.dispatch(route, req, params);
-    }
-    throw notFound();
+    const matched = matchRoute(req.method, req.path);
+    if (!matched) throw notFound();
+    return this.dispatch(matched.route, req, matched.params);
   }
 
   /** The test's after-page callback plays people changing Procore: its changes name no application. */
