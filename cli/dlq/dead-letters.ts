@@ -5,8 +5,9 @@ import { ChangeMessageVisibilityBatchCommand, ReceiveMessageCommand, type Messag
 import { FAILURE_ATTRIBUTE_NAMES, readFailureAttributes, type FailureReason } from '../../functions/commons/queues/dead-letter';
 
 /**
- * Messages that reached the DLQ through the queue's redrive policy (maxReceiveCount receives, e.g.
- * transient failures retried until SQS gave up) carry no connector failure attributes.
+ * Messages that reached the DLQ through the queue's redrive policy (maxReceiveCount receives: a
+ * downstream consumer that kept failing, or a push/worker function that died on its last attempt and
+ * on the spare receive after it) carry no connector failure attributes.
  */
 export const RETRIES_EXHAUSTED = 'RetriesExhausted';
 
@@ -41,7 +42,9 @@ export function toDeadLetter(message: Message): DeadLetter {
     messageId: message.MessageId ?? '',
     body: message.Body ?? '',
     errorClass: failure?.errorClass ?? RETRIES_EXHAUSTED,
-    reason: failure?.message ?? 'moved by the queue redrive policy after maxReceiveCount receives (transient failures or a crash)',
+    reason:
+      failure?.message ??
+      'moved by the queue redrive policy after maxReceiveCount receives (its consumer kept failing, or the function died on its last attempt and on the spare receive)',
     ...(failure ? { failure } : {}),
     ...(failedAt ? { failedAt } : {}),
     ...(Number.isFinite(sent) ? { sentAt: new Date(sent).toISOString() } : {}),

@@ -1,5 +1,5 @@
 // Dead letters written by the connector itself (permanent failures at once, retried ones on their
-// last receive, so none reaches the DLQ without its reason). The body is kept byte for byte so a
+// last attempt, a message whose last attempt died on the receive after it: see decisions.ts). The body is kept byte for byte so a
 // redrive replays exactly what was sent; the reason travels as message attributes, which SQS keeps
 // when a message is moved back. Only the connector writes `connector.*` attributes: a producer's
 // own are dropped, so a reason on a dead letter is always the connector's. Every dead letter fits
@@ -12,7 +12,7 @@ import type { MessageAttributeValue } from '@aws-sdk/client-sqs';
 import type { SQSRecord } from 'aws-lambda';
 import type { Failure } from '../failure/classify';
 import { MAX_MESSAGE_BYTES } from './message-size';
-import { sdkAttributesOf } from './sqs-adapter';
+import { receiveCountOf, sdkAttributesOf } from './sqs-adapter';
 import { messageBytes, type OutgoingMessage } from './sqs-batch-sender';
 import { sqsSafeText, truncateUtf8 } from './sqs-text';
 
@@ -112,7 +112,7 @@ export function deadLetterFor(record: SQSRecord, failure: Failure): DeadLetter {
   const groupId = record.attributes.MessageGroupId;
   return {
     body: record.body,
-    reason: failureReasonOf(failure, Number(record.attributes.ApproximateReceiveCount ?? 1)),
+    reason: failureReasonOf(failure, receiveCountOf(record)),
     originalAttributes: sdkAttributesOf(record),
     // The message id dedupes a second copy sent by a retry of this invocation.
     ...(groupId ? { messageGroupId: groupId, messageDeduplicationId: record.messageId } : {}),

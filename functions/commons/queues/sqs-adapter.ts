@@ -71,3 +71,8 @@ export function sdkAttributesOf(record: SQSRecord): Record<string, MessageAttrib
   }
   return attributes;
 }
+
+/** How many times SQS has handed out this message, this delivery included (ApproximateReceiveCount). */
+export function receiveCountOf(record: SQSRecord): number {
+  return Number(record.attributes.ApproximateReceiveCount ?? 1);
+}

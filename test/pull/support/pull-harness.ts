@@ -15,13 +15,14 @@ import { consumeWhile } from '../../../local/queue-consumer';
 import { deleteMessages, queueArn } from '../../../cli/aws/sqs';
 import { receiveMessages, sqsRecordFromMessage } from '../../../local/sqs-event-source';
 import { startSimulator, type ProcoreSimulator, type SimulatorOptions } from '../../../simulator';
+import { redriveMaxReceiveCount } from '../../../functions/commons/failure/decisions';
 import type { SyncTable } from '../../../functions/pull/state/cursor';
 import type { SyncConfig } from '../../../functions/pull/sync-config';
 import type { RecordEnvelope } from '../../../functions/commons/contracts/record-envelope';
 import { toProcoreTime } from '../../../functions/commons/contracts/procore-time';
 
-/** The sync-jobs queue's redrive maxReceiveCount, told to the worker as the stack tells it. */
-export const JOBS_MAX_RECEIVE_COUNT = 3;
+/** The worker's attempts at a job, told to it as the stack tells it (the queue's redrive allows one receive more). */
+export const JOBS_MAX_ATTEMPTS = 3;
 
 type PlannerHandler = (event: ScheduledEvent, context: Context) => Promise<unknown>;
 type WorkerHandler = (event: SQSEvent, context: Context) => Promise<SQSBatchResponse>;
@@ -77,6 +78,12 @@ export function scheduledEvent(time: string): ScheduledEvent {
 /** Whole-second ISO time, as EventBridge writes `time`. */
 export const eventTime = toProcoreTime;
 
+/** One company, one project, two vendors, a scope of vendors alone: the smallest pull there is. */
+export const VENDORS_ONLY: Pick<Parameters<typeof startPullHarness>[0], 'simulator' | 'sync'> = {
+  simulator: { data: { companies: 1, projectsPerCompany: 1, recordsPerResource: 2, resources: ['projects', 'vendors'] } },
+  sync: () => ({ companies: 'all', resources: ['vendors'] }),
+};
+
 export async function startPullHarness(options: {
   simulator: SimulatorOptions;
   sync: (companyId: number, sim: ProcoreSimulator) => Pick<SyncConfig, 'resources'> & Partial<SyncConfig>;
@@ -103,7 +110,7 @@ export async function startPullHarness(options: {
         QueueName: `pull-jobs-${suffix}`,
         Attributes: {
           VisibilityTimeout: '30',
-          RedrivePolicy: JSON.stringify({ deadLetterTargetArn: jobsDlqArn, maxReceiveCount: JOBS_MAX_RECEIVE_COUNT }),
+          RedrivePolicy: JSON.stringify({ deadLetterTargetArn: jobsDlqArn, maxReceiveCount: redriveMaxReceiveCount(JOBS_MAX_ATTEMPTS) }),
         },
       }),
     )
@@ -130,7 +137,7 @@ export async function startPullHarness(options: {
     SYNC_JOBS_QUEUE_URL: jobs,
     SYNC_JOBS_DLQ_URL: jobsDlq,
     RECORDS_QUEUE_URL: records,
-    MAX_RECEIVE_COUNT: String(JOBS_MAX_RECEIVE_COUNT),
+    MAX_ATTEMPTS: String(JOBS_MAX_ATTEMPTS),
     CLAIM_CHECK_BUCKET: claimCheckBucket,
     ...options.env,
     SYNC_CONFIG: JSON.stringify({
