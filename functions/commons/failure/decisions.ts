@@ -70,7 +70,7 @@ export function previousAttemptDied({ attempts, maxAttempts }: Receive): Failure
   };
 }
 
-export const PREVIOUS_ATTEMPT_DIED = 'PreviousAttemptDied';
+const PREVIOUS_ATTEMPT_DIED = 'PreviousAttemptDied';
 
 /** The source queue's redrive maxReceiveCount for `maxAttempts` connector attempts: one spare receive (see above). */
 export function redriveMaxReceiveCount(maxAttempts: number): number {
