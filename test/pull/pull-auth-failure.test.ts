@@ -5,19 +5,9 @@
 import { readFailureAttributes } from '../../functions/commons/queues/dead-letter';
 import { listSyncState } from '../../functions/pull/state/status';
 import { receiveMessages } from '../../local/sqs-event-source';
-import { JOBS_MAX_ATTEMPTS, startPullHarness, VENDORS_ONLY, type PullHarness } from './support/pull-harness';
+import { JOBS_MAX_ATTEMPTS, usePullHarness, VENDORS_ONLY } from './support/pull-harness';
 
-jest.setTimeout(60_000);
-
-let h: PullHarness;
-
-beforeAll(async () => {
-  h = await startPullHarness(VENDORS_ONLY);
-});
-
-afterAll(async () => {
-  await h?.close();
-});
+const h = usePullHarness(VENDORS_ONLY);
 
 it('retries a job while Procore refuses the credentials, then dead-letters it on its last receive with that reason', async () => {
   await h.plan();
