@@ -204,13 +204,12 @@ async function* windowChunks(
       now: fence.now,
       logger: deps.logger,
       read: async (range, page, perPage) => {
-        // One answer holds an unpaged list: what a second page would be is empty.
-        if (spec.paged === false && page > 1) return { data: [], headers: {} };
         // The registry's filters for this slice (updated_at, include_deleted where declared, view).
         const slice = spec.pullRequest(fence.scope, { start: range.from, end: range.to, basis: start.window.basis }, parentId);
         // Removed records that ride on the list itself (project status, include_deleted) need its query too.
         const query = { ...slice.query, ...removalListQuery(job.resource), ...(spec.paged === false ? {} : { page, per_page: perPage }) };
-        return deps.procore.request({ ...slice, query, deadline, exactIntegers: true });
+        const answer = await deps.procore.request({ ...slice, query, deadline, exactIntegers: true });
+        return spec.paged === false ? wholeList(answer) : answer;
       },
     });
   };
@@ -221,6 +220,12 @@ async function* windowChunks(
   const parents: unknown[] = [];
   for await (const page of deps.procore.pages({ ...spec.parentsRequest(fence.scope), perPage: spec.maxPerPage, deadline })) parents.push(...page.items);
   yield* walkPerParent(parentIds(parents), start.position, start.window.start, walk);
+}
+
+/** An unpaged list's one answer is the whole list: its Total is its length (so no second page is read). */
+function wholeList<A extends { data: unknown; headers: Record<string, string> }>(answer: A): A {
+  const count = Array.isArray(answer.data) ? answer.data.length : undefined;
+  return count === undefined ? answer : { ...answer, headers: { ...answer.headers, total: String(count) } };
 }
 
 const parentOf = (chunk: ParentChunk<unknown>) => (chunk.parentId === undefined ? {} : { parentId: chunk.parentId });
