@@ -49,6 +49,12 @@ describe('removal and discovery requests are declared operations', () => {
       expect(undeclared('GET', resource.paths.list, removalListQuery(name))).toEqual([]);
       return;
     }
+    if (source.kind === 'none') {
+      // Nothing declared: no request is made, and the list declares no include_deleted either.
+      expect(removalRequest(source, scope, window)).toBeUndefined();
+      expect(resource.deleted).toBe('none');
+      return;
+    }
     const request = removalRequest(source, scope, window)!;
     const query = { ...request.query, ...(request.perPage === undefined ? {} : { page: 1, per_page: request.perPage }) };
     expect(undeclared(request.method, source.path, query)).toEqual([]);

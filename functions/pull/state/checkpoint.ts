@@ -25,6 +25,8 @@ const SyncCheckpointSchema = z.object({
   savedAt: z.string(),
   /** The crowded second's Total when this page was read (shrink detection on resume). */
   seenTotal: z.number().int().nonnegative().optional(),
+  /** Lists read per parent record (parent-walk.ts): the parent whose list `resumeFrom`/`nextPage` are in. */
+  parentId: z.number().int().positive().optional(),
 });
 export type SyncCheckpoint = z.infer<typeof SyncCheckpointSchema>;
 
