@@ -128,7 +128,12 @@ async function deliverWork(work: ScopeWork, deps: HandleEventBatchDeps): Promise
 /** The failed scope's messages: each released, then dead-lettered, delayed or returned by the policy. */
 async function decideFailure(work: ScopeWork, outcome: { error: unknown }, byId: Map<string, SQSRecord>, deps: HandleEventBatchDeps): Promise<string[]> {
   const failure = classify(outcome.error);
-  deps.logger.error('Webhook events of a scope could not be delivered', { scope: describeScope(work.scope), kind: failure.kind, errorClass: failure.errorClass, reason: failure.reason });
+  deps.logger.error('Webhook events of a scope could not be delivered', {
+    scope: describeScope(work.scope),
+    kind: failure.kind,
+    errorClass: failure.errorClass,
+    reason: failure.reason,
+  });
   const retried: string[] = [];
   for (const { event, messageId } of work.events) {
     await deps.claims.release(event.ulid).catch(() => undefined);

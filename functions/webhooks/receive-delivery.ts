@@ -7,13 +7,7 @@
 //   503 the secret or the queue is unavailable (Procore retries)
 //   202 queued
 // Logs name what was wrong (paths and problems), never the body, a header or the secret.
-import {
-  WEBHOOK_AUTH_HEADER,
-  WEBHOOK_MAX_BODY_BYTES,
-  WebhookEventSchema,
-  webhookEventProblems,
-  type WebhookEvent,
-} from '../commons/contracts/webhook-event';
+import { WEBHOOK_AUTH_HEADER, WEBHOOK_MAX_BODY_BYTES, WebhookEventSchema, webhookEventProblems, type WebhookEvent } from '../commons/contracts/webhook-event';
 import type { LoggerLike } from '../commons/observability/logger';
 
 export interface WebhookRequest {
@@ -85,7 +79,10 @@ export async function receiveDelivery(request: WebhookRequest, deps: ReceiveDeli
     await deps.enqueue(event);
   } catch (error) {
     deps.count(RECEIVER_METRICS.unavailable);
-    deps.logger.error('Webhook event could not be queued; answering 503 so Procore retries', { ulid: event.ulid, error: error instanceof Error ? error.name : String(error) });
+    deps.logger.error('Webhook event could not be queued; answering 503 so Procore retries', {
+      ulid: event.ulid,
+      error: error instanceof Error ? error.name : String(error),
+    });
     return answer(503, 'unavailable');
   }
   deps.count(RECEIVER_METRICS.accepted);

@@ -79,7 +79,10 @@ export const WebhooksConfigSchema = z
     /** Resources whose changes arrive by webhook (each also in sync.resources, for its reconciliation). */
     resources: z.array(ResourceNameSchema).default([]),
     /** The triggers' event types. */
-    events: z.array(z.enum(WEBHOOK_EVENT_TYPES)).min(1).default([...WEBHOOK_EVENT_TYPES]),
+    events: z
+      .array(z.enum(WEBHOOK_EVENT_TYPES))
+      .min(1)
+      .default([...WEBHOOK_EVENT_TYPES]),
     /** Where Procore delivers; default: the receiver's function URL (a stack output). */
     destinationUrl: z.url({ protocol: /^https$/ }).optional(),
     /** Secrets Manager secret (name or ARN) whose SecretString Procore sends in the authentication header. */

@@ -115,7 +115,8 @@ export class WebhookReceiver extends Construct {
     });
     Validations.of(receiver.function).acknowledge({
       id: 'Serverless-LambdaDLQ',
-      reason: 'Invoked synchronously through its function URL; Procore retries a failed delivery for up to 12 hours, and the reconciliation pull catches what it drops.',
+      reason:
+        'Invoked synchronously through its function URL; Procore retries a failed delivery for up to 12 hours, and the reconciliation pull catches what it drops.',
     });
     bind(receiver, { env: 'WEBHOOK_SECRET_ID', secret: this.headerSecret, secretId: props.headerSecret });
     bind(receiver, { env: 'WEBHOOK_EVENTS_QUEUE_URL', queue: this.eventsQueue, use: 'send' });

@@ -19,7 +19,17 @@ import { loadStageConfig, StageConfigError } from '../../lib/config/stage-config
 import { ConnectorFunction } from '../../lib/constructs/connector-function';
 import { STATE_ACCESS, STATE_KEY_PREFIXES } from '../../lib/constructs/state-access';
 import { handlerCalls, type HandlerCalls } from './handler-calls';
-import { cdkJsonContext, enableWebhooks, filledInContext, logicalId, PRODUCTION_FILLED_IN, PROJECT_ROOT, removeSynthOutputs, synthStage, type SynthesizedStage } from './synth';
+import {
+  cdkJsonContext,
+  enableWebhooks,
+  filledInContext,
+  logicalId,
+  PRODUCTION_FILLED_IN,
+  PROJECT_ROOT,
+  removeSynthOutputs,
+  synthStage,
+  type SynthesizedStage,
+} from './synth';
 import {
   actionsOf,
   arnOf,
@@ -472,33 +482,36 @@ describe('tracing and loops', () => {
 });
 
 describe('claim-check bucket', () => {
-  it.each(STAGES)('%s: encrypted, TLS-only, private, objects expire after messages can; only the record producers (worker, webhook consumer) may use it', (stage) => {
-    const s = stages[stage];
-    const bucketId = logicalId(s.json, 'AWS::S3::Bucket', 'ClaimCheck');
-    const bucket = s.json.Resources[bucketId].Properties;
-    expect(bucket.BucketEncryption.ServerSideEncryptionConfiguration).toEqual([{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }]);
-    expect(bucket.PublicAccessBlockConfiguration).toEqual({
-      BlockPublicAcls: true,
-      BlockPublicPolicy: true,
-      IgnorePublicAcls: true,
-      RestrictPublicBuckets: true,
-    });
-    const [rule] = bucket.LifecycleConfiguration.Rules;
-    expect(rule).toMatchObject({ Status: 'Enabled', AbortIncompleteMultipartUpload: { DaysAfterInitiation: 1 } });
-    expect(rule.ExpirationInDays).toBeGreaterThan(14);
-    const [, policy] = resources(s, 'AWS::S3::BucketPolicy').find(([, p]) => p.Properties.Bucket.Ref === bucketId)!;
-    expect(policy.Properties.PolicyDocument.Statement).toContainEqual(
-      expect.objectContaining({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
-    );
-    for (const prefix of PREFIXES) {
-      const onBucket = policyOf(s, prefix).filter((st) => JSON.stringify(st.Resource).includes(`"${bucketId}"`));
-      if (prefix === 'PullWorker' || prefix === 'WebhooksConsumer') {
-        expect(onBucket.flatMap(actionsOf).sort()).toEqual(['s3:AbortMultipartUpload', 's3:GetObject', 's3:PutObject']);
-      } else expect(onBucket).toEqual([]);
-    }
-    expect(environmentOf(s, 'PullWorker').CLAIM_CHECK_BUCKET).toEqual({ Ref: bucketId });
-    expect(environmentOf(s, 'WebhooksConsumer').CLAIM_CHECK_BUCKET).toEqual({ Ref: bucketId });
-  });
+  it.each(STAGES)(
+    '%s: encrypted, TLS-only, private, objects expire after messages can; only the record producers (worker, webhook consumer) may use it',
+    (stage) => {
+      const s = stages[stage];
+      const bucketId = logicalId(s.json, 'AWS::S3::Bucket', 'ClaimCheck');
+      const bucket = s.json.Resources[bucketId].Properties;
+      expect(bucket.BucketEncryption.ServerSideEncryptionConfiguration).toEqual([{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }]);
+      expect(bucket.PublicAccessBlockConfiguration).toEqual({
+        BlockPublicAcls: true,
+        BlockPublicPolicy: true,
+        IgnorePublicAcls: true,
+        RestrictPublicBuckets: true,
+      });
+      const [rule] = bucket.LifecycleConfiguration.Rules;
+      expect(rule).toMatchObject({ Status: 'Enabled', AbortIncompleteMultipartUpload: { DaysAfterInitiation: 1 } });
+      expect(rule.ExpirationInDays).toBeGreaterThan(14);
+      const [, policy] = resources(s, 'AWS::S3::BucketPolicy').find(([, p]) => p.Properties.Bucket.Ref === bucketId)!;
+      expect(policy.Properties.PolicyDocument.Statement).toContainEqual(
+        expect.objectContaining({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+      );
+      for (const prefix of PREFIXES) {
+        const onBucket = policyOf(s, prefix).filter((st) => JSON.stringify(st.Resource).includes(`"${bucketId}"`));
+        if (prefix === 'PullWorker' || prefix === 'WebhooksConsumer') {
+          expect(onBucket.flatMap(actionsOf).sort()).toEqual(['s3:AbortMultipartUpload', 's3:GetObject', 's3:PutObject']);
+        } else expect(onBucket).toEqual([]);
+      }
+      expect(environmentOf(s, 'PullWorker').CLAIM_CHECK_BUCKET).toEqual({ Ref: bucketId });
+      expect(environmentOf(s, 'WebhooksConsumer').CLAIM_CHECK_BUCKET).toEqual({ Ref: bucketId });
+    },
+  );
 });
 
 describe('webhook receiver', () => {

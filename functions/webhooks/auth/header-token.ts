@@ -54,7 +54,10 @@ export class WebhookSecretError extends Error {
 }
 
 /** The current and previous values of the header secret (a plain SecretString each), cached maxAgeSeconds. */
-export function secretsManagerTokens(secretId: string, options: { maxAgeSeconds?: number; current?: SecretsProvider; previous?: SecretsProvider } = {}): AcceptedTokens {
+export function secretsManagerTokens(
+  secretId: string,
+  options: { maxAgeSeconds?: number; current?: SecretsProvider; previous?: SecretsProvider } = {},
+): AcceptedTokens {
   // Two providers: Powertools caches by secret name alone, whatever VersionStage was asked for.
   const current = options.current ?? new SecretsProvider();
   const previous = options.previous ?? new SecretsProvider();
