@@ -24,7 +24,7 @@ export interface ScopeWork {
   earliestChange?: string;
 }
 
-export function scopeOfEvent(scoped: ScopedEvent): SyncScope {
+function scopeOfEvent(scoped: ScopedEvent): SyncScope {
   return { companyId: scoped.event.company_id, projectId: scoped.event.project_id ?? null, resource: scoped.resource };
 }
 

@@ -26,7 +26,7 @@ import { REMOVAL_SOURCES, removalListQuery } from '../pull/removals/removal-sour
 import type { ScopeWork } from './coalesce';
 
 /** How far the read's updated_at window reaches around the events' times (clock skew, late commits). */
-export const WEBHOOK_READ_MARGIN_MS = 5 * 60_000;
+const WEBHOOK_READ_MARGIN_MS = 5 * 60_000;
 
 /** The id filter each list declares (docs/procore-endpoints.tsv); company users' list declares none. */
 export const ID_FILTERS: Partial<Record<ResourceName, string>> = {

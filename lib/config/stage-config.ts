@@ -73,7 +73,7 @@ export const PullWorkerConfigSchema = z
  * (a Lambda function URL), the events queue and its consumer, and each resource in `resources` is
  * pulled on `reconcileSchedule` instead of `sync.schedule` (the pull becomes reconciliation).
  */
-export const WebhooksConfigSchema = z
+const WebhooksConfigSchema = z
   .object({
     enabled: z.boolean().default(false),
     /** Resources whose changes arrive by webhook (each also in sync.resources, for its reconciliation). */
@@ -183,7 +183,6 @@ const ProductionStageConfigSchema = z
 export type StageConfig = z.infer<typeof StageConfigSchema>;
 export type PushConfig = z.infer<typeof PushConfigSchema>;
 export type PullWorkerConfig = z.infer<typeof PullWorkerConfigSchema>;
-export type WebhooksConfig = z.infer<typeof WebhooksConfigSchema>;
 
 export class StageConfigError extends Error {
   override readonly name = 'StageConfigError';

@@ -18,8 +18,8 @@ import { eventSourceVisibilityTimeout, queueWithDeadLetter } from './queues';
 import { STATE_ACCESS } from './state-access';
 
 /** Function memory in MB. */
-export const WEBHOOK_RECEIVER_MEMORY_MB = 256;
-export const WEBHOOK_EVENTS_MEMORY_MB = 512;
+const WEBHOOK_RECEIVER_MEMORY_MB = 256;
+const WEBHOOK_EVENTS_MEMORY_MB = 512;
 
 export interface WebhookReceiverProps {
   /** The resources whose events become records (stage config webhooks.resources). */

@@ -54,7 +54,12 @@ describe('webhooks in the stack', () => {
   });
 
   it('on: the webhook resources are pulled on reconcileSchedule, by an event the planner reads as a reconciliation run', () => {
-    const s = synthStage('sandbox', { change: (c) => (enableWebhooks(c), (c.webhooks.reconcileSchedule = 'cron(0 3 * * ? *)')) });
+    const s = synthStage('sandbox', {
+      change: (c) => {
+        enableWebhooks(c);
+        c.webhooks.reconcileSchedule = 'cron(0 3 * * ? *)';
+      },
+    });
     const rules = resources(s, 'AWS::Events::Rule').map(([, r]) => r.Properties);
     const stageRule = rules.find((r) => r.ScheduleExpression === s.config.sync.schedule)!;
     const reconcile = rules.find((r) => r.ScheduleExpression === 'cron(0 3 * * ? *)')!;

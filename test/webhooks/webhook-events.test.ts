@@ -8,6 +8,9 @@ import { ChangeMessageVisibilityCommand, CreateQueueCommand, DeleteMessageComman
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { RecordEnvelopeSchema } from '../../functions/commons/contracts/record-envelope';
 import type { WebhookEvent } from '../../functions/commons/contracts/webhook-event';
+import { ID_FILTERS } from '../../functions/webhooks/deliver-scope';
+import { buildListRequest, getResource } from '../../functions/commons/resources/registry';
+import { DeclaredOperations } from '../../simulator';
 import { queueArn } from '../../cli/aws/sqs';
 import { lambdaContext } from '../../local/lambda-context';
 import { receiveMessages, sqsRecordFromMessage } from '../../local/sqs-event-source';
@@ -170,5 +173,15 @@ describe('webhook events consumer (simulator + moto)', () => {
     expect(reasons[0]).toMatch(/not a webhook event/);
     expect(reasons[1]).toMatch(/project-scoped, but the event has no project_id/);
     expect(await queueDepth(h.sqs, events)).toBe(0);
+  });
+
+  it('the id filter of each list is one its operation declares (docs/procore-endpoints.tsv); company users have none', () => {
+    const declared = DeclaredOperations.fromFile();
+    for (const [resource, filter] of Object.entries(ID_FILTERS)) {
+      const list = buildListRequest(getResource(resource), { companyId: 1, projectId: 2 });
+      const problem = declared.check({ method: 'GET', path: list.path, queryParams: [...Object.keys(list.query ?? {}), filter] });
+      expect({ resource, problem }).toEqual({ resource, problem: undefined });
+    }
+    expect(ID_FILTERS.company_users).toBeUndefined();
   });
 });

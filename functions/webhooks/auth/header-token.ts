@@ -49,7 +49,7 @@ export class HeaderTokenVerifier {
 }
 
 /** A secret that is missing, unreadable or holds no usable value: named, never quoted. */
-export class WebhookSecretError extends Error {
+class WebhookSecretError extends Error {
   override readonly name = 'WebhookSecretError';
 }
 

@@ -14,7 +14,7 @@ import { isConditionalCheckFailed, TTL_ATTRIBUTE, ttlSeconds } from '../../pull/
 /** Partition-key prefix of dedupe items (the events consumer's grant names it). */
 export const WEBHOOK_EVENT_KEY_PREFIX = 'webhook-event#';
 /** Procore retries a delivery for up to 12 h; a ulid is remembered for twice that. */
-export const WEBHOOK_DEDUPE_TTL_MS = 24 * 3600_000;
+const WEBHOOK_DEDUPE_TTL_MS = 24 * 3600_000;
 
 export function webhookEventKey(ulid: string): { pk: string; sk: string } {
   return { pk: `${WEBHOOK_EVENT_KEY_PREFIX}${ulid.toUpperCase()}`, sk: 'event' };
