@@ -69,11 +69,14 @@ async function acceptedEvent(record: SQSRecord, deps: HandleEventBatchDeps): Pro
     deps.count('WebhookEventsOwnWrites');
     return undefined;
   }
-  if (deps.resources(resource).scope === 'project' && (event.project_id ?? null) === null) {
+  const scope = deps.resources(resource).scope;
+  if (scope === 'project' && (event.project_id ?? null) === null) {
     await deadLetter(record, classify(new PermanentError('SchemaInvalid', `${resource} is project-scoped, but the event has no project_id`)), deps);
     return undefined;
   }
-  return { event, resource };
+  // A company resource's scope has no project, whatever project a project-level hook names: its
+  // records travel with projectId null, as the pull delivers them.
+  return { event: scope === 'company' ? { ...event, project_id: null } : event, resource };
 }
 
 function parseEvent(body: string): WebhookEvent | { problems: string } | undefined {

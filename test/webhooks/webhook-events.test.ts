@@ -146,6 +146,22 @@ describe('webhook events consumer (simulator + moto)', () => {
     expect(records[0]!.attributes).toMatchObject({ lifecycle: 'recycled', resource: 'rfis' });
   });
 
+  it('a company resource (vendors) arrives as the pull delivers it, with no project, whatever project the hook names; its delete is `deleted`', async () => {
+    const vendors = h.sim.store.list('vendors', { companyId: h.companyId }).map((r) => r.id as number);
+    const [changed, gone] = vendors;
+    h.sim.store.update('vendors', changed!, { name: 'Renamed Vendor' });
+    const vendorEvent = (id: number, eventType: 'update' | 'delete') =>
+      webhookEvent({ companyId: h.companyId, projectId, resourceName: 'Vendors', resourceId: id, eventType, timestamp: now() });
+    const { failed, records, requests } = await deliver([vendorEvent(changed!, 'update'), vendorEvent(gone!, 'delete')]);
+    expect({ failed, requests }).toEqual({ failed: 0, requests: 1 });
+    const byId = new Map(records.map((r) => [r.envelope.id, r]));
+    expect(byId.get(changed!)!.envelope).toMatchObject({ resource: 'vendors', projectId: null, lifecycle: 'active' });
+    expect(byId.get(changed!)!.attributes.projectId).toBeUndefined();
+    expect(byId.get(gone!)!.envelope).toMatchObject({ resource: 'vendors', projectId: null, lifecycle: 'deleted', deleted: true });
+    const [read] = h.sim.requests().filter((r) => r.path.endsWith('/vendors'));
+    expect(read!.query).toMatchObject({ 'filters[id][]': String(changed), view: 'extended' });
+  });
+
   it('Procore failing returns the scope’s events to the queue with their claims released; the retry delivers them', async () => {
     const [id] = rfiIds();
     h.sim.store.update('rfis', id!, { subject: 'after an outage' });
