@@ -9,13 +9,14 @@ import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { RecordEnvelopeSchema } from '../../functions/commons/contracts/record-envelope';
 import type { WebhookEvent } from '../../functions/commons/contracts/webhook-event';
 import { ID_FILTERS } from '../../functions/webhooks/deliver-scope';
+import { tableEventClaims } from '../../functions/webhooks/state/event-claims';
 import { buildListRequest, getResource } from '../../functions/commons/resources/registry';
 import { DeclaredOperations } from '../../simulator';
 import { queueArn } from '../../cli/aws/sqs';
 import { lambdaContext } from '../../local/lambda-context';
 import { receiveMessages, sqsRecordFromMessage } from '../../local/sqs-event-source';
 import { queueDepth, startPullHarness, type PullHarness, type ReceivedRecord } from '../pull/support/pull-harness';
-import { webhookEvent } from './support/webhook-payloads';
+import { ulid, webhookEvent } from './support/webhook-payloads';
 
 type Consumer = (event: SQSEvent, context: Context) => Promise<SQSBatchResponse>;
 
@@ -199,5 +200,19 @@ describe('webhook events consumer (simulator + moto)', () => {
       expect({ resource, problem }).toEqual({ resource, problem: undefined });
     }
     expect(ID_FILTERS.company_users).toBeUndefined();
+  });
+
+  it('a claim left by an invocation that died lapses after its lease, so the message that comes back is delivered; a done one stays a duplicate', async () => {
+    let clock = 1_000_000;
+    const claims = tableEventClaims(h.table, { now: () => clock, leaseMs: 70_000 });
+    const [crashed, finished] = [ulid(), ulid()];
+    expect(await claims.claim(crashed)).toBe(true);
+    expect(await claims.claim(finished)).toBe(true);
+    await claims.done(finished);
+    // Another copy while the first is in progress: a duplicate (the first still has its message).
+    expect(await claims.claim(crashed)).toBe(false);
+    clock += 70_001;
+    expect(await claims.claim(crashed)).toBe(true);
+    expect(await claims.claim(finished)).toBe(false);
   });
 });

@@ -7,7 +7,7 @@ import type { WebhookEvent, WebhookEventType } from '../../../functions/commons/
 const CROCKFORD = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
 
 /** A fresh 26-character ULID (random; ordering does not matter here). */
-function ulid(): string {
+export function ulid(): string {
   return Array.from(randomBytes(26), (byte) => CROCKFORD[byte % 32]).join('');
 }
 
