@@ -60,8 +60,8 @@ export class ConnectorStack extends Stack {
 
     this.push = new PushPipeline(this, 'Push', { ...shared, config: config.push });
     const { schedule, ...sync } = config.sync;
-    const webhooks = config.webhooks;
-    const reconcile = webhooks.enabled ? { resources: webhooks.resources, schedule: webhooks.reconcileSchedule } : undefined;
+    const webhooks = config.webhooks?.enabled ? config.webhooks : undefined;
+    const reconcile = webhooks ? { resources: webhooks.resources, schedule: webhooks.reconcileSchedule } : undefined;
     this.pull = new PullPipeline(this, 'Pull', {
       ...shared,
       schedule,
@@ -70,12 +70,11 @@ export class ConnectorStack extends Stack {
       claimCheckBucket: this.claimCheck.bucket,
       ...(reconcile ? { reconcile } : {}),
     });
-    if (webhooks.enabled && webhooks.headerSecret) {
+    if (webhooks) {
       this.webhooks = new WebhookReceiver(this, 'Webhooks', {
         ...shared,
         resources: webhooks.resources,
         headerSecret: webhooks.headerSecret,
-        ...(webhooks.ownApplicationId ? { ownApplicationId: webhooks.ownApplicationId } : {}),
         recordsQueue: this.pull.recordsQueue,
         claimCheckBucket: this.claimCheck.bucket,
       });

@@ -9,6 +9,7 @@ import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { documentClient as db, sqs } from '../commons/aws/clients';
 import { s3 } from '../commons/aws/s3-client';
 import { procoreEnvironmentFrom, readEnv, WebhookEventsEnvSchema } from '../commons/config/runtime-env';
+import { secretsManagerCredentials } from '../commons/credentials/dmsa-secret';
 import { procoreClientHooks } from '../commons/observability/procore-hooks';
 import { countMetric, log, logger, metrics, tracer } from '../commons/observability/powertools';
 import { createProcoreClient } from '../commons/procore/runtime';
@@ -26,6 +27,8 @@ function loadRuntime(functionTimeoutMs: number) {
     environment,
     webhookResources: new Set(env.WEBHOOK_RESOURCES.split(',').map((name) => ResourceNameSchema.parse(name.trim()))),
     procore: createProcoreClient({ environment, secretId: env.DMSA_SECRET_ID, logger: log, hooks: procoreClientHooks }),
+    // The connector's own writes carry its client id as source_application_id (cached read, as the token provider's).
+    credentials: secretsManagerCredentials(env.DMSA_SECRET_ID),
     queueEdge: sqsQueueEdge(sqs, { sourceQueueUrl: env.WEBHOOK_EVENTS_QUEUE_URL, logger: log }),
     // A claim outlives the invocation that took it by a little: its message is back only after the
     // visibility timeout (6 x the function timeout), by when the claim has lapsed.
@@ -36,7 +39,7 @@ function loadRuntime(functionTimeoutMs: number) {
 let runtime: ReturnType<typeof loadRuntime> | undefined;
 
 async function processEvents(event: SQSEvent, context: Context): Promise<SQSBatchResponse> {
-  const { env, environment, webhookResources, procore, queueEdge, claims } = (runtime ??= loadRuntime(context.getRemainingTimeInMillis()));
+  const { env, environment, webhookResources, procore, queueEdge, claims, credentials } = (runtime ??= loadRuntime(context.getRemainingTimeInMillis()));
   return handleEventBatch(event.Records, {
     procore,
     sqs,
@@ -49,7 +52,7 @@ async function processEvents(event: SQSEvent, context: Context): Promise<SQSBatc
     queueEdge,
     deadLetterQueueUrl: env.WEBHOOK_EVENTS_DLQ_URL,
     webhookResources,
-    ownApplicationId: env.OWN_APPLICATION_ID,
+    ownApplicationId: async () => (await credentials.get()).clientId,
     ...(env.MAX_RECEIVE_COUNT === undefined ? {} : { maxReceiveCount: env.MAX_RECEIVE_COUNT }),
     logger: log,
     count: countMetric,

@@ -25,8 +25,11 @@ export interface HandleEventBatchDeps extends Omit<DeliverScopeDeps, 'deadline'>
   deadLetterQueueUrl: string;
   /** Resources whose events become records (the stage's webhooks.resources). */
   webhookResources: ReadonlySet<ResourceName>;
-  /** metadata.source_application_id of the connector's own writes. */
-  ownApplicationId?: string | undefined;
+  /**
+   * The connector's own app as events name it (metadata.source_application_id: the app's client id,
+   * per Procore's webhooks docs): events of its own writes are skipped.
+   */
+  ownApplicationId: () => Promise<string | undefined>;
   maxReceiveCount?: number;
   logger: LoggerLike;
   count(metric: string, value?: number): void;
@@ -39,8 +42,9 @@ const FINISH_RESERVE_MS = 10_000;
 export async function handleEventBatch(records: SQSRecord[], deps: HandleEventBatchDeps): Promise<SQSBatchResponse> {
   const failed: string[] = [];
   const scoped: ScopedEvent[] = [];
+  const ownApplicationId = await deps.ownApplicationId();
   for (const record of records) {
-    const event = await acceptedEvent(record, deps);
+    const event = await acceptedEvent(record, ownApplicationId, deps);
     if (event) scoped.push({ ...event, messageId: record.messageId });
   }
   const claimed = await claimAll(scoped, deps, failed);
@@ -53,7 +57,11 @@ export async function handleEventBatch(records: SQSRecord[], deps: HandleEventBa
 }
 
 /** The event and its resource, or undefined when the message is skipped or dead-lettered. */
-async function acceptedEvent(record: SQSRecord, deps: HandleEventBatchDeps): Promise<{ event: WebhookEvent; resource: ResourceName } | undefined> {
+async function acceptedEvent(
+  record: SQSRecord,
+  ownApplicationId: string | undefined,
+  deps: HandleEventBatchDeps,
+): Promise<{ event: WebhookEvent; resource: ResourceName } | undefined> {
   const event = parseEvent(record.body);
   if (!(event && 'ulid' in event)) {
     await deadLetter(record, classify(new PermanentError('SchemaInvalid', `not a webhook event: ${event?.problems ?? 'body is not JSON'}`)), deps);
@@ -65,7 +73,7 @@ async function acceptedEvent(record: SQSRecord, deps: HandleEventBatchDeps): Pro
     deps.logger.info('Webhook event for a resource the connector does not take by webhook; skipped', { ulid: event.ulid, resourceName: event.resource_name });
     return undefined;
   }
-  if (deps.ownApplicationId !== undefined && event.metadata?.source_application_id === deps.ownApplicationId) {
+  if (ownApplicationId !== undefined && event.metadata?.source_application_id === ownApplicationId) {
     deps.count('WebhookEventsOwnWrites');
     return undefined;
   }

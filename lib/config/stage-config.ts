@@ -1,11 +1,10 @@
 // The per-stage configuration in cdk.json (context "stages"), validated before any construct exists.
 // Errors name the field path from the context root, e.g. "stages.sandbox.sync.schedule: ...".
 import { z } from 'zod';
-import { WEBHOOK_EVENT_TYPES } from '../../functions/commons/contracts/webhook-event';
 import { ProcoreEnvironmentSchema } from '../../functions/commons/procore/environments';
-import { ResourceNameSchema } from '../../functions/commons/resources/names';
 import { SyncConfigSchema } from '../../functions/pull/sync-config';
 import { ScheduleExpressionSchema } from './schedule-expression';
+import { webhookResourcesNotSynced, WebhooksConfigSchema } from './webhooks-config';
 
 export const STAGE_NAMES = ['sandbox', 'production'] as const;
 export const StageNameSchema = z.enum(STAGE_NAMES);
@@ -67,37 +66,6 @@ export const PullWorkerConfigSchema = z
     maxContinuations: z.number().int().min(1).max(10000).default(100),
   })
   .strict();
-
-/**
- * Change capture by Procore webhooks (README "Webhooks"). With `enabled`, the stack gets the receiver
- * (a Lambda function URL), the events queue and its consumer, and each resource in `resources` is
- * pulled on `reconcileSchedule` instead of `sync.schedule` (the pull becomes reconciliation).
- */
-const WebhooksConfigSchema = z
-  .object({
-    enabled: z.boolean().default(false),
-    /** Resources whose changes arrive by webhook (each also in sync.resources, for its reconciliation). */
-    resources: z.array(ResourceNameSchema).default([]),
-    /** The triggers' event types. */
-    events: z
-      .array(z.enum(WEBHOOK_EVENT_TYPES))
-      .min(1)
-      .default([...WEBHOOK_EVENT_TYPES]),
-    /** Where Procore delivers; default: the receiver's function URL (a stack output). */
-    destinationUrl: z.url({ protocol: /^https$/ }).optional(),
-    /** Secrets Manager secret (name or ARN) whose SecretString Procore sends in the authentication header. */
-    headerSecret: SecretReferenceSchema.optional(),
-    /** How often a webhook resource's scheduled pull (reconciliation) runs. */
-    reconcileSchedule: ScheduleExpressionSchema.default('rate(1 day)'),
-    /** The connector's own Procore app as webhook events name it (metadata.source_application_id): its own writes are skipped. */
-    ownApplicationId: z.string().min(1).optional(),
-  })
-  .strict()
-  .superRefine((webhooks, ctx) => {
-    if (!webhooks.enabled) return;
-    if (webhooks.headerSecret === undefined) ctx.addIssue({ code: 'custom', path: ['headerSecret'], message: 'required when webhooks are enabled' });
-    if (webhooks.resources.length === 0) ctx.addIssue({ code: 'custom', path: ['resources'], message: 'name at least one resource when webhooks are enabled' });
-  });
 
 /** The discovery company id the shipped cdk.json once carried; it names no real company. */
 const PLACEHOLDER_COMPANY_ID = 1234567;
@@ -161,9 +129,10 @@ const StageConfigShape = {
   sync: StageSyncConfigSchema,
   push: PushConfigSchema.prefault({}),
   pullWorker: PullWorkerConfigSchema.prefault({}),
-  webhooks: WebhooksConfigSchema.prefault({}),
   /** Where alarm notifications go; production must name a real address. */
   alarmEmail: AlarmEmailSchema.optional(),
+  /** Change capture by Procore webhooks (lib/config/webhooks-config.ts); absent: polling only. */
+  webhooks: WebhooksConfigSchema.optional(),
 };
 
 export const StageConfigSchema = z.object(StageConfigShape).strict();
@@ -209,11 +178,11 @@ export function loadStageConfig(context: { stage?: unknown; stages?: unknown }):
   }
   const result = (stage === 'production' ? ProductionStageConfigSchema : StageConfigSchema).safeParse(raw);
   if (!result.success) throw new StageConfigError(formatIssues(`stages.${stage}`, result.error));
-  const { webhooks, sync } = result.data;
-  const unpulled = webhooks.enabled ? webhooks.resources.filter((resource) => !sync.resources.includes(resource)) : [];
-  if (unpulled.length > 0) {
-    // Procore drops events after 12 h of failed delivery: only the reconciliation pull brings those back.
-    throw new StageConfigError(`stages.${stage}.webhooks.resources: ${unpulled.join(', ')} must also be in sync.resources (its pull is the reconciliation)`);
+  const unsynced = webhookResourcesNotSynced(result.data.webhooks, result.data.sync.resources);
+  if (unsynced.length > 0) {
+    throw new StageConfigError(
+      `stages.${stage}.webhooks.resources: ${unsynced.join(', ')} not in sync.resources (its scheduled pull reconciles what webhooks miss)`,
+    );
   }
   return { stage, config: result.data };
 }

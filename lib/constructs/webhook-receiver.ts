@@ -26,8 +26,6 @@ export interface WebhookReceiverProps {
   readonly resources: readonly ResourceName[];
   /** The secret whose SecretString Procore sends in the authentication header: a name or a complete ARN. */
   readonly headerSecret: string;
-  /** The connector's own app as events name it (metadata.source_application_id); its writes are skipped. @default none skipped */
-  readonly ownApplicationId?: string;
   /** Non-resource variables every handler gets (stage, Procore environment). */
   readonly commonEnvironment: Record<string, string>;
   /** The DMSA secret the events consumer reads (with its KMS key, if customer managed). */
@@ -135,7 +133,6 @@ export class WebhookReceiver extends Construct {
         ...props.commonEnvironment,
         MAX_RECEIVE_COUNT: String(maxReceiveCount),
         WEBHOOK_RESOURCES: props.resources.join(','),
-        ...(props.ownApplicationId === undefined ? {} : { OWN_APPLICATION_ID: props.ownApplicationId }),
       },
     });
     bind(consumer, { env: 'DMSA_SECRET_ID', secret: props.secret, secretId: props.secretId });

@@ -259,7 +259,7 @@ describe('configuration of any size', () => {
     const code = s.json.Resources[functionId(s, 'PullPlanner')].Properties.Code;
     const bundled = readFileSync(path.join(s.outdir, `asset.${String(code.S3Key).replace(/\.zip$/, '')}`, 'sync-config.json'), 'utf8');
     const { schedule: _schedule, ...scope } = s.config.sync;
-    expect(PlannerConfigSchema.parse(JSON.parse(bundled))).toEqual({ ...scope, reconciledResources: s.config.webhooks.resources });
+    expect(PlannerConfigSchema.parse(JSON.parse(bundled))).toEqual({ ...scope, reconciledResources: s.config.webhooks!.resources });
   });
 
   it('a sync scope of 5,000 explicit projects synthesizes, and every environment stays as small', () => {

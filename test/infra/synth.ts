@@ -32,7 +32,7 @@ export function filledInContext(): CdkJson['context'] {
 
 /** Turns the stage's webhooks on for two resources it pulls (what README "Webhooks" asks a user to add). */
 export function enableWebhooks(config: Record<string, any>): void {
-  config.webhooks = { enabled: true, resources: ['rfis', 'vendors'], headerSecret: 'procore-connector/webhook-header', ownApplicationId: 'connector-app' };
+  config.webhooks = { enabled: true, resources: ['rfis', 'vendors'], headerSecret: 'procore-connector/webhook-header' };
 }
 
 export interface SynthesizedStage extends ConnectorApp {

@@ -20,7 +20,6 @@ import { ulid, webhookEvent } from './support/webhook-payloads';
 
 type Consumer = (event: SQSEvent, context: Context) => Promise<SQSBatchResponse>;
 
-const OWN_APP = 'connector-app-id';
 let h: PullHarness;
 let consumer: Consumer;
 let events: string;
@@ -39,7 +38,6 @@ beforeAll(async () => {
     WEBHOOK_EVENTS_QUEUE_URL: events,
     WEBHOOK_EVENTS_DLQ_URL: eventsDlq,
     WEBHOOK_RESOURCES: 'rfis,vendors',
-    OWN_APPLICATION_ID: OWN_APP,
     MAX_RECEIVE_COUNT: '3',
   });
   ({ handler: consumer } = (await import('../../functions/webhooks/events-handler')) as unknown as { handler: Consumer });
@@ -96,7 +94,7 @@ describe('webhook events consumer (simulator + moto)', () => {
       rfiEvent(c!, 'create'),
       { ...first },
       rfiEvent(a!, 'update'),
-      rfiEvent(own!, 'update', { sourceApplicationId: OWN_APP }),
+      rfiEvent(own!, 'update', { sourceApplicationId: h.sim.clientId }),
     ];
     const { failed, records, requests } = await deliver(burst);
     expect(failed).toBe(0);

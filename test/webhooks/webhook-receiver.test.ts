@@ -68,7 +68,7 @@ describe('webhook receiver (function URL handler, moto)', () => {
   });
 
   it('answers 401 and queues nothing without the header, with a wrong value, or with the value under another header', async () => {
-    const variants: Record<string, string>[] = [{}, { [WEBHOOK_AUTH_HEADER]: `${TOKEN}x` }, { [WEBHOOK_AUTH_HEADER]: '' }, { authorization: TOKEN }];
+    const variants: Record<string, string>[] = [{}, { [WEBHOOK_AUTH_HEADER]: `${TOKEN}x` }, { [WEBHOOK_AUTH_HEADER]: `Bearer ${TOKEN}` }, { [WEBHOOK_AUTH_HEADER]: '' }, { 'x-procore-token': TOKEN }];
     for (const headers of variants) {
       expect(await post(event(), headers)).toMatchObject({ statusCode: 401 });
     }
@@ -76,7 +76,7 @@ describe('webhook receiver (function URL handler, moto)', () => {
   });
 
   it('takes the header in any case (HTTP header names are case-insensitive)', async () => {
-    expect(await post(event(), { 'X-Connector-Webhook-Token': TOKEN })).toMatchObject({ statusCode: 202 });
+    expect(await post(event(), { Authorization: TOKEN })).toMatchObject({ statusCode: 202 });
     expect(await queued()).toHaveLength(1);
   });
 

@@ -74,8 +74,6 @@ export const WebhookEventsEnvSchema = CommonEnvSchema.extend({
   RECORDS_QUEUE_URL: z.string().url(),
   MAX_RECEIVE_COUNT: optionalMaxReceiveCount,
   CLAIM_CHECK_BUCKET: z.string().min(3).max(63).optional(),
-  /** The connector's own Procore app (metadata.source_application_id of its own writes): those events are skipped. */
-  OWN_APPLICATION_ID: z.string().min(1).optional(),
   /** Resources whose events are turned into records (the stage's webhooks.resources), comma-separated. */
   WEBHOOK_RESOURCES: z.string().min(1),
 });

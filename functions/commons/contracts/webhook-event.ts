@@ -11,11 +11,11 @@ export const WEBHOOK_EVENT_TYPES = ['create', 'update', 'delete'] as const;
 export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[number];
 
 /**
- * The header Procore sends on every delivery (the hook's destination_headers), whose value is the
- * SecretString of the stage's `webhooks.headerSecret`. Header names are case-insensitive; Lambda
- * function URLs hand them to the function in lower case.
+ * The header Procore sends on every delivery (the hook's destination_headers, set by `webhooks
+ * apply`), whose value is the SecretString of the stage's `webhooks.headerSecret`, verbatim. Header
+ * names are case-insensitive; Lambda function URLs hand them to the function in lower case.
  */
-export const WEBHOOK_AUTH_HEADER = 'x-connector-webhook-token';
+export const WEBHOOK_AUTH_HEADER = 'authorization';
 
 /** A delivery larger than this is refused (413) before it is parsed: a v2 payload is well under 2 KB. */
 export const WEBHOOK_MAX_BODY_BYTES = 64 * 1024;
@@ -43,11 +43,14 @@ export const WebhookEventSchema = z.looseObject({
 
 export type WebhookEvent = z.infer<typeof WebhookEventSchema>;
 
-/** Procore's resource names for the connector's resources, besides the connector's own name. */
+/**
+ * Procore's resource names for the connector's resources where they differ from the connector's own
+ * (RFIs, Submittals, Projects, Company Users, Work Order Contracts match it once case, spaces and
+ * underscores are set aside), as `webhooks apply` names its triggers (cli/webhooks/procore-resource-names.ts).
+ */
 const PROCORE_RESOURCE_ALIASES: Partial<Record<ResourceName, readonly string[]>> = {
-  observations: ['Observation Items', 'Observations::Item'],
-  company_users: ['Users', 'Company Users'],
-  work_order_contracts: ['Work Order Contracts', 'Subcontracts'],
+  observations: ['Observation Items'],
+  vendors: ['Company Vendors'],
 };
 
 const normalized = (name: string) => name.toLowerCase().replace(/[^a-z0-9]/g, '');
@@ -57,8 +60,8 @@ const BY_NORMALIZED_NAME = new Map<string, ResourceName>(
 );
 
 /**
- * The connector resource a webhook's resource_name stands for ("RFIs" -> rfis, "Company Users" ->
- * company_users), or undefined for a resource the connector does not serve.
+ * The connector resource a webhook's resource_name stands for ("RFIs" -> rfis, "Company Vendors" ->
+ * vendors), or undefined for a resource the connector does not serve.
  */
 export function connectorResourceOf(resourceName: string): ResourceName | undefined {
   return BY_NORMALIZED_NAME.get(normalized(resourceName));
