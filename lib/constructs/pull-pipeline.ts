@@ -3,7 +3,7 @@
 // event source's maximum concurrency so Procore's rate limit holds.
 import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
-import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
+import { EventField, Rule, RuleTargetInput, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { RecursiveLoop } from 'aws-cdk-lib/aws-lambda';
 import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
@@ -14,7 +14,9 @@ import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { redriveMaxReceiveCount } from '../../functions/commons/failure/decisions';
 import { leaseSeconds } from '../../functions/pull/lease-duration';
-import type { SyncConfig } from '../../functions/pull/sync-config';
+import { RECONCILE_EVENT_MARKER } from '../../functions/pull/cadence/run-resources';
+import type { ResourceName } from '../../functions/commons/resources/names';
+import type { PlannerConfig, SyncConfig } from '../../functions/pull/sync-config';
 import type { PullWorkerConfig } from '../config/stage-config';
 import { bind } from './bind';
 import { bundledJsonFile } from './bundled-json';
@@ -38,6 +40,11 @@ export interface PullPipelineProps {
   readonly schedule: string;
   /** The sync scope the planner expands into jobs; any size (bundled with the planner, not in its environment). */
   readonly sync: SyncConfig;
+  /**
+   * Resources whose changes arrive by webhook: their scheduled pull (reconciliation) runs on this
+   * schedule instead of `schedule` (functions/pull/cadence/run-resources.ts). @default none
+   */
+  readonly reconcile?: { readonly resources: readonly ResourceName[]; readonly schedule: string };
   /** Worker event source settings and the continuation bound (validated in the stage config). */
   readonly worker: PullWorkerConfig;
   /** Non-resource variables every handler gets (stage, Procore environment). */
@@ -76,6 +83,8 @@ export class PullPipeline extends Construct {
   readonly planner: ConnectorFunction;
   readonly worker: ConnectorFunction;
   readonly schedule: Rule;
+  /** Starts the reconciliation pull of the webhook resources (present with `reconcile`). */
+  readonly reconcileSchedule?: Rule;
 
   constructor(scope: Construct, id: string, props: PullPipelineProps) {
     super(scope, id);
@@ -125,10 +134,33 @@ export class PullPipeline extends Construct {
         }),
       ],
     });
+    if (props.reconcile) {
+      // The scheduled event as EventBridge sends it, plus the marker that makes the run a reconciliation.
+      const event = RuleTargetInput.fromObject({
+        version: '0',
+        id: EventField.eventId,
+        'detail-type': 'Scheduled Event',
+        source: EventField.source,
+        account: EventField.account,
+        time: EventField.time,
+        region: EventField.region,
+        resources: [],
+        detail: {},
+        connector: RECONCILE_EVENT_MARKER,
+      });
+      this.reconcileSchedule = new Rule(this, 'ReconcileSchedule', {
+        description: 'Starts the reconciliation pull of the resources whose changes arrive by webhook',
+        schedule: Schedule.expression(props.reconcile.schedule),
+        targets: [
+          new LambdaFunction(this.planner.function, { event, retryAttempts: 2, maxEventAge: Duration.hours(1), deadLetterQueue: this.plannerFailureQueue }),
+        ],
+      });
+    }
     this.worker = this.workerFunction(props, workerTimeout, removalPolicy, leaseEnv);
   }
 
   private plannerFunction(props: PullPipelineProps, timeout: Duration, removalPolicy: RemovalPolicy, leaseEnv: Record<string, string>): ConnectorFunction {
+    const plannerConfig: PlannerConfig = { ...props.sync, reconciledResources: [...(props.reconcile?.resources ?? [])] };
     const planner = new ConnectorFunction(this, 'Planner', {
       entry: 'functions/pull/planner-handler.ts',
       serviceName: 'procore-connector-pull-planner',
@@ -137,7 +169,7 @@ export class PullPipeline extends Construct {
       memorySize: PLANNER_MEMORY_MB,
       removalPolicy,
       environment: { ...props.commonEnvironment, ...leaseEnv, SYNC_CONFIG_FILE },
-      bundling: { ...FUNCTION_BUNDLING, commandHooks: bundledJsonFile(this, SYNC_CONFIG_FILE, props.sync) },
+      bundling: { ...FUNCTION_BUNDLING, commandHooks: bundledJsonFile(this, SYNC_CONFIG_FILE, plannerConfig) },
     });
     planner.function.configureAsyncInvoke({
       onFailure: new SqsDestination(this.plannerFailureQueue),

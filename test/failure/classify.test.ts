@@ -196,6 +196,7 @@ describe('decisions', () => {
     expect(DECISIONS).toEqual({
       push: { permanent: 'dead-letter', transient: 'retry', auth: 'retry' },
       worker: { permanent: 'dead-letter', transient: 'retry', auth: 'retry' },
+      webhook: { permanent: 'dead-letter', transient: 'retry', auth: 'retry' },
       planner: { permanent: 'skip-company', transient: 'skip-company-and-fail-run', auth: 'fail-run' },
     });
   });

@@ -18,6 +18,7 @@ const UNIT = [
   'test/infra/cdk-nag.test.ts',
   'test/infra/connector-stack.test.ts',
   'test/infra/stage-config.test.ts',
+  'test/infra/webhooks-stack.test.ts',
   'test/procore/errors.test.ts',
   'test/procore/rate-pacer.test.ts',
   'test/procore/registry.test.ts',
@@ -28,6 +29,7 @@ const UNIT = [
   'test/push/push-message-contract.test.ts',
   'test/scripts/check-header-imports.test.ts',
   'test/simulator/resources.test.ts',
+  'test/webhooks/webhook-coalesce.test.ts',
 ];
 
 const E2E = [

@@ -63,6 +63,23 @@ export const WorkerEnvSchema = CommonEnvSchema.extend({
   SYNC_LEASE_SECONDS: SyncLeaseSeconds,
 });
 
+/** The webhook receiver: no Procore call, no state; the header secret and the events queue only. */
+export const WebhookReceiverEnvSchema = z.object({
+  CONNECTOR_STAGE: z.string().min(1),
+  WEBHOOK_SECRET_ID: z.string().min(1),
+  WEBHOOK_EVENTS_QUEUE_URL: z.string().url(),
+});
+
+export const WebhookEventsEnvSchema = CommonEnvSchema.extend({
+  WEBHOOK_EVENTS_QUEUE_URL: z.string().url(),
+  WEBHOOK_EVENTS_DLQ_URL: z.string().url(),
+  RECORDS_QUEUE_URL: z.string().url(),
+  MAX_RECEIVE_COUNT: optionalMaxReceiveCount,
+  CLAIM_CHECK_BUCKET: z.string().min(3).max(63).optional(),
+  /** Resources whose events are turned into records (the stage's webhooks.resources), comma-separated. */
+  WEBHOOK_RESOURCES: z.string().min(1),
+});
+
 /** Parses env with schema; the error names every bad or missing variable, never its value. */
 export function readEnv<S extends z.ZodTypeAny>(schema: S, env: NodeJS.ProcessEnv = process.env): z.infer<S> {
   const result = schema.safeParse(env);

@@ -1,15 +1,20 @@
 // What each path does with a classified failure, side by side. Where they differ, they differ on
 // purpose:
 //
-//   kind       push message          sync job (worker)                  planner (per company)
-//   permanent  dead-letter now       dead-letter now + record failure   skip the company, run succeeds
-//   transient  retry (delay until    retry (delay until retryAt)        skip the company, run fails
+//   kind       push message          sync job (worker)                  planner (per company)          webhook event
+//   permanent  dead-letter now       dead-letter now + record failure   skip the company, run succeeds dead-letter now
+//   transient  retry (delay until    retry (delay until retryAt)        skip the company, run fails    retry (delay until retryAt)
 //              retryAt when known)
-//   auth       retry                 retry                              fail the run at once
+//   auth       retry                 retry                              fail the run at once           retry
 //
 // - Push and worker agree: both answer for one queue message. Permanent failures leave at once so
 //   the rest of the batch (and a FIFO group) goes on; the worker also records the failure beside
 //   the scope's cursor and releases its lease, because a scope has state and a push message has none.
+// - A webhook event (events queue) is a queue message like a push message and is decided the same
+//   way; it is its own row because its consequences differ: its dedupe claim is released whatever
+//   the decision (so a redelivery or a redrive is not taken for a duplicate), and a permanent failure
+//   (a project no longer permitted: 403/404 on the targeted read) loses nothing for good, since the
+//   scope's reconciliation pull delivers the record or its removal.
 // - Auth is retried, never dead-lettered at once: it is the deployment's problem (a missing or
 //   rotated secret), not the message's, and dead-lettering every message the moment a secret is
 //   missing would empty the queue into the DLQ. But a message must not reach the DLQ without its
@@ -26,7 +31,7 @@
 //   the run at once, since every company would fail the same way.
 import type { Failure, FailureKind } from './classify';
 
-type QueuePath = 'push' | 'worker';
+type QueuePath = 'push' | 'worker' | 'webhook';
 type QueueAction = { action: 'dead-letter' } | { action: 'retry' } | { action: 'delay'; until: number };
 type PlannerAction = 'skip-company' | 'skip-company-and-fail-run' | 'fail-run';
 
@@ -34,6 +39,7 @@ type PlannerAction = 'skip-company' | 'skip-company-and-fail-run' | 'fail-run';
 export const DECISIONS = {
   push: { permanent: 'dead-letter', transient: 'retry', auth: 'retry' },
   worker: { permanent: 'dead-letter', transient: 'retry', auth: 'retry' },
+  webhook: { permanent: 'dead-letter', transient: 'retry', auth: 'retry' },
   planner: { permanent: 'skip-company', transient: 'skip-company-and-fail-run', auth: 'fail-run' },
 } as const satisfies Record<QueuePath, Record<FailureKind, 'dead-letter' | 'retry'>> & { planner: Record<FailureKind, PlannerAction> };
 
