@@ -3,7 +3,8 @@
 // or an adopted checkpoint says (start-point.ts), reads the window slice by slice so that a list
 // changing while it is read loses nothing (window-walk.ts), delivers each slice's records to the
 // records queue (whole, by claim check when too large for one message, quarantined when unreadable)
-// and checkpoints before reading the next, every checkpoint fenced by the lease (lease-fence.ts).
+// while the next slice is read (one read ahead, read-ahead.ts), and checkpoints each slice after its
+// delivery, every checkpoint fenced by the lease (lease-fence.ts).
 // Short of time it hands the rest over to a continuation job, or pauses at the continuation bound
 // (continuation.ts); it moves the scope's cursor only when the whole window has been delivered, and
 // never past the time the window's first page was read.
@@ -26,7 +27,8 @@ import { startPoint, type StartPoint } from './start-point';
 import { readCheckpoint, type SyncCheckpoint } from './state/checkpoint';
 import { readCursor, type SyncTable } from './state/cursor';
 import { trustedCursor } from './sync-window';
-import { walkWindow, type WindowPosition } from './window-walk';
+import { readAhead } from './read-ahead';
+import { walkWindow, type WindowChunk, type WindowPosition } from './window-walk';
 import { clearSyncFailure, recordSyncPause } from './state/failure';
 import { enqueueSyncJobs } from './sync-jobs-queue';
 import { scopeOfJob, type SyncJob } from './sync-job';
@@ -72,7 +74,7 @@ export interface SyncJobResult {
   next?: WindowPosition;
 }
 
-type Totals = Pick<SyncJobResult, 'records' | 'claimChecked' | 'quarantined' | 'pages'>;
+export type Totals = Pick<SyncJobResult, 'records' | 'claimChecked' | 'quarantined' | 'pages'>;
 
 const DEFAULT_HAND_OVER_MARGIN_MS = 60_000;
 const DEFAULT_FINISH_RESERVE_MS = 10_000;
@@ -135,8 +137,9 @@ export async function runSyncJob(job: SyncJob, deps: RunSyncJobDeps): Promise<Sy
 
 /**
  * Reads the window from the start point (window-walk.ts) and delivers what each read brings,
- * checkpointing each time. Returns the checkpointed position when time runs short, and the window's
- * end as read (clamped to Procore's clock at the first read).
+ * checkpointing each time. The next read runs while a chunk is delivered (read-ahead.ts, one ahead),
+ * but each checkpoint is still written after its chunk's delivery. Returns the checkpointed position
+ * when time runs short, and the window's end as read (clamped to Procore's clock at the first read).
  */
 async function readWindow(
   job: SyncJob,
@@ -145,32 +148,13 @@ async function readWindow(
   deps: RunSyncJobDeps,
   totals: Totals,
 ): Promise<{ windowEnd: string; handOver?: SyncCheckpoint }> {
-  const spec = deps.resources(job.resource);
-  const lambdaDeadline = fence.now() + deps.remainingMs();
   const margin = deps.handOverMarginMs ?? DEFAULT_HAND_OVER_MARGIN_MS;
-  const base = spec.pullRequest(fence.scope, start.window);
   let windowEnd = start.window.end;
-  const chunks = walkWindow<unknown>({
-    label: `Procore ${base.method} ${base.path}`,
-    window: start.window,
-    position: start.position,
-    perPage: spec.maxPerPage,
-    sliceable: spec.incremental,
-    now: fence.now,
-    logger: deps.logger,
-    read: async (range, page, perPage) => {
-      // The registry's filters for this slice (updated_at, include_deleted where declared, view).
-      const slice = spec.pullRequest(fence.scope, { start: range.from, end: range.to, basis: start.window.basis });
-      return deps.procore.request({
-        ...slice,
-        // Removed records that ride on the list itself (project status, include_deleted) need its query too.
-        query: { ...slice.query, ...removalListQuery(job.resource), page, per_page: perPage },
-        deadline: lambdaDeadline - (deps.finishReserveMs ?? DEFAULT_FINISH_RESERVE_MS),
-        exactIntegers: true,
-      });
-    },
-  });
-  for await (const chunk of chunks) {
+  // The lease as this worker last wrote it: past its end another job may hold the scope, and a read
+  // ahead would most likely be read again by that job.
+  let leasedUntil = fence.now() + fence.leaseMs;
+  const mayReadAhead = () => deps.remainingMs() >= margin && fence.now() < leasedUntil;
+  for await (const { value: chunk, nextStarted } of readAhead(windowChunks(job, start, deps, fence.now), mayReadAhead)) {
     windowEnd = chunk.windowEnd;
     totals.pages += 1;
     if (chunk.items.length > 0) await deliverRecords(chunk.items, job, deps, totals);
@@ -178,26 +162,72 @@ async function readWindow(
     // Read to its end. Short of time, the removal pass goes to a continuation (a position past the end).
     if (!chunk.next && !short) return { windowEnd };
     const next = chunk.next ?? { from: toProcoreTime(Date.parse(windowEnd) + 1000), page: 1 };
+    // Short of time, a chunk already read ahead (started while there was time) is still delivered.
+    const handOver = short && !(chunk.next && nextStarted);
     // A read that delivered nothing needs no checkpoint, unless the job hands over from it.
-    if (chunk.items.length === 0 && !short) continue;
-    const saved: SyncCheckpoint = {
-      jobId: job.jobId,
-      windowStart: start.window.start,
-      windowEnd,
-      resumeFrom: next.from,
-      nextPage: next.page,
-      ...(next.seenTotal === undefined ? {} : { seenTotal: next.seenTotal }),
-      ...(next.sliceSeconds === undefined ? {} : { sliceSeconds: next.sliceSeconds }),
-      recordsSoFar: start.recordsBefore + totals.records,
-      savedAt: new Date(fence.now()).toISOString(),
-    };
+    if (chunk.items.length === 0 && !handOver) continue;
+    const saved = checkpointAt(job, start, next, windowEnd, fence.now(), totals);
     await saveFencedCheckpoint(fence, saved);
-    if (short) return { windowEnd, handOver: saved };
+    leasedUntil = Date.parse(saved.savedAt) + fence.leaseMs;
+    if (handOver) return { windowEnd, handOver: saved };
   }
   return { windowEnd };
 }
 
-async function deliverRecords(records: unknown[], job: SyncJob, deps: RunSyncJobDeps, totals: Totals): Promise<void> {
+/** The window's chunks as the walk reads them, each read with the registry's filters for its slice (the bench reads them alone too). */
+export function windowChunks(
+  job: SyncJob,
+  start: StartPoint,
+  deps: Pick<RunSyncJobDeps, 'resources' | 'procore' | 'remainingMs' | 'finishReserveMs' | 'logger'>,
+  now: () => number,
+): AsyncGenerator<WindowChunk<unknown>> {
+  const spec = deps.resources(job.resource);
+  const scope = scopeOfJob(job);
+  const deadline = now() + deps.remainingMs() - (deps.finishReserveMs ?? DEFAULT_FINISH_RESERVE_MS);
+  const base = spec.pullRequest(scope, start.window);
+  return walkWindow<unknown>({
+    label: `Procore ${base.method} ${base.path}`,
+    window: start.window,
+    position: start.position,
+    perPage: spec.maxPerPage,
+    sliceable: spec.incremental,
+    now,
+    logger: deps.logger,
+    read: async (range, page, perPage) => {
+      // The registry's filters for this slice (updated_at, include_deleted where declared, view).
+      const slice = spec.pullRequest(scope, { start: range.from, end: range.to, basis: start.window.basis });
+      return deps.procore.request({
+        ...slice,
+        // Removed records that ride on the list itself (project status, include_deleted) need its query too.
+        query: { ...slice.query, ...removalListQuery(job.resource), page, per_page: perPage },
+        deadline,
+        exactIntegers: true,
+      });
+    },
+  });
+}
+
+function checkpointAt(job: SyncJob, start: StartPoint, next: WindowPosition, windowEnd: string, now: number, totals: Totals): SyncCheckpoint {
+  return {
+    jobId: job.jobId,
+    windowStart: start.window.start,
+    windowEnd,
+    resumeFrom: next.from,
+    nextPage: next.page,
+    ...(next.seenTotal === undefined ? {} : { seenTotal: next.seenTotal }),
+    ...(next.sliceSeconds === undefined ? {} : { sliceSeconds: next.sliceSeconds }),
+    recordsSoFar: start.recordsBefore + totals.records,
+    savedAt: new Date(now).toISOString(),
+  };
+}
+
+/** Delivers one chunk's records as envelopes (the bench delivers them alone too). */
+export async function deliverRecords(
+  records: unknown[],
+  job: SyncJob,
+  deps: Pick<RunSyncJobDeps, 'sqs' | 'queues' | 'environment' | 'logger' | 'metrics' | 'claimCheck' | 'deliveryConcurrency' | 'now'>,
+  totals: Totals,
+): Promise<void> {
   const syncedAt = new Date((deps.now ?? Date.now)()).toISOString();
   const scope = scopeOfJob(job);
   const envelopes = records.map((record) => envelopeFor(record, { environment: deps.environment, scope, syncedAt }));
