@@ -2,7 +2,7 @@
 // markdown tables printed to stdout and saved beside it.
 import { cpus, release, totalmem, type as osType } from 'node:os';
 import type { ColdStartRow } from './cold-start/measure-cold-start';
-import type { ConnectorPullMeasurement, PullMeasurement } from './pull-bench';
+import type { ConnectorPullMeasurement, PullMeasurement, PullPartsMeasurement } from './pull-bench';
 import type { PushMeasurement } from './push-bench';
 
 export interface Machine {
@@ -18,6 +18,8 @@ export interface PullComparison {
   /** ceil(records / the largest page Procore serves). */
   idealRequests: number;
   connector: ConnectorPullMeasurement;
+  /** The worker's halves alone, in the same run. */
+  parts: PullPartsMeasurement;
   sdk: PullMeasurement;
 }
 
@@ -60,6 +62,24 @@ function pullRow(who: string, m: PullMeasurement, ideal: number, hourly: number,
   return `| ${who} | ${m.records.toLocaleString('en-US')} | ${m.procoreRequests} (ideal ${ideal}) | ${fixed(m.procoreRequests / ideal, 3)} | ${fixed((100 * m.procoreRequests) / hourly, 1)} % | ${m.rateLimited} | ${m.tokenRequests} | ${seconds(m.wallMs)} | ${mb(m.peakRssBytes)} | ${fixed((1000 * m.cpuMs) / m.records, 1)} | ${delivery} |`;
 }
 
+/** Wall time of the worker beside its two halves alone: 1.0 × the larger means reading and delivering fully overlap. */
+function pipeliningTable(pulls: PullComparison[]): string[] {
+  const lines = [
+    '',
+    '**Pull: reading and delivering overlapped** (the worker beside its halves alone in the same run: the same window walk reading only, the same delivery only)',
+    '',
+    '| records | worker wall s | Procore alone s | SQS delivery alone s | wall ÷ larger (target ≤ 1.2) | wall ÷ sum |',
+    '|---:|---:|---:|---:|---:|---:|',
+  ];
+  for (const { records, connector, parts } of pulls) {
+    const larger = Math.max(parts.procoreMs, parts.sqsMs);
+    lines.push(
+      `| ${records.toLocaleString('en-US')} | ${seconds(connector.wallMs)} | ${seconds(parts.procoreMs)} | ${seconds(parts.sqsMs)} | ${ratio(connector.wallMs, larger)} | ${ratio(connector.wallMs, parts.procoreMs + parts.sqsMs)} |`,
+    );
+  }
+  return lines;
+}
+
 export function renderMarkdown(result: BenchResult): string {
   const { settings, machine } = result;
   const lines: string[] = [];
@@ -93,6 +113,7 @@ export function renderMarkdown(result: BenchResult): string {
       `| ${p.records.toLocaleString('en-US')} | ${ratio(p.sdk.procoreRequests, p.connector.procoreRequests)} | ${ratio(p.sdk.wallMs, p.connector.wallMs)} | ${p.sdk.rateLimited} vs ${p.connector.rateLimited} | ${ratio(p.sdk.peakRssBytes, p.connector.peakRssBytes)} | ${ratio(p.sdk.cpuMs, p.connector.cpuMs)} |`,
     );
   }
+  lines.push(...pipeliningTable(result.pull));
   lines.push(
     '',
     `**Push** (batches of ${settings.pushBatchSize}, the stack's default)`,
@@ -101,8 +122,9 @@ export function renderMarkdown(result: BenchResult): string {
     '|---|---:|---:|---:|---:|---:|---:|---:|---:|',
   );
   for (const p of result.push) {
+    const kind = p.fifo ? `${p.kind}, ${p.fifo.groups} groups, order kept in every group` : p.kind;
     lines.push(
-      `| ${p.resource} (${p.kind}) | ${p.messages} | ${p.applied} | ${fixed(p.procoreRequests / p.messages, 3)} | ${fixed(p.sqsRequestTotal / p.messages, 3)} | ${fixed(p.dynamoRequestTotal / p.messages, 2)} | ${p.rateLimited} | ${p.tokenRequests} | ${seconds(p.wallMs)} |`,
+      `| ${p.resource} (${kind}) | ${p.messages} | ${p.applied} | ${fixed(p.procoreRequests / p.messages, 3)} | ${fixed(p.sqsRequestTotal / p.messages, 3)} | ${fixed(p.dynamoRequestTotal / p.messages, 2)} | ${p.rateLimited} | ${p.tokenRequests} | ${seconds(p.wallMs)} |`,
     );
   }
   lines.push(
