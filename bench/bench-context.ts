@@ -12,8 +12,10 @@ export interface BenchBundles {
   worker: Bundle;
   push: Bundle;
   planner: Bundle;
-  /** The cold-start reference. */
+  /** Cold-start floors: an empty handler; the SDK clients and Logger the handlers import (+ S3 for the worker). */
   empty: Bundle;
+  reference: Bundle;
+  referenceS3: Bundle;
   /** The worker's halves alone (child/pull-parts-handler.ts). */
   pullParts: Bundle;
 }

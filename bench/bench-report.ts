@@ -129,13 +129,15 @@ export function renderMarkdown(result: BenchResult): string {
   }
   lines.push(
     '',
-    `**Cold start** (bundled as the stack bundles; module load in a fresh Node process, median of ${settings.coldStartRounds})`,
+    `**Cold start** (bundled as the stack bundles; module load in a fresh Node process, median of ${settings.coldStartRounds}; each handler against a reference importing the same AWS SDK clients and Powertools Logger, bundled the same way; targets: bundle ≤ 800 KB, load ≤ 1.3 × reference)`,
     '',
-    '| handler | bundle KB | × empty | load ms | × empty |',
-    '|---|---:|---:|---:|---:|',
+    '| handler | bundle KB | load ms | load CPU ms | against | × size | × load | × load CPU |',
+    '|---|---:|---:|---:|---|---:|---:|---:|',
   );
   for (const c of result.coldStart) {
-    lines.push(`| ${c.handler} | ${(c.bytes / 1024).toFixed(1)} | ${fixed(c.sizeRatio, 0)} | ${fixed(c.loadMsMedian, 1)} | ${fixed(c.loadRatio, 1)} |`);
+    lines.push(
+      `| ${c.handler} | ${(c.bytes / 1024).toFixed(1)} | ${fixed(c.loadMsMedian, 1)} | ${fixed(c.cpuMsMedian, 1)} | ${c.reference} | ${fixed(c.sizeRatio, 1)} | ${fixed(c.loadRatio, 2)} | ${fixed(c.cpuRatio, 2)} |`,
+    );
   }
   lines.push(
     '',

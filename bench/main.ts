@@ -111,14 +111,16 @@ async function main(): Promise<void> {
 }
 
 async function bundleAll(bundleDir: string): Promise<BenchBundles> {
-  const [worker, push, planner, empty, pullParts] = await Promise.all([
+  const [worker, push, planner, empty, reference, referenceS3, pullParts] = await Promise.all([
     bundleHandler('pull-worker', path.join(ROOT, 'functions/pull/worker-handler.ts'), bundleDir),
     bundleHandler('push', path.join(ROOT, 'functions/push/handler.ts'), bundleDir),
     bundleHandler('pull-planner', path.join(ROOT, 'functions/pull/planner-handler.ts'), bundleDir),
     bundleHandler('empty', path.join(__dirname, 'cold-start/empty-handler.ts'), bundleDir),
+    bundleHandler('reference (SDK clients + Logger)', path.join(__dirname, 'cold-start/reference-handler.ts'), bundleDir),
+    bundleHandler('reference + S3', path.join(__dirname, 'cold-start/reference-s3-handler.ts'), bundleDir),
     bundleHandler('pull-parts', path.join(__dirname, 'child/pull-parts-handler.ts'), bundleDir),
   ]);
-  return { worker, push, planner, empty, pullParts };
+  return { worker, push, planner, empty, reference, referenceS3, pullParts };
 }
 
 async function pullScenarios(context: BenchContext, sizes: number[]): Promise<BenchResult['pull']> {
@@ -156,9 +158,9 @@ function coldStartScenario(context: BenchContext, rounds: number): Promise<Bench
   return measureColdStarts(
     bundles.empty,
     [
-      { bundle: bundles.planner, env: scenario.env.planner },
-      { bundle: bundles.worker, env: scenario.env.worker },
-      { bundle: bundles.push, env: scenario.env.push },
+      { bundle: bundles.planner, env: scenario.env.planner, reference: bundles.reference },
+      { bundle: bundles.worker, env: scenario.env.worker, reference: bundles.referenceS3 },
+      { bundle: bundles.push, env: scenario.env.push, reference: bundles.reference },
     ],
     rounds,
   );

@@ -65,7 +65,7 @@ export function rfiCreates(companyId: number, projectId: number, managerId: numb
 type PushQueues = Pick<ConnectorScenario['queues'], 'push' | 'pushDlq' | 'results'>;
 
 /** `count` upserts over `groups` message groups: group g's messages all write its one vendor, numbered in order. */
-export function fifoVendorUpserts(companyId: number, count: number, groups: number): { messages: object[]; groupOf: (index: number) => string } {
+function fifoVendorUpserts(companyId: number, count: number, groups: number): { messages: object[]; groupOf: (index: number) => string } {
   const run = randomUUID().slice(0, 8);
   // Groups drawn at random (seeded), as independent producers interleave them.
   const random = mulberry32(count * 31 + groups);
