@@ -1,7 +1,8 @@
 // Push scenarios: 1,000 messages through the real push handler (bundled, in its own process), fed
 // in batches of the stack's default size by the event source mapping played locally. One resource
 // Procore can batch-upsert (/sync), one it cannot (one write per message), and the /sync one on a
-// FIFO queue over 50 message groups, each group's order checked in what the simulator wrote.
+// FIFO queue over 50 message groups, each group's order checked in what the simulator wrote. Each
+// scenario's writes are audited: none may carry an origin_id its message did not (simulator/origin-id-audit.ts).
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { CreateQueueCommand, GetQueueAttributesCommand, PurgeQueueCommand } from '@aws-sdk/client-sqs';
@@ -12,6 +13,7 @@ import { sendMessageBatches } from '../functions/commons/queues/sqs-batch-sender
 import { startFunctionHost } from '../local/function-host';
 import { countedEnv, drain, freshStart, restRequests, sqsRequests, type BenchContext } from './bench-context';
 import { PUSH_MEMORY_MB, PUSH_TIMEOUT_SECONDS } from '../lib/constructs/push-pipeline';
+import { auditOriginIds, originIdsOfMessages, type OriginIdAudit } from '../simulator';
 
 /** The stack's default (lib/config/stage-config.ts). */
 const PUSH_BATCH_SIZE = 10;
@@ -34,6 +36,8 @@ export interface PushMeasurement {
   wallMs: number;
   /** FIFO: message groups, and whether the simulator wrote every group's messages in the group's order (checked; a break fails the bench). */
   fifo?: { groups: number; orderKept: true };
+  /** The scenario's Procore writes, and each origin_id in them no message carried: the bench fails unless none. */
+  originIds: OriginIdAudit;
 }
 
 export function vendorUpserts(companyId: number, count: number): object[] {
@@ -198,6 +202,7 @@ export async function measurePush(
       dynamoRequestTotal: context.counter.total('DynamoDB_20120810'),
       invocations,
       wallMs,
+      originIds: auditOriginIds(scenario.sim.requests(), originIdsOfMessages(messages)),
     };
   } finally {
     await host.close();

@@ -1,11 +1,12 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { loadManifest, MANIFEST_PATH, manifestWarnings } from '../../app-manifest/manifest-schema';
-import { checkManifestPermissions, requiredPermissions } from '../../app-manifest/permissions';
+import { checkManifestPermissions, connectorPermissionNeeds, requiredPermissions } from '../../app-manifest/permissions';
 import { bumpManifestVersion } from '../../app-manifest/version';
 import { listResources } from '../../functions/commons/resources/registry';
 import { CliError, defineCommand, UsageError, withSubcommands, type CliIo, type Command } from '../command';
 import { json, table } from '../format';
+import { webhooksEnabledInAnyStage } from '../stage';
 
 const LEVEL_LABEL = { read_only: 'Read-only', standard: 'Standard', admin: 'Admin' } as const;
 
@@ -18,7 +19,8 @@ Usage:
 
 Subcommands:
   permissions   the company and project tool permissions the connector's resources need (the
-                highest level per tool), derived from functions/commons/resources/registry.ts:
+                highest level per tool), derived from functions/commons/resources/registry.ts,
+                plus "Webhooks API" (Standard, company) when a stage in cdk.json enables webhooks:
                 enter exactly these in the Developer Portal's Permissions Builder
   check         compare the manifest with that list; exit 1 and list what is missing, narrower,
                 broader than needed or not needed at all
@@ -72,8 +74,13 @@ export const manifestCommand: Command = withSubcommands({
   unknown: (sub) => `manifest: unknown subcommand "${sub}"; use permissions, check or version (see "connector manifest --help")`,
 });
 
+/** The registry's resources, and the webhooks when a stage turns them on. */
+function connectorNeeds() {
+  return connectorPermissionNeeds(listResources(), { webhooks: webhooksEnabledInAnyStage() });
+}
+
 function printPermissions(io: CliIo, asJson: boolean): number {
-  const required = requiredPermissions(listResources());
+  const required = requiredPermissions(connectorNeeds());
   if (asJson) {
     io.out(json(required));
     return 0;
@@ -85,7 +92,7 @@ function printPermissions(io: CliIo, asJson: boolean): number {
 
 function check(io: CliIo, file: string): number {
   const manifest = loadManifest(file);
-  const problems = checkManifestPermissions(manifest, listResources());
+  const problems = checkManifestPermissions(manifest, connectorNeeds());
   for (const warning of manifestWarnings(manifest)) io.err(`warning: ${warning}`);
   if (problems.length === 0) {
     io.out(`${path.relative(process.cwd(), file) || file} (version ${manifest.version}): tool permissions match what the connector needs.`);

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { ProcoreEnvironmentSchema } from '../../functions/commons/procore/environments';
 import { SyncConfigSchema } from '../../functions/pull/sync-config';
 import { ScheduleExpressionSchema } from './schedule-expression';
+import { webhookResourcesNotSynced, WebhooksConfigSchema } from './webhooks-config';
 
 export const STAGE_NAMES = ['sandbox', 'production'] as const;
 export const StageNameSchema = z.enum(STAGE_NAMES);
@@ -130,6 +131,8 @@ const StageConfigShape = {
   pullWorker: PullWorkerConfigSchema.prefault({}),
   /** Where alarm notifications go; production must name a real address. */
   alarmEmail: AlarmEmailSchema.optional(),
+  /** Change capture by Procore webhooks (lib/config/webhooks-config.ts); absent: polling only. */
+  webhooks: WebhooksConfigSchema.optional(),
 };
 
 export const StageConfigSchema = z.object(StageConfigShape).strict();
@@ -175,6 +178,12 @@ export function loadStageConfig(context: { stage?: unknown; stages?: unknown }):
   }
   const result = (stage === 'production' ? ProductionStageConfigSchema : StageConfigSchema).safeParse(raw);
   if (!result.success) throw new StageConfigError(formatIssues(`stages.${stage}`, result.error));
+  const unsynced = webhookResourcesNotSynced(result.data.webhooks, result.data.sync.resources);
+  if (unsynced.length > 0) {
+    throw new StageConfigError(
+      `stages.${stage}.webhooks.resources: ${unsynced.join(', ')} not in sync.resources (its scheduled pull reconciles what webhooks miss)`,
+    );
+  }
   return { stage, config: result.data };
 }
 
