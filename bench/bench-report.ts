@@ -3,6 +3,7 @@
 import { cpus, release, totalmem, type as osType } from 'node:os';
 import type { ColdStartRow } from './cold-start/measure-cold-start';
 import type { ConnectorPullMeasurement, PullMeasurement, PullPartsMeasurement } from './pull-bench';
+import type { PlannerMeasurement } from './planner-bench';
 import type { PushMeasurement } from './push-bench';
 import { originIdAuditLine } from '../simulator';
 
@@ -40,6 +41,7 @@ export interface BenchResult {
   hostBaselineRssBytes: number;
   pull: PullComparison[];
   push: PushMeasurement[];
+  planner: PlannerMeasurement[];
   coldStart: ColdStartRow[];
 }
 
@@ -76,6 +78,25 @@ function pipeliningTable(pulls: PullComparison[]): string[] {
     const larger = Math.max(parts.procoreMs, parts.sqsMs);
     lines.push(
       `| ${records.toLocaleString('en-US')} | ${seconds(connector.wallMs)} | ${seconds(parts.procoreMs)} | ${seconds(parts.sqsMs)} | ${ratio(connector.wallMs, larger)} | ${ratio(connector.wallMs, parts.procoreMs + parts.sqsMs)} |`,
+    );
+  }
+  return lines;
+}
+
+/** The planner on a company of many projects: requests per scope planned, and its time against its timeout. */
+function plannerTable(planners: PlannerMeasurement[]): string[] {
+  if (planners.length === 0) return [];
+  const lines = [
+    '',
+    '**Planner** (one company, every project × the project-scoped resources)',
+    '',
+    '| projects | scopes (jobs queued) | Procore requests/scope | DynamoDB requests/scope | SQS requests/scope | 429s | wall s | timeout s |',
+    '|---:|---:|---:|---:|---:|---:|---:|---:|',
+  ];
+  for (const p of planners) {
+    const per = (n: number) => fixed(n / Math.max(1, p.jobsQueued), 3);
+    lines.push(
+      `| ${p.projects} | ${p.jobsQueued} | ${per(p.procoreRequests)} | ${per(p.dynamoRequestTotal)} | ${per(p.sqsRequestTotal)} | ${p.rateLimited} | ${seconds(p.wallMs)} | ${seconds(p.timeoutMs)} |`,
     );
   }
   return lines;
@@ -129,6 +150,7 @@ export function renderMarkdown(result: BenchResult): string {
     );
   }
   lines.push('', ...result.push.map((p) => `- ${p.resource} (${p.kind}): ${originIdAuditLine(p.originIds)}`));
+  lines.push(...plannerTable(result.planner));
   lines.push(
     '',
     `**Cold start** (bundled as the stack bundles; module load in a fresh Node process, median of ${settings.coldStartRounds}; each handler against a reference importing the same AWS SDK clients and Powertools Logger, bundled the same way; targets: bundle ≤ 800 KB, load ≤ 1.3 × reference)`,

@@ -13,6 +13,7 @@ import { startAwsRequestCounter, type AwsRequestCounter } from './aws-request-co
 import type { BenchBundles, BenchContext } from './bench-context';
 import { bundleHandler } from '../local/scenario/bundle-handlers';
 import { measureColdStarts } from './cold-start/measure-cold-start';
+import { measurePlanner, type PlannerMeasurement } from './planner-bench';
 import { measureConnectorPull, measureHostBaseline, measurePullParts, measureSdkPull, seedPullProject } from './pull-bench';
 import { measureFifoPush, measurePush, rfiCreates, vendorUpserts } from './push-bench';
 import { machineInfo, renderMarkdown, type BenchResult } from './bench-report';
@@ -33,14 +34,15 @@ function numbers(value: string | undefined, fallback: number[]): number[] {
   return parsed;
 }
 
-const SCENARIOS = ['pull', 'push', 'cold'] as const;
+const SCENARIOS = ['pull', 'push', 'planner', 'cold'] as const;
 type Scenario = (typeof SCENARIOS)[number];
 
 const HELP = `npm run bench [-- --only=${SCENARIOS.join(',')}]
   --only=LIST            run only these scenarios (default: all)
   BENCH_PULL_SIZES       records per pull scenario (default 10000,100000)
   BENCH_PUSH_MESSAGES    messages per push scenario (default 1000)
-  BENCH_COLD_ROUNDS      fresh processes per handler for cold starts (default 7)`;
+  BENCH_COLD_ROUNDS      fresh processes per handler for cold starts (default 7)
+  BENCH_PLANNER_PROJECTS projects the planner plans, x 4 project resources (default 250: 1,000 scopes)`;
 
 function selectedScenarios(argv: string[]): Set<Scenario> | undefined {
   if (argv.includes('--help') || argv.includes('-h')) return undefined;
@@ -62,6 +64,7 @@ async function main(): Promise<void> {
   const pullSizes = only.has('pull') ? numbers(process.env.BENCH_PULL_SIZES, [10_000, 100_000]) : [];
   const [pushMessages] = numbers(process.env.BENCH_PUSH_MESSAGES, [1000]);
   const [coldRounds] = numbers(process.env.BENCH_COLD_ROUNDS, [7]);
+  const [plannerProjects] = numbers(process.env.BENCH_PLANNER_PROJECTS, [250]);
   const progress = (line: string) => process.stderr.write(`[bench ${((Date.now() - startedAt.getTime()) / 1000).toFixed(0)}s] ${line}\n`);
 
   let moto: MotoServer | undefined;
@@ -90,6 +93,7 @@ async function main(): Promise<void> {
     const hostBaselineRssBytes = await measureHostBaseline(context, bundles.empty);
     const pull = await pullScenarios(context, pullSizes);
     const push = only.has('push') ? await pushScenarios(context, pushMessages!) : [];
+    const planner = only.has('planner') ? [await plannerScenario(context, plannerProjects!)] : [];
     const coldStart = only.has('cold') ? await coldStartScenario(context, coldRounds!) : [];
 
     const result: BenchResult = {
@@ -101,6 +105,7 @@ async function main(): Promise<void> {
       hostBaselineRssBytes,
       pull,
       push,
+      planner,
       coldStart,
     };
     await writeResults(result, progress);
@@ -152,6 +157,11 @@ async function pushScenarios(context: BenchContext, messages: number): Promise<B
   context.progress(`push ${messages}: vendor upserts on a FIFO queue over ${FIFO_GROUPS} message groups`);
   const pushFifo = await measureFifoPush(context, messages, FIFO_GROUPS);
   return [pushSync, pushSingle, pushFifo];
+}
+
+function plannerScenario(context: BenchContext, projects: number): Promise<PlannerMeasurement> {
+  context.progress(`planner: ${projects} projects x 4 project resources`);
+  return measurePlanner(context, projects);
 }
 
 function coldStartScenario(context: BenchContext, rounds: number): Promise<BenchResult['coldStart']> {
