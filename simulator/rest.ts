@@ -136,7 +136,7 @@ export class RestApi {
     const scope = this.resolveScope(def, req, params, body);
     switch (action) {
       case 'list':
-        return this.list(def, req, scope);
+        return this.list(def, req, scope, params);
       case 'show':
         return { status: 200, body: this.find(def, scope, params.id!) };
       case 'create':
@@ -182,7 +182,7 @@ export class RestApi {
     }
   }
 
-  private list(def: ResourceDefinition, req: RestRequest, scope: Scope): RestResponse {
+  private list(def: ResourceDefinition, req: RestRequest, scope: Scope, params: Record<string, number>): RestResponse {
     const q = req.url.searchParams;
     const filter: ListFilter = activityFilter(def, req.url);
     // Filters apply where the request carries them: whether the operation declares them was
@@ -200,7 +200,12 @@ export class RestApi {
     if (originId !== null) filter.originId = originId;
     let ids = this.store.query(def.name, scope, filter);
     if (def.name === 'projects') ids = ids.filter((id) => this.store.projectListed(id));
-    const page = paginate(this.store.inListOrder(def.name, ids), req.url, def.defaultPerPage, this.maxPerPage());
+    if (def.parent) ids = this.underParent(def, req, scope, params, ids);
+    const ordered = this.store.inListOrder(def.name, ids);
+    // A list that declares no paging answers every record, without paging headers.
+    const page = def.unpaged
+      ? { items: ordered, page: 1, perPage: ordered.length, total: ordered.length, headers: {} }
+      : paginate(ordered, req.url, def.defaultPerPage, this.maxPerPage());
     const body = page.items.map((id) => this.store.rendered(def.name, inView(def.name, q.get('view'), this.store.get(def.name, id)!) as RecordJson));
     this.served({
       resource: def.name,
@@ -213,6 +218,16 @@ export class RestApi {
       total: page.total,
     });
     return { status: 200, body, headers: page.headers };
+  }
+
+  /** The ids listed under the parent the request names (path or required query parameter); 404 for a parent not in the scope. */
+  private underParent(def: ResourceDefinition, req: RestRequest, scope: Scope, params: Record<string, number>, ids: number[]): number[] {
+    const parent = def.parent!;
+    const raw = params[parent.param] ?? req.url.searchParams.get(parent.param);
+    if (raw === undefined || raw === null || raw === '') throw parameterMissing(parent.param);
+    const parentId = Number(raw);
+    this.find(RESOURCES[parent.resource], scope, parentId);
+    return ids.filter((id) => this.store.get(def.name, id)?.[parent.field] === parentId);
   }
 
   /** A live record in the scope, or 404 (a project record also has to be permitted). */
@@ -230,8 +245,18 @@ export class RestApi {
     return input;
   }
 
+  /** The keys Procore takes beside the wrapper (stored on the record); required on create. */
+  private topLevel(def: ResourceDefinition, body: Record<string, unknown>, mode: 'create' | 'update'): Record<string, unknown> {
+    const fields: Record<string, unknown> = {};
+    for (const key of def.topLevel ?? []) {
+      if (body[key] !== undefined && body[key] !== null) fields[key] = body[key];
+      else if (mode === 'create') throw parameterMissing(key);
+    }
+    return fields;
+  }
+
   private create(def: ResourceDefinition, scope: Scope, body: Record<string, unknown>): RestResponse {
-    const input = this.wrapped(def, body);
+    const input = { ...this.wrapped(def, body), ...this.topLevel(def, body, 'create') };
     const result = this.write(def, scope, input, undefined);
     if ('errors' in result) throw shapedError(result.status, def.errorShape, result.errors);
     return { status: 201, body: result.record };
@@ -239,7 +264,7 @@ export class RestApi {
 
   private update(def: ResourceDefinition, scope: Scope, id: number, body: Record<string, unknown>): RestResponse {
     const existing = this.find(def, scope, id);
-    const input = this.wrapped(def, body);
+    const input = { ...this.wrapped(def, body), ...this.topLevel(def, body, 'update') };
     const result = this.write(def, scope, input, existing);
     if ('errors' in result) throw shapedError(result.status, def.errorShape, result.errors);
     return { status: 200, body: result.record };
@@ -306,6 +331,7 @@ function withScopeFields(def: ResourceDefinition, scope: Scope, fields: Record<s
     case 'observations':
       return { ...fields, project_id: scope.projectId };
     case 'work_order_contracts':
+    case 'purchase_order_contracts':
       return { ...fields, project: { id: scope.projectId } };
     default:
       return fields;

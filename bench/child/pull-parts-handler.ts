@@ -31,8 +31,8 @@ let read: unknown[][] = [];
 
 async function readAlone(job: SyncJob): Promise<PullPartsResult> {
   read = [];
-  const deps = { resources: registryListSpecs, procore, remainingMs: () => 900_000, logger: silentLogger };
-  for await (const chunk of windowChunks(job, startPoint(job, undefined, undefined), deps, Date.now)) {
+  const deps = { resources: registryListSpecs, procore, logger: silentLogger };
+  for await (const chunk of windowChunks(job, startPoint(job, undefined, undefined), deps, { now: Date.now, deadline: Date.now() + 900_000 })) {
     if (chunk.items.length > 0) read.push(chunk.items);
   }
   return { records: read.reduce((sum, page) => sum + page.length, 0), pages: read.length };

@@ -43,6 +43,10 @@ export function desiredTriggers(config: Pick<WebhooksConfig, 'resources' | 'even
   const notOffered: string[] = [];
   for (const resource of config.resources) {
     const procore = PROCORE_WEBHOOK_RESOURCES[resource];
+    if (!procore) {
+      notOffered.push(`${resource} (no Procore webhook resource name is known for it)`);
+      continue;
+    }
     for (const eventType of config.events) {
       if (procore.events.includes(eventType)) triggers.push({ resourceName: procore.name, eventType });
       else notOffered.push(`${resource} ${eventType} (Procore offers ${procore.events.join(', ')} on "${procore.name}")`);

@@ -27,8 +27,9 @@ import { startPoint, type StartPoint } from './start-point';
 import { readCheckpoint, type SyncCheckpoint } from './state/checkpoint';
 import { readCursor, type SyncTable } from './state/cursor';
 import { trustedCursor } from './sync-window';
+import { parentIds, walkPerParent, type ParentChunk, type ParentPosition } from './parent-walk';
 import { readAhead } from './read-ahead';
-import { walkWindow, type WindowChunk, type WindowPosition } from './window-walk';
+import { walkWindow, type WindowPosition } from './window-walk';
 import { clearSyncFailure, recordSyncPause } from './state/failure';
 import { enqueueSyncJobs } from './sync-jobs-queue';
 import { scopeOfJob, type SyncJob } from './sync-job';
@@ -148,20 +149,22 @@ async function readWindow(
   deps: RunSyncJobDeps,
   totals: Totals,
 ): Promise<{ windowEnd: string; handOver?: SyncCheckpoint }> {
+  const deadline = fence.now() + deps.remainingMs() - (deps.finishReserveMs ?? DEFAULT_FINISH_RESERVE_MS);
   const margin = deps.handOverMarginMs ?? DEFAULT_HAND_OVER_MARGIN_MS;
   let windowEnd = start.window.end;
   // The lease as this worker last wrote it: past its end another job may hold the scope, and a read
   // ahead would most likely be read again by that job.
   let leasedUntil = fence.now() + fence.leaseMs;
   const mayReadAhead = () => deps.remainingMs() >= margin && fence.now() < leasedUntil;
-  for await (const { value: chunk, nextStarted } of readAhead(windowChunks(job, start, deps, fence.now), mayReadAhead)) {
+  for await (const { value: chunk, nextStarted } of readAhead(windowChunks(job, start, deps, { now: fence.now, deadline }), mayReadAhead)) {
     windowEnd = chunk.windowEnd;
     totals.pages += 1;
     if (chunk.items.length > 0) await deliverRecords(chunk.items, job, deps, totals);
     const short = deps.remainingMs() < margin;
     // Read to its end. Short of time, the removal pass goes to a continuation (a position past the end).
     if (!chunk.next && !short) return { windowEnd };
-    const next = chunk.next ?? { from: toProcoreTime(Date.parse(windowEnd) + 1000), page: 1 };
+    // Past the end: of the last parent's list, for a list read per parent.
+    const next: ParentPosition = chunk.next ?? { from: toProcoreTime(Date.parse(windowEnd) + 1000), page: 1, ...parentOf(chunk) };
     // Short of time, a chunk already read ahead (started while there was time) is still delivered.
     const handOver = short && !(chunk.next && nextStarted);
     // A read that delivered nothing needs no checkpoint, unless the job hands over from it.
@@ -174,40 +177,7 @@ async function readWindow(
   return { windowEnd };
 }
 
-/** The window's chunks as the walk reads them, each read with the registry's filters for its slice (the bench reads them alone too). */
-export function windowChunks(
-  job: SyncJob,
-  start: StartPoint,
-  deps: Pick<RunSyncJobDeps, 'resources' | 'procore' | 'remainingMs' | 'finishReserveMs' | 'logger'>,
-  now: () => number,
-): AsyncGenerator<WindowChunk<unknown>> {
-  const spec = deps.resources(job.resource);
-  const scope = scopeOfJob(job);
-  const deadline = now() + deps.remainingMs() - (deps.finishReserveMs ?? DEFAULT_FINISH_RESERVE_MS);
-  const base = spec.pullRequest(scope, start.window);
-  return walkWindow<unknown>({
-    label: `Procore ${base.method} ${base.path}`,
-    window: start.window,
-    position: start.position,
-    perPage: spec.maxPerPage,
-    sliceable: spec.incremental,
-    now,
-    logger: deps.logger,
-    read: async (range, page, perPage) => {
-      // The registry's filters for this slice (updated_at, include_deleted where declared, view).
-      const slice = spec.pullRequest(scope, { start: range.from, end: range.to, basis: start.window.basis });
-      return deps.procore.request({
-        ...slice,
-        // Removed records that ride on the list itself (project status, include_deleted) need its query too.
-        query: { ...slice.query, ...removalListQuery(job.resource), page, per_page: perPage },
-        deadline,
-        exactIntegers: true,
-      });
-    },
-  });
-}
-
-function checkpointAt(job: SyncJob, start: StartPoint, next: WindowPosition, windowEnd: string, now: number, totals: Totals): SyncCheckpoint {
+function checkpointAt(job: SyncJob, start: StartPoint, next: ParentPosition, windowEnd: string, now: number, totals: Totals): SyncCheckpoint {
   return {
     jobId: job.jobId,
     windowStart: start.window.start,
@@ -216,10 +186,69 @@ function checkpointAt(job: SyncJob, start: StartPoint, next: WindowPosition, win
     nextPage: next.page,
     ...(next.seenTotal === undefined ? {} : { seenTotal: next.seenTotal }),
     ...(next.sliceSeconds === undefined ? {} : { sliceSeconds: next.sliceSeconds }),
+    ...(next.parentId === undefined ? {} : { parentId: next.parentId }),
     recordsSoFar: start.recordsBefore + totals.records,
     savedAt: new Date(now).toISOString(),
   };
 }
+
+/**
+ * The window's reads as chunks (window-walk.ts): the list's own, or once per parent record
+ * (parent-walk.ts) for lists Procore serves under a parent. A list that declares no page/per_page is
+ * read in one answer. Each parent's walk gets the window as read so far (clamped at the first read),
+ * kept here as chunks pass: a walk read ahead starts before the caller has seen the chunk before it.
+ * The bench reads them alone too.
+ */
+export async function* windowChunks(
+  job: SyncJob,
+  start: StartPoint,
+  deps: Pick<RunSyncJobDeps, 'resources' | 'procore' | 'logger'>,
+  clock: { now: () => number; deadline: number },
+): AsyncGenerator<ParentChunk<unknown>> {
+  const spec = deps.resources(job.resource);
+  const scope = scopeOfJob(job);
+  const { deadline } = clock;
+  let windowEnd = start.window.end;
+  const walk = (parentId: number | undefined, position: WindowPosition | undefined) => {
+    const base = spec.pullRequest(scope, start.window, parentId);
+    return walkWindow<unknown>({
+      label: `Procore ${base.method} ${base.path}`,
+      window: { start: start.window.start, end: windowEnd },
+      position,
+      perPage: spec.maxPerPage,
+      sliceable: spec.incremental,
+      now: clock.now,
+      logger: deps.logger,
+      read: async (range, page, perPage) => {
+        // The registry's filters for this slice (updated_at, include_deleted where declared, view).
+        const slice = spec.pullRequest(scope, { start: range.from, end: range.to, basis: start.window.basis }, parentId);
+        // Removed records that ride on the list itself (project status, include_deleted) need its query too.
+        const query = { ...slice.query, ...removalListQuery(job.resource), ...(spec.paged === false ? {} : { page, per_page: perPage }) };
+        const answer = await deps.procore.request({ ...slice, query, deadline, exactIntegers: true });
+        return spec.paged === false ? wholeList(answer) : answer;
+      },
+    });
+  };
+  const chunks = spec.parentsRequest ? perParent(spec.parentsRequest(scope)) : walk(undefined, start.position);
+  for await (const chunk of chunks) {
+    windowEnd = chunk.windowEnd;
+    yield chunk;
+  }
+
+  async function* perParent(parentsRequest: NonNullable<ReturnType<NonNullable<typeof spec.parentsRequest>>>): AsyncGenerator<ParentChunk<unknown>> {
+    const parents: unknown[] = [];
+    for await (const page of deps.procore.pages({ ...parentsRequest, perPage: spec.maxPerPage, deadline })) parents.push(...page.items);
+    yield* walkPerParent(parentIds(parents), start.position, start.window.start, walk);
+  }
+}
+
+/** An unpaged list's one answer is the whole list: its Total is its length (so no second page is read). */
+function wholeList<A extends { data: unknown; headers: Record<string, string> }>(answer: A): A {
+  const count = Array.isArray(answer.data) ? answer.data.length : undefined;
+  return count === undefined ? answer : { ...answer, headers: { ...answer.headers, total: String(count) } };
+}
+
+const parentOf = (chunk: ParentChunk<unknown>) => (chunk.parentId === undefined ? {} : { parentId: chunk.parentId });
 
 /** Delivers one chunk's records as envelopes (the bench delivers them alone too). */
 export async function deliverRecords(

@@ -1,5 +1,5 @@
-// Parse and plan one SQS batch before anything is written: which messages are bad (dead-lettered
-// without a Procore call), and which upserts share a Procore batch upsert (`/sync`) call.
+// Parse and plan one SQS batch before anything is written: which messages are bad or already had
+// their last attempt (dead-lettered without a Procore call, see decisions.ts), and which upserts share a Procore batch upsert (`/sync`) call.
 // Standard queues: all upserts of one resource and scope in the batch share one group. FIFO queues:
 // the batch runs in rounds, one record per message group each (fifo-groups.ts), and the upserts of
 // one resource and scope in a round share one group (`roundUpsertGroups`): different message groups
@@ -11,7 +11,9 @@
 import type { SQSRecord } from 'aws-lambda';
 import { parsePushMessage, type PushMessage } from '../commons/contracts/push-message';
 import { classify, type Failure } from '../commons/failure/classify';
+import { previousAttemptDied } from '../commons/failure/decisions';
 import { PermanentError } from '../commons/failure/permanent-error';
+import { receiveCountOf } from '../commons/queues/sqs-adapter';
 import { getResource, type ResourceDefinition, type ScopeIds } from '../commons/resources/registry';
 import type { BatchUpsertMember } from './batch-upsert';
 import type { BatchUpsertMessage, PushWrite } from './push-write';
@@ -27,9 +29,10 @@ export interface BatchPlan {
   upsertGroups: Map<string, BatchUpsertMember[]>;
 }
 
-export function planBatch(records: SQSRecord[]): BatchPlan {
+/** `maxAttempts`: the connector's attempts per message (the queue's maxReceiveCount is one more), when known. */
+export function planBatch(records: SQSRecord[], maxAttempts?: number): BatchPlan {
   const fifo = records.some((r) => Boolean(r.attributes?.MessageGroupId));
-  const planned = records.map(planRecord);
+  const planned = records.map((record) => afterLastAttempt(planRecord(record), maxAttempts));
   // FIFO: formed round by round (roundUpsertGroups), from the records each round runs.
   const upsertGroups = fifo ? new Map<string, BatchUpsertMember[]>() : upsertGroupsOf(planned, '');
   return { fifo, records: new Map(planned.map((entry) => [entry.record.messageId, entry])), upsertGroups };
@@ -75,6 +78,15 @@ function planRecord(record: SQSRecord): PlannedRecord {
   } catch (error) {
     return { ok: false, record, failure: classify(error), id: message.id, message };
   }
+}
+
+/** A valid message received after the connector's last attempt is dead-lettered before any write. */
+function afterLastAttempt(entry: PlannedRecord, maxAttempts: number | undefined): PlannedRecord {
+  if (!entry.ok) return entry;
+  const failure = previousAttemptDied({ attempts: receiveCountOf(entry.record), maxAttempts });
+  if (!failure) return entry;
+  const { message } = entry.write;
+  return { ok: false, record: entry.record, failure, id: message.id, message };
 }
 
 /** The Procore scope a message writes in (the schema already demands projectId where needed). */

@@ -12,6 +12,7 @@ import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { redriveMaxReceiveCount } from '../../functions/commons/failure/decisions';
 import { leaseSeconds } from '../../functions/pull/lease-duration';
 import type { SyncConfig } from '../../functions/pull/sync-config';
 import type { PullWorkerConfig } from '../config/stage-config';
@@ -84,7 +85,8 @@ export class PullPipeline extends Construct {
 
     const jobs = queueWithDeadLetter(this, 'SyncJobs', {
       queueName: 'sync-jobs',
-      maxReceiveCount: props.worker.maxReceiveCount,
+      // The worker's attempts plus the spare receive that dead-letters a job whose last attempt died.
+      maxReceiveCount: redriveMaxReceiveCount(props.worker.maxReceiveCount),
       visibilityTimeout: eventSourceVisibilityTimeout(workerTimeout),
       removalPolicy,
     });
@@ -105,7 +107,7 @@ export class PullPipeline extends Construct {
     const leaseEnv = {
       SYNC_LEASE_SECONDS: String(
         leaseSeconds({
-          maxReceiveCount: props.worker.maxReceiveCount,
+          maxReceiveCount: redriveMaxReceiveCount(props.worker.maxReceiveCount),
           visibilityTimeoutSeconds: eventSourceVisibilityTimeout(workerTimeout).toSeconds(),
           backlogSeconds: SYNC_JOBS_MAX_BACKLOG.toSeconds(),
         }),
@@ -164,8 +166,8 @@ export class PullPipeline extends Construct {
       environment: {
         ...props.commonEnvironment,
         ...leaseEnv,
-        // Receives before the jobs queue dead-letters a job: the handler tells a last attempt.
-        MAX_RECEIVE_COUNT: String(props.worker.maxReceiveCount),
+        // Attempts the worker makes at a job: it dead-letters a failure on the last itself, with its reason.
+        MAX_ATTEMPTS: String(props.worker.maxReceiveCount),
         MAX_CONTINUATIONS: String(props.worker.maxContinuations),
       },
       // The worker enqueues a job's continuation onto the queue that invokes it: SQS -> Lambda -> SQS,

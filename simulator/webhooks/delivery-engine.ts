@@ -95,7 +95,8 @@ export class DeliveryEngine {
 
   /** A change the store made: one event, one delivery per matching hook. */
   report(change: StoreChange): void {
-    const resourceName = WEBHOOK_RESOURCES[change.resource].name;
+    const resourceName = WEBHOOK_RESOURCES[change.resource]?.name;
+    if (resourceName === undefined) return;
     const hooks = this.deps.registry.matching({ ...change, resourceName });
     if (hooks.length === 0) return;
     const event = buildEvent(change, { eventId: this.nextEventId++, serviceAccountUserId: this.deps.serviceAccountUserId, random: this.deps.random });

@@ -208,6 +208,18 @@ describe('queues', () => {
     );
   });
 
+  it.each(STAGES)("%s: every queue a Lambda function consumes redrives one receive after the function's attempts (MAX_ATTEMPTS + 1)", (stage) => {
+    const s = stages[stage];
+    for (const [queue, prefix] of mappings(s)) {
+      const attempts = Number(environmentOf(s, prefix).MAX_ATTEMPTS);
+      expect({ prefix, attempts: attempts >= 5, redrive: queueProps(s, queue).RedrivePolicy.maxReceiveCount }).toEqual({
+        prefix,
+        attempts: true,
+        redrive: attempts + 1,
+      });
+    }
+  });
+
   it.each(STAGES)(
     "%s: a scope's lease (SYNC_LEASE_SECONDS) outlasts every redelivery of its job: maxReceiveCount x visibility + the backlog alarm's age",
     (stage) => {

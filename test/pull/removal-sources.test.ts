@@ -3,6 +3,7 @@
 // (Procore's operations file). A parameter an operation does not declare is, at best, ignored.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { silentLogger } from '../../functions/commons/observability/logger';
 import { RESOURCE_NAMES } from '../../functions/commons/resources/names';
 import { getResource } from '../../functions/commons/resources/registry';
 import { discoverProjects } from '../../functions/pull/discovery/discover-projects';
@@ -48,6 +49,12 @@ describe('removal and discovery requests are declared operations', () => {
       expect(undeclared('GET', resource.paths.list, removalListQuery(name))).toEqual([]);
       return;
     }
+    if (source.kind === 'none') {
+      // Nothing declared: no request is made, and the list declares no include_deleted either.
+      expect(removalRequest(source, scope, window)).toBeUndefined();
+      expect(resource.deleted).toBe('none');
+      return;
+    }
     const request = removalRequest(source, scope, window)!;
     const query = { ...request.query, ...(request.perPage === undefined ? {} : { page: 1, per_page: request.perPage }) };
     expect(undeclared(request.method, source.path, query)).toEqual([]);
@@ -63,8 +70,10 @@ describe('removal and discovery requests are declared operations', () => {
       },
     };
     const config = SyncConfigSchema.parse({ resources: ['rfis'] });
-    await expect(discoverProjects(11, config, { procore: procore as never, resources: registryListSpecs })).resolves.toEqual([{ id: 5, active: false }]);
-    await discoverProjects(11, { ...config, projectStatus: 'active' }, { procore: procore as never, resources: registryListSpecs });
+    await expect(discoverProjects(11, config, { procore: procore as never, resources: registryListSpecs, logger: silentLogger })).resolves.toEqual([
+      { id: 5, active: false },
+    ]);
+    await discoverProjects(11, { ...config, projectStatus: 'active' }, { procore: procore as never, resources: registryListSpecs, logger: silentLogger });
     expect(requests.map((r) => r.query['filters[by_status]'])).toEqual(['All', 'Active']);
     for (const r of requests) expect(undeclared('GET', r.path, r.query)).toEqual([]);
   });

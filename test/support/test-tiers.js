@@ -21,6 +21,7 @@ const UNIT = [
   'test/procore/errors.test.ts',
   'test/procore/rate-pacer.test.ts',
   'test/procore/registry.test.ts',
+  'test/pull/discovery-ids.test.ts',
   'test/pull/record-envelope.test.ts',
   'test/push/batch-upsert-plan.test.ts',
   'test/push/push-failure.test.ts',

@@ -6,10 +6,12 @@ import { resolveProcoreEnvironment, type ProcoreEnvironment } from '../procore/e
 const optionalUrl = z.string().url().optional();
 
 /**
- * The source queue's maxReceiveCount, so a retried failure is dead-lettered with its reason on the
- * last receive instead of being moved anonymously by SQS's redrive. Unset: the redrive does it.
+ * Attempts the connector makes at a message of its source queue (the stage's maxReceiveCount; the
+ * queue's redrive allows one receive more). A retried failure is dead-lettered with its reason on
+ * the last attempt, and a message received after it (that attempt died) at once, instead of being
+ * moved anonymously by SQS's redrive. Unset: the redrive does it.
  */
-const optionalMaxReceiveCount = z.coerce.number().int().min(1).max(1000).optional();
+const optionalMaxAttempts = z.coerce.number().int().min(1).max(999).optional();
 
 export const CommonEnvSchema = z.object({
   CONNECTOR_STAGE: z.string().min(1),
@@ -25,7 +27,7 @@ export const PushEnvSchema = CommonEnvSchema.extend({
    * they come back after the queue's visibility timeout. */
   PUSH_QUEUE_URL: optionalUrl,
   PUSH_DLQ_URL: z.string().url(),
-  MAX_RECEIVE_COUNT: optionalMaxReceiveCount,
+  MAX_ATTEMPTS: optionalMaxAttempts,
   RESULTS_QUEUE_URL: optionalUrl,
 });
 
@@ -53,7 +55,7 @@ export const WorkerEnvSchema = CommonEnvSchema.extend({
   SYNC_JOBS_QUEUE_URL: z.string().url(),
   SYNC_JOBS_DLQ_URL: z.string().url(),
   RECORDS_QUEUE_URL: z.string().url(),
-  MAX_RECEIVE_COUNT: optionalMaxReceiveCount,
+  MAX_ATTEMPTS: optionalMaxAttempts,
   /** The S3 bucket for records too large for one queue message (claim check). */
   CLAIM_CHECK_BUCKET: z.string().min(3).max(63).optional(),
   /** Continuations per chain before a job pauses (functions/pull/continuation.ts); absent: stays under Lambda's recursion limit. */

@@ -13,9 +13,13 @@
 // - Auth is retried, never dead-lettered at once: it is the deployment's problem (a missing or
 //   rotated secret), not the message's, and dead-lettering every message the moment a secret is
 //   missing would empty the queue into the DLQ. But a message must not reach the DLQ without its
-//   reason: on the receive where ApproximateReceiveCount reaches the queue's maxReceiveCount (the
-//   receive after which SQS's redrive would move it, anonymously) a retried failure, auth or
-//   transient, is dead-lettered by the connector itself with its class and reason.
+//   reason: on the receive that spends the connector's attempt budget (stage config
+//   `maxReceiveCount`, MAX_ATTEMPTS) a retried failure, auth or transient, is dead-lettered by the
+//   connector itself with its class and reason.
+// - The queue's redrive allows one receive more than that budget. A message received again after
+//   the last attempt (that attempt died: crash, timeout, out of memory, or SQS refused what it
+//   sent) is dead-lettered at once, without calling Procore, as PreviousAttemptDied; only a death
+//   on that spare receive too leaves the move to SQS's redrive, without a reason.
 // - The planner has no message to retry, only a schedule: a company that refuses for good (403, app
 //   not installed) must not fail every run; one that may pass fails the run (the failure queue and
 //   alarm show it, the next schedule retries) after the other companies were planned; auth fails
@@ -36,16 +40,41 @@ export const DECISIONS = {
 interface Receive {
   /** SQS ApproximateReceiveCount of this delivery. */
   attempts: number;
-  /** The source queue's maxReceiveCount; unknown: the last retry is left to SQS's redrive. */
-  maxReceiveCount?: number;
+  /** Attempts the connector makes (the queue's maxReceiveCount is one more); unknown: SQS's redrive decides. */
+  maxAttempts?: number;
 }
 
 /** A queue message's failure: dead-letter it, return it to the queue, or hold it until `until`. */
-export function queueDecision(path: QueuePath, failure: Failure, { attempts, maxReceiveCount }: Receive): QueueAction {
+export function queueDecision(path: QueuePath, failure: Failure, { attempts, maxAttempts }: Receive): QueueAction {
   if (DECISIONS[path][failure.kind] === 'dead-letter') return { action: 'dead-letter' };
-  if (maxReceiveCount !== undefined && attempts >= maxReceiveCount) return { action: 'dead-letter' };
+  if (isLastAttempt({ attempts, maxAttempts })) return { action: 'dead-letter' };
   if (failure.retryAt !== undefined) return { action: 'delay', until: failure.retryAt };
   return { action: 'retry' };
+}
+
+/** Whether this receive is the connector's last attempt: a failure now is dead-lettered, not retried. */
+export function isLastAttempt({ attempts, maxAttempts }: Receive): boolean {
+  return maxAttempts !== undefined && attempts >= maxAttempts;
+}
+
+/**
+ * The failure of a message received after the connector's last attempt (the redrive's spare
+ * receive): that attempt ended without an answer, so the message is dead-lettered before any work.
+ */
+export function previousAttemptDied({ attempts, maxAttempts }: Receive): Failure | undefined {
+  if (maxAttempts === undefined || attempts <= maxAttempts) return undefined;
+  return {
+    kind: 'permanent',
+    errorClass: PREVIOUS_ATTEMPT_DIED,
+    reason: `the previous attempt ended without an answer: crash, timeout or out of memory (or SQS refused what it sent); received ${attempts} times, the connector makes ${maxAttempts} attempts`,
+  };
+}
+
+const PREVIOUS_ATTEMPT_DIED = 'PreviousAttemptDied';
+
+/** The source queue's redrive maxReceiveCount for `maxAttempts` connector attempts: one spare receive (see above). */
+export function redriveMaxReceiveCount(maxAttempts: number): number {
+  return maxAttempts + 1;
 }
 
 export function plannerDecision(failure: Failure): PlannerAction {

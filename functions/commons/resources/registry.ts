@@ -3,6 +3,7 @@
 // (docs/procore-endpoints.tsv; test/procore/declared-requests.test.ts checks every request the
 // connector builds against it). Tool permissions are what the app's Permissions Builder must grant
 // for the connector to read and write the resource.
+import { FINANCIAL_RESOURCES } from './financial-resources';
 import { RESOURCE_NAMES, ResourceNameSchema, type ResourceName } from './names';
 import type { ResourceDefinition } from './resource-definition';
 
@@ -169,6 +170,7 @@ const RESOURCES: { readonly [N in ResourceName]: ResourceDefinition & { name: N 
     // The list answers in its compact view by default, without the fields downstream needs.
     requests: { list: { query: { view: 'extended' } } },
   },
+  ...FINANCIAL_RESOURCES,
 };
 
 /** A resource name the registry does not know: permanent, the message lists the known ones. */

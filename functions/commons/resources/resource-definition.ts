@@ -11,6 +11,8 @@ export type PermissionLevel = 'read_only' | 'standard' | 'admin';
 export interface ScopeIds {
   companyId: number;
   projectId?: number;
+  /** The parent record a list sits under (resources with `parent`), e.g. a budget view's id. */
+  parentId?: number;
 }
 
 /** The Procore tool permission the connector's app needs for this resource (Permissions Builder). */
@@ -25,9 +27,10 @@ export interface ToolPermission {
 export interface ResourcePaths {
   /** Templates with `{company_id}`, `{project_id}` and `{id}`. */
   list: string;
-  show: string;
-  create: string;
-  update: string;
+  /** Absent where Procore declares no such operation (budget view detail rows are read-only). */
+  show?: string;
+  create?: string;
+  update?: string;
   delete?: string;
   /** Batch upsert (Procore's `/sync`): `{"updates": [...]}`, at most 1000 items; PATCH unless `requests.batchUpsert.method` says POST. */
   batchUpsert?: string;
@@ -51,6 +54,21 @@ export interface OperationRequest {
   scopeIn?: 'query' | 'body';
 }
 
+/**
+ * A list Procore serves only under another record: budget view detail rows under a budget view
+ * (`{budget_view_id}` in the path), change order requests under a prime contract (`contract_id`, a
+ * required query parameter). The pull lists the parents of the scope first (`list`, read whole,
+ * paged), then the resource's list once per parent.
+ */
+export interface ParentList {
+  /** The parent id's name: a `{param}` in the list path, else a query parameter of the list. */
+  param: string;
+  /** The parents' list path, e.g. `/rest/v1.0/budget_views`. */
+  list: string;
+  /** Scope ids the parents' list takes as query parameters. */
+  listQuery: ScopeParam[];
+}
+
 export interface ResourceDefinition {
   name: ResourceName;
   scope: ResourceScope;
@@ -71,6 +89,16 @@ export interface ResourceDefinition {
   deleted: 'filters[include_deleted]' | 'none';
   /** Largest `per_page` the connector asks for. */
   maxPerPage: number;
+  /** false: the list declares no page/per_page (commitment change orders): one answer holds it all. */
+  paged?: false;
+  /** The list sits under a parent record whose id it needs (see ParentList). */
+  parent?: ParentList;
+  /**
+   * Fields Procore wants beside the wrapper, not inside it, in create and update bodies: taken out of
+   * the message's data and sent top-level, e.g. potential change orders' `contract_id`, requisitions'
+   * `commitment_id`, company timecard entries' `project_id`.
+   */
+  topLevelFromData?: string[];
   permission: ToolPermission;
   /** Per operation, what its request carries beyond the defaults (view, body type, verb, scope ids). */
   requests?: Partial<Record<ResourceOperation, OperationRequest>>;

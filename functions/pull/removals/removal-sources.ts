@@ -9,6 +9,7 @@
 // - work order contracts: `filters[include_deleted]` on the list itself (records carry deleted_at).
 // `filters[include_deleted]` is NOT declared on RFIs or vendors.
 import type { ResourceName } from '../../commons/resources/names';
+import { FINANCIAL_REMOVAL_SOURCES } from './financial-removal-sources';
 
 export type RemovalSource =
   /** Extra query on the resource's own list; the records' fields say their lifecycle. */
@@ -16,7 +17,9 @@ export type RemovalSource =
   /** A recycle bin read with the job's updated_at window. */
   | { kind: 'recycle-bin'; path: string; paged: boolean; how: string }
   /** A list of every inactive record, compared with the ids already delivered as inactive. */
-  | { kind: 'inactive-list'; path: string; how: string };
+  | { kind: 'inactive-list'; path: string; how: string }
+  /** Procore declares no way to list the resource's removed records. */
+  | { kind: 'none'; how: string };
 
 export const REMOVAL_SOURCES: { readonly [N in ResourceName]: RemovalSource } = {
   projects: {
@@ -57,6 +60,7 @@ export const REMOVAL_SOURCES: { readonly [N in ResourceName]: RemovalSource } = 
     listQuery: { 'filters[include_deleted]': 'with' },
     how: 'the list itself with `filters[include_deleted]=with`: a deleted contract comes with `deleted_at`',
   },
+  ...FINANCIAL_REMOVAL_SOURCES,
 };
 
 /** Query parameters the resource's own list needs so its removed records show (may be empty). */
