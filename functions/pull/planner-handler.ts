@@ -7,7 +7,7 @@ import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
-import { z } from 'zod';
+import * as z from 'zod';
 import { PlannerEnvSchema, procoreEnvironmentFrom, readEnv } from '../commons/config/runtime-env';
 import { toProcoreTime } from '../commons/contracts/procore-time';
 import { documentClient as db, sqs } from '../commons/aws/clients';
