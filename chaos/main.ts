@@ -10,6 +10,7 @@ import { chaosPassed, formatChaosTable, type ChaosResults } from './chaos-report
 import { runBadInputCorpus } from './scenarios/bad-input';
 import { runPullChaos } from './scenarios/pull';
 import { runPushChaos } from './scenarios/push';
+import { runWebhookChaos } from './scenarios/webhooks';
 import { FAST, FULL } from './sizes';
 
 async function main(): Promise<number> {
@@ -27,6 +28,8 @@ async function main(): Promise<number> {
     results.push = await runPushChaos(sizes.push, deps);
     step(`pull ${sizes.pull.records} records`);
     results.pull = await runPullChaos(sizes.pull, deps);
+    step(`webhooks ${sizes.webhooks.events} changes in ${sizes.webhooks.seconds} s`);
+    results.webhooks = await runWebhookChaos(sizes.webhooks, deps);
   } finally {
     await deps.dispose();
     await moto.stop();
