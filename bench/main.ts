@@ -3,6 +3,7 @@
 // results/bench-<iso>.{md,json} and results/bench-latest.{md,json}.
 // Exits 1 when a push scenario's Procore writes carried an origin_id no message carried.
 // Knobs (for quick runs): BENCH_PULL_SIZES=10000,100000  BENCH_PUSH_MESSAGES=1000  BENCH_COLD_ROUNDS=7
+// BENCH_ONLY=webhooks (only the polling-vs-webhooks scenario)
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -16,6 +17,7 @@ import { measureConnectorPull, measureHostBaseline, measureSdkPull, seedPullProj
 import { measurePush, rfiCreates, vendorUpserts } from './push-bench';
 import { machineInfo, renderMarkdown, type BenchResult } from './bench-report';
 import { originIdAuditLine } from '../simulator';
+import { measureWebhooksVsPolling } from './webhook-bench';
 
 const ROOT = path.resolve(__dirname, '..');
 const LATENCY_MS = { min: 40, max: 80 };
@@ -65,9 +67,10 @@ async function main(): Promise<void> {
     });
     const context: BenchContext = { scenario, counter, bundles: { worker, push }, rateBudget: RATE_BUDGET, progress };
 
-    const hostBaselineRssBytes = await measureHostBaseline(context, empty);
+    const onlyWebhooks = process.env.BENCH_ONLY === 'webhooks';
+    const hostBaselineRssBytes = onlyWebhooks ? 0 : await measureHostBaseline(context, empty);
     const pull: BenchResult['pull'] = [];
-    for (const records of pullSizes) {
+    for (const records of onlyWebhooks ? [] : pullSizes) {
       progress(`seeding ${records} RFIs in a project of their own`);
       const projectId = seedPullProject(context, records);
       progress(`pull ${records}: connector worker`);
@@ -80,21 +83,33 @@ async function main(): Promise<void> {
     const { companyId, projectIds, sim } = scenario;
     const manager = sim.store.list('company_users', { companyId })[0];
     if (!manager || projectIds[0] === undefined) throw new Error('the simulator seeded no company user or project');
-    progress(`push ${pushMessages}: vendor upserts (/sync)`);
-    const pushSync = await measurePush(context, 'sync-capable', 'vendors', vendorUpserts(companyId, pushMessages!));
-    progress(`push ${pushMessages}: RFI creates (one write each)`);
-    const pushSingle = await measurePush(context, 'one-write-per-message', 'rfis', rfiCreates(companyId, projectIds[0], manager.id, pushMessages!));
+    const pushes: BenchResult['push'] = [];
+    if (!onlyWebhooks) {
+      progress(`push ${pushMessages}: vendor upserts (/sync)`);
+      pushes.push(await measurePush(context, 'sync-capable', 'vendors', vendorUpserts(companyId, pushMessages!)));
+      progress(`push ${pushMessages}: RFI creates (one write each)`);
+      pushes.push(await measurePush(context, 'one-write-per-message', 'rfis', rfiCreates(companyId, projectIds[0], manager.id, pushMessages!)));
+    }
+
+    progress('polling every 15 min vs webhooks + daily reconciliation');
+    const webhooks = await measureWebhooksVsPolling(
+      { projects: 50, recordsPerScope: 10, changePerHour: 0.01, pollMinutes: 15, playSeconds: 10 },
+      { latencyMs: LATENCY_MS, rateLimit: RATE_BUDGET, maxPerPage: MAX_PER_PAGE },
+      progress,
+    );
 
     progress('cold starts');
-    const coldStart = await measureColdStarts(
-      empty,
-      [
-        { bundle: planner, env: scenario.env.planner },
-        { bundle: worker, env: scenario.env.worker },
-        { bundle: push, env: scenario.env.push },
-      ],
-      coldRounds!,
-    );
+    const coldStart = onlyWebhooks
+      ? []
+      : await measureColdStarts(
+          empty,
+          [
+            { bundle: planner, env: scenario.env.planner },
+            { bundle: worker, env: scenario.env.worker },
+            { bundle: push, env: scenario.env.push },
+          ],
+          coldRounds!,
+        );
 
     const result: BenchResult = {
       version: 1,
@@ -104,8 +119,9 @@ async function main(): Promise<void> {
       settings: { latencyMs: LATENCY_MS, rateBudget: RATE_BUDGET, maxPerPage: MAX_PER_PAGE, pushBatchSize: 10, coldStartRounds: coldRounds! },
       hostBaselineRssBytes,
       pull,
-      push: [pushSync, pushSingle],
+      push: pushes,
       coldStart,
+      webhooks,
     };
     const markdown = renderMarkdown(result);
     const resultsDir = path.join(ROOT, 'results');
