@@ -89,6 +89,7 @@ function webhookRows(w: WebhookChaosOutcome, add: (scenario: string, measure: st
     'deliveries sent / dropped / duplicated / held back (shuffled)',
     `${w.deliveriesAttempted} / ${w.deliveriesDropped} / ${w.deliveriesDuplicated} / ${w.deliveriesHeldBack}`,
   );
+  add('webhooks', 'seconds from the first change until every delivery was sent', w.deliverySeconds);
   add('webhooks', 'changes not delivered by webhook (before reconciliation)', w.lostBeforeReconcile);
   add('webhooks', 'changes lost after the reconciliation pull', w.lostAfterReconcile, 0);
   add('webhooks', `forged deliveries accepted (of ${w.forgedSent})`, w.forgedAccepted, 0);

@@ -59,6 +59,8 @@ export interface WebhookChaosOutcome {
   /** Answered 400, and logged by the receiver as refused (its count). */
   malformedAnswered400: number;
   malformedCountedByReceiver: number;
+  /** From the first change until the simulator had sent every delivery. */
+  deliverySeconds: number;
   consumersKilled: number;
   consumerInvocations: number;
   consumerInvocationsFailed: number;
@@ -121,6 +123,8 @@ export async function runWebhookChaos(sizes: WebhookChaosSizes, deps: ChaosDeps<
     let producing = true;
     let killed = 0;
     const answers = { forged: [] as number[], malformed: [] as number[] };
+    const burstStarted = Date.now();
+    let deliveredMs = 0;
     const burst = async () => {
       const gapMs = (sizes.seconds * 1000) / sizes.events;
       const sideEvery = Math.max(1, Math.floor(sizes.events / (sizes.forged + sizes.malformed)));
@@ -137,9 +141,11 @@ export async function runWebhookChaos(sizes: WebhookChaosSizes, deps: ChaosDeps<
         }
         await new Promise((resolve) => setTimeout(resolve, gapMs));
       }
-      await sim.webhooks.settle(60_000);
+      // A hook's deliveries go out one at a time, as Procore's do: the queue takes longer than the changes.
+      await sim.webhooks.settle(sizes.maxDurationMs / 2);
       sim.clock.advance(61_000); // releases deliveries still held back (out of order) with nothing after them
-      await sim.webhooks.settle(60_000);
+      await sim.webhooks.settle(sizes.maxDurationMs / 2);
+      deliveredMs = Date.now() - burstStarted;
       producing = false;
     };
     let outcome: Awaited<ReturnType<typeof playEventSourceMapping>> | undefined;
@@ -188,6 +194,7 @@ export async function runWebhookChaos(sizes: WebhookChaosSizes, deps: ChaosDeps<
       malformedSent: answers.malformed.length,
       malformedAnswered400: answers.malformed.filter((s) => s === 400).length,
       malformedCountedByReceiver: receiverLines.filter((l) => /Webhook delivery refused: (body is not JSON|not a v2 webhook event)/.test(l)).length,
+      deliverySeconds: Math.round(deliveredMs / 1000),
       consumersKilled: killed,
       consumerInvocations: outcome?.invocations ?? 0,
       consumerInvocationsFailed: outcome?.invocationErrors.length ?? 0,
