@@ -68,7 +68,13 @@ describe('webhook receiver (function URL handler, moto)', () => {
   });
 
   it('answers 401 and queues nothing without the header, with a wrong value, or with the value under another header', async () => {
-    const variants: Record<string, string>[] = [{}, { [WEBHOOK_AUTH_HEADER]: `${TOKEN}x` }, { [WEBHOOK_AUTH_HEADER]: `Bearer ${TOKEN}` }, { [WEBHOOK_AUTH_HEADER]: '' }, { 'x-procore-token': TOKEN }];
+    const variants: Record<string, string>[] = [
+      {},
+      { [WEBHOOK_AUTH_HEADER]: `${TOKEN}x` },
+      { [WEBHOOK_AUTH_HEADER]: `Bearer ${TOKEN}` },
+      { [WEBHOOK_AUTH_HEADER]: '' },
+      { 'x-procore-token': TOKEN },
+    ];
     for (const headers of variants) {
       expect(await post(event(), headers)).toMatchObject({ statusCode: 401 });
     }
