@@ -1,5 +1,6 @@
 // The bench's result: one JSON document (results/bench-<iso>.json and bench-latest.json) and the
 // markdown tables printed to stdout and saved beside it.
+import type { WebhookBenchResult } from './webhook-bench';
 import { cpus, release, totalmem, type as osType } from 'node:os';
 import type { ColdStartRow } from './cold-start/measure-cold-start';
 import type { ConnectorPullMeasurement, PullMeasurement, PullPartsMeasurement } from './pull-bench';
@@ -43,6 +44,8 @@ export interface BenchResult {
   push: PushMeasurement[];
   planner: PlannerMeasurement[];
   coldStart: ColdStartRow[];
+  /** Polling every 15 min against webhooks + daily reconciliation (bench/webhook-bench.ts). */
+  webhooks?: WebhookBenchResult;
 }
 
 export function machineInfo(): Machine {
@@ -163,9 +166,24 @@ export function renderMarkdown(result: BenchResult): string {
       `| ${c.handler} | ${(c.bytes / 1024).toFixed(1)} | ${fixed(c.loadMsMedian, 1)} | ${fixed(c.cpuMsMedian, 1)} | ${c.reference} | ${fixed(c.sizeRatio, 1)} | ${fixed(c.loadRatio, 2)} | ${fixed(c.cpuRatio, 2)} |`,
     );
   }
+  if (result.webhooks) lines.push('', ...webhookLines(result.webhooks));
   lines.push(
     '',
     `Machine: ${machine.cpuModel}, ${machine.cpuCount} CPUs, ${(machine.totalMemoryBytes / 1024 ** 3).toFixed(0)} GiB, ${machine.os}, Node ${machine.node}; bench run ${seconds(result.durationMs)} s on ${result.startedAt}. Absolute times vary between machines; the ratios are the point.`,
   );
   return lines.join('\n');
+}
+
+function webhookLines(w: WebhookBenchResult): string[] {
+  const { sizes } = w;
+  return [
+    `**Change capture: polling every ${sizes.pollMinutes} min vs webhooks + daily reconciliation** (${sizes.projects} projects x 4 project resources + vendors = ${w.scopes} scopes, ${w.records} records, ${w.changesPerHour} changes per hour = ${100 * sizes.changePerHour} %)`,
+    '',
+    '| | Procore requests per hour | change to delivery (median) |',
+    '|---|---:|---:|',
+    `| polling (one period measured: ${w.polling.requestsPerRun} requests x ${w.polling.runsPerHour}) | ${w.polling.requestsPerHour} | ~${seconds(w.pollingLatencyMedianMs)} s (half a period) |`,
+    `| webhooks (${w.webhooks.consumerRequestsPerHour} targeted reads for the hour + ${w.webhooks.reconcileRequestsPerDay} of the daily reconciliation / 24) | ${w.webhooks.requestsPerHour} | ${fixed(w.latencyMs.median / 1000, 2)} s (p95 ${fixed(w.latencyMs.p95 / 1000, 2)} s, max ${fixed(w.latencyMs.max / 1000, 2)} s; ${w.webhooks.changesDelivered} changes) |`,
+    '',
+    `Webhooks need ${fixed(w.reduction, 1)}x fewer Procore requests (goal: at least 10x); median change-to-delivery ${fixed(w.latencyMs.median / 1000, 2)} s (goal: under 10 s). The hour of changes was played in ${sizes.playSeconds} s of real time.`,
+  ];
 }

@@ -3,7 +3,7 @@
 // results/bench-<iso>.{md,json} and results/bench-latest.{md,json}.
 // Exits 1 when a push scenario's Procore writes carried an origin_id no message carried.
 // Knobs (for quick runs): BENCH_PULL_SIZES=10000,100000  BENCH_PUSH_MESSAGES=1000  BENCH_COLD_ROUNDS=7
-// and --only=pull,push,cold (some scenarios; the report holds those). --help prints this.
+// and --only=pull,push,planner,cold,webhooks (some scenarios; the report holds those). --help prints this.
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -18,6 +18,7 @@ import { measureConnectorPull, measureHostBaseline, measurePullParts, measureSdk
 import { measureFifoPush, measurePush, rfiCreates, vendorUpserts } from './push-bench';
 import { machineInfo, renderMarkdown, type BenchResult } from './bench-report';
 import { originIdAuditLine } from '../simulator';
+import { measureWebhooksVsPolling } from './webhook-bench';
 
 const ROOT = path.resolve(__dirname, '..');
 const LATENCY_MS = { min: 40, max: 80 };
@@ -34,7 +35,7 @@ function numbers(value: string | undefined, fallback: number[]): number[] {
   return parsed;
 }
 
-const SCENARIOS = ['pull', 'push', 'planner', 'cold'] as const;
+const SCENARIOS = ['pull', 'push', 'planner', 'cold', 'webhooks'] as const;
 type Scenario = (typeof SCENARIOS)[number];
 
 const HELP = `npm run bench [-- --only=${SCENARIOS.join(',')}]
@@ -95,6 +96,7 @@ async function main(): Promise<void> {
     const push = only.has('push') ? await pushScenarios(context, pushMessages!) : [];
     const planner = only.has('planner') ? [await plannerScenario(context, plannerProjects!)] : [];
     const coldStart = only.has('cold') ? await coldStartScenario(context, coldRounds!) : [];
+    const webhooks = only.has('webhooks') ? await webhooksScenario(context) : undefined;
 
     const result: BenchResult = {
       version: 1,
@@ -107,6 +109,7 @@ async function main(): Promise<void> {
       push,
       planner,
       coldStart,
+      webhooks,
     };
     await writeResults(result, progress);
   } finally {
@@ -162,6 +165,15 @@ async function pushScenarios(context: BenchContext, messages: number): Promise<B
 function plannerScenario(context: BenchContext, projects: number): Promise<PlannerMeasurement> {
   context.progress(`planner: ${projects} projects x 4 project resources`);
   return measurePlanner(context, projects);
+}
+
+function webhooksScenario(context: BenchContext): ReturnType<typeof measureWebhooksVsPolling> {
+  context.progress('polling every 15 min vs webhooks + daily reconciliation');
+  return measureWebhooksVsPolling(
+    { projects: 50, recordsPerScope: 10, changePerHour: 0.01, pollMinutes: 15, playSeconds: 10 },
+    { latencyMs: LATENCY_MS, rateLimit: RATE_BUDGET, maxPerPage: MAX_PER_PAGE },
+    context.progress,
+  );
 }
 
 function coldStartScenario(context: BenchContext, rounds: number): Promise<BenchResult['coldStart']> {

@@ -2,12 +2,14 @@
 import type { BadInputOutcome } from './scenarios/bad-input';
 import type { PullChaosOutcome } from './scenarios/pull';
 import type { PushChaosOutcome } from './scenarios/push';
+import type { WebhookChaosOutcome } from './scenarios/webhooks';
 import { originIdAuditLine } from '../simulator';
 
 export interface ChaosResults {
   pull?: PullChaosOutcome;
   push?: PushChaosOutcome;
   badInput?: BadInputOutcome;
+  webhooks?: WebhookChaosOutcome;
 }
 
 interface Row {
@@ -76,7 +78,28 @@ function chaosRows(r: ChaosResults): Row[] {
     add('bad input', 'secret/token hits in logs and reasons', b.logScan.hits.length, 0);
     add('bad input', 'seconds', Math.round(b.durationMs / 1000));
   }
+  if (r.webhooks) webhookRows(r.webhooks, add);
   return rows;
+}
+
+function webhookRows(w: WebhookChaosOutcome, add: (scenario: string, measure: string, value: number | string, must?: number) => void): void {
+  add('webhooks', 'changes in Procore (records changed)', `${w.changes} (${w.recordsChanged})`);
+  add(
+    'webhooks',
+    'deliveries sent / dropped / duplicated / held back (shuffled)',
+    `${w.deliveriesAttempted} / ${w.deliveriesDropped} / ${w.deliveriesDuplicated} / ${w.deliveriesHeldBack}`,
+  );
+  add('webhooks', 'seconds from the first change until every delivery was sent', w.deliverySeconds);
+  add('webhooks', 'changes not delivered by webhook (before reconciliation)', w.lostBeforeReconcile);
+  add('webhooks', 'changes lost after the reconciliation pull', w.lostAfterReconcile, 0);
+  add('webhooks', `forged deliveries accepted (of ${w.forgedSent})`, w.forgedAccepted, 0);
+  add('webhooks', `malformed deliveries answered 400 (of ${w.malformedSent})`, w.malformedAnswered400, w.malformedSent);
+  add('webhooks', `malformed deliveries counted by the receiver (of ${w.malformedSent})`, w.malformedCountedByReceiver, w.malformedSent);
+  add('webhooks', 'consumers killed mid-batch / invocations (failed)', `${w.consumersKilled} / ${w.consumerInvocations} (${w.consumerInvocationsFailed})`);
+  add('webhooks', 'events dead-lettered', w.eventsDeadLettered, 0);
+  add('webhooks', 'envelopes by webhook / by the reconciliation pull', `${w.webhookEnvelopes} / ${w.reconcileEnvelopes}`);
+  add('webhooks', 'secret/token hits in logs', w.logScan.hits.length, 0);
+  add('webhooks', 'seconds', Math.round(w.durationMs / 1000));
 }
 
 export function formatChaosTable(r: ChaosResults): string {

@@ -1,7 +1,8 @@
 // `npm run chaos`: the connector under faults, at the issue's sizes, on loopback only (the Procore
 // simulator and a moto server this run starts). Prints a table of counts and writes the full
 // outcome to results/chaos-<iso>.json. Exit code 1 when a must-be count is off.
-// `npm run chaos -- --fast` runs the small sizes `npm test` uses.
+// `npm run chaos -- --fast` runs the small sizes `npm test` uses; `--only NAME` (pull, push,
+// bad-input, webhooks) runs one scenario.
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { motoEnvironment, startMotoServer } from '../local/moto-server';
@@ -10,10 +11,14 @@ import { chaosPassed, formatChaosTable, type ChaosResults } from './chaos-report
 import { runBadInputCorpus } from './scenarios/bad-input';
 import { runPullChaos } from './scenarios/pull';
 import { runPushChaos } from './scenarios/push';
+import { runWebhookChaos } from './scenarios/webhooks';
 import { FAST, FULL } from './sizes';
 
 async function main(): Promise<number> {
   const sizes = process.argv.includes('--fast') ? FAST : FULL;
+  const onlyAt = process.argv.indexOf('--only');
+  const only = onlyAt >= 0 ? process.argv[onlyAt + 1] : undefined;
+  const runs = (name: string) => only === undefined || only === name;
   const started = Date.now();
   const moto = await startMotoServer();
   Object.assign(process.env, motoEnvironment(moto.endpoint));
@@ -21,12 +26,22 @@ async function main(): Promise<number> {
   const results: ChaosResults = {};
   try {
     const step = (name: string) => process.stderr.write(`chaos: ${name} (${Math.round((Date.now() - started) / 1000)} s)\n`);
-    step('bad-input corpus');
-    results.badInput = await runBadInputCorpus(sizes.badInput, deps);
-    step(`push ${sizes.push.messages} messages`);
-    results.push = await runPushChaos(sizes.push, deps);
-    step(`pull ${sizes.pull.records} records`);
-    results.pull = await runPullChaos(sizes.pull, deps);
+    if (runs('bad-input')) {
+      step('bad-input corpus');
+      results.badInput = await runBadInputCorpus(sizes.badInput, deps);
+    }
+    if (runs('push')) {
+      step(`push ${sizes.push.messages} messages`);
+      results.push = await runPushChaos(sizes.push, deps);
+    }
+    if (runs('pull')) {
+      step(`pull ${sizes.pull.records} records`);
+      results.pull = await runPullChaos(sizes.pull, deps);
+    }
+    if (runs('webhooks')) {
+      step(`webhooks ${sizes.webhooks.events} changes in ${sizes.webhooks.seconds} s`);
+      results.webhooks = await runWebhookChaos(sizes.webhooks, deps);
+    }
   } finally {
     await deps.dispose();
     await moto.stop();

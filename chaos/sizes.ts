@@ -7,11 +7,13 @@
 import type { BadInputSizes } from './scenarios/bad-input';
 import type { PullChaosSizes } from './scenarios/pull';
 import type { PushChaosSizes } from './scenarios/push';
+import type { WebhookChaosSizes } from './scenarios/webhooks';
 
 export interface ChaosSizes {
   pull: PullChaosSizes;
   push: PushChaosSizes;
   badInput: BadInputSizes;
+  webhooks: WebhookChaosSizes;
 }
 
 export const FULL: ChaosSizes = {
@@ -41,6 +43,23 @@ export const FULL: ChaosSizes = {
     maxDurationMs: 10 * 60_000,
   },
   badInput: { batchSize: 10, functionTimeoutSeconds: 20, maxDurationMs: 60_000 },
+  // The consumer's timeout stays above its 10 s finish reserve (handle-event-batch.ts).
+  // The issue's: 1,000 changes in 10 s, 10 % duplicates, shuffled order, 5 % dropped by the sender.
+  webhooks: {
+    events: 1_000,
+    seconds: 10,
+    projects: 5,
+    recordsPerProject: 100,
+    duplicateRate: 0.1,
+    outOfOrderRate: 0.2,
+    dropRate: 0.05,
+    forged: 20,
+    malformed: 20,
+    consumers: 2,
+    consumerTimeoutSeconds: 15,
+    killAtInvocation: 3,
+    maxDurationMs: 4 * 60_000,
+  },
 };
 
 // The worker's timeout below its hand-over margin makes every page a continuation job: more jobs,
@@ -71,4 +90,19 @@ export const FAST: ChaosSizes = {
     maxDurationMs: 120_000,
   },
   badInput: { batchSize: 10, functionTimeoutSeconds: 10, maxDurationMs: 60_000 },
+  webhooks: {
+    events: 150,
+    seconds: 3,
+    projects: 2,
+    recordsPerProject: 40,
+    duplicateRate: 0.1,
+    outOfOrderRate: 0.2,
+    dropRate: 0.05,
+    forged: 5,
+    malformed: 6,
+    consumers: 2,
+    consumerTimeoutSeconds: 15,
+    killAtInvocation: 2,
+    maxDurationMs: 120_000,
+  },
 };

@@ -21,8 +21,17 @@
 #    https://docs.aws.amazon.com/xray/latest/devguide/xray-services-sqs.html
 #    The SDK sets that header inside Lambda (_X_AMZN_TRACE_ID); the local event source player reads it
 #    to apply Lambda's recursive loop detection (local/lambda-recursion.ts). moto dropped it.
+#
+# 4. CloudFormation's AWS::Lambda::Url: moto's Lambda API has CreateFunctionUrlConfig, but its
+#    CloudFormation had no model for the resource, so a stack with a function URL (the webhook
+#    receiver) left it out and failed on the output reading its FunctionUrl. The model below creates
+#    the URL config through the Lambda backend. The URL moto makes answers nothing: the local run
+#    fronts the receiver with its own loopback HTTP server (local/function-url-front.ts).
 import threading
 import time
+
+from moto.core.common_models import CloudFormationModel
+import moto.awslambda.models as lambda_models
 
 import moto.core.utils as core_utils
 import moto.sqs.models as sqs_models
@@ -187,3 +196,46 @@ def _send_message_with_trace(self, *args, **kwargs):
 
 
 sqs_models.SQSBackend.send_message = _send_message_with_trace
+
+
+class _FunctionUrl(CloudFormationModel):
+    # moto files each model under the service its module names (moto.<service>.models).
+    __module__ = "moto.awslambda.models"
+
+    def __init__(self, function_arn, url):
+        self.function_arn = function_arn
+        self.url = url
+
+    @staticmethod
+    def cloudformation_name_type():
+        return ""
+
+    @staticmethod
+    def cloudformation_type():
+        return "AWS::Lambda::Url"
+
+    @property
+    def physical_resource_id(self):
+        return self.function_arn
+
+    @classmethod
+    def has_cfn_attr(cls, attr):
+        return attr in ("FunctionUrl", "FunctionArn")
+
+    def get_cfn_attribute(self, attribute_name):
+        return self.url if attribute_name == "FunctionUrl" else self.function_arn
+
+    @classmethod
+    def create_from_cloudformation_json(cls, resource_name, cloudformation_json, account_id, region_name, **kwargs):
+        properties = cloudformation_json["Properties"]
+        backend = lambda_models.lambda_backends[account_id][region_name]
+        config = backend.create_function_url_config(
+            properties["TargetFunctionArn"],
+            {"AuthType": properties.get("AuthType"), "InvokeMode": properties.get("InvokeMode"), "Cors": properties.get("Cors")},
+        )
+        return cls(properties["TargetFunctionArn"], config.url)
+
+    @classmethod
+    def delete_from_cloudformation_json(cls, resource_name, cloudformation_json, account_id, region_name):
+        backend = lambda_models.lambda_backends[account_id][region_name]
+        backend.delete_function_url_config(cloudformation_json["Properties"]["TargetFunctionArn"])

@@ -4,6 +4,7 @@
 // docs/procore-endpoints.tsv declares (test/procore/declared-requests.test.ts). Answers are checked
 // with zod: a hook or trigger without the fields the plan compares is an error, not a guess.
 import { z } from 'zod';
+import { WEBHOOK_AUTH_HEADER } from '../../functions/commons/contracts/webhook-event';
 import type { ProcoreClient } from '../../functions/commons/procore/client';
 import { HOOK_API_VERSION, type ActualHook, type DesiredHook, type HookChange, type TriggerSpec } from './hook-plan';
 
@@ -16,8 +17,11 @@ const HOOKS = '/rest/v1.0/webhooks/hooks';
  */
 export const CONNECTOR_NAMESPACE = 'procore-dmsa-connector';
 
-/** The header Procore sends with every delivery, holding the header secret (webhooks_api.md, "Create a Hook"). */
-const DELIVERY_AUTH_HEADER = 'Authorization';
+/**
+ * The header Procore sends with every delivery, holding the header secret (webhooks_api.md, "Create
+ * a Hook"): the receiver's own constant, so what `apply` configures is what the receiver checks.
+ */
+const DELIVERY_AUTH_HEADER = WEBHOOK_AUTH_HEADER;
 
 const HookJson = z.looseObject({
   id: z.number(),

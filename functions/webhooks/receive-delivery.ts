@@ -49,7 +49,7 @@ const answer = (statusCode: number, status: string): WebhookResponse => ({
 
 export async function receiveDelivery(request: WebhookRequest, deps: ReceiveDeliveryDeps): Promise<WebhookResponse> {
   if (request.method.toUpperCase() !== 'POST') return answer(405, 'method not allowed');
-  const presented = Object.entries(request.headers).find(([name]) => name.toLowerCase() === WEBHOOK_AUTH_HEADER)?.[1];
+  const presented = Object.entries(request.headers).find(([name]) => name.toLowerCase() === WEBHOOK_AUTH_HEADER.toLowerCase())?.[1];
   let authenticated: boolean;
   try {
     authenticated = await deps.verifier.verify(presented);

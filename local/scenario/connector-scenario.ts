@@ -30,6 +30,17 @@ export interface ConnectorScenarioOptions {
   push?: { visibilityTimeoutSeconds: number; maxReceiveCount: number };
   /** POWERTOOLS_LOG_LEVEL of every function (default INFO). */
   logLevel?: string;
+  /** The webhook receiver and events consumer: their queue + DLQ, header secret and environments. */
+  webhooks?: { resources: ResourceName[]; visibilityTimeoutSeconds: number; maxReceiveCount: number };
+}
+
+export interface WebhookScenarioParts {
+  events: QueueRef;
+  eventsDlq: QueueRef;
+  headerSecretId: string;
+  /** The header value Procore must send. */
+  headerValue: string;
+  env: { receiver: Record<string, string>; events: Record<string, string> };
 }
 
 export interface ConnectorScenario {
@@ -44,6 +55,7 @@ export interface ConnectorScenario {
   queues: { jobs: QueueRef; jobsDlq: QueueRef; records: QueueRef; push: QueueRef; pushDlq: QueueRef; results: QueueRef };
   /** Each function's environment variables (as the stack sets them; AWS_* come from the host). */
   env: { planner: Record<string, string>; worker: Record<string, string>; push: Record<string, string> };
+  webhooks?: WebhookScenarioParts;
   close(): Promise<void>;
 }
 
@@ -54,6 +66,8 @@ export const CONNECTOR_HANDLER_SOURCES = {
   planner: path.join(FUNCTIONS_DIR, 'pull/planner-handler.ts'),
   worker: path.join(FUNCTIONS_DIR, 'pull/worker-handler.ts'),
   push: path.join(FUNCTIONS_DIR, 'push/handler.ts'),
+  receiver: path.join(FUNCTIONS_DIR, 'webhooks/receiver-handler.ts'),
+  events: path.join(FUNCTIONS_DIR, 'webhooks/events-handler.ts'),
 } as const;
 
 export async function startConnectorScenario(options: ConnectorScenarioOptions = {}): Promise<ConnectorScenario> {
@@ -106,6 +120,7 @@ export async function startConnectorScenario(options: ConnectorScenarioOptions =
       POWERTOOLS_DEV: 'false',
       POWERTOOLS_METRICS_DISABLED: 'true',
     };
+    const webhooks = options.webhooks ? await webhookParts(options.webhooks, { queue, withDlq, common, records: records.url, suffix }) : undefined;
     const sync = { companies: 'all' as const, discoveryCompanyId: company.id, ...(options.sync ?? { resources: ['rfis'] as ResourceName[] }) };
     return {
       sim,
@@ -133,10 +148,50 @@ export async function startConnectorScenario(options: ConnectorScenarioOptions =
           MAX_ATTEMPTS: String(pushSettings.maxReceiveCount),
         },
       },
+      ...(webhooks ? { webhooks } : {}),
       close: () => sim.close(),
     };
   } catch (error) {
     await sim.close();
     throw error;
   }
+}
+
+async function webhookParts(
+  settings: NonNullable<ConnectorScenarioOptions['webhooks']>,
+  made: {
+    queue: (name: string, attributes?: Record<string, string>) => Promise<QueueRef>;
+    withDlq: (dlq: QueueRef, s: { visibilityTimeoutSeconds: number; maxReceiveCount: number }) => Record<string, string>;
+    common: Record<string, string>;
+    records: string;
+    suffix: string;
+  },
+): Promise<WebhookScenarioParts> {
+  const eventsDlq = await made.queue('webhook-events-dlq');
+  const events = await made.queue('webhook-events', made.withDlq(eventsDlq, settings));
+  const headerSecretId = `scenario-webhook-header-${made.suffix}`;
+  const headerValue = `hook-${randomUUID()}`;
+  await new SecretsManagerClient({}).send(new CreateSecretCommand({ Name: headerSecretId, SecretString: headerValue }));
+  return {
+    events,
+    eventsDlq,
+    headerSecretId,
+    headerValue,
+    env: {
+      receiver: {
+        CONNECTOR_STAGE: made.common.CONNECTOR_STAGE ?? 'local',
+        WEBHOOK_SECRET_ID: headerSecretId,
+        WEBHOOK_EVENTS_QUEUE_URL: events.url,
+        POWERTOOLS_METRICS_DISABLED: 'true',
+      },
+      events: {
+        ...made.common,
+        WEBHOOK_EVENTS_QUEUE_URL: events.url,
+        WEBHOOK_EVENTS_DLQ_URL: eventsDlq.url,
+        RECORDS_QUEUE_URL: made.records,
+        MAX_RECEIVE_COUNT: String(settings.maxReceiveCount),
+        WEBHOOK_RESOURCES: settings.resources.join(','),
+      },
+    },
+  };
 }

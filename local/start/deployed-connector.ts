@@ -37,6 +37,8 @@ export interface DeployedSchedule {
   fn: DeployedFunction;
   /** The target's constant Input, when the rule sets one instead of the scheduled event. */
   input?: string;
+  /** The target's input transformer (e.g. the reconciliation rule's scheduled event plus a marker). */
+  inputTransformer?: { pathsMap: Record<string, string>; template: string };
 }
 
 export interface DeployedConnector {
@@ -121,6 +123,9 @@ export async function readDeployedConnector(
         expression: rule.ScheduleExpression ?? '',
         fn,
         ...(target.Input ? { input: target.Input } : {}),
+        ...(target.InputTransformer?.InputTemplate
+          ? { inputTransformer: { pathsMap: target.InputTransformer.InputPathsMap ?? {}, template: target.InputTransformer.InputTemplate } }
+          : {}),
       });
     }
   }
@@ -141,6 +146,31 @@ export function scheduledEvent(schedule: Pick<DeployedSchedule, 'ruleArn'>, time
     resources: [schedule.ruleArn],
     detail: {},
   };
+}
+
+/**
+ * The event a schedule rule's target receives at `time`: its constant Input, its input transformer
+ * applied to the scheduled event (EventBridge puts a string value in quotes where the template
+ * leaves the placeholder bare), or the scheduled event itself.
+ */
+export function ruleTargetEvent(schedule: DeployedSchedule, time: Date, id: string): unknown {
+  if (schedule.input) return JSON.parse(schedule.input);
+  const event = scheduledEvent(schedule, time, id);
+  const transformer = schedule.inputTransformer;
+  if (!transformer) return event;
+  const valueAt = (jsonPath: string): unknown =>
+    jsonPath
+      .replace(/^\$\.?/, '')
+      .split('.')
+      .filter(Boolean)
+      .reduce<unknown>((at, key) => (at as Record<string, unknown> | undefined)?.[key], event);
+  const filled = transformer.template.replace(/("?)<([\w.-]+)>("?)/g, (whole, open: string, name: string, close: string) => {
+    const path = transformer.pathsMap[name];
+    if (path === undefined) return whole;
+    const value = valueAt(path);
+    return open && close ? `"${String(value)}"` : `${open}${JSON.stringify(value)}${close}`;
+  });
+  return JSON.parse(filled);
 }
 
 /**

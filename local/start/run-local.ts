@@ -21,11 +21,12 @@ import { deployStageToMoto } from '../cdk-deploy';
 import { playEventSourceMapping, type PlayOutcome } from '../event-source-player';
 import { startFunctionHost, type FunctionHost } from '../function-host';
 import { motoEnvironment, startMotoServer } from '../moto-server';
-import { disableMotoEventSourceMappings, readDeployedConnector, scheduledEvent, type DeployedMapping } from './deployed-connector';
+import { disableMotoEventSourceMappings, readDeployedConnector, ruleTargetEvent, type DeployedMapping } from './deployed-connector';
 import { consumeQueueWhile, parsePushResult, parseRecordEnvelope } from './downstream';
 import { PUSH_OUTAGE_MS, pushPhaseFaults } from './push-faults';
 import { realProcoreCredentials, type StartOptions } from './options';
 import type { Progress } from './progress';
+import { runWebhookPhase } from './webhook-phase';
 import { buildPushSamples, sampleId, sendPushSamples } from './push-samples';
 import { removalsReport, seedRemovals } from './seed-removals';
 import { appliedByOperation, countRecords, readDeadLetterQueues, sampleOutcome } from './run-report';
@@ -60,8 +61,14 @@ export interface RunIo {
   functionLog: (functionName: string, line: string) => void;
 }
 
+/**
+ * Simulator runs turn webhooks on for one resource (its scheduled pull becomes the reconciliation
+ * rule's), so the run shows the webhook path; real Procore cannot deliver to this machine.
+ */
+const LOCAL_WEBHOOKS = { enabled: true, resources: ['rfis'], headerSecret: 'procore-connector/sandbox/webhook-header' };
+
 /** The sandbox stage of cdk.json, pointed at this run's Procore and secret. */
-function localStageConfig(procore: ProcoreEnvironmentConfig, companies: { discoveryCompanyId: number; only?: number[] }) {
+function localStageConfig(procore: ProcoreEnvironmentConfig, companies: { discoveryCompanyId: number; only?: number[] }, webhooks?: typeof LOCAL_WEBHOOKS) {
   const cdkJson = JSON.parse(readFileSync(CDK_JSON, 'utf8')) as { context: { stages: Record<string, Record<string, unknown>> } };
   const stage = cdkJson.context.stages[STAGE];
   if (!stage) throw new Error(`cdk.json has no stage ${STAGE}`);
@@ -70,6 +77,7 @@ function localStageConfig(procore: ProcoreEnvironmentConfig, companies: { discov
     ...stage,
     procore,
     sync: { ...sync, discoveryCompanyId: companies.discoveryCompanyId, ...(companies.only ? { companies: companies.only } : {}) },
+    ...(webhooks ? { webhooks } : {}),
   };
   // Checked here too, so a bad cdk.json fails before a deploy is started.
   return { raw, config: loadStageConfig({ stage: STAGE, stages: { [STAGE]: raw } }).config };
@@ -123,7 +131,11 @@ export async function runLocal(options: StartOptions, io: RunIo, cleanup: Cleanu
     progress.step(`removals seeded in the simulator: ${seedRemovals(sim)}`);
   }
 
-  const stage = localStageConfig(procore, real ? { discoveryCompanyId: companyId, only: [companyId] } : { discoveryCompanyId: companyId });
+  const stage = real
+    ? localStageConfig(procore, { discoveryCompanyId: companyId, only: [companyId] })
+    : localStageConfig(procore, { discoveryCompanyId: companyId }, LOCAL_WEBHOOKS);
+  const webhooks = stage.config.webhooks;
+  const headerValue = `local-${randomUUID()}`;
   const secretName = stage.config.dmsaSecret;
   const resources: string[] = stage.config.sync.resources;
 
@@ -142,6 +154,7 @@ export async function runLocal(options: StartOptions, io: RunIo, cleanup: Cleanu
     (async () => {
       const secrets = new SecretsManagerClient({});
       await secrets.send(new CreateSecretCommand({ Name: secretName, SecretString: JSON.stringify(credentials) }));
+      if (webhooks) await secrets.send(new CreateSecretCommand({ Name: webhooks.headerSecret, SecretString: headerValue }));
       secrets.destroy();
       progress.step(`stored the DMSA secret as ${secretName}`);
     })(),
@@ -160,6 +173,9 @@ export async function runLocal(options: StartOptions, io: RunIo, cleanup: Cleanu
   const schedule = connector.schedules[0];
   const jobsMapping = connector.mappings.find((m) => m.queueUrl.endsWith(outputs.SyncJobsQueueUrl?.split('/').at(-1) ?? '-'));
   const pushMapping = connector.mappings.find((m) => m.queueUrl.endsWith(outputs.PushQueueUrl?.split('/').at(-1) ?? '-'));
+  const eventsMapping = connector.mappings.find((m) => m.queueUrl.endsWith(outputs.WebhookEventsQueueUrl?.split('/').at(-1) ?? '-'));
+  const receiverFn = connector.functions.find((f) => f.name === outputs.WebhookReceiverFunctionName);
+  if (webhooks && (!eventsMapping || !receiverFn)) throw new Error('the deployed stack lacks the webhook receiver or its events queue mapping');
   if (!schedule || !jobsMapping || !pushMapping) {
     throw new Error(`the deployed stack lacks ${!schedule ? 'a schedule rule' : 'an event source mapping for the jobs or push queue'}`);
   }
@@ -185,20 +201,30 @@ export async function runLocal(options: StartOptions, io: RunIo, cleanup: Cleanu
     return host;
   };
   const lanes = (mapping: DeployedMapping) => Promise.all(Array.from({ length: mapping.maxConcurrency }, () => startHost(mapping.fn)));
-  const [plannerHost, workerHosts, pushHosts] = await Promise.all([startHost(schedule.fn), lanes(jobsMapping), lanes(pushMapping)]);
-  progress.step(`function hosts started (cold): 1 planner, ${workerHosts.length} worker, ${pushHosts.length} push sandboxes`);
+  const [plannerHost, workerHosts, pushHosts, eventsHosts, receiverHost] = await Promise.all([
+    startHost(schedule.fn),
+    lanes(jobsMapping),
+    lanes(pushMapping),
+    eventsMapping ? lanes(eventsMapping) : [],
+    receiverFn ? startHost(receiverFn) : undefined,
+  ]);
+  progress.step(
+    `function hosts started (cold): 1 planner, ${workerHosts.length} worker, ${pushHosts.length} push, ${eventsHosts.length} webhook events, ${receiverHost ? 1 : 0} receiver sandboxes`,
+  );
 
   // --- pull --------------------------------------------------------------------------------
-  const event = schedule.input ? JSON.parse(schedule.input) : scheduledEvent(schedule, new Date(), randomUUID());
-  let plan: PlanResult | undefined;
-  try {
-    plan = await plannerHost.invoke<PlanResult>(event);
-    progress.step(
-      `schedule fired: planner enqueued ${plan.enqueued} sync job(s) for ${plan.companies.length} company(ies), ${plan.failures.length} scope failure(s)`,
-    );
-  } catch (error) {
-    problems.push(`the planner failed: ${(error as Error).message}`);
-    progress.step(`schedule fired: the planner FAILED: ${(error as Error).message}`);
+  // Every schedule rule fires once (with webhooks on, the reconciliation rule pulls their resources).
+  for (const rule of connector.schedules) {
+    const event = ruleTargetEvent(rule, new Date(), randomUUID());
+    try {
+      const plan = await plannerHost.invoke<PlanResult>(event);
+      progress.step(
+        `schedule fired (${rule.expression}): planner enqueued ${plan.enqueued} sync job(s) for ${plan.companies.length} company(ies), ${plan.failures.length} scope failure(s)`,
+      );
+    } catch (error) {
+      problems.push(`the planner failed: ${(error as Error).message}`);
+      progress.step(`schedule fired (${rule.expression}): the planner FAILED: ${(error as Error).message}`);
+    }
   }
 
   const eventSources: EventSourceReport[] = [];
@@ -257,6 +283,31 @@ export async function runLocal(options: StartOptions, io: RunIo, cleanup: Cleanu
     problems.push(`${delivered.invalid.length} record message(s) broke the envelope contract: ${delivered.invalid[0]?.problem}`);
   if (sim) {
     for (const r of resources) if ((records[r]?.live ?? 0) === 0) problems.push(`no ${r} records were delivered, though the simulator holds some`);
+  }
+
+  // --- webhooks ----------------------------------------------------------------------------
+  const webhookReport =
+    sim && webhooks && eventsMapping && receiverHost
+      ? await runWebhookPhase({
+          sim,
+          sqs,
+          webhooks,
+          headerValue,
+          companies: sim.store
+            .companies()
+            .filter((c) => c.installed)
+            .map((c) => c.id),
+          receiverHost,
+          recordsQueueUrl: outputs.RecordsQueueUrl ?? '',
+          playEvents: () => play('webhook events', eventsMapping, eventsHosts),
+          step: (line) => progress.step(line),
+          cleanup,
+        })
+      : undefined;
+  if (webhookReport) {
+    if (!webhookReport.arrived) problems.push(`webhooks: the ${webhookReport.resource} record changed in the simulator never reached the records queue`);
+    if (webhookReport.unauthenticatedRefused !== webhookReport.unauthenticatedSent) problems.push('webhooks: an unauthenticated delivery was not refused');
+    for (const error of webhookReport.applyErrors) problems.push(`webhooks apply: ${error}`);
   }
 
   // --- push --------------------------------------------------------------------------------
@@ -339,6 +390,7 @@ export async function runLocal(options: StartOptions, io: RunIo, cleanup: Cleanu
         }
       : { unavailable: 'the requests are made inside the functions; their logs carry the X-Rate-Limit-Remaining Procore reported' },
     eventSources,
+    ...(webhookReport ? { webhooks: webhookReport } : {}),
     wallSeconds: progress.elapsed(),
     problems,
   };

@@ -40,6 +40,24 @@ export interface PushRetries {
   duplicates: number;
 }
 
+/** The webhook path (simulator runs): one record changed in Procore, timed to the records queue. */
+export interface WebhookReport {
+  resource: string;
+  recordId: number;
+  /** Changes `webhooks apply` made (hook and triggers). */
+  hookChanges: number;
+  applyErrors: string[];
+  /** Deliveries the simulator attempted, and those the receiver accepted (2xx). */
+  procoreDeliveries: number;
+  deliveredOk: number;
+  /** Whether the changed record reached the records queue through the webhook path. */
+  arrived: boolean;
+  /** From the change in the simulator to the envelope received from the records queue. */
+  latencyMs?: number;
+  unauthenticatedSent: number;
+  unauthenticatedRefused: number;
+}
+
 export interface StartSummary {
   target: string;
   resources: string[];
@@ -64,6 +82,7 @@ export interface StartSummary {
   /** Simulator: its request log against its rate limits; real Procore: why it is not known. */
   procore: ProcoreUsage | { unavailable: string };
   eventSources: EventSourceReport[];
+  webhooks?: WebhookReport;
   wallSeconds: number;
   /** What went wrong; the run exits 1 when there is any. */
   problems: string[];
@@ -127,6 +146,8 @@ export function formatSummary(s: StartSummary): string {
   );
   lines.push('');
 
+  if (s.webhooks) lines.push(...webhookLines(s.webhooks), '');
+
   lines.push('Dead-letter queues:');
   for (const dlq of s.deadLetterQueues) {
     if (dlq.messages.length === 0) {
@@ -166,4 +187,14 @@ export function formatSummary(s: StartSummary): string {
   if (s.problems.length === 0) lines.push('Result: OK');
   else lines.push(`Result: FAILED\n${s.problems.map((p) => `  - ${p}`).join('\n')}`);
   return lines.join('\n');
+}
+
+function webhookLines(w: WebhookReport): string[] {
+  const latency = w.latencyMs === undefined ? 'n/a' : `${(w.latencyMs / 1000).toFixed(1)} s`;
+  return [
+    `Webhooks: webhooks apply made ${w.hookChanges} change(s)${w.applyErrors.length ? ` (${w.applyErrors.length} error(s))` : ''}; ` +
+      `${w.deliveredOk} of ${w.procoreDeliveries} Procore delivery(ies) accepted`,
+    `Webhook path: ${w.resource} ${w.recordId} changed in the simulator -> ${w.arrived ? `on the records queue in ${latency} (change to delivery)` : 'NOT on the records queue'}`,
+    `Unauthenticated deliveries refused: ${w.unauthenticatedRefused} of ${w.unauthenticatedSent}`,
+  ];
 }

@@ -137,6 +137,17 @@ it('dead-letters every bad sample with a reason naming its problem, and nothing 
   for (const queue of summary.deadLetterQueues.filter((q) => q.name !== 'PushDeadLetterQueue')) expect(queue).toEqual({ name: queue.name, messages: [] });
 });
 
+it('shows the webhook path: apply registers the hook, a change in the simulator reaches the records queue, forged deliveries are refused', () => {
+  expect(stdout).toMatch(/^Webhooks: webhooks apply made [1-9]\d* change\(s\); 1 of 1 Procore delivery\(ies\) accepted$/m);
+  expect(stdout).toMatch(/^Webhook path: rfis \d+ changed in the simulator -> on the records queue in \d+\.\d s \(change to delivery\)$/m);
+  expect(stdout).toMatch(/^Unauthenticated deliveries refused: 3 of 3$/m);
+  expect(summary.webhooks).toMatchObject({ resource: 'rfis', arrived: true, applyErrors: [], unauthenticatedSent: 3, unauthenticatedRefused: 3 });
+  expect(summary.webhooks?.latencyMs).toBeLessThan(10_000);
+  // With webhooks on for rfis, the stage schedule leaves them to the reconciliation rule; both fired.
+  expect(stdout.match(/^\[ *\d+\.\d s\] schedule fired \(rate\(1 (hour|day)\)\): planner enqueued [1-9]/gm)).toHaveLength(2);
+  expect(summary.eventSources.find((e) => e.name === 'webhook events')).toMatchObject({ deleted: 1, received: 1, drained: true });
+});
+
 it('leaves no process behind: moto, the function hosts and the simulator are gone', () => {
   const motoPid = Number(/moto listening on \S+ \(pid (\d+)\)/.exec(stdout)?.[1]);
   const workDir = /work directory (\S+)/.exec(stdout)?.[1];

@@ -13,9 +13,11 @@ export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[number];
 /**
  * The header Procore sends on every delivery (the hook's destination_headers, set by `webhooks
  * apply`), whose value is the SecretString of the stage's `webhooks.headerSecret`, verbatim. Header
- * names are case-insensitive; Lambda function URLs hand them to the function in lower case.
+ * names are case-insensitive (Lambda function URLs hand them to the function in lower case), so
+ * readers compare lower-cased. One constant for both sides: `webhooks apply` configures this name
+ * and the receiver reads it.
  */
-export const WEBHOOK_AUTH_HEADER = 'authorization';
+export const WEBHOOK_AUTH_HEADER = 'Authorization';
 
 /** A delivery larger than this is refused (413) before it is parsed: a v2 payload is well under 2 KB. */
 export const WEBHOOK_MAX_BODY_BYTES = 64 * 1024;

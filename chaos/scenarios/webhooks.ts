@@ -1,0 +1,232 @@
+// Webhooks under chaos: the simulator changes N records in S seconds and delivers each change to the
+// real receiver (function host behind a loopback function URL) with its seeded sender faults:
+// duplicates, shuffled (held-back) order and dropped deliveries. The events consumer (two sandboxes,
+// as the mapping's concurrency) is SIGKILLed mid-batch once; its batch comes back after the
+// visibility timeout. Forged deliveries (wrong header) and malformed ones (right header, bad body)
+// are sent in between. Then the reconciliation pull (planner + workers) runs from the cursor a
+// first pull left. Counted: changes lost before and after reconciliation, forged deliveries
+// accepted, malformed ones counted by the receiver.
+import type { Message } from '@aws-sdk/client-sqs';
+import { scheduledPull } from '../../local/scenario/scheduled-pull';
+import type { RecordEnvelope } from '../../functions/commons/contracts/record-envelope';
+import { WEBHOOK_AUTH_HEADER } from '../../functions/commons/contracts/webhook-event';
+import { startFunctionHost, type FunctionHost } from '../../local/function-host';
+import { postToUrl, startFunctionUrlFront } from '../../local/function-url-front';
+import { playEventSourceMapping, type RunningInvocation } from '../../local/event-source-player';
+import { consumeWhile } from '../../local/queue-consumer';
+import { startConnectorScenario, type ConnectorScenario } from '../../local/scenario/connector-scenario';
+import { applySimulatorHooks } from '../../local/scenario/simulator-hooks';
+import { PLANNER_TIMEOUT_SECONDS } from '../../lib/constructs/pull-pipeline';
+import type { ChaosDeps } from '../deps';
+import { hostOutputLines, scanForSecrets, simulatorSecrets, type LogScan } from '../log-scan';
+import { readDeadLetters } from '../push-queue';
+
+export interface WebhookChaosSizes {
+  /** Record changes made in the simulator (each one event). */
+  events: number;
+  /** Over this many seconds. */
+  seconds: number;
+  projects: number;
+  recordsPerProject: number;
+  /** The simulator's seeded sender faults. */
+  duplicateRate: number;
+  outOfOrderRate: number;
+  dropRate: number;
+  /** Forged (wrong header) and malformed (right header, bad body) deliveries sent in between. */
+  forged: number;
+  malformed: number;
+  consumers: number;
+  consumerTimeoutSeconds: number;
+  /** The consumer invocation with this sequence number is killed mid-batch. */
+  killAtInvocation: number;
+  maxDurationMs: number;
+}
+
+export interface WebhookChaosOutcome {
+  scenario: 'webhooks';
+  changes: number;
+  recordsChanged: number;
+  deliveriesAttempted: number;
+  deliveriesDropped: number;
+  deliveriesDuplicated: number;
+  deliveriesHeldBack: number;
+  /** Changed records whose last state had not reached the records queue before / after reconciliation. */
+  lostBeforeReconcile: number;
+  lostAfterReconcile: number;
+  forgedSent: number;
+  forgedAccepted: number;
+  malformedSent: number;
+  /** Answered 400, and logged by the receiver as refused (its count). */
+  malformedAnswered400: number;
+  malformedCountedByReceiver: number;
+  /** From the first change until the simulator had sent every delivery. */
+  deliverySeconds: number;
+  consumersKilled: number;
+  consumerInvocations: number;
+  consumerInvocationsFailed: number;
+  eventsDeadLettered: number;
+  eventsDeadLetterReasons: string[];
+  webhookEnvelopes: number;
+  reconcileEnvelopes: number;
+  logScan: LogScan;
+  durationMs: number;
+}
+
+const RESOURCE = 'rfis';
+const MALFORMED_BODIES = ['{not json', JSON.stringify({ hello: 'world' }), JSON.stringify({ ulid: 'short', event_type: 'update' })];
+
+export async function runWebhookChaos(sizes: WebhookChaosSizes, deps: ChaosDeps<'planner' | 'worker' | 'receiver' | 'events'>): Promise<WebhookChaosOutcome> {
+  const started = Date.now();
+  const scenario = await startConnectorScenario({
+    simulator: { data: { companies: 1, projectsPerCompany: sizes.projects, recordsPerResource: sizes.recordsPerProject, resources: ['projects', RESOURCE] } },
+    sync: { resources: [RESOURCE], initialLookbackDays: 3650 },
+    jobs: { visibilityTimeoutSeconds: 30, maxReceiveCount: 3 },
+    // Longer than a claim outlives its invocation (timeout + 10 s, events-handler.ts), as the stack's
+    // 6 x timeout is: a killed batch comes back once its claims lapsed, not as duplicates of itself.
+    webhooks: { resources: [RESOURCE], visibilityTimeoutSeconds: sizes.consumerTimeoutSeconds + 12, maxReceiveCount: 5 },
+  });
+  const hooks = scenario.webhooks!;
+  const hosts: FunctionHost[] = [];
+  const fronts: { close(): Promise<void> }[] = [];
+  const host = async (name: string, entry: string, env: Record<string, string>, timeoutSeconds: number) => {
+    const started = await startFunctionHost({ entry, env, functionName: name, timeoutMs: timeoutSeconds * 1000, memoryMb: 512 });
+    hosts.push(started);
+    return started;
+  };
+  try {
+    const planner = await host('pull-planner', deps.handlers.planner, scenario.env.planner, PLANNER_TIMEOUT_SECONDS);
+    const workers = [
+      await host('pull-worker', deps.handlers.worker, scenario.env.worker, 25),
+      await host('pull-worker', deps.handlers.worker, scenario.env.worker, 25),
+    ];
+    const receiver = await host('webhook-receiver', deps.handlers.receiver, hooks.env.receiver, 4);
+    const consumers = await Promise.all(
+      Array.from({ length: sizes.consumers }, () => host('webhook-events', deps.handlers.events, hooks.env.events, sizes.consumerTimeoutSeconds)),
+    );
+    const front = await startFunctionUrlFront(receiver);
+    fronts.push(front);
+    const { sim } = scenario;
+    const pull = () => scheduledPull(scenario, planner, workers, sizes.maxDurationMs);
+    await pull(); // the cursor the reconciliation pull later starts from
+
+    const applied = await applySimulatorHooks(sim, {
+      companies: [scenario.companyId],
+      destinationUrl: front.url,
+      headerValue: hooks.headerValue,
+      resources: [RESOURCE],
+    });
+    if (applied.errors.length > 0) throw new Error(`webhooks apply failed: ${applied.errors.join('; ')}`);
+    sim.webhooks.setOptions({ faults: { dropRate: sizes.dropRate, duplicateRate: sizes.duplicateRate, outOfOrderRate: sizes.outOfOrderRate } });
+
+    const records = scenario.projectIds.flatMap((projectId) => sim.store.list(RESOURCE, { companyId: scenario.companyId, projectId }).map((r) => Number(r.id)));
+    const changed = new Set<number>();
+    let producing = true;
+    let killed = 0;
+    const answers = { forged: [] as number[], malformed: [] as number[] };
+    const burstStarted = Date.now();
+    let deliveredMs = 0;
+    const burst = async () => {
+      const gapMs = (sizes.seconds * 1000) / sizes.events;
+      const sideEvery = Math.max(1, Math.floor(sizes.events / (sizes.forged + sizes.malformed)));
+      for (let i = 0; i < sizes.events; i++) {
+        const id = records[(i * 7919) % records.length] ?? 0;
+        sim.store.update(RESOURCE, id, { title: `chaos change ${i}` });
+        changed.add(id);
+        if (i % sideEvery === 0) {
+          if (answers.forged.length < sizes.forged) answers.forged.push(await postToUrl(front.url, { [WEBHOOK_AUTH_HEADER]: `forged-${i}` }, '{}'));
+          else if (answers.malformed.length < sizes.malformed)
+            answers.malformed.push(
+              await postToUrl(front.url, { [WEBHOOK_AUTH_HEADER]: hooks.headerValue }, MALFORMED_BODIES[i % MALFORMED_BODIES.length] ?? ''),
+            );
+        }
+        await new Promise((resolve) => setTimeout(resolve, gapMs));
+      }
+      // A hook's deliveries go out one at a time, as Procore's do: the queue takes longer than the changes.
+      await sim.webhooks.settle(sizes.maxDurationMs / 2);
+      sim.clock.advance(61_000); // releases deliveries still held back (out of order) with nothing after them
+      await sim.webhooks.settle(sizes.maxDurationMs / 2);
+      deliveredMs = Date.now() - burstStarted;
+      producing = false;
+    };
+    let outcome: Awaited<ReturnType<typeof playEventSourceMapping>> | undefined;
+    const webhookMessages = await consumeWhile(scenario.sqs, scenario.queues.records.url, async () => {
+      [outcome] = await Promise.all([
+        playEventSourceMapping({
+          sqs: scenario.sqs,
+          queue: hooks.events,
+          hosts: consumers,
+          batchSize: 100,
+          maxDurationMs: sizes.maxDurationMs,
+          producing: () => producing,
+          onInvoke: (invocation: RunningInvocation) => {
+            if (invocation.sequence !== sizes.killAtInvocation || killed > 0) return;
+            killed += 1;
+            setTimeout(() => {
+              if (!invocation.settled()) invocation.host.kill();
+            }, 30);
+          },
+        }),
+        burst(),
+      ]);
+    });
+    const finalStates = lastStateOf(sim, scenario, changed);
+    const seen = envelopeKeys(webhookMessages);
+    const lostBefore = [...finalStates].filter(([id, at]) => !seen.has(`${id}:${at}`)).length;
+    const reconcileMessages = await pull();
+    for (const key of envelopeKeys(reconcileMessages)) seen.add(key);
+    const lostAfter = [...finalStates].filter(([id, at]) => !seen.has(`${id}:${at}`)).length;
+
+    const deliveries = sim.webhooks.deliveries();
+    const deadEvents = await readDeadLetters(scenario.sqs, hooks.eventsDlq.url);
+    const receiverLines = hostOutputLines([receiver]);
+    return {
+      scenario: 'webhooks',
+      changes: sizes.events,
+      recordsChanged: changed.size,
+      deliveriesAttempted: deliveries.filter((d) => d.attempts.length > 0).length,
+      deliveriesDropped: deliveries.filter((d) => d.outcome === 'discarded' && d.attempts.length === 0).length,
+      deliveriesDuplicated: deliveries.filter((d) => d.duplicate).length,
+      deliveriesHeldBack: deliveries.filter((d) => d.holdUntil !== undefined).length,
+      lostBeforeReconcile: lostBefore,
+      lostAfterReconcile: lostAfter,
+      forgedSent: answers.forged.length,
+      forgedAccepted: answers.forged.filter((s) => s >= 200 && s < 300).length,
+      malformedSent: answers.malformed.length,
+      malformedAnswered400: answers.malformed.filter((s) => s === 400).length,
+      malformedCountedByReceiver: receiverLines.filter((l) => /Webhook delivery refused: (body is not JSON|not a v2 webhook event)/.test(l)).length,
+      deliverySeconds: Math.round(deliveredMs / 1000),
+      consumersKilled: killed,
+      consumerInvocations: outcome?.invocations ?? 0,
+      consumerInvocationsFailed: outcome?.invocationErrors.length ?? 0,
+      eventsDeadLettered: deadEvents.length,
+      eventsDeadLetterReasons: [...new Set(deadEvents.map((l) => `${l.errorClass}: ${l.reason}`))],
+      webhookEnvelopes: webhookMessages.length,
+      reconcileEnvelopes: reconcileMessages.length,
+      logScan: scanForSecrets(hostOutputLines(hosts), [...simulatorSecrets(sim), { label: 'webhook header secret', value: hooks.headerValue }]),
+      durationMs: Date.now() - started,
+    };
+  } finally {
+    await Promise.all([...fronts, ...hosts].map((h) => h.close()));
+    await scenario.close();
+  }
+}
+
+/** The updated_at each changed record holds now: the state that must reach the records queue. */
+function lastStateOf(sim: ConnectorScenario['sim'], scenario: ConnectorScenario, ids: Set<number>): Map<number, string> {
+  const states = new Map<number, string>();
+  for (const projectId of scenario.projectIds) {
+    for (const r of sim.store.list(RESOURCE, { companyId: scenario.companyId, projectId }, { includeDeleted: true })) {
+      if (ids.has(Number(r.id))) states.set(Number(r.id), String(r.updated_at));
+    }
+  }
+  return states;
+}
+
+function envelopeKeys(messages: Message[]): Set<string> {
+  const keys = new Set<string>();
+  for (const m of messages) {
+    const envelope = JSON.parse(m.Body ?? '{}') as RecordEnvelope;
+    if (envelope.resource === RESOURCE) keys.add(`${envelope.id}:${envelope.updatedAt}`);
+  }
+  return keys;
+}
