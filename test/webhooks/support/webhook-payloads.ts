@@ -1,6 +1,7 @@
 // Webhook deliveries as Procore sends them (payload v2) and as a Lambda function URL hands them to
-// the receiver. The simulator sends no webhooks yet: tests post these themselves.
+// the receiver, for tests that post deliveries themselves (the simulator sends real ones too).
 import { randomBytes } from 'node:crypto';
+import { functionUrlEvent as urlEvent } from '../../../local/function-url-front';
 import type { LambdaFunctionURLEvent } from 'aws-lambda';
 import type { WebhookEvent, WebhookEventType } from '../../../functions/commons/contracts/webhook-event';
 
@@ -34,27 +35,13 @@ export function webhookEvent(fields: {
   };
 }
 
-/** A function URL event (payload format 2.0) for a POST with `body` and `headers`. */
+/** A function URL event (payload format 2.0) for a POST with `body` and `headers`, as the local function URL front builds it. */
 export function functionUrlEvent(body: string, headers: Record<string, string>, method = 'POST'): LambdaFunctionURLEvent {
-  return {
-    version: '2.0',
-    routeKey: '$default',
-    rawPath: '/',
-    rawQueryString: '',
-    headers: { 'content-type': 'application/json', ...headers },
-    body,
-    isBase64Encoded: false,
-    requestContext: {
-      accountId: 'anonymous',
-      apiId: 'url-id',
-      domainName: 'url-id.lambda-url.us-east-1.on.aws',
-      domainPrefix: 'url-id',
-      http: { method, path: '/', protocol: 'HTTP/1.1', sourceIp: '203.0.113.7', userAgent: 'Procore-Webhooks' },
-      requestId: randomBytes(8).toString('hex'),
-      routeKey: '$default',
-      stage: '$default',
-      time: '30/Nov/2026:04:00:00 +0000',
-      timeEpoch: Date.now(),
-    },
-  };
+  return urlEvent({
+    method,
+    url: '/',
+    headers: { 'content-type': 'application/json', 'user-agent': 'Procore-Webhooks', ...headers },
+    body: Buffer.from(body, 'utf8'),
+    sourceIp: '203.0.113.7',
+  });
 }
