@@ -1,7 +1,7 @@
 // Public API of the Procore simulator: startSimulator(options) → a running server plus the knobs
 // tests turn (clock, tokens, secret, faults, rate limits, latency, data, request log).
 import { createClock } from './clock';
-import { declaredOperations } from './declared-operations';
+import { declaredOperations } from '../functions/commons/procore/declared-operations';
 import { FaultInjector, type FaultOptions } from './faults';
 import { OAuthServer, generateClientId, generateSecret } from './oauth';
 import { mulberry32 } from './prng';
@@ -18,7 +18,7 @@ export { REMOVAL_ROUTES } from './removal-routes';
 export { SimStore } from './store';
 export { RESOURCES } from './resources';
 export { MAX_BATCH_UPSERT_ITEMS, type AfterListPage, type ListPageServed } from './rest';
-export { DeclaredOperations, parseOperations } from './declared-operations';
+export { DeclaredOperations, parseOperations } from '../functions/commons/procore/declared-operations';
 export { nestFormFields } from './form-params';
 
 /** Which pagination headers list answers carry (Procore's docs: do not assume Total is present). */

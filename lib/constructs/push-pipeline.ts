@@ -8,6 +8,7 @@ import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { PushConfig } from '../config/stage-config';
 import { bind } from './bind';
+import { withFiles } from './bundled-json';
 import { acknowledgeSqsDrivenFunction, ConnectorFunction } from './connector-function';
 import { eventSourceVisibilityTimeout, queueWithDeadLetter } from './queues';
 import { STATE_ACCESS } from './state-access';
@@ -22,6 +23,8 @@ export interface PushPipelineProps {
   readonly config: PushConfig;
   /** Non-resource variables every handler gets (stage, Procore environment). */
   readonly commonEnvironment: Record<string, string>;
+  /** JSON files every function gets in its code (the stage's declared resources), by file name. */
+  readonly commonFiles: Record<string, unknown>;
   /** The DMSA secret the function reads (with its KMS key, if customer managed). */
   readonly secret: ISecret;
   /** The secret's name or ARN as configured: what the handler passes to GetSecretValue. */
@@ -82,6 +85,7 @@ export class PushPipeline extends Construct {
         // Receives before the push queue dead-letters a message: the handler tells a last attempt.
         MAX_RECEIVE_COUNT: String(config.maxReceiveCount),
       },
+      ...withFiles(this, props.commonFiles),
     });
     const fn = this.handler.function;
 

@@ -21,7 +21,7 @@ import { scopeOfJob, type SyncJob } from '../sync-job';
 import { describeScope } from '../sync-scope';
 import type { SyncWindow } from '../sync-window';
 import { removalRequest, type RemovalRequest } from './removal-requests';
-import { REMOVAL_SOURCES } from './removal-sources';
+import { removalSourceOf } from './removal-sources';
 import { walkWindow } from '../window-walk';
 
 export interface PullRemovalsDeps {
@@ -53,7 +53,7 @@ export interface RemovalsResult {
 const NOTHING: RemovalsResult = { records: 0, claimChecked: 0, requests: 0 };
 
 export async function pullRemovals(job: SyncJob, window: SyncWindow, deps: PullRemovalsDeps): Promise<RemovalsResult> {
-  const source = REMOVAL_SOURCES[job.resource];
+  const source = removalSourceOf(job.resource);
   const request = removalRequest(source, scopeOfJob(job), window);
   if (!request) return NOTHING;
   try {
@@ -75,7 +75,7 @@ export async function pullRemovals(job: SyncJob, window: SyncWindow, deps: PullR
 /** Every record of the recycle bin in the window, as recycled. */
 async function deliverRecycled(job: SyncJob, window: SyncWindow, deps: PullRemovalsDeps): Promise<RemovalsResult> {
   const result = { ...NOTHING };
-  const source = REMOVAL_SOURCES[job.resource];
+  const source = removalSourceOf(job.resource);
   const request = removalRequest(source, scopeOfJob(job), window)!;
   // A paged bin is read as the list is, by updated_at slices (window-walk.ts): a bin that changes while read loses nothing.
   const reads = request.perPage === undefined ? readAll(request, deps, result) : readSlices(job, window, request.perPage, deps, result);
@@ -85,7 +85,7 @@ async function deliverRecycled(job: SyncJob, window: SyncWindow, deps: PullRemov
 
 /** A recycle bin's window, slice by slice. */
 async function* readSlices(job: SyncJob, window: SyncWindow, perPage: number, deps: PullRemovalsDeps, result: RemovalsResult): AsyncGenerator<unknown[]> {
-  const source = REMOVAL_SOURCES[job.resource];
+  const source = removalSourceOf(job.resource);
   const scope = scopeOfJob(job);
   const label = `Procore GET ${removalRequest(source, scope, window)!.path}`;
   for await (const chunk of walkWindow<unknown>({

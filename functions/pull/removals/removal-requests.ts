@@ -17,7 +17,7 @@ export type RemovalRequest = Omit<ProcoreRequest, 'deadline'> & {
 
 /** The request of a recycle bin or inactive list; undefined for sources that ride on the list itself. */
 export function removalRequest(source: RemovalSource, scope: SyncScope, window: SyncWindow): RemovalRequest | undefined {
-  if (source.kind === 'list-query') return undefined;
+  if (source.kind === 'list-query' || source.kind === 'none') return undefined;
   const path = resourcePath(source.path, { companyId: scope.companyId, ...(scope.projectId === null ? {} : { projectId: scope.projectId }) });
   const base = { method: 'GET' as const, path, companyId: scope.companyId };
   if (source.kind === 'inactive-list') return { ...base, query: {}, perPage: REMOVAL_PER_PAGE };
