@@ -56,16 +56,26 @@ interface CompiledRoute {
   def: ResourceDefinition;
 }
 
-const compiled: CompiledRoute[] = Object.values(RESOURCES).flatMap((def) =>
-  def.routes.map((route) => {
-    const params: string[] = [];
-    const pattern = route.path.replace(/\./g, '\\.').replace(/\{(\w+)\}/g, (_, name: string) => {
-      params.push(name);
-      return '(\\d+)';
-    });
-    return { method: route.method, regex: new RegExp(`^${pattern}$`), params, action: route.action, def };
-  }),
-);
+let compiled: CompiledRoute[] = [];
+let compiledFor = 0;
+
+/** Every resource's routes, compiled again when a generic resource was added (generic-resources.ts). */
+function compiledRoutes(): CompiledRoute[] {
+  const definitions = Object.values(RESOURCES);
+  if (compiledFor === definitions.length) return compiled;
+  compiledFor = definitions.length;
+  compiled = definitions.flatMap((def) =>
+    def.routes.map((route) => {
+      const params: string[] = [];
+      const pattern = route.path.replace(/\./g, '\\.').replace(/\{(\w+)\}/g, (_, name: string) => {
+        params.push(name);
+        return '(\\d+)';
+      });
+      return { method: route.method, regex: new RegExp(`^${pattern}$`), params, action: route.action, def };
+    }),
+  );
+  return compiled;
+}
 
 export class RestApi {
   constructor(
@@ -79,7 +89,7 @@ export class RestApi {
     if (req.method === 'GET' && req.path === '/rest/v1.0/me') return { status: 200, body: this.store.serviceAccount };
     const removals = handleRemovalRoute(this.store, req, this.maxPerPage(), (served) => this.afterListPage()?.(served));
     if (removals) return removals;
-    for (const route of compiled) {
+    for (const route of compiledRoutes()) {
       if (route.method !== req.method) continue;
       const m = route.regex.exec(req.path);
       if (!m) continue;

@@ -13,6 +13,9 @@ export interface ResourceListSpec {
   /** Supports filters[include_deleted]=with, so deletions arrive as records with deleted_at. */
   includeDeleted: boolean;
   maxPerPage: number;
+  /** Set for content-hash lists (content-hash/change-detector.ts): the record's id field, and how
+   * long a scope rests between two full listings (its cursor is the end of the last one). */
+  contentHash?: { idField: string; intervalMs: number };
   /** The list request (path and scope query) for one scope, without paging or filters. */
   listRequest(scope: SyncScope): Pick<ProcoreRequest, 'method' | 'path' | 'companyId' | 'query'>;
   /** The list request a pull job reads for one window (the registry's filters), without paging. */
@@ -30,6 +33,7 @@ export const registryListSpecs: ResourceListSpecs = (name) => {
     incremental: resource.incremental,
     includeDeleted: resource.deleted === 'filters[include_deleted]',
     maxPerPage: resource.maxPerPage,
+    ...(resource.changeDetection === 'content-hash' ? { contentHash: { idField: resource.idField, intervalMs: resource.fullListingMinutes * 60_000 } } : {}),
     listRequest: (scope) => buildListRequest(resource, ids(scope)),
     pullRequest: (scope, window) => buildPullListRequest(resource, ids(scope), updatedAtFilter(window)),
   };
