@@ -33,7 +33,7 @@ function routesOf(spec: GenericResourceSpec, operations: DeclaredOperations): Ro
 }
 
 /** The definition of a generic resource, built from the operations file. */
-export function genericResource(spec: GenericResourceSpec, operations: DeclaredOperations = declaredOperations()): ResourceDefinition {
+function genericResource(spec: GenericResourceSpec, operations: DeclaredOperations = declaredOperations()): ResourceDefinition {
   const list = operations.all.find((op) => op.method === 'GET' && op.path === spec.collection);
   if (!list) throw new Error(`simulator: GET ${spec.collection} is not a declared Procore operation`);
   const project = spec.collection.includes('{project_id}') || list.queryParams.has('project_id');

@@ -93,7 +93,7 @@ function syncRoutes(collections: string[]): RouteSpec[] {
 type Declaration = Omit<ResourceDefinition, 'name' | 'includeDeleted' | 'defaultPerPage'>;
 
 /** The page size a list answers with when the request names none. */
-export const DEFAULT_PER_PAGE = 100;
+const DEFAULT_PER_PAGE = 100;
 
 function resources(
   declarations: Record<BuiltInSimName, Declaration>,

@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import { ResourceNameSchema } from './names';
 
-export const ResourceScopeSchema = z.enum(['company', 'project']);
+const ResourceScopeSchema = z.enum(['company', 'project']);
 const ScopeParamSchema = z.enum(['company_id', 'project_id']);
 const PermissionLevelSchema = z.enum(['read_only', 'standard', 'admin']);
 
@@ -54,7 +54,7 @@ const OperationRequestSchema = z.strictObject({
 });
 
 /** Where Procore shows a record that left the resource's default list (functions/pull/removals/). */
-export const RemovalSourceSchema = z.discriminatedUnion('kind', [
+const RemovalSourceSchema = z.discriminatedUnion('kind', [
   /** Extra query on the resource's own list; the records' fields say their lifecycle. */
   z.strictObject({ kind: z.literal('list-query'), listQuery: z.record(z.string().min(1), z.string()), how: z.string() }),
   /** A recycle bin read with the job's updated_at window. */

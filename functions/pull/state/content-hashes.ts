@@ -17,7 +17,7 @@ const BATCH_WRITE_ITEMS = 25;
 /** Rounds for items DynamoDB left unprocessed (throttling) before the job is retried. */
 const UNPROCESSED_ROUNDS = 6;
 
-export function hashPartition(scope: SyncScope): string {
+function hashPartition(scope: SyncScope): string {
   return `${syncPartition(scope.companyId)}#hashes#${scopeId(scope)}`;
 }
 
