@@ -17,6 +17,7 @@ const UNIT = [
   'test/infra/cdk-nag.test.ts',
   'test/infra/connector-stack.test.ts',
   'test/infra/declared-resources.test.ts',
+  'test/app-manifest/declared-permissions.test.ts',
   'test/infra/stage-config.test.ts',
   'test/procore/errors.test.ts',
   'test/procore/rate-pacer.test.ts',
