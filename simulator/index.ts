@@ -17,7 +17,7 @@ export type { SeedOptions } from './store';
 export { REMOVAL_ROUTES } from './removal-routes';
 export { SimStore } from './store';
 export { RESOURCES } from './resources';
-export { addGenericResource, type GenericResourceSpec } from './generic-resources';
+export { addGenericResource } from './generic-resources';
 export { MAX_BATCH_UPSERT_ITEMS, type AfterListPage, type ListPageServed } from './rest';
 export { DeclaredOperations, parseOperations } from '../functions/commons/procore/declared-operations';
 export { nestFormFields } from './form-params';
