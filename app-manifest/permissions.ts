@@ -27,6 +27,17 @@ export interface RequiredPermissions {
 
 const rank = (level: PermissionLevel) => PERMISSION_LEVELS.indexOf(level);
 
+/**
+ * Hooks and triggers need the company "Webhooks API" tool permission at Standard (default None):
+ * procore/documentation plan_your_app/webhooks.md, "Access and Authentication".
+ */
+const WEBHOOKS_PERMISSION_NEED: ResourcePermissionNeed = { name: 'webhooks', permission: { tool: 'Webhooks API', level: 'standard', scope: 'company' } };
+
+/** What the connector needs: its resources' tools, and the Webhooks API when a stage turns webhooks on. */
+export function connectorPermissionNeeds(resources: readonly ResourcePermissionNeed[], options: { webhooks: boolean }): ResourcePermissionNeed[] {
+  return options.webhooks ? [...resources, WEBHOOKS_PERMISSION_NEED] : [...resources];
+}
+
 /** The max level needed per tool and scope, sorted by tool name. */
 export function requiredPermissions(resources: readonly ResourcePermissionNeed[]): RequiredPermissions {
   const byKey = new Map<string, RequiredPermission>();

@@ -4,6 +4,7 @@ import { cpus, release, totalmem, type as osType } from 'node:os';
 import type { ColdStartRow } from './cold-start/measure-cold-start';
 import type { ConnectorPullMeasurement, PullMeasurement } from './pull-bench';
 import type { PushMeasurement } from './push-bench';
+import { originIdAuditLine } from '../simulator';
 
 export interface Machine {
   os: string;
@@ -105,6 +106,7 @@ export function renderMarkdown(result: BenchResult): string {
       `| ${p.resource} (${p.kind}) | ${p.messages} | ${p.applied} | ${fixed(p.procoreRequests / p.messages, 3)} | ${fixed(p.sqsRequestTotal / p.messages, 3)} | ${fixed(p.dynamoRequestTotal / p.messages, 2)} | ${p.rateLimited} | ${p.tokenRequests} | ${seconds(p.wallMs)} |`,
     );
   }
+  lines.push('', ...result.push.map((p) => `- ${p.resource} (${p.kind}): ${originIdAuditLine(p.originIds)}`));
   lines.push(
     '',
     `**Cold start** (bundled as the stack bundles; module load in a fresh Node process, median of ${settings.coldStartRounds})`,

@@ -1,6 +1,7 @@
 // npm run bench: the connector measured on the Procore simulator (realistic latency, a rate budget)
 // and moto, each scenario beside its baseline in the same run. Prints markdown tables and writes
 // results/bench-<iso>.{md,json} and results/bench-latest.{md,json}.
+// Exits 1 when a push scenario's Procore writes carried an origin_id no message carried.
 // Knobs (for quick runs): BENCH_PULL_SIZES=10000,100000  BENCH_PUSH_MESSAGES=1000  BENCH_COLD_ROUNDS=7
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -14,6 +15,7 @@ import { measureColdStarts } from './cold-start/measure-cold-start';
 import { measureConnectorPull, measureHostBaseline, measureSdkPull, seedPullProject } from './pull-bench';
 import { measurePush, rfiCreates, vendorUpserts } from './push-bench';
 import { machineInfo, renderMarkdown, type BenchResult } from './bench-report';
+import { originIdAuditLine } from '../simulator';
 
 const ROOT = path.resolve(__dirname, '..');
 const LATENCY_MS = { min: 40, max: 80 };
@@ -118,6 +120,9 @@ async function main(): Promise<void> {
     ]);
     process.stdout.write(`${markdown}\n`);
     progress(`results in results/bench-${stamp}.{md,json}`);
+    // A push scenario whose writes carried an origin_id no message carried fails the bench (after its report is written).
+    const foreignOrigins = result.push.filter((p) => p.originIds.foreign.length > 0);
+    if (foreignOrigins.length > 0) throw new Error(foreignOrigins.map((p) => `push ${p.resource}: ${originIdAuditLine(p.originIds, 10)}`).join('\n'));
   } finally {
     await scenario?.close();
     await counter?.close();

@@ -1,6 +1,7 @@
 // Push scenarios: 1,000 messages through the real push handler (bundled, in its own process), fed
 // in batches of the stack's default size by the event source mapping played locally. One resource
-// Procore can batch-upsert (/sync), one it cannot (one write per message).
+// Procore can batch-upsert (/sync), one it cannot (one write per message). Each scenario's writes
+// are audited: none may carry an origin_id its message did not (simulator/origin-id-audit.ts).
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { GetQueueAttributesCommand, PurgeQueueCommand } from '@aws-sdk/client-sqs';
@@ -8,6 +9,7 @@ import { sendMessageBatches } from '../functions/commons/queues/sqs-batch-sender
 import { startFunctionHost } from '../local/function-host';
 import { countedEnv, drain, freshStart, restRequests, sqsRequests, type BenchContext } from './bench-context';
 import { PUSH_MEMORY_MB, PUSH_TIMEOUT_SECONDS } from '../lib/constructs/push-pipeline';
+import { auditOriginIds, originIdsOfMessages, type OriginIdAudit } from '../simulator';
 
 /** The stack's default (lib/config/stage-config.ts). */
 const PUSH_BATCH_SIZE = 10;
@@ -28,6 +30,8 @@ export interface PushMeasurement {
   dynamoRequestTotal: number;
   invocations: number;
   wallMs: number;
+  /** The scenario's Procore writes, and each origin_id in them no message carried: the bench fails unless none. */
+  originIds: OriginIdAudit;
 }
 
 export function vendorUpserts(companyId: number, count: number): object[] {
@@ -100,6 +104,7 @@ export async function measurePush(context: BenchContext, kind: PushMeasurement['
       dynamoRequestTotal: context.counter.total('DynamoDB_20120810'),
       invocations,
       wallMs,
+      originIds: auditOriginIds(scenario.sim.requests(), originIdsOfMessages(messages)),
     };
   } finally {
     await host.close();

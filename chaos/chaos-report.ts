@@ -2,6 +2,7 @@
 import type { BadInputOutcome } from './scenarios/bad-input';
 import type { PullChaosOutcome } from './scenarios/pull';
 import type { PushChaosOutcome } from './scenarios/push';
+import { originIdAuditLine } from '../simulator';
 
 export interface ChaosResults {
   pull?: PullChaosOutcome;
@@ -49,6 +50,7 @@ function chaosRows(r: ChaosResults): Row[] {
     add('push', 'refused by Procore, dead-lettered as expected', `${p.refusedAsExpected} of ${p.refusedExpected}`);
     for (const [reason, count] of Object.entries(p.deadLetteredByReason)) add('push', `dead-lettered: ${reason}`, count);
     add('push', 'good messages dead-lettered (other reasons)', p.unexpectedDeadLetters, 0);
+    add('push', `origin_id not from a message (of ${p.originIds.writesChecked} Procore writes)`, p.originIds.foreign.length, 0);
     add('push', 'faults: 5xx / 429 / dropped / 401', `${p.faults.serverErrors} / ${p.faults.rateLimited} / ${p.faults.dropped} / ${p.faults.unauthorized}`);
     add(
       'push',
@@ -90,7 +92,9 @@ export function formatChaosTable(r: ChaosResults): string {
         ...r.badInput.classes.map((c) => `  ${c.ok ? 'ok  ' : 'FAIL'} ${c.name}: ${c.errorClass ?? 'not dead-lettered'}: ${c.reason ?? ''}`.slice(0, 200)),
       ]
     : [];
-  return [line(header), widths.map((w) => '-'.repeat(w)).join('-|-'), ...cells.map(line), ...classes].join('\n');
+  // The offending writes named, when there are any (the table has their count).
+  const origins = r.push && r.push.originIds.foreign.length > 0 ? ['', `push: ${originIdAuditLine(r.push.originIds, 10)}`] : [];
+  return [line(header), widths.map((w) => '-'.repeat(w)).join('-|-'), ...cells.map(line), ...classes, ...origins].join('\n');
 }
 
 export function chaosPassed(r: ChaosResults): boolean {

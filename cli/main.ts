@@ -36,6 +36,11 @@ const COMMANDS: CommandEntry[] = [
     load: async () => (await import('./commands/status')).statusCommand,
   },
   {
+    name: 'webhooks',
+    summary: "webhooks plan | apply | status: make Procore's hooks and triggers match the stage config; recent deliveries",
+    load: async () => (await import('./commands/webhooks')).webhooksCommand,
+  },
+  {
     name: 'manifest',
     summary: 'manifest permissions | check | version: the Procore app manifest and its tool permissions',
     load: async () => (await import('./commands/manifest')).manifestCommand,

@@ -8,6 +8,17 @@ import { CliError } from './command';
 
 export const CDK_JSON = path.resolve(__dirname, '..', 'cdk.json');
 
+/**
+ * Whether any stage in cdk.json turns webhooks on. One Procore app serves every stage, so its manifest
+ * needs the Webhooks API permission as soon as one does. Read without validating the rest of the
+ * stage (the shipped production stage holds placeholders).
+ */
+export function webhooksEnabledInAnyStage(cdkJsonPath = CDK_JSON): boolean {
+  const stages =
+    (JSON.parse(readFileSync(cdkJsonPath, 'utf8')) as { context?: { stages?: Record<string, { webhooks?: { enabled?: unknown } }> } }).context?.stages ?? {};
+  return Object.values(stages).some((stage) => stage?.webhooks?.enabled === true);
+}
+
 /** The stage's settings; its declared resources join the registry, so every command knows them as the functions do. */
 export function readStageConfig(stage: string, cdkJsonPath = CDK_JSON): { stage: StageName; config: StageConfig } {
   let context: { stages?: unknown };

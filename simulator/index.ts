@@ -1,5 +1,6 @@
 // Public API of the Procore simulator: startSimulator(options) → a running server plus the knobs
-// tests turn (clock, tokens, secret, faults, rate limits, latency, data, request log).
+// tests turn (clock, tokens, secret, faults, rate limits, latency, data, request log), and the
+// origin_id audit of a run's request log.
 import { createClock } from './clock';
 import { declaredOperations } from '../functions/commons/procore/declared-operations';
 import { FaultInjector, type FaultOptions } from './faults';
@@ -9,6 +10,9 @@ import { RateLimiter, type RateLimitOptions } from './rate-limit';
 import { RestApi, type AfterListPage } from './rest';
 import { SimulatorServer, type LoggedRequest } from './server';
 import { SimStore, type SeedOptions } from './store';
+import { DeliveryEngine, type SimDelivery, type WebhookDeliveryOptions } from './webhooks/delivery-engine';
+import { HookRegistry, type SimHook } from './webhooks/hooks';
+import { WebhooksApi } from './webhooks/hooks-api';
 
 export type { FaultOptions } from './faults';
 export type { LoggedRequest } from './server';
@@ -21,6 +25,17 @@ export { addGenericResource } from './generic-resources';
 export { MAX_BATCH_UPSERT_ITEMS, type AfterListPage, type ListPageServed } from './rest';
 export { DeclaredOperations, parseOperations } from '../functions/commons/procore/declared-operations';
 export { nestFormFields } from './form-params';
+export {
+  auditOriginIds,
+  describeForeignOriginId,
+  originIdAuditLine,
+  originIdsOfMessages,
+  type ForeignOriginId,
+  type OriginIdAudit,
+} from './origin-id-audit';
+export type { SimDelivery, WebhookDeliveryOptions } from './webhooks/delivery-engine';
+export type { WebhookEvent } from './webhooks/event-payload';
+export type { SimHook } from './webhooks/hooks';
 
 /** Which pagination headers list answers carry (Procore's docs: do not assume Total is present). */
 export interface PaginationHeaderOptions {
@@ -48,6 +63,20 @@ export interface SimulatorOptions {
   now?: number;
   /** Runs after each list page is served (see setAfterListPage). */
   afterListPage?: AfterListPage;
+  /** Webhook deliveries: attempt timeout and sender faults (duplicates, out-of-order, drops). */
+  webhooks?: WebhookDeliveryOptions;
+}
+
+/** Procore's webhooks as the simulator plays them: hooks made through the API, deliveries it sent. */
+export interface SimulatorWebhooks {
+  hooks(): SimHook[];
+  /** Attempted or given-up deliveries, newest first (all hooks, or one). */
+  deliveries(hookId?: number): SimDelivery[];
+  /** Resolves once no delivery is in flight or due now (retries due later wait for the clock). */
+  settle(maxWaitMs?: number): Promise<void>;
+  setOptions(options: WebhookDeliveryOptions | undefined): void;
+  /** Whether the app holds the "Webhooks API" tool permission (default true); without it the API answers 403. */
+  setPermission(granted: boolean): void;
 }
 
 export interface ProcoreSimulator {
@@ -72,6 +101,7 @@ export interface ProcoreSimulator {
   clearRequests(): void;
   countRequests(filter?: (r: LoggedRequest) => boolean): number;
   store: SimStore;
+  webhooks: SimulatorWebhooks;
   close(): Promise<void>;
 }
 
@@ -89,6 +119,13 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Pr
   let pagination = options.pagination;
   let afterListPage = options.afterListPage;
   const log: LoggedRequest[] = [];
+  const hooks = new HookRegistry(store.serviceAccount.id);
+  const engine = new DeliveryEngine(
+    { clock, registry: hooks, serviceAccountUserId: store.serviceAccount.id, random: mulberry32(seed ^ 0x0111d), faultRandom: () => mulberry32(seed ^ 0x400c) },
+    options.webhooks,
+  );
+  store.onChange((change) => engine.report(change));
+  const webhooksApi = new WebhooksApi(store, hooks, engine);
   const server = new SimulatorServer({
     clock,
     oauth,
@@ -98,6 +135,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Pr
       store,
       () => maxPerPage,
       () => afterListPage,
+      webhooksApi,
     ),
     declared: declaredOperations(),
     pagination: () => ({ total: pagination?.total ?? true, perPage: pagination?.perPage ?? true, link: pagination?.link ?? true }),
@@ -137,6 +175,18 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Pr
     },
     countRequests: (filter) => (filter ? log.filter(filter).length : log.length),
     store,
-    close: () => server.close(),
+    webhooks: {
+      hooks: () => hooks.list(),
+      deliveries: (hookId) => engine.deliveries(hookId),
+      settle: (maxWaitMs) => engine.settle(maxWaitMs),
+      setOptions: (o) => engine.configure(o ?? {}),
+      setPermission: (granted) => {
+        webhooksApi.permissionGranted = granted;
+      },
+    },
+    close: async () => {
+      engine.close();
+      await server.close();
+    },
   };
 }

@@ -17,6 +17,8 @@ export interface RestRequest {
   body: unknown;
   /** From Procore-Company-Id, already checked: the app is installed there. */
   companyId: number;
+  /** The OAuth client id behind the token: the changes this request makes name it (webhook events). */
+  applicationId?: string;
 }
 
 export interface RestResponse {
@@ -77,29 +79,54 @@ function compiledRoutes(): CompiledRoute[] {
   return compiled;
 }
 
+function matchRoute(method: string, path: string): { route: CompiledRoute; params: Record<string, number> } | undefined {
+  for (const route of compiledRoutes()) {
+    if (route.method !== method) continue;
+    const m = route.regex.exec(path);
+    if (!m) continue;
+    const params: Record<string, number> = {};
+    route.params.forEach((name, i) => {
+      params[name] = Number(m[i + 1]);
+    });
+    return { route, params };
+  }
+  return undefined;
+}
+
+/** The resource and action a REST call (path under the API prefix) is routed to, if any. */
+export function restRouteOf(method: string, path: string): { resource: SimResourceName; action: Action } | undefined {
+  const matched = matchRoute(method, path);
+  return matched && { resource: matched.route.def.name, action: matched.route.action };
+}
+
 export class RestApi {
   constructor(
     private readonly store: SimStore,
     private readonly maxPerPage: () => number,
     private readonly afterListPage: () => AfterListPage | undefined = () => undefined,
+    private readonly webhooks?: { handle(req: RestRequest): RestResponse | undefined },
   ) {}
 
   handle(req: RestRequest): RestResponse {
+    return this.store.asApplication(req.applicationId, () => this.route(req));
+  }
+
+  private route(req: RestRequest): RestResponse {
     if (req.method === 'GET' && req.path === '/rest/v1.0/companies') return this.listCompanies(req);
+    const webhooks = this.webhooks?.handle(req);
+    if (webhooks) return webhooks;
     if (req.method === 'GET' && req.path === '/rest/v1.0/me') return { status: 200, body: this.store.serviceAccount };
-    const removals = handleRemovalRoute(this.store, req, this.maxPerPage(), (served) => this.afterListPage()?.(served));
+    const removals = handleRemovalRoute(this.store, req, this.maxPerPage(), (served) => this.served(served));
     if (removals) return removals;
-    for (const route of compiledRoutes()) {
-      if (route.method !== req.method) continue;
-      const m = route.regex.exec(req.path);
-      if (!m) continue;
-      const params: Record<string, number> = {};
-      route.params.forEach((name, i) => {
-        params[name] = Number(m[i + 1]);
-      });
-      return this.dispatch(route, req, params);
-    }
-    throw notFound();
+    const matched = matchRoute(req.method, req.path);
+    if (!matched) throw notFound();
+    return this.dispatch(matched.route, req, matched.params);
+  }
+
+  /** The test's after-page callback plays people changing Procore: its changes name no application. */
+  private served(page: ListPageServed): void {
+    const hook = this.afterListPage();
+    if (hook) this.store.asApplication(undefined, () => hook(page));
   }
 
   private listCompanies(req: RestRequest): RestResponse {
@@ -185,7 +212,7 @@ export class RestApi {
     if (def.name === 'projects') ids = ids.filter((id) => this.store.projectListed(id));
     const page = paginate(this.store.inListOrder(def.name, ids), req.url, def.defaultPerPage, this.maxPerPage());
     const body = page.items.map((id) => this.store.rendered(def.name, inView(def.name, q.get('view'), this.store.get(def.name, id)!) as RecordJson));
-    this.afterListPage()?.({
+    this.served({
       resource: def.name,
       list: 'list',
       path: req.path,

@@ -26,6 +26,12 @@ export interface LoggedRequest {
   fault?: string;
   /** Set when the request was refused for not being declared for its operation (404, 400, 415). */
   refusal?: { status: number; reason: string; undeclared?: string[] };
+  /**
+   * A REST write's body as parsed (JSON, or multipart nested as Rails reads it), kept whatever the
+   * answer (faults included) so a run can check what each write carried (origin-id-audit.ts).
+   * Token requests keep none: their bodies hold the client secret.
+   */
+  body?: unknown;
 }
 
 export interface ServerDeps {
@@ -97,6 +103,11 @@ export class SimulatorServer {
       if (err instanceof HttpError) return this.send(res, entry, err);
       throw err;
     }
+    const parsed = settle(parseBody(req, rawBody));
+    if (isRestWrite(method, url.pathname)) {
+      const read = await parsed;
+      if ('value' in read && read.value !== undefined) entry.body = read.value;
+    }
 
     const latency = this.deps.latency();
     if (latency && latency.max > 0) {
@@ -150,7 +161,7 @@ export class SimulatorServer {
     }
 
     try {
-      if (isLogin) return this.send(res, entry, undefined, 200, this.login(method, subPath, req, await parseBody(req, rawBody)));
+      if (isLogin) return this.send(res, entry, undefined, 200, this.login(method, subPath, req, await unwrap(parsed)));
       if (!isRest) throw notFound();
       if (!authCheck?.ok) throw unauthorized(authCheck?.reason ?? 'missing bearer token');
       const companyId = this.companyFromHeader(req);
@@ -161,8 +172,8 @@ export class SimulatorServer {
         queryParams: url.searchParams.keys(),
         ...(hasBody ? { contentType: headerValue(req, 'content-type') ?? '' } : {}),
       });
-      const body = await parseBody(req, rawBody);
-      const result = this.deps.rest.handle({ method, path: subPath, url, body, companyId });
+      const body = await unwrap(parsed);
+      const result = this.deps.rest.handle({ method, path: subPath, url, body, companyId, applicationId: authCheck.token.clientId });
       return this.send(res, entry, undefined, result.status, result.body, { ...rateHeaders, ...result.headers });
     } catch (err) {
       if (!(err instanceof HttpError)) throw err;
@@ -255,6 +266,27 @@ async function readBody(req: IncomingMessage): Promise<Buffer> {
     chunks.push(chunk as Buffer);
   }
   return Buffer.concat(chunks);
+}
+
+/** A REST call that sends Procore a body to store (not a read, not a token request). */
+function isRestWrite(method: string, path: string): boolean {
+  return path.startsWith('/api/rest/') && (method === 'POST' || method === 'PATCH' || method === 'PUT');
+}
+
+type Settled<T> = { value: T } | { error: unknown };
+
+/** The body is parsed once, up front for the log, and its error (if any) thrown where it always was. */
+function settle<T>(promise: Promise<T>): Promise<Settled<T>> {
+  return promise.then(
+    (value) => ({ value }),
+    (error: unknown) => ({ error }),
+  );
+}
+
+async function unwrap<T>(settled: Promise<Settled<T>>): Promise<T> {
+  const read = await settled;
+  if ('error' in read) throw read.error;
+  return read.value;
 }
 
 /**

@@ -58,6 +58,20 @@ export interface Scope {
   projectId?: number;
 }
 
+/** One create, update or delete the store made (what Procore's webhooks report; see simulator/webhooks). */
+export interface StoreChange {
+  resource: SimResourceName;
+  id: number;
+  companyId: number;
+  projectId?: number;
+  eventType: 'create' | 'update' | 'delete';
+  at: number;
+  /** The OAuth client id behind the API call that made the change; undefined for changes made in Procore itself. */
+  applicationId?: string;
+}
+
+export type StoreChangeListener = (change: StoreChange) => void;
+
 /** Orders two records of a list, as Array.prototype.sort takes it. */
 export type ListOrder = (a: RecordJson, b: RecordJson) => number;
 
@@ -89,6 +103,11 @@ export class SimStore {
   private readonly records = new Map<SimResourceName, Map<number, StoredRecord>>();
   private readonly listOrders = new Map<SimResourceName, ListOrder>();
   private readonly renderings = new Map<string, RecordRendering>();
+  private readonly changeListeners: StoreChangeListener[] = [];
+  /** Seeding writes the starting data: no one changed anything, so nothing is reported. */
+  private seeding = false;
+  /** The application making the current API call (set by the REST layer around one request). */
+  private actor: string | undefined;
 
   constructor(
     private readonly clock: SimClock,
@@ -100,6 +119,32 @@ export class SimStore {
 
   /** The user behind the service account (GET /rest/v1.0/me). */
   readonly serviceAccount = { id: SERVICE_ACCOUNT_USER_ID, login: 'dmsa-connector@service-account.procore.example', name: 'Connector Service Account' };
+
+  // --- change reports (webhooks) --------------------------------------------------------------
+
+  /** Calls `listener` after every create, update and delete (not for seeded data). */
+  onChange(listener: StoreChangeListener): void {
+    this.changeListeners.push(listener);
+  }
+
+  /** Runs `work` as an API call of `applicationId`: the changes it makes name that application. */
+  asApplication<T>(applicationId: string | undefined, work: () => T): T {
+    const previous = this.actor;
+    this.actor = applicationId;
+    try {
+      return work();
+    } finally {
+      this.actor = previous;
+    }
+  }
+
+  private changed(r: StoredRecord, eventType: StoreChange['eventType'], at: number): void {
+    if (this.seeding) return;
+    const change: StoreChange = { resource: r.resource, id: r.id, companyId: r.companyId, eventType, at };
+    if (r.projectId !== undefined) change.projectId = r.projectId;
+    if (this.actor !== undefined) change.applicationId = this.actor;
+    for (const listener of this.changeListeners) listener(change);
+  }
 
   // --- companies and projects -------------------------------------------------------------
 
@@ -257,6 +302,7 @@ export class SimStore {
     };
     this.table(name).set(record.id, record);
     if (name === 'projects') this.permitted.set(record.id, true); // the app created it: it sees it
+    this.changed(record, 'create', t);
     return this.toJson(record);
   }
 
@@ -265,18 +311,24 @@ export class SimStore {
     const r = this.mustGet(resource, id);
     r.fields = { ...r.fields, ...stripReserved(fields) };
     r.updatedAt = truncateToSecond(at);
+    this.changed(r, 'update', r.updatedAt);
     return this.toJson(r);
   }
 
   /** Bumps updated_at (to the clock's now by default) as if someone edited the records in Procore. */
   touch(resource: string, ids: number[], at = this.clock.now()): void {
-    for (const id of ids) this.mustGet(resource, id).updatedAt = truncateToSecond(at);
+    for (const id of ids) {
+      const r = this.mustGet(resource, id);
+      r.updatedAt = truncateToSecond(at);
+      this.changed(r, 'update', r.updatedAt);
+    }
   }
 
   softDelete(resource: string, id: number, at = this.clock.now()): void {
     const r = this.mustGet(resource, id);
     r.deletedAt = truncateToSecond(at);
     r.updatedAt = r.deletedAt;
+    this.changed(r, 'delete', r.deletedAt);
   }
 
   // --- removals: what Procore's users do to take a record out of its default list ----------------
@@ -298,6 +350,7 @@ export class SimStore {
     const r = this.mustGet(resource, id);
     delete r.deletedAt;
     r.updatedAt = truncateToSecond(at);
+    this.changed(r, 'update', r.updatedAt);
   }
 
   /** Deactivates a vendor or company user: it leaves the list for the inactive list. */
@@ -351,6 +404,15 @@ export class SimStore {
   }
 
   seed(options: SeedOptions = {}): void {
+    this.seeding = true;
+    try {
+      this.seedData(options);
+    } finally {
+      this.seeding = false;
+    }
+  }
+
+  private seedData(options: SeedOptions): void {
     this.seedOptions = options;
     this.nextId = FIRST_ID;
     this.companyList = [];
@@ -458,6 +520,7 @@ export class SimStore {
     if (!field) throw new Error(`${resource} records have no active flag`);
     r.fields = { ...r.fields, [field]: active };
     r.updatedAt = truncateToSecond(at);
+    this.changed(r, 'update', r.updatedAt);
   }
 
   private projectInfo(r: StoredRecord): SimProject {

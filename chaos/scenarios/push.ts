@@ -8,7 +8,7 @@
 // between Procore's answer and its state write. Batch item failures come back after the queue's
 // visibility timeout; maxReceiveCount moves hopeless ones to the DLQ. The simulator's store is the
 // judge of what was applied: no create made twice, nothing lost, every dead letter with the
-// connector's reason.
+// connector's reason, and no write carrying an origin_id that no message carried.
 import { randomUUID } from 'node:crypto';
 import { startFunctionHost, type FunctionHost } from '../../local/function-host';
 import { AwsChaos, type AwsChaosOptions, type AwsFaultCounts } from '../aws-chaos-faults';
@@ -21,6 +21,7 @@ import { hostOutputLines, scanForSecrets, simulatorSecrets, type LogScan } from 
 import { MOVED_BY_QUEUE, produceBodies, readDeadLetters } from '../push-queue';
 import { CREATE_OUTCOME_UNKNOWN } from '../../functions/push/create-once';
 import { PUSH_MEMORY_MB } from '../../lib/constructs/push-pipeline';
+import { auditOriginIds, originIdsOfMessages, type OriginIdAudit } from '../../simulator';
 
 export interface PushChaosSizes {
   messages: number;
@@ -89,6 +90,8 @@ export interface PushChaosOutcome {
   lost: number;
   /** Creates that made more than one record (any resource, with or without origin_id). */
   duplicateCreates: number;
+  /** Procore writes of the run, and each origin_id in them no message of its resource carried (must be none). */
+  originIds: OriginIdAudit;
   invocations: number;
   batchItemFailures: number;
   invocationsFailed: number;
@@ -150,6 +153,7 @@ export async function runPushChaos(sizes: PushChaosSizes, deps: ChaosDeps<'push'
     sim.setFaults(undefined);
     const judged = await judge(scenario, planned);
     return {
+      originIds: auditOriginIds(sim.requests(), originIdsOfMessages(bodies)),
       scenario: 'push',
       messages: planned.length,
       producerResends: resends,

@@ -15,6 +15,9 @@ export const QUEUE_NAMES = Object.keys(QUEUE_OUTPUTS) as QueueName[];
 
 export const STATE_TABLE_OUTPUT = 'StateTableName';
 
+/** The webhook receiver's URL (where Procore delivers), when the stage's webhooks block names none. */
+export const WEBHOOK_RECEIVER_URL_OUTPUT = 'WebhookReceiverUrl';
+
 export interface StackOutputs {
   stackName: string;
   values: Record<string, string>;

@@ -1,9 +1,9 @@
 import { secretsManagerCredentials } from '../../functions/commons/credentials/dmsa-secret';
-import { ProcoreEnvironmentSchema, resolveProcoreEnvironment, type ProcoreEnvironment } from '../../functions/commons/procore/environments';
 import { getResource, listResources, type ResourceDefinition } from '../../functions/commons/resources/registry';
 import { checkCredentials, type CredentialsReport, type ProbeOutcome } from '../credentials/credential-check';
 import { defineCommand, idOption, UsageError, type Command } from '../command';
 import { json, keyValues, table } from '../format';
+import { resolveEnvironment } from '../procore-session';
 import { readStageConfig } from '../stage';
 
 const HELP = `connector check-credentials: test the DMSA credentials against Procore
@@ -55,7 +55,7 @@ export const checkCredentialsCommand: Command = defineCommand({
     const stage = values.stage ? readStageConfig(values.stage).config : undefined;
     const secretId = values['secret-id'] ?? stage?.dmsaSecret;
     if (!secretId) throw new UsageError('check-credentials: pass --secret-id ID or --stage S (whose config names the secret)');
-    const environment = resolveEnvironment(values, stage?.procore);
+    const environment = resolveEnvironment('check-credentials', values, stage?.procore);
     const resources = values.resources
       ? values.resources.split(',').map((name) => resourceOrUsage(name.trim()))
       : (stage?.sync.resources.map((name) => getResource(name)) ?? listResources());
@@ -82,30 +82,6 @@ function resourceOrUsage(name: string): ResourceDefinition {
   } catch (error) {
     throw new UsageError(`check-credentials: --resources: ${(error as Error).message}`);
   }
-}
-
-function resolveEnvironment(
-  values: { environment?: string | undefined; 'login-url'?: string | undefined; 'api-url'?: string | undefined },
-  fromStage: Parameters<typeof resolveProcoreEnvironment>[0] | undefined,
-): ProcoreEnvironment {
-  const custom = values['login-url'] !== undefined || values['api-url'] !== undefined;
-  if (custom && values.environment) throw new UsageError('check-credentials: give --environment or --login-url/--api-url, not both');
-  if (!custom && !values.environment) {
-    if (fromStage) return resolveProcoreEnvironment(fromStage);
-    throw new UsageError('check-credentials: say which Procore: --environment production|sandbox|monthly-sandbox, --login-url and --api-url, or --stage S');
-  }
-  const parsed = ProcoreEnvironmentSchema.safeParse(
-    custom ? { name: 'custom', loginUrl: values['login-url'], apiUrl: values['api-url'] } : { name: values.environment },
-  );
-  if (!parsed.success) {
-    const problem = parsed.error.issues.map((i) => `${i.path.join('.') || 'environment'}: ${i.message}`).join('; ');
-    throw new UsageError(
-      custom
-        ? `check-credentials: --login-url and --api-url must both be URLs (${problem})`
-        : `check-credentials: --environment must be production, sandbox or monthly-sandbox (got "${values.environment}")`,
-    );
-  }
-  return resolveProcoreEnvironment(parsed.data);
 }
 
 const OUTCOME_LABEL: Record<ProbeOutcome, string> = {

@@ -1,12 +1,12 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { loadManifest, MANIFEST_PATH, manifestWarnings } from '../../app-manifest/manifest-schema';
-import { checkManifestPermissions, requiredPermissions } from '../../app-manifest/permissions';
+import { checkManifestPermissions, connectorPermissionNeeds, requiredPermissions } from '../../app-manifest/permissions';
 import { bumpManifestVersion } from '../../app-manifest/version';
 import { listResources } from '../../functions/commons/resources/registry';
-import { readStageConfig } from '../stage';
 import { CliError, defineCommand, UsageError, withSubcommands, type CliIo, type Command } from '../command';
 import { json, table } from '../format';
+import { readStageConfig, webhooksEnabledInAnyStage } from '../stage';
 
 const LEVEL_LABEL = { read_only: 'Read-only', standard: 'Standard', admin: 'Admin' } as const;
 
@@ -19,7 +19,8 @@ Usage:
 
 Subcommands:
   permissions   the company and project tool permissions the connector's resources need (the
-                highest level per tool), derived from functions/commons/resources/registry.ts:
+                highest level per tool), derived from functions/commons/resources/registry.ts,
+                plus "Webhooks API" (Standard, company) when a stage in cdk.json enables webhooks:
                 enter exactly these in the Developer Portal's Permissions Builder
   check         compare the manifest with that list; exit 1 and list what is missing, narrower,
                 broader than needed or not needed at all
@@ -80,8 +81,13 @@ export const manifestCommand: Command = withSubcommands({
   unknown: (sub) => `manifest: unknown subcommand "${sub}"; use permissions, check or version (see "connector manifest --help")`,
 });
 
+/** The registry's resources (with `--stage`, the ones it declares too), and the webhooks when a stage turns them on. */
+function connectorNeeds(stage: string | undefined) {
+  return connectorPermissionNeeds(resourcesOf(stage), { webhooks: webhooksEnabledInAnyStage() });
+}
+
 function printPermissions(io: CliIo, asJson: boolean, stage: string | undefined): number {
-  const required = requiredPermissions(resourcesOf(stage));
+  const required = requiredPermissions(connectorNeeds(stage));
   if (asJson) {
     io.out(json(required));
     return 0;
@@ -93,7 +99,7 @@ function printPermissions(io: CliIo, asJson: boolean, stage: string | undefined)
 
 function check(io: CliIo, file: string, stage: string | undefined): number {
   const manifest = loadManifest(file);
-  const problems = checkManifestPermissions(manifest, resourcesOf(stage));
+  const problems = checkManifestPermissions(manifest, connectorNeeds(stage));
   for (const warning of manifestWarnings(manifest)) io.err(`warning: ${warning}`);
   if (problems.length === 0) {
     io.out(`${path.relative(process.cwd(), file) || file} (version ${manifest.version}): tool permissions match what the connector needs.`);

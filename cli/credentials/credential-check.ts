@@ -3,13 +3,12 @@
 // their permitted projects, and asks each configured resource's list endpoint for one record to
 // see whether its tool answers. Nothing here prints or returns the secret or the token.
 import type { CredentialsSource } from '../../functions/commons/credentials/dmsa-secret';
-import { ProcoreClient } from '../../functions/commons/procore/client';
+import type { ProcoreClient } from '../../functions/commons/procore/client';
 import type { ProcoreEnvironment } from '../../functions/commons/procore/environments';
 import { ProcoreError } from '../../functions/commons/procore/errors';
-import { RatePacer } from '../../functions/commons/procore/rate-pacer';
-import { TokenProvider } from '../../functions/commons/procore/token-provider';
 import type { ResourceDefinition } from '../../functions/commons/resources/registry';
 import { buildListRequest } from '../../functions/commons/resources/request-builders';
+import { describe, listAll, procoreSession } from '../procore-session';
 
 export interface CheckCredentialsDeps {
   environment: ProcoreEnvironment;
@@ -71,9 +70,7 @@ interface CompanyJson {
 
 export async function checkCredentials(deps: CheckCredentialsDeps): Promise<CredentialsReport> {
   const budget = deps.callBudgetMs ?? 30_000;
-  const tokens = new TokenProvider({ environment: deps.environment, credentials: deps.credentials, defaultBudgetMs: budget });
-  // A pacer of its own: the CLI is a separate process with its own view of the rate limit.
-  const client = new ProcoreClient({ environment: deps.environment, tokens, pacer: new RatePacer(), maxAttempts: 3 });
+  const { tokens, client } = procoreSession(deps.environment, deps.credentials, budget);
   const base = { environment: deps.environment, credentialsSource: deps.credentials.description ?? 'DMSA credentials' };
 
   try {
@@ -150,21 +147,4 @@ async function checkCompany(client: ProcoreClient, company: CompanyJson, deps: C
     }
   }
   return report;
-}
-
-async function listAll<T>(
-  client: ProcoreClient,
-  request: { method: 'GET'; path: string; companyId: number; query?: Record<string, string | number> },
-  budget: number,
-): Promise<T[]> {
-  const items: T[] = [];
-  for await (const page of client.pages<T>({ ...request, perPage: 100, deadline: Date.now() + budget })) items.push(...page.items);
-  return items;
-}
-
-/** An error as one safe sentence (ProcoreError and DmsaSecretError messages never hold secrets). */
-function describe(error: unknown): string {
-  if (error instanceof ProcoreError) return `${error.errorClass}: ${error.message}${error.requestId ? ` (request id ${error.requestId})` : ''}`;
-  if (error instanceof Error) return `${error.name}: ${error.message}`;
-  return String(error);
 }

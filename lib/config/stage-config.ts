@@ -9,6 +9,7 @@ import { ResourceFieldsDeclarationSchema, type ResourceDefinition } from '../../
 import { SyncConfigSchema } from '../../functions/pull/sync-config';
 import { checkDeclaredRequests } from './declared-resource-check';
 import { ScheduleExpressionSchema } from './schedule-expression';
+import { webhookResourcesNotSynced, WebhooksConfigSchema } from './webhooks-config';
 
 export const STAGE_NAMES = ['sandbox', 'production'] as const;
 export const StageNameSchema = z.enum(STAGE_NAMES);
@@ -141,6 +142,8 @@ const StageConfigShape = {
    * lead to is checked against docs/procore-endpoints.tsv; list a name in sync.resources to pull it.
    */
   resources: z.record(z.string(), ResourceFieldsDeclarationSchema).default({}),
+  /** Change capture by Procore webhooks (lib/config/webhooks-config.ts); absent: polling only. */
+  webhooks: WebhooksConfigSchema.optional(),
 };
 
 /** The declared resources with their names, as the registry takes them. */
@@ -217,6 +220,12 @@ export function loadStageConfig(context: { stage?: unknown; stages?: unknown }):
   }
   const result = (stage === 'production' ? ProductionStageConfigSchema : StageConfigSchema).safeParse(raw);
   if (!result.success) throw new StageConfigError(formatIssues(`stages.${stage}`, result.error));
+  const unsynced = webhookResourcesNotSynced(result.data.webhooks, result.data.sync.resources);
+  if (unsynced.length > 0) {
+    throw new StageConfigError(
+      `stages.${stage}.webhooks.resources: ${unsynced.join(', ')} not in sync.resources (its scheduled pull reconciles what webhooks miss)`,
+    );
+  }
   return { stage, config: result.data };
 }
 

@@ -14,7 +14,7 @@ import { SQSClient } from '@aws-sdk/client-sqs';
 import type { PlanResult } from '../../functions/pull/plan-sync';
 import type { ProcoreEnvironmentConfig } from '../../functions/commons/procore/environments';
 import type { RecordEnvelope } from '../../functions/commons/contracts/record-envelope';
-import { startSimulator, type ProcoreSimulator, type RateLimitOptions } from '../../simulator';
+import { auditOriginIds, describeForeignOriginId, originIdsOfMessages, startSimulator, type ProcoreSimulator, type RateLimitOptions } from '../../simulator';
 import { loadStageConfig } from '../../lib/config/stage-config';
 import { CDK_JSON } from '../../cli/stage';
 import { deployStageToMoto } from '../cdk-deploy';
@@ -303,6 +303,10 @@ export async function runLocal(options: StartOptions, io: RunIo, cleanup: Cleanu
     }
   }
 
+  // origin_id is the upstream system's: no write of the whole run may carry one no sample carried.
+  const originIds = sim ? auditOriginIds(sim.requests(), originIdsOfMessages(samples.map((s) => s.body))) : undefined;
+  for (const found of originIds?.foreign ?? []) problems.push(`origin_id not from a message: ${describeForeignOriginId(found)}`);
+
   return {
     target: real ? `moto + Procore ${options.procore}, company ${companyId}` : 'local: moto + Procore simulator',
     resources,
@@ -320,6 +324,7 @@ export async function runLocal(options: StartOptions, io: RunIo, cleanup: Cleanu
         procoreFaults: faultsInjected,
         duplicates,
       },
+      ...(originIds ? { originIds } : {}),
       samples: sampleRows,
     },
     deadLetterQueues,

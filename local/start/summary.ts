@@ -2,6 +2,7 @@
 // JSON (--json FILE) for scripts and the test.
 import type { DeadLetter } from '../../cli/dlq/dead-letters';
 import type { RemovalsRow } from './seed-removals';
+import { originIdAuditLine, type OriginIdAudit } from '../../simulator';
 
 export interface DeadLetterQueueReport {
   /** The stack output naming the queue, e.g. PushDeadLetterQueueUrl. */
@@ -54,6 +55,8 @@ export interface StartSummary {
     deadLettered: number;
     /** What the local run saw of the retry path (absent with --aws: Lambda's own mappings retry there). */
     retries?: PushRetries;
+    /** Simulator runs: every Procore write of the run and each origin_id in them no sample carried (must be none). */
+    originIds?: OriginIdAudit;
     /** `returned`: how often the sample went back to the queue (local runs). */
     samples: { label: string; outcome: string; expected: string; returned?: number }[];
   };
@@ -115,6 +118,7 @@ export function formatSummary(s: StartSummary): string {
         `${r.retriedApplied} of them applied; duplicate records in Procore: ${r.duplicates}`,
     );
   }
+  if (s.pushes.originIds) lines.push(originIdAuditLine(s.pushes.originIds));
   lines.push(
     ...table([
       ['sample', 'outcome', 'expected', ...(r ? ['returned'] : [])],

@@ -2,12 +2,21 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { loadManifest, MANIFEST_PATH, manifestWarnings, parseManifest, type AppManifest } from '../../app-manifest/manifest-schema';
-import { checkManifestPermissions, manifestPermissions, requiredPermissions, type ResourcePermissionNeed } from '../../app-manifest/permissions';
+import {
+  checkManifestPermissions,
+  connectorPermissionNeeds,
+  manifestPermissions,
+  requiredPermissions,
+  type ResourcePermissionNeed,
+} from '../../app-manifest/permissions';
 import { bumpManifestVersion, nextVersion } from '../../app-manifest/version';
 import { listResources } from '../../functions/commons/resources/registry';
+import { webhooksEnabledInAnyStage } from '../../cli/stage';
 import { runCli, runCliProcess } from '../cli/run-cli';
 
 const registry = listResources();
+/** What the committed manifest must grant: the registry's tools, and Webhooks API if cdk.json turns webhooks on. */
+const needs = connectorPermissionNeeds(registry, { webhooks: webhooksEnabledInAnyStage() });
 
 describe('the committed app manifest', () => {
   it('is valid and grants exactly the tool permissions the registry needs', () => {
@@ -17,8 +26,8 @@ describe('the committed app manifest', () => {
     expect(manifest.instructions.pageName).toBe('Setup guide');
     expect(manifest.instructions.postInstallationNotes).toMatch(/permitted projects/i);
     expect(manifest.instructions.postInstallationNotes).toMatch(/company ID/i);
-    expect(checkManifestPermissions(manifest, registry)).toEqual([]);
-    expect(manifest.dataConnector.permissions).toEqual(manifestPermissions(registry));
+    expect(checkManifestPermissions(manifest, needs)).toEqual([]);
+    expect(manifest.dataConnector.permissions).toEqual(manifestPermissions(needs));
   });
 
   it('passes `manifest check` (exit 0) and warns that the instructions URL is a placeholder', async () => {
@@ -109,6 +118,48 @@ describe('permissions derived from the registry', () => {
     expect(lines).toContainEqual(expect.stringMatching(/^project\s+RFIs\s+Standard\s+rfis$/));
     const toolColumn = lines.map((line) => line.indexOf(line.split(/\s{2,}/)[1] ?? ''));
     expect(new Set(toolColumn).size).toBe(1);
+  });
+});
+
+describe('the Webhooks API permission', () => {
+  let dir: string;
+  beforeAll(() => {
+    dir = mkdtempSync(path.join(tmpdir(), 'manifest-webhooks-'));
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  function cdkJson(stages: Record<string, unknown>): string {
+    const file = path.join(dir, `cdk-${Object.keys(stages).join('-')}-${Math.random().toString(36).slice(2)}.json`);
+    writeFileSync(file, JSON.stringify({ context: { stages } }));
+    return file;
+  }
+
+  it('is needed (Standard, company) as soon as one stage enables webhooks', () => {
+    const webhooks = { enabled: true, resources: ['rfis'], headerSecret: 's' };
+    expect(webhooksEnabledInAnyStage(cdkJson({ sandbox: {}, production: { webhooks } }))).toBe(true);
+    expect(webhooksEnabledInAnyStage(cdkJson({ sandbox: { webhooks: { ...webhooks, enabled: false } } }))).toBe(false);
+    expect(webhooksEnabledInAnyStage(cdkJson({ sandbox: {} }))).toBe(false);
+    const required = requiredPermissions(connectorPermissionNeeds(registry, { webhooks: true }));
+    expect(required.company.find((p) => p.tool === 'Webhooks API')).toEqual({
+      scope: 'company',
+      tool: 'Webhooks API',
+      level: 'standard',
+      neededBy: ['webhooks'],
+    });
+    expect(requiredPermissions(connectorPermissionNeeds(registry, { webhooks: false })).company.map((p) => p.tool)).not.toContain('Webhooks API');
+  });
+
+  it('fails the check of a manifest without it when webhooks are on, and of one with it when they are off', () => {
+    const manifest = loadManifest();
+    const without = { ...manifest, dataConnector: { ...manifest.dataConnector, permissions: manifestPermissions(registry) } };
+    expect(checkManifestPermissions(without, connectorPermissionNeeds(registry, { webhooks: true }))).toEqual([
+      'missing company tool Webhooks API (standard) needed by webhooks',
+    ]);
+    const withIt = {
+      ...manifest,
+      dataConnector: { ...manifest.dataConnector, permissions: manifestPermissions(connectorPermissionNeeds(registry, { webhooks: true })) },
+    };
+    expect(checkManifestPermissions(withIt, registry)).toEqual(['company tool Webhooks API is not needed by any resource']);
   });
 });
 

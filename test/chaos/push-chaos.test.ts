@@ -2,10 +2,11 @@
 // processes under the same faults, with redelivery, invalidated tokens and a push worker killed
 // mid-batch; AWS failing too (state writes throttled after Procore's answer, SendMessageBatch failing
 // in part and whole, Secrets Manager refusing reads, a worker killed between Procore's answer and its
-// state write).
+// state write); no Procore write carrying an origin_id its message did not.
 import { useChaosDeps } from './support/chaos-deps';
 import { FAST } from '../../chaos/sizes';
 import { runPushChaos } from '../../chaos/scenarios/push';
+import { describeForeignOriginId } from '../../simulator';
 
 const deps = useChaosDeps(['push']);
 
@@ -29,5 +30,8 @@ describe('chaos: push (fast size)', () => {
     expect(outcome.awsFaults.sendBatchPartial + outcome.awsFaults.sendBatchFailed).toBeGreaterThan(0);
     expect(outcome.awsFaults.secretReadsRefused).toBeGreaterThan(0);
     expect(outcome.logScan.hits).toEqual([]);
+    // No write carried an origin_id its message did not (faulted and repeated writes included).
+    expect(outcome.originIds.writesChecked).toBeGreaterThan(0);
+    expect(outcome.originIds.foreign.map(describeForeignOriginId)).toEqual([]);
   });
 });

@@ -117,6 +117,12 @@ it('meets transient Procore faults in the push phase: each valid push is applied
   expect(retries?.duplicates).toBe(0);
 });
 
+it('audits every Procore write of the run: no origin_id that its push message did not carry', () => {
+  expect(stdout).toMatch(/^origin_id not from a message: 0 \([1-9]\d* Procore write request\(s\) checked\)$/m);
+  expect(summary.pushes.originIds?.writesChecked).toBeGreaterThan(0);
+  expect(summary.pushes.originIds?.foreign).toEqual([]);
+});
+
 it('dead-letters every bad sample with a reason naming its problem, and nothing else', () => {
   const pushDlq = summary.deadLetterQueues.find((q) => q.name === 'PushDeadLetterQueue');
   const bad = summary.pushes.samples.filter((s) => s.expected !== 'applied');

@@ -11,6 +11,7 @@ import { CreateQueueCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { AxiosInstance } from 'axios';
 import { checkCredentials } from '../../cli/credentials/credential-check';
+import { ProcoreHooks } from '../../cli/webhooks/procore-hooks';
 import type { PushMessage } from '../../functions/commons/contracts/push-message';
 import { ProcoreClient } from '../../functions/commons/procore/client';
 import { resolveProcoreEnvironment } from '../../functions/commons/procore/environments';
@@ -66,7 +67,9 @@ function recordingClient() {
         query: [...url.searchParams.keys()],
         ...(contentType ? { contentType } : {}),
       });
-      const body = config.method.toUpperCase() === 'GET' ? [] : { id: RECORD, entities: [], errors: [] };
+      // The hooks list answers one hook, so reading it goes on to its triggers.
+      const hooksList = url.pathname === '/rest/v1.0/webhooks/hooks' ? [{ id: RECORD, destination_url: 'https://receiver.test/events' }] : [];
+      const body = config.method.toUpperCase() === 'GET' ? hooksList : { id: RECORD, entities: [], errors: [] };
       return { status: 200, headers: {}, data: JSON.stringify(body) };
     },
   } as unknown as AxiosInstance;
@@ -147,6 +150,19 @@ async function exercise(resource: ResourceDefinition, rec: ReturnType<typeof rec
   }
 }
 
+/** Every Webhooks API call of `connector webhooks plan|apply|status`. */
+async function exerciseWebhooks(rec: ReturnType<typeof recordingClient>): Promise<void> {
+  const hooks = new ProcoreHooks(rec.client, 10_000);
+  const desired = { destinationUrl: 'https://receiver.test/events', authorization: 'secret', triggers: [{ resourceName: 'RFIs', eventType: 'create' }] };
+  await rec.at('webhooks read hooks and triggers', () => hooks.read(COMPANY));
+  await rec.at('webhooks create hook', () => hooks.createHook(COMPANY, desired));
+  await rec.at('webhooks update hook', () => hooks.updateHook(COMPANY, RECORD, desired, ['destination_url', 'authorization', 'api_version']));
+  await rec.at('webhooks delete hook', () => hooks.deleteHook(COMPANY, RECORD));
+  await rec.at('webhooks create triggers', () => hooks.createTriggers(COMPANY, RECORD, desired.triggers));
+  await rec.at('webhooks delete triggers', () => hooks.deleteTriggers(COMPANY, RECORD, [RECORD]));
+  await rec.at('webhooks deliveries', () => hooks.deliveries(COMPANY, RECORD, { status: 'failing', pageSize: 20 }));
+}
+
 /** What the operations file does not declare about a recorded request, or undefined. */
 function problem(request: Recorded): string | undefined {
   const refusal = operations.check({
@@ -167,6 +183,7 @@ describe('requests the connector builds, against docs/procore-endpoints.tsv', ()
     const credentials = { get: async () => ({ clientId: 'id', clientSecret: 'secret' }) };
     await rec.at('token', () => new TokenProvider({ environment, credentials, http: rec.http }).getToken({ deadline: Date.now() + 1000 }));
     for (const resource of listResources()) await exercise(resource, rec);
+    await exerciseWebhooks(rec);
   });
 
   it('are all declared: method and path, every query parameter, the body content type', () => {
@@ -188,6 +205,22 @@ describe('requests the connector builds, against docs/procore-endpoints.tsv', ()
       .map(([op, template]) => `${methods[op]} ${template}`)
       .filter((op) => !sent.has(op));
     expect(missing).toEqual([]);
+  });
+
+  it('sends every Webhooks API operation the CLI uses', () => {
+    const sent = rec.recorded.filter((r) => r.site.startsWith('webhooks')).map((r) => `${r.method} ${operations.match(r.method, r.path)?.path}`);
+    expect(new Set(sent)).toEqual(
+      new Set([
+        'GET /rest/v1.0/webhooks/hooks',
+        'GET /rest/v1.0/webhooks/hooks/{hook_id}/triggers',
+        'POST /rest/v1.0/webhooks/hooks',
+        'PATCH /rest/v1.0/webhooks/hooks/{id}',
+        'DELETE /rest/v1.0/webhooks/hooks/{id}',
+        'POST /rest/v1.0/webhooks/hooks/{hook_id}/triggers/bulk',
+        'DELETE /rest/v1.0/webhooks/hooks/{hook_id}/triggers/bulk',
+        'GET /rest/v1.0/webhooks/hooks/{hook_id}/deliveries',
+      ]),
+    );
   });
 
   it('covers every request builder', () => {

@@ -12,6 +12,7 @@
 
 const UNIT = [
   'test/app-manifest/manifest.test.ts',
+  'test/cli/webhook-plan.test.ts',
   'test/chaos/log-scan.test.ts',
   // The CDK template tests synthesize without bundling (no esbuild, no AWS): a few seconds each.
   'test/infra/cdk-nag.test.ts',

@@ -1,6 +1,7 @@
 // The push handler core (createPushBatchHandler) wired to the Procore simulator and moto, on a
 // standard and a FIFO push queue side by side, for the property test: send bodies, play the queue
-// as Lambda's event source mapping would until it is empty, read what reached the DLQ.
+// as Lambda's event source mapping would until it is empty, read what reached the DLQ. close()
+// fails the test file when a Procore write carried an origin_id no sent message carried.
 import { randomUUID } from 'node:crypto';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { CreateSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
@@ -21,6 +22,7 @@ import { lambdaContext } from '../../../local/lambda-context';
 import { deleteMessages, queueArn } from '../../../cli/aws/sqs';
 import { receiveMessages, sqsRecordFromMessage } from '../../../local/sqs-event-source';
 import { startSimulator, type ProcoreSimulator } from '../../../simulator';
+import { guardOriginIds } from './origin-id-guard';
 
 export const BENCH_MAX_RECEIVE_COUNT = 5;
 
@@ -50,6 +52,7 @@ export interface PropertyBench {
   originMap: PushOriginMap;
   standard: BenchQueue;
   fifo: BenchQueue;
+  /** Stops the simulator; throws when a write carried an origin_id no sent message carried (origin-id-guard.ts). */
   close(): Promise<void>;
 }
 
@@ -68,6 +71,7 @@ export async function startPropertyBench(): Promise<PropertyBench> {
   await new SecretsManagerClient({}).send(
     new CreateSecretCommand({ Name: secretId, SecretString: JSON.stringify({ client_id: sim.clientId, client_secret: sim.clientSecret }) }),
   );
+  const originIds = guardOriginIds(sim);
   const company = sim.store.companies().find((c) => c.installed)!;
   const project = sim.store.projects(company.id).find((p) => p.permitted)!;
   const results = (await sqs.send(new CreateQueueCommand({ QueueName: `push-property-results-${suffix}` }))).QueueUrl!;
@@ -111,6 +115,7 @@ export async function startPropertyBench(): Promise<PropertyBench> {
     return {
       fifo,
       async send(bodies) {
+        originIds.sent(bodies.map((b) => b.body));
         // Packed to SQS's limits, one call at a time so a FIFO group keeps its order.
         const messages: OutgoingMessage[] = bodies.map((b) => ({
           body: b.body,
@@ -161,6 +166,6 @@ export async function startPropertyBench(): Promise<PropertyBench> {
     originMap,
     standard: await queue(false),
     fifo: await queue(true),
-    close: () => sim.close(),
+    close: () => originIds.checkAndClose(),
   };
 }

@@ -2,6 +2,7 @@
 // redrive policy, results queue), a state table and the DMSA secret, wired to the REAL push handler
 // through its environment variables. Batches are built the way Lambda builds them: from messages
 // actually received off the moto push queue; successes are deleted, batch item failures are left.
+// close() fails the test file when a Procore write carried an origin_id no sent message carried.
 import { randomUUID } from 'node:crypto';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { CreateSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
@@ -22,6 +23,7 @@ import { lambdaContext } from '../../../local/lambda-context';
 import { deleteMessages, queueArn } from '../../../cli/aws/sqs';
 import { receiveMessages, sqsRecordFromMessage } from '../../../local/sqs-event-source';
 import { startSimulator, type ProcoreSimulator, type SimulatorOptions } from '../../../simulator';
+import { guardOriginIds } from './origin-id-guard';
 
 type PushHandler = (event: SQSEvent, context: Context) => Promise<SQSBatchResponse>;
 
@@ -60,6 +62,7 @@ export interface PushHarness {
   deadLetters(): Promise<DeadLetter[]>;
   results(): Promise<PushResult[]>;
   queueCounts(): Promise<{ visible: number; inFlight: number }>;
+  /** Stops the simulator; throws when a write carried an origin_id no sent message carried (origin-id-guard.ts). */
   close(): Promise<void>;
 }
 
@@ -118,6 +121,7 @@ export async function startPushHarness(options: {
       new CreateSecretCommand({ Name: secretId, SecretString: JSON.stringify({ client_id: sim.clientId, client_secret: sim.clientSecret }) }),
     );
   }
+  const originIds = guardOriginIds(sim);
   const company = sim.store.companies().find((c) => c.installed);
   if (!company) throw new Error('the simulator seeded no installed company');
   const project = sim.store.projects(company.id).find((p) => p.permitted);
@@ -152,6 +156,7 @@ export async function startPushHarness(options: {
     handler,
 
     async send(bodies, sendOptions = {}) {
+      originIds.sent(bodies);
       const ids: string[] = [];
       for (let i = 0; i < bodies.length; i += 10) {
         const chunk = bodies.slice(i, i + 10);
@@ -228,6 +233,6 @@ export async function startPushHarness(options: {
       return { visible: Number(Attributes.ApproximateNumberOfMessages), inFlight: Number(Attributes.ApproximateNumberOfMessagesNotVisible) };
     },
 
-    close: () => sim.close(),
+    close: () => originIds.checkAndClose(),
   };
 }
