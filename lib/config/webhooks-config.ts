@@ -3,7 +3,7 @@
 // often the scheduled pull of those resources still runs to reconcile. The operator CLI
 // (`connector webhooks plan|apply|status`) makes Procore's hooks match it; the stack builds the receiver.
 import { z } from 'zod';
-import { ResourceNameSchema } from '../../functions/commons/resources/names';
+import { RESOURCE_NAMES } from '../../functions/commons/resources/names';
 import { ScheduleExpressionSchema } from './schedule-expression';
 
 /** Procore's trigger event types (procore/documentation plan_your_app/webhooks_api.md, "Add Triggers"). */
@@ -26,8 +26,14 @@ export const WebhooksConfigSchema = z
   .object({
     /** false removes the connector's hooks from Procore (on `webhooks apply`) and leaves polling as it was. */
     enabled: z.boolean(),
-    /** Connector resource names (the registry's), each also in sync.resources. */
-    resources: z.array(ResourceNameSchema).min(1),
+    /** Connector resource names (the built-in ones: a resource declared in the stage config has no known Procore webhook resource), each also in sync.resources. */
+    resources: z
+      .array(
+        z.enum(RESOURCE_NAMES, {
+          error: (issue) => `unknown resource ${JSON.stringify(issue.input)} for webhooks; known: ${RESOURCE_NAMES.join(', ')}`,
+        }),
+      )
+      .min(1),
     events: z
       .array(z.enum(WEBHOOK_EVENT_TYPES))
       .min(1)
