@@ -8,6 +8,7 @@ import { Monitoring } from './constructs/monitoring';
 import { PullPipeline, SYNC_JOBS_MAX_BACKLOG } from './constructs/pull-pipeline';
 import { PushPipeline } from './constructs/push-pipeline';
 import { StateTable } from './constructs/state-table';
+import { WebhookReceiver } from './constructs/webhook-receiver';
 
 export interface ConnectorStackProps extends StackProps {
   readonly stage: StageName;
@@ -44,6 +45,8 @@ export class ConnectorStack extends Stack {
   readonly push: PushPipeline;
   readonly pull: PullPipeline;
   readonly monitoring: Monitoring;
+  /** Present when the stage's webhooks are enabled. */
+  readonly webhooks?: WebhookReceiver;
 
   constructor(scope: Construct, id: string, props: ConnectorStackProps) {
     super(scope, id, props);
@@ -68,9 +71,28 @@ export class ConnectorStack extends Stack {
 
     this.push = new PushPipeline(this, 'Push', { ...shared, config: config.push });
     const { schedule, ...sync } = config.sync;
-    this.pull = new PullPipeline(this, 'Pull', { ...shared, schedule, sync, worker: config.pullWorker, claimCheckBucket: this.claimCheck.bucket });
+    const webhooks = config.webhooks?.enabled ? config.webhooks : undefined;
+    const reconcile = webhooks ? { resources: webhooks.resources, schedule: webhooks.reconcileSchedule } : undefined;
+    this.pull = new PullPipeline(this, 'Pull', {
+      ...shared,
+      schedule,
+      sync,
+      worker: config.pullWorker,
+      claimCheckBucket: this.claimCheck.bucket,
+      ...(reconcile ? { reconcile } : {}),
+    });
+    if (webhooks) {
+      this.webhooks = new WebhookReceiver(this, 'Webhooks', {
+        ...shared,
+        resources: webhooks.resources,
+        headerSecret: webhooks.headerSecret,
+        recordsQueue: this.pull.recordsQueue,
+        claimCheckBucket: this.claimCheck.bucket,
+      });
+    }
 
     const { push, pull } = this;
+    const hooks = this.webhooks;
     this.monitoring = new Monitoring(this, 'Monitoring', {
       stage,
       ...(config.alarmEmail ? { alarmEmail: config.alarmEmail } : {}),
@@ -81,16 +103,24 @@ export class ConnectorStack extends Stack {
         { label: 'sync jobs DLQ', queue: pull.jobsDeadLetterQueue },
         { label: 'records DLQ', queue: pull.recordsDeadLetterQueue },
         { label: 'planner failure queue', queue: pull.plannerFailureQueue },
+        ...(hooks ? [{ label: 'webhook events DLQ', queue: hooks.eventsDeadLetterQueue }] : []),
       ],
       backlogQueues: [
         { label: 'push queue', queue: push.queue, maxAge: Duration.minutes(30) },
         { label: 'sync jobs queue', queue: pull.jobsQueue, maxAge: SYNC_JOBS_MAX_BACKLOG },
         { label: 'records queue', queue: pull.recordsQueue, maxAge: Duration.days(1) },
+        ...(hooks ? [{ label: 'webhook events queue', queue: hooks.eventsQueue, maxAge: Duration.minutes(15) }] : []),
       ],
       functions: [
         { label: 'push', function: push.handler.function },
         { label: 'pull planner', function: pull.planner.function },
         { label: 'pull worker', function: pull.worker.function },
+        ...(hooks
+          ? [
+              { label: 'webhook receiver', function: hooks.receiver.function },
+              { label: 'webhook events', function: hooks.consumer.function },
+            ]
+          : []),
       ],
     });
 
@@ -111,6 +141,13 @@ export class ConnectorStack extends Stack {
     output('PushFunctionName', push.handler.function.functionName, 'Push handler');
     output('PlannerFunctionName', pull.planner.function.functionName, 'Pull planner');
     output('WorkerFunctionName', pull.worker.function.functionName, 'Pull worker');
+    if (hooks) {
+      output('WebhookReceiverUrl', hooks.url.url, "Procore webhooks' destination URL (unless the stage config sets webhooks.destinationUrl)");
+      output('WebhookEventsQueueUrl', hooks.eventsQueue.queueUrl, 'Authenticated Procore webhook events, between the receiver and its consumer');
+      output('WebhookEventsDeadLetterQueueUrl', hooks.eventsDeadLetterQueue.queueUrl, 'Webhook events that failed for good');
+      output('WebhookReceiverFunctionName', hooks.receiver.function.functionName, 'Webhook receiver');
+      output('WebhookEventsFunctionName', hooks.consumer.function.functionName, 'Webhook events consumer');
+    }
     output('AlarmTopicArn', this.monitoring.topic.topicArn, 'Alarm notifications');
   }
 }

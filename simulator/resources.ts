@@ -2,9 +2,20 @@
 // wrapper, scope, required fields, error shape and list features. The connector's registry
 // (functions/commons/resources/registry.ts) should agree with these declarations.
 import type { ErrorShape } from './http-error';
+import { FINANCIAL_SIM_NAMES, financialDeclarations } from './financial-resources';
 import { intBetween, pick, type Random } from './prng';
+import { NO_ORIGIN, recordRoutes, routes, syncRoutes } from './resource-routes';
 
-export const SIM_RESOURCE_NAMES = ['projects', 'rfis', 'submittals', 'observations', 'vendors', 'company_users', 'work_order_contracts'] as const;
+export const SIM_RESOURCE_NAMES = [
+  'projects',
+  'rfis',
+  'submittals',
+  'observations',
+  'vendors',
+  'company_users',
+  'work_order_contracts',
+  ...FINANCIAL_SIM_NAMES,
+] as const;
 type BuiltInSimName = (typeof SIM_RESOURCE_NAMES)[number];
 /** A built-in resource, or a generic one a test added from the operations file (generic-resources.ts). */
 export type SimResourceName = string;
@@ -44,11 +55,22 @@ export interface ResourceDefinition {
    * simulator/removal-routes.ts): the project status filter, a recycle bin, the list itself with
    * `filters[include_deleted]`, or an inactive list.
    */
-  removal: 'project-status' | 'recycle-bin' | 'include-deleted' | 'inactive-list' | 'gone';
+  removal: 'project-status' | 'recycle-bin' | 'include-deleted' | 'inactive-list' | 'none' | 'gone';
   /** The boolean field that says a record is active (projects `active`, vendors and users
    * `is_active`); the default list shows active records only. */
   activeField?: 'active' | 'is_active';
   defaultPerPage: number;
+  /** The list declares no page/per_page: it answers every record at once. */
+  unpaged?: true;
+  /** Records seeded per scope, whatever `recordsPerResource` says (a project's few prime contracts). */
+  seedCount?: number;
+  /** Write-body keys beside the wrapper that Procore requires (400 without) and stores on the record. */
+  topLevel?: string[];
+  /** A list served per parent record: the parent id (path `{param}` or query `param`, required) must be a
+   * live `resource` record of the scope; records whose `field` is that id are listed. */
+  parent?: { param: string; resource: SimResourceName; field: string };
+  /** The resource whose ids of the scope `fake` gets as `relatedIds` (seeded first). */
+  related?: SimResourceName;
   /** Stored fields from a write body's wrapper contents (default: as given). */
   fromInput?: (input: Record<string, unknown>, existing?: Record<string, unknown>) => Record<string, unknown>;
   fake: (ctx: FakeContext) => Record<string, unknown>;
@@ -61,36 +83,14 @@ export interface FakeContext {
   companyName: string;
   projectId?: number;
   userIds: number[];
+  /** Ids of the resource's `related` resource in the scope (project ids for company resources). */
+  relatedIds?: number[];
 }
 
 const V = (versions: string[], tail: string) => versions.map((v) => `/rest/${v}${tail}`);
 
-function routes(action: Action, method: RouteSpec['method'], paths: string[]): RouteSpec[] {
-  return paths.map((path) => ({ method, path, action }));
-}
-
-/** List and create at each collection path; show and update at `<collection>/{id}`. */
-function recordRoutes(collections: string[]): RouteSpec[] {
-  const records = collections.map((collection) => `${collection}/{id}`);
-  return [
-    ...routes('list', 'GET', collections),
-    ...routes('show', 'GET', records),
-    ...routes('create', 'POST', collections),
-    ...routes('update', 'PATCH', records),
-  ];
-}
-
-/** Procore's batch upsert (`PATCH <collection>/sync`) at each collection path. */
-function syncRoutes(collections: string[]): RouteSpec[] {
-  return routes(
-    'sync',
-    'PATCH',
-    collections.map((collection) => `${collection}/sync`),
-  );
-}
-
 /** What a resource declares; `resources` fills in the rest, which is the same rule for all. */
-type Declaration = Omit<ResourceDefinition, 'name' | 'includeDeleted' | 'defaultPerPage'>;
+export type Declaration = Omit<ResourceDefinition, 'name' | 'includeDeleted' | 'defaultPerPage'>;
 
 /** The page size a list answers with when the request names none. */
 const DEFAULT_PER_PAGE = 100;
@@ -105,9 +105,6 @@ function resources(
   }
   return all;
 }
-
-/** The origin fields of a record created without them (resources with `originId`). */
-const NO_ORIGIN = { origin_id: null, origin_data: null, origin_code: null };
 
 const COMPANY_USER_VERSIONS = ['v1.0', 'v1.1', 'v1.2', 'v1.3'];
 const SUBMITTAL_VERSIONS = ['v1.0', 'v1.1'];
@@ -298,6 +295,7 @@ export const RESOURCES = resources({
       ...NO_ORIGIN,
     }),
   },
+  ...financialDeclarations(),
 });
 
 /** The definition of a resource the simulator serves (built-in or generic); unknown names throw. */

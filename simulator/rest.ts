@@ -3,7 +3,7 @@
 import { HttpError, forbidden, notFound, parameterMissing, shapedError, type FieldErrors } from './http-error';
 import { paginate } from './pagination';
 import { activityFilter, handleRemovalRoute } from './removal-routes';
-import { RESOURCES, type Action, type ResourceDefinition } from './resources';
+import { RESOURCES, simResource, type Action, type ResourceDefinition } from './resources';
 import type { SimResourceName } from './resources';
 import type { ListFilter, RecordJson, Scope, SimStore } from './store';
 import { inView } from './views';
@@ -146,7 +146,7 @@ export class RestApi {
     const scope = this.resolveScope(def, req, params, body);
     switch (action) {
       case 'list':
-        return this.list(def, req, scope);
+        return this.list(def, req, scope, params);
       case 'show':
         return { status: 200, body: this.find(def, scope, params.id!) };
       case 'create':
@@ -192,7 +192,7 @@ export class RestApi {
     }
   }
 
-  private list(def: ResourceDefinition, req: RestRequest, scope: Scope): RestResponse {
+  private list(def: ResourceDefinition, req: RestRequest, scope: Scope, params: Record<string, number>): RestResponse {
     const q = req.url.searchParams;
     const filter: ListFilter = activityFilter(def, req.url);
     // Filters apply where the request carries them: whether the operation declares them was
@@ -210,7 +210,12 @@ export class RestApi {
     if (originId !== null) filter.originId = originId;
     let ids = this.store.query(def.name, scope, filter);
     if (def.name === 'projects') ids = ids.filter((id) => this.store.projectListed(id));
-    const page = paginate(this.store.inListOrder(def.name, ids), req.url, def.defaultPerPage, this.maxPerPage());
+    if (def.parent) ids = this.underParent(def, req, scope, params, ids);
+    const ordered = this.store.inListOrder(def.name, ids);
+    // A list that declares no paging answers every record, without paging headers.
+    const page = def.unpaged
+      ? { items: ordered, page: 1, perPage: ordered.length, total: ordered.length, headers: {} }
+      : paginate(ordered, req.url, def.defaultPerPage, this.maxPerPage());
     const body = page.items.map((id) => this.store.rendered(def.name, inView(def.name, q.get('view'), this.store.get(def.name, id)!) as RecordJson));
     this.served({
       resource: def.name,
@@ -223,6 +228,16 @@ export class RestApi {
       total: page.total,
     });
     return { status: 200, body, headers: page.headers };
+  }
+
+  /** The ids listed under the parent the request names (path or required query parameter); 404 for a parent not in the scope. */
+  private underParent(def: ResourceDefinition, req: RestRequest, scope: Scope, params: Record<string, number>, ids: number[]): number[] {
+    const parent = def.parent!;
+    const raw = params[parent.param] ?? req.url.searchParams.get(parent.param);
+    if (raw === undefined || raw === null || raw === '') throw parameterMissing(parent.param);
+    const parentId = Number(raw);
+    this.find(simResource(parent.resource), scope, parentId);
+    return ids.filter((id) => this.store.get(def.name, id)?.[parent.field] === parentId);
   }
 
   /** A live record in the scope, or 404 (a project record also has to be permitted). */
@@ -240,8 +255,18 @@ export class RestApi {
     return input;
   }
 
+  /** The keys Procore takes beside the wrapper (stored on the record); required on create. */
+  private topLevel(def: ResourceDefinition, body: Record<string, unknown>, mode: 'create' | 'update'): Record<string, unknown> {
+    const fields: Record<string, unknown> = {};
+    for (const key of def.topLevel ?? []) {
+      if (body[key] !== undefined && body[key] !== null) fields[key] = body[key];
+      else if (mode === 'create') throw parameterMissing(key);
+    }
+    return fields;
+  }
+
   private create(def: ResourceDefinition, scope: Scope, body: Record<string, unknown>): RestResponse {
-    const input = this.wrapped(def, body);
+    const input = { ...this.wrapped(def, body), ...this.topLevel(def, body, 'create') };
     const result = this.write(def, scope, input, undefined);
     if ('errors' in result) throw shapedError(result.status, def.errorShape, result.errors);
     return { status: 201, body: result.record };
@@ -249,7 +274,7 @@ export class RestApi {
 
   private update(def: ResourceDefinition, scope: Scope, id: number, body: Record<string, unknown>): RestResponse {
     const existing = this.find(def, scope, id);
-    const input = this.wrapped(def, body);
+    const input = { ...this.wrapped(def, body), ...this.topLevel(def, body, 'update') };
     const result = this.write(def, scope, input, existing);
     if ('errors' in result) throw shapedError(result.status, def.errorShape, result.errors);
     return { status: 200, body: result.record };
@@ -316,6 +341,7 @@ function withScopeFields(def: ResourceDefinition, scope: Scope, fields: Record<s
     case 'observations':
       return { ...fields, project_id: scope.projectId };
     case 'work_order_contracts':
+    case 'purchase_order_contracts':
       return { ...fields, project: { id: scope.projectId } };
     default:
       return fields;

@@ -424,7 +424,7 @@ export class SimStore {
     const now = this.clock.now();
     const spreadMs = (options.updatedAtSpreadDays ?? 365) * DAY_MS;
     const perResource = options.recordsPerResource ?? 25;
-    const wanted = (options.resources ?? SIM_RESOURCE_NAMES).map((n) => this.resourceName(n));
+    const wanted = withRelated((options.resources ?? SIM_RESOURCE_NAMES).map((n) => this.resourceName(n)));
     const companyCount = options.companies ?? 2;
     const times = () => {
       const created = now - random() * spreadMs;
@@ -439,9 +439,12 @@ export class SimStore {
       const userIds: number[] = [];
       const fakeBase = { random, companyId: company.id, companyName: company.name, userIds };
       const seedRecords = (resource: SimResourceName, scope: Scope) => {
-        for (let i = 1; i <= perResource; i++) {
+        const related = simResource(resource).related;
+        const relatedIds = related === undefined ? [] : this.inScope(related, scope).map((r) => r.id);
+        for (let i = 1; i <= (simResource(resource).seedCount ?? perResource); i++) {
           const t = times();
-          const rec = this.insert(resource, scope, simResource(resource).fake({ ...fakeBase, index: i, projectId: scope.projectId }), t.created);
+          const context = { ...fakeBase, index: i, projectId: scope.projectId, relatedIds };
+          const rec = this.insert(resource, scope, simResource(resource).fake(context), t.created);
           this.table(resource).get(rec.id)!.updatedAt = truncateToSecond(t.updated);
           if (resource === 'company_users') userIds.push(rec.id);
         }
@@ -465,6 +468,10 @@ export class SimStore {
         for (const resource of wanted) {
           if (simResource(resource).scope === 'project') seedRecords(resource, { companyId: company.id, projectId: project.id });
         }
+      }
+      // Company records that point at projects (timecard entries), once the projects are there.
+      for (const resource of wanted) {
+        if (simResource(resource).scope === 'company' && simResource(resource).related === 'projects') seedRecords(resource, { companyId: company.id });
       }
     }
   }
@@ -544,6 +551,18 @@ export class SimStore {
     if (simResource(r.resource).includeDeleted) json.deleted_at = r.deletedAt === undefined ? null : toProcoreTime(r.deletedAt);
     return json;
   }
+}
+
+/** The wanted resources with the ones they point at (parents, related) before them. */
+function withRelated(wanted: SimResourceName[]): SimResourceName[] {
+  const all: SimResourceName[] = [];
+  const add = (name: SimResourceName) => {
+    const related = simResource(name).related;
+    if (related !== undefined && related !== 'projects') add(related);
+    if (!all.includes(name)) all.push(name);
+  };
+  for (const name of wanted) add(name);
+  return all;
 }
 
 function isInactive(r: StoredRecord): boolean {

@@ -18,6 +18,11 @@ const VIEWS: Partial<Record<SimResourceName, ResourceViews>> = {
     defaultView: 'compact',
     views: { compact: ['id', 'number', 'title', 'status', 'executed', 'project'], extended: 'all' },
   },
+  // Commitments alike: purchase order contracts list compact by default too.
+  purchase_order_contracts: {
+    defaultView: 'compact',
+    views: { compact: ['id', 'number', 'title', 'status', 'executed', 'project'], extended: 'all' },
+  },
   vendors: {
     // Procore: "The default view is extended."
     defaultView: 'extended',

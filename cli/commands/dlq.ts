@@ -23,8 +23,10 @@ ${STAGE_HELP}
 
 Messages are received with a short visibility timeout and made visible again at once, so the
 connector and other consumers see them as before (each inspection adds one to their receive count).
-Class ${RETRIES_EXHAUSTED} means SQS moved the message after maxReceiveCount receives (transient
-failures that never cleared); other classes are the connector's own reasons (failure attributes).
+Class ${RETRIES_EXHAUSTED} means SQS moved the message after maxReceiveCount receives (a consumer that
+kept failing; for push and jobs, a function that died on its last attempt and on the spare receive);
+PreviousAttemptDied means the function died on its last attempt (crash, timeout, out of memory);
+other classes are the connector's own reasons (failure attributes).
 FIFO DLQs hand out a message group in order and no further while part of it is held, so a group
 with more than 10 messages shows its first 10 only.`;
 

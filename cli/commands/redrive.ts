@@ -29,6 +29,10 @@ How: without --class and --max, SQS moves the messages itself (StartMessageMoveT
 or where that API is unavailable (e.g. the local emulator), each message is received, sent to the
 source queue with the same body byte for byte and its attributes minus the connector.* failure
 attributes (FIFO: same message group), and only then deleted from the DLQ.
+A body the connector stored gzipped because it was too large beside its reason (attribute
+connector.bodyWrapped) is restored first: the producer's body, checked against its SHA-256, and
+its attributes (these are moved message by message before any move task). One whose body was too
+large to keep even gzipped is not sent back: it stays in the DLQ and is reported as a failure.
 Safe to interrupt: a message is never deleted before its copy is sent, so a crash can only
 duplicate one; the push path is idempotent on the message's "id" (a message already applied is not
 applied again; one that failed is tried again), so a duplicate never writes to Procore twice. A

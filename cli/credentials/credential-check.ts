@@ -6,8 +6,8 @@ import type { CredentialsSource } from '../../functions/commons/credentials/dmsa
 import type { ProcoreClient } from '../../functions/commons/procore/client';
 import type { ProcoreEnvironment } from '../../functions/commons/procore/environments';
 import { ProcoreError } from '../../functions/commons/procore/errors';
-import type { ResourceDefinition } from '../../functions/commons/resources/registry';
-import { buildListRequest } from '../../functions/commons/resources/request-builders';
+import type { ResourceDefinition, ScopeIds } from '../../functions/commons/resources/registry';
+import { buildListRequest, buildParentListRequest } from '../../functions/commons/resources/request-builders';
 import { describe, listAll, procoreSession } from '../procore-session';
 
 export interface CheckCredentialsDeps {
@@ -136,7 +136,7 @@ async function checkCompany(client: ProcoreClient, company: CompanyJson, deps: C
     const ids = resource.scope === 'project' ? { companyId: company.id, projectId: probeProject as number } : { companyId: company.id };
     const where = resource.scope === 'project' ? { projectId: probeProject as number } : {};
     try {
-      const response = await client.request({ ...buildListRequest(resource, ids, { page: 1, per_page: 1 }), deadline: Date.now() + budget });
+      const response = await client.request({ ...probeRequest(resource, ids), deadline: Date.now() + budget });
       const total = response.headers.total;
       report.tools.push({ ...probe, ...where, outcome: 'ok', httpStatus: response.status, detail: total !== undefined ? `${total} record(s)` : 'answers' });
     } catch (error) {
@@ -147,4 +147,17 @@ async function checkCompany(client: ProcoreClient, company: CompanyJson, deps: C
     }
   }
   return report;
+}
+
+/**
+ * One small read of the resource's list: its first record, or the whole answer of a list that
+ * declares no paging; a list served under parent records probes the parents' list (same tool).
+ */
+function probeRequest(resource: ResourceDefinition, ids: ScopeIds) {
+  const firstRecord = { page: 1, per_page: 1 };
+  if (resource.parent) {
+    const parents = buildParentListRequest(resource, ids);
+    return { ...parents, query: { ...parents.query, ...firstRecord } };
+  }
+  return buildListRequest(resource, ids, resource.paged === false ? {} : firstRecord);
 }

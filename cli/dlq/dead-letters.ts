@@ -1,12 +1,14 @@
 // Reading a dead-letter queue without consuming it: receive everything with a visibility timeout
 // (so a message is seen once per pass), then make it visible again at once. If the CLI dies in
 // between, the messages reappear when the timeout runs out: nothing is lost either way.
-import { ChangeMessageVisibilityBatchCommand, ReceiveMessageCommand, type Message, type SQSClient } from '@aws-sdk/client-sqs';
+import { ChangeMessageVisibilityBatchCommand, ReceiveMessageCommand, type Message, type MessageAttributeValue, type SQSClient } from '@aws-sdk/client-sqs';
 import { FAILURE_ATTRIBUTE_NAMES, readFailureAttributes, type FailureReason } from '../../functions/commons/queues/dead-letter';
+import { unwrapBody, type Unwrapped } from '../../functions/commons/queues/wrapped-body';
 
 /**
- * Messages that reached the DLQ through the queue's redrive policy (maxReceiveCount receives, e.g.
- * transient failures retried until SQS gave up) carry no connector failure attributes.
+ * Messages that reached the DLQ through the queue's redrive policy (maxReceiveCount receives: a
+ * downstream consumer that kept failing, or a push/worker function that died on its last attempt and
+ * on the spare receive after it) carry no connector failure attributes.
  */
 export const RETRIES_EXHAUSTED = 'RetriesExhausted';
 
@@ -24,6 +26,8 @@ export interface DeadLetter {
   messageGroupId?: string;
   /** The message's other attributes (routing keys the producer set), string values only. */
   attributes: Record<string, string>;
+  /** How the connector wrapped a body too large beside its reason (`body` is then the original, when it could be kept). */
+  bodyWrapped?: string;
 }
 
 export function toDeadLetter(message: Message): DeadLetter {
@@ -32,27 +36,53 @@ export function toDeadLetter(message: Message): DeadLetter {
   const receiveCount = Number(system.ApproximateReceiveCount ?? 0);
   const sent = Number(system.SentTimestamp);
   const failedAt = message.MessageAttributes?.[FAILURE_ATTRIBUTE_NAMES.failedAt]?.StringValue;
+  const bodyWrapped = message.MessageAttributes?.[FAILURE_ATTRIBUTE_NAMES.bodyWrapped]?.StringValue;
+  const original = originalMessage(message);
   const attributes = Object.fromEntries(
-    Object.entries(message.MessageAttributes ?? {})
-      .filter(([name, value]) => !isFailureAttribute(name) && value.StringValue !== undefined)
+    Object.entries(original.ok ? original.attributes : {})
+      .filter(([, value]) => value.StringValue !== undefined)
       .map(([name, value]) => [name, value.StringValue as string]),
   );
   return {
     messageId: message.MessageId ?? '',
-    body: message.Body ?? '',
+    body: original.ok ? original.body : (message.Body ?? ''),
     errorClass: failure?.errorClass ?? RETRIES_EXHAUSTED,
-    reason: failure?.message ?? 'moved by the queue redrive policy after maxReceiveCount receives (transient failures or a crash)',
+    reason:
+      failure?.message ??
+      'moved by the queue redrive policy after maxReceiveCount receives (its consumer kept failing, or the function died on its last attempt and on the spare receive)',
     ...(failure ? { failure } : {}),
     ...(failedAt ? { failedAt } : {}),
     ...(Number.isFinite(sent) ? { sentAt: new Date(sent).toISOString() } : {}),
     receiveCount,
     ...(system.MessageGroupId ? { messageGroupId: system.MessageGroupId } : {}),
     attributes,
+    ...(bodyWrapped ? { bodyWrapped } : {}),
   };
 }
 
+/**
+ * The message the producer sent, as a redrive sends it back: the body byte for byte and the
+ * producer's attributes, without the connector's failure ones. A body the connector wrapped (too
+ * large beside its reason, `connector.bodyWrapped`) is unwrapped and checked against its SHA-256;
+ * one it could not keep, or a wrapper that does not check out, is refused with the reason.
+ */
+export function originalMessage(message: Message): Unwrapped {
+  const wrapped = message.MessageAttributes?.[FAILURE_ATTRIBUTE_NAMES.bodyWrapped]?.StringValue;
+  if (wrapped !== undefined) return unwrapBody(message.Body ?? '');
+  const attributes: Record<string, MessageAttributeValue> = {};
+  for (const [name, value] of Object.entries(message.MessageAttributes ?? {})) {
+    if (isFailureAttribute(name)) continue;
+    attributes[name] = {
+      DataType: value.DataType,
+      ...(value.StringValue !== undefined ? { StringValue: value.StringValue } : {}),
+      ...(value.BinaryValue !== undefined ? { BinaryValue: value.BinaryValue } : {}),
+    };
+  }
+  return { ok: true, body: message.Body ?? '', attributes };
+}
+
 /** The connector's own failure attributes (connector.*), dropped when a message is redriven. */
-export function isFailureAttribute(name: string): boolean {
+function isFailureAttribute(name: string): boolean {
   return name.startsWith('connector.');
 }
 

@@ -16,7 +16,7 @@ import {
 import { deleteMessages, isFifoQueue, queueArn } from '../aws/sqs';
 import {
   DEFAULT_RECEIVE,
-  isFailureAttribute,
+  originalMessage,
   receiveAll,
   receiveBatch,
   releaseMessages,
@@ -84,12 +84,24 @@ export async function redrive(sqs: SQSClient, options: RedriveOptions): Promise<
   let fallbackReason: string | undefined;
   const filtered = (options.classes?.length ?? 0) > 0 || Number.isFinite(max);
   if (options.useMoveTask !== false && !filtered) {
-    const started = await startMoveTask(sqs, options, log);
-    if (started.ok) return started.result;
-    fallbackReason = started.reason;
-    log(`SQS message move task unavailable (${fallbackReason}); moving messages one batch at a time instead`);
+    // SQS's move task sends bodies as they are: wrapped dead letters are restored and moved by hand first.
+    const unwrapped = await receiveSendDelete(sqs, options, receive, max, isWrapped, log);
+    if (unwrapped.failures.length > 0) {
+      fallbackReason = 'some wrapped dead letters cannot be restored; the move task would send them on as they are';
+    } else {
+      const started = await startMoveTask(sqs, options, log);
+      if (started.ok) return { ...started.result, moved: unwrapped.moved + started.result.moved, messages: unwrapped.messages };
+      fallbackReason = started.reason;
+    }
+    log(`SQS message move task not used (${fallbackReason}); moving messages one batch at a time instead`);
+    const rest = await receiveSendDelete(sqs, options, receive, max, wanted, log);
+    return { ...rest, moved: unwrapped.moved + rest.moved, messages: [...unwrapped.messages, ...rest.messages], fallbackReason };
   }
-  return { ...(await receiveSendDelete(sqs, options, receive, max, wanted, log)), ...(fallbackReason ? { fallbackReason } : {}) };
+  return receiveSendDelete(sqs, options, receive, max, wanted, log);
+}
+
+function isWrapped(letter: DeadLetter): boolean {
+  return letter.bodyWrapped !== undefined;
 }
 
 async function startMoveTask(
@@ -200,7 +212,16 @@ async function sendCopies(
   failures: RedriveResult['failures'],
   leftInDlq: Message[],
 ): Promise<Message[]> {
-  const entries = messages.map((m, index) => copyEntry(m, String(index), isFifoQueue(queueUrl)));
+  const entries: SendMessageBatchRequestEntry[] = [];
+  messages.forEach((message, index) => {
+    const original = originalMessage(message);
+    if (original.ok) entries.push(copyEntry(message, original, String(index), isFifoQueue(queueUrl)));
+    else {
+      failures.push({ messageId: message.MessageId ?? '', error: `not sent back: ${original.reason}` });
+      leftInDlq.push(message);
+    }
+  });
+  if (entries.length === 0) return [];
   const size = entries.reduce((sum, e) => sum + entryBytes(e), 0);
   // A batch's total size is capped like a single message's; big messages go one per call.
   const groups = size <= MAX_BATCH_BYTES ? [entries] : entries.map((e) => [e]);
@@ -217,20 +238,16 @@ async function sendCopies(
   return accepted;
 }
 
-/** The same body byte for byte, the producer's attributes without the connector.* failure ones. */
-function copyEntry(message: Message, id: string, fifo: boolean): SendMessageBatchRequestEntry {
-  const attributes: Record<string, MessageAttributeValue> = {};
-  for (const [name, value] of Object.entries(message.MessageAttributes ?? {})) {
-    if (isFailureAttribute(name)) continue;
-    attributes[name] = {
-      DataType: value.DataType,
-      ...(value.StringValue !== undefined ? { StringValue: value.StringValue } : {}),
-      ...(value.BinaryValue !== undefined ? { BinaryValue: value.BinaryValue } : {}),
-    };
-  }
+/** The producer's message (originalMessage), with the DLQ message's group on FIFO queues. */
+function copyEntry(
+  message: Message,
+  { body, attributes }: { body: string; attributes: Record<string, MessageAttributeValue> },
+  id: string,
+  fifo: boolean,
+): SendMessageBatchRequestEntry {
   return {
     Id: id,
-    MessageBody: message.Body ?? '',
+    MessageBody: body,
     ...(Object.keys(attributes).length > 0 ? { MessageAttributes: attributes } : {}),
     ...(fifo
       ? {

@@ -44,8 +44,7 @@ export function desiredTriggers(config: Pick<WebhooksConfig, 'resources' | 'even
   for (const resource of config.resources) {
     const procore = PROCORE_WEBHOOK_RESOURCES[resource];
     if (!procore) {
-      // A resource declared in the stage config: Procore's webhook resource for it is not known here.
-      notOffered.push(`${resource} (no Procore webhook resource known for it)`);
+      notOffered.push(`${resource} (no Procore webhook resource name is known for it)`);
       continue;
     }
     for (const eventType of config.events) {

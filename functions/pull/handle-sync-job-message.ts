@@ -1,13 +1,13 @@
 // One sync-jobs queue message, as the worker's batch processor sees it: parse, run, and decide any
 // failure (commons/failure). Dead-letter (permanent for the scope: invalid job, project no longer
-// permitted, 404; or a retried failure on its last receive): record the reason beside the scope's
+// permitted, 404; a retried failure on its last attempt; or a job received after its last attempt died): record the reason beside the scope's
 // cursor, dead-letter the job, release the lease, and let the batch carry on. Retry: rethrow, so
 // the message comes back (held until the rate-limit reset when Procore said when).
 import type { SQSRecord } from 'aws-lambda';
 import { classify, type Failure } from '../commons/failure/classify';
-import { queueDecision } from '../commons/failure/decisions';
+import { previousAttemptDied, queueDecision } from '../commons/failure/decisions';
 import { deadLetterFor, deadLetterMessage, type FailureReason } from '../commons/queues/dead-letter';
-import type { QueueEdge } from '../commons/queues/sqs-adapter';
+import { receiveCountOf, type QueueEdge } from '../commons/queues/sqs-adapter';
 import { recordSyncFailure } from './state/failure';
 import { releaseLease } from './state/lease';
 import { InvalidSyncJobError, runSyncJob, type RunSyncJobDeps, type SyncJobResult } from './run-sync-job';
@@ -20,8 +20,9 @@ export interface HandleSyncJobDeps extends RunSyncJobDeps {
   queues: RunSyncJobDeps['queues'] & { syncJobsDeadLetter: string };
   /** Holds a job on the sync-jobs queue and sends dead letters (the handler wires the SQS adapter). */
   queueEdge: Pick<QueueEdge, 'delay' | 'send'>;
-  /** The sync-jobs queue's maxReceiveCount: a retried failure on the last receive is dead-lettered with its reason. */
-  maxReceiveCount?: number;
+  /** Attempts the worker makes at a job (stage config maxReceiveCount; the sync-jobs queue's redrive
+   * allows one receive more): a retried failure on the last is dead-lettered with its reason. */
+  maxAttempts?: number;
 }
 
 function parseSyncJob(body: string): SyncJob {
@@ -41,13 +42,16 @@ function parseSyncJob(body: string): SyncJob {
 
 export async function handleSyncJobMessage(record: SQSRecord, deps: HandleSyncJobDeps): Promise<SyncJobMessageResult> {
   let job: SyncJob | undefined;
+  const receive = { attempts: receiveCountOf(record), maxAttempts: deps.maxAttempts };
   try {
     job = parseSyncJob(record.body);
+    // The last attempt died (crash, timeout, out of memory): dead-letter with that reason, no Procore call.
+    const died = previousAttemptDied(receive);
+    if (died) return await deadLetterJob(record, job, died, deps);
     return await runSyncJob(job, deps);
   } catch (error) {
     const failure = classify(error);
-    const attempts = Number(record.attributes.ApproximateReceiveCount ?? '1');
-    const decision = queueDecision('worker', failure, { attempts, ...(deps.maxReceiveCount === undefined ? {} : { maxReceiveCount: deps.maxReceiveCount }) });
+    const decision = queueDecision('worker', failure, receive);
     if (decision.action === 'dead-letter') return deadLetterJob(record, job, failure, deps);
     if (decision.action === 'delay') await deps.queueEdge.delay(record, decision.until);
     throw error;

@@ -8,7 +8,7 @@
 // SYNC_LEASE_SECONDS; without it the defaults below (the stack's own defaults) apply.
 
 export interface RedeliverySpan {
-  /** The sync-jobs queue's redrive maxReceiveCount. */
+  /** The sync-jobs queue's redrive maxReceiveCount (the worker's attempts plus the spare receive). */
   maxReceiveCount: number;
   /** The sync-jobs queue's visibility timeout. */
   visibilityTimeoutSeconds: number;
@@ -16,8 +16,8 @@ export interface RedeliverySpan {
   backlogSeconds: number;
 }
 
-/** maxReceiveCount 3, visibility 6 x the worker's 300 s timeout, a 2-hour backlog (the sync-jobs backlog alarm). */
-const DEFAULT_REDELIVERY_SPAN: RedeliverySpan = { maxReceiveCount: 3, visibilityTimeoutSeconds: 1800, backlogSeconds: 7200 };
+/** 3 attempts plus the spare receive, visibility 6 x the worker's 300 s timeout, a 2-hour backlog (the sync-jobs backlog alarm). */
+const DEFAULT_REDELIVERY_SPAN: RedeliverySpan = { maxReceiveCount: 4, visibilityTimeoutSeconds: 1800, backlogSeconds: 7200 };
 
 export function leaseSeconds(span: RedeliverySpan): number {
   return span.maxReceiveCount * span.visibilityTimeoutSeconds + span.backlogSeconds;

@@ -16,7 +16,8 @@ import { createProcoreClient } from '../commons/procore/runtime';
 import { leaseMsFrom } from './lease-duration';
 import { registryListSpecs } from './list-spec';
 import { planSync, type PlanResult } from './plan-sync';
-import { SyncConfigSchema } from './sync-config';
+import { PlannerRunSchema, resourcesOfRun } from './cadence/run-resources';
+import { PlannerConfigSchema } from './sync-config';
 
 /** Time kept back from the Lambda deadline when calling Procore. */
 const DEADLINE_RESERVE_MS = 5_000;
@@ -26,6 +27,8 @@ export const ScheduledEventSchema = z.looseObject({
   'detail-type': z.literal('Scheduled Event'),
   source: z.string(),
   time: z.iso.datetime({ offset: true }),
+  /** Added by the reconciliation rule (cadence/run-resources.ts); absent on the stage schedule's events. */
+  connector: z.object({ run: PlannerRunSchema }).optional(),
 });
 
 function loadRuntime() {
@@ -36,7 +39,7 @@ function loadRuntime() {
     inline: { name: 'SYNC_CONFIG', value: env.SYNC_CONFIG },
     file: { name: 'SYNC_CONFIG_FILE', value: env.SYNC_CONFIG_FILE },
   })!;
-  const parsed = SyncConfigSchema.safeParse(json);
+  const parsed = PlannerConfigSchema.safeParse(json);
   if (!parsed.success) {
     const problems = parsed.error.issues.map((issue) => `${issue.path.join('.') || '(config)'}: ${issue.message}`);
     throw new Error(`Invalid function environment: ${source}: ${problems.join('; ')}`);
@@ -50,7 +53,7 @@ function loadRuntime() {
 
 let runtime: ReturnType<typeof loadRuntime> | undefined;
 
-async function planFromSchedule(event: unknown, context: Context): Promise<PlanResult> {
+async function planFromSchedule(event: unknown, context: Context): Promise<PlanResult | { run: 'reconcile' | 'schedule'; skipped: string }> {
   runtime ??= loadRuntime();
   const parsed = ScheduledEventSchema.safeParse(event);
   if (!parsed.success) {
@@ -59,7 +62,14 @@ async function planFromSchedule(event: unknown, context: Context): Promise<PlanR
   }
   // Whole seconds: Procore's updated_at filter and timestamps have no fractions.
   const eventTime = toProcoreTime(Date.parse(parsed.data.time));
-  return planSync(runtime.config, eventTime, {
+  const run = parsed.data.connector?.run ?? 'schedule';
+  const { reconciledResources, ...sync } = runtime.config;
+  const resources = resourcesOfRun(sync.resources, reconciledResources, run);
+  if (resources.length === 0) {
+    log.info('No resource is pulled on this schedule', { run, reconciledResources });
+    return { run, skipped: 'no resource is pulled on this schedule' };
+  }
+  return planSync({ ...sync, resources }, eventTime, {
     procore: runtime.procore,
     sqs,
     table: { db, tableName: runtime.env.STATE_TABLE_NAME },

@@ -27,6 +27,7 @@ import { startPoint, type StartPoint } from './start-point';
 import { readCheckpoint, type SyncCheckpoint } from './state/checkpoint';
 import { readCursor, type SyncTable } from './state/cursor';
 import { trustedCursor } from './sync-window';
+import { parentIds, walkPerParent, type ParentChunk, type ParentPosition } from './parent-walk';
 import { walkWindow, type WindowPosition } from './window-walk';
 import { clearSyncFailure, recordSyncPause } from './state/failure';
 import { enqueueSyncJobs } from './sync-jobs-queue';
@@ -151,31 +152,10 @@ async function readWindow(
   totals: Totals,
   detector?: ChangeDetector,
 ): Promise<{ windowEnd: string; handOver?: SyncCheckpoint }> {
-  const spec = deps.resources(job.resource);
   const lambdaDeadline = fence.now() + deps.remainingMs();
   const margin = deps.handOverMarginMs ?? DEFAULT_HAND_OVER_MARGIN_MS;
-  const base = spec.pullRequest(fence.scope, start.window);
   let windowEnd = start.window.end;
-  const chunks = walkWindow<unknown>({
-    label: `Procore ${base.method} ${base.path}`,
-    window: start.window,
-    position: start.position,
-    perPage: spec.maxPerPage,
-    sliceable: spec.incremental,
-    now: fence.now,
-    logger: deps.logger,
-    read: async (range, page, perPage) => {
-      // The registry's filters for this slice (updated_at, include_deleted where declared, view).
-      const slice = spec.pullRequest(fence.scope, { start: range.from, end: range.to, basis: start.window.basis });
-      return deps.procore.request({
-        ...slice,
-        // Removed records that ride on the list itself (project status, include_deleted) need its query too.
-        query: { ...slice.query, ...removalListQuery(job.resource), page, per_page: perPage },
-        deadline: lambdaDeadline - (deps.finishReserveMs ?? DEFAULT_FINISH_RESERVE_MS),
-        exactIntegers: true,
-      });
-    },
-  });
+  const chunks = windowChunks(job, start, fence, deps, lambdaDeadline - (deps.finishReserveMs ?? DEFAULT_FINISH_RESERVE_MS), () => windowEnd);
   for await (const chunk of chunks) {
     windowEnd = chunk.windowEnd;
     totals.pages += 1;
@@ -186,7 +166,8 @@ async function readWindow(
     const short = deps.remainingMs() < margin;
     // Read to its end. Short of time, the removal pass goes to a continuation (a position past the end).
     if (!chunk.next && !short) return { windowEnd };
-    const next = chunk.next ?? { from: toProcoreTime(Date.parse(windowEnd) + 1000), page: 1 };
+    // Past the end: of the last parent's list, for a list read per parent.
+    const next: ParentPosition = chunk.next ?? { from: toProcoreTime(Date.parse(windowEnd) + 1000), page: 1, ...parentOf(chunk) };
     // A read that delivered nothing needs no checkpoint, unless the job hands over from it.
     if (chunk.items.length === 0 && !short) continue;
     const saved: SyncCheckpoint = {
@@ -197,6 +178,7 @@ async function readWindow(
       nextPage: next.page,
       ...(next.seenTotal === undefined ? {} : { seenTotal: next.seenTotal }),
       ...(next.sliceSeconds === undefined ? {} : { sliceSeconds: next.sliceSeconds }),
+      ...(next.parentId === undefined ? {} : { parentId: next.parentId }),
       recordsSoFar: start.recordsBefore + totals.records,
       savedAt: new Date(fence.now()).toISOString(),
     };
@@ -205,6 +187,57 @@ async function readWindow(
   }
   return { windowEnd };
 }
+
+/**
+ * The window's reads as chunks (window-walk.ts): the list's own, or once per parent record
+ * (parent-walk.ts) for lists Procore serves under a parent. A list that declares no page/per_page is
+ * read in one answer. `windowEnd` is the window as read so far (clamped at the first read).
+ */
+async function* windowChunks(
+  job: SyncJob,
+  start: StartPoint,
+  fence: ScopeFence,
+  deps: RunSyncJobDeps,
+  deadline: number,
+  windowEnd: () => string,
+): AsyncGenerator<ParentChunk<unknown>> {
+  const spec = deps.resources(job.resource);
+  const walk = (parentId: number | undefined, position: WindowPosition | undefined) => {
+    const base = spec.pullRequest(fence.scope, start.window, parentId);
+    return walkWindow<unknown>({
+      label: `Procore ${base.method} ${base.path}`,
+      window: { start: start.window.start, end: windowEnd() },
+      position,
+      perPage: spec.maxPerPage,
+      sliceable: spec.incremental,
+      now: fence.now,
+      logger: deps.logger,
+      read: async (range, page, perPage) => {
+        // The registry's filters for this slice (updated_at, include_deleted where declared, view).
+        const slice = spec.pullRequest(fence.scope, { start: range.from, end: range.to, basis: start.window.basis }, parentId);
+        // Removed records that ride on the list itself (project status, include_deleted) need its query too.
+        const query = { ...slice.query, ...removalListQuery(job.resource), ...(spec.paged === false ? {} : { page, per_page: perPage }) };
+        const answer = await deps.procore.request({ ...slice, query, deadline, exactIntegers: true });
+        return spec.paged === false ? wholeList(answer) : answer;
+      },
+    });
+  };
+  if (!spec.parentsRequest) {
+    yield* walk(undefined, start.position);
+    return;
+  }
+  const parents: unknown[] = [];
+  for await (const page of deps.procore.pages({ ...spec.parentsRequest(fence.scope), perPage: spec.maxPerPage, deadline })) parents.push(...page.items);
+  yield* walkPerParent(parentIds(parents), start.position, start.window.start, walk);
+}
+
+/** An unpaged list's one answer is the whole list: its Total is its length (so no second page is read). */
+function wholeList<A extends { data: unknown; headers: Record<string, string> }>(answer: A): A {
+  const count = Array.isArray(answer.data) ? answer.data.length : undefined;
+  return count === undefined ? answer : { ...answer, headers: { ...answer.headers, total: String(count) } };
+}
+
+const parentOf = (chunk: ParentChunk<unknown>) => (chunk.parentId === undefined ? {} : { parentId: chunk.parentId });
 
 async function deliverRecords(records: unknown[], job: SyncJob, deps: RunSyncJobDeps, totals: Totals): Promise<void> {
   const syncedAt = new Date((deps.now ?? Date.now)()).toISOString();

@@ -8,12 +8,13 @@
 import type { SyncCheckpoint } from './state/checkpoint';
 import type { SyncJob } from './sync-job';
 import { BEGINNING_OF_TIME, syncWindow, type SyncWindow } from './sync-window';
+import type { ParentPosition } from './parent-walk';
 import type { WindowPosition } from './window-walk';
 
 export interface StartPoint {
   window: SyncWindow;
-  /** Where the walk starts in the window; undefined: at its start. */
-  position: WindowPosition | undefined;
+  /** Where the walk starts in the window (and in which parent's list); undefined: at its start. */
+  position: ParentPosition | undefined;
   /** Records delivered in this window before this invocation. */
   recordsBefore: number;
   /** own: the job's position; resumed: its own checkpoint; adopted: another job's checkpoint. */
@@ -45,7 +46,7 @@ function jobPosition(job: SyncJob): WindowPosition | undefined {
 }
 
 function fromCheckpoint(saved: SyncCheckpoint, basis: 'resumed' | 'adopted'): StartPoint {
-  const position: WindowPosition | undefined =
+  const position: ParentPosition | undefined =
     saved.resumeFrom === undefined
       ? undefined
       : {
@@ -53,6 +54,7 @@ function fromCheckpoint(saved: SyncCheckpoint, basis: 'resumed' | 'adopted'): St
           page: saved.nextPage,
           ...(saved.seenTotal === undefined ? {} : { seenTotal: saved.seenTotal }),
           ...(saved.sliceSeconds === undefined ? {} : { sliceSeconds: saved.sliceSeconds }),
+          ...(saved.parentId === undefined ? {} : { parentId: saved.parentId }),
         };
   return {
     window: { start: saved.windowStart, end: saved.windowEnd, basis: 'continuation' },

@@ -36,3 +36,13 @@ export const SyncConfigSchema = z
   .strict();
 
 export type SyncConfig = z.infer<typeof SyncConfigSchema>;
+
+/**
+ * What the planner is handed (bundled sync-config.json): the sync scope plus the resources whose
+ * scheduled pull is reconciliation (webhooks on: cadence/run-resources.ts).
+ */
+export const PlannerConfigSchema = SyncConfigSchema.extend({
+  reconciledResources: z.array(ResourceNameSchema).default([]),
+});
+
+export type PlannerConfig = z.infer<typeof PlannerConfigSchema>;

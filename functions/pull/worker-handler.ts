@@ -42,7 +42,7 @@ async function processJobs(event: SQSEvent, context: Context): Promise<SQSBatchR
       table: { db, tableName: env.STATE_TABLE_NAME },
       queues: { syncJobs: env.SYNC_JOBS_QUEUE_URL, syncJobsDeadLetter: env.SYNC_JOBS_DLQ_URL, records: env.RECORDS_QUEUE_URL },
       queueEdge,
-      ...(env.MAX_RECEIVE_COUNT === undefined ? {} : { maxReceiveCount: env.MAX_RECEIVE_COUNT }),
+      maxAttempts: env.MAX_ATTEMPTS,
       environment: environment.name,
       resources: registryListSpecs,
       logger: log,

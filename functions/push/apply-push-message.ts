@@ -74,10 +74,18 @@ async function remember(deps: ApplyDeps, message: PushMessage, target: AppliedTa
   return target;
 }
 
+/** Read-only resources (budget view detail rows) have no create or update in Procore's API. */
+function refuseUnsupported(resource: ResourceDefinition, operation: PushMessage['operation']): void {
+  const needs = { create: ['create'], update: ['update'], upsert: ['create', 'update'], delete: [] }[operation] as ('create' | 'update')[];
+  const missing = needs.find((op) => !resource.paths[op]);
+  if (missing) throw new PermanentError('OperationNotSupported', `operation: Procore's API cannot ${missing} ${resource.name}`);
+}
+
 export async function applyPushMessage(deps: ApplyDeps, write: PushWrite, deadline: number): Promise<AppliedTarget> {
   const { message, resource, scope } = write;
   const projectId = scope.projectId ?? null;
   const originId = message.originId ?? null;
+  refuseUnsupported(resource, message.operation);
 
   switch (message.operation) {
     case 'create':

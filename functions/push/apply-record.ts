@@ -8,6 +8,7 @@ import type { PushMessage } from '../commons/contracts/push-message';
 import { classify, type Failure } from '../commons/failure/classify';
 import { queueDecision } from '../commons/failure/decisions';
 import type { LoggerLike } from '../commons/observability/logger';
+import { receiveCountOf } from '../commons/queues/sqs-adapter';
 import { ProcoreError } from '../commons/procore/errors';
 import { checkAddress } from './address';
 import { applyPushMessage } from './apply-push-message';
@@ -29,8 +30,8 @@ export interface ApplyRecordContext {
   clock: () => number;
   /** Holds a message on its queue until `until` (epoch ms). */
   delay: (record: SQSRecord, until: number) => Promise<void>;
-  /** The push queue's maxReceiveCount, when known. */
-  maxReceiveCount?: number;
+  /** Attempts the connector makes at a message (the push queue's maxReceiveCount is one more), when known. */
+  maxAttempts?: number;
   /** Until when Procore's rate limit is spent, as learnt from earlier records of this batch. */
   rateLimit: { until: number };
   logger: LoggerLike;
@@ -52,7 +53,7 @@ export async function applyRecord(planned: PlannedRecord, ctx: ApplyRecordContex
     if (failure.errorClass === 'ProcoreRateLimited' && failure.retryAt !== undefined) {
       ctx.rateLimit.until = Math.max(ctx.rateLimit.until, failure.retryAt);
     }
-    const decision = queueDecision('push', failure, { attempts: attemptsOf(record), maxReceiveCount: ctx.maxReceiveCount });
+    const decision = queueDecision('push', failure, { attempts: receiveCountOf(record), maxAttempts: ctx.maxAttempts });
     if (decision.action === 'dead-letter') return { status: 'dead_lettered', record, failure, message, id: message.id, sent: false };
     if (decision.action === 'delay') await ctx.delay(record, decision.until);
     logRetry(record, message, failure, ctx);
@@ -99,10 +100,6 @@ class AppliedNotReported extends Error {
     });
     this.kind = failure.kind === 'permanent' ? 'permanent' : 'transient';
   }
-}
-
-function attemptsOf(record: SQSRecord): number {
-  return Number(record.attributes.ApproximateReceiveCount ?? 1);
 }
 
 function logRetry(record: SQSRecord, message: PushMessage, failure: Failure, ctx: ApplyRecordContext): void {

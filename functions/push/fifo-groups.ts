@@ -5,13 +5,14 @@
 // Why not Powertools' SqsFifoPartialProcessor with skipGroupOnError alone: the records it skips
 // are received again with their group, so their ApproximateReceiveCount climbs with the failing
 // one's, and the redrive policy moves them to the DLQ with it, never run (issue 13). The connector
-// dead-letters a failing record itself on its last receive (decisions.ts) so the group goes on;
-// and should that dead letter not get out, the redrive moves the failed record on its next receive
-// anyway, so its followers on their own last receive are run now rather than moved unprocessed.
+// dead-letters a failing record itself on its last attempt (decisions.ts) so the group goes on;
+// and should that dead letter not get out, the failed record's next receive (the redrive's spare)
+// dead-letters it before any work, so its followers on their own last attempt are run now rather
+// than dead-lettered unprocessed.
 import type { SQSBatchResponse, SQSRecord } from 'aws-lambda';
 
 export interface FifoOptions {
-  /** Whether SQS will move this record to the DLQ if it fails now (its last receive). */
+  /** Whether this receive is the connector's last attempt at the record (decisions.ts isLastAttempt). */
   lastReceive: (record: SQSRecord) => boolean;
   /** Runs group chains, at most so many at once. */
   limit: <T>(task: () => Promise<T>) => Promise<T>;

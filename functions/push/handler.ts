@@ -31,7 +31,7 @@ const handlePushBatch = createPushBatchHandler({
   createJournal: new CreateJournal({ ddb: documentClient, tableName: env.STATE_TABLE_NAME }),
   deadLetterQueueUrl: env.PUSH_DLQ_URL,
   ...(env.RESULTS_QUEUE_URL ? { resultsQueueUrl: env.RESULTS_QUEUE_URL } : {}),
-  maxReceiveCount: env.MAX_RECEIVE_COUNT,
+  maxAttempts: env.MAX_ATTEMPTS,
   logger: log,
   metrics: { count: countMetric },
 });

@@ -1,5 +1,5 @@
-// Parse and plan one SQS batch before anything is written: which messages are bad (dead-lettered
-// without a Procore call), and which upserts share a Procore batch upsert (`/sync`) call.
+// Parse and plan one SQS batch before anything is written: which messages are bad or already had
+// their last attempt (dead-lettered without a Procore call, see decisions.ts), and which upserts share a Procore batch upsert (`/sync`) call.
 // Standard queues: all upserts of one resource and scope in the batch share one group. FIFO queues:
 // only a run of consecutive upserts of one message group shares one, so every message still comes
 // after the ones before it in its group (within one /sync call Procore gets them together; a
@@ -7,7 +7,9 @@
 import type { SQSRecord } from 'aws-lambda';
 import { parsePushMessage, type PushMessage } from '../commons/contracts/push-message';
 import { classify, type Failure } from '../commons/failure/classify';
+import { previousAttemptDied } from '../commons/failure/decisions';
 import { PermanentError } from '../commons/failure/permanent-error';
+import { receiveCountOf } from '../commons/queues/sqs-adapter';
 import { getResource, type ResourceDefinition, type ScopeIds } from '../commons/resources/registry';
 import type { BatchUpsertMember } from './batch-upsert';
 import type { BatchUpsertMessage, PushWrite } from './push-write';
@@ -23,9 +25,10 @@ export interface BatchPlan {
   upsertGroups: Map<string, BatchUpsertMember[]>;
 }
 
-export function planBatch(records: SQSRecord[]): BatchPlan {
+/** `maxAttempts`: the connector's attempts per message (the queue's maxReceiveCount is one more), when known. */
+export function planBatch(records: SQSRecord[], maxAttempts?: number): BatchPlan {
   const fifo = records.some((r) => Boolean(r.attributes?.MessageGroupId));
-  const planned = records.map(planRecord);
+  const planned = records.map((record) => afterLastAttempt(planRecord(record), maxAttempts));
   const groupKeys = upsertGroupKeys(planned, fifo);
   const upsertGroups = new Map<string, BatchUpsertMember[]>();
   planned.forEach((entry, i) => {
@@ -58,6 +61,15 @@ function planRecord(record: SQSRecord): PlannedRecord {
   } catch (error) {
     return { ok: false, record, failure: classify(error), id: message.id, message };
   }
+}
+
+/** A valid message received after the connector's last attempt is dead-lettered before any write. */
+function afterLastAttempt(entry: PlannedRecord, maxAttempts: number | undefined): PlannedRecord {
+  if (!entry.ok) return entry;
+  const failure = previousAttemptDied({ attempts: receiveCountOf(entry.record), maxAttempts });
+  if (!failure) return entry;
+  const { message } = entry.write;
+  return { ok: false, record: entry.record, failure, id: message.id, message };
 }
 
 /** The Procore scope a message writes in (the schema already demands projectId where needed). */

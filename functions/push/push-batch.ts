@@ -9,7 +9,8 @@ import { makeIdempotent } from '@aws-lambda-powertools/idempotency';
 import type { BasePersistenceLayer } from '@aws-lambda-powertools/idempotency/persistence';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import type { PushMessage } from '../commons/contracts/push-message';
-import type { QueueEdge } from '../commons/queues/sqs-adapter';
+import { isLastAttempt } from '../commons/failure/decisions';
+import { receiveCountOf, type QueueEdge } from '../commons/queues/sqs-adapter';
 import { applyRecord, type ApplyRecordContext } from './apply-record';
 import { BatchUpsertRunner, type IdempotentRun } from './batch-upsert-runner';
 import { processFifoBatch } from './fifo-groups';
@@ -26,8 +27,9 @@ export interface PushBatchDeps extends ApplyDeps, ReportDeps {
   idempotencyConfig: IdempotencyConfig;
   /** Creates Procore cannot deduplicate: noted before they are sent, and the moment Procore answers. */
   createJournal: CreateJournal;
-  /** The push queue's maxReceiveCount: a retried failure on the last receive is dead-lettered with its reason. */
-  maxReceiveCount?: number;
+  /** Attempts the connector makes at a message (stage config maxReceiveCount; the push queue's redrive
+   * allows one receive more): a retried failure on the last is dead-lettered with its reason. */
+  maxAttempts?: number;
   clock?: () => number;
   /** Records applied at once (standard queues), or message groups side by side (FIFO: each in order). Default 8. */
   concurrency?: number;
@@ -49,7 +51,7 @@ export function createPushBatchHandler(deps: PushBatchDeps): PushBatchHandler {
     const remaining = context.getRemainingTimeInMillis();
     // Keep time back for the DLQ, results and idempotency writes after the last Procore call.
     const deadline = clock() + remaining - Math.min(5000, Math.max(500, remaining * 0.2));
-    const plan = planBatch(event.Records);
+    const plan = planBatch(event.Records, deps.maxAttempts);
     const ctx: ApplyRecordContext = {
       deps,
       runIdempotent,
@@ -58,14 +60,13 @@ export function createPushBatchHandler(deps: PushBatchDeps): PushBatchHandler {
       deadline,
       clock,
       delay: (record, until) => deps.queueEdge.delay(record, until),
-      maxReceiveCount: deps.maxReceiveCount,
+      maxAttempts: deps.maxAttempts,
       rateLimit: { until: 0 },
       logger: deps.logger,
       ...(deps.metrics ? { metrics: deps.metrics } : {}),
     };
     const limit = concurrencyLimit(deps.concurrency ?? 8);
-    const lastReceive = (record: SQSRecord) =>
-      deps.maxReceiveCount !== undefined && Number(record.attributes.ApproximateReceiveCount ?? 1) >= deps.maxReceiveCount;
+    const lastReceive = (record: SQSRecord) => isLastAttempt({ attempts: receiveCountOf(record), maxAttempts: deps.maxAttempts });
     const { outcomes, response } = await processRecords(event, plan, { limit, lastReceive }, async (record) => {
       const outcome = await applyRecord(plan.records.get(record.messageId)!, ctx);
       return plan.fifo && outcome.status === 'dead_lettered' ? deadLetterNow(outcome, deps) : outcome;

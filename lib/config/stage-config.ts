@@ -25,7 +25,9 @@ const SecretReferenceSchema = z.string().refine((value) => SECRET_ARN.test(value
 
 // Lambda's SQS event source limits: https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-scaling.html
 const MaximumConcurrency = z.number().int().min(2).max(1000);
-const MaxReceiveCount = z.number().int().min(1).max(1000);
+// The connector's attempts at a message; its queue's redrive allows one receive more (a spare for a
+// message whose last attempt died, functions/commons/failure/decisions.ts), within SQS's 1,000.
+const MaxReceiveCount = z.number().int().min(1).max(999);
 /**
  * AWS: "Set the maxReceiveCount on the source queue's redrive policy to at least 5. This improves the
  * chances of messages being processed before reaching the DLQ" (throttled invocations count as receives).

@@ -3,12 +3,13 @@
 // often the scheduled pull of those resources still runs to reconcile. The operator CLI
 // (`connector webhooks plan|apply|status`) makes Procore's hooks match it; the stack builds the receiver.
 import { z } from 'zod';
+import { WEBHOOK_EVENT_TYPES } from '../../functions/commons/contracts/webhook-event';
 import { RESOURCE_NAMES } from '../../functions/commons/resources/names';
 import { ScheduleExpressionSchema } from './schedule-expression';
 
-/** Procore's trigger event types (procore/documentation plan_your_app/webhooks_api.md, "Add Triggers"). */
-export const WEBHOOK_EVENT_TYPES = ['create', 'update', 'delete'] as const;
-export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[number];
+// Procore's trigger event types (procore/documentation plan_your_app/webhooks_api.md, "Add Triggers"),
+// as the events' own contract names them.
+export { WEBHOOK_EVENT_TYPES, type WebhookEventType } from '../../functions/commons/contracts/webhook-event';
 
 const LOOPBACK = /^http:\/\/(127\.0\.0\.1|localhost|\[::1\])(:\d+)?(\/|$)/;
 

@@ -63,6 +63,8 @@ export interface ConnectorFunctionProps {
    * @default RecursiveLoop.TERMINATE (Lambda's default)
    */
   readonly recursiveLoop?: RecursiveLoop;
+  /** Concurrent executions reserved for (and capping) the function. @default none: the account's unreserved pool */
+  readonly reservedConcurrentExecutions?: number;
   /** Overrides for what is bundled (tests of the stack itself). @default FUNCTION_BUNDLING */
   readonly bundling?: BundlingOptions;
 }
@@ -160,6 +162,7 @@ export class ConnectorFunction extends Construct {
       logGroup: this.logGroup,
       tracing: tracing ? Tracing.ACTIVE : Tracing.DISABLED,
       recursiveLoop: props.recursiveLoop ?? RecursiveLoop.TERMINATE,
+      ...(props.reservedConcurrentExecutions === undefined ? {} : { reservedConcurrentExecutions: props.reservedConcurrentExecutions }),
       environment: { ...this.environment },
       bundling: props.bundling ?? FUNCTION_BUNDLING,
     });

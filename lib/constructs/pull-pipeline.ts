@@ -3,7 +3,7 @@
 // event source's maximum concurrency so Procore's rate limit holds.
 import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
-import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
+import { EventField, Rule, RuleTargetInput, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { RecursiveLoop } from 'aws-cdk-lib/aws-lambda';
 import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
@@ -12,8 +12,11 @@ import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { redriveMaxReceiveCount } from '../../functions/commons/failure/decisions';
 import { leaseSeconds } from '../../functions/pull/lease-duration';
-import type { SyncConfig } from '../../functions/pull/sync-config';
+import { RECONCILE_EVENT_MARKER } from '../../functions/pull/cadence/run-resources';
+import type { ResourceName } from '../../functions/commons/resources/names';
+import type { PlannerConfig, SyncConfig } from '../../functions/pull/sync-config';
 import type { PullWorkerConfig } from '../config/stage-config';
 import { bind } from './bind';
 import { bundledJsonFiles, withFiles } from './bundled-json';
@@ -37,6 +40,11 @@ export interface PullPipelineProps {
   readonly schedule: string;
   /** The sync scope the planner expands into jobs; any size (bundled with the planner, not in its environment). */
   readonly sync: SyncConfig;
+  /**
+   * Resources whose changes arrive by webhook: their scheduled pull (reconciliation) runs on this
+   * schedule instead of `schedule` (functions/pull/cadence/run-resources.ts). @default none
+   */
+  readonly reconcile?: { readonly resources: readonly ResourceName[]; readonly schedule: string };
   /** Worker event source settings and the continuation bound (validated in the stage config). */
   readonly worker: PullWorkerConfig;
   /** Non-resource variables every handler gets (stage, Procore environment). */
@@ -77,6 +85,8 @@ export class PullPipeline extends Construct {
   readonly planner: ConnectorFunction;
   readonly worker: ConnectorFunction;
   readonly schedule: Rule;
+  /** Starts the reconciliation pull of the webhook resources (present with `reconcile`). */
+  readonly reconcileSchedule?: Rule;
 
   constructor(scope: Construct, id: string, props: PullPipelineProps) {
     super(scope, id);
@@ -86,7 +96,8 @@ export class PullPipeline extends Construct {
 
     const jobs = queueWithDeadLetter(this, 'SyncJobs', {
       queueName: 'sync-jobs',
-      maxReceiveCount: props.worker.maxReceiveCount,
+      // The worker's attempts plus the spare receive that dead-letters a job whose last attempt died.
+      maxReceiveCount: redriveMaxReceiveCount(props.worker.maxReceiveCount),
       visibilityTimeout: eventSourceVisibilityTimeout(workerTimeout),
       removalPolicy,
     });
@@ -107,7 +118,7 @@ export class PullPipeline extends Construct {
     const leaseEnv = {
       SYNC_LEASE_SECONDS: String(
         leaseSeconds({
-          maxReceiveCount: props.worker.maxReceiveCount,
+          maxReceiveCount: redriveMaxReceiveCount(props.worker.maxReceiveCount),
           visibilityTimeoutSeconds: eventSourceVisibilityTimeout(workerTimeout).toSeconds(),
           backlogSeconds: SYNC_JOBS_MAX_BACKLOG.toSeconds(),
         }),
@@ -125,10 +136,33 @@ export class PullPipeline extends Construct {
         }),
       ],
     });
+    if (props.reconcile) {
+      // The scheduled event as EventBridge sends it, plus the marker that makes the run a reconciliation.
+      const event = RuleTargetInput.fromObject({
+        version: '0',
+        id: EventField.eventId,
+        'detail-type': 'Scheduled Event',
+        source: EventField.source,
+        account: EventField.account,
+        time: EventField.time,
+        region: EventField.region,
+        resources: [],
+        detail: {},
+        connector: RECONCILE_EVENT_MARKER,
+      });
+      this.reconcileSchedule = new Rule(this, 'ReconcileSchedule', {
+        description: 'Starts the reconciliation pull of the resources whose changes arrive by webhook',
+        schedule: Schedule.expression(props.reconcile.schedule),
+        targets: [
+          new LambdaFunction(this.planner.function, { event, retryAttempts: 2, maxEventAge: Duration.hours(1), deadLetterQueue: this.plannerFailureQueue }),
+        ],
+      });
+    }
     this.worker = this.workerFunction(props, workerTimeout, removalPolicy, leaseEnv);
   }
 
   private plannerFunction(props: PullPipelineProps, timeout: Duration, removalPolicy: RemovalPolicy, leaseEnv: Record<string, string>): ConnectorFunction {
+    const plannerConfig: PlannerConfig = { ...props.sync, reconciledResources: [...(props.reconcile?.resources ?? [])] };
     const planner = new ConnectorFunction(this, 'Planner', {
       entry: 'functions/pull/planner-handler.ts',
       serviceName: 'procore-connector-pull-planner',
@@ -137,7 +171,7 @@ export class PullPipeline extends Construct {
       memorySize: PLANNER_MEMORY_MB,
       removalPolicy,
       environment: { ...props.commonEnvironment, ...leaseEnv, SYNC_CONFIG_FILE },
-      bundling: { ...FUNCTION_BUNDLING, commandHooks: bundledJsonFiles(this, { ...props.commonFiles, [SYNC_CONFIG_FILE]: props.sync }) },
+      bundling: { ...FUNCTION_BUNDLING, commandHooks: bundledJsonFiles(this, { ...props.commonFiles, [SYNC_CONFIG_FILE]: plannerConfig }) },
     });
     planner.function.configureAsyncInvoke({
       onFailure: new SqsDestination(this.plannerFailureQueue),
@@ -166,8 +200,8 @@ export class PullPipeline extends Construct {
       environment: {
         ...props.commonEnvironment,
         ...leaseEnv,
-        // Receives before the jobs queue dead-letters a job: the handler tells a last attempt.
-        MAX_RECEIVE_COUNT: String(props.worker.maxReceiveCount),
+        // Attempts the worker makes at a job: it dead-letters a failure on the last itself, with its reason.
+        MAX_ATTEMPTS: String(props.worker.maxReceiveCount),
         MAX_CONTINUATIONS: String(props.worker.maxContinuations),
       },
       ...withFiles(this, props.commonFiles),

@@ -6,6 +6,7 @@ import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { redriveMaxReceiveCount } from '../../functions/commons/failure/decisions';
 import type { PushConfig } from '../config/stage-config';
 import { bind } from './bind';
 import { withFiles } from './bundled-json';
@@ -55,7 +56,8 @@ export class PushPipeline extends Construct {
     const push = queueWithDeadLetter(this, 'Push', {
       queueName: 'push',
       fifo: config.fifo,
-      maxReceiveCount: config.maxReceiveCount,
+      // The connector's attempts plus the spare receive that dead-letters a message whose last attempt died.
+      maxReceiveCount: redriveMaxReceiveCount(config.maxReceiveCount),
       visibilityTimeout: eventSourceVisibilityTimeout(timeout, config.maxBatchingWindowSeconds),
       removalPolicy,
     });
@@ -82,8 +84,8 @@ export class PushPipeline extends Construct {
       removalPolicy,
       environment: {
         ...props.commonEnvironment,
-        // Receives before the push queue dead-letters a message: the handler tells a last attempt.
-        MAX_RECEIVE_COUNT: String(config.maxReceiveCount),
+        // Attempts the handler makes at a message: it dead-letters a failure on the last itself, with its reason.
+        MAX_ATTEMPTS: String(config.maxReceiveCount),
       },
       ...withFiles(this, props.commonFiles),
     });

@@ -6,6 +6,7 @@
 // The actions are those the handler's code uses: test/infra/rule-book.test.ts bundles each handler
 // and fails when code and grant differ, naming the action. A new DynamoDB call goes here too.
 import { PUSH_IDEMPOTENCY_KEY_PREFIX } from '../../functions/push/state/idempotency';
+import { WEBHOOK_EVENT_KEY_PREFIX } from '../../functions/webhooks/state/event-claims';
 import type { TableAccess } from './bind';
 
 /** Partition-key prefixes of the state table's item kinds. */
@@ -16,6 +17,8 @@ export const STATE_KEY_PREFIXES = {
   pushIdempotency: `${PUSH_IDEMPOTENCY_KEY_PREFIX}#`,
   /** Push origin map: `push-origin#<company>#<resource>#<originId>`. */
   pushOrigin: 'push-origin#',
+  /** Webhook event dedupe: `webhook-event#<ulid>` (functions/webhooks/state/event-claims.ts). */
+  webhookEvent: WEBHOOK_EVENT_KEY_PREFIX,
 } as const;
 
 export const STATE_ACCESS = {
@@ -36,4 +39,6 @@ export const STATE_ACCESS = {
     actions: ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem'],
     keyPrefixes: [STATE_KEY_PREFIXES.pushIdempotency, STATE_KEY_PREFIXES.pushOrigin],
   },
+  /** Claims an event's ulid (conditional put), marks it done (put), releases it when delivery fails (delete). */
+  webhookEvents: { actions: ['PutItem', 'DeleteItem'], keyPrefixes: [STATE_KEY_PREFIXES.webhookEvent] },
 } as const satisfies Record<string, TableAccess>;

@@ -8,6 +8,7 @@ import path from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { CreateSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { CreateQueueCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { redriveMaxReceiveCount } from '../../functions/commons/failure/decisions';
 import type { ResourceName } from '../../functions/commons/resources/names';
 import type { SyncConfig } from '../../functions/pull/sync-config';
 import { startSimulator, type ProcoreSimulator, type SimulatorOptions } from '../../simulator';
@@ -24,6 +25,7 @@ export interface ConnectorScenarioOptions {
   /** The planner's SYNC_CONFIG (companies default 'all', discovery company filled in). */
   sync?: Partial<SyncConfig> & { resources: ResourceName[] };
   /** Event-source queues: their visibility timeout must cover the function's timeout, as in the stack. */
+  /** maxReceiveCount as the stage config means it: the connector's attempts (the queue's redrive allows one more). */
   jobs?: { visibilityTimeoutSeconds: number; maxReceiveCount: number };
   push?: { visibilityTimeoutSeconds: number; maxReceiveCount: number };
   /** POWERTOOLS_LOG_LEVEL of every function (default INFO). */
@@ -71,7 +73,7 @@ export async function startConnectorScenario(options: ConnectorScenarioOptions =
     };
     const withDlq = (dlq: QueueRef, settings: { visibilityTimeoutSeconds: number; maxReceiveCount: number }) => ({
       VisibilityTimeout: String(settings.visibilityTimeoutSeconds),
-      RedrivePolicy: JSON.stringify({ deadLetterTargetArn: dlq.arn, maxReceiveCount: settings.maxReceiveCount }),
+      RedrivePolicy: JSON.stringify({ deadLetterTargetArn: dlq.arn, maxReceiveCount: redriveMaxReceiveCount(settings.maxReceiveCount) }),
     });
     const jobsDlq = await queue('sync-jobs-dlq');
     const jobsSettings = options.jobs ?? { visibilityTimeoutSeconds: 960, maxReceiveCount: 3 };
@@ -121,14 +123,14 @@ export async function startConnectorScenario(options: ConnectorScenarioOptions =
           SYNC_JOBS_QUEUE_URL: jobs.url,
           SYNC_JOBS_DLQ_URL: jobsDlq.url,
           RECORDS_QUEUE_URL: records.url,
-          MAX_RECEIVE_COUNT: String(jobsSettings.maxReceiveCount),
+          MAX_ATTEMPTS: String(jobsSettings.maxReceiveCount),
         },
         push: {
           ...common,
           PUSH_QUEUE_URL: push.url,
           PUSH_DLQ_URL: pushDlq.url,
           RESULTS_QUEUE_URL: results.url,
-          MAX_RECEIVE_COUNT: String(pushSettings.maxReceiveCount),
+          MAX_ATTEMPTS: String(pushSettings.maxReceiveCount),
         },
       },
       close: () => sim.close(),

@@ -50,6 +50,7 @@ export function buildEvent(change: StoreChange, ids: { eventId: number; serviceA
     project_id: change.projectId ?? null,
     api_version: 'v2.0',
     event_type: change.eventType,
+    // Only changes of resources with a webhook name get here (delivery-engine.ts).
     resource_name: WEBHOOK_RESOURCES[change.resource]?.name ?? change.resource,
     resource_id: change.id,
   };

@@ -11,7 +11,8 @@ import type { SimResourceName } from '../resources';
 export type WebhookEventType = 'create' | 'update' | 'delete';
 const WEBHOOK_EVENT_TYPES: readonly WebhookEventType[] = ['create', 'update', 'delete'];
 
-export const WEBHOOK_RESOURCES: Record<SimResourceName, { name: string; events: readonly WebhookEventType[] }> = {
+/** The financial resources (simulator/financial-resources.ts) send no webhooks here yet. */
+export const WEBHOOK_RESOURCES: Partial<Record<SimResourceName, { name: string; events: readonly WebhookEventType[] }>> = {
   projects: { name: 'Projects', events: ['create', 'update'] },
   rfis: { name: 'RFIs', events: WEBHOOK_EVENT_TYPES },
   submittals: { name: 'Submittals', events: WEBHOOK_EVENT_TYPES },
@@ -23,5 +24,5 @@ export const WEBHOOK_RESOURCES: Record<SimResourceName, { name: string; events: 
 
 /** Whether Procore offers triggers on `resourceName` for `eventType` (what the simulator accepts). */
 export function offersTrigger(resourceName: string, eventType: string): boolean {
-  return Object.values(WEBHOOK_RESOURCES).some((r) => r.name === resourceName && (r.events as readonly string[]).includes(eventType));
+  return Object.values(WEBHOOK_RESOURCES).some((r) => r !== undefined && r.name === resourceName && (r.events as readonly string[]).includes(eventType));
 }

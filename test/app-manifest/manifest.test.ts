@@ -43,7 +43,24 @@ describe('permissions derived from the registry', () => {
     const required = requiredPermissions(registry);
     const directory = required.company.find((p) => p.tool === 'Directory');
     expect(directory).toEqual({ scope: 'company', tool: 'Directory', level: 'admin', neededBy: ['company_users', 'vendors'] });
-    expect(required.project.map((p) => p.tool)).toEqual(['Commitments', 'Observations', 'RFIs', 'Submittals']);
+    expect(required.project.map((p) => p.tool)).toEqual([
+      'Admin',
+      'Budget',
+      'Change Events',
+      'Commitments',
+      'Direct Costs',
+      'Observations',
+      'Prime Contracts',
+      'RFIs',
+      'Submittals',
+    ]);
+    expect(required.company.map((p) => p.tool)).toEqual(['Directory', 'Portfolio', 'Timesheets']);
+    expect(required.project.find((p) => p.tool === 'Commitments')?.neededBy).toEqual([
+      'commitment_change_orders',
+      'purchase_order_contracts',
+      'requisitions',
+      'work_order_contracts',
+    ]);
 
     const mixed: ResourcePermissionNeed[] = [
       { name: 'a', permission: { tool: 'Daily Log', level: 'read_only', scope: 'project' } },

@@ -60,8 +60,17 @@ describe('check-credentials against the Procore simulator, secret in Secrets Man
       expect(company.projects.map((p) => p.id)).toEqual([permitted.get(company.id)]);
       expect(company.tools).toHaveLength(listResources().length);
       for (const tool of company.tools) {
-        // Procore lists only permitted projects to a DMSA: one here; every other resource has 3 records per scope.
-        expect(tool).toMatchObject({ outcome: 'ok', httpStatus: 200, detail: tool.resource === 'projects' ? '1 record(s)' : '3 record(s)' });
+        // Procore lists only permitted projects to a DMSA: one here; every other resource has 3 records per scope,
+        // but a project's 2 prime contracts and budget views (the parents probed for change order
+        // requests and detail rows); the unpaged commitment change order list says no Total.
+        const detail = {
+          projects: '1 record(s)',
+          prime_contracts: '2 record(s)',
+          change_order_requests: '2 record(s)',
+          budget_view_detail_rows: '2 record(s)',
+          commitment_change_orders: 'answers',
+        } as Record<string, string>;
+        expect(tool).toMatchObject({ outcome: 'ok', httpStatus: 200, detail: detail[tool.resource] ?? '3 record(s)' });
       }
       expect(company.tools.find((t) => t.resource === 'rfis')).toMatchObject({ tool: 'RFIs', projectId: permitted.get(company.id) });
     }
@@ -69,8 +78,10 @@ describe('check-credentials against the Procore simulator, secret in Secrets Man
     expect(requests.filter((r) => r.path.endsWith('/oauth/token')).map((r) => r.path)).toEqual(['/login/oauth/token']);
     const api = requests.filter((r) => r.path.startsWith('/api/'));
     for (const r of api) expect(r.headers['procore-company-id']).toMatch(/^\d+$/);
-    // Cheap probes: one record per tool and company; discovery = companies once + projects per company.
-    expect(api.filter((r) => r.query.per_page === '1')).toHaveLength(listResources().length * installed.length);
+    // Cheap probes: one record per tool and company (a list that declares no paging: one whole
+    // answer); discovery = companies once + projects per company.
+    const paged = listResources().filter((r) => r.paged !== false);
+    expect(api.filter((r) => r.query.per_page === '1')).toHaveLength(paged.length * installed.length);
     expect(api).toHaveLength(listResources().length * installed.length + 1 + installed.length);
   });
 

@@ -1,7 +1,15 @@
-import { randomUUID } from 'node:crypto';
-import { GetQueueAttributesCommand, ListMessageMoveTasksCommand, SQSClient, StartMessageMoveTaskCommand, type Message } from '@aws-sdk/client-sqs';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import {
+  GetQueueAttributesCommand,
+  ListMessageMoveTasksCommand,
+  ReceiveMessageCommand,
+  SQSClient,
+  StartMessageMoveTaskCommand,
+  type Message,
+} from '@aws-sdk/client-sqs';
 import { mockClient } from 'aws-sdk-client-mock';
 import { releaseMessages } from '../../cli/dlq/dead-letters';
+import { MAX_MESSAGE_BYTES } from '../../functions/commons/queues/message-size';
 import { inspectDeadLetterQueue } from '../../cli/dlq/inspect';
 import { moveTaskUnavailable, redrive } from '../../cli/dlq/move-dead-letters';
 import { createQueuePair, deadLetter, exhaustRetries, messageCount, sqs, takeAll, type QueuePair } from './cli-queues';
@@ -152,6 +160,67 @@ describe('redrive (receive → send → delete, as on moto, which has no message
   });
 });
 
+describe('redrive of dead letters whose body the connector wrapped (gzipped beside its reason, near 1 MiB)', () => {
+  // Just under SQS's 1 MiB: beside the reason and the producer's attributes the body no longer fits as it is.
+  const nearLimit = (tag: string) => JSON.stringify({ version: 1, id: tag, data: { note: `Büro 🏗 ${'x'.repeat(MAX_MESSAGE_BYTES - 200)}` } });
+  const producerAttributes = {
+    source: { DataType: 'String', StringValue: 'erp' },
+    checksum: { DataType: 'Binary', BinaryValue: Uint8Array.from([0, 1, 2, 254, 255]) },
+  };
+  const reason = { errorClass: 'ProcoreValidation', message: 'name: too long', attempts: 1 };
+
+  it.each([
+    ['message by message', { useMoveTask: false }],
+    ['after restoring the wrapped ones by hand, where the move task is unavailable', {}],
+  ] as const)('sends back the body byte for byte and its attributes (%s)', async (_, how) => {
+    const pair = await createQueuePair('redrive-wrapped');
+    const big = nearLimit('big-1');
+    await deadLetter(pair.dlqUrl, big, reason, { attributes: producerAttributes });
+    await deadLetter(pair.dlqUrl, '{"id":"small"}', reason, { attributes: routing('rfis') });
+    // The DLQ holds it wrapped; inspecting shows the original body (and releases the messages at once).
+    const inspected = await inspectDeadLetterQueue(sqs, pair.dlqUrl, { receive: fast });
+    expect(inspected.messages.map((m) => `${m.bodyWrapped ?? 'as sent'}: ${m.body === big ? 'big' : m.body}`).sort()).toEqual([
+      'as sent: {"id":"small"}',
+      'gzip-base64: big',
+    ]);
+
+    const result = await redrive(sqs, { from: pair.dlqUrl, to: pair.sourceUrl, receive: fast, ...how });
+    expect(result).toMatchObject({ moved: 2, failures: [] });
+    expect(await messageCount(pair.dlqUrl)).toBe(0);
+    const back = await takeAll(pair.sourceUrl);
+    const copy = back.find((m) => m.Body !== '{"id":"small"}');
+    expect(copy?.Body).toBe(big);
+    expect(copy?.MD5OfBody).toBe(createHash('md5').update(big, 'utf8').digest('hex'));
+    expect(copy?.MessageAttributes?.source).toEqual({ DataType: 'String', StringValue: 'erp' });
+    expect(Buffer.from(copy?.MessageAttributes?.checksum?.BinaryValue ?? [])).toEqual(Buffer.from([0, 1, 2, 254, 255]));
+    expect(Object.keys(copy?.MessageAttributes ?? {}).sort()).toEqual(['checksum', 'source']);
+    expect(back.find((m) => m.Body === '{"id":"small"}')?.MessageAttributes).toEqual(routing('rfis'));
+    // What the result lists is the original body too, not its wrapper.
+    expect(result.messages.map((m) => m.body).sort()).toEqual([big, '{"id":"small"}'].sort());
+  });
+
+  it('leaves a dead letter whose body could not be kept in the DLQ and says why', async () => {
+    const pair = await createQueuePair('redrive-dropped');
+    const incompressible = randomBytes(MAX_MESSAGE_BYTES)
+      .toString('base64')
+      .slice(0, MAX_MESSAGE_BYTES - 10);
+    await deadLetter(pair.dlqUrl, incompressible, reason);
+    await deadLetter(pair.dlqUrl, '{"id":"small"}', reason);
+
+    const result = await redrive(sqs, { from: pair.dlqUrl, to: pair.sourceUrl, receive: fast });
+    expect(result).toMatchObject({ method: 'receive-send-delete', moved: 1, skipped: 0 });
+    expect(result.failures).toEqual([
+      {
+        messageId: expect.any(String),
+        error: expect.stringMatching(/^not sent back: the body \(\d+ bytes, SHA-256 [0-9a-f]{64}\) was too large to keep even gzipped$/),
+      },
+    ]);
+    expect(result.fallbackReason).toMatch(/cannot be restored/);
+    expect(bodiesOf(await takeAll(pair.sourceUrl))).toEqual(['{"id":"small"}']);
+    expect(await messageCount(pair.dlqUrl)).toBe(1);
+  });
+});
+
 describe('redrive with SQS message move tasks (real SQS; simulated with a client mock, moto has none)', () => {
   it('starts a move task from the DLQ to the source queue and reports what SQS moved', async () => {
     const client = new SQSClient({});
@@ -163,6 +232,8 @@ describe('redrive with SQS message move tasks (real SQS; simulated with a client
       .resolves({ Attributes: { QueueArn: dlqArn } })
       .on(GetQueueAttributesCommand, { QueueUrl: 'https://sqs/src' })
       .resolves({ Attributes: { QueueArn: srcArn } })
+      .on(ReceiveMessageCommand)
+      .resolves({})
       .on(StartMessageMoveTaskCommand)
       .resolves({ TaskHandle: 'task-1' })
       .on(ListMessageMoveTasksCommand)

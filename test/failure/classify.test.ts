@@ -3,7 +3,7 @@
 import { IdempotencyAlreadyInProgressError, IdempotencyValidationError } from '@aws-lambda-powertools/idempotency';
 import { DmsaSecretError, parseDmsaSecret } from '../../functions/commons/credentials/dmsa-secret';
 import { classify, type Failure } from '../../functions/commons/failure/classify';
-import { DECISIONS, plannerDecision, queueDecision } from '../../functions/commons/failure/decisions';
+import { DECISIONS, plannerDecision, previousAttemptDied, queueDecision, redriveMaxReceiveCount } from '../../functions/commons/failure/decisions';
 import { PermanentError } from '../../functions/commons/failure/permanent-error';
 import { ProcoreError, procoreErrorFromResponse } from '../../functions/commons/procore/errors';
 import { getResource } from '../../functions/commons/resources/registry';
@@ -157,18 +157,33 @@ describe('decisions', () => {
   const auth: Failure = { kind: 'auth', errorClass: 'DmsaSecretUnreadable', reason: 'DMSA secret my/dmsa: cannot be read' };
 
   it.each(['push', 'worker'] as const)('%s: dead-letters permanent failures at once and retries the others', (path) => {
-    expect(queueDecision(path, permanent, { attempts: 1, maxReceiveCount: 5 })).toEqual({ action: 'dead-letter' });
-    expect(queueDecision(path, transient, { attempts: 1, maxReceiveCount: 5 })).toEqual({ action: 'retry' });
-    expect(queueDecision(path, rateLimited, { attempts: 1, maxReceiveCount: 5 })).toEqual({ action: 'delay', until: now + 60_000 });
-    expect(queueDecision(path, auth, { attempts: 4, maxReceiveCount: 5 })).toEqual({ action: 'retry' });
+    expect(queueDecision(path, permanent, { attempts: 1, maxAttempts: 5 })).toEqual({ action: 'dead-letter' });
+    expect(queueDecision(path, transient, { attempts: 1, maxAttempts: 5 })).toEqual({ action: 'retry' });
+    expect(queueDecision(path, rateLimited, { attempts: 1, maxAttempts: 5 })).toEqual({ action: 'delay', until: now + 60_000 });
+    expect(queueDecision(path, auth, { attempts: 4, maxAttempts: 5 })).toEqual({ action: 'retry' });
   });
 
   it.each(['push', 'worker'] as const)('%s: dead-letters a retried failure itself on the last receive, so it keeps its reason', (path) => {
-    expect(queueDecision(path, auth, { attempts: 5, maxReceiveCount: 5 })).toEqual({ action: 'dead-letter' });
-    expect(queueDecision(path, rateLimited, { attempts: 5, maxReceiveCount: 5 })).toEqual({ action: 'dead-letter' });
-    expect(queueDecision(path, transient, { attempts: 6, maxReceiveCount: 5 })).toEqual({ action: 'dead-letter' });
-    // Without the queue's maxReceiveCount the connector cannot know the last receive: SQS's redrive decides.
+    expect(queueDecision(path, auth, { attempts: 5, maxAttempts: 5 })).toEqual({ action: 'dead-letter' });
+    expect(queueDecision(path, rateLimited, { attempts: 5, maxAttempts: 5 })).toEqual({ action: 'dead-letter' });
+    expect(queueDecision(path, transient, { attempts: 6, maxAttempts: 5 })).toEqual({ action: 'dead-letter' });
+    // Without its attempt budget the connector cannot know the last receive: SQS's redrive decides.
     expect(queueDecision(path, auth, { attempts: 50 })).toEqual({ action: 'retry' });
+  });
+
+  it('a receive after the last attempt means that attempt died: dead-letter it at once with that reason', () => {
+    // The queue's redrive leaves one spare receive for it.
+    expect(redriveMaxReceiveCount(5)).toBe(6);
+    expect(previousAttemptDied({ attempts: 5, maxAttempts: 5 })).toBeUndefined();
+    expect(previousAttemptDied({ attempts: 1, maxAttempts: 5 })).toBeUndefined();
+    expect(previousAttemptDied({ attempts: 60 })).toBeUndefined();
+    expect(previousAttemptDied({ attempts: 6, maxAttempts: 5 })).toEqual({
+      kind: 'permanent',
+      errorClass: 'PreviousAttemptDied',
+      reason: expect.stringMatching(
+        /^the previous attempt ended without an answer: crash, timeout or out of memory.*received 6 times, the connector makes 5 attempts$/,
+      ),
+    });
   });
 
   it('planner: skips a company that refuses for good, fails the run for what may pass, and at once for auth', () => {
@@ -181,6 +196,7 @@ describe('decisions', () => {
     expect(DECISIONS).toEqual({
       push: { permanent: 'dead-letter', transient: 'retry', auth: 'retry' },
       worker: { permanent: 'dead-letter', transient: 'retry', auth: 'retry' },
+      webhook: { permanent: 'dead-letter', transient: 'retry', auth: 'retry' },
       planner: { permanent: 'skip-company', transient: 'skip-company-and-fail-run', auth: 'fail-run' },
     });
   });

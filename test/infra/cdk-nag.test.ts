@@ -1,5 +1,6 @@
-// cdk-nag 3 (AwsSolutions and Serverless packs) over both stages: no finding may stand
-// unacknowledged, and every acknowledgement carries a reason a reviewer can check.
+// cdk-nag 3 (AwsSolutions and Serverless packs) over both stages (webhooks on, so the receiver and
+// its consumer are checked too): no finding may stand unacknowledged, and every acknowledgement
+// carries a reason a reviewer can check.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -9,11 +10,13 @@ import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
 import type { StageName } from '../../lib/config/stage-config';
 import { buildConnectorApp } from '../../lib/connector-app';
-import { filledInContext } from './synth';
+import { enableWebhooks, filledInContext } from './synth';
 
 function appFor(stage: StageName) {
   // No synth needed: the packs walk the construct tree. Bundling is skipped (no assets are checked).
-  return buildConnectorApp({ context: { ...filledInContext(), stage, 'aws:cdk:bundling-stacks': [] } }).app;
+  const context = filledInContext();
+  enableWebhooks(context.stages[stage]);
+  return buildConnectorApp({ context: { ...context, stage, 'aws:cdk:bundling-stacks': [] } }).app;
 }
 
 function acknowledgements(root: IConstruct): { path: string; id: string; reason: string }[] {

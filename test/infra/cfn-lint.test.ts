@@ -1,7 +1,7 @@
 // cfn-lint over the synthesized template of each stage. W3005 (CDK's explicit DependsOn from a
 // function to its role policy, which a GetAtt already implies) is known noise and ignored.
 import { spawnSync } from 'node:child_process';
-import { removeSynthOutputs, synthStage } from './synth';
+import { enableWebhooks, removeSynthOutputs, synthStage } from './synth';
 
 const IGNORED = ['W3005'];
 const STAGES = ['sandbox', 'production'] as const;
@@ -13,7 +13,11 @@ beforeAll(() => {
   if (spawnSync('cfn-lint', ['--version']).status !== 0) {
     throw new Error('cfn-lint is not on PATH. Install it with `pip install cfn-lint` (or `pipx install cfn-lint`), then rerun.');
   }
-  templates = { sandbox: synthStage('sandbox').templatePath, production: synthStage('production').templatePath };
+  // Webhooks on: the template with every resource the stack can have.
+  templates = {
+    sandbox: synthStage('sandbox', { change: enableWebhooks }).templatePath,
+    production: synthStage('production', { change: enableWebhooks }).templatePath,
+  };
   // One run for both templates: cfn-lint spends most of its time loading its resource specs.
   lint = spawnSync('cfn-lint', ['--format', 'parseable', '--ignore-checks', ...IGNORED, '-t', ...Object.values(templates)], { encoding: 'utf8' });
 }, 90000);

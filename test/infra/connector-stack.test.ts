@@ -27,18 +27,18 @@ beforeAll(() => {
 afterAll(removeSynthOutputs);
 
 describe('queues', () => {
-  it('push queue redrives to its DLQ after maxReceiveCount, with visibility = 6 x timeout', () => {
+  it("push queue redrives to its DLQ one receive after the connector's attempts (maxReceiveCount 5 + the spare), with visibility = 6 x timeout", () => {
     const dlq = logicalId(sandbox.json, QUEUE, 'PushPushDeadLetterQueue');
     const push = sandbox.json.Resources[logicalId(sandbox.json, QUEUE, 'PushPushQueue')];
-    expect(push.Properties.RedrivePolicy).toEqual({ deadLetterTargetArn: arnOf(dlq), maxReceiveCount: 5 });
+    expect(push.Properties.RedrivePolicy).toEqual({ deadLetterTargetArn: arnOf(dlq), maxReceiveCount: 6 });
     const timeout = sandbox.json.Resources[logicalId(sandbox.json, FUNCTION, 'PushHandler')].Properties.Timeout;
     expect(push.Properties.VisibilityTimeout).toBe(6 * timeout);
   });
 
-  it('sync jobs queue redrives to its DLQ (worker maxReceiveCount) and outlasts six worker timeouts', () => {
+  it("sync jobs queue redrives to its DLQ one receive after the worker's attempts (maxReceiveCount 5 + the spare) and outlasts six worker timeouts", () => {
     const dlq = logicalId(sandbox.json, QUEUE, 'PullSyncJobsDeadLetterQueue');
     const jobs = sandbox.json.Resources[logicalId(sandbox.json, QUEUE, 'PullSyncJobsQueue')];
-    expect(jobs.Properties.RedrivePolicy).toEqual({ deadLetterTargetArn: arnOf(dlq), maxReceiveCount: 5 });
+    expect(jobs.Properties.RedrivePolicy).toEqual({ deadLetterTargetArn: arnOf(dlq), maxReceiveCount: 6 });
     const timeout = sandbox.json.Resources[logicalId(sandbox.json, FUNCTION, 'PullWorker')].Properties.Timeout;
     expect(jobs.Properties.VisibilityTimeout).toBeGreaterThanOrEqual(6 * timeout);
   });
@@ -184,13 +184,13 @@ describe('functions', () => {
     });
   });
 
-  it('queue URLs, the bucket and the receive limits in the environment point at the right resources', () => {
+  it("queue URLs, the bucket and the connector's attempts in the environment point at the right resources", () => {
     const ref = (prefix: string) => ({ Ref: logicalId(sandbox.json, QUEUE, prefix) });
     expect(environmentOf(sandbox, 'PushHandler')).toMatchObject({
       PUSH_QUEUE_URL: ref('PushPushQueue'),
       PUSH_DLQ_URL: ref('PushPushDeadLetterQueue'),
       RESULTS_QUEUE_URL: ref('PushResultsQueue'),
-      MAX_RECEIVE_COUNT: '5',
+      MAX_ATTEMPTS: '5',
     });
     expect(environmentOf(sandbox, 'PullPlanner')).toMatchObject({ SYNC_JOBS_QUEUE_URL: ref('PullSyncJobsQueue'), SYNC_CONFIG_FILE: 'sync-config.json' });
     expect(environmentOf(sandbox, 'PullWorker')).toMatchObject({
@@ -198,7 +198,7 @@ describe('functions', () => {
       SYNC_JOBS_DLQ_URL: ref('PullSyncJobsDeadLetterQueue'),
       RECORDS_QUEUE_URL: ref('PullRecordsQueue'),
       CLAIM_CHECK_BUCKET: { Ref: logicalId(sandbox.json, 'AWS::S3::Bucket', 'ClaimCheck') },
-      MAX_RECEIVE_COUNT: '5',
+      MAX_ATTEMPTS: '5',
       MAX_CONTINUATIONS: '100',
     });
   });

@@ -115,10 +115,11 @@ it('creates every resource moto supports, and only the known ones are missing', 
 it('queues exist with their redrive policies, encryption and visibility timeouts', async () => {
   const attributes = async (url: string | undefined) =>
     (await sqs.send(new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['All'] }))).Attributes ?? {};
+  // Push and sync jobs: the connector's 5 attempts plus the spare receive (decisions.ts).
   const cases = [
-    ['PushQueueUrl', 'PushDeadLetterQueueUrl', 5],
+    ['PushQueueUrl', 'PushDeadLetterQueueUrl', 6],
     ['ResultsQueueUrl', 'ResultsDeadLetterQueueUrl', 5],
-    ['SyncJobsQueueUrl', 'SyncJobsDeadLetterQueueUrl', 5],
+    ['SyncJobsQueueUrl', 'SyncJobsDeadLetterQueueUrl', 6],
     ['RecordsQueueUrl', 'RecordsDeadLetterQueueUrl', 5],
   ] as const;
   for (const [queue, dlq, maxReceiveCount] of cases) {

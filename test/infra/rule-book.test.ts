@@ -2,6 +2,7 @@
 // Lambda's recursion detection and environment limit, SQS retention and redrive permissions...),
 // asserted over the synthesized templates of both stages. Each rule has one fix in lib/ or cdk.json;
 // undoing that fix fails the test named after the rule. README "What moto does not check" lists them.
+// Both stages are synthesized with webhooks on (enableWebhooks), so the rules cover those functions too.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -10,16 +11,28 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { App, Duration, Stack } from 'aws-cdk-lib';
 import { MAX_MESSAGE_BYTES } from '../../functions/commons/queues/message-size';
 import { syncStateKey } from '../../functions/pull/state/state-keys';
-import { SyncConfigSchema } from '../../functions/pull/sync-config';
+import { PlannerConfigSchema } from '../../functions/pull/sync-config';
 import { PUSH_IDEMPOTENCY_KEY_PREFIX, pushIdempotencyConfig, pushIdempotencyStore } from '../../functions/push/state/idempotency';
 import { originMapKey } from '../../functions/push/state/origin-map';
+import { webhookEventKey } from '../../functions/webhooks/state/event-claims';
 import { loadStageConfig, StageConfigError } from '../../lib/config/stage-config';
 import { ConnectorFunction } from '../../lib/constructs/connector-function';
 import { STATE_ACCESS, STATE_KEY_PREFIXES } from '../../lib/constructs/state-access';
 import { handlerCalls, type HandlerCalls } from './handler-calls';
-import { cdkJsonContext, filledInContext, logicalId, PRODUCTION_FILLED_IN, PROJECT_ROOT, removeSynthOutputs, synthStage, type SynthesizedStage } from './synth';
+import {
+  cdkJsonContext,
+  enableWebhooks,
+  filledInContext,
+  logicalId,
+  PRODUCTION_FILLED_IN,
+  PROJECT_ROOT,
+  removeSynthOutputs,
+  synthStage,
+  type SynthesizedStage,
+} from './synth';
 import {
   actionsOf,
+  arnOf,
   allowsOn,
   deployedEnvironmentBytes,
   environmentOf,
@@ -42,7 +55,7 @@ const stages = {} as Record<(typeof STAGES)[number], SynthesizedStage>;
 const calls = {} as Record<FunctionPrefix, HandlerCalls>;
 
 beforeAll(async () => {
-  for (const stage of STAGES) stages[stage] = synthStage(stage, { bundle: true });
+  for (const stage of STAGES) stages[stage] = synthStage(stage, { bundle: true, change: enableWebhooks });
   for (const prefix of PREFIXES) calls[prefix] = await handlerCalls(FUNCTIONS[prefix]);
 }, 120000);
 
@@ -88,7 +101,7 @@ function stageConfigError(stage: 'sandbox' | 'production', change: (config: Reco
   throw new Error('expected a StageConfigError');
 }
 
-it('the rule book covers the stack: three functions, each with its handler', () => {
+it('the rule book covers the stack: five functions (webhooks on), each with its handler', () => {
   for (const stage of STAGES) expect(resources(stages[stage], FUNCTION).length).toBe(PREFIXES.length);
 });
 
@@ -167,13 +180,13 @@ describe('queues', () => {
   it.each(STAGES)("%s: every queue's maximum message size is MAX_MESSAGE_BYTES (1 MiB), the constant the code sizes its messages by", (stage) => {
     expect(MAX_MESSAGE_BYTES).toBe(1_048_576);
     const queues = resources(stages[stage], QUEUE);
-    expect(queues.length).toBe(9);
+    expect(queues.length).toBe(11);
     for (const [, queue] of queues) expect(queue.Properties.MaximumMessageSize).toBe(MAX_MESSAGE_BYTES);
   });
 
   it.each(STAGES)('%s: every DLQ keeps its messages (14 days from first enqueue) at least 7 days longer than its source queue', (stage) => {
     const s = stages[stage];
-    expect(redrivePairs(s).length).toBe(4);
+    expect(redrivePairs(s).length).toBe(5);
     for (const [source, dlq] of redrivePairs(s)) {
       const sourceRetention = queueProps(s, source).MessageRetentionPeriod;
       expect(typeof sourceRetention).toBe('number');
@@ -198,7 +211,7 @@ describe('queues', () => {
 
   it.each(STAGES)('%s: every queue a Lambda function consumes takes at least 5 receives before its DLQ', (stage) => {
     const s = stages[stage];
-    expect(mappings(s).length).toBe(2);
+    expect(mappings(s).length).toBe(3);
     for (const [queue] of mappings(s)) expect(queueProps(s, queue).RedrivePolicy.maxReceiveCount).toBeGreaterThanOrEqual(5);
     expect(stageConfigError(stage, (c) => (c.pullWorker.maxReceiveCount = 4))).toMatch(
       new RegExp(`^stages\\.${stage}\\.pullWorker\\.maxReceiveCount: must be at least 5`, 'm'),
@@ -206,6 +219,18 @@ describe('queues', () => {
     expect(stageConfigError(stage, (c) => (c.push.maxReceiveCount = 3))).toMatch(
       new RegExp(`^stages\\.${stage}\\.push\\.maxReceiveCount: must be at least 5`, 'm'),
     );
+  });
+
+  it.each(STAGES)("%s: every queue a Lambda function consumes redrives one receive after the function's attempts (MAX_ATTEMPTS + 1)", (stage) => {
+    const s = stages[stage];
+    for (const [queue, prefix] of mappings(s)) {
+      const attempts = Number(environmentOf(s, prefix).MAX_ATTEMPTS);
+      expect({ prefix, attempts: attempts >= 5, redrive: queueProps(s, queue).RedrivePolicy.maxReceiveCount }).toEqual({
+        prefix,
+        attempts: true,
+        redrive: attempts + 1,
+      });
+    }
   });
 
   it.each(STAGES)(
@@ -246,12 +271,17 @@ describe('configuration of any size', () => {
     const code = s.json.Resources[functionId(s, 'PullPlanner')].Properties.Code;
     const bundled = readFileSync(path.join(s.outdir, `asset.${String(code.S3Key).replace(/\.zip$/, '')}`, 'sync-config.json'), 'utf8');
     const { schedule: _schedule, ...scope } = s.config.sync;
-    expect(SyncConfigSchema.parse(JSON.parse(bundled))).toEqual(scope);
+    expect(PlannerConfigSchema.parse(JSON.parse(bundled))).toEqual({ ...scope, reconciledResources: s.config.webhooks!.resources });
   });
 
   it('a sync scope of 5,000 explicit projects synthesizes, and every environment stays as small', () => {
     const projects = Array.from({ length: 5000 }, (_, i) => 100000 + i);
-    const s = synthStage('sandbox', { change: (c) => (c.sync.projects = projects) });
+    const s = synthStage('sandbox', {
+      change: (c) => {
+        enableWebhooks(c);
+        c.sync.projects = projects;
+      },
+    });
     for (const prefix of PREFIXES) {
       expect(deployedEnvironmentBytes(environmentOf(s, prefix), 256)).toBe(deployedEnvironmentBytes(environmentOf(stages.sandbox, prefix), 256));
     }
@@ -332,10 +362,13 @@ describe('least privilege', () => {
   const tableId = (s: SynthesizedStage) => logicalId(s.json, 'AWS::DynamoDB::Table', 'State');
   const dynamoStatements = (s: SynthesizedStage, prefix: FunctionPrefix) =>
     policyOf(s, prefix).filter((st) => actionsOf(st).some((a) => a.startsWith('dynamodb:')));
-  const access: Record<FunctionPrefix, { actions: readonly string[]; keyPrefixes: readonly string[] }> = {
+  const access: Record<FunctionPrefix, { actions: readonly string[]; keyPrefixes: readonly string[] } | undefined> = {
     PushHandler: STATE_ACCESS.push,
     PullPlanner: STATE_ACCESS.planner,
     PullWorker: STATE_ACCESS.worker,
+    // The receiver keeps no state: no table grant at all.
+    WebhooksReceiver: undefined,
+    WebhooksConsumer: STATE_ACCESS.webhookEvents,
   };
 
   it.each(STAGES)('%s: each function may call exactly the DynamoDB actions its code calls', (stage) => {
@@ -350,10 +383,11 @@ describe('least privilege', () => {
     const s = stages[stage];
     for (const prefix of PREFIXES) {
       const statements = dynamoStatements(s, prefix);
-      expect(statements.length).toBeGreaterThan(0);
+      const granted = access[prefix];
+      expect({ prefix, statements: statements.length > 0 }).toEqual({ prefix, statements: granted !== undefined });
       for (const st of statements) {
         expect(st.Resource).toEqual({ 'Fn::GetAtt': [tableId(s), 'Arn'] });
-        expect(st.Condition).toEqual({ 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': access[prefix].keyPrefixes.map((p) => `${p}*`) } });
+        expect(st.Condition).toEqual({ 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': granted!.keyPrefixes.map((p) => `${p}*`) } });
       }
     }
   });
@@ -368,6 +402,7 @@ describe('least privilege', () => {
     const hashed = (store as unknown as { getHashedIdempotencyKey(data: unknown): string }).getHashedIdempotencyKey({ id: 'erp-1' });
     expect(hashed.startsWith(STATE_KEY_PREFIXES.pushIdempotency)).toBe(true);
     expect(hashed.startsWith(STATE_KEY_PREFIXES.pushOrigin)).toBe(false);
+    expect(webhookEventKey('01HZX3K4Q8T7V6W5X4Y3Z2A1B0').pk.startsWith(STATE_KEY_PREFIXES.webhookEvent)).toBe(true);
   });
 
   it.each(STAGES)("%s: every SQS and S3 call in a handler's code is granted, on a named resource", (stage) => {
@@ -383,8 +418,15 @@ describe('least privilege', () => {
 
   it('a customer managed key on the DMSA secret adds kms:Decrypt on that key, through Secrets Manager only; none without it', () => {
     const keyArn = 'arn:aws:kms:eu-west-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab';
-    const s = synthStage('production', { change: (c) => (c.dmsaSecretKmsKeyArn = keyArn) });
-    for (const prefix of PREFIXES) {
+    const s = synthStage('production', {
+      change: (c) => {
+        enableWebhooks(c);
+        c.dmsaSecretKmsKeyArn = keyArn;
+      },
+    });
+    // The receiver reads the webhook header secret, never the DMSA secret.
+    expect(policyOf(s, 'WebhooksReceiver').some((st) => actionsOf(st).includes('kms:Decrypt'))).toBe(false);
+    for (const prefix of PREFIXES.filter((p) => p !== 'WebhooksReceiver')) {
       const decrypt = policyOf(s, prefix).filter((st) => actionsOf(st).includes('kms:Decrypt'));
       expect(decrypt).toEqual([
         expect.objectContaining({
@@ -452,29 +494,69 @@ describe('tracing and loops', () => {
 });
 
 describe('claim-check bucket', () => {
-  it.each(STAGES)('%s: encrypted, TLS-only, private, objects expire after messages can; only the worker may use it', (stage) => {
+  it.each(STAGES)(
+    '%s: encrypted, TLS-only, private, objects expire after messages can; only the record producers (worker, webhook consumer) may use it',
+    (stage) => {
+      const s = stages[stage];
+      const bucketId = logicalId(s.json, 'AWS::S3::Bucket', 'ClaimCheck');
+      const bucket = s.json.Resources[bucketId].Properties;
+      expect(bucket.BucketEncryption.ServerSideEncryptionConfiguration).toEqual([{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }]);
+      expect(bucket.PublicAccessBlockConfiguration).toEqual({
+        BlockPublicAcls: true,
+        BlockPublicPolicy: true,
+        IgnorePublicAcls: true,
+        RestrictPublicBuckets: true,
+      });
+      const [rule] = bucket.LifecycleConfiguration.Rules;
+      expect(rule).toMatchObject({ Status: 'Enabled', AbortIncompleteMultipartUpload: { DaysAfterInitiation: 1 } });
+      expect(rule.ExpirationInDays).toBeGreaterThan(14);
+      const [, policy] = resources(s, 'AWS::S3::BucketPolicy').find(([, p]) => p.Properties.Bucket.Ref === bucketId)!;
+      expect(policy.Properties.PolicyDocument.Statement).toContainEqual(
+        expect.objectContaining({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+      );
+      for (const prefix of PREFIXES) {
+        const onBucket = policyOf(s, prefix).filter((st) => JSON.stringify(st.Resource).includes(`"${bucketId}"`));
+        if (prefix === 'PullWorker' || prefix === 'WebhooksConsumer') {
+          expect(onBucket.flatMap(actionsOf).sort()).toEqual(['s3:AbortMultipartUpload', 's3:GetObject', 's3:PutObject']);
+        } else expect(onBucket).toEqual([]);
+      }
+      expect(environmentOf(s, 'PullWorker').CLAIM_CHECK_BUCKET).toEqual({ Ref: bucketId });
+      expect(environmentOf(s, 'WebhooksConsumer').CLAIM_CHECK_BUCKET).toEqual({ Ref: bucketId });
+    },
+  );
+});
+
+describe('webhook receiver', () => {
+  it.each(STAGES)(
+    '%s: the public function URL may be invoked: lambda:InvokeFunctionUrl (auth NONE) and lambda:InvokeFunction via the URL, and nothing else is public',
+    (stage) => {
+      const s = stages[stage];
+      const receiver = functionId(s, 'WebhooksReceiver');
+      const [, url] = resources(s, 'AWS::Lambda::Url').find(([, u]) => u.Properties.TargetFunctionArn['Fn::GetAtt'][0] === receiver)!;
+      expect(url.Properties.AuthType).toBe('NONE');
+      const publicPermissions = resources(s, 'AWS::Lambda::Permission')
+        .map(([, p]) => p.Properties)
+        .filter((p) => p.Principal === '*');
+      // Since October 2025 a new function URL needs both (https://docs.aws.amazon.com/lambda/latest/dg/urls-auth.html).
+      expect(publicPermissions).toEqual(
+        expect.arrayContaining([
+          expect.objectContaining({ Action: 'lambda:InvokeFunctionUrl', FunctionUrlAuthType: 'NONE', FunctionName: arnOf(receiver) }),
+          expect.objectContaining({ Action: 'lambda:InvokeFunction', InvokedViaFunctionUrl: true, FunctionName: arnOf(receiver) }),
+        ]),
+      );
+      expect(publicPermissions).toHaveLength(2);
+    },
+  );
+
+  it.each(STAGES)("%s: the receiver answers within Procore's 5 s and is throttled by reserved concurrency; no other function reserves any", (stage) => {
     const s = stages[stage];
-    const bucketId = logicalId(s.json, 'AWS::S3::Bucket', 'ClaimCheck');
-    const bucket = s.json.Resources[bucketId].Properties;
-    expect(bucket.BucketEncryption.ServerSideEncryptionConfiguration).toEqual([{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }]);
-    expect(bucket.PublicAccessBlockConfiguration).toEqual({
-      BlockPublicAcls: true,
-      BlockPublicPolicy: true,
-      IgnorePublicAcls: true,
-      RestrictPublicBuckets: true,
-    });
-    const [rule] = bucket.LifecycleConfiguration.Rules;
-    expect(rule).toMatchObject({ Status: 'Enabled', AbortIncompleteMultipartUpload: { DaysAfterInitiation: 1 } });
-    expect(rule.ExpirationInDays).toBeGreaterThan(14);
-    const [, policy] = resources(s, 'AWS::S3::BucketPolicy').find(([, p]) => p.Properties.Bucket.Ref === bucketId)!;
-    expect(policy.Properties.PolicyDocument.Statement).toContainEqual(
-      expect.objectContaining({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
-    );
     for (const prefix of PREFIXES) {
-      const onBucket = policyOf(s, prefix).filter((st) => JSON.stringify(st.Resource).includes(`"${bucketId}"`));
-      if (prefix === 'PullWorker') expect(onBucket.flatMap(actionsOf).sort()).toEqual(['s3:AbortMultipartUpload', 's3:GetObject', 's3:PutObject']);
-      else expect(onBucket).toEqual([]);
+      const props = s.json.Resources[functionId(s, prefix)].Properties;
+      if (prefix === 'WebhooksReceiver') {
+        expect(props.Timeout).toBeLessThan(5);
+        expect(props.ReservedConcurrentExecutions).toBeGreaterThan(0);
+        expect(props.ReservedConcurrentExecutions).toBeLessThanOrEqual(10);
+      } else expect({ prefix, reserved: props.ReservedConcurrentExecutions }).toEqual({ prefix, reserved: undefined });
     }
-    expect(environmentOf(s, 'PullWorker').CLAIM_CHECK_BUCKET).toEqual({ Ref: bucketId });
   });
 });

@@ -30,6 +30,11 @@ export function filledInContext(): CdkJson['context'] {
   return context;
 }
 
+/** Turns the stage's webhooks on for two resources it pulls (what README "Webhooks" asks a user to add). */
+export function enableWebhooks(config: Record<string, any>): void {
+  config.webhooks = { enabled: true, resources: ['rfis', 'vendors'], headerSecret: 'procore-connector/webhook-header' };
+}
+
 export interface SynthesizedStage extends ConnectorApp {
   template: Template;
   json: Record<string, any>;

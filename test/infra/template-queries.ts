@@ -5,11 +5,13 @@ import { logicalId, type SynthesizedStage } from './synth';
 export const QUEUE = 'AWS::SQS::Queue';
 export const FUNCTION = 'AWS::Lambda::Function';
 
-/** The three functions of the stack, by logical-id prefix, with their handler entries. */
+/** The functions of the stack (webhooks on), by logical-id prefix, with their handler entries. */
 export const FUNCTIONS = {
   PushHandler: 'functions/push/handler.ts',
   PullPlanner: 'functions/pull/planner-handler.ts',
   PullWorker: 'functions/pull/worker-handler.ts',
+  WebhooksReceiver: 'functions/webhooks/receiver-handler.ts',
+  WebhooksConsumer: 'functions/webhooks/events-handler.ts',
 } as const;
 export type FunctionPrefix = keyof typeof FUNCTIONS;
 

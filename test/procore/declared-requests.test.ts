@@ -95,8 +95,15 @@ function recordingClient() {
 
 const originMap = { get: async () => undefined, put: async () => undefined, delete: async () => undefined } as unknown as PushOriginMap;
 
+const PARENT = 4_294_967_344;
+
 function scopeOf(resource: ResourceDefinition) {
   return resource.scope === 'project' ? { companyId: COMPANY, projectId: PROJECT } : { companyId: COMPANY };
+}
+
+/** The list's scope: with a parent id for lists served under a parent record. */
+function listScopeOf(resource: ResourceDefinition) {
+  return { ...scopeOf(resource), ...(resource.parent ? { parentId: PARENT } : {}) };
 }
 
 function message(resource: ResourceDefinition, fields: Partial<PushMessage> & Pick<PushMessage, 'operation'>): PushMessage {
@@ -123,11 +130,21 @@ async function exercise(resource: ResourceDefinition, rec: ReturnType<typeof rec
     for await (const _ of pages);
   };
 
-  await rec.at(`${resource.name} list`, () => drain(rec.client.pages({ ...builders.buildListRequest(resource, scope), perPage: resource.maxPerPage })));
-  await rec.at(`${resource.name} pull window`, () =>
-    drain(rec.client.pages({ ...registryListSpecs(resource.name).pullRequest(syncScope, window), perPage: resource.maxPerPage, startPage: 3 })),
-  );
-  await rec.at(`${resource.name} show`, () => rec.client.request(builders.buildShowRequest(resource, scope, RECORD)));
+  const list = builders.buildListRequest(resource, listScopeOf(resource));
+  const pullWindow = registryListSpecs(resource.name).pullRequest(syncScope, window, resource.parent ? PARENT : undefined);
+  if (resource.paged === false) {
+    // The list declares no page/per_page: read in one request.
+    await rec.at(`${resource.name} list`, () => rec.client.request(list));
+    await rec.at(`${resource.name} pull window`, () => rec.client.request(pullWindow));
+  } else {
+    await rec.at(`${resource.name} list`, () => drain(rec.client.pages({ ...list, perPage: resource.maxPerPage })));
+    await rec.at(`${resource.name} pull window`, () => drain(rec.client.pages({ ...pullWindow, perPage: resource.maxPerPage, startPage: 3 })));
+  }
+  if (resource.parent) {
+    const parents = registryListSpecs(resource.name).parentsRequest!(syncScope);
+    await rec.at(`${resource.name} parents`, () => drain(rec.client.pages({ ...parents, perPage: resource.maxPerPage })));
+  }
+  if (resource.paths.show) await rec.at(`${resource.name} show`, () => rec.client.request(builders.buildShowRequest(resource, scope, RECORD)));
   await rec.at(`${resource.name} create`, () => applyPushMessage(deps, write(message(resource, { operation: 'create' })), deadline));
   await rec.at(`${resource.name} create with originId`, () =>
     applyPushMessage(deps, write(message(resource, { operation: 'create', originId: 'ERP-1' })), deadline),
@@ -232,6 +249,7 @@ describe('requests the connector builds, against docs/procore-endpoints.tsv', ()
       'buildBatchUpsertRequest',
       'buildListRequest',
       'buildOriginLookupRequest',
+      'buildParentListRequest',
       'buildPullListRequest',
       'buildShowRequest',
       'buildWriteRequest',

@@ -6,6 +6,7 @@ import {
   buildBatchUpsertRequest,
   buildListRequest,
   buildOriginLookupRequest,
+  buildParentListRequest,
   buildPullListRequest,
   buildShowRequest,
   buildWriteRequest,
@@ -116,6 +117,36 @@ describe('request builders', () => {
       path: '/rest/v1.0/vendors/8',
       companyId: 5_000_000_001,
       query: { company_id: 5_000_000_001 },
+    });
+  });
+
+  it('lists a resource under its parent record: the parent id in the path, or as the query parameter the list requires', () => {
+    const rows = getResource('budget_view_detail_rows');
+    expect(buildListRequest(rows, { ...project, parentId: 77 })).toEqual({
+      method: 'GET',
+      path: '/rest/v1.0/budget_views/77/detail_rows',
+      companyId: 5_000_000_001,
+      query: { project_id: 6_000_000_002 },
+    });
+    expect(buildListRequest(getResource('change_order_requests'), { ...project, parentId: 88 }).query).toEqual({ project_id: 6_000_000_002, contract_id: 88 });
+    expect(() => buildListRequest(rows, project)).toThrow('budget_view_detail_rows is listed per budget_view_id: a parentId is required');
+    expect(buildParentListRequest(rows, project)).toEqual({
+      method: 'GET',
+      path: '/rest/v1.0/budget_views',
+      companyId: 5_000_000_001,
+      query: { project_id: 6_000_000_002 },
+    });
+  });
+
+  it('sends the ids Procore wants beside the wrapper out of the data, top-level', () => {
+    expect(buildWriteRequest(getResource('potential_change_orders'), 'create', project, { contract_id: 5, title: 'PCO' }).body).toEqual({
+      project_id: 6_000_000_002,
+      contract_id: 5,
+      change_order: { title: 'PCO' },
+    });
+    expect(buildWriteRequest(getResource('timecard_entries'), 'update', company, { project_id: 6, hours: '8' }, 4)).toMatchObject({
+      path: '/rest/v1.0/companies/5000000001/timecard_entries/4',
+      body: { project_id: 6, timecard_entry: { hours: '8' } },
     });
   });
 

@@ -52,9 +52,9 @@ beforeAll(async () => {
 });
 
 describe('lease duration', () => {
-  it('covers maxReceiveCount visibility timeouts plus the backlog (3 x 1,800 s + 2 h by default)', () => {
-    expect(leaseSeconds({ maxReceiveCount: 5, visibilityTimeoutSeconds: 1800, backlogSeconds: 7200 })).toBe(16_200);
-    expect(DEFAULT_SYNC_LEASE_MS).toBe(12_600_000);
+  it("covers the queue's maxReceiveCount visibility timeouts plus the backlog (3 attempts + the spare receive: 4 x 1,800 s + 2 h by default)", () => {
+    expect(leaseSeconds({ maxReceiveCount: 6, visibilityTimeoutSeconds: 1800, backlogSeconds: 7200 })).toBe(18_000);
+    expect(DEFAULT_SYNC_LEASE_MS).toBe(14_400_000);
   });
 });
 

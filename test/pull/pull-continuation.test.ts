@@ -5,27 +5,12 @@ import type { Context } from 'aws-lambda';
 import { lambdaContext } from '../../local/lambda-context';
 import { readCursor } from '../../functions/pull/state/cursor';
 import { listSyncState } from '../../functions/pull/state/status';
-import { eventTime, queueDepth, startPullHarness, type PullHarness, type ReceivedRecord } from './support/pull-harness';
+import { eventTime, queueDepth, rfisOfOneProject, usePullHarness, type ReceivedRecord } from './support/pull-harness';
 
 const RECORDS = 100;
 const PER_PAGE = 20;
 
-jest.setTimeout(60_000);
-
-let h: PullHarness;
-let projectId: number;
-
-beforeAll(async () => {
-  h = await startPullHarness({
-    simulator: { maxPerPage: PER_PAGE, data: { companies: 1, projectsPerCompany: 1, recordsPerResource: RECORDS, resources: ['projects', 'rfis'] } },
-    sync: () => ({ companies: 'all', resources: ['rfis'] }),
-  });
-  projectId = h.sim.store.projects(h.companyId)[0]!.id;
-});
-
-afterAll(async () => {
-  await h?.close();
-});
+const h = usePullHarness(rfisOfOneProject(RECORDS, PER_PAGE));
 
 const listCalls = () => h.sim.countRequests((r) => r.path.endsWith('/rfis'));
 
@@ -59,7 +44,7 @@ function idsOf(received: ReceivedRecord[]): number[] {
   return received.map((r) => r.envelope.id!);
 }
 
-const scope = () => ({ companyId: h.companyId, projectId, resource: 'rfis' as const });
+const scope = () => h.projectScope('rfis');
 
 describe('pull: checkpoints and continuations', () => {
   it('spreads one scope over several invocations without losing or repeating a record', async () => {
@@ -78,7 +63,7 @@ describe('pull: checkpoints and continuations', () => {
     expect(saved).toMatchObject({ windowEnd, recordsSoFar: firstInvocation.length, nextPage: 1, resumeFrom: expect.any(String) });
     // Everything before the position was delivered; nothing after it.
     const delivered = new Set(idsOf(firstInvocation));
-    for (const r of h.sim.store.list('rfis', { companyId: h.companyId, projectId })) {
+    for (const r of h.sim.store.list('rfis', { companyId: h.companyId, projectId: h.projectId })) {
       if (Date.parse(r.updated_at) < Date.parse(String(saved!.resumeFrom))) expect(delivered.has(r.id)).toBe(true);
       if (Date.parse(r.updated_at) > Date.parse(String(saved!.resumeFrom))) expect(delivered.has(r.id)).toBe(false);
     }
@@ -92,7 +77,7 @@ describe('pull: checkpoints and continuations', () => {
     expect(invocations).toBeGreaterThanOrEqual(1);
     const all = [...idsOf(firstInvocation), ...idsOf(rest)];
     expect(all).toHaveLength(RECORDS);
-    expect(new Set(all)).toEqual(new Set(h.sim.store.list('rfis', { companyId: h.companyId, projectId }).map((r) => r.id)));
+    expect(new Set(all)).toEqual(new Set(h.sim.store.list('rfis', { companyId: h.companyId, projectId: h.projectId }).map((r) => r.id)));
 
     await expect(readCursor(h.table, scope())).resolves.toMatchObject({ cursor: windowEnd });
     const after = await listSyncState(h.table, h.companyId);
@@ -100,16 +85,9 @@ describe('pull: checkpoints and continuations', () => {
   });
 
   it('loses nothing when records leave the window between invocations (re-reads at most a page)', async () => {
-    h.sim.clock.advance(3600_000);
     // Every record changed since the last pull, in one second: this pull's window holds all of them,
     // more than a page in one second, so the walk pages that second (window-walk.ts).
-    const rows = h.sim.store.list('rfis', { companyId: h.companyId, projectId });
-    h.sim.store.touch(
-      'rfis',
-      rows.map((r) => r.id),
-    );
-    h.sim.clock.advance(60_000);
-    const windowEnd = eventTime(h.sim.clock.now());
+    const { ids, windowEnd } = h.changeAllAtOnce('rfis');
     // The walk finds that second, delivers its first two pages and hands over.
     const first = await h.collectRecords(async () => {
       await h.plan(windowEnd);
@@ -121,29 +99,19 @@ describe('pull: checkpoints and continuations', () => {
     // Three records already delivered (page 1) change again after windowEnd and drop out of the
     // window: every later record slides back three places, three of them onto a page already read.
     h.sim.clock.advance(60_000);
-    h.sim.store.touch(
-      'rfis',
-      rows.slice(0, 3).map((r) => r.id),
-    );
+    h.sim.store.touch('rfis', ids.slice(0, 3));
 
     const rest = await h.collectRecords(async () => {
       await h.drainJobs({ lanes: 1, context: contextExpiringAfter(2) });
     });
     const all = [...idsOf(first), ...idsOf(rest)];
-    expect(new Set(all)).toEqual(new Set(rows.map((r) => r.id)));
+    expect(new Set(all)).toEqual(new Set(ids));
     expect(all.length - RECORDS).toBeLessThanOrEqual(PER_PAGE);
     await expect(readCursor(h.table, scope())).resolves.toMatchObject({ cursor: windowEnd });
   });
 
   it('a job whose worker died mid-scope resumes after the last page it delivered', async () => {
-    h.sim.clock.advance(3600_000);
-    const rows = h.sim.store.list('rfis', { companyId: h.companyId, projectId });
-    h.sim.store.touch(
-      'rfis',
-      rows.map((r) => r.id),
-    );
-    h.sim.clock.advance(60_000);
-    const windowEnd = eventTime(h.sim.clock.now());
+    const { ids, windowEnd } = h.changeAllAtOnce('rfis');
     // Procore starts failing after page 3 of that second: the worker gives up on the job after its
     // retries and the job message comes back, as it would after a crash, a kill or a timeout.
     h.sim.setFaults({ serverErrorRate: 1, only: (r) => r.path.endsWith('/rfis') && Number(r.query.page) > 3 });
@@ -170,7 +138,7 @@ describe('pull: checkpoints and continuations', () => {
     expect(Number(resumed.query.page)).toBe(pagesDelivered + 1);
     const all = [...idsOf(first), ...idsOf(rest)];
     expect(all).toHaveLength(RECORDS);
-    expect(new Set(all)).toEqual(new Set(rows.map((r) => r.id)));
+    expect(new Set(all)).toEqual(new Set(ids));
     await expect(readCursor(h.table, scope())).resolves.toMatchObject({ cursor: windowEnd });
     expect((await listSyncState(h.table, h.companyId)).map((item) => item.kind)).toEqual(['cursor']);
   });

@@ -7,40 +7,19 @@ import { receiveMessages } from '../../local/sqs-event-source';
 import { DEFAULT_MAX_CONTINUATIONS } from '../../functions/pull/continuation';
 import { readCursor } from '../../functions/pull/state/cursor';
 import { listSyncState } from '../../functions/pull/state/status';
-import { eventTime, startPullHarness, type PullHarness } from './support/pull-harness';
+import { rfisOfOneProject, usePullHarness } from './support/pull-harness';
 import { playWorker } from './support/play-worker';
 
 const PER_PAGE = 5;
 const PAGES = 41;
 
-jest.setTimeout(120_000);
+const h = usePullHarness(rfisOfOneProject(PER_PAGE * PAGES, PER_PAGE), 120_000);
 
-let h: PullHarness;
-let projectId: number;
-
-beforeAll(async () => {
-  h = await startPullHarness({
-    simulator: { maxPerPage: PER_PAGE, data: { companies: 1, projectsPerCompany: 1, recordsPerResource: PER_PAGE * PAGES, resources: ['projects', 'rfis'] } },
-    sync: () => ({ companies: 'all', resources: ['rfis'] }),
-  });
-  projectId = h.sim.store.projects(h.companyId)[0]!.id;
-});
-
-afterAll(async () => {
-  await h?.close();
-});
-
-const scope = () => ({ companyId: h.companyId, projectId, resource: 'rfis' as const });
+const scope = () => h.projectScope('rfis');
 
 it('a job of 40 continuations pauses at the bound and is carried on by the next planner runs, nothing lost or repeated', async () => {
   expect(DEFAULT_MAX_CONTINUATIONS).toBe(14);
-  h.sim.clock.advance(3600_000);
-  h.sim.store.touch(
-    'rfis',
-    h.sim.store.list('rfis', { companyId: h.companyId, projectId }).map((r) => r.id),
-  );
-  h.sim.clock.advance(60_000);
-  const windowEnd = eventTime(h.sim.clock.now());
+  const { windowEnd } = h.changeAllAtOnce('rfis');
   const callsBefore = h.sim.countRequests((r) => r.path.endsWith('/rfis'));
   const chains: number[][] = [];
   const kindsAfterRun: string[][] = [];
@@ -70,6 +49,6 @@ it('a job of 40 continuations pauses at the bound and is carried on by the next 
   expect(kindsAfterRun).toEqual([...Array.from({ length: paused }, () => ['checkpoint', 'failure']), ['cursor']]);
   const ids = received.map((r) => r.envelope.id);
   expect(ids).toHaveLength(PER_PAGE * PAGES);
-  expect(new Set(ids)).toEqual(new Set(h.sim.store.list('rfis', { companyId: h.companyId, projectId }).map((r) => r.id)));
+  expect(new Set(ids)).toEqual(new Set(h.sim.store.list('rfis', { companyId: h.companyId, projectId: h.projectId }).map((r) => r.id)));
   expect(await receiveMessages(h.sqs, h.queues.jobsDlq, 10, { visibilityTimeout: 60 })).toHaveLength(0);
 });

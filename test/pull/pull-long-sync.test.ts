@@ -8,57 +8,34 @@
 import { receiveMessages } from '../../local/sqs-event-source';
 import { readCursor } from '../../functions/pull/state/cursor';
 import { listSyncState } from '../../functions/pull/state/status';
-import { eventTime, startPullHarness, type PullHarness, type ReceivedRecord } from './support/pull-harness';
+import { rfisOfOneProject, usePullHarness, type ReceivedRecord } from './support/pull-harness';
 import { playWorker } from './support/play-worker';
 
 const PER_PAGE = 5;
 const PAGES = 41;
 const LEASE_SECONDS = 2;
 
-jest.setTimeout(120_000);
+const h = usePullHarness(
+  { ...rfisOfOneProject(PER_PAGE * PAGES, PER_PAGE), env: { MAX_CONTINUATIONS: '50', SYNC_LEASE_SECONDS: String(LEASE_SECONDS) } },
+  120_000,
+);
 
-let h: PullHarness;
-let projectId: number;
+const scope = () => h.projectScope('rfis');
 
-beforeAll(async () => {
-  h = await startPullHarness({
-    simulator: { maxPerPage: PER_PAGE, data: { companies: 1, projectsPerCompany: 1, recordsPerResource: PER_PAGE * PAGES, resources: ['projects', 'rfis'] } },
-    sync: () => ({ companies: 'all', resources: ['rfis'] }),
-    env: { MAX_CONTINUATIONS: '50', SYNC_LEASE_SECONDS: String(LEASE_SECONDS) },
-  });
-  projectId = h.sim.store.projects(h.companyId)[0]!.id;
-});
-
-afterAll(async () => {
-  await h?.close();
-});
-
-const scope = () => ({ companyId: h.companyId, projectId, resource: 'rfis' as const });
-
-/** Every record changes in one second (a bulk edit); returns the window end of a pull after it. */
-function changeAllAtOnce(): string {
-  h.sim.clock.advance(3600_000);
-  h.sim.store.touch(
-    'rfis',
-    h.sim.store.list('rfis', { companyId: h.companyId, projectId }).map((r) => r.id),
-  );
-  h.sim.clock.advance(60_000);
-  return eventTime(h.sim.clock.now());
-}
 const rfiListCalls = () => h.sim.countRequests((r) => r.path.endsWith('/rfis'));
 const play = (recursiveLoop: 'Allow' | 'Terminate') => playWorker(h, { recursiveLoop, pagesPerInvocation: 1, isListCall: (path) => path.endsWith('/rfis') });
 
 /** Every record of the window once: nothing lost, nothing twice. */
 function expectEachRecordOnce(received: ReceivedRecord[]): void {
   const ids = received.map((r) => r.envelope.id);
-  const inProcore = h.sim.store.list('rfis', { companyId: h.companyId, projectId }).map((r) => r.id);
+  const inProcore = h.sim.store.list('rfis', { companyId: h.companyId, projectId: h.projectId }).map((r) => r.id);
   expect(new Set(ids)).toEqual(new Set(inProcore));
   expect(ids).toHaveLength(inProcore.length);
 }
 
 describe('a job of 40 continuations', () => {
   it('completes in one chain when the worker allows recursion (recursiveLoop Allow)', async () => {
-    const windowEnd = changeAllAtOnce();
+    const { windowEnd } = h.changeAllAtOnce('rfis');
     const callsBefore = rfiListCalls();
     let outcome;
     const received = await h.collectRecords(async () => {
@@ -76,7 +53,7 @@ describe('a job of 40 continuations', () => {
   });
 
   it('cut by Lambda after 16 invocations (Terminate, no own bound), resumes from its checkpoint instead of page 1', async () => {
-    const windowEnd = changeAllAtOnce();
+    const { windowEnd } = h.changeAllAtOnce('rfis');
     const callsBefore = rfiListCalls();
     const outcomes: { invocations: number; recursionStopped: number; deepestChain: number }[] = [];
     const received = await h.collectRecords(async () => {

@@ -8,49 +8,21 @@ import { acquireLease } from '../../functions/pull/state/lease';
 import { listSyncState } from '../../functions/pull/state/status';
 import { enqueueSyncJobs } from '../../functions/pull/sync-jobs-queue';
 import type { SyncJob } from '../../functions/pull/sync-job';
-import { eventTime, startPullHarness, type PullHarness, type ReceivedRecord } from './support/pull-harness';
+import { rfisOfOneProject, usePullHarness, type ReceivedRecord } from './support/pull-harness';
 
 const PER_PAGE = 5;
 const PAGES = 10;
 const LEASE_SECONDS = 1;
 
-jest.setTimeout(60_000);
+const h = usePullHarness({ ...rfisOfOneProject(PER_PAGE * PAGES, PER_PAGE), env: { SYNC_LEASE_SECONDS: String(LEASE_SECONDS) } });
 
-let h: PullHarness;
-let projectId: number;
-
-beforeAll(async () => {
-  h = await startPullHarness({
-    simulator: { maxPerPage: PER_PAGE, data: { companies: 1, projectsPerCompany: 1, recordsPerResource: PER_PAGE * PAGES, resources: ['projects', 'rfis'] } },
-    sync: () => ({ companies: 'all', resources: ['rfis'] }),
-    env: { SYNC_LEASE_SECONDS: String(LEASE_SECONDS) },
-  });
-  projectId = h.sim.store.projects(h.companyId)[0]!.id;
-});
-
-afterAll(async () => {
-  await h?.close();
-});
-
-const scope = () => ({ companyId: h.companyId, projectId, resource: 'rfis' as const });
+const scope = () => h.projectScope('rfis');
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** Touches every record so the next window holds them all again; returns that window's end. */
-function changeEverything(): string {
-  h.sim.clock.advance(3600_000);
-  const rows = h.sim.store.list('rfis', { companyId: h.companyId, projectId });
-  h.sim.store.touch(
-    'rfis',
-    rows.map((r) => r.id),
-  );
-  h.sim.clock.advance(60_000);
-  return eventTime(h.sim.clock.now());
-}
 
 /** Every record of the scope arrived; how many arrived more than once. */
 function duplicates(received: ReceivedRecord[]): number {
   const ids = received.map((r) => r.envelope.id);
-  expect(new Set(ids)).toEqual(new Set(h.sim.store.list('rfis', { companyId: h.companyId, projectId }).map((r) => r.id)));
+  expect(new Set(ids)).toEqual(new Set(h.sim.store.list('rfis', { companyId: h.companyId, projectId: h.projectId }).map((r) => r.id)));
   return ids.length - new Set(ids).size;
 }
 
@@ -76,12 +48,12 @@ function watchCursor(): { stop(): Promise<{ cursor: string; jobId: string }[]> }
 }
 
 it('two jobs started together: the one without the lease stops at once, the other moves the cursor', async () => {
-  const windowEnd = changeEverything();
+  const { windowEnd } = h.changeAllAtOnce('rfis');
   const watch = watchCursor();
   const received = await h.collectRecords(async () => {
     await h.plan(windowEnd); // job A, under a lease
     // A's lease ran out before A ran (it stays in the queue): a planner run leases the scope for B and enqueues it.
-    const jobB: SyncJob = { version: 1, jobId: 'job-b', companyId: h.companyId, projectId, resource: 'rfis', windowEnd, initialLookbackDays: 3650 };
+    const jobB: SyncJob = { version: 1, jobId: 'job-b', ...h.projectScope('rfis'), windowEnd, initialLookbackDays: 3650 };
     expect(await acquireLease(h.table, scope(), jobB.jobId, { durationMs: 3600_000, now: Date.now() + 24 * 3600_000 })).toBe(true);
     await enqueueSyncJobs(h.sqs, h.queues.jobs, [jobB]);
     const invocations = await h.drainJobs({ lanes: 2 }); // both at once
@@ -98,7 +70,7 @@ it('two jobs started together: the one without the lease stops at once, the othe
 });
 
 it('a job whose lease ran out mid-window is fenced out: the new job adopts its checkpoint, at most one page twice', async () => {
-  const windowEnd = changeEverything();
+  const { windowEnd } = h.changeAllAtOnce('rfis');
   h.sim.setLatency({ min: 30, max: 30 });
   const watch = watchCursor();
   const listCalls = () => h.sim.countRequests((r) => r.path.endsWith('/rfis'));

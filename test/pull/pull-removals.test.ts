@@ -2,13 +2,16 @@
 // RFIs, submittals and observations (recycle bins), deactivated vendors and users (inactive lists,
 // delivered once), a closed project (project status) and its tools (pulled again a day later),
 // deleted work order contracts (include_deleted); and a restored record comes back as an update.
-import { RESOURCE_NAMES, type ResourceName } from '../../functions/commons/resources/names';
+import type { ResourceName } from '../../functions/commons/resources/names';
 import { RecordEnvelopeSchema } from '../../functions/commons/contracts/record-envelope';
 import { listSyncState } from '../../functions/pull/state/status';
 import { startPullHarness, type PullHarness, type ReceivedRecord } from './support/pull-harness';
 import { simClockRunner, type SimClockRunner } from './support/sim-clock-runner';
 
 jest.setTimeout(120_000);
+
+// The resources whose removals this file plays (the financial ones': test/pull/pull-financial.test.ts).
+const RESOURCES: ResourceName[] = ['projects', 'rfis', 'submittals', 'observations', 'vendors', 'company_users', 'work_order_contracts'];
 
 let h: PullHarness;
 let run: SimClockRunner;
@@ -17,10 +20,10 @@ let closing: number;
 
 beforeAll(async () => {
   h = await startPullHarness({
-    simulator: { data: { companies: 1, projectsPerCompany: 2, recordsPerResource: 4 } },
-    sync: () => ({ companies: 'all', resources: [...RESOURCE_NAMES] }),
+    simulator: { data: { companies: 1, projectsPerCompany: 2, recordsPerResource: 4, resources: RESOURCES } },
+    sync: () => ({ companies: 'all', resources: RESOURCES }),
   });
-  run = await simClockRunner(h, { companies: 'all', discoveryCompanyId: h.companyId, resources: [...RESOURCE_NAMES] });
+  run = await simClockRunner(h, { companies: 'all', discoveryCompanyId: h.companyId, resources: RESOURCES });
   [open, closing] = h.sim.store.projects(h.companyId).map((p) => p.id) as [number, number];
   await h.collectRecords(async () => {
     await run.plan();

@@ -2,6 +2,7 @@
 // Procore declares: method, path and each query parameter, read from docs/procore-endpoints.tsv
 // (Procore's operations file). A parameter an operation does not declare is, at best, ignored.
 import { declaredOperations } from '../../functions/commons/procore/declared-operations';
+import { silentLogger } from '../../functions/commons/observability/logger';
 import { RESOURCE_NAMES } from '../../functions/commons/resources/names';
 import { getResource } from '../../functions/commons/resources/registry';
 import { discoverProjects } from '../../functions/pull/discovery/discover-projects';
@@ -33,10 +34,15 @@ describe('removal and discovery requests are declared operations', () => {
     const source = removalSourceOf(name);
     const resource = getResource(name);
     const scope = { companyId: 11, projectId: resource.scope === 'project' ? 22 : null, resource: name };
-    if (source.kind === 'none') return;
     if (source.kind === 'list-query') {
       // Rides on the resource's own list: the list declares the extra parameters.
       expect(undeclared('GET', resource.paths.list, removalListQuery(name))).toEqual([]);
+      return;
+    }
+    if (source.kind === 'none') {
+      // Nothing declared: no request is made, and the list declares no include_deleted either.
+      expect(removalRequest(source, scope, window)).toBeUndefined();
+      expect(resource.deleted).toBe('none');
       return;
     }
     const request = removalRequest(source, scope, window)!;
@@ -54,8 +60,10 @@ describe('removal and discovery requests are declared operations', () => {
       },
     };
     const config = SyncConfigSchema.parse({ resources: ['rfis'] });
-    await expect(discoverProjects(11, config, { procore: procore as never, resources: registryListSpecs })).resolves.toEqual([{ id: 5, active: false }]);
-    await discoverProjects(11, { ...config, projectStatus: 'active' }, { procore: procore as never, resources: registryListSpecs });
+    await expect(discoverProjects(11, config, { procore: procore as never, resources: registryListSpecs, logger: silentLogger })).resolves.toEqual([
+      { id: 5, active: false },
+    ]);
+    await discoverProjects(11, { ...config, projectStatus: 'active' }, { procore: procore as never, resources: registryListSpecs, logger: silentLogger });
     expect(requests.map((r) => r.query['filters[by_status]'])).toEqual(['All', 'Active']);
     for (const r of requests) expect(undeclared('GET', r.path, r.query)).toEqual([]);
   });

@@ -3,7 +3,7 @@
 // reaches the queue's maxReceiveCount the connector dead-letters it itself, with the secret's
 // error class and reason, instead of leaving SQS's redrive to move it without either.
 import { ChangeMessageVisibilityCommand } from '@aws-sdk/client-sqs';
-import { bodyOf, MAX_RECEIVE_COUNT, startPushHarness, type PlayedBatch, type PushHarness } from './support/push-harness';
+import { bodyOf, MAX_ATTEMPTS, startPushHarness, type PlayedBatch, type PushHarness } from './support/push-harness';
 
 let h: PushHarness;
 
@@ -25,7 +25,7 @@ it('retries while the DMSA secret is missing, then dead-letters the message on i
   const message = { version: 1, id: 'no-secret-1', companyId: h.companyId, resource: 'vendors', operation: 'create', data: { name: 'Secretless Supply' } };
   await h.send([message]);
 
-  for (let receive = 1; receive < MAX_RECEIVE_COUNT; receive++) {
+  for (let receive = 1; receive < MAX_ATTEMPTS; receive++) {
     const batch = await h.play();
     expect(batch.failed).toHaveLength(1);
     expect(await h.deadLetters()).toEqual([]);
@@ -37,7 +37,7 @@ it('retries while the DMSA secret is missing, then dead-letters the message on i
   const dead = await h.deadLetters();
   expect(dead).toHaveLength(1);
   expect(dead[0]!.body).toBe(bodyOf(message));
-  expect(dead[0]!.reason).toMatchObject({ errorClass: 'DmsaSecretUnreadable', attempts: MAX_RECEIVE_COUNT });
+  expect(dead[0]!.reason).toMatchObject({ errorClass: 'DmsaSecretUnreadable', attempts: MAX_ATTEMPTS });
   expect(dead[0]!.reason.message).toMatch(/^DMSA secret push-dmsa-\w+: cannot be read from Secrets Manager/);
   expect(await h.results()).toEqual([
     expect.objectContaining({ id: 'no-secret-1', status: 'dead_lettered', reason: expect.objectContaining({ errorClass: 'DmsaSecretUnreadable' }) }),

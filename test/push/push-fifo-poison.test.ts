@@ -1,8 +1,9 @@
 // FIFO (production's queue type): a message that keeps failing never takes the valid messages
 // behind it in its group to the DLQ unprocessed (issue 13, rule 6). Its group waits for it, up to
-// maxReceiveCount receives; on its last receive the connector dead-letters it alone, with its
-// reason, and the rest of the group is applied. If that dead letter cannot be sent, SQS's redrive
-// moves the poison message on its next receive, so the followers on their last receive run anyway.
+// the connector's attempts; on its last the connector dead-letters it alone, with its reason, and
+// the rest of the group is applied. If that dead letter cannot be sent, the followers on their last
+// attempt run anyway, and the poison message's next receive (the redrive's spare one) dead-letters
+// it as PreviousAttemptDied, still with a reason, before SQS's redrive would move it without one.
 // The poison message fails because the state table refuses its idempotency record (an AWS fault
 // from the chaos fault proxy in front of moto).
 import { createHash } from 'node:crypto';
@@ -10,7 +11,7 @@ import { ChangeMessageVisibilityCommand } from '@aws-sdk/client-sqs';
 import { awsError, startAwsFaultProxy, type AwsCall, type AwsFault, type AwsFaultProxy } from '../../chaos/aws-fault-proxy';
 import { readFailureAttributes } from '../../functions/commons/queues/dead-letter';
 import { receiveMessages } from '../../local/sqs-event-source';
-import { bodyOf, MAX_RECEIVE_COUNT, startPushHarness, type PlayedBatch, type PushHarness } from './support/push-harness';
+import { bodyOf, MAX_ATTEMPTS, startPushHarness, type PlayedBatch, type PushHarness } from './support/push-harness';
 
 let h: PushHarness;
 let proxy: AwsFaultProxy;
@@ -81,11 +82,11 @@ function group(prefix: string) {
 /** Plays the group's batches until the poison message's last receive; returns that batch. */
 async function playUntilLastReceive(poisonBody: string, beforeLast: () => void = () => undefined): Promise<PlayedBatch> {
   for (let receive = 1; ; receive++) {
-    if (receive === MAX_RECEIVE_COUNT) beforeLast();
+    if (receive === MAX_ATTEMPTS) beforeLast();
     const batch = await h.play({ batchSize: 10, timeoutMs: 5000 });
     const poison = batch.messages.find((m) => m.Body === poisonBody)!;
     expect(Number(poison.Attributes?.ApproximateReceiveCount)).toBe(receive);
-    if (receive === MAX_RECEIVE_COUNT) return batch;
+    if (receive === MAX_ATTEMPTS) return batch;
     // The group waits behind the failing message: nothing after it was applied.
     expect(batch.failed).toHaveLength(3);
     await releaseFailed(batch);
@@ -105,11 +106,11 @@ describe('push FIFO: a message that keeps failing', () => {
     ).toHaveLength(1);
     const dead = await h.deadLetters();
     expect(dead.map((d) => d.body)).toEqual([bodyOf(poison)]);
-    expect(dead[0]?.reason).toMatchObject({ errorClass: 'IdempotencyPersistenceLayerError', attempts: MAX_RECEIVE_COUNT });
+    expect(dead[0]?.reason).toMatchObject({ errorClass: 'IdempotencyPersistenceLayerError', attempts: MAX_ATTEMPTS });
     void contract;
   });
 
-  it('even when its dead letter cannot be sent, the followers on their last receive are applied, not moved to the DLQ', async () => {
+  it('even when its dead letter cannot be sent, the followers on their last attempt are applied, and the spare receive dead-letters it with a reason', async () => {
     const { poison, follower, bodies } = group('fifo-p2');
     const refuse = refuseIdempotencyOf(poison.id);
     decide = refuse;
@@ -124,12 +125,15 @@ describe('push FIFO: a message that keeps failing', () => {
       h.sim.store.list('work_order_contracts', { companyId: h.companyId, projectId: h.projectId }).filter((w) => w.title === 'fifo-p2 contract'),
     ).toHaveLength(1);
 
-    // Its next receive: SQS's redrive moves the poison message, and only it.
+    // Its next receive, the spare one: the connector dead-letters the poison message, and only it, with a reason.
     decide = () => undefined;
     await releaseFailed(last);
+    const spare = await h.play({ batchSize: 10, timeoutMs: 5000 });
+    expect(spare.messages.map((m) => [m.Body, m.Attributes?.ApproximateReceiveCount])).toEqual([[bodyOf(poison), String(MAX_ATTEMPTS + 1)]]);
+    expect(spare.failed).toEqual([]);
     expect(await receiveMessages(h.sqs, h.queues.push, 10, { waitTimeSeconds: 1 })).toEqual([]);
     const moved = await receiveMessages(h.sqs, h.queues.dlq, 10, { waitTimeSeconds: 1, visibilityTimeout: 600 });
     expect(moved.map((m) => m.Body)).toEqual([bodyOf(poison)]);
-    expect(readFailureAttributes(moved[0]?.MessageAttributes)).toBeUndefined();
+    expect(readFailureAttributes(moved[0]?.MessageAttributes)).toMatchObject({ errorClass: 'PreviousAttemptDied', attempts: MAX_ATTEMPTS + 1 });
   });
 });

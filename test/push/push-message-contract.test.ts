@@ -29,7 +29,30 @@ describe('push message contract v1', () => {
     expect(byOperation.create?.anyOf).toBeUndefined();
     expect(schema.allOf).toEqual([
       {
-        if: { properties: { resource: { enum: ['rfis', 'submittals', 'observations', 'work_order_contracts'] } }, required: ['resource'] },
+        if: {
+          properties: {
+            resource: {
+              enum: [
+                'rfis',
+                'submittals',
+                'observations',
+                'work_order_contracts',
+                'purchase_order_contracts',
+                'commitment_change_orders',
+                'potential_change_orders',
+                'change_order_requests',
+                'change_events',
+                'prime_contracts',
+                'direct_costs',
+                'requisitions',
+                'cost_codes',
+                'sub_jobs',
+                'budget_view_detail_rows',
+              ],
+            },
+          },
+          required: ['resource'],
+        },
         // biome-ignore lint/suspicious/noThenProperty: JSON Schema's if/then keywords
         then: { required: ['projectId'] },
       },

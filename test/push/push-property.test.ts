@@ -6,7 +6,7 @@
 import fc from 'fast-check';
 import type { Message, MessageAttributeValue } from '@aws-sdk/client-sqs';
 import { FAILURE_ATTRIBUTE_NAMES, readFailureAttributes } from '../../functions/commons/queues/dead-letter';
-import { BENCH_MAX_RECEIVE_COUNT, startPropertyBench, type OutgoingBody, type PropertyBench } from './support/property-bench';
+import { BENCH_MAX_ATTEMPTS, startPropertyBench, type OutgoingBody, type PropertyBench } from './support/property-bench';
 
 jest.setTimeout(120_000);
 
@@ -255,7 +255,7 @@ function checkLetter(letter: Message, expected: Extract<Expect, { valid: false }
   const reason = readFailureAttributes(letter.MessageAttributes);
   expect({ label, errorClass: reason?.errorClass }).toEqual({ label, errorClass: expected.errorClass });
   expect({ label, reason: reason?.message }).toEqual({ label, reason: expect.stringMatching(expected.reason) });
-  expect(Number(reason?.attempts)).toBeLessThanOrEqual(BENCH_MAX_RECEIVE_COUNT);
+  expect(Number(reason?.attempts)).toBeLessThanOrEqual(BENCH_MAX_ATTEMPTS);
   // Only the connector's reason: a producer's connector.* attributes never survive.
   const attributes = letter.MessageAttributes ?? {};
   expect(attributes[FAILURE_ATTRIBUTE_NAMES.errorClass]?.StringValue).not.toBe('NothingWrong');

@@ -1,13 +1,14 @@
 // Dead letters the connector writes (issue 13, rule 7): the reason is the connector's alone (a
 // producer's own connector.* attributes are dropped), every attribute value is text SQS accepts,
 // and a body up to SQS's 1 MiB still reaches the DLQ with its reason (moto checks the sizes).
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { gunzipSync } from 'node:zlib';
 import { CreateQueueCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { SQSRecord } from 'aws-lambda';
 import { deadLetterFor, deadLetterMessage, FAILURE_ATTRIBUTE_NAMES, readFailureAttributes } from '../../functions/commons/queues/dead-letter';
 import { MAX_MESSAGE_BYTES } from '../../functions/commons/queues/message-size';
 import { messageBytes, type OutgoingMessage } from '../../functions/commons/queues/sqs-batch-sender';
+import { unwrapBody } from '../../functions/commons/queues/wrapped-body';
 import { receiveMessages } from '../../local/sqs-event-source';
 
 function record(body: string, messageAttributes: SQSRecord['messageAttributes'] = {}): SQSRecord {
@@ -86,15 +87,35 @@ describe("dead letters up to SQS's 1 MiB, against moto", () => {
     expect(received.MessageAttributes?.source?.StringValue).toBe('erp');
   });
 
-  it("shortens the reason (and drops the producer's attributes) for a body just under 1 MiB", async () => {
+  it('shortens the reason for a body just under 1 MiB that has no producer attributes to lose', async () => {
     const body = bodyOf(MAX_MESSAGE_BYTES - 150);
-    const message = deadLetterMessage(deadLetterFor(record(body, { source: str('erp') }), { ...failure, reason: 'r'.repeat(900) }));
+    const message = deadLetterMessage(deadLetterFor(record(body), { ...failure, reason: 'r'.repeat(900) }));
     const received = await roundTrip(message);
     expect(received.Body).toBe(body);
     const reason = readFailureAttributes(received.MessageAttributes);
     expect(reason?.errorClass).toBe('SchemaInvalid');
     expect(reason?.message.length).toBeGreaterThanOrEqual(16);
-    expect(received.MessageAttributes?.source).toBeUndefined();
+  });
+
+  it("wraps a body just under 1 MiB with the producer's attributes, so both can be restored", async () => {
+    const body = bodyOf(MAX_MESSAGE_BYTES - 150);
+    const message = deadLetterMessage(deadLetterFor(record(body, { source: str('erp') }), { ...failure, reason: 'r'.repeat(900) }));
+    const received = await roundTrip(message);
+    expect(received.MessageAttributes?.[FAILURE_ATTRIBUTE_NAMES.bodyWrapped]?.StringValue).toBe('gzip-base64');
+    expect(readFailureAttributes(received.MessageAttributes)).toMatchObject({ errorClass: 'SchemaInvalid', message: 'r'.repeat(900) });
+    expect(unwrapBody(received.Body!)).toEqual({ ok: true, body, attributes: { source: { DataType: 'String', StringValue: 'erp' } } });
+  });
+
+  it('keeps only the size and SHA-256 of a body that does not fit even gzipped, and says so', async () => {
+    const body = randomBytes(MAX_MESSAGE_BYTES)
+      .toString('base64')
+      .slice(0, MAX_MESSAGE_BYTES - 10);
+    const received = await roundTrip(deadLetterMessage(deadLetterFor(record(body), failure)));
+    expect(received.MessageAttributes?.[FAILURE_ATTRIBUTE_NAMES.bodyWrapped]?.StringValue).toBe('dropped: too large even gzipped');
+    expect(unwrapBody(received.Body!)).toEqual({
+      ok: false,
+      reason: expect.stringMatching(/^the body \(\d+ bytes, SHA-256 [0-9a-f]{64}\) was too large to keep even gzipped$/),
+    });
   });
 
   it('wraps a body within bytes of 1 MiB, gzipped, so it still travels with its reason', async () => {

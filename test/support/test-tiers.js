@@ -20,15 +20,18 @@ const UNIT = [
   'test/infra/declared-resources.test.ts',
   'test/app-manifest/declared-permissions.test.ts',
   'test/infra/stage-config.test.ts',
+  'test/infra/webhooks-stack.test.ts',
   'test/procore/errors.test.ts',
   'test/procore/rate-pacer.test.ts',
   'test/procore/registry.test.ts',
+  'test/pull/discovery-ids.test.ts',
   'test/pull/record-envelope.test.ts',
   'test/push/batch-upsert-plan.test.ts',
   'test/push/push-failure.test.ts',
   'test/push/push-message-contract.test.ts',
   'test/scripts/check-header-imports.test.ts',
   'test/simulator/resources.test.ts',
+  'test/webhooks/webhook-coalesce.test.ts',
 ];
 
 const E2E = [

@@ -7,10 +7,12 @@ import { DeclaredResourcesEnvSchema } from '../resources/declared-resources';
 const optionalUrl = z.string().url().optional();
 
 /**
- * The source queue's maxReceiveCount, so a retried failure is dead-lettered with its reason on the
- * last receive instead of being moved anonymously by SQS's redrive. Unset: the redrive does it.
+ * Attempts the connector makes at a message of its source queue (the stage's maxReceiveCount; the
+ * queue's redrive allows one receive more). A retried failure is dead-lettered with its reason on
+ * the last attempt, and a message received after it (that attempt died) at once, instead of being
+ * moved anonymously by SQS's redrive. Unset: the redrive does it.
  */
-const optionalMaxReceiveCount = z.coerce.number().int().min(1).max(1000).optional();
+const optionalMaxAttempts = z.coerce.number().int().min(1).max(999).optional();
 
 export const CommonEnvSchema = z.object({
   CONNECTOR_STAGE: z.string().min(1),
@@ -27,7 +29,7 @@ export const PushEnvSchema = CommonEnvSchema.extend({
    * they come back after the queue's visibility timeout. */
   PUSH_QUEUE_URL: optionalUrl,
   PUSH_DLQ_URL: z.string().url(),
-  MAX_RECEIVE_COUNT: optionalMaxReceiveCount,
+  MAX_ATTEMPTS: optionalMaxAttempts,
   RESULTS_QUEUE_URL: optionalUrl,
 });
 
@@ -55,12 +57,29 @@ export const WorkerEnvSchema = CommonEnvSchema.extend({
   SYNC_JOBS_QUEUE_URL: z.string().url(),
   SYNC_JOBS_DLQ_URL: z.string().url(),
   RECORDS_QUEUE_URL: z.string().url(),
-  MAX_RECEIVE_COUNT: optionalMaxReceiveCount,
+  MAX_ATTEMPTS: optionalMaxAttempts,
   /** The S3 bucket for records too large for one queue message (claim check). */
   CLAIM_CHECK_BUCKET: z.string().min(3).max(63).optional(),
   /** Continuations per chain before a job pauses (functions/pull/continuation.ts); absent: stays under Lambda's recursion limit. */
   MAX_CONTINUATIONS: z.coerce.number().int().nonnegative().max(100_000).optional(),
   SYNC_LEASE_SECONDS: SyncLeaseSeconds,
+});
+
+/** The webhook receiver: no Procore call, no state; the header secret and the events queue only. */
+export const WebhookReceiverEnvSchema = z.object({
+  CONNECTOR_STAGE: z.string().min(1),
+  WEBHOOK_SECRET_ID: z.string().min(1),
+  WEBHOOK_EVENTS_QUEUE_URL: z.string().url(),
+});
+
+export const WebhookEventsEnvSchema = CommonEnvSchema.extend({
+  WEBHOOK_EVENTS_QUEUE_URL: z.string().url(),
+  WEBHOOK_EVENTS_DLQ_URL: z.string().url(),
+  RECORDS_QUEUE_URL: z.string().url(),
+  MAX_RECEIVE_COUNT: optionalMaxReceiveCount,
+  CLAIM_CHECK_BUCKET: z.string().min(3).max(63).optional(),
+  /** Resources whose events are turned into records (the stage's webhooks.resources), comma-separated. */
+  WEBHOOK_RESOURCES: z.string().min(1),
 });
 
 /** Parses env with schema; the error names every bad or missing variable, never its value. */

@@ -1,20 +1,19 @@
 // Dead letters written by the connector itself (permanent failures at once, retried ones on their
-// last receive, so none reaches the DLQ without its reason). The body is kept byte for byte so a
+// last attempt, a message whose last attempt died on the receive after it: see decisions.ts). The body is kept byte for byte so a
 // redrive replays exactly what was sent; the reason travels as message attributes, which SQS keeps
 // when a message is moved back. Only the connector writes `connector.*` attributes: a producer's
 // own are dropped, so a reason on a dead letter is always the connector's. Every dead letter fits
 // SQS: attribute values hold only characters SQS accepts (sqs-text.ts), and a body too large to
-// travel beside its reason makes the reason shorter, or (the body within a few hundred bytes of
-// SQS's 1 MiB) travels gzipped inside a wrapper (see wrapOversizeBody).
-import { createHash } from 'node:crypto';
-import { gzipSync } from 'node:zlib';
+// travel beside its reason and the producer's attributes travels gzipped inside a wrapper that
+// keeps them all (wrapped-body.ts), or, where even that does not fit, with a shorter reason.
 import type { MessageAttributeValue } from '@aws-sdk/client-sqs';
 import type { SQSRecord } from 'aws-lambda';
 import type { Failure } from '../failure/classify';
 import { MAX_MESSAGE_BYTES } from './message-size';
-import { sdkAttributesOf } from './sqs-adapter';
+import { receiveCountOf, sdkAttributesOf } from './sqs-adapter';
 import { messageBytes, type OutgoingMessage } from './sqs-batch-sender';
 import { sqsSafeText, truncateUtf8 } from './sqs-text';
+import { BODY_WRAPPED, wrapBody } from './wrapped-body';
 
 /** Why an exchange failed, as a DLQ consumer or operator sees it. Never holds secrets or tokens. */
 export interface FailureReason {
@@ -34,7 +33,7 @@ export const FAILURE_ATTRIBUTE_NAMES = {
   procoreRequestId: 'connector.procoreRequestId',
   attempts: 'connector.attempts',
   failedAt: 'connector.failedAt',
-  /** Set when the body is a wrapper holding the original gzipped (see wrapOversizeBody). */
+  /** Set when the body is a wrapper holding the original gzipped (wrapped-body.ts). */
   bodyWrapped: 'connector.bodyWrapped',
 } as const;
 
@@ -112,7 +111,7 @@ export function deadLetterFor(record: SQSRecord, failure: Failure): DeadLetter {
   const groupId = record.attributes.MessageGroupId;
   return {
     body: record.body,
-    reason: failureReasonOf(failure, Number(record.attributes.ApproximateReceiveCount ?? 1)),
+    reason: failureReasonOf(failure, receiveCountOf(record)),
     originalAttributes: sdkAttributesOf(record),
     // The message id dedupes a second copy sent by a retry of this invocation.
     ...(groupId ? { messageGroupId: groupId, messageDeduplicationId: record.messageId } : {}),
@@ -133,10 +132,18 @@ export function deadLetterMessage(letter: DeadLetter, now: Date = new Date()): O
   };
   const full = { body: letter.body, attributes: { ...Object.fromEntries(carried), ...failure }, ...routing };
   if (messageBytes(full) <= MAX_MESSAGE_BYTES) return full;
-  // Too large: the producer's attributes go first, then the reason shrinks to what fits.
-  const shorter = { body: letter.body, attributes: shrinkReason(failure, MAX_MESSAGE_BYTES - Buffer.byteLength(letter.body, 'utf8')), ...routing };
-  if (shorter.attributes) return { ...shorter, attributes: shorter.attributes };
-  return { ...wrapOversizeBody(letter.body, failure), ...routing };
+  // Too large. Without producer attributes to lose, the reason shrinks to what fits; otherwise the
+  // body is wrapped (gzipped, with them) so a redrive restores both; then the two last resorts.
+  const shorterReason = shrinkReason(failure, MAX_MESSAGE_BYTES - Buffer.byteLength(letter.body, 'utf8'));
+  const shorter = shorterReason ? { body: letter.body, attributes: shorterReason, ...routing } : undefined;
+  if (shorter && carried.length === 0) return shorter;
+  const wrapped = {
+    body: wrapBody(letter.body, Object.fromEntries(carried)),
+    attributes: { ...failure, [FAILURE_ATTRIBUTE_NAMES.bodyWrapped]: text(BODY_WRAPPED.gzip) },
+  };
+  if (messageBytes(wrapped) <= MAX_MESSAGE_BYTES) return { ...wrapped, ...routing };
+  if (shorter) return shorter;
+  return { body: wrapBody(letter.body, {}, false), attributes: { ...failure, [FAILURE_ATTRIBUTE_NAMES.bodyWrapped]: text(BODY_WRAPPED.dropped) }, ...routing };
 }
 
 /** The failure attributes within `budget` bytes: the message shortened, then only class and message; undefined when even that does not fit. */
@@ -153,21 +160,4 @@ function shrinkReason(failure: Record<string, MessageAttributeValue>, budget: nu
 
 function pick<T>(record: Record<string, T>, names: string[]): Record<string, T> {
   return Object.fromEntries(Object.entries(record).filter(([name]) => names.includes(name)));
-}
-
-/**
- * The last resort for a body within a few hundred bytes of SQS's limit: the dead letter's body is a
- * JSON wrapper holding the original gzipped and base64-encoded, with its size and SHA-256, marked by
- * `connector.bodyWrapped`. Push bodies are JSON and compress well; a body that still does not fit
- * keeps only its size and hash (the one case where the body itself cannot be kept).
- */
-function wrapOversizeBody(body: string, failure: Record<string, MessageAttributeValue>): OutgoingMessage {
-  const attributes = { ...failure, [FAILURE_ATTRIBUTE_NAMES.bodyWrapped]: text('gzip-base64') };
-  const head = { connectorDeadLetter: 1, bodyBytes: Buffer.byteLength(body, 'utf8'), bodySha256: createHash('sha256').update(body, 'utf8').digest('hex') };
-  const wrapped = { body: JSON.stringify({ ...head, bodyGzipBase64: gzipSync(Buffer.from(body, 'utf8')).toString('base64') }), attributes };
-  if (messageBytes(wrapped) <= MAX_MESSAGE_BYTES) return wrapped;
-  return {
-    body: JSON.stringify({ ...head, bodyGzipBase64: null }),
-    attributes: { ...attributes, [FAILURE_ATTRIBUTE_NAMES.bodyWrapped]: text('dropped: too large even gzipped') },
-  };
 }

@@ -5,7 +5,7 @@
 import { ChangeMessageVisibilityCommand, SendMessageCommand, type MessageAttributeValue, type SQSClient } from '@aws-sdk/client-sqs';
 import type { SQSRecord } from 'aws-lambda';
 import type { LoggerLike } from '../observability/logger';
-import { trySendMessageBatches, type OutgoingMessage, type SendFailure } from './sqs-batch-sender';
+import { sqsMessageFields, trySendMessageBatches, type OutgoingMessage, type SendFailure } from './sqs-batch-sender';
 
 /** SQS caps a message's visibility timeout at 12 hours. */
 const MAX_VISIBILITY_SECONDS = 12 * 60 * 60;
@@ -47,16 +47,7 @@ export function sqsQueueEdge(sqs: SQSClient, options: QueueEdgeOptions): QueueEd
       }
     },
     async send(queueUrl, message) {
-      await sqs.send(
-        new SendMessageCommand({
-          QueueUrl: queueUrl,
-          MessageBody: message.body,
-          ...(message.attributes ? { MessageAttributes: message.attributes } : {}),
-          ...(message.delaySeconds ? { DelaySeconds: message.delaySeconds } : {}),
-          ...(message.groupId ? { MessageGroupId: message.groupId } : {}),
-          ...(message.deduplicationId ? { MessageDeduplicationId: message.deduplicationId } : {}),
-        }),
-      );
+      await sqs.send(new SendMessageCommand({ QueueUrl: queueUrl, ...sqsMessageFields(message) }));
     },
     sendBatch: (queueUrl, messages) => trySendMessageBatches(sqs, queueUrl, messages),
   };
@@ -70,4 +61,9 @@ export function sdkAttributesOf(record: SQSRecord): Record<string, MessageAttrib
     else if (value.binaryValue !== undefined) attributes[name] = { DataType: value.dataType, BinaryValue: Buffer.from(value.binaryValue, 'base64') };
   }
   return attributes;
+}
+
+/** How many times SQS has handed out this message, this delivery included (ApproximateReceiveCount). */
+export function receiveCountOf(record: SQSRecord): number {
+  return Number(record.attributes.ApproximateReceiveCount ?? 1);
 }

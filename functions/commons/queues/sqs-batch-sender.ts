@@ -2,7 +2,7 @@
 // MAX_MESSAGE_BYTES (1 MiB: bodies plus attributes) per message and per call. Entries SQS refuses for its own reasons are retried.
 // `trySendMessageBatches` reports per message what could not be sent (callers that answer for each
 // message, like the push handler); `sendMessageBatches` fails loudly instead (all or nothing callers).
-import { SendMessageBatchCommand, type MessageAttributeValue, type SQSClient } from '@aws-sdk/client-sqs';
+import { SendMessageBatchCommand, type MessageAttributeValue, type SendMessageBatchRequestEntry, type SQSClient } from '@aws-sdk/client-sqs';
 import { MAX_MESSAGE_BYTES } from './message-size';
 
 const SQS_MAX_BATCH_ENTRIES = 10;
@@ -17,6 +17,19 @@ export interface OutgoingMessage {
   groupId?: string;
   /** FIFO queues only (unless the queue deduplicates by content). */
   deduplicationId?: string;
+}
+
+/** The message as SendMessage and SendMessageBatch entries spell it (the fields both share). */
+export function sqsMessageFields(
+  message: OutgoingMessage,
+): Pick<SendMessageBatchRequestEntry, 'MessageBody' | 'MessageAttributes' | 'DelaySeconds' | 'MessageGroupId' | 'MessageDeduplicationId'> {
+  return {
+    MessageBody: message.body,
+    ...(message.attributes ? { MessageAttributes: message.attributes } : {}),
+    ...(message.delaySeconds ? { DelaySeconds: message.delaySeconds } : {}),
+    ...(message.groupId ? { MessageGroupId: message.groupId } : {}),
+    ...(message.deduplicationId ? { MessageDeduplicationId: message.deduplicationId } : {}),
+  };
 }
 
 /** A message that was not sent: its index in the caller's list and why. */
@@ -143,14 +156,7 @@ async function sendOneBatch(sqs: SQSClient, queueUrl: string, batch: Indexed[], 
       const answer = await sqs.send(
         new SendMessageBatchCommand({
           QueueUrl: queueUrl,
-          Entries: pending.map(({ id, message }) => ({
-            Id: id,
-            MessageBody: message.body,
-            ...(message.attributes ? { MessageAttributes: message.attributes } : {}),
-            ...(message.delaySeconds ? { DelaySeconds: message.delaySeconds } : {}),
-            ...(message.groupId ? { MessageGroupId: message.groupId } : {}),
-            ...(message.deduplicationId ? { MessageDeduplicationId: message.deduplicationId } : {}),
-          })),
+          Entries: pending.map(({ id, message }) => ({ Id: id, ...sqsMessageFields(message) })),
         }),
       );
       failed = answer.Failed ?? [];

@@ -3,6 +3,8 @@
 // (docs/procore-endpoints.tsv; test/procore/declared-requests.test.ts checks every request the
 // connector builds against it). Tool permissions are what the app's Permissions Builder must grant
 // for the connector to read and write the resource.
+import { FINANCIAL_REMOVAL_SOURCES } from './financial-removal-sources';
+import { FINANCIAL_RESOURCES } from './financial-resources';
 import { ResourceNameSchema } from './names';
 import { ResourceDeclarationSchema, type ResourceDeclarationInput } from './resource-declaration';
 import type { ResourceDefinition } from './resource-definition';
@@ -211,6 +213,8 @@ const BUILT_IN: ResourceDeclarationInput[] = [
     // The list answers in its compact view by default, without the fields downstream needs.
     requests: { list: { query: { view: 'extended' } } },
   },
+  // The financial resources (financial-resources.ts), each with where its removed records show.
+  ...Object.values(FINANCIAL_RESOURCES).map((resource) => ({ ...resource, removals: FINANCIAL_REMOVAL_SOURCES[resource.name] })),
 ];
 
 /** A resource name the registry does not know: permanent, the message lists the known ones. */

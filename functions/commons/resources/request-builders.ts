@@ -59,6 +59,15 @@ function placeScope(
   return inQuery ? [ids, {}] : [{}, ids];
 }
 
+/** A child list's template with its parent id filled in, or the parent id as its query parameter. */
+function withParent(resource: ResourceDefinition, template: string, scope: ScopeIds): [string, Record<string, number>] {
+  const parent = resource.parent;
+  if (!parent) return [template, {}];
+  if (scope.parentId === undefined) throw new Error(`${resource.name} is listed per ${parent.param}: a parentId is required`);
+  const placeholder = `{${parent.param}}`;
+  return template.includes(placeholder) ? [template.replace(placeholder, String(scope.parentId)), {}] : [template, { [parent.param]: scope.parentId }];
+}
+
 /** Method, path, company header, query and body type of one operation; the body is the caller's. */
 function request(
   resource: ResourceDefinition,
@@ -71,10 +80,11 @@ function request(
   const write = operation === 'create' || operation === 'update' || operation === 'batchUpsert';
   const [query] = placeScope(resource, operation, scope, write);
   const own = options(resource, operation);
-  const allQuery = { ...query, ...own.query };
+  const [template, parentQuery] = operation === 'list' ? withParent(resource, templateOf(resource, operation), scope) : [templateOf(resource, operation), {}];
+  const allQuery = { ...query, ...parentQuery, ...own.query };
   return {
     method,
-    path: resourcePath(templateOf(resource, operation), { ...scope, ...(id === undefined ? {} : { id }) }),
+    path: resourcePath(template, { ...scope, ...(id === undefined ? {} : { id }) }),
     companyId: scope.companyId,
     ...(Object.keys(allQuery).length > 0 ? { query: allQuery } : {}),
     ...(write && own.body && own.body !== 'application/json' ? { bodyType: own.body } : {}),
@@ -96,6 +106,20 @@ export function buildPullListRequest(resource: ResourceDefinition, scope: ScopeI
     ...(resource.incremental && updatedAt !== undefined ? { 'filters[updated_at]': updatedAt } : {}),
     ...(resource.deleted === 'filters[include_deleted]' ? { 'filters[include_deleted]': 'with' } : {}),
   });
+}
+
+/** GET of the parents' list a resource is listed under (ResourceDefinition.parent), without paging. */
+export function buildParentListRequest(resource: ResourceDefinition, scope: ScopeIds): RequestWithoutDeadline {
+  const parent = resource.parent;
+  if (!parent) throw new Error(`${resource.name} is not listed under a parent record`);
+  checkScope(resource, scope);
+  const query = Object.fromEntries(parent.listQuery.filter((p) => !parent.list.includes(`{${p}}`)).map((p) => [p, scopeValue(p, scope, resource.name)]));
+  return {
+    method: 'GET',
+    path: resourcePath(parent.list, scope),
+    companyId: scope.companyId,
+    ...(Object.keys(query).length > 0 ? { query } : {}),
+  };
 }
 
 /** The first page of records carrying `originId` as Procore's origin_id (`filters[origin_id]`). */
@@ -123,8 +147,18 @@ export function buildWriteRequest(
     return request(resource, 'delete', 'DELETE', scope, id);
   }
   const [, scopeBody] = placeScope(resource, operation, scope, true);
-  const body = { ...scopeBody, [resource.wrapperKey]: data };
+  const [inside, beside] = splitTopLevel(resource, data);
+  const body = { ...scopeBody, ...beside, [resource.wrapperKey]: inside };
   return { ...request(resource, operation, operation === 'create' ? 'POST' : 'PATCH', scope, id), body };
+}
+
+/** The data without the fields Procore wants beside the wrapper, and those fields. */
+function splitTopLevel(resource: ResourceDefinition, data: Record<string, unknown>): [Record<string, unknown>, Record<string, unknown>] {
+  const keys = resource.topLevelFromData ?? [];
+  if (keys.length === 0) return [data, {}];
+  const inside = Object.fromEntries(Object.entries(data).filter(([key]) => !keys.includes(key)));
+  const beside = Object.fromEntries(Object.entries(data).filter(([key]) => keys.includes(key)));
+  return [inside, beside];
 }
 
 /** Leads with the item's address (`id`, else `origin_id`): a multipart array item must start with a key every item has. */

@@ -14,7 +14,7 @@ const PermissionLevelSchema = z.enum(['read_only', 'standard', 'admin']);
 const PathTemplateSchema = z
   .string()
   .regex(
-    /^\/rest\/v\d+\.\d+(\/([\w.-]+|\{(company_id|project_id|id)\}))+$/,
+    /^\/rest\/v\d+\.\d+(\/([\w.-]+|\{[a-z_]+\}))+$/,
     'must be a Procore path template such as /rest/v1.0/companies/{company_id}/things',
   );
 
@@ -51,6 +51,21 @@ const OperationRequestSchema = z.strictObject({
   /** Scope ids not in the path: query parameters on reads and deletes, top-level body keys on
    * writes, unless the operation declares them as query parameters ('query'). */
   scopeIn: z.enum(['query', 'body']).optional(),
+});
+
+/**
+ * A list Procore serves only under another record: budget view detail rows under a budget view
+ * (`{budget_view_id}` in the path), change order requests under a prime contract (`contract_id`, a
+ * required query parameter). The pull lists the parents of the scope first (`list`, read whole,
+ * paged), then the resource's list once per parent.
+ */
+const ParentListSchema = z.strictObject({
+  /** The parent id's name: a `{param}` in the list path, else a query parameter of the list. */
+  param: z.string().regex(/^[a-z][a-z0-9_]*$/),
+  /** The parents' list path, e.g. `/rest/v1.0/budget_views`. */
+  list: z.string().regex(/^\/rest\/v\d+\.\d+\//),
+  /** Scope ids the parents' list takes as query parameters. */
+  listQuery: z.array(ScopeParamSchema),
 });
 
 /** Where Procore shows a record that left the resource's default list (functions/pull/removals/). */
@@ -112,6 +127,15 @@ const ResourceFieldsSchema = z.strictObject({
   timestampField: z.string().min(1).nullable().default('updated_at'),
   /** Largest `per_page` the connector asks for. */
   maxPerPage: z.number().int().min(1).max(1000).default(1000),
+  /** false: the list declares no page/per_page (commitment change orders): one answer holds it all. */
+  paged: z.literal(false).optional(),
+  /** The list sits under a parent record whose id it needs (see ParentListSchema). */
+  parent: ParentListSchema.optional(),
+  /**
+   * Fields Procore wants beside the wrapper, not inside it, in create and update bodies: taken out of
+   * the message's data and sent top-level, e.g. potential change orders' `contract_id`.
+   */
+  topLevelFromData: z.array(z.string().min(1)).optional(),
   permission: ToolPermissionSchema,
   /** Per operation, what its request carries beyond the defaults (view, body type, verb, scope ids). */
   requests: z.partialRecord(z.enum(OPERATIONS), OperationRequestSchema).optional(),

@@ -12,9 +12,12 @@ export type PermissionLevel = ToolPermission['level'];
 export type ResourcePaths = ResourceDefinition['paths'];
 export type ResourceOperation = keyof ResourcePaths;
 export type OperationRequest = NonNullable<NonNullable<ResourceDefinition['requests']>[ResourceOperation]>;
+export type ParentList = NonNullable<ResourceDefinition['parent']>;
 
 /** Which record a request is about. `projectId` is required for project-scoped resources. */
 export interface ScopeIds {
   companyId: number;
   projectId?: number;
+  /** The parent record a list sits under (resources with `parent`), e.g. a budget view's id. */
+  parentId?: number;
 }

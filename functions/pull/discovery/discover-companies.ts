@@ -6,17 +6,19 @@
 // in turn until one answers: sync.discoveryCompanyId if set, the company the last discovery asked
 // from, then every company it found (kept in the state table). A company that uninstalled the app
 // (403) or fails is skipped for the next one. With nothing known (a first run without
-// discoveryCompanyId) it fails, naming what to configure.
+// discoveryCompanyId) it fails, naming what to configure. A listed company whose id the connector
+// cannot carry (beyond 2^53-1) is left out with its reason (readable-ids.ts).
 import type { ProcoreClient } from '../../commons/procore/client';
 import type { LoggerLike } from '../../commons/observability/logger';
 import type { SyncTable } from '../state/cursor';
 import { readDiscoveredCompanies, saveDiscoveredCompanies } from '../state/discovered-companies';
 import type { SyncConfig } from '../sync-config';
+import { withReadableIds, type RefusedIdDeps } from './readable-ids';
 
 const COMPANIES_PATH = '/rest/v1.0/companies';
 const DISCOVERY_PER_PAGE = 100;
 
-export interface DiscoverCompaniesDeps {
+export interface DiscoverCompaniesDeps extends RefusedIdDeps {
   procore: Pick<ProcoreClient, 'pages'>;
   table: SyncTable;
   logger: LoggerLike;
@@ -84,14 +86,14 @@ export async function discoverCompanies(config: SyncConfig, deps: DiscoverCompan
 
 async function listInstalledCompanies(askFrom: number, deps: DiscoverCompaniesDeps): Promise<number[]> {
   const ids: number[] = [];
-  for await (const page of deps.procore.pages<{ id: number }>({
+  for await (const page of deps.procore.pages<{ id?: unknown }>({
     method: 'GET',
     path: COMPANIES_PATH,
     companyId: askFrom,
     perPage: DISCOVERY_PER_PAGE,
     ...(deps.deadline ? { deadline: deps.deadline() } : {}),
   })) {
-    ids.push(...page.items.map((company) => company.id));
+    ids.push(...withReadableIds(page.items, 'company', deps, { askedFrom: askFrom }).map((company) => company.id));
   }
   return ids;
 }

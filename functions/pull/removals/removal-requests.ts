@@ -15,7 +15,7 @@ export type RemovalRequest = Omit<ProcoreRequest, 'deadline'> & {
   perPage?: number;
 };
 
-/** The request of a recycle bin or inactive list; undefined for sources that ride on the list itself. */
+/** The request of a recycle bin or inactive list; undefined for sources that ride on the list itself, or none. */
 export function removalRequest(source: RemovalSource, scope: SyncScope, window: SyncWindow): RemovalRequest | undefined {
   if (source.kind === 'list-query' || source.kind === 'none') return undefined;
   const path = resourcePath(source.path, { companyId: scope.companyId, ...(scope.projectId === null ? {} : { projectId: scope.projectId }) });

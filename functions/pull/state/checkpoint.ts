@@ -8,7 +8,7 @@ import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
 import type { SyncScope } from '../sync-scope';
 import type { SyncTable } from './cursor';
-import { isConditionalCheckFailed, syncStateKey, TTL_ATTRIBUTE, ttlSeconds, type TransactItem } from './state-keys';
+import { conditionalWrite, syncStateItem, syncStateKey, type TransactItem } from './state-keys';
 
 const SyncCheckpointSchema = z.object({
   jobId: z.string(),
@@ -25,6 +25,8 @@ const SyncCheckpointSchema = z.object({
   savedAt: z.string(),
   /** The crowded second's Total when this page was read (shrink detection on resume). */
   seenTotal: z.number().int().nonnegative().optional(),
+  /** Lists read per parent record (parent-walk.ts): the parent whose list `resumeFrom`/`nextPage` are in. */
+  parentId: z.number().int().positive().optional(),
 });
 export type SyncCheckpoint = z.infer<typeof SyncCheckpointSchema>;
 
@@ -43,13 +45,7 @@ export function putCheckpointItem(table: SyncTable, scope: SyncScope, checkpoint
   return {
     Put: {
       TableName: table.tableName,
-      Item: {
-        ...syncStateKey('checkpoint', scope),
-        kind: 'checkpoint',
-        ...scope,
-        ...checkpoint,
-        [TTL_ATTRIBUTE]: ttlSeconds(Date.parse(checkpoint.savedAt) + CHECKPOINT_TTL_MS),
-      },
+      Item: syncStateItem('checkpoint', scope, checkpoint, Date.parse(checkpoint.savedAt) + CHECKPOINT_TTL_MS),
       ConditionExpression: FORWARD_ONLY,
       ExpressionAttributeValues: { ':jobId': checkpoint.jobId, ':windowEnd': checkpoint.windowEnd, ':recordsSoFar': checkpoint.recordsSoFar },
     },
@@ -59,13 +55,7 @@ export function putCheckpointItem(table: SyncTable, scope: SyncScope, checkpoint
 /** Saves the checkpoint without a lease fence (operators, tests); false when it would move backwards. */
 export async function saveCheckpoint(table: SyncTable, scope: SyncScope, checkpoint: SyncCheckpoint): Promise<boolean> {
   const { Put } = putCheckpointItem(table, scope, checkpoint);
-  try {
-    await table.db.send(new PutCommand(Put!));
-    return true;
-  } catch (error) {
-    if (isConditionalCheckFailed(error)) return false;
-    throw error;
-  }
+  return conditionalWrite(() => table.db.send(new PutCommand(Put!)));
 }
 
 /** The scope's checkpoint; undefined when there is none or it is unreadable (the job then starts from its own position). */

@@ -3,7 +3,7 @@
 // job cannot rewind it; the worker also writes it only while it holds the scope's lease (../lease-fence.ts).
 import { DeleteCommand, GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { SyncScope } from '../sync-scope';
-import { isConditionalCheckFailed, syncStateKey, type TransactItem } from './state-keys';
+import { conditionalWrite, syncStateItem, syncStateKey, type TransactItem } from './state-keys';
 
 export interface SyncTable {
   db: DynamoDBDocumentClient;
@@ -40,7 +40,7 @@ export function putCursorItem(table: SyncTable, scope: SyncScope, cursor: string
   return {
     Put: {
       TableName: table.tableName,
-      Item: { ...syncStateKey('cursor', scope), kind: 'cursor', ...scope, cursor, cursorMs, lastPull },
+      Item: syncStateItem('cursor', scope, { cursor, cursorMs, lastPull }),
       ConditionExpression: 'attribute_not_exists(cursorMs) OR cursorMs <= :cursorMs',
       ExpressionAttributeValues: { ':cursorMs': cursorMs },
     },
@@ -49,13 +49,7 @@ export function putCursorItem(table: SyncTable, scope: SyncScope, cursor: string
 
 /** Advances the cursor to `cursor` without a lease fence; returns false (and changes nothing) when it is already later. */
 export async function advanceCursor(table: SyncTable, scope: SyncScope, cursor: string, lastPull: LastPull): Promise<boolean> {
-  try {
-    await table.db.send(new PutCommand(putCursorItem(table, scope, cursor, lastPull).Put!));
-    return true;
-  } catch (error) {
-    if (isConditionalCheckFailed(error)) return false;
-    throw error;
-  }
+  return conditionalWrite(() => table.db.send(new PutCommand(putCursorItem(table, scope, cursor, lastPull).Put!)));
 }
 
 /** Full resync of a scope: forget its cursor, so the next pull reads the initial lookback again. */

@@ -8,7 +8,7 @@ import type { FailureReason } from '../../commons/queues/dead-letter';
 import { backoffDelayMs } from '../cadence/backoff';
 import type { SyncScope } from '../sync-scope';
 import type { SyncTable } from './cursor';
-import { isConditionalCheckFailed, syncStateKey, TTL_ATTRIBUTE, ttlSeconds } from './state-keys';
+import { conditionalWrite, syncStateItem, syncStateKey } from './state-keys';
 
 const FAILURE_TTL_MS = 30 * 24 * 3600 * 1000;
 
@@ -46,14 +46,7 @@ async function putFailure(table: SyncTable, scope: SyncScope, failure: SyncFailu
   await table.db.send(
     new PutCommand({
       TableName: table.tableName,
-      Item: {
-        ...syncStateKey('failure', scope),
-        kind: 'failure',
-        ...scope,
-        ...failure,
-        ...backoff,
-        [TTL_ATTRIBUTE]: ttlSeconds(Date.parse(failure.failedAt) + FAILURE_TTL_MS),
-      },
+      Item: syncStateItem('failure', scope, { ...failure, ...backoff }, Date.parse(failure.failedAt) + FAILURE_TTL_MS),
     }),
   );
 }
@@ -64,18 +57,14 @@ export async function clearSyncFailure(table: SyncTable, scope: SyncScope): Prom
 
 /** Lets the planner enqueue the scope again at once and restarts its back-off; false when it had none. */
 export async function clearBackoff(table: SyncTable, scope: SyncScope): Promise<boolean> {
-  try {
-    await table.db.send(
+  return conditionalWrite(() =>
+    table.db.send(
       new UpdateCommand({
         TableName: table.tableName,
         Key: syncStateKey('failure', scope),
         UpdateExpression: 'REMOVE consecutiveFailures, retryAtMs',
         ConditionExpression: 'attribute_exists(retryAtMs)',
       }),
-    );
-    return true;
-  } catch (error) {
-    if (isConditionalCheckFailed(error)) return false;
-    throw error;
-  }
+    ),
+  );
 }

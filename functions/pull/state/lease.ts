@@ -8,7 +8,7 @@
 import { DeleteCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { SyncScope } from '../sync-scope';
 import type { SyncTable } from './cursor';
-import { isConditionalCheckFailed, syncStateKey, TTL_ATTRIBUTE, ttlSeconds, type TransactItem } from './state-keys';
+import { conditionalWrite, syncStateItem, syncStateKey, type TransactItem, TTL_ATTRIBUTE, ttlSeconds } from './state-keys';
 
 /** Who holds (or wants) a lease, and for how long from when. */
 export interface LeaseTerms {
@@ -23,29 +23,21 @@ const TTL_GRACE_MS = 24 * 3600 * 1000;
 /** Takes the lease for `holder` unless another holder has it and it has not expired. */
 export async function acquireLease(table: SyncTable, scope: SyncScope, holder: string, options: { durationMs: number; now: number }): Promise<boolean> {
   const expiresAtMs = options.now + options.durationMs;
-  try {
-    await table.db.send(
+  return conditionalWrite(() =>
+    table.db.send(
       new PutCommand({
         TableName: table.tableName,
-        Item: {
-          ...syncStateKey('lease', scope),
-          kind: 'lease',
-          ...scope,
-          holder,
-          acquiredAt: new Date(options.now).toISOString(),
-          durationMs: options.durationMs,
-          expiresAtMs,
-          [TTL_ATTRIBUTE]: ttlSeconds(expiresAtMs + TTL_GRACE_MS),
-        },
+        Item: syncStateItem(
+          'lease',
+          scope,
+          { holder, acquiredAt: new Date(options.now).toISOString(), durationMs: options.durationMs, expiresAtMs },
+          expiresAtMs + TTL_GRACE_MS,
+        ),
         ConditionExpression: 'attribute_not_exists(pk) OR expiresAtMs < :now',
         ExpressionAttributeValues: { ':now': options.now },
       }),
-    );
-    return true;
-  } catch (error) {
-    if (isConditionalCheckFailed(error)) return false;
-    throw error;
-  }
+    ),
+  );
 }
 
 /**
@@ -56,8 +48,8 @@ export async function acquireLease(table: SyncTable, scope: SyncScope, holder: s
  */
 export async function claimLease(table: SyncTable, scope: SyncScope, terms: LeaseTerms): Promise<boolean> {
   const expiresAtMs = terms.now + terms.durationMs;
-  try {
-    await table.db.send(
+  return conditionalWrite(() =>
+    table.db.send(
       new UpdateCommand({
         TableName: table.tableName,
         Key: syncStateKey('lease', scope),
@@ -79,12 +71,8 @@ export async function claimLease(table: SyncTable, scope: SyncScope, terms: Leas
           ':now': terms.now,
         },
       }),
-    );
-    return true;
-  } catch (error) {
-    if (isConditionalCheckFailed(error)) return false;
-    throw error;
-  }
+    ),
+  );
 }
 
 /** Transaction item: extends `holder`'s lease to now + durationMs; fails the transaction when `holder` no longer has it. */
@@ -121,8 +109,8 @@ export function releaseLeaseItem(table: SyncTable, scope: SyncScope, holder: str
 
 /** Extends the holder's lease by its original duration (a long scope handing over to a continuation). */
 export async function renewLease(table: SyncTable, scope: SyncScope, holder: string, now: number): Promise<boolean> {
-  try {
-    await table.db.send(
+  return conditionalWrite(() =>
+    table.db.send(
       new UpdateCommand({
         TableName: table.tableName,
         Key: syncStateKey('lease', scope),
@@ -131,26 +119,12 @@ export async function renewLease(table: SyncTable, scope: SyncScope, holder: str
         ExpressionAttributeNames: { '#ttl': TTL_ATTRIBUTE },
         ExpressionAttributeValues: { ':now': now, ':holder': holder, ':ttl': ttlSeconds(now + TTL_GRACE_MS * 2) },
       }),
-    );
-    return true;
-  } catch (error) {
-    if (isConditionalCheckFailed(error)) return false;
-    throw error;
-  }
+    ),
+  );
 }
 
 /** Releases the lease if `holder` still has it (a newer holder's lease is left alone). */
 export async function releaseLease(table: SyncTable, scope: SyncScope, holder: string): Promise<void> {
-  try {
-    await table.db.send(
-      new DeleteCommand({
-        TableName: table.tableName,
-        Key: syncStateKey('lease', scope),
-        ConditionExpression: 'holder = :holder',
-        ExpressionAttributeValues: { ':holder': holder },
-      }),
-    );
-  } catch (error) {
-    if (!isConditionalCheckFailed(error)) throw error;
-  }
+  // A newer holder's lease makes the condition fail: nothing to release.
+  await conditionalWrite(() => table.db.send(new DeleteCommand(releaseLeaseItem(table, scope, holder).Delete!)));
 }

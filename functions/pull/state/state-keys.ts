@@ -27,7 +27,26 @@ export function ttlSeconds(epochMs: number): number {
   return Math.ceil(epochMs / 1000);
 }
 
-export function isConditionalCheckFailed(error: unknown): boolean {
+/**
+ * A scope's state item as every kind writes it: its key, kind and scope, then its own fields, and
+ * the TTL attribute when DynamoDB may sweep it after `sweepAfterMs` (epoch ms).
+ */
+export function syncStateItem(kind: SyncStateKind, scope: SyncScope, fields: object, sweepAfterMs?: number): Record<string, unknown> {
+  return { ...syncStateKey(kind, scope), kind, ...scope, ...fields, ...(sweepAfterMs === undefined ? {} : { [TTL_ATTRIBUTE]: ttlSeconds(sweepAfterMs) }) };
+}
+
+/** Makes a conditional write: true when it was made, false when its condition did not hold. */
+export async function conditionalWrite(write: () => Promise<unknown>): Promise<boolean> {
+  try {
+    await write();
+    return true;
+  } catch (error) {
+    if (isConditionalCheckFailed(error)) return false;
+    throw error;
+  }
+}
+
+function isConditionalCheckFailed(error: unknown): boolean {
   return error instanceof Error && error.name === 'ConditionalCheckFailedException';
 }
 

@@ -15,13 +15,15 @@ import { consumeWhile } from '../../../local/queue-consumer';
 import { deleteMessages, queueArn } from '../../../cli/aws/sqs';
 import { receiveMessages, sqsRecordFromMessage } from '../../../local/sqs-event-source';
 import { startSimulator, type ProcoreSimulator, type SimulatorOptions } from '../../../simulator';
+import { redriveMaxReceiveCount } from '../../../functions/commons/failure/decisions';
 import type { SyncTable } from '../../../functions/pull/state/cursor';
+import type { ResourceName } from '../../../functions/commons/resources/names';
 import type { SyncConfig } from '../../../functions/pull/sync-config';
 import type { RecordEnvelope } from '../../../functions/commons/contracts/record-envelope';
 import { toProcoreTime } from '../../../functions/commons/contracts/procore-time';
 
-/** The sync-jobs queue's redrive maxReceiveCount, told to the worker as the stack tells it. */
-export const JOBS_MAX_RECEIVE_COUNT = 3;
+/** The worker's attempts at a job, told to it as the stack tells it (the queue's redrive allows one receive more). */
+export const JOBS_MAX_ATTEMPTS = 3;
 
 type PlannerHandler = (event: ScheduledEvent, context: Context) => Promise<unknown>;
 type WorkerHandler = (event: SQSEvent, context: Context) => Promise<SQSBatchResponse>;
@@ -34,6 +36,15 @@ export interface PullHarness {
   s3: S3Client;
   claimCheckBucket: string;
   companyId: number;
+  /** The company's first project (the only one where the simulator seeds one per company). */
+  projectId: number;
+  /** The scope of `resource` in that project. */
+  projectScope<R extends ResourceName>(resource: R): { companyId: number; projectId: number; resource: R };
+  /**
+   * A bulk edit: an hour on, every record of `resource` in that project changes in one second; a
+   * minute later. Returns their ids and the window end of a pull then (it holds them all).
+   */
+  changeAllAtOnce(resource: ResourceName): { ids: number[]; windowEnd: string };
   planner: PlannerHandler;
   worker: WorkerHandler;
   /** Invokes the planner with a scheduled event whose time is the simulator's now (or `time`). */
@@ -77,6 +88,42 @@ export function scheduledEvent(time: string): ScheduledEvent {
 /** Whole-second ISO time, as EventBridge writes `time`. */
 export const eventTime = toProcoreTime;
 
+/**
+ * The test file's harness: started before its tests (beforeAll) and closed after them. The answer
+ * stands for it from the start, so helpers at the top of a file can name it; using it before the
+ * tests run throws.
+ */
+export function usePullHarness(options: Parameters<typeof startPullHarness>[0], timeoutMs = 60_000): PullHarness {
+  let started: PullHarness | undefined;
+  jest.setTimeout(timeoutMs);
+  beforeAll(async () => {
+    started = await startPullHarness(options);
+  });
+  afterAll(async () => {
+    await started?.close();
+  });
+  return new Proxy({} as PullHarness, {
+    get(_, key) {
+      if (!started) throw new Error('the pull harness starts in beforeAll: use it inside a test');
+      return Reflect.get(started, key);
+    },
+  });
+}
+
+/** One company with one project of `records` RFIs, served `perPage` to a page; the sync pulls RFIs alone. */
+export function rfisOfOneProject(records: number, perPage: number): Pick<Parameters<typeof startPullHarness>[0], 'simulator' | 'sync'> {
+  return {
+    simulator: { maxPerPage: perPage, data: { companies: 1, projectsPerCompany: 1, recordsPerResource: records, resources: ['projects', 'rfis'] } },
+    sync: () => ({ companies: 'all', resources: ['rfis'] }),
+  };
+}
+
+/** One company, one project, two vendors, a scope of vendors alone: the smallest pull there is. */
+export const VENDORS_ONLY: Pick<Parameters<typeof startPullHarness>[0], 'simulator' | 'sync'> = {
+  simulator: { data: { companies: 1, projectsPerCompany: 1, recordsPerResource: 2, resources: ['projects', 'vendors'] } },
+  sync: () => ({ companies: 'all', resources: ['vendors'] }),
+};
+
 export async function startPullHarness(options: {
   simulator: SimulatorOptions;
   sync: (companyId: number, sim: ProcoreSimulator) => Pick<SyncConfig, 'resources'> & Partial<SyncConfig>;
@@ -103,7 +150,7 @@ export async function startPullHarness(options: {
         QueueName: `pull-jobs-${suffix}`,
         Attributes: {
           VisibilityTimeout: '30',
-          RedrivePolicy: JSON.stringify({ deadLetterTargetArn: jobsDlqArn, maxReceiveCount: JOBS_MAX_RECEIVE_COUNT }),
+          RedrivePolicy: JSON.stringify({ deadLetterTargetArn: jobsDlqArn, maxReceiveCount: redriveMaxReceiveCount(JOBS_MAX_ATTEMPTS) }),
         },
       }),
     )
@@ -130,7 +177,7 @@ export async function startPullHarness(options: {
     SYNC_JOBS_QUEUE_URL: jobs,
     SYNC_JOBS_DLQ_URL: jobsDlq,
     RECORDS_QUEUE_URL: records,
-    MAX_RECEIVE_COUNT: String(JOBS_MAX_RECEIVE_COUNT),
+    MAX_ATTEMPTS: String(JOBS_MAX_ATTEMPTS),
     CLAIM_CHECK_BUCKET: claimCheckBucket,
     ...options.env,
     SYNC_CONFIG: JSON.stringify({
@@ -143,6 +190,7 @@ export async function startPullHarness(options: {
   const { handler: worker } = (await import('../../../functions/pull/worker-handler')) as unknown as { handler: WorkerHandler };
 
   const table: SyncTable = { db: DynamoDBDocumentClient.from(dynamo), tableName };
+  const projectId = sim.store.projects(company.id)[0]?.id ?? 0;
   const harness: PullHarness = {
     sim,
     sqs,
@@ -151,6 +199,15 @@ export async function startPullHarness(options: {
     s3,
     claimCheckBucket,
     companyId: company.id,
+    projectId,
+    projectScope: (resource) => ({ companyId: company.id, projectId, resource }),
+    changeAllAtOnce(resource) {
+      sim.clock.advance(3600_000);
+      const ids = sim.store.list(resource, { companyId: company.id, projectId }).map((r) => r.id);
+      sim.store.touch(resource, ids);
+      sim.clock.advance(60_000);
+      return { ids, windowEnd: eventTime(sim.clock.now()) };
+    },
     planner,
     worker,
     plan: (time) => planner(scheduledEvent(time ?? eventTime(sim.clock.now())), lambdaContext({ timeoutMs: 300_000, functionName: 'planner' })),

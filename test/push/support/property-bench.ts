@@ -8,6 +8,7 @@ import { CreateSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secre
 import { ChangeMessageVisibilityCommand, CreateQueueCommand, SQSClient, type Message, type MessageAttributeValue } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { SQSEvent } from 'aws-lambda';
+import { redriveMaxReceiveCount } from '../../../functions/commons/failure/decisions';
 import { silentLogger } from '../../../functions/commons/observability/logger';
 import { createProcoreClient } from '../../../functions/commons/procore/runtime';
 import { sqsQueueEdge } from '../../../functions/commons/queues/sqs-adapter';
@@ -24,7 +25,7 @@ import { receiveMessages, sqsRecordFromMessage } from '../../../local/sqs-event-
 import { startSimulator, type ProcoreSimulator } from '../../../simulator';
 import { guardOriginIds } from './origin-id-guard';
 
-export const BENCH_MAX_RECEIVE_COUNT = 5;
+export const BENCH_MAX_ATTEMPTS = 5;
 
 export interface OutgoingBody {
   body: string;
@@ -94,7 +95,7 @@ export async function startPropertyBench(): Promise<PropertyBench> {
           Attributes: {
             ...attributes,
             VisibilityTimeout: '30',
-            RedrivePolicy: JSON.stringify({ deadLetterTargetArn: await queueArn(sqs, dlq), maxReceiveCount: BENCH_MAX_RECEIVE_COUNT }),
+            RedrivePolicy: JSON.stringify({ deadLetterTargetArn: await queueArn(sqs, dlq), maxReceiveCount: redriveMaxReceiveCount(BENCH_MAX_ATTEMPTS) }),
           },
         }),
       )
@@ -109,7 +110,7 @@ export async function startPropertyBench(): Promise<PropertyBench> {
       createJournal: new CreateJournal({ ddb: db, tableName }),
       deadLetterQueueUrl: dlq,
       resultsQueueUrl: results,
-      maxReceiveCount: BENCH_MAX_RECEIVE_COUNT,
+      maxAttempts: BENCH_MAX_ATTEMPTS,
       logger: silentLogger,
     });
     return {
@@ -126,7 +127,7 @@ export async function startPropertyBench(): Promise<PropertyBench> {
       },
       async drain() {
         let invocations = 0;
-        for (let round = 0; round < 4 * BENCH_MAX_RECEIVE_COUNT; round++) {
+        for (let round = 0; round < 4 * BENCH_MAX_ATTEMPTS; round++) {
           const messages = await receiveMessages(sqs, push, 10, { waitTimeSeconds: 0 });
           if (messages.length === 0) return { invocations };
           const event: SQSEvent = { Records: messages.map((m) => sqsRecordFromMessage(m, pushArn)) };

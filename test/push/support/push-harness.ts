@@ -18,6 +18,7 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { readFailureAttributes, type FailureReason } from '../../../functions/commons/queues/dead-letter';
 import { PushResultSchema, type PushResult } from '../../../functions/commons/contracts/push-result';
+import { redriveMaxReceiveCount } from '../../../functions/commons/failure/decisions';
 import { createStateTable } from '../../../local/create-state-table';
 import { lambdaContext } from '../../../local/lambda-context';
 import { deleteMessages, queueArn } from '../../../cli/aws/sqs';
@@ -27,8 +28,8 @@ import { guardOriginIds } from './origin-id-guard';
 
 type PushHandler = (event: SQSEvent, context: Context) => Promise<SQSBatchResponse>;
 
-/** The push queue's redrive maxReceiveCount, told to the handler as the stack tells it. */
-export const MAX_RECEIVE_COUNT = 5;
+/** The handler's attempts at a message, told to it as the stack tells it (the queue's redrive allows one receive more). */
+export const MAX_ATTEMPTS = 5;
 
 export interface PlayedBatch {
   messages: Message[];
@@ -108,7 +109,7 @@ export async function startPushHarness(options: {
         Attributes: {
           ...fifoAttributes,
           VisibilityTimeout: String(options.visibilityTimeoutSeconds ?? 30),
-          RedrivePolicy: JSON.stringify({ deadLetterTargetArn: dlqArn, maxReceiveCount: MAX_RECEIVE_COUNT }),
+          RedrivePolicy: JSON.stringify({ deadLetterTargetArn: dlqArn, maxReceiveCount: redriveMaxReceiveCount(MAX_ATTEMPTS) }),
         },
       }),
     )
@@ -137,7 +138,7 @@ export async function startPushHarness(options: {
     PUSH_QUEUE_URL: push,
     PUSH_DLQ_URL: dlq,
     RESULTS_QUEUE_URL: results,
-    MAX_RECEIVE_COUNT: String(MAX_RECEIVE_COUNT),
+    MAX_ATTEMPTS: String(MAX_ATTEMPTS),
     ...options.env,
   });
   const { handler } = (await import('../../../functions/push/handler')) as unknown as { handler: PushHandler };
