@@ -2,7 +2,7 @@
 // (desired) against the hooks and triggers Procore holds there in the connector's namespace
 // (actual) → the changes that make Procore match. No I/O: apply runs the actions, plan prints them.
 import type { WebhooksConfig } from '../../lib/config/webhooks-config';
-import { PROCORE_WEBHOOK_RESOURCES } from './procore-resource-names';
+import { PROCORE_WEBHOOK_RESOURCES } from '../../functions/commons/contracts/webhook-event';
 
 export interface TriggerSpec {
   resourceName: string;

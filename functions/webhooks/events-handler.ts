@@ -53,7 +53,7 @@ async function processEvents(event: SQSEvent, context: Context): Promise<SQSBatc
     deadLetterQueueUrl: env.WEBHOOK_EVENTS_DLQ_URL,
     webhookResources,
     ownApplicationId: async () => (await credentials.get()).clientId,
-    ...(env.MAX_RECEIVE_COUNT === undefined ? {} : { maxReceiveCount: env.MAX_RECEIVE_COUNT }),
+    maxAttempts: env.MAX_ATTEMPTS,
     logger: log,
     count: countMetric,
     remainingMs: () => context.getRemainingTimeInMillis(),

@@ -7,12 +7,12 @@
 // fails decides each of its messages by the one failure policy (commons/failure, path 'webhook').
 import type { SQSBatchResponse, SQSRecord } from 'aws-lambda';
 import { classify, type Failure } from '../commons/failure/classify';
-import { queueDecision } from '../commons/failure/decisions';
+import { previousAttemptDied, queueDecision } from '../commons/failure/decisions';
 import { PermanentError } from '../commons/failure/permanent-error';
 import { connectorResourceOf, WebhookEventSchema, webhookEventProblems, type WebhookEvent } from '../commons/contracts/webhook-event';
 import type { LoggerLike } from '../commons/observability/logger';
 import { deadLetterFor, deadLetterMessage } from '../commons/queues/dead-letter';
-import type { QueueEdge } from '../commons/queues/sqs-adapter';
+import { receiveCountOf, type QueueEdge } from '../commons/queues/sqs-adapter';
 import type { ResourceName } from '../commons/resources/names';
 import { describeScope } from '../pull/sync-scope';
 import { coalesceByScope, type ScopedEvent, type ScopeWork } from './coalesce';
@@ -30,7 +30,8 @@ export interface HandleEventBatchDeps extends Omit<DeliverScopeDeps, 'deadline'>
    * per Procore's webhooks docs): events of its own writes are skipped.
    */
   ownApplicationId: () => Promise<string | undefined>;
-  maxReceiveCount?: number;
+  /** Attempts the connector makes at an event (the queue's redrive allows one receive more). */
+  maxAttempts?: number;
   logger: LoggerLike;
   count(metric: string, value?: number): void;
   remainingMs: () => number;
@@ -62,6 +63,11 @@ async function acceptedEvent(
   ownApplicationId: string | undefined,
   deps: HandleEventBatchDeps,
 ): Promise<{ event: WebhookEvent; resource: ResourceName } | undefined> {
+  const died = previousAttemptDied({ attempts: receiveCountOf(record), maxAttempts: deps.maxAttempts });
+  if (died) {
+    await deadLetter(record, died, deps);
+    return undefined;
+  }
   const event = parseEvent(record.body);
   if (!(event && 'ulid' in event)) {
     await deadLetter(record, classify(new PermanentError('SchemaInvalid', `not a webhook event: ${event?.problems ?? 'body is not JSON'}`)), deps);
@@ -149,8 +155,7 @@ async function decideFailure(work: ScopeWork, outcome: { error: unknown }, byId:
   for (const { event, messageId } of work.events) {
     await deps.claims.release(event.ulid).catch(() => undefined);
     const record = byId.get(messageId)!;
-    const attempts = Number(record.attributes.ApproximateReceiveCount ?? '1');
-    const decision = queueDecision('webhook', failure, { attempts, ...(deps.maxReceiveCount === undefined ? {} : { maxReceiveCount: deps.maxReceiveCount }) });
+    const decision = queueDecision('webhook', failure, { attempts: receiveCountOf(record), maxAttempts: deps.maxAttempts });
     if (decision.action === 'dead-letter') {
       await deadLetter(record, failure, deps);
       continue;

@@ -2,14 +2,12 @@
 // reports by webhook, for which events, where it delivers them and with which secret header, and how
 // often the scheduled pull of those resources still runs to reconcile. The operator CLI
 // (`connector webhooks plan|apply|status`) makes Procore's hooks match it; the stack builds the receiver.
+// Procore's trigger event types (procore/documentation plan_your_app/webhooks_api.md, "Add Triggers")
+// are the events' own contract's.
 import { z } from 'zod';
 import { WEBHOOK_EVENT_TYPES } from '../../functions/commons/contracts/webhook-event';
 import { RESOURCE_NAMES } from '../../functions/commons/resources/names';
 import { ScheduleExpressionSchema } from './schedule-expression';
-
-// Procore's trigger event types (procore/documentation plan_your_app/webhooks_api.md, "Add Triggers"),
-// as the events' own contract names them.
-export { WEBHOOK_EVENT_TYPES, type WebhookEventType } from '../../functions/commons/contracts/webhook-event';
 
 const LOOPBACK = /^http:\/\/(127\.0\.0\.1|localhost|\[::1\])(:\d+)?(\/|$)/;
 

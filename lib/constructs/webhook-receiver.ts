@@ -16,6 +16,7 @@ import { bind } from './bind';
 import { acknowledgeSqsDrivenFunction, ConnectorFunction } from './connector-function';
 import { eventSourceVisibilityTimeout, queueWithDeadLetter } from './queues';
 import { STATE_ACCESS } from './state-access';
+import { redriveMaxReceiveCount } from '../../functions/commons/failure/decisions';
 
 /** Function memory in MB. */
 const WEBHOOK_RECEIVER_MEMORY_MB = 256;
@@ -54,8 +55,8 @@ export interface WebhookReceiverProps {
   readonly eventsBatchingWindow?: Duration;
   /** @default 2 */
   readonly eventsMaxConcurrency?: number;
-  /** @default 5 */
-  readonly eventsMaxReceiveCount?: number;
+  /** Attempts the consumer makes at an event; the queue's redrive allows one receive more. @default 5 */
+  readonly eventsMaxAttempts?: number;
 }
 
 export class WebhookReceiver extends Construct {
@@ -71,10 +72,11 @@ export class WebhookReceiver extends Construct {
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
     const eventsTimeout = props.eventsTimeout ?? Duration.seconds(60);
     const window = props.eventsBatchingWindow ?? Duration.seconds(2);
-    const maxReceiveCount = props.eventsMaxReceiveCount ?? 5;
+    // Attempts the consumer makes at an event; the redrive allows one receive more (PreviousAttemptDied).
+    const maxAttempts = props.eventsMaxAttempts ?? 5;
     const events = queueWithDeadLetter(this, 'Events', {
       queueName: 'webhook-events',
-      maxReceiveCount,
+      maxReceiveCount: redriveMaxReceiveCount(maxAttempts),
       visibilityTimeout: eventSourceVisibilityTimeout(eventsTimeout, window.toSeconds()),
       removalPolicy,
     });
@@ -88,7 +90,7 @@ export class WebhookReceiver extends Construct {
     // Procore cannot sign requests (SigV4), so the URL is public and every delivery is authenticated
     // by its header in the function; BUFFERED answers in one piece.
     this.url = this.receiver.function.addFunctionUrl({ authType: FunctionUrlAuthType.NONE, invokeMode: InvokeMode.BUFFERED });
-    this.consumer = this.consumerFunction(props, eventsTimeout, removalPolicy, maxReceiveCount);
+    this.consumer = this.consumerFunction(props, eventsTimeout, removalPolicy, maxAttempts);
     this.consumer.function.addEventSource(
       new SqsEventSource(this.eventsQueue, {
         batchSize: props.eventsBatchSize ?? 100,
@@ -121,7 +123,7 @@ export class WebhookReceiver extends Construct {
     return receiver;
   }
 
-  private consumerFunction(props: WebhookReceiverProps, timeout: Duration, removalPolicy: RemovalPolicy, maxReceiveCount: number): ConnectorFunction {
+  private consumerFunction(props: WebhookReceiverProps, timeout: Duration, removalPolicy: RemovalPolicy, maxAttempts: number): ConnectorFunction {
     const consumer = new ConnectorFunction(this, 'Consumer', {
       entry: 'functions/webhooks/events-handler.ts',
       serviceName: 'procore-connector-webhook-events',
@@ -131,7 +133,7 @@ export class WebhookReceiver extends Construct {
       removalPolicy,
       environment: {
         ...props.commonEnvironment,
-        MAX_RECEIVE_COUNT: String(maxReceiveCount),
+        MAX_ATTEMPTS: String(maxAttempts),
         WEBHOOK_RESOURCES: props.resources.join(','),
       },
     });

@@ -5,7 +5,7 @@
 // types per resource as GET /rest/v1.0/webhooks/resources answered in a sandbox (Feb 2026, recorded in
 // github.com/mechamoby/Procore-Instrumentality-Project memory/eva/procore-api/WEBHOOK-RESOURCES-CONFIRMED.md):
 // Projects, Company Users and Company Vendors offer create and update only (no delete).
-// Not shared with the connector's (cli/webhooks/procore-resource-names.ts): the simulator plays Procore.
+// Not shared with the connector's (functions/commons/contracts/webhook-event.ts): the simulator plays Procore.
 import type { SimResourceName } from '../resources';
 
 export type WebhookEventType = 'create' | 'update' | 'delete';

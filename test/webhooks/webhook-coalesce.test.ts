@@ -19,7 +19,8 @@ describe('webhook events, pure', () => {
     expect(connectorResourceOf('Company Users')).toBe('company_users');
     expect(connectorResourceOf('Observation Items')).toBe('observations');
     expect(connectorResourceOf('Work Order Contracts')).toBe('work_order_contracts');
-    expect(connectorResourceOf('work_order_contracts')).toBe('work_order_contracts');
+    expect(connectorResourceOf('work order contracts')).toBe('work_order_contracts');
+    expect(connectorResourceOf('work_order_contracts')).toBeUndefined();
     expect(connectorResourceOf('Change Events')).toBeUndefined();
   });
 

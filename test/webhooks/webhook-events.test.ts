@@ -150,7 +150,7 @@ describe('webhook events consumer (simulator + moto)', () => {
     const [changed, gone] = vendors;
     h.sim.store.update('vendors', changed!, { name: 'Renamed Vendor' });
     const vendorEvent = (id: number, eventType: 'update' | 'delete') =>
-      webhookEvent({ companyId: h.companyId, projectId, resourceName: 'Vendors', resourceId: id, eventType, timestamp: now() });
+      webhookEvent({ companyId: h.companyId, projectId, resourceName: 'Company Vendors', resourceId: id, eventType, timestamp: now() });
     const { failed, records, requests } = await deliver([vendorEvent(changed!, 'update'), vendorEvent(gone!, 'delete')]);
     expect({ failed, requests }).toEqual({ failed: 0, requests: 1 });
     const byId = new Map(records.map((r) => [r.envelope.id, r]));

@@ -76,7 +76,7 @@ export const WebhookEventsEnvSchema = CommonEnvSchema.extend({
   WEBHOOK_EVENTS_QUEUE_URL: z.string().url(),
   WEBHOOK_EVENTS_DLQ_URL: z.string().url(),
   RECORDS_QUEUE_URL: z.string().url(),
-  MAX_RECEIVE_COUNT: optionalMaxReceiveCount,
+  MAX_ATTEMPTS: optionalMaxAttempts,
   CLAIM_CHECK_BUCKET: z.string().min(3).max(63).optional(),
   /** Resources whose events are turned into records (the stage's webhooks.resources), comma-separated. */
   WEBHOOK_RESOURCES: z.string().min(1),

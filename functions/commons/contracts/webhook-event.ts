@@ -5,7 +5,7 @@
 // Unknown fields are kept (Procore may add some); the ones the connector reads must be right.
 import { z } from 'zod';
 import { ProcoreIdSchema } from './procore-id';
-import { RESOURCE_NAMES, type ResourceName } from '../resources/names';
+import type { ResourceName } from '../resources/names';
 
 export const WEBHOOK_EVENT_TYPES = ['create', 'update', 'delete'] as const;
 export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[number];
@@ -43,28 +43,36 @@ export const WebhookEventSchema = z.looseObject({
 
 export type WebhookEvent = z.infer<typeof WebhookEventSchema>;
 
-/**
- * Procore's resource names for the connector's resources where they differ from the connector's own
- * (RFIs, Submittals, Projects, Company Users, Work Order Contracts match it once case, spaces and
- * underscores are set aside), as `webhooks apply` names its triggers (cli/webhooks/procore-resource-names.ts).
- */
-const PROCORE_RESOURCE_ALIASES: Partial<Record<ResourceName, readonly string[]>> = {
-  observations: ['Observation Items'],
-  vendors: ['Company Vendors'],
+// How Procore's webhooks name the connector's resources (`resource_name` of triggers and events) and
+// which event types Procore offers for each. Sources: procore/documentation plan_your_app/webhooks.md
+// (payload example "RFIs") and webhooks_api.md (trigger example "Company Users"); the other names and
+// the events offered as GET /rest/v1.0/webhooks/resources answered in a sandbox (Feb 2026, recorded in
+// github.com/mechamoby/Procore-Instrumentality-Project memory/eva/procore-api/WEBHOOK-RESOURCES-CONFIRMED.md):
+// Projects, Company Users and Company Vendors offer create and update only.
+// The simulator keeps its own copy (simulator/webhooks/resource-names.ts) on purpose: it plays Procore,
+// so a wrong name here fails against it instead of being agreed with.
+// The financial resources (issue 17) have no entry yet: their webhook resource names are not
+// confirmed, so a webhooks block naming one reports it as not offered.
+export const PROCORE_WEBHOOK_RESOURCES: Partial<Record<ResourceName, { name: string; events: readonly WebhookEventType[] }>> = {
+  projects: { name: 'Projects', events: ['create', 'update'] },
+  rfis: { name: 'RFIs', events: WEBHOOK_EVENT_TYPES },
+  submittals: { name: 'Submittals', events: WEBHOOK_EVENT_TYPES },
+  observations: { name: 'Observation Items', events: WEBHOOK_EVENT_TYPES },
+  vendors: { name: 'Company Vendors', events: ['create', 'update'] },
+  company_users: { name: 'Company Users', events: ['create', 'update'] },
+  work_order_contracts: { name: 'Work Order Contracts', events: WEBHOOK_EVENT_TYPES },
 };
 
-const normalized = (name: string) => name.toLowerCase().replace(/[^a-z0-9]/g, '');
-
-const BY_NORMALIZED_NAME = new Map<string, ResourceName>(
-  RESOURCE_NAMES.flatMap((name) => [name, ...(PROCORE_RESOURCE_ALIASES[name] ?? [])].map((alias) => [normalized(alias), name] as const)),
+const BY_PROCORE_NAME = new Map<string, ResourceName>(
+  Object.entries(PROCORE_WEBHOOK_RESOURCES).map(([resource, procore]) => [procore.name.toLowerCase(), resource as ResourceName]),
 );
 
 /**
  * The connector resource a webhook's resource_name stands for ("RFIs" -> rfis, "Company Vendors" ->
- * vendors), or undefined for a resource the connector does not serve.
+ * vendors; case aside), or undefined for one the connector does not take by webhook.
  */
 export function connectorResourceOf(resourceName: string): ResourceName | undefined {
-  return BY_NORMALIZED_NAME.get(normalized(resourceName));
+  return BY_PROCORE_NAME.get(resourceName.toLowerCase());
 }
 
 /** Why a body is not a webhook event, naming each field and problem (never a value). */

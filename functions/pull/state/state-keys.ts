@@ -46,7 +46,7 @@ export async function conditionalWrite(write: () => Promise<unknown>): Promise<b
   }
 }
 
-function isConditionalCheckFailed(error: unknown): boolean {
+export function isConditionalCheckFailed(error: unknown): boolean {
   return error instanceof Error && error.name === 'ConditionalCheckFailedException';
 }
 
