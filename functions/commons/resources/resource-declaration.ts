@@ -13,10 +13,7 @@ const PermissionLevelSchema = z.enum(['read_only', 'standard', 'admin']);
 /** A path template as Procore publishes it: `/rest/vX.Y/...` with `{company_id}`, `{project_id}`, `{id}` and literal segments. */
 const PathTemplateSchema = z
   .string()
-  .regex(
-    /^\/rest\/v\d+\.\d+(\/([\w.-]+|\{[a-z_]+\}))+$/,
-    'must be a Procore path template such as /rest/v1.0/companies/{company_id}/things',
-  );
+  .regex(/^\/rest\/v\d+\.\d+(\/([\w.-]+|\{[a-z_]+\}))+$/, 'must be a Procore path template such as /rest/v1.0/companies/{company_id}/things');
 
 /** The Procore tool permission the connector's app needs for this resource (Permissions Builder). */
 const ToolPermissionSchema = z.strictObject({

@@ -12,7 +12,6 @@ export type PermissionLevel = ToolPermission['level'];
 export type ResourcePaths = ResourceDefinition['paths'];
 export type ResourceOperation = keyof ResourcePaths;
 export type OperationRequest = NonNullable<NonNullable<ResourceDefinition['requests']>[ResourceOperation]>;
-export type ParentList = NonNullable<ResourceDefinition['parent']>;
 
 /** Which record a request is about. `projectId` is required for project-scoped resources. */
 export interface ScopeIds {
