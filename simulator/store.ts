@@ -453,10 +453,10 @@ export class SimStore {
       if (wanted.includes('company_users')) seedRecords('company_users', { companyId: company.id });
       if (userIds.length === 0) userIds.push(SERVICE_ACCOUNT_USER_ID);
       if (wanted.includes('vendors')) seedRecords('vendors', { companyId: company.id });
-      // Other company-level resources (generic ones a test added: generic-resources.ts).
+      // Company-level generic resources (added by a test: generic-resources.ts); the built-in ones are seeded where they belong.
       for (const resource of wanted) {
-        if (simResource(resource).scope === 'company' && !['company_users', 'vendors', 'projects'].includes(resource))
-          seedRecords(resource, { companyId: company.id });
+        const builtIn = (SIM_RESOURCE_NAMES as readonly string[]).includes(resource);
+        if (!builtIn && simResource(resource).scope === 'company') seedRecords(resource, { companyId: company.id });
       }
       const projectCount = options.projectsPerCompany ?? 3;
       const notPermitted = installed ? (options.notPermittedPerCompany ?? 0) : 0;
