@@ -27,13 +27,17 @@ interface Probe {
 }
 
 const IDS = { companyId: 1, projectId: 2 };
+const PARENT_ID = 4;
 const RECORD_ID = 3;
 const WINDOW = { start: '2026-01-01T00:00:00Z', end: '2026-01-02T00:00:00Z', basis: 'cursor' as const };
 
 function probes(resource: ResourceDefinition): Probe[] {
-  const scope: ScopeIds = resource.scope === 'project' ? IDS : { companyId: IDS.companyId };
+  const scope: ScopeIds = { ...(resource.scope === 'project' ? IDS : { companyId: IDS.companyId }), ...(resource.parent ? { parentId: PARENT_ID } : {}) };
   const paths = resource.paths;
-  const paged = (request: Built): Built => ({ ...request, query: { ...request.query, page: 1, per_page: resource.maxPerPage } });
+  // page/per_page unless the list declares no paging (`paged: false`: one answer holds it all).
+  const paged = (request: Built): Built =>
+    resource.paged === false ? request : { ...request, query: { ...request.query, page: 1, per_page: resource.maxPerPage } };
+  const withPages = (request: Built): Built => ({ ...request, query: { ...request.query, page: 1, per_page: resource.maxPerPage } });
   const removalQuery = resource.removals.kind === 'list-query' ? resource.removals.listQuery : {};
   const list: Probe[] = [
     { field: ['paths', 'list'], operation: 'list', template: paths.list, build: () => paged(builders.buildListRequest(resource, scope)) },
@@ -47,6 +51,10 @@ function probes(resource: ResourceDefinition): Probe[] {
       },
     },
   ];
+  if (resource.parent) {
+    // The parents' list (read whole, paged) that a list served under a parent record is walked by.
+    list.push({ field: ['parent', 'list'], template: resource.parent.list, build: () => withPages(builders.buildParentListRequest(resource, scope)) });
+  }
   if (resource.originId) {
     list.push({ field: ['originId'], operation: 'list', template: paths.list, build: () => builders.buildOriginLookupRequest(resource, scope, 'ERP-1') });
   }
