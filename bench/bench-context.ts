@@ -7,10 +7,23 @@ import type { Bundle } from '../local/scenario/bundle-handlers';
 import type { FunctionHost } from '../local/function-host';
 import { playEventSourceMapping, requireDrained, type EventSourceMappingPlay } from '../local/event-source-player';
 
+/** The handlers bundled as the stack bundles them, and the bench's own bundled children. */
+export interface BenchBundles {
+  worker: Bundle;
+  push: Bundle;
+  planner: Bundle;
+  /** Cold-start floors: an empty handler; the SDK clients and Logger the handlers import (+ S3 for the worker). */
+  empty: Bundle;
+  reference: Bundle;
+  referenceS3: Bundle;
+  /** The worker's halves alone (child/pull-parts-handler.ts). */
+  pullParts: Bundle;
+}
+
 export interface BenchContext {
   scenario: ConnectorScenario;
   counter: AwsRequestCounter;
-  bundles: { worker: Bundle; push: Bundle };
+  bundles: BenchBundles;
   rateBudget: Required<Pick<RateLimitOptions, 'hourly' | 'spike' | 'spikeWindowSeconds'>>;
   /** Progress lines on stderr (the table goes to stdout). */
   progress(line: string): void;

@@ -2,7 +2,8 @@
 // markdown tables printed to stdout and saved beside it.
 import { cpus, release, totalmem, type as osType } from 'node:os';
 import type { ColdStartRow } from './cold-start/measure-cold-start';
-import type { ConnectorPullMeasurement, PullMeasurement } from './pull-bench';
+import type { ConnectorPullMeasurement, PullMeasurement, PullPartsMeasurement } from './pull-bench';
+import type { PlannerMeasurement } from './planner-bench';
 import type { PushMeasurement } from './push-bench';
 import { originIdAuditLine } from '../simulator';
 
@@ -19,6 +20,8 @@ export interface PullComparison {
   /** ceil(records / the largest page Procore serves). */
   idealRequests: number;
   connector: ConnectorPullMeasurement;
+  /** The worker's halves alone, in the same run. */
+  parts: PullPartsMeasurement;
   sdk: PullMeasurement;
 }
 
@@ -38,6 +41,7 @@ export interface BenchResult {
   hostBaselineRssBytes: number;
   pull: PullComparison[];
   push: PushMeasurement[];
+  planner: PlannerMeasurement[];
   coldStart: ColdStartRow[];
 }
 
@@ -59,6 +63,43 @@ const ratio = (a: number, b: number) => (b === 0 ? (a === 0 ? '1.00' : '∞') : 
 
 function pullRow(who: string, m: PullMeasurement, ideal: number, hourly: number, delivery: string): string {
   return `| ${who} | ${m.records.toLocaleString('en-US')} | ${m.procoreRequests} (ideal ${ideal}) | ${fixed(m.procoreRequests / ideal, 3)} | ${fixed((100 * m.procoreRequests) / hourly, 1)} % | ${m.rateLimited} | ${m.tokenRequests} | ${seconds(m.wallMs)} | ${mb(m.peakRssBytes)} | ${fixed((1000 * m.cpuMs) / m.records, 1)} | ${delivery} |`;
+}
+
+/** Wall time of the worker beside its two halves alone: 1.0 × the larger means reading and delivering fully overlap. */
+function pipeliningTable(pulls: PullComparison[]): string[] {
+  const lines = [
+    '',
+    '**Pull: reading and delivering overlapped** (the worker beside its halves alone in the same run: the same window walk reading only, the same delivery only)',
+    '',
+    '| records | worker wall s | Procore alone s | SQS delivery alone s | wall ÷ larger (target ≤ 1.2) | wall ÷ sum |',
+    '|---:|---:|---:|---:|---:|---:|',
+  ];
+  for (const { records, connector, parts } of pulls) {
+    const larger = Math.max(parts.procoreMs, parts.sqsMs);
+    lines.push(
+      `| ${records.toLocaleString('en-US')} | ${seconds(connector.wallMs)} | ${seconds(parts.procoreMs)} | ${seconds(parts.sqsMs)} | ${ratio(connector.wallMs, larger)} | ${ratio(connector.wallMs, parts.procoreMs + parts.sqsMs)} |`,
+    );
+  }
+  return lines;
+}
+
+/** The planner on a company of many projects: requests per scope planned, and its time against its timeout. */
+function plannerTable(planners: PlannerMeasurement[]): string[] {
+  if (planners.length === 0) return [];
+  const lines = [
+    '',
+    '**Planner** (one company, every project × the project-scoped resources)',
+    '',
+    '| projects | scopes (jobs queued) | Procore requests/scope | DynamoDB requests/scope | SQS requests/scope | 429s | wall s | timeout s |',
+    '|---:|---:|---:|---:|---:|---:|---:|---:|',
+  ];
+  for (const p of planners) {
+    const per = (n: number) => fixed(n / Math.max(1, p.jobsQueued), 3);
+    lines.push(
+      `| ${p.projects} | ${p.jobsQueued} | ${per(p.procoreRequests)} | ${per(p.dynamoRequestTotal)} | ${per(p.sqsRequestTotal)} | ${p.rateLimited} | ${seconds(p.wallMs)} | ${seconds(p.timeoutMs)} |`,
+    );
+  }
+  return lines;
 }
 
 export function renderMarkdown(result: BenchResult): string {
@@ -94,6 +135,7 @@ export function renderMarkdown(result: BenchResult): string {
       `| ${p.records.toLocaleString('en-US')} | ${ratio(p.sdk.procoreRequests, p.connector.procoreRequests)} | ${ratio(p.sdk.wallMs, p.connector.wallMs)} | ${p.sdk.rateLimited} vs ${p.connector.rateLimited} | ${ratio(p.sdk.peakRssBytes, p.connector.peakRssBytes)} | ${ratio(p.sdk.cpuMs, p.connector.cpuMs)} |`,
     );
   }
+  lines.push(...pipeliningTable(result.pull));
   lines.push(
     '',
     `**Push** (batches of ${settings.pushBatchSize}, the stack's default)`,
@@ -102,20 +144,24 @@ export function renderMarkdown(result: BenchResult): string {
     '|---|---:|---:|---:|---:|---:|---:|---:|---:|',
   );
   for (const p of result.push) {
+    const kind = p.fifo ? `${p.kind}, ${p.fifo.groups} groups, order kept in every group` : p.kind;
     lines.push(
-      `| ${p.resource} (${p.kind}) | ${p.messages} | ${p.applied} | ${fixed(p.procoreRequests / p.messages, 3)} | ${fixed(p.sqsRequestTotal / p.messages, 3)} | ${fixed(p.dynamoRequestTotal / p.messages, 2)} | ${p.rateLimited} | ${p.tokenRequests} | ${seconds(p.wallMs)} |`,
+      `| ${p.resource} (${kind}) | ${p.messages} | ${p.applied} | ${fixed(p.procoreRequests / p.messages, 3)} | ${fixed(p.sqsRequestTotal / p.messages, 3)} | ${fixed(p.dynamoRequestTotal / p.messages, 2)} | ${p.rateLimited} | ${p.tokenRequests} | ${seconds(p.wallMs)} |`,
     );
   }
   lines.push('', ...result.push.map((p) => `- ${p.resource} (${p.kind}): ${originIdAuditLine(p.originIds)}`));
+  lines.push(...plannerTable(result.planner));
   lines.push(
     '',
-    `**Cold start** (bundled as the stack bundles; module load in a fresh Node process, median of ${settings.coldStartRounds})`,
+    `**Cold start** (bundled as the stack bundles; module load in a fresh Node process, median of ${settings.coldStartRounds}; each handler against a reference importing the same AWS SDK clients and Powertools Logger, bundled the same way; targets: bundle ≤ 800 KB, load ≤ 1.3 × reference)`,
     '',
-    '| handler | bundle KB | × empty | load ms | × empty |',
-    '|---|---:|---:|---:|---:|',
+    '| handler | bundle KB | load ms | load CPU ms | against | × size | × load | × load CPU |',
+    '|---|---:|---:|---:|---|---:|---:|---:|',
   );
   for (const c of result.coldStart) {
-    lines.push(`| ${c.handler} | ${(c.bytes / 1024).toFixed(1)} | ${fixed(c.sizeRatio, 0)} | ${fixed(c.loadMsMedian, 1)} | ${fixed(c.loadRatio, 1)} |`);
+    lines.push(
+      `| ${c.handler} | ${(c.bytes / 1024).toFixed(1)} | ${fixed(c.loadMsMedian, 1)} | ${fixed(c.cpuMsMedian, 1)} | ${c.reference} | ${fixed(c.sizeRatio, 1)} | ${fixed(c.loadRatio, 2)} | ${fixed(c.cpuRatio, 2)} |`,
+    );
   }
   lines.push(
     '',

@@ -3,17 +3,19 @@
 // results/bench-<iso>.{md,json} and results/bench-latest.{md,json}.
 // Exits 1 when a push scenario's Procore writes carried an origin_id no message carried.
 // Knobs (for quick runs): BENCH_PULL_SIZES=10000,100000  BENCH_PUSH_MESSAGES=1000  BENCH_COLD_ROUNDS=7
+// and --only=pull,push,cold (some scenarios; the report holds those). --help prints this.
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { motoEnvironment, startMotoServer, type MotoServer } from '../local/moto-server';
 import { startConnectorScenario, type ConnectorScenario } from '../local/scenario/connector-scenario';
 import { startAwsRequestCounter, type AwsRequestCounter } from './aws-request-counter';
-import type { BenchContext } from './bench-context';
+import type { BenchBundles, BenchContext } from './bench-context';
 import { bundleHandler } from '../local/scenario/bundle-handlers';
 import { measureColdStarts } from './cold-start/measure-cold-start';
-import { measureConnectorPull, measureHostBaseline, measureSdkPull, seedPullProject } from './pull-bench';
-import { measurePush, rfiCreates, vendorUpserts } from './push-bench';
+import { measurePlanner, type PlannerMeasurement } from './planner-bench';
+import { measureConnectorPull, measureHostBaseline, measurePullParts, measureSdkPull, seedPullProject } from './pull-bench';
+import { measureFifoPush, measurePush, rfiCreates, vendorUpserts } from './push-bench';
 import { machineInfo, renderMarkdown, type BenchResult } from './bench-report';
 import { originIdAuditLine } from '../simulator';
 
@@ -22,6 +24,8 @@ const LATENCY_MS = { min: 40, max: 80 };
 // Procore's old documented default hourly budget, and a spike window a serial client can outrun.
 const RATE_BUDGET = { hourly: 3600, spike: 100, spikeWindowSeconds: 10 };
 const MAX_PER_PAGE = 1000;
+/** Message groups of the FIFO push scenario. */
+const FIFO_GROUPS = 50;
 
 function numbers(value: string | undefined, fallback: number[]): number[] {
   if (!value) return fallback;
@@ -30,11 +34,37 @@ function numbers(value: string | undefined, fallback: number[]): number[] {
   return parsed;
 }
 
+const SCENARIOS = ['pull', 'push', 'planner', 'cold'] as const;
+type Scenario = (typeof SCENARIOS)[number];
+
+const HELP = `npm run bench [-- --only=${SCENARIOS.join(',')}]
+  --only=LIST            run only these scenarios (default: all)
+  BENCH_PULL_SIZES       records per pull scenario (default 10000,100000)
+  BENCH_PUSH_MESSAGES    messages per push scenario (default 1000)
+  BENCH_COLD_ROUNDS      fresh processes per handler for cold starts (default 7)
+  BENCH_PLANNER_PROJECTS projects the planner plans, x 4 project resources (default 250: 1,000 scopes)`;
+
+function selectedScenarios(argv: string[]): Set<Scenario> | undefined {
+  if (argv.includes('--help') || argv.includes('-h')) return undefined;
+  const only = argv.find((arg) => arg.startsWith('--only='))?.slice('--only='.length);
+  if (only === undefined) return new Set(SCENARIOS);
+  const names = only.split(',').map((name) => name.trim());
+  const unknown = names.filter((name) => !(SCENARIOS as readonly string[]).includes(name));
+  if (unknown.length > 0) throw new Error(`--only: unknown scenario(s) ${unknown.join(', ')}; known: ${SCENARIOS.join(', ')}`);
+  return new Set(names as Scenario[]);
+}
+
 async function main(): Promise<void> {
+  const only = selectedScenarios(process.argv.slice(2));
+  if (!only) {
+    process.stdout.write(`${HELP}\n`);
+    return;
+  }
   const startedAt = new Date();
-  const pullSizes = numbers(process.env.BENCH_PULL_SIZES, [10_000, 100_000]);
+  const pullSizes = only.has('pull') ? numbers(process.env.BENCH_PULL_SIZES, [10_000, 100_000]) : [];
   const [pushMessages] = numbers(process.env.BENCH_PUSH_MESSAGES, [1000]);
   const [coldRounds] = numbers(process.env.BENCH_COLD_ROUNDS, [7]);
+  const [plannerProjects] = numbers(process.env.BENCH_PLANNER_PROJECTS, [250]);
   const progress = (line: string) => process.stderr.write(`[bench ${((Date.now() - startedAt.getTime()) / 1000).toFixed(0)}s] ${line}\n`);
 
   let moto: MotoServer | undefined;
@@ -43,12 +73,7 @@ async function main(): Promise<void> {
   const bundleDir = await mkdtemp(path.join(tmpdir(), 'connector-bench-'));
   try {
     progress('bundling handlers as the stack does');
-    const [worker, push, planner, empty] = await Promise.all([
-      bundleHandler('pull-worker', path.join(ROOT, 'functions/pull/worker-handler.ts'), bundleDir),
-      bundleHandler('push', path.join(ROOT, 'functions/push/handler.ts'), bundleDir),
-      bundleHandler('pull-planner', path.join(ROOT, 'functions/pull/planner-handler.ts'), bundleDir),
-      bundleHandler('empty', path.join(__dirname, 'cold-start/empty-handler.ts'), bundleDir),
-    ]);
+    const bundles = await bundleAll(bundleDir);
 
     progress('starting moto and the Procore simulator');
     moto = await startMotoServer();
@@ -63,38 +88,13 @@ async function main(): Promise<void> {
       },
       logLevel: 'WARN',
     });
-    const context: BenchContext = { scenario, counter, bundles: { worker, push }, rateBudget: RATE_BUDGET, progress };
+    const context: BenchContext = { scenario, counter, bundles, rateBudget: RATE_BUDGET, progress };
 
-    const hostBaselineRssBytes = await measureHostBaseline(context, empty);
-    const pull: BenchResult['pull'] = [];
-    for (const records of pullSizes) {
-      progress(`seeding ${records} RFIs in a project of their own`);
-      const projectId = seedPullProject(context, records);
-      progress(`pull ${records}: connector worker`);
-      const connector = await measureConnectorPull(context, projectId, records);
-      progress(`pull ${records}: official SDK loop`);
-      const sdk = await measureSdkPull(context, projectId, records);
-      pull.push({ records, idealRequests: Math.ceil(records / MAX_PER_PAGE), connector, sdk });
-    }
-
-    const { companyId, projectIds, sim } = scenario;
-    const manager = sim.store.list('company_users', { companyId })[0];
-    if (!manager || projectIds[0] === undefined) throw new Error('the simulator seeded no company user or project');
-    progress(`push ${pushMessages}: vendor upserts (/sync)`);
-    const pushSync = await measurePush(context, 'sync-capable', 'vendors', vendorUpserts(companyId, pushMessages!));
-    progress(`push ${pushMessages}: RFI creates (one write each)`);
-    const pushSingle = await measurePush(context, 'one-write-per-message', 'rfis', rfiCreates(companyId, projectIds[0], manager.id, pushMessages!));
-
-    progress('cold starts');
-    const coldStart = await measureColdStarts(
-      empty,
-      [
-        { bundle: planner, env: scenario.env.planner },
-        { bundle: worker, env: scenario.env.worker },
-        { bundle: push, env: scenario.env.push },
-      ],
-      coldRounds!,
-    );
+    const hostBaselineRssBytes = await measureHostBaseline(context, bundles.empty);
+    const pull = await pullScenarios(context, pullSizes);
+    const push = only.has('push') ? await pushScenarios(context, pushMessages!) : [];
+    const planner = only.has('planner') ? [await plannerScenario(context, plannerProjects!)] : [];
+    const coldStart = only.has('cold') ? await coldStartScenario(context, coldRounds!) : [];
 
     const result: BenchResult = {
       version: 1,
@@ -104,31 +104,97 @@ async function main(): Promise<void> {
       settings: { latencyMs: LATENCY_MS, rateBudget: RATE_BUDGET, maxPerPage: MAX_PER_PAGE, pushBatchSize: 10, coldStartRounds: coldRounds! },
       hostBaselineRssBytes,
       pull,
-      push: [pushSync, pushSingle],
+      push,
+      planner,
       coldStart,
     };
-    const markdown = renderMarkdown(result);
-    const resultsDir = path.join(ROOT, 'results');
-    await mkdir(resultsDir, { recursive: true });
-    const stamp = result.startedAt.replace(/[:.]/g, '-');
-    const json = `${JSON.stringify(result, null, 2)}\n`;
-    await Promise.all([
-      writeFile(path.join(resultsDir, `bench-${stamp}.json`), json),
-      writeFile(path.join(resultsDir, 'bench-latest.json'), json),
-      writeFile(path.join(resultsDir, `bench-${stamp}.md`), `${markdown}\n`),
-      writeFile(path.join(resultsDir, 'bench-latest.md'), `${markdown}\n`),
-    ]);
-    process.stdout.write(`${markdown}\n`);
-    progress(`results in results/bench-${stamp}.{md,json}`);
-    // A push scenario whose writes carried an origin_id no message carried fails the bench (after its report is written).
-    const foreignOrigins = result.push.filter((p) => p.originIds.foreign.length > 0);
-    if (foreignOrigins.length > 0) throw new Error(foreignOrigins.map((p) => `push ${p.resource}: ${originIdAuditLine(p.originIds, 10)}`).join('\n'));
+    await writeResults(result, progress);
   } finally {
     await scenario?.close();
     await counter?.close();
     await moto?.stop();
     await rm(bundleDir, { recursive: true, force: true });
   }
+}
+
+async function bundleAll(bundleDir: string): Promise<BenchBundles> {
+  const [worker, push, planner, empty, reference, referenceS3, pullParts] = await Promise.all([
+    bundleHandler('pull-worker', path.join(ROOT, 'functions/pull/worker-handler.ts'), bundleDir),
+    bundleHandler('push', path.join(ROOT, 'functions/push/handler.ts'), bundleDir),
+    bundleHandler('pull-planner', path.join(ROOT, 'functions/pull/planner-handler.ts'), bundleDir),
+    bundleHandler('empty', path.join(__dirname, 'cold-start/empty-handler.ts'), bundleDir),
+    bundleHandler('reference (SDK clients + Logger)', path.join(__dirname, 'cold-start/reference-handler.ts'), bundleDir),
+    bundleHandler('reference + S3', path.join(__dirname, 'cold-start/reference-s3-handler.ts'), bundleDir),
+    bundleHandler('pull-parts', path.join(__dirname, 'child/pull-parts-handler.ts'), bundleDir),
+  ]);
+  return { worker, push, planner, empty, reference, referenceS3, pullParts };
+}
+
+async function pullScenarios(context: BenchContext, sizes: number[]): Promise<BenchResult['pull']> {
+  const pull: BenchResult['pull'] = [];
+  for (const records of sizes) {
+    context.progress(`seeding ${records} RFIs in a project of their own`);
+    const projectId = seedPullProject(context, records);
+    context.progress(`pull ${records}: connector worker`);
+    const connector = await measureConnectorPull(context, projectId, records);
+    context.progress(`pull ${records}: the worker's halves alone (Procore reads, SQS delivery)`);
+    const parts = await measurePullParts(context, projectId, records);
+    context.progress(`pull ${records}: official SDK loop`);
+    const sdk = await measureSdkPull(context, projectId, records);
+    pull.push({ records, idealRequests: Math.ceil(records / MAX_PER_PAGE), connector, parts, sdk });
+  }
+  return pull;
+}
+
+async function pushScenarios(context: BenchContext, messages: number): Promise<BenchResult['push']> {
+  const { companyId, projectIds, sim } = context.scenario;
+  const manager = sim.store.list('company_users', { companyId })[0];
+  if (!manager || projectIds[0] === undefined) throw new Error('the simulator seeded no company user or project');
+  context.progress(`push ${messages}: vendor upserts (/sync)`);
+  const pushSync = await measurePush(context, 'sync-capable', 'vendors', vendorUpserts(companyId, messages));
+  context.progress(`push ${messages}: RFI creates (one write each)`);
+  const pushSingle = await measurePush(context, 'one-write-per-message', 'rfis', rfiCreates(companyId, projectIds[0], manager.id, messages));
+  context.progress(`push ${messages}: vendor upserts on a FIFO queue over ${FIFO_GROUPS} message groups`);
+  const pushFifo = await measureFifoPush(context, messages, FIFO_GROUPS);
+  return [pushSync, pushSingle, pushFifo];
+}
+
+function plannerScenario(context: BenchContext, projects: number): Promise<PlannerMeasurement> {
+  context.progress(`planner: ${projects} projects x 4 project resources`);
+  return measurePlanner(context, projects);
+}
+
+function coldStartScenario(context: BenchContext, rounds: number): Promise<BenchResult['coldStart']> {
+  context.progress('cold starts');
+  const { bundles, scenario } = context;
+  return measureColdStarts(
+    bundles.empty,
+    [
+      { bundle: bundles.planner, env: scenario.env.planner, reference: bundles.reference },
+      { bundle: bundles.worker, env: scenario.env.worker, reference: bundles.referenceS3 },
+      { bundle: bundles.push, env: scenario.env.push, reference: bundles.reference },
+    ],
+    rounds,
+  );
+}
+
+async function writeResults(result: BenchResult, progress: (line: string) => void): Promise<void> {
+  const markdown = renderMarkdown(result);
+  const resultsDir = path.join(ROOT, 'results');
+  await mkdir(resultsDir, { recursive: true });
+  const stamp = result.startedAt.replace(/[:.]/g, '-');
+  const json = `${JSON.stringify(result, null, 2)}\n`;
+  await Promise.all([
+    writeFile(path.join(resultsDir, `bench-${stamp}.json`), json),
+    writeFile(path.join(resultsDir, 'bench-latest.json'), json),
+    writeFile(path.join(resultsDir, `bench-${stamp}.md`), `${markdown}\n`),
+    writeFile(path.join(resultsDir, 'bench-latest.md'), `${markdown}\n`),
+  ]);
+  process.stdout.write(`${markdown}\n`);
+  progress(`results in results/bench-${stamp}.{md,json}`);
+  // A push scenario whose writes carried an origin_id no message carried fails the bench (after its report is written).
+  const foreignOrigins = result.push.filter((p) => p.originIds.foreign.length > 0);
+  if (foreignOrigins.length > 0) throw new Error(foreignOrigins.map((p) => `push ${p.resource}: ${originIdAuditLine(p.originIds, 10)}`).join('\n'));
 }
 
 main().catch((error: unknown) => {

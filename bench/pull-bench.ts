@@ -1,6 +1,7 @@
 // Pull scenarios: the connector's real pull worker (bundled, in its own process) reading N records
-// of one scope through one sync job, beside the official SDK's page loop over the same records in
-// the same simulator. Each starts with fresh rate-limit windows.
+// of one scope through one sync job, beside the worker's two halves alone (Procore reads only, SQS
+// delivery only) and the official SDK's page loop over the same records in the same simulator.
+// Each starts with fresh rate-limit windows.
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { GetQueueAttributesCommand, PurgeQueueCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
@@ -12,6 +13,7 @@ import type { SyncJob } from '../functions/pull/sync-job';
 import { countedEnv, drain, freshStart, restRequests, sqsRequests, type BenchContext } from './bench-context';
 import type { ChildUsage } from './child/resource-usage';
 import { USAGE_PROBE } from './child/resource-usage';
+import type { PullPartsEvent, PullPartsResult } from './child/pull-parts-handler';
 import type { SdkPullResult } from './child/sdk-pull-handler';
 import { WORKER_MEMORY_MB, WORKER_TIMEOUT_SECONDS } from '../lib/constructs/pull-pipeline';
 
@@ -68,27 +70,24 @@ export async function measureHostBaseline(context: BenchContext, empty: Bundle):
   }
 }
 
+/** A bundle run as the worker runs: its environment, its timeout, its AWS calls counted. */
+function workerHost(context: BenchContext, bundle: Bundle, memoryMb: number): Promise<FunctionHost> {
+  return startFunctionHost({
+    entry: MEASURED_HANDLER,
+    env: countedEnv(context, context.scenario.env.worker, bundle),
+    functionName: bundle.name,
+    timeoutMs: WORKER_TIMEOUT_SECONDS * 1000,
+    memoryMb,
+  });
+}
+
 export async function measureConnectorPull(context: BenchContext, projectId: number, records: number): Promise<ConnectorPullMeasurement> {
   const { scenario } = context;
-  const host = await startFunctionHost({
-    entry: MEASURED_HANDLER,
-    env: countedEnv(context, scenario.env.worker, context.bundles.worker),
-    functionName: 'pull-worker',
-    timeoutMs: WORKER_TIMEOUT_SECONDS * 1000,
-    memoryMb: WORKER_MEMORY_MB,
-  });
+  const host = await workerHost(context, context.bundles.worker, WORKER_MEMORY_MB);
   try {
     const before = await host.invoke<ChildUsage>(USAGE_PROBE);
     freshStart(context);
-    const job: SyncJob = {
-      version: 1,
-      jobId: `bench-${records}-${randomUUID().slice(0, 8)}`,
-      companyId: scenario.companyId,
-      projectId,
-      resource: 'rfis',
-      windowEnd: new Date(Date.now() + 1000).toISOString(),
-      full: true,
-    };
+    const job = benchJob(scenario.companyId, projectId, records);
     const started = performance.now();
     await scenario.sqs.send(new SendMessageCommand({ QueueUrl: scenario.queues.jobs.url, MessageBody: JSON.stringify(job) }));
     const invocations = await drainJobs(context, host);
@@ -111,6 +110,50 @@ export async function measureConnectorPull(context: BenchContext, projectId: num
   } finally {
     await host.close();
   }
+}
+
+/** The worker's two halves alone, in the same run: Procore reads only, then SQS delivery only (bench/child/pull-parts-handler.ts). */
+export interface PullPartsMeasurement {
+  /** The same window walk reading the same records, nothing delivered. */
+  procoreMs: number;
+  procoreRequests: number;
+  /** The same delivery of what was read, page by page, no Procore. */
+  sqsMs: number;
+}
+
+export async function measurePullParts(context: BenchContext, projectId: number, records: number): Promise<PullPartsMeasurement> {
+  const { scenario } = context;
+  // The read records are held between the two halves: room for them, the halves' speed is unchanged.
+  const host = await workerHost(context, context.bundles.pullParts, Math.max(WORKER_MEMORY_MB, Math.ceil(records / 100_000) * 2048));
+  try {
+    const job = benchJob(scenario.companyId, projectId, records);
+    freshStart(context);
+    const timed = async (part: PullPartsEvent['part']) => {
+      const started = performance.now();
+      const result = await host.invoke<PullPartsResult>({ part, job } satisfies PullPartsEvent);
+      if (result.records !== records) throw new Error(`the ${part} half handled ${result.records} records, expected ${records}`);
+      return performance.now() - started;
+    };
+    const procoreMs = await timed('procore');
+    const { procoreRequests } = restRequests(context);
+    const sqsMs = await timed('sqs');
+    await scenario.sqs.send(new PurgeQueueCommand({ QueueUrl: scenario.queues.records.url }));
+    return { procoreMs, procoreRequests, sqsMs };
+  } finally {
+    await host.close();
+  }
+}
+
+function benchJob(companyId: number, projectId: number, records: number): SyncJob {
+  return {
+    version: 1,
+    jobId: `bench-${records}-${randomUUID().slice(0, 8)}`,
+    companyId,
+    projectId,
+    resource: 'rfis',
+    windowEnd: new Date(Date.now() + 1000).toISOString(),
+    full: true,
+  };
 }
 
 /** The event source mapping, played: one job per invocation (batch size 1, as in the stack), continuations included. */

@@ -1,6 +1,8 @@
 // Cold start of each bundled handler: its size, and the time to import it in a fresh Node process
-// (median over several processes, rounds interleaved so machine noise hits every handler alike),
-// each as a ratio to an empty handler bundled the same way.
+// (median over several processes, rounds interleaved so machine noise hits every bundle alike),
+// each as a ratio to its reference: a handler that imports the same AWS SDK clients and Powertools
+// Logger and nothing else, bundled the same way (reference-handler.ts), the realistic floor. The
+// references and an empty handler are rows of their own.
 import { execFile } from 'node:child_process';
 import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
@@ -11,25 +13,46 @@ const run = promisify(execFile);
 export interface ColdStartRow {
   handler: string;
   bytes: number;
-  sizeRatio: number;
   loadMsMedian: number;
-  loadRatio: number;
   samples: number[];
+  /** The row the ratios are to: the handler's reference (a reference's own row: the empty handler). */
+  reference: string;
+  sizeRatio: number;
+  loadRatio: number;
+  /** Median CPU time of the load, and its ratio to the reference's. */
+  cpuMsMedian: number;
+  cpuRatio: number;
+}
+
+export interface ColdStartSubject {
+  bundle: Bundle;
+  env: Record<string, string>;
+  /** The reference bundle it is measured against (the empty handler's row when absent). */
+  reference?: Bundle;
 }
 
 // Timed inside the fresh process: from just before the import to just after the module (and its
-// module-scope clients) has loaded. The stack sets --enable-source-maps, so this does too.
+// module-scope clients) has loaded, as wall time and as the process's CPU time (user + system) in
+// that span: on a shared machine the wall time carries other processes' load, the CPU time does not.
+// The stack sets --enable-source-maps, so this does too.
 const LOAD_SCRIPT = [
   'const started = performance.now();',
+  'const cpu = process.cpuUsage();',
   'await import(process.env.BENCH_BUNDLE_URL);',
-  'process.stdout.write(JSON.stringify({ loadMs: performance.now() - started }));',
+  'const used = process.cpuUsage(cpu);',
+  'process.stdout.write(JSON.stringify({ loadMs: performance.now() - started, cpuMs: (used.user + used.system) / 1000 }));',
 ].join('\n');
 
-async function loadOnce(bundle: Bundle, env: Record<string, string>): Promise<number> {
+interface LoadSample {
+  loadMs: number;
+  cpuMs: number;
+}
+
+async function loadOnce(bundle: Bundle, env: Record<string, string>): Promise<LoadSample> {
   const { stdout } = await run(process.execPath, ['--enable-source-maps', '--input-type=module', '-e', LOAD_SCRIPT], {
     env: { ...env, BENCH_BUNDLE_URL: pathToFileURL(bundle.file).href },
   });
-  return (JSON.parse(stdout) as { loadMs: number }).loadMs;
+  return JSON.parse(stdout) as LoadSample;
 }
 
 const median = (values: number[]) => {
@@ -38,25 +61,30 @@ const median = (values: number[]) => {
   return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 };
 
-export async function measureColdStarts(
-  empty: Bundle,
-  handlers: Array<{ bundle: Bundle; env: Record<string, string> }>,
-  rounds: number,
-): Promise<ColdStartRow[]> {
-  const all = [{ bundle: empty, env: {} as Record<string, string> }, ...handlers];
-  const samples = all.map(() => [] as number[]);
+export async function measureColdStarts(empty: Bundle, handlers: ColdStartSubject[], rounds: number): Promise<ColdStartRow[]> {
+  const references = [...new Map(handlers.flatMap((h) => (h.reference ? [[h.reference.name, h.reference] as const] : []))).values()];
+  const all: ColdStartSubject[] = [
+    { bundle: empty, env: {} },
+    ...references.map((bundle) => ({ bundle, env: handlers.find((h) => h.reference === bundle)!.env, reference: empty })),
+    ...handlers,
+  ];
+  const samples = all.map(() => [] as LoadSample[]);
   for (let round = 0; round < rounds; round++) {
     for (const [index, { bundle, env }] of all.entries()) {
       samples[index]!.push(await loadOnce(bundle, { PATH: process.env.PATH ?? '', AWS_REGION: 'us-east-1', ...env }));
     }
   }
-  const emptyMs = median(samples[0]!);
-  return all.map(({ bundle }, index) => ({
+  const medians = samples.map((taken) => ({ load: median(taken.map((s) => s.loadMs)), cpu: median(taken.map((s) => s.cpuMs)) }));
+  const medianOf = (name: string) => medians[all.findIndex((s) => s.bundle.name === name)]!;
+  return all.map(({ bundle, reference = empty }, index) => ({
     handler: bundle.name,
     bytes: bundle.bytes,
-    sizeRatio: bundle.bytes / empty.bytes,
-    loadMsMedian: median(samples[index]!),
-    loadRatio: median(samples[index]!) / emptyMs,
-    samples: samples[index]!,
+    loadMsMedian: medians[index]!.load,
+    samples: samples[index]!.map((s) => s.loadMs),
+    reference: reference.name,
+    sizeRatio: bundle.bytes / reference.bytes,
+    loadRatio: medians[index]!.load / medianOf(reference.name).load,
+    cpuMsMedian: medians[index]!.cpu,
+    cpuRatio: medians[index]!.cpu / medianOf(reference.name).cpu,
   }));
 }

@@ -3,8 +3,9 @@
 // envelope on the records queue carries `claimCheck: { bucket, key, bytes, sha256 }` with data null.
 // Keys are content-addressed (the SHA-256 is in the key), so a page delivered twice writes the same
 // object twice and never a second one. The bucket expires objects by lifecycle (the stack's rule).
+// The S3 SDK is imported when a record needs it (lazy-s3-client.ts: most pulls never do).
 import { createHash } from 'node:crypto';
-import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import type { S3Client } from '@aws-sdk/client-s3';
 import type { ClaimCheck } from '../commons/contracts/claim-check';
 import type { RecordEnvelope } from '../commons/contracts/record-envelope';
 
@@ -28,6 +29,7 @@ export async function checkInRecord(envelope: RecordEnvelope, store: ClaimCheckB
   const body = Buffer.from(JSON.stringify(envelope.data), 'utf8');
   const sha256 = createHash('sha256').update(body).digest('hex');
   const claimCheck: ClaimCheck = { bucket: store.bucket, key: claimCheckKey(envelope, sha256), bytes: body.byteLength, sha256 };
+  const { PutObjectCommand } = await import('../commons/aws/s3-commands');
   await store.s3.send(
     new PutObjectCommand({
       Bucket: claimCheck.bucket,
@@ -45,6 +47,7 @@ export async function checkInRecord(envelope: RecordEnvelope, store: ClaimCheckB
  * SHA-256. Needs s3:GetObject on the claim-check bucket (the stack's consumer grant).
  */
 export async function fetchClaimCheckedRecord(s3: Pick<S3Client, 'send'>, claimCheck: ClaimCheck): Promise<Record<string, unknown>> {
+  const { GetObjectCommand } = await import('../commons/aws/s3-commands');
   const { Body } = await s3.send(new GetObjectCommand({ Bucket: claimCheck.bucket, Key: claimCheck.key }));
   if (!Body) throw new Error(`claim check s3://${claimCheck.bucket}/${claimCheck.key}: the object has no body`);
   const bytes = Buffer.from(await Body.transformToByteArray());

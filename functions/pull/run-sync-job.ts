@@ -3,7 +3,8 @@
 // or an adopted checkpoint says (start-point.ts), reads the window slice by slice so that a list
 // changing while it is read loses nothing (window-walk.ts), delivers each slice's records to the
 // records queue (whole, by claim check when too large for one message, quarantined when unreadable)
-// and checkpoints before reading the next, every checkpoint fenced by the lease (lease-fence.ts).
+// while the next slice is read (one read ahead, read-ahead.ts), and checkpoints each slice after its
+// delivery, every checkpoint fenced by the lease (lease-fence.ts).
 // Short of time it hands the rest over to a continuation job, or pauses at the continuation bound
 // (continuation.ts); it moves the scope's cursor only when the whole window has been delivered, and
 // never past the time the window's first page was read.
@@ -28,6 +29,7 @@ import { readCheckpoint, type SyncCheckpoint } from './state/checkpoint';
 import { readCursor, type SyncTable } from './state/cursor';
 import { trustedCursor } from './sync-window';
 import { parentIds, walkPerParent, type ParentChunk, type ParentPosition } from './parent-walk';
+import { readAhead } from './read-ahead';
 import { walkWindow, type WindowPosition } from './window-walk';
 import { clearSyncFailure, recordSyncPause } from './state/failure';
 import { enqueueSyncJobs } from './sync-jobs-queue';
@@ -74,7 +76,7 @@ export interface SyncJobResult {
   next?: WindowPosition;
 }
 
-type Totals = Pick<SyncJobResult, 'records' | 'claimChecked' | 'quarantined' | 'pages'>;
+export type Totals = Pick<SyncJobResult, 'records' | 'claimChecked' | 'quarantined' | 'pages'>;
 
 const DEFAULT_HAND_OVER_MARGIN_MS = 60_000;
 const DEFAULT_FINISH_RESERVE_MS = 10_000;
@@ -141,8 +143,9 @@ export async function runSyncJob(job: SyncJob, deps: RunSyncJobDeps): Promise<Sy
 
 /**
  * Reads the window from the start point (window-walk.ts) and delivers what each read brings,
- * checkpointing each time. Returns the checkpointed position when time runs short, and the window's
- * end as read (clamped to Procore's clock at the first read).
+ * checkpointing each time. The next read runs while a chunk is delivered (read-ahead.ts, one ahead),
+ * but each checkpoint is still written after its chunk's delivery. Returns the checkpointed position
+ * when time runs short, and the window's end as read (clamped to Procore's clock at the first read).
  */
 async function readWindow(
   job: SyncJob,
@@ -152,11 +155,14 @@ async function readWindow(
   totals: Totals,
   detector?: ChangeDetector,
 ): Promise<{ windowEnd: string; handOver?: SyncCheckpoint }> {
-  const lambdaDeadline = fence.now() + deps.remainingMs();
+  const deadline = fence.now() + deps.remainingMs() - (deps.finishReserveMs ?? DEFAULT_FINISH_RESERVE_MS);
   const margin = deps.handOverMarginMs ?? DEFAULT_HAND_OVER_MARGIN_MS;
   let windowEnd = start.window.end;
-  const chunks = windowChunks(job, start, fence, deps, lambdaDeadline - (deps.finishReserveMs ?? DEFAULT_FINISH_RESERVE_MS), () => windowEnd);
-  for await (const chunk of chunks) {
+  // The lease as this worker last wrote it: past its end another job may hold the scope, and a read
+  // ahead would most likely be read again by that job.
+  let leasedUntil = fence.now() + fence.leaseMs;
+  const mayReadAhead = () => deps.remainingMs() >= margin && fence.now() < leasedUntil;
+  for await (const { value: chunk, nextStarted } of readAhead(windowChunks(job, start, deps, { now: fence.now, deadline }), mayReadAhead)) {
     windowEnd = chunk.windowEnd;
     totals.pages += 1;
     // A content-hash list delivers only what changed since its last listing, then keeps the new hashes.
@@ -168,53 +174,63 @@ async function readWindow(
     if (!chunk.next && !short) return { windowEnd };
     // Past the end: of the last parent's list, for a list read per parent.
     const next: ParentPosition = chunk.next ?? { from: toProcoreTime(Date.parse(windowEnd) + 1000), page: 1, ...parentOf(chunk) };
+    // Short of time, a chunk already read ahead (started while there was time) is still delivered.
+    const handOver = short && !(chunk.next && nextStarted);
     // A read that delivered nothing needs no checkpoint, unless the job hands over from it.
-    if (chunk.items.length === 0 && !short) continue;
-    const saved: SyncCheckpoint = {
-      jobId: job.jobId,
-      windowStart: start.window.start,
-      windowEnd,
-      resumeFrom: next.from,
-      nextPage: next.page,
-      ...(next.seenTotal === undefined ? {} : { seenTotal: next.seenTotal }),
-      ...(next.sliceSeconds === undefined ? {} : { sliceSeconds: next.sliceSeconds }),
-      ...(next.parentId === undefined ? {} : { parentId: next.parentId }),
-      recordsSoFar: start.recordsBefore + totals.records,
-      savedAt: new Date(fence.now()).toISOString(),
-    };
+    if (chunk.items.length === 0 && !handOver) continue;
+    const saved = checkpointAt(job, start, next, windowEnd, fence.now(), totals);
     await saveFencedCheckpoint(fence, saved);
-    if (short) return { windowEnd, handOver: saved };
+    leasedUntil = Date.parse(saved.savedAt) + fence.leaseMs;
+    if (handOver) return { windowEnd, handOver: saved };
   }
   return { windowEnd };
+}
+
+function checkpointAt(job: SyncJob, start: StartPoint, next: ParentPosition, windowEnd: string, now: number, totals: Totals): SyncCheckpoint {
+  return {
+    jobId: job.jobId,
+    windowStart: start.window.start,
+    windowEnd,
+    resumeFrom: next.from,
+    nextPage: next.page,
+    ...(next.seenTotal === undefined ? {} : { seenTotal: next.seenTotal }),
+    ...(next.sliceSeconds === undefined ? {} : { sliceSeconds: next.sliceSeconds }),
+    ...(next.parentId === undefined ? {} : { parentId: next.parentId }),
+    recordsSoFar: start.recordsBefore + totals.records,
+    savedAt: new Date(now).toISOString(),
+  };
 }
 
 /**
  * The window's reads as chunks (window-walk.ts): the list's own, or once per parent record
  * (parent-walk.ts) for lists Procore serves under a parent. A list that declares no page/per_page is
- * read in one answer. `windowEnd` is the window as read so far (clamped at the first read).
+ * read in one answer. Each parent's walk gets the window as read so far (clamped at the first read),
+ * kept here as chunks pass: a walk read ahead starts before the caller has seen the chunk before it.
+ * The bench reads them alone too.
  */
-async function* windowChunks(
+export async function* windowChunks(
   job: SyncJob,
   start: StartPoint,
-  fence: ScopeFence,
-  deps: RunSyncJobDeps,
-  deadline: number,
-  windowEnd: () => string,
+  deps: Pick<RunSyncJobDeps, 'resources' | 'procore' | 'logger'>,
+  clock: { now: () => number; deadline: number },
 ): AsyncGenerator<ParentChunk<unknown>> {
   const spec = deps.resources(job.resource);
+  const scope = scopeOfJob(job);
+  const { deadline } = clock;
+  let windowEnd = start.window.end;
   const walk = (parentId: number | undefined, position: WindowPosition | undefined) => {
-    const base = spec.pullRequest(fence.scope, start.window, parentId);
+    const base = spec.pullRequest(scope, start.window, parentId);
     return walkWindow<unknown>({
       label: `Procore ${base.method} ${base.path}`,
-      window: { start: start.window.start, end: windowEnd() },
+      window: { start: start.window.start, end: windowEnd },
       position,
       perPage: spec.maxPerPage,
       sliceable: spec.incremental,
-      now: fence.now,
+      now: clock.now,
       logger: deps.logger,
       read: async (range, page, perPage) => {
         // The registry's filters for this slice (updated_at, include_deleted where declared, view).
-        const slice = spec.pullRequest(fence.scope, { start: range.from, end: range.to, basis: start.window.basis }, parentId);
+        const slice = spec.pullRequest(scope, { start: range.from, end: range.to, basis: start.window.basis }, parentId);
         // Removed records that ride on the list itself (project status, include_deleted) need its query too.
         const query = { ...slice.query, ...removalListQuery(job.resource), ...(spec.paged === false ? {} : { page, per_page: perPage }) };
         const answer = await deps.procore.request({ ...slice, query, deadline, exactIntegers: true });
@@ -222,13 +238,17 @@ async function* windowChunks(
       },
     });
   };
-  if (!spec.parentsRequest) {
-    yield* walk(undefined, start.position);
-    return;
+  const chunks = spec.parentsRequest ? perParent(spec.parentsRequest(scope)) : walk(undefined, start.position);
+  for await (const chunk of chunks) {
+    windowEnd = chunk.windowEnd;
+    yield chunk;
   }
-  const parents: unknown[] = [];
-  for await (const page of deps.procore.pages({ ...spec.parentsRequest(fence.scope), perPage: spec.maxPerPage, deadline })) parents.push(...page.items);
-  yield* walkPerParent(parentIds(parents), start.position, start.window.start, walk);
+
+  async function* perParent(parentsRequest: NonNullable<ReturnType<NonNullable<typeof spec.parentsRequest>>>): AsyncGenerator<ParentChunk<unknown>> {
+    const parents: unknown[] = [];
+    for await (const page of deps.procore.pages({ ...parentsRequest, perPage: spec.maxPerPage, deadline })) parents.push(...page.items);
+    yield* walkPerParent(parentIds(parents), start.position, start.window.start, walk);
+  }
 }
 
 /** An unpaged list's one answer is the whole list: its Total is its length (so no second page is read). */
@@ -239,7 +259,13 @@ function wholeList<A extends { data: unknown; headers: Record<string, string> }>
 
 const parentOf = (chunk: ParentChunk<unknown>) => (chunk.parentId === undefined ? {} : { parentId: chunk.parentId });
 
-async function deliverRecords(records: unknown[], job: SyncJob, deps: RunSyncJobDeps, totals: Totals): Promise<void> {
+/** Delivers one chunk's records as envelopes (the bench delivers them alone too). */
+export async function deliverRecords(
+  records: unknown[],
+  job: SyncJob,
+  deps: Pick<RunSyncJobDeps, 'sqs' | 'queues' | 'environment' | 'logger' | 'metrics' | 'claimCheck' | 'deliveryConcurrency' | 'now'>,
+  totals: Totals,
+): Promise<void> {
   const syncedAt = new Date((deps.now ?? Date.now)()).toISOString();
   const scope = scopeOfJob(job);
   const envelopes = records.map((record) => envelopeFor(record, { environment: deps.environment, scope, syncedAt }));

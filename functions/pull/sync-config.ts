@@ -1,5 +1,5 @@
 // What a stage pulls: set in the stage config (cdk.json), handed to the planner as SYNC_CONFIG.
-import { z } from 'zod';
+import * as z from 'zod';
 import { ProcoreIdSchema } from '../commons/contracts/procore-id';
 import { ResourceNameSchema } from '../commons/resources/names';
 

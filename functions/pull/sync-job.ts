@@ -1,7 +1,7 @@
 // Sync job, version 1: the message the planner (and a worker handing over a continuation) puts on
 // the sync-jobs queue. One job pulls one scope up to windowEnd.
 import type { MessageAttributeValue } from '@aws-sdk/client-sqs';
-import { z } from 'zod';
+import * as z from 'zod';
 import { ProcoreIdSchema } from '../commons/contracts/procore-id';
 import { ResourceNameSchema } from '../commons/resources/names';
 import type { SyncScope } from './sync-scope';

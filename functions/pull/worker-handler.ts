@@ -9,7 +9,7 @@ import middy from '@middy/core';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { procoreEnvironmentFrom, readEnv, WorkerEnvSchema } from '../commons/config/runtime-env';
 import { documentClient as db, sqs } from '../commons/aws/clients';
-import { s3 } from '../commons/aws/s3-client';
+import { lazyS3 } from '../commons/aws/lazy-s3-client';
 import { installDeclaredResources } from '../commons/resources/declared-resources';
 import { procoreClientHooks } from '../commons/observability/procore-hooks';
 import { countMetric, log, logger, metrics, tracer } from '../commons/observability/powertools';
@@ -47,7 +47,7 @@ async function processJobs(event: SQSEvent, context: Context): Promise<SQSBatchR
       resources: registryListSpecs,
       logger: log,
       remainingMs: () => context.getRemainingTimeInMillis(),
-      claimCheck: env.CLAIM_CHECK_BUCKET === undefined ? undefined : { s3, bucket: env.CLAIM_CHECK_BUCKET },
+      claimCheck: env.CLAIM_CHECK_BUCKET === undefined ? undefined : { s3: lazyS3, bucket: env.CLAIM_CHECK_BUCKET },
       leaseMs: leaseMsFrom(env.SYNC_LEASE_SECONDS),
       ...(env.MAX_CONTINUATIONS === undefined ? {} : { maxContinuations: env.MAX_CONTINUATIONS }),
       metrics: { count: countMetric },

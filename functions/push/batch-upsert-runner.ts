@@ -20,12 +20,22 @@ export class BatchUpsertRunner {
   private readonly memberGroup = new Map<string, string>();
   private readonly started = new Map<string, Map<string, Promise<AppliedTarget>>>();
 
+  private readonly groups = new Map<string, BatchUpsertMember[]>();
+
   constructor(
-    private readonly groups: Map<string, BatchUpsertMember[]>,
+    groups: Map<string, BatchUpsertMember[]>,
     private readonly deps: ApplyDeps & { runIdempotent: IdempotentRun },
     private readonly deadline: number,
   ) {
-    for (const [groupKey, members] of groups) for (const member of members) this.memberGroup.set(member.key, groupKey);
+    this.add(groups);
+  }
+
+  /** More groups (a FIFO batch's next round); a group key is never reused. */
+  add(groups: Map<string, BatchUpsertMember[]>): void {
+    for (const [groupKey, members] of groups) {
+      this.groups.set(groupKey, members);
+      for (const member of members) this.memberGroup.set(member.key, groupKey);
+    }
   }
 
   has(memberKey: string): boolean {

@@ -1,9 +1,13 @@
 // Parse and plan one SQS batch before anything is written: which messages are bad or already had
 // their last attempt (dead-lettered without a Procore call, see decisions.ts), and which upserts share a Procore batch upsert (`/sync`) call.
 // Standard queues: all upserts of one resource and scope in the batch share one group. FIFO queues:
-// only a run of consecutive upserts of one message group shares one, so every message still comes
-// after the ones before it in its group (within one /sync call Procore gets them together; a
-// record addressed twice starts a new call, see batch-upsert.ts).
+// the batch runs in rounds, one record per message group each (fifo-groups.ts), and the upserts of
+// one resource and scope in a round share one group (`roundUpsertGroups`): different message groups
+// in one call, never two records of one message group. Procore's /sync documentation (e.g. Sync
+// company vendors, PATCH /rest/v1.0/vendors/sync: "Attributes for a maximum of 1000 vendors may be
+// passed with each call", entities and errors lists in a 200) says nothing of the order in which it
+// applies `updates`, so two messages of one group in one call could be applied out of order; one
+// per group per call keeps the group's order whatever Procore does inside a call.
 import type { SQSRecord } from 'aws-lambda';
 import { parsePushMessage, type PushMessage } from '../commons/contracts/push-message';
 import { classify, type Failure } from '../commons/failure/classify';
@@ -29,16 +33,29 @@ export interface BatchPlan {
 export function planBatch(records: SQSRecord[], maxAttempts?: number): BatchPlan {
   const fifo = records.some((r) => Boolean(r.attributes?.MessageGroupId));
   const planned = records.map((record) => afterLastAttempt(planRecord(record), maxAttempts));
-  const groupKeys = upsertGroupKeys(planned, fifo);
-  const upsertGroups = new Map<string, BatchUpsertMember[]>();
-  planned.forEach((entry, i) => {
-    const key = groupKeys[i];
-    if (!entry.ok || key === undefined) return;
-    const members = upsertGroups.get(key) ?? [];
-    members.push({ key: entry.record.messageId, ...(entry.write as PushWrite<BatchUpsertMessage>) });
-    upsertGroups.set(key, members);
-  });
+  // FIFO: formed round by round (roundUpsertGroups), from the records each round runs.
+  const upsertGroups = fifo ? new Map<string, BatchUpsertMember[]>() : upsertGroupsOf(planned, '');
   return { fifo, records: new Map(planned.map((entry) => [entry.record.messageId, entry])), upsertGroups };
+}
+
+/** The upsert groups of one FIFO round: the round's records (one per message group) by resource and scope. */
+export function roundUpsertGroups(plan: BatchPlan, records: SQSRecord[], round: number): Map<string, BatchUpsertMember[]> {
+  return upsertGroupsOf(
+    records.map((record) => plan.records.get(record.messageId)!),
+    `#round-${round}`,
+  );
+}
+
+function upsertGroupsOf(planned: PlannedRecord[], suffix: string): Map<string, BatchUpsertMember[]> {
+  const upsertGroups = new Map<string, BatchUpsertMember[]>();
+  for (const entry of planned) {
+    const key = entry.ok ? batchUpsertKey(entry.write.message) : undefined;
+    if (!entry.ok || key === undefined) continue;
+    const members = upsertGroups.get(key + suffix) ?? [];
+    members.push({ key: entry.record.messageId, ...(entry.write as PushWrite<BatchUpsertMessage>) });
+    upsertGroups.set(key + suffix, members);
+  }
+  return upsertGroups;
 }
 
 function planRecord(record: SQSRecord): PlannedRecord {
@@ -94,20 +111,4 @@ export function batchUpsertKey(message: PushMessage): string | undefined {
   const addressedById = message.operation !== 'create' && message.procoreId !== undefined;
   const kind = resource.requests?.batchUpsert?.body === 'multipart/form-data' ? `#${addressedById ? 'id' : 'origin'}` : '';
   return `${message.resource}#${message.companyId}#${projectId}${kind}`;
-}
-
-/** Each record's upsert group: by key alone on standard queues, by run within its message group on FIFO. */
-function upsertGroupKeys(planned: PlannedRecord[], fifo: boolean): (string | undefined)[] {
-  const runs = new Map<string, { key: string | undefined; group: string | undefined }>();
-  let runCount = 0;
-  return planned.map((entry) => {
-    const key = entry.ok ? batchUpsertKey(entry.write.message) : undefined;
-    if (!fifo) return key;
-    const messageGroup = entry.record.attributes.MessageGroupId ?? '';
-    const current = runs.get(messageGroup);
-    // Any other message (a create, an update, even a bad one) ends the group's run.
-    const group = key === undefined ? undefined : current?.key === key ? current.group : `${messageGroup}#${++runCount}#${key}`;
-    runs.set(messageGroup, { key, group });
-    return group;
-  });
 }

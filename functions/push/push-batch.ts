@@ -13,8 +13,8 @@ import { isLastAttempt } from '../commons/failure/decisions';
 import { receiveCountOf, type QueueEdge } from '../commons/queues/sqs-adapter';
 import { applyRecord, type ApplyRecordContext } from './apply-record';
 import { BatchUpsertRunner, type IdempotentRun } from './batch-upsert-runner';
-import { processFifoBatch } from './fifo-groups';
-import { planBatch, type BatchPlan } from './plan-batch';
+import { processFifoBatch, type FifoOptions } from './fifo-groups';
+import { planBatch, roundUpsertGroups, type BatchPlan } from './plan-batch';
 import type { PushOutcome } from './push-outcome';
 import type { AppliedTarget, ApplyDeps } from './push-write';
 import { deadLetterNow, reportOutcomes, type ReportDeps } from './report-outcomes';
@@ -67,7 +67,9 @@ export function createPushBatchHandler(deps: PushBatchDeps): PushBatchHandler {
     };
     const limit = concurrencyLimit(deps.concurrency ?? 8);
     const lastReceive = (record: SQSRecord) => isLastAttempt({ attempts: receiveCountOf(record), maxAttempts: deps.maxAttempts });
-    const { outcomes, response } = await processRecords(event, plan, { limit, lastReceive }, async (record) => {
+    // FIFO: each round's upserts of different message groups share /sync calls (plan-batch.ts).
+    const beforeRound = (records: SQSRecord[], round: number) => ctx.batchUpserts.add(roundUpsertGroups(plan, records, round));
+    const { outcomes, response } = await processRecords(event, plan, { limit, lastReceive, beforeRound }, async (record) => {
       const outcome = await applyRecord(plan.records.get(record.messageId)!, ctx);
       return plan.fifo && outcome.status === 'dead_lettered' ? deadLetterNow(outcome, deps) : outcome;
     });
@@ -79,7 +81,7 @@ export function createPushBatchHandler(deps: PushBatchDeps): PushBatchHandler {
 async function processRecords(
   event: SQSEvent,
   plan: BatchPlan,
-  options: { limit: <T>(task: () => Promise<T>) => Promise<T>; lastReceive: (record: SQSRecord) => boolean },
+  options: FifoOptions,
   handleRecord: (record: SQSRecord) => Promise<PushOutcome>,
 ): Promise<{ outcomes: PushOutcome[]; response: SQSBatchResponse }> {
   const ended = new Map<string, PushOutcome>();

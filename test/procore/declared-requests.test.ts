@@ -9,13 +9,13 @@ import { randomUUID } from 'node:crypto';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { CreateQueueCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { AxiosInstance } from 'axios';
 import { checkCredentials } from '../../cli/credentials/credential-check';
 import { ProcoreHooks } from '../../cli/webhooks/procore-hooks';
 import type { PushMessage } from '../../functions/commons/contracts/push-message';
 import { ProcoreClient } from '../../functions/commons/procore/client';
 import { resolveProcoreEnvironment } from '../../functions/commons/procore/environments';
 import { RatePacer } from '../../functions/commons/procore/rate-pacer';
+import type { HttpTransport } from '../../functions/commons/procore/http';
 import type { TokenProvider } from '../../functions/commons/procore/token-provider';
 import * as builders from '../../functions/commons/resources/request-builders';
 import { declareResources, listResources, type ResourceDefinition, type ResourceOperation } from '../../functions/commons/resources/registry';
@@ -72,7 +72,7 @@ function recordingClient() {
       const body = config.method.toUpperCase() === 'GET' ? hooksList : { id: RECORD, entities: [], errors: [] };
       return { status: 200, headers: {}, data: JSON.stringify(body) };
     },
-  } as unknown as AxiosInstance;
+  } as unknown as HttpTransport;
   const tokens = { getToken: async () => 'token', invalidate: () => undefined } as unknown as TokenProvider;
   const client = new ProcoreClient({
     environment: { name: 'custom', loginUrl: 'https://login.test', apiUrl: 'https://api.test' },

@@ -3,7 +3,7 @@ import { secretsManagerCredentials } from '../../functions/commons/credentials/d
 import { ProcoreClient } from '../../functions/commons/procore/client';
 import { resolveProcoreEnvironment } from '../../functions/commons/procore/environments';
 import { ProcoreError } from '../../functions/commons/procore/errors';
-import { createHttp } from '../../functions/commons/procore/http';
+import { createHttp, type HttpTransport } from '../../functions/commons/procore/http';
 import { RatePacer } from '../../functions/commons/procore/rate-pacer';
 import { TokenProvider } from '../../functions/commons/procore/token-provider';
 import { captureLogger, createDmsaSecret, putDmsaSecret, startProcoreFixture, type ProcoreFixture } from './fixtures';
@@ -58,11 +58,14 @@ describe('TokenProvider', () => {
   it('does not loop when fresh tokens are refused too: one renewal, then a permanent error', async () => {
     // The client keeps real time while the simulator jumps past every token's expiry as soon as it
     // issues it, so each token is refused on first use.
-    const http = createHttp();
-    http.interceptors.response.use((response) => {
-      if (String(response.config.url).endsWith('/oauth/token')) f.sim.clock.advance(5401 * 1000);
-      return response;
-    });
+    const fetchHttp = createHttp();
+    const http: HttpTransport = {
+      request: async (config) => {
+        const answer = await fetchHttp.request(config);
+        if (config.url.endsWith('/oauth/token')) f.sim.clock.advance(5401 * 1000);
+        return answer;
+      },
+    };
     const environment = resolveProcoreEnvironment({ name: 'custom', loginUrl: f.sim.loginUrl, apiUrl: f.sim.apiUrl });
     const tokens = new TokenProvider({ environment, credentials: secretsManagerCredentials(f.secretId), http });
     const client = new ProcoreClient({ environment, tokens, pacer: new RatePacer() });

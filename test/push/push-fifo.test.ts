@@ -1,7 +1,8 @@
 // A FIFO push queue: messages of one group are applied in order; when one fails transiently, the
 // rest of ITS group in the batch is not applied (and goes back with it), other groups carry on.
 // A permanent failure is dead-lettered (to the FIFO DLQ, same group) and its group carries on.
-// Consecutive upserts of one group share a batch upsert (/sync) call; any other message ends the run.
+// Upserts of different groups run side by side share a batch upsert (/sync) call, one record of a
+// group per call (Procore documents no order for the items of one call), so each group keeps its order.
 import { bodyOf, startPushHarness, type PushHarness } from './support/push-harness';
 
 let h: PushHarness;
@@ -47,13 +48,14 @@ describe('push: FIFO message groups', () => {
     const titles = sim.store.list('work_order_contracts', { companyId, projectId }).map((w) => w.title);
     expect(titles).toEqual(expect.arrayContaining(['Contract a-1', 'Contract b-1', 'Contract b-3']));
     expect(titles).not.toContain('Contract a-3');
-    // Creates with originId go through the contracts' sync (create-or-update by origin_id), one call each in FIFO order.
+    // Creates with originId go through the contracts' sync (create-or-update by origin_id): a-1 and
+    // b-1 (first of their groups) share one call, b-3 has its own (a-3 was held back).
     expect(
       sim
         .requests()
         .filter((r) => r.path.endsWith('/work_order_contracts/sync'))
         .map((r) => `${r.method} ${r.status}`),
-    ).toEqual(['PATCH 200', 'PATCH 200', 'PATCH 200']);
+    ).toEqual(['PATCH 200', 'PATCH 200']);
     expect(sim.countRequests((r) => r.method === 'POST' && r.path.endsWith('/work_order_contracts'))).toBe(0);
 
     const dead = await h.deadLetters();
@@ -74,7 +76,7 @@ describe('push: FIFO message groups', () => {
     expect(sim.store.get('vendors', vendor.id)?.name).toBe('FIFO vendor a-2');
   });
 
-  it('sends a run of consecutive upserts of one group as one /sync call, keeping the group order', async () => {
+  it("sends upserts of different groups in one /sync call, one record of a group per call, keeping each group's order", async () => {
     const { companyId, sim } = h;
     const upsert = (id: string, originId: string, name: string) => ({
       version: 1,
@@ -98,8 +100,8 @@ describe('push: FIFO message groups', () => {
     const batch = await h.play({ batchSize: 10 });
     expect(batch.messages.map((m) => m.Body)).toEqual(bodies.map(bodyOf));
     expect(batch.failed).toEqual([]);
-    // a1+a2 share one call; b1 (another group) has its own; the create a3 ends group a's run, so
-    // a4 comes after it in a call of its own.
+    // a1+b1 (the first of each group) share one call; a2 has its own after it; the create a3 comes
+    // next, then a4 in a call of its own.
     const writes = sim.requests().filter((r) => r.method !== 'GET' && r.path.startsWith('/api/'));
     expect(writes.map((r) => `${r.method} ${r.path}`)).toEqual([
       'PATCH /api/rest/v1.0/vendors/sync',
@@ -112,5 +114,51 @@ describe('push: FIFO message groups', () => {
     expect(sim.store.list('vendors', { companyId }).filter((v) => v.name === 'Created Between')).toHaveLength(1);
     const results = (await h.results()).filter((r) => r.id?.startsWith('fs-'));
     expect(results.map((r) => `${r.id} ${r.status}`).sort()).toEqual(['fs-a1', 'fs-a2', 'fs-a3', 'fs-a4', 'fs-b1'].map((id) => `${id} applied`));
+  });
+
+  it('shares /sync calls between groups round by round: calls per batch = the longest group run, each group in order', async () => {
+    const { companyId, sim } = h;
+    const upsert = (group: string, k: number) => ({
+      version: 1,
+      id: `round-${group}-${k}`,
+      companyId,
+      resource: 'vendors',
+      operation: 'upsert',
+      originId: `ROUND-${group}`,
+      data: { name: `Round ${group} ${k}` },
+    });
+    // Groups a and c write their vendor twice, b once, interleaved as producers would send them.
+    const sent = [upsert('a', 1), upsert('b', 1), upsert('c', 1), upsert('a', 2), upsert('c', 2)];
+    await h.send(sent, { groupId: (i) => `round-${sent[i]!.originId.slice(-1)}` });
+    sim.clearRequests();
+    // What the simulator writes, in the order it writes it (its /sync applies items in order).
+    const written: string[] = [];
+    const noteName = (fields: Record<string, unknown>) => {
+      if (typeof fields.name === 'string' && fields.name.startsWith('Round ')) written.push(fields.name);
+    };
+    const { store } = sim;
+    const originalUpdate = store.update.bind(store);
+    const originalInsert = store.insert.bind(store);
+    const update = jest.spyOn(store, 'update').mockImplementation((resource, id, fields, at) => {
+      noteName(fields);
+      return originalUpdate(resource, id, fields, at);
+    });
+    const insert = jest.spyOn(store, 'insert').mockImplementation((resource, scope, fields, at) => {
+      noteName(fields);
+      return originalInsert(resource, scope, fields, at);
+    });
+    try {
+      const batch = await h.play({ batchSize: 10 });
+      expect(batch.failed).toEqual([]);
+    } finally {
+      update.mockRestore();
+      insert.mockRestore();
+    }
+    // Round 1: a1, b1, c1 in one call; round 2: a2, c2 in the next.
+    expect(sim.countRequests((r) => r.path.endsWith('/vendors/sync'))).toBe(2);
+    expect(written.filter((name) => name.startsWith('Round a'))).toEqual(['Round a 1', 'Round a 2']);
+    expect(written.filter((name) => name.startsWith('Round c'))).toEqual(['Round c 1', 'Round c 2']);
+    const byOrigin = new Map(sim.store.list('vendors', { companyId }).map((v) => [v.origin_id, v.name]));
+    expect(['ROUND-a', 'ROUND-b', 'ROUND-c'].map((o) => byOrigin.get(o))).toEqual(['Round a 2', 'Round b 1', 'Round c 2']);
   });
 });

@@ -1,6 +1,6 @@
 // The environment variables the CDK stack gives each function, validated once at cold start.
 // This is the one contract between lib/ (which sets them) and functions/ (which reads them).
-import { z } from 'zod';
+import * as z from 'zod';
 import { resolveProcoreEnvironment, type ProcoreEnvironment } from '../procore/environments';
 import { DeclaredResourcesEnvSchema } from '../resources/declared-resources';
 

@@ -1,7 +1,7 @@
 // The claim check of the record envelope (record-envelope.ts): where the data of a record too large
 // for one queue message is, an S3 object of the stack's claim-check bucket (functions/pull/claim-check.ts
 // writes it and has the consumer's reader).
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** Where the data of a record too large for one queue message is: an S3 object of the stack's claim-check bucket. */
 export const ClaimCheckSchema = z

@@ -1,6 +1,6 @@
 // A Procore record id as every contract carries it: a JSON number. Procore ids can exceed 32 bits;
 // JS numbers hold integers exactly up to 2^53-1, so larger ones are refused rather than rounded.
-import { z } from 'zod';
+import * as z from 'zod';
 import { integerText } from '../json/exact-json';
 
 export const ProcoreIdSchema = z

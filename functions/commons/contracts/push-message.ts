@@ -1,7 +1,7 @@
 // Push message, version 1: what upstream systems put on the push queue, one Procore write per
 // message. Producers code against this; docs/push-message.schema.json is the same contract as JSON
 // Schema (generated from this file; a test keeps the two equal).
-import { z } from 'zod';
+import * as z from 'zod';
 import { findResource, KnownResourceNameSchema, listResources } from '../resources/registry';
 import { ProcoreIdSchema } from './procore-id';
 import { describePath, parseStrictJson } from './strict-json';

@@ -1,7 +1,7 @@
 // Push result, version 1: what the push handler reports on the optional results queue, one message
 // per push message it finished with (applied, or dead-lettered as permanently failed). Delivery is
 // at least once: consumers dedupe on `id`.
-import { z } from 'zod';
+import * as z from 'zod';
 import { ProcoreIdSchema } from './procore-id';
 import { ResourceNameSchema } from '../resources/names';
 import { PUSH_OPERATIONS } from './push-message';

@@ -8,7 +8,7 @@
 // exact digits, and a record the connector cannot read arrives as `lifecycle: "quarantined"` with
 // the reason instead of stopping its scope.
 import type { MessageAttributeValue } from '@aws-sdk/client-sqs';
-import { z } from 'zod';
+import * as z from 'zod';
 import { ProcoreIdSchema } from './procore-id';
 import { ResourceNameSchema } from '../resources/names';
 import { ClaimCheckSchema } from './claim-check';

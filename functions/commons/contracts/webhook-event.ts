@@ -3,7 +3,7 @@
 // changed, not its content. The receiver validates every delivery against this schema before the
 // event goes on the events queue; the events consumer parses the queued body with it again.
 // Unknown fields are kept (Procore may add some); the ones the connector reads must be right.
-import { z } from 'zod';
+import * as z from 'zod';
 import { ProcoreIdSchema } from './procore-id';
 import type { ResourceName } from '../resources/names';
 

@@ -1,7 +1,7 @@
 // The DMSA client credentials, read from Secrets Manager through Powertools Parameters (cached for
 // maxAge; a forced re-read after Procore answers invalid_client picks up a rotated secret).
 import { SecretsProvider } from '@aws-lambda-powertools/parameters/secrets';
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** The secret's JSON: `{"client_id": "...", "client_secret": "..."}`. Nothing else is accepted. */
 const DmsaSecretSchema: z.ZodType<{ client_id: string; client_secret: string }> = z

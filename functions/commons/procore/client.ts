@@ -3,7 +3,6 @@
 // Retry-After / X-Rate-Limit-Reset honoured, pacing shared per container, one token renewal on 401,
 // JSON or multipart/form-data bodies as the operation declares, and v1 pagination as an async
 // generator (one page in memory at a time) that always ends.
-import type { AxiosInstance } from 'axios';
 import type { ProcoreEnvironment } from './environments';
 import { ProcoreError, procoreErrorFromResponse } from './errors';
 import { parseBody } from './error-body';
@@ -12,7 +11,7 @@ import { walkPages, type ProcorePage } from './paging';
 import { parseExactJson } from '../json/exact-json';
 
 export { hasNextLink, type ProcorePage } from './paging';
-import { createHttp, sendHttp, USER_AGENT, type HttpResult } from './http';
+import { createHttp, sendHttp, USER_AGENT, type HttpResult, type HttpTransport } from './http';
 import { silentLogger, type LoggerLike } from '../observability/logger';
 import { sharedRatePacer, type RatePacer } from './rate-pacer';
 import { realSleep, retryDelay, systemClock, type BackoffPolicy, type Clock, type Sleep } from './timing';
@@ -84,7 +83,7 @@ export interface ProcoreClientDeps {
   backoff?: BackoffPolicy;
   /** Attempts per call, whatever the deadline. Default 8. */
   maxAttempts?: number;
-  http?: AxiosInstance;
+  http?: HttpTransport;
   hooks?: ProcoreClientHooks;
 }
 
@@ -95,7 +94,7 @@ export class ProcoreClient {
   /** Procore's clock minus this client's, from the last answer's Date header. */
   private serverOffsetMs: number | undefined;
   private readonly deps: ProcoreClientDeps;
-  private readonly http: AxiosInstance;
+  private readonly http: HttpTransport;
   private readonly pacer: RatePacer;
   private readonly logger: LoggerLike;
   private readonly clock: Clock;

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** Procore's published hosts. The login host issues tokens; the API host serves REST. */
 export const PROCORE_HOSTS = {

@@ -1,13 +1,12 @@
 // DMSA access tokens (OAuth 2.0 client credentials) from Procore's login host. One token per
 // container, reused until shortly before `expires_in` says it ends; concurrent callers share one
 // in-flight request. Neither the token nor the secret ever appears in an error or a log line.
-import type { AxiosInstance } from 'axios';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { CredentialsSource } from '../credentials/dmsa-secret';
 import type { ProcoreEnvironment } from './environments';
 import { ProcoreError, classifyStatus, retryAtFromHeaders } from './errors';
 import { parseBody, summarizeErrorBody } from './error-body';
-import { createHttp, sendHttp, type HttpResult } from './http';
+import { createHttp, sendHttp, type HttpResult, type HttpTransport } from './http';
 import { silentLogger, type LoggerLike } from '../observability/logger';
 import { realSleep, retryDelay, systemClock, type Clock, type Sleep } from './timing';
 
@@ -31,7 +30,7 @@ export interface TokenProviderDeps {
   renewBeforeSeconds?: number;
   /** Used when getToken() is called without a deadline. Default 30 s. */
   defaultBudgetMs?: number;
-  http?: AxiosInstance;
+  http?: HttpTransport;
 }
 
 interface CachedToken {
@@ -45,7 +44,7 @@ export class TokenProvider {
   private readonly sleep: Sleep;
   private readonly random: () => number;
   private readonly logger: LoggerLike;
-  private readonly http: AxiosInstance;
+  private readonly http: HttpTransport;
   private readonly tokenUrl: string;
   private cached: CachedToken | undefined;
   private inFlight: Promise<string> | undefined;
@@ -100,7 +99,7 @@ export class TokenProvider {
           url: this.tokenUrl,
           label: 'Procore token request',
           headers: { 'Content-Type': 'application/json' },
-          data: { grant_type: 'client_credentials', client_id: credentials.clientId, client_secret: credentials.clientSecret },
+          data: JSON.stringify({ grant_type: 'client_credentials', client_id: credentials.clientId, client_secret: credentials.clientSecret }),
           timeoutMs: Math.min(this.deps.timeoutMs ?? 10_000, remaining),
         });
       } catch (error) {

@@ -7,7 +7,7 @@
 import { createHash } from 'node:crypto';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import type { MessageAttributeValue } from '@aws-sdk/client-sqs';
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** Values of the `connector.bodyWrapped` attribute. */
 export const BODY_WRAPPED = { gzip: 'gzip-base64', dropped: 'dropped: too large even gzipped' } as const;

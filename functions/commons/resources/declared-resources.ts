@@ -2,7 +2,7 @@
 // worker, push) as `resources.json` bundled with its code (RESOURCES_FILE), or inline in
 // DECLARED_RESOURCES (local harnesses). Installed once per container, before the first message is
 // read, so pull and push find them in the registry exactly as they find the built-in ones.
-import { z } from 'zod';
+import * as z from 'zod';
 import { readBundledJson } from '../config/bundled-json';
 import { declareResources } from './registry';
 import type { ResourceDefinition } from './resource-definition';

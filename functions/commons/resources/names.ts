@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** The financial resources (financial-resources.ts), in the order the pull lists them. */
 export const FINANCIAL_RESOURCE_NAMES = [

@@ -3,7 +3,7 @@
 // parsed by the same schema, so the rest of the connector never tells them apart. Paths, query
 // parameters and body types must be Procore's declared ones (docs/procore-endpoints.tsv):
 // operation-check.ts checks a declaration against that file at synth and in the tests.
-import { z } from 'zod';
+import * as z from 'zod';
 import { ResourceNameSchema } from './names';
 
 const ResourceScopeSchema = z.enum(['company', 'project']);

@@ -6,7 +6,7 @@
 // reconcileSchedule (the same event with `connector.run: "reconcile"`: the reconciled ones only).
 // The reconciliation pull reads from the scope's cursor as any pull does, so what the webhook path
 // already delivered comes again only within that window.
-import { z } from 'zod';
+import * as z from 'zod';
 import type { ResourceName } from '../../commons/resources/names';
 
 export const PlannerRunSchema = z.enum(['schedule', 'reconcile']);

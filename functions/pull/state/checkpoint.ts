@@ -5,7 +5,7 @@
 // Operators see it in `status`. Within one window a checkpoint never moves backwards: a write that
 // would lower recordsSoFar (a late, stale writer) is refused.
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { SyncScope } from '../sync-scope';
 import type { SyncTable } from './cursor';
 import { conditionalWrite, syncStateItem, syncStateKey, type TransactItem } from './state-keys';

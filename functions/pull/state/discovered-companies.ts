@@ -2,7 +2,7 @@
 // installed). Procore needs a Procore-Company-Id header even for that call, so the next discovery
 // asks from these, one after another, and no single configured company has to stay installed.
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { SyncTable } from './cursor';
 
 const KEY = { pk: 'sync#discovery', sk: 'companies' };
