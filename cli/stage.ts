@@ -2,7 +2,8 @@
 // own schema, so the CLI reads the same secret name and Procore environment the functions get.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { loadStageConfig, StageConfigError, type StageConfig, type StageName } from '../lib/config/stage-config';
+import { declareResources } from '../functions/commons/resources/registry';
+import { declaredResourcesOf, loadStageConfig, StageConfigError, type StageConfig, type StageName } from '../lib/config/stage-config';
 import { CliError } from './command';
 
 export const CDK_JSON = path.resolve(__dirname, '..', 'cdk.json');
@@ -18,6 +19,7 @@ export function webhooksEnabledInAnyStage(cdkJsonPath = CDK_JSON): boolean {
   return Object.values(stages).some((stage) => stage?.webhooks?.enabled === true);
 }
 
+/** The stage's settings; its declared resources join the registry, so every command knows them as the functions do. */
 export function readStageConfig(stage: string, cdkJsonPath = CDK_JSON): { stage: StageName; config: StageConfig } {
   let context: { stages?: unknown };
   try {
@@ -26,7 +28,9 @@ export function readStageConfig(stage: string, cdkJsonPath = CDK_JSON): { stage:
     throw new CliError(`cannot read the stage settings from ${cdkJsonPath}: ${(error as Error).message}`);
   }
   try {
-    return loadStageConfig({ stage, stages: context.stages });
+    const loaded = loadStageConfig({ stage, stages: context.stages });
+    declareResources(declaredResourcesOf(loaded.config), `${cdkJsonPath} stages.${loaded.stage}.resources`);
+    return loaded;
   } catch (error) {
     if (error instanceof StageConfigError) throw new CliError(`stage settings in ${cdkJsonPath}: ${error.message}`, 2);
     throw error;

@@ -1,7 +1,7 @@
 // The connector for one stage: credentials, state, push and pull pipelines, monitoring.
 import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
-import { retainsData, type StageConfig, type StageName } from './config/stage-config';
+import { declaredResourcesOf, retainsData, type StageConfig, type StageName } from './config/stage-config';
 import { ClaimCheckBucket } from './constructs/claim-check-bucket';
 import { DmsaCredentials } from './constructs/dmsa-credentials';
 import { Monitoring } from './constructs/monitoring';
@@ -25,7 +25,17 @@ function commonEnvironment(stage: StageName, config: StageConfig): Record<string
     CONNECTOR_STAGE: stage,
     PROCORE_ENVIRONMENT: procore.name,
     ...(procore.name === 'custom' ? { PROCORE_LOGIN_URL: procore.loginUrl, PROCORE_API_URL: procore.apiUrl } : {}),
+    ...(Object.keys(config.resources).length > 0 ? { RESOURCES_FILE: DECLARED_RESOURCES_FILE } : {}),
   };
+}
+
+/** The stage's declared resources, bundled with every function (any size; the environment holds 4 KB): RESOURCES_FILE. */
+const DECLARED_RESOURCES_FILE = 'resources.json';
+
+/** JSON files bundled with every function's code. */
+function commonFiles(config: StageConfig): Record<string, unknown> {
+  const declared = declaredResourcesOf(config);
+  return declared.length > 0 ? { [DECLARED_RESOURCES_FILE]: declared } : {};
 }
 
 export class ConnectorStack extends Stack {
@@ -52,6 +62,7 @@ export class ConnectorStack extends Stack {
     this.claimCheck = new ClaimCheckBucket(this, 'ClaimCheck', { removalPolicy });
     const shared = {
       commonEnvironment: commonEnvironment(stage, config),
+      commonFiles: commonFiles(config),
       secret: this.credentials.secret,
       secretId: this.credentials.secretId,
       table: this.state.table,

@@ -2,7 +2,7 @@
 // tests turn (clock, tokens, secret, faults, rate limits, latency, data, request log), and the
 // origin_id audit of a run's request log.
 import { createClock } from './clock';
-import { declaredOperations } from './declared-operations';
+import { declaredOperations } from '../functions/commons/procore/declared-operations';
 import { FaultInjector, type FaultOptions } from './faults';
 import { OAuthServer, generateClientId, generateSecret } from './oauth';
 import { mulberry32 } from './prng';
@@ -21,8 +21,9 @@ export type { SeedOptions } from './store';
 export { REMOVAL_ROUTES } from './removal-routes';
 export { SimStore } from './store';
 export { RESOURCES } from './resources';
+export { addGenericResource } from './generic-resources';
 export { MAX_BATCH_UPSERT_ITEMS, type AfterListPage, type ListPageServed } from './rest';
-export { DeclaredOperations, parseOperations } from './declared-operations';
+export { DeclaredOperations, parseOperations } from '../functions/commons/procore/declared-operations';
 export { nestFormFields } from './form-params';
 export {
   auditOriginIds,

@@ -16,7 +16,9 @@ export const SIM_RESOURCE_NAMES = [
   'work_order_contracts',
   ...FINANCIAL_SIM_NAMES,
 ] as const;
-export type SimResourceName = (typeof SIM_RESOURCE_NAMES)[number];
+type BuiltInSimName = (typeof SIM_RESOURCE_NAMES)[number];
+/** A built-in resource, or a generic one a test added from the operations file (generic-resources.ts). */
+export type SimResourceName = string;
 
 export type Action = 'list' | 'show' | 'create' | 'update' | 'delete' | 'sync';
 
@@ -53,7 +55,7 @@ export interface ResourceDefinition {
    * simulator/removal-routes.ts): the project status filter, a recycle bin, the list itself with
    * `filters[include_deleted]`, or an inactive list.
    */
-  removal: 'project-status' | 'recycle-bin' | 'include-deleted' | 'inactive-list' | 'none';
+  removal: 'project-status' | 'recycle-bin' | 'include-deleted' | 'inactive-list' | 'none' | 'gone';
   /** The boolean field that says a record is active (projects `active`, vendors and users
    * `is_active`); the default list shows active records only. */
   activeField?: 'active' | 'is_active';
@@ -93,8 +95,10 @@ export type Declaration = Omit<ResourceDefinition, 'name' | 'includeDeleted' | '
 /** The page size a list answers with when the request names none. */
 const DEFAULT_PER_PAGE = 100;
 
-function resources(declarations: Record<SimResourceName, Declaration>): Record<SimResourceName, ResourceDefinition> {
-  const all = {} as Record<SimResourceName, ResourceDefinition>;
+function resources(
+  declarations: Record<BuiltInSimName, Declaration>,
+): Record<BuiltInSimName, ResourceDefinition> & Record<SimResourceName, ResourceDefinition> {
+  const all = {} as Record<BuiltInSimName, ResourceDefinition>;
   for (const name of SIM_RESOURCE_NAMES) {
     const declaration = declarations[name];
     all[name] = { name, ...declaration, includeDeleted: declaration.removal === 'include-deleted', defaultPerPage: DEFAULT_PER_PAGE };
@@ -293,3 +297,10 @@ export const RESOURCES = resources({
   },
   ...financialDeclarations(),
 });
+
+/** The definition of a resource the simulator serves (built-in or generic); unknown names throw. */
+export function simResource(name: SimResourceName): ResourceDefinition {
+  const definition = RESOURCES[name];
+  if (!definition) throw new Error(`unknown resource ${JSON.stringify(name)}; known: ${Object.keys(RESOURCES).join(', ')}`);
+  return definition;
+}

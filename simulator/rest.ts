@@ -3,7 +3,7 @@
 import { HttpError, forbidden, notFound, parameterMissing, shapedError, type FieldErrors } from './http-error';
 import { paginate } from './pagination';
 import { activityFilter, handleRemovalRoute } from './removal-routes';
-import { RESOURCES, type Action, type ResourceDefinition } from './resources';
+import { RESOURCES, simResource, type Action, type ResourceDefinition } from './resources';
 import type { SimResourceName } from './resources';
 import type { ListFilter, RecordJson, Scope, SimStore } from './store';
 import { inView } from './views';
@@ -58,19 +58,29 @@ interface CompiledRoute {
   def: ResourceDefinition;
 }
 
-const compiled: CompiledRoute[] = Object.values(RESOURCES).flatMap((def) =>
-  def.routes.map((route) => {
-    const params: string[] = [];
-    const pattern = route.path.replace(/\./g, '\\.').replace(/\{(\w+)\}/g, (_, name: string) => {
-      params.push(name);
-      return '(\\d+)';
-    });
-    return { method: route.method, regex: new RegExp(`^${pattern}$`), params, action: route.action, def };
-  }),
-);
+let compiled: CompiledRoute[] = [];
+let compiledFor = 0;
+
+/** Every resource's routes, compiled again when a generic resource was added (generic-resources.ts). */
+function compiledRoutes(): CompiledRoute[] {
+  const definitions = Object.values(RESOURCES);
+  if (compiledFor === definitions.length) return compiled;
+  compiledFor = definitions.length;
+  compiled = definitions.flatMap((def) =>
+    def.routes.map((route) => {
+      const params: string[] = [];
+      const pattern = route.path.replace(/\./g, '\\.').replace(/\{(\w+)\}/g, (_, name: string) => {
+        params.push(name);
+        return '(\\d+)';
+      });
+      return { method: route.method, regex: new RegExp(`^${pattern}$`), params, action: route.action, def };
+    }),
+  );
+  return compiled;
+}
 
 function matchRoute(method: string, path: string): { route: CompiledRoute; params: Record<string, number> } | undefined {
-  for (const route of compiled) {
+  for (const route of compiledRoutes()) {
     if (route.method !== method) continue;
     const m = route.regex.exec(path);
     if (!m) continue;
@@ -226,7 +236,7 @@ export class RestApi {
     const raw = params[parent.param] ?? req.url.searchParams.get(parent.param);
     if (raw === undefined || raw === null || raw === '') throw parameterMissing(parent.param);
     const parentId = Number(raw);
-    this.find(RESOURCES[parent.resource], scope, parentId);
+    this.find(simResource(parent.resource), scope, parentId);
     return ids.filter((id) => this.store.get(def.name, id)?.[parent.field] === parentId);
   }
 

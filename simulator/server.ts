@@ -1,11 +1,11 @@
 // The HTTP front: one port, /login (OAuth, Procore's login host) and /api (REST, the API host).
 // Per request: request id, log entry, latency, rate limit, injected fault, auth, company header,
-// Procore's declarations for the operation (declared-operations.ts), then the REST handler.
+// Procore's declarations for the operation (functions/commons/procore/declared-operations.ts), then the REST handler.
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { SimClock } from './clock';
-import type { DeclaredOperations, RequestShape } from './declared-operations';
+import type { DeclaredOperations, RequestShape } from '../functions/commons/procore/declared-operations';
 import { FormParamError, nestFormFields } from './form-params';
 import { HttpError, notFound } from './http-error';
 import { faultLabel, type FaultInjector } from './faults';

@@ -2,7 +2,7 @@
 // Ids start above 2^32 so an int32 bug in a client shows up, and stay far below 2^53.
 import { toProcoreTime, truncateToSecond, type SimClock } from './clock';
 import { mulberry32, pick } from './prng';
-import { RESOURCES, SIM_RESOURCE_NAMES, type ResourceDefinition, type SimResourceName } from './resources';
+import { RESOURCES, SIM_RESOURCE_NAMES, simResource, type ResourceDefinition, type SimResourceName } from './resources';
 
 export interface SeedOptions {
   companies?: number;
@@ -30,7 +30,7 @@ export interface SimProject {
   active: boolean;
 }
 
-/** How a record left its resource's default list (see RESOURCES[...].removal). */
+/** How a record left its resource's default list (see simResource(...).removal). */
 export type RemovalKind = 'recycled' | 'deleted' | 'inactive';
 
 export interface RemovedRecord {
@@ -288,7 +288,7 @@ export class SimStore {
 
   insert(resource: string, scope: Scope, fields: Record<string, unknown>, at = this.clock.now()): RecordJson {
     const name = this.resourceName(resource);
-    const def = RESOURCES[name];
+    const def = simResource(name);
     if (def.scope === 'project' && scope.projectId === undefined) throw new Error(`${name} needs a projectId`);
     const t = truncateToSecond(at);
     const record: StoredRecord = {
@@ -376,7 +376,7 @@ export class SimStore {
     const out: RemovedRecord[] = [];
     for (const r of this.all(resource)) {
       const how: RemovalKind | undefined =
-        r.deletedAt !== undefined ? (RESOURCES[r.resource].removal === 'recycle-bin' ? 'recycled' : 'deleted') : isInactive(r) ? 'inactive' : undefined;
+        r.deletedAt !== undefined ? (simResource(r.resource).removal === 'recycle-bin' ? 'recycled' : 'deleted') : isInactive(r) ? 'inactive' : undefined;
       if (how) out.push({ resource: r.resource, id: r.id, companyId: r.companyId, ...(r.projectId === undefined ? {} : { projectId: r.projectId }), how });
     }
     return out;
@@ -439,12 +439,12 @@ export class SimStore {
       const userIds: number[] = [];
       const fakeBase = { random, companyId: company.id, companyName: company.name, userIds };
       const seedRecords = (resource: SimResourceName, scope: Scope) => {
-        const related = RESOURCES[resource].related;
+        const related = simResource(resource).related;
         const relatedIds = related === undefined ? [] : this.inScope(related, scope).map((r) => r.id);
-        for (let i = 1; i <= (RESOURCES[resource].seedCount ?? perResource); i++) {
+        for (let i = 1; i <= (simResource(resource).seedCount ?? perResource); i++) {
           const t = times();
           const context = { ...fakeBase, index: i, projectId: scope.projectId, relatedIds };
-          const rec = this.insert(resource, scope, RESOURCES[resource].fake(context), t.created);
+          const rec = this.insert(resource, scope, simResource(resource).fake(context), t.created);
           this.table(resource).get(rec.id)!.updatedAt = truncateToSecond(t.updated);
           if (resource === 'company_users') userIds.push(rec.id);
         }
@@ -453,6 +453,11 @@ export class SimStore {
       if (wanted.includes('company_users')) seedRecords('company_users', { companyId: company.id });
       if (userIds.length === 0) userIds.push(SERVICE_ACCOUNT_USER_ID);
       if (wanted.includes('vendors')) seedRecords('vendors', { companyId: company.id });
+      // Company-level generic resources (added by a test: generic-resources.ts); the built-in ones are seeded where they belong.
+      for (const resource of wanted) {
+        const builtIn = (SIM_RESOURCE_NAMES as readonly string[]).includes(resource);
+        if (!builtIn && simResource(resource).scope === 'company') seedRecords(resource, { companyId: company.id });
+      }
       const projectCount = options.projectsPerCompany ?? 3;
       const notPermitted = installed ? (options.notPermittedPerCompany ?? 0) : 0;
       for (let p = 1; p <= projectCount; p++) {
@@ -461,12 +466,12 @@ export class SimStore {
         this.table('projects').get(project.id)!.updatedAt = truncateToSecond(t.updated);
         this.permitted.set(project.id, p <= projectCount - notPermitted);
         for (const resource of wanted) {
-          if (RESOURCES[resource].scope === 'project') seedRecords(resource, { companyId: company.id, projectId: project.id });
+          if (simResource(resource).scope === 'project') seedRecords(resource, { companyId: company.id, projectId: project.id });
         }
       }
       // Company records that point at projects (timecard entries), once the projects are there.
       for (const resource of wanted) {
-        if (RESOURCES[resource].scope === 'company' && RESOURCES[resource].related === 'projects') seedRecords(resource, { companyId: company.id });
+        if (simResource(resource).scope === 'company' && simResource(resource).related === 'projects') seedRecords(resource, { companyId: company.id });
       }
     }
   }
@@ -478,10 +483,10 @@ export class SimStore {
   }
 
   private resourceName(resource: string): SimResourceName {
-    if (!(SIM_RESOURCE_NAMES as readonly string[]).includes(resource)) {
-      throw new Error(`unknown resource ${JSON.stringify(resource)}; known: ${SIM_RESOURCE_NAMES.join(', ')}`);
+    if (!Object.hasOwn(RESOURCES, resource)) {
+      throw new Error(`unknown resource ${JSON.stringify(resource)}; known: ${Object.keys(RESOURCES).join(', ')}`);
     }
-    return resource as SimResourceName;
+    return resource;
   }
 
   private table(resource: string): Map<number, StoredRecord> {
@@ -511,13 +516,14 @@ export class SimStore {
 
   private expectRemoval(resource: string, removal: ResourceDefinition['removal'], verb: string): SimResourceName {
     const name = this.resourceName(resource);
-    if (RESOURCES[name].removal !== removal) throw new Error(`${name} records cannot be ${verb} in Procore (they leave lists by ${RESOURCES[name].removal})`);
+    if (simResource(name).removal !== removal)
+      throw new Error(`${name} records cannot be ${verb} in Procore (they leave lists by ${simResource(name).removal})`);
     return name;
   }
 
   private setActive(resource: SimResourceName, id: number, active: boolean, at: number): void {
     const r = this.mustGet(resource, id);
-    const field = RESOURCES[resource].activeField;
+    const field = simResource(resource).activeField;
     if (!field) throw new Error(`${resource} records have no active flag`);
     r.fields = { ...r.fields, [field]: active };
     r.updatedAt = truncateToSecond(at);
@@ -542,7 +548,7 @@ export class SimStore {
       created_at: toProcoreTime(r.createdAt),
       updated_at: toProcoreTime(r.updatedAt),
     };
-    if (RESOURCES[r.resource].includeDeleted) json.deleted_at = r.deletedAt === undefined ? null : toProcoreTime(r.deletedAt);
+    if (simResource(r.resource).includeDeleted) json.deleted_at = r.deletedAt === undefined ? null : toProcoreTime(r.deletedAt);
     return json;
   }
 }
@@ -551,7 +557,7 @@ export class SimStore {
 function withRelated(wanted: SimResourceName[]): SimResourceName[] {
   const all: SimResourceName[] = [];
   const add = (name: SimResourceName) => {
-    const related = RESOURCES[name].related;
+    const related = simResource(name).related;
     if (related !== undefined && related !== 'projects') add(related);
     if (!all.includes(name)) all.push(name);
   };
@@ -560,7 +566,7 @@ function withRelated(wanted: SimResourceName[]): SimResourceName[] {
 }
 
 function isInactive(r: StoredRecord): boolean {
-  const field = RESOURCES[r.resource].activeField;
+  const field = simResource(r.resource).activeField;
   return field !== undefined && r.fields[field] === false;
 }
 

@@ -6,15 +6,15 @@ import { bumpManifestVersion } from '../../app-manifest/version';
 import { listResources } from '../../functions/commons/resources/registry';
 import { CliError, defineCommand, UsageError, withSubcommands, type CliIo, type Command } from '../command';
 import { json, table } from '../format';
-import { webhooksEnabledInAnyStage } from '../stage';
+import { readStageConfig, webhooksEnabledInAnyStage } from '../stage';
 
 const LEVEL_LABEL = { read_only: 'Read-only', standard: 'Standard', admin: 'Admin' } as const;
 
 const HELP = `connector manifest: the Procore app manifest (app-manifest/procore-app.json)
 
 Usage:
-  connector manifest permissions [--json]
-  connector manifest check [--manifest FILE]
+  connector manifest permissions [--stage S] [--json]
+  connector manifest check [--stage S] [--manifest FILE]
   connector manifest version <patch|minor|major|x.y.z> [--manifest FILE]
 
 Subcommands:
@@ -28,12 +28,19 @@ Subcommands:
                 create the same version in the Developer Portal
 
 Options:
+  --stage S         also the resources stage S declares in cdk.json (stages.S.resources)
   --manifest FILE   another manifest file (default app-manifest/procore-app.json)
   --json            machine-readable output (permissions)
   -h, --help        this help`;
 
 /** Every subcommand takes both flags (--json matters to permissions only). */
-const OPTIONS = { manifest: { type: 'string' }, json: { type: 'boolean' } } as const;
+const OPTIONS = { manifest: { type: 'string' }, json: { type: 'boolean' }, stage: { type: 'string' } } as const;
+
+/** The built-in resources, and those the stage declares (they join the registry as the functions see it). */
+function resourcesOf(stage: string | undefined) {
+  if (stage !== undefined) readStageConfig(stage);
+  return listResources();
+}
 
 /** The manifest file a subcommand works on; check and version need it to exist. */
 function manifestFile(sub: string, flag: string | undefined): string {
@@ -50,13 +57,13 @@ export const manifestCommand: Command = withSubcommands({
       name: 'manifest permissions',
       help: HELP,
       options: OPTIONS,
-      run: async ({ values }, io) => printPermissions(io, Boolean(values.json)),
+      run: async ({ values }, io) => printPermissions(io, Boolean(values.json), values.stage),
     }),
     check: defineCommand({
       name: 'manifest check',
       help: HELP,
       options: OPTIONS,
-      run: async ({ values }, io) => check(io, manifestFile('check', values.manifest)),
+      run: async ({ values }, io) => check(io, manifestFile('check', values.manifest), values.stage),
     }),
     version: defineCommand({
       name: 'manifest version',
@@ -74,13 +81,13 @@ export const manifestCommand: Command = withSubcommands({
   unknown: (sub) => `manifest: unknown subcommand "${sub}"; use permissions, check or version (see "connector manifest --help")`,
 });
 
-/** The registry's resources, and the webhooks when a stage turns them on. */
-function connectorNeeds() {
-  return connectorPermissionNeeds(listResources(), { webhooks: webhooksEnabledInAnyStage() });
+/** The registry's resources (with `--stage`, the ones it declares too), and the webhooks when a stage turns them on. */
+function connectorNeeds(stage: string | undefined) {
+  return connectorPermissionNeeds(resourcesOf(stage), { webhooks: webhooksEnabledInAnyStage() });
 }
 
-function printPermissions(io: CliIo, asJson: boolean): number {
-  const required = requiredPermissions(connectorNeeds());
+function printPermissions(io: CliIo, asJson: boolean, stage: string | undefined): number {
+  const required = requiredPermissions(connectorNeeds(stage));
   if (asJson) {
     io.out(json(required));
     return 0;
@@ -90,9 +97,9 @@ function printPermissions(io: CliIo, asJson: boolean): number {
   return 0;
 }
 
-function check(io: CliIo, file: string): number {
+function check(io: CliIo, file: string, stage: string | undefined): number {
   const manifest = loadManifest(file);
-  const problems = checkManifestPermissions(manifest, connectorNeeds());
+  const problems = checkManifestPermissions(manifest, connectorNeeds(stage));
   for (const warning of manifestWarnings(manifest)) io.err(`warning: ${warning}`);
   if (problems.length === 0) {
     io.out(`${path.relative(process.cwd(), file) || file} (version ${manifest.version}): tool permissions match what the connector needs.`);

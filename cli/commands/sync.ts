@@ -1,6 +1,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { ResourceNameSchema, RESOURCE_NAMES } from '../../functions/commons/resources/names';
+import { listResources } from '../../functions/commons/resources/registry';
 import { cliSqsClient } from '../aws/sqs';
 import { QUEUE_OUTPUTS, STATE_TABLE_OUTPUT } from '../aws/stack-outputs';
 import { CliError, defineCommand, idOption, requireOption, UsageError, type Command } from '../command';
@@ -25,7 +26,7 @@ ${STAGE_HELP}
   --table NAME           the state table (default: stack output StateTableName)
   --company ID           the Procore company
   --project ID           the project (project-scoped resources only)
-  --resource NAME        ${RESOURCE_NAMES.join(', ')}
+  --resource NAME        ${RESOURCE_NAMES.join(', ')}, or one the stage declares
   --full                 full resync: forget the scope's cursor and read every record up to now
                          (an incremental pull reads from the cursor minus a few minutes' overlap)
   --force                enqueue even if a job for the scope is already queued or running
@@ -49,7 +50,16 @@ export const syncCommand: Command = defineCommand({
   async run({ values }, io) {
     const companyId = idOption('sync', requireOption('sync', values.company, '--company', 'the Procore company to pull'), '--company') as number;
     const projectId = idOption('sync', values.project, '--project');
-    const resourceName = requireOption('sync', values.resource, '--resource', `one of ${RESOURCE_NAMES.join(', ')}`);
+    // The stage first: its declared resources are resources too.
+    const sync = values.stage ? readStageConfig(values.stage).config.sync : undefined;
+    const resourceName = requireOption(
+      'sync',
+      values.resource,
+      '--resource',
+      `one of ${listResources()
+        .map((r) => r.name)
+        .join(', ')}`,
+    );
     const resource = ResourceNameSchema.safeParse(resourceName);
     if (!resource.success) throw new UsageError(`sync: --resource: ${resource.error.issues[0]?.message}`);
     try {
@@ -57,7 +67,6 @@ export const syncCommand: Command = defineCommand({
     } catch (error) {
       throw new UsageError(`sync: ${(error as Error).message}`);
     }
-    const sync = values.stage ? readStageConfig(values.stage).config.sync : undefined;
     const outputs = stackOutputsFor('sync', values);
     const jobsQueueUrl = await flagOrOutput(values['jobs-queue-url'], outputs, QUEUE_OUTPUTS.jobs.queue, '--jobs-queue-url');
     const tableName = await flagOrOutput(values.table, outputs, STATE_TABLE_OUTPUT, '--table');

@@ -14,6 +14,9 @@ export interface ResourceListSpec {
   /** Supports filters[include_deleted]=with, so deletions arrive as records with deleted_at. */
   includeDeleted: boolean;
   maxPerPage: number;
+  /** Set for content-hash lists (content-hash/change-detector.ts): the record's id field, and how
+   * long a scope rests between two full listings (its cursor is the end of the last one). */
+  contentHash?: { idField: string; intervalMs: number };
   /** false: the list declares no page/per_page; one answer holds it all. */
   paged?: boolean;
   /** For lists Procore serves under a parent record (a budget view, a prime contract): the parents' list of a scope. */
@@ -39,6 +42,7 @@ export const registryListSpecs: ResourceListSpecs = (name) => {
     incremental: resource.incremental,
     includeDeleted: resource.deleted === 'filters[include_deleted]',
     maxPerPage: resource.maxPerPage,
+    ...(resource.changeDetection === 'content-hash' ? { contentHash: { idField: resource.idField, intervalMs: resource.fullListingMinutes * 60_000 } } : {}),
     paged: resource.paged !== false,
     ...(resource.parent ? { parentsRequest: (scope: SyncScope) => buildParentListRequest(resource, ids(scope)) } : {}),
     listRequest: (scope) => buildListRequest(resource, ids(scope)),

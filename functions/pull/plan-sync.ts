@@ -65,6 +65,8 @@ export interface PlanResult {
   backingOff: number;
   /** Scopes of inactive projects skipped because they were pulled less than a day ago. */
   resting: number;
+  /** Content-hash scopes skipped because their last full listing is more recent than their fullListingMinutes. */
+  betweenListings: number;
   failures: PlanFailure[];
   /** Known companies that could not list the others (uninstalled, failing) before one did. */
   discoveryFailures: PlanFailure[];
@@ -109,7 +111,7 @@ export async function planSync(config: SyncConfig, eventTime: string, deps: Plan
 
   // After discovery: the client has heard Procore's clock by now (unless nothing was asked of it).
   const windowEnd = scheduledWindowEnd(eventTime, deps.procore.serverNow?.() ?? now(), deps.logger);
-  const turns = await scopeTurns(found, deps.table, now());
+  const turns = await scopeTurns(found, deps, now());
   const jobs = await leaseScopes(turns.due, config, windowEnd, deps, now);
   await enqueueInChunks(jobs, deps);
   const result: PlanResult = {
@@ -120,6 +122,7 @@ export async function planSync(config: SyncConfig, eventTime: string, deps: Plan
     leased: turns.due.length - jobs.length,
     backingOff: turns.backingOff,
     resting: turns.resting,
+    betweenListings: turns.betweenListings,
     failures,
     discoveryFailures,
   };
@@ -136,15 +139,21 @@ export async function planSync(config: SyncConfig, eventTime: string, deps: Plan
 }
 
 /** Sorts the found scopes by their turn this run (state read once per company). */
-async function scopeTurns(found: FoundScope[], table: SyncTable, now: number): Promise<{ due: SyncScope[]; backingOff: number; resting: number }> {
+async function scopeTurns(
+  found: FoundScope[],
+  deps: Pick<PlanSyncDeps, 'table' | 'resources'>,
+  now: number,
+): Promise<{ due: SyncScope[]; backingOff: number; resting: number; betweenListings: number }> {
   const timings = new Map<number, ScopeTimings>();
-  const result = { due: [] as SyncScope[], backingOff: 0, resting: 0 };
+  const result = { due: [] as SyncScope[], backingOff: 0, resting: 0, betweenListings: 0 };
   for (const { scope, projectActive } of found) {
     let company = timings.get(scope.companyId);
-    if (!company) timings.set(scope.companyId, (company = await readScopeTimings(table, scope.companyId)));
-    const turn = scopeTurn({ projectActive, ...company.get(scopeId(scope)) }, now);
+    if (!company) timings.set(scope.companyId, (company = await readScopeTimings(deps.table, scope.companyId)));
+    const listingIntervalMs = deps.resources(scope.resource).contentHash?.intervalMs;
+    const turn = scopeTurn({ projectActive, ...company.get(scopeId(scope)), ...(listingIntervalMs === undefined ? {} : { listingIntervalMs }) }, now);
     if (turn === 'due') result.due.push(scope);
     else if (turn === 'backing-off') result.backingOff += 1;
+    else if (turn === 'between-listings') result.betweenListings += 1;
     else result.resting += 1;
   }
   return result;

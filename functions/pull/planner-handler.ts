@@ -1,14 +1,14 @@
 // Pull planner: started by the EventBridge schedule. Validates the scheduled event, then expands
 // the stage's sync config into one sync job per scope (see plan-sync.ts).
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
 import * as z from 'zod';
+import { readBundledJson } from '../commons/config/bundled-json';
 import { PlannerEnvSchema, procoreEnvironmentFrom, readEnv } from '../commons/config/runtime-env';
+import { installDeclaredResources } from '../commons/resources/declared-resources';
 import { toProcoreTime } from '../commons/contracts/procore-time';
 import { documentClient as db, sqs } from '../commons/aws/clients';
 import { countMetric, log, logger, metrics, tracer } from '../commons/observability/powertools';
@@ -31,27 +31,15 @@ export const ScheduledEventSchema = z.looseObject({
   connector: z.object({ run: PlannerRunSchema }).optional(),
 });
 
-/** The sync scope's JSON: inline in SYNC_CONFIG, or the file SYNC_CONFIG_FILE bundled with the code (the stack's way). */
-function syncConfigText(env: { SYNC_CONFIG?: string | undefined; SYNC_CONFIG_FILE?: string | undefined }): { text: string; source: string } {
-  if (env.SYNC_CONFIG !== undefined) return { text: env.SYNC_CONFIG, source: 'SYNC_CONFIG' };
-  const file = path.resolve(process.env.LAMBDA_TASK_ROOT ?? process.cwd(), env.SYNC_CONFIG_FILE ?? '');
-  try {
-    return { text: readFileSync(file, 'utf8'), source: `SYNC_CONFIG_FILE (${file})` };
-  } catch (error) {
-    throw new Error(`Invalid function environment: SYNC_CONFIG_FILE: cannot read ${file}: ${(error as Error).message}`);
-  }
-}
-
 function loadRuntime() {
   const env = readEnv(PlannerEnvSchema);
-  const { text, source } = syncConfigText(env);
-  let configJson: unknown;
-  try {
-    configJson = JSON.parse(text);
-  } catch {
-    throw new Error(`Invalid function environment: ${source} is not JSON`);
-  }
-  const parsed = PlannerConfigSchema.safeParse(configJson);
+  installDeclaredResources(env);
+  // The sync scope's JSON: inline in SYNC_CONFIG, or the file SYNC_CONFIG_FILE bundled with the code (the stack's way).
+  const { json, source } = readBundledJson({
+    inline: { name: 'SYNC_CONFIG', value: env.SYNC_CONFIG },
+    file: { name: 'SYNC_CONFIG_FILE', value: env.SYNC_CONFIG_FILE },
+  })!;
+  const parsed = PlannerConfigSchema.safeParse(json);
   if (!parsed.success) {
     const problems = parsed.error.issues.map((issue) => `${issue.path.join('.') || '(config)'}: ${issue.message}`);
     throw new Error(`Invalid function environment: ${source}: ${problems.join('; ')}`);

@@ -16,6 +16,7 @@ import { MAX_MESSAGE_BYTES } from '../commons/queues/message-size';
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import { messageBytes, sendMessageBatches, type OutgoingMessage } from '../commons/queues/sqs-batch-sender';
 import { checkInRecord, ClaimCheckUnavailableError, type ClaimCheckBucket } from './claim-check';
+import { findResource } from '../commons/resources/registry';
 import { lifecycleOf } from './removals/lifecycle';
 import type { SyncScope } from './sync-scope';
 
@@ -40,7 +41,7 @@ export function envelopeFor(record: unknown, context: EnvelopeContext): RecordEn
     resource: context.scope.resource,
     syncedAt: context.syncedAt,
   } as const;
-  const read = readRecord(record);
+  const read = readRecord(record, recordFields(context.scope.resource), context.syncedAt);
   if ('problems' in read) {
     return {
       ...base,
@@ -67,24 +68,37 @@ export function envelopeFor(record: unknown, context: EnvelopeContext): RecordEn
 
 type ReadRecord = { data: Record<string, unknown>; idText: string; updatedAt: string } | { problems: string[]; idText?: string; updatedAt?: string };
 
+/** Where a resource's records keep their id and change time (its declaration; `id` and `updated_at` unless it says otherwise). */
+interface RecordFields {
+  id: string;
+  /** null: the records carry no change time; the envelope's updatedAt is the time they were synced. */
+  timestamp: string | null;
+}
+
+function recordFields(resource: string): RecordFields {
+  const declared = findResource(resource);
+  return { id: declared?.idField ?? 'id', timestamp: declared === undefined ? 'updated_at' : declared.timestampField };
+}
+
 /** What every envelope needs from a Procore list record: an object with a positive integer id and updated_at (and a valid deleted_at, if any). */
-function readRecord(record: unknown): ReadRecord {
+function readRecord(record: unknown, fields: RecordFields, syncedAt: string): ReadRecord {
   if (typeof record !== 'object' || record === null || Array.isArray(record) || JSON.isRawJSON(record)) {
     return { problems: [`not a JSON object (got ${describe(record)})`] };
   }
   const data = record as Record<string, unknown>;
   const problems: string[] = [];
-  const idText = integerText(data.id);
-  if (data.id === undefined || data.id === null) problems.push('id: missing');
-  else if (idText === undefined || idText.startsWith('-') || idText === '0') problems.push(`id: not a positive integer (got ${describe(data.id)})`);
-  const updatedAt = data.updated_at;
+  const rawId = data[fields.id];
+  const idText = integerText(rawId);
+  if (rawId === undefined || rawId === null) problems.push(`${fields.id}: missing`);
+  else if (idText === undefined || idText.startsWith('-') || idText === '0') problems.push(`${fields.id}: not a positive integer (got ${describe(rawId)})`);
+  const updatedAt = fields.timestamp === null ? syncedAt : data[fields.timestamp];
   const validTime = (value: unknown): value is string => typeof value === 'string' && ISO_TIME.test(value) && !Number.isNaN(Date.parse(value));
-  if (updatedAt === undefined || updatedAt === null) problems.push('updated_at: missing');
-  else if (!validTime(updatedAt)) problems.push(`updated_at: not an ISO 8601 time (got ${describe(updatedAt)})`);
+  if (updatedAt === undefined || updatedAt === null) problems.push(`${fields.timestamp}: missing`);
+  else if (!validTime(updatedAt)) problems.push(`${fields.timestamp}: not an ISO 8601 time (got ${describe(updatedAt)})`);
   if (data.deleted_at !== undefined && data.deleted_at !== null && !validTime(data.deleted_at)) {
     problems.push(`deleted_at: not an ISO 8601 time (got ${describe(data.deleted_at)})`);
   }
-  const id = problems.some((p) => p.startsWith('id:')) ? undefined : idText;
+  const id = problems.some((p) => p.startsWith(`${fields.id}:`)) ? undefined : idText;
   if (problems.length > 0) return { problems, ...(id === undefined ? {} : { idText: id }), ...(validTime(updatedAt) ? { updatedAt } : {}) };
   return { data, idText: idText!, updatedAt: updatedAt as string };
 }

@@ -14,6 +14,7 @@ import type { ProcoreClient } from '../commons/procore/client';
 import type { ProcoreEnvironment } from '../commons/procore/environments';
 import { PermanentError } from '../commons/failure/permanent-error';
 import type { LoggerLike } from '../commons/observability/logger';
+import { ChangeDetector } from './content-hash/change-detector';
 import { pullRemovals } from './removals/pull-removals';
 import { removalListQuery } from './removals/removal-sources';
 import type { ClaimCheckBucket } from './claim-check';
@@ -108,15 +109,19 @@ export async function runSyncJob(job: SyncJob, deps: RunSyncJobDeps): Promise<Sy
     ...(start.from ? { [start.basis === 'adopted' ? 'adoptedFrom' : 'resumedFrom']: { jobId: start.from.jobId, savedAt: start.from.savedAt } } : {}),
   });
   try {
-    const read = await readWindow(job, start, fence, deps, totals);
+    const hashed = spec.contentHash;
+    const detector = hashed ? await ChangeDetector.load(deps.table, scope, { idField: hashed.idField, full: job.full === true }) : undefined;
+    const read = await readWindow(job, start, fence, deps, totals, detector);
     if (read.handOver) return await handOverOrPause(job, read.handOver, fence, deps, totals);
     // The window as read: its end is never after the time its first page was read.
     const window = { ...start.window, end: read.windowEnd };
-    // The window's removed records (recycle bins, inactive lists), before the cursor moves past them.
+    // The window's removed records (recycle bins, inactive lists, ids that left a content-hash list
+    // read whole in this invocation), before the cursor moves past them.
     const removals = await pullRemovals(job, window, {
       ...deps,
       deadline: now() + deps.remainingMs() - (deps.finishReserveMs ?? DEFAULT_FINISH_RESERVE_MS),
       now,
+      ...(detector && start.position === undefined ? { leftTheList: detector } : {}),
     });
     totals.records += removals.records;
     totals.claimChecked += removals.claimChecked;
@@ -148,6 +153,7 @@ async function readWindow(
   fence: ScopeFence,
   deps: RunSyncJobDeps,
   totals: Totals,
+  detector?: ChangeDetector,
 ): Promise<{ windowEnd: string; handOver?: SyncCheckpoint }> {
   const deadline = fence.now() + deps.remainingMs() - (deps.finishReserveMs ?? DEFAULT_FINISH_RESERVE_MS);
   const margin = deps.handOverMarginMs ?? DEFAULT_HAND_OVER_MARGIN_MS;
@@ -159,7 +165,10 @@ async function readWindow(
   for await (const { value: chunk, nextStarted } of readAhead(windowChunks(job, start, deps, { now: fence.now, deadline }), mayReadAhead)) {
     windowEnd = chunk.windowEnd;
     totals.pages += 1;
-    if (chunk.items.length > 0) await deliverRecords(chunk.items, job, deps, totals);
+    // A content-hash list delivers only what changed since its last listing, then keeps the new hashes.
+    const deliver = detector ? detector.changed(chunk.items) : chunk.items;
+    if (deliver.length > 0) await deliverRecords(deliver, job, deps, totals);
+    await detector?.commit();
     const short = deps.remainingMs() < margin;
     // Read to its end. Short of time, the removal pass goes to a continuation (a position past the end).
     if (!chunk.next && !short) return { windowEnd };

@@ -10,6 +10,7 @@ import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda'
 import { procoreEnvironmentFrom, readEnv, WorkerEnvSchema } from '../commons/config/runtime-env';
 import { documentClient as db, sqs } from '../commons/aws/clients';
 import { lazyS3 } from '../commons/aws/lazy-s3-client';
+import { installDeclaredResources } from '../commons/resources/declared-resources';
 import { procoreClientHooks } from '../commons/observability/procore-hooks';
 import { countMetric, log, logger, metrics, tracer } from '../commons/observability/powertools';
 import { createProcoreClient } from '../commons/procore/runtime';
@@ -20,6 +21,7 @@ import { registryListSpecs } from './list-spec';
 
 function loadRuntime() {
   const env = readEnv(WorkerEnvSchema);
+  installDeclaredResources(env);
   const environment = procoreEnvironmentFrom(env);
   return {
     env,

@@ -9,6 +9,7 @@ import { documentClient, dynamodb, sqs } from '../commons/aws/clients';
 import { PushEnvSchema, procoreEnvironmentFrom, readEnv } from '../commons/config/runtime-env';
 import { countMetric, log, logger, metrics, tracer } from '../commons/observability/powertools';
 import { createProcoreClient } from '../commons/procore/runtime';
+import { installDeclaredResources } from '../commons/resources/declared-resources';
 import { sqsQueueEdge } from '../commons/queues/sqs-adapter';
 import { createPushBatchHandler } from './push-batch';
 import { sendTrackingHooks } from './send-tracker';
@@ -17,6 +18,8 @@ import { pushIdempotencyConfig, pushIdempotencyStore } from './state/idempotency
 import { PushOriginMap } from './state/origin-map';
 
 const env = readEnv(PushEnvSchema);
+// Resources declared in the stage config, before any message is parsed (the push contract names them).
+installDeclaredResources(env);
 
 const handlePushBatch = createPushBatchHandler({
   // The hook tells a create that got no answer from one Procore refused (create-once.ts).

@@ -22,7 +22,7 @@ import type { ResourceName } from '../commons/resources/names';
 import type { ClaimCheckBucket } from '../pull/claim-check';
 import type { ResourceListSpecs } from '../pull/list-spec';
 import { deliverEnvelopes, envelopeFor } from '../pull/record-envelopes';
-import { REMOVAL_SOURCES, removalListQuery } from '../pull/removals/removal-sources';
+import { removalListQuery, removalSourceOf } from '../pull/removals/removal-sources';
 import type { ScopeWork } from './coalesce';
 
 /** How far the read's updated_at window reaches around the events' times (clock skew, late commits). */
@@ -76,7 +76,7 @@ export async function deliverScope(work: ScopeWork, deps: DeliverScopeDeps): Pro
 }
 
 function removalEnvelope(id: number, at: string, context: Parameters<typeof envelopeFor>[1]): RecordEnvelope {
-  const lifecycle: Lifecycle = REMOVAL_SOURCES[context.scope.resource].kind === 'recycle-bin' ? 'recycled' : 'deleted';
+  const lifecycle: Lifecycle = removalSourceOf(context.scope.resource).kind === 'recycle-bin' ? 'recycled' : 'deleted';
   const time = toProcoreTime(Date.parse(at));
   return envelopeFor({ id, updated_at: time, deleted_at: time }, { ...context, lifecycle });
 }

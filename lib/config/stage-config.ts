@@ -1,8 +1,13 @@
 // The per-stage configuration in cdk.json (context "stages"), validated before any construct exists.
 // Errors name the field path from the context root, e.g. "stages.sandbox.sync.schedule: ...".
 import { z } from 'zod';
+import { declaredOperations } from '../../functions/commons/procore/declared-operations';
 import { ProcoreEnvironmentSchema } from '../../functions/commons/procore/environments';
+import { ResourceNameSchema } from '../../functions/commons/resources/names';
+import { builtInResourceNames } from '../../functions/commons/resources/registry';
+import { ResourceFieldsDeclarationSchema, type ResourceDefinition } from '../../functions/commons/resources/resource-declaration';
 import { SyncConfigSchema } from '../../functions/pull/sync-config';
+import { checkDeclaredRequests } from './declared-resource-check';
 import { ScheduleExpressionSchema } from './schedule-expression';
 import { webhookResourcesNotSynced, WebhooksConfigSchema } from './webhooks-config';
 
@@ -133,11 +138,47 @@ const StageConfigShape = {
   pullWorker: PullWorkerConfigSchema.prefault({}),
   /** Where alarm notifications go; production must name a real address. */
   alarmEmail: AlarmEmailSchema.optional(),
+  /**
+   * Resources declared here, beside the built-in ones, keyed by name: the same declaration the
+   * built-in ones have (functions/commons/resources/resource-declaration.ts). Every request they
+   * lead to is checked against docs/procore-endpoints.tsv; list a name in sync.resources to pull it.
+   */
+  resources: z.record(z.string(), ResourceFieldsDeclarationSchema).default({}),
   /** Change capture by Procore webhooks (lib/config/webhooks-config.ts); absent: polling only. */
   webhooks: WebhooksConfigSchema.optional(),
 };
 
-export const StageConfigSchema = z.object(StageConfigShape).strict();
+/** The declared resources with their names, as the registry takes them. */
+export function declaredResourcesOf(config: Pick<StageConfig, 'resources'>): ResourceDefinition[] {
+  return Object.entries(config.resources).map(([name, fields]) => ({ name, ...fields }));
+}
+
+/** Declared resources: no built-in name, every request a declared Procore operation; sync.resources known. */
+function checkResources(config: Pick<StageConfig, 'resources' | 'sync'>, ctx: z.RefinementCtx): void {
+  const builtIn = new Set(builtInResourceNames());
+  for (const resource of declaredResourcesOf(config)) {
+    const badName = ResourceNameSchema.safeParse(resource.name).error?.issues[0]?.message;
+    if (badName) {
+      ctx.addIssue({ code: 'custom', path: ['resources', resource.name], message: badName });
+      continue;
+    }
+    if (builtIn.has(resource.name)) {
+      ctx.addIssue({ code: 'custom', path: ['resources', resource.name], message: 'is a built-in resource; declare another name' });
+      continue;
+    }
+    for (const problem of checkDeclaredRequests(resource, declaredOperations())) {
+      ctx.addIssue({ code: 'custom', path: ['resources', resource.name, ...problem.path], message: problem.message });
+    }
+  }
+  const known = [...builtIn, ...Object.keys(config.resources)];
+  config.sync.resources.forEach((name, index) => {
+    if (!known.includes(name)) {
+      ctx.addIssue({ code: 'custom', path: ['sync', 'resources', index], message: `unknown resource ${JSON.stringify(name)}; known: ${known.join(', ')}` });
+    }
+  });
+}
+
+export const StageConfigSchema = z.object(StageConfigShape).strict().superRefine(checkResources);
 
 const requiredForProduction = (what: string) => ({ error: `production needs ${what} (stages.production in cdk.json)` });
 
@@ -149,7 +190,8 @@ const ProductionStageConfigSchema = z
     region: z.string(requiredForProduction('the AWS region to deploy into')).pipe(RegionSchema),
     alarmEmail: z.string(requiredForProduction('an e-mail address for the alarms')).pipe(AlarmEmailSchema),
   })
-  .strict();
+  .strict()
+  .superRefine(checkResources);
 
 export type StageConfig = z.infer<typeof StageConfigSchema>;
 export type PushConfig = z.infer<typeof PushConfigSchema>;

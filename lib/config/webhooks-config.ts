@@ -6,7 +6,7 @@
 // are the events' own contract's.
 import { z } from 'zod';
 import { WEBHOOK_EVENT_TYPES } from '../../functions/commons/contracts/webhook-event';
-import { ResourceNameSchema } from '../../functions/commons/resources/names';
+import { RESOURCE_NAMES } from '../../functions/commons/resources/names';
 import { ScheduleExpressionSchema } from './schedule-expression';
 
 const LOOPBACK = /^http:\/\/(127\.0\.0\.1|localhost|\[::1\])(:\d+)?(\/|$)/;
@@ -25,8 +25,14 @@ export const WebhooksConfigSchema = z
   .object({
     /** false removes the connector's hooks from Procore (on `webhooks apply`) and leaves polling as it was. */
     enabled: z.boolean(),
-    /** Connector resource names (the registry's), each also in sync.resources. */
-    resources: z.array(ResourceNameSchema).min(1),
+    /** Connector resource names (the built-in ones: a resource declared in the stage config has no known Procore webhook resource), each also in sync.resources. */
+    resources: z
+      .array(
+        z.enum(RESOURCE_NAMES, {
+          error: (issue) => `unknown resource ${JSON.stringify(issue.input)} for webhooks; known: ${RESOURCE_NAMES.join(', ')}`,
+        }),
+      )
+      .min(1),
     events: z
       .array(z.enum(WEBHOOK_EVENT_TYPES))
       .min(1)

@@ -19,7 +19,7 @@ import type { ResourceName } from '../../functions/commons/resources/names';
 import type { PlannerConfig, SyncConfig } from '../../functions/pull/sync-config';
 import type { PullWorkerConfig } from '../config/stage-config';
 import { bind } from './bind';
-import { bundledJsonFile } from './bundled-json';
+import { bundledJsonFiles, withFiles } from './bundled-json';
 import { acknowledgeSqsDrivenFunction, ConnectorFunction, FUNCTION_BUNDLING } from './connector-function';
 import { eventSourceVisibilityTimeout, failureQueue, queueWithDeadLetter } from './queues';
 import { STATE_ACCESS } from './state-access';
@@ -49,6 +49,8 @@ export interface PullPipelineProps {
   readonly worker: PullWorkerConfig;
   /** Non-resource variables every handler gets (stage, Procore environment). */
   readonly commonEnvironment: Record<string, string>;
+  /** JSON files every function gets in its code (the stage's declared resources), by file name. */
+  readonly commonFiles: Record<string, unknown>;
   /** The DMSA secret the functions read (with its KMS key, if customer managed). */
   readonly secret: ISecret;
   /** The secret's name or ARN as configured: what the handlers pass to GetSecretValue. */
@@ -169,7 +171,7 @@ export class PullPipeline extends Construct {
       memorySize: PLANNER_MEMORY_MB,
       removalPolicy,
       environment: { ...props.commonEnvironment, ...leaseEnv, SYNC_CONFIG_FILE },
-      bundling: { ...FUNCTION_BUNDLING, commandHooks: bundledJsonFile(this, SYNC_CONFIG_FILE, plannerConfig) },
+      bundling: { ...FUNCTION_BUNDLING, commandHooks: bundledJsonFiles(this, { ...props.commonFiles, [SYNC_CONFIG_FILE]: plannerConfig }) },
     });
     planner.function.configureAsyncInvoke({
       onFailure: new SqsDestination(this.plannerFailureQueue),
@@ -202,6 +204,7 @@ export class PullPipeline extends Construct {
         MAX_ATTEMPTS: String(props.worker.maxReceiveCount),
         MAX_CONTINUATIONS: String(props.worker.maxContinuations),
       },
+      ...withFiles(this, props.commonFiles),
       // The worker enqueues a job's continuation onto the queue that invokes it: SQS -> Lambda -> SQS,
       // one chain per job. Lambda's recursive loop detection stops such a chain after about 16
       // invocations ("Lambda stops the next invocation ... and sends the event to a dead-letter queue

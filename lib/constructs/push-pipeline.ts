@@ -9,6 +9,7 @@ import { Construct } from 'constructs';
 import { redriveMaxReceiveCount } from '../../functions/commons/failure/decisions';
 import type { PushConfig } from '../config/stage-config';
 import { bind } from './bind';
+import { withFiles } from './bundled-json';
 import { acknowledgeSqsDrivenFunction, ConnectorFunction } from './connector-function';
 import { eventSourceVisibilityTimeout, queueWithDeadLetter } from './queues';
 import { STATE_ACCESS } from './state-access';
@@ -23,6 +24,8 @@ export interface PushPipelineProps {
   readonly config: PushConfig;
   /** Non-resource variables every handler gets (stage, Procore environment). */
   readonly commonEnvironment: Record<string, string>;
+  /** JSON files every function gets in its code (the stage's declared resources), by file name. */
+  readonly commonFiles: Record<string, unknown>;
   /** The DMSA secret the function reads (with its KMS key, if customer managed). */
   readonly secret: ISecret;
   /** The secret's name or ARN as configured: what the handler passes to GetSecretValue. */
@@ -84,6 +87,7 @@ export class PushPipeline extends Construct {
         // Attempts the handler makes at a message: it dead-letters a failure on the last itself, with its reason.
         MAX_ATTEMPTS: String(config.maxReceiveCount),
       },
+      ...withFiles(this, props.commonFiles),
     });
     const fn = this.handler.function;
 

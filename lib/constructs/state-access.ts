@@ -28,8 +28,12 @@ export const STATE_ACCESS = {
   /** Reads and writes cursor, checkpoint, failure; renews and releases the lease. Checkpoint and cursor
    * writes are transactions with a condition check on the lease (fencing); IAM authorises each item's
    * own action, so the check needs ConditionCheckItem. Query: the ids already delivered as inactive
-   * (vendors, company users; functions/pull/state/inactive-set.ts). */
-  worker: { actions: ['ConditionCheckItem', 'GetItem', 'Query', 'PutItem', 'UpdateItem', 'DeleteItem'], keyPrefixes: [STATE_KEY_PREFIXES.sync] },
+   * (vendors, company users; functions/pull/state/inactive-set.ts), and a content-hash list's hashes.
+   * BatchWriteItem: only the changed hashes of a content-hash list (functions/pull/state/content-hashes.ts). */
+  worker: {
+    actions: ['ConditionCheckItem', 'GetItem', 'Query', 'PutItem', 'UpdateItem', 'DeleteItem', 'BatchWriteItem'],
+    keyPrefixes: [STATE_KEY_PREFIXES.sync],
+  },
   /** Powertools idempotency (get, conditional put, update, delete) and the origin map (get, put, delete). */
   push: {
     actions: ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem'],

@@ -95,6 +95,7 @@ export class DeliveryEngine {
 
   /** A change the store made: one event, one delivery per matching hook. */
   report(change: StoreChange): void {
+    // A generic resource (generic-resources.ts) has no webhook resource: no events.
     const resourceName = WEBHOOK_RESOURCES[change.resource]?.name;
     if (resourceName === undefined) return;
     const hooks = this.deps.registry.matching({ ...change, resourceName });

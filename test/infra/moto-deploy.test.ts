@@ -9,19 +9,28 @@
 // synthesized template first: the nearest real deploy moto allows. moto also records
 // every function as x86_64 without active tracing, whatever the template says, and skips bucket
 // policies. What moto skips is asserted over the templates in rule-book.test.ts instead.
+//
+// The stage declares a resource no connector code knows (company hazards, from Procore's operations
+// file) and points at the Procore simulator, which serves it generically: the deployed planner,
+// worker and push function bundles (run in the local function host) pull it and push to it.
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { CloudFormationClient, ListStackResourcesCommand, type StackResourceSummary } from '@aws-sdk/client-cloudformation';
 import { DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient, ListRulesCommand, ListTargetsByRuleCommand } from '@aws-sdk/client-eventbridge';
-import { GetFunctionConfigurationCommand, LambdaClient, ListEventSourceMappingsCommand } from '@aws-sdk/client-lambda';
+import { GetFunctionConfigurationCommand, LambdaClient, ListEventSourceMappingsCommand, UpdateEventSourceMappingCommand } from '@aws-sdk/client-lambda';
 import { CreateSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { DeleteMessageCommand, GetQueueAttributesCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { PlannerEnvSchema, PushEnvSchema, readEnv, WorkerEnvSchema } from '../../functions/commons/config/runtime-env';
 import { stackName } from '../../lib/connector-app';
 import { deployStageToMoto, functionAssetDir, type CdkDeployResult } from '../../local/cdk-deploy';
 import { startFunctionHost } from '../../local/function-host';
+import { receiveMessages, sqsRecordFromMessage } from '../../local/sqs-event-source';
+import { queueArn } from '../../cli/aws/sqs';
+import { addGenericResource, startSimulator, type ProcoreSimulator } from '../../simulator';
+import { HAZARDS } from '../support/declared-resources';
+import { scheduledEvent } from '../pull/support/pull-harness';
 
 const STACK = stackName('sandbox');
 /** moto skips these types (lists them without a type), or the deploy removes them (see above). */
@@ -41,13 +50,18 @@ let template: { Resources: Record<string, { Type: string }> };
 let deploy: CdkDeployResult;
 let deployed: StackResourceSummary[];
 let work: string | undefined;
+let sim: ProcoreSimulator;
+let companyId: number;
 
 beforeAll(async () => {
   const endpoint = process.env.AWS_ENDPOINT_URL;
   if (!endpoint) throw new Error('AWS_ENDPOINT_URL is not set: run through Jest, whose global setup starts moto');
+  addGenericResource({ name: 'hazards', collection: HAZARDS.paths.list, wrapperKey: 'hazard', required: ['name'] });
+  sim = await startSimulator({ now: Date.now(), data: { companies: 1, projectsPerCompany: 1, recordsPerResource: 4, resources: ['hazards'] } });
+  companyId = sim.store.companies().find((c) => c.installed)!.id;
   const secretName = `procore-connector/moto-${Date.now().toString(36)}/dmsa`;
   await new SecretsManagerClient({}).send(
-    new CreateSecretCommand({ Name: secretName, SecretString: JSON.stringify({ client_id: 'moto-client', client_secret: 'moto-secret' }) }),
+    new CreateSecretCommand({ Name: secretName, SecretString: JSON.stringify({ client_id: sim.clientId, client_secret: sim.clientSecret }) }),
   );
 
   work = mkdtempSync(path.join(tmpdir(), 'moto-deploy-'));
@@ -56,9 +70,10 @@ beforeAll(async () => {
     endpoint,
     workDir: work,
     stageConfig: {
-      procore: { name: 'custom', loginUrl: 'http://127.0.0.1:4010', apiUrl: 'http://127.0.0.1:4010' },
+      procore: { name: 'custom', loginUrl: sim.loginUrl, apiUrl: sim.apiUrl },
       dmsaSecret: secretName,
-      sync: { companies: [8001], resources: ['projects', 'rfis'], schedule: 'rate(15 minutes)' },
+      resources: { hazards: HAZARDS },
+      sync: { companies: [companyId], resources: ['projects', 'hazards'], schedule: 'rate(15 minutes)' },
       push: { batchSize: 10, maxConcurrency: 2, maxReceiveCount: 5 },
       pullWorker: { maxConcurrency: 3, maxReceiveCount: 5 },
     },
@@ -72,7 +87,8 @@ beforeAll(async () => {
   cfn.destroy();
 }, 240000);
 
-afterAll(() => {
+afterAll(async () => {
+  await sim?.close();
   sqs.destroy();
   if (work) rmSync(work, { recursive: true, force: true });
 });
@@ -144,8 +160,9 @@ it('each function has an environment its handler accepts, pointing at the deploy
   const common = {
     CONNECTOR_STAGE: 'sandbox',
     PROCORE_ENVIRONMENT: 'custom',
-    PROCORE_LOGIN_URL: 'http://127.0.0.1:4010',
-    PROCORE_API_URL: 'http://127.0.0.1:4010',
+    PROCORE_LOGIN_URL: sim.loginUrl,
+    PROCORE_API_URL: sim.apiUrl,
+    RESOURCES_FILE: 'resources.json',
     STATE_TABLE_NAME: outputs.StateTableName,
   };
   expect(readEnv(PushEnvSchema, push.Environment?.Variables)).toMatchObject({
@@ -209,7 +226,10 @@ it('the schedule rule targets the planner with retries and the planner failure q
 it('the deployed planner reads the sync scope bundled with its code (it gets as far as the event)', async () => {
   const plannerId = Object.entries(template.Resources).find(([id, r]) => r.Type === 'AWS::Lambda::Function' && id.startsWith('PullPlanner'))![0];
   const assetDir = functionAssetDir(deploy, plannerId);
-  expect(JSON.parse(readFileSync(path.join(assetDir, 'sync-config.json'), 'utf8'))).toMatchObject({ resources: ['projects', 'rfis'], companies: [8001] });
+  expect(JSON.parse(readFileSync(path.join(assetDir, 'sync-config.json'), 'utf8'))).toMatchObject({
+    resources: ['projects', 'hazards'],
+    companies: [companyId],
+  });
   const lambda = new LambdaClient({});
   const env = (await lambda.send(new GetFunctionConfigurationCommand({ FunctionName: outputs.PlannerFunctionName }))).Environment?.Variables ?? {};
   lambda.destroy();
@@ -221,3 +241,71 @@ it('the deployed planner reads the sync scope bundled with its code (it gets as 
     await host.close();
   }
 }, 60000);
+
+/** A deployed function's bundle in the local function host, with the environment moto holds for it. */
+async function deployedFunction(prefix: string, functionName: string) {
+  const logicalId = Object.entries(template.Resources).find(([id, r]) => r.Type === 'AWS::Lambda::Function' && id.startsWith(prefix))![0];
+  const lambda = new LambdaClient({});
+  const env = (await lambda.send(new GetFunctionConfigurationCommand({ FunctionName: functionName }))).Environment?.Variables ?? {};
+  lambda.destroy();
+  return startFunctionHost({ entry: path.join(functionAssetDir(deploy, logicalId), 'index.mjs'), env, functionName, timeoutMs: 60000, memoryMb: 512 });
+}
+
+/** Plays an SQS event source mapping once: every message of the queue to the function, deleted when it succeeded. */
+async function playQueue(queueUrl: string, fn: Awaited<ReturnType<typeof deployedFunction>>): Promise<number> {
+  const arn = await queueArn(sqs, queueUrl);
+  let handled = 0;
+  for (;;) {
+    const messages = await receiveMessages(sqs, queueUrl, 1, { visibilityTimeout: 60 });
+    if (messages.length === 0) return handled;
+    const response = await fn.invoke<{ batchItemFailures: unknown[] }>({ Records: messages.map((m) => sqsRecordFromMessage(m, arn)) });
+    expect(response.batchItemFailures).toEqual([]);
+    for (const m of messages) await sqs.send(new DeleteMessageCommand({ QueueUrl: queueUrl, ReceiptHandle: m.ReceiptHandle! }));
+    handled += messages.length;
+  }
+}
+
+it('a resource declared in the stage config is pulled by the deployed planner and worker, and pushed to by the deployed push function', async () => {
+  expect(
+    JSON.parse(
+      readFileSync(
+        path.join(
+          functionAssetDir(
+            deploy,
+            Object.keys(template.Resources).find((id) => id.startsWith('PullWorker') && template.Resources[id]!.Type === 'AWS::Lambda::Function')!,
+          ),
+          'resources.json',
+        ),
+        'utf8',
+      ),
+    ),
+  ).toMatchObject([{ name: 'hazards', wrapperKey: 'hazard' }]);
+  // moto's own pollers would take the messages (it cannot run the functions): this test plays the mappings.
+  const lambda = new LambdaClient({});
+  for (const mapping of (await lambda.send(new ListEventSourceMappingsCommand({}))).EventSourceMappings ?? []) {
+    await lambda.send(new UpdateEventSourceMappingCommand({ UUID: mapping.UUID, Enabled: false }));
+  }
+  lambda.destroy();
+  const planner = await deployedFunction('PullPlanner', outputs.PlannerFunctionName!);
+  const worker = await deployedFunction('PullWorker', outputs.WorkerFunctionName!);
+  const push = await deployedFunction('PushHandler', outputs.PushFunctionName!);
+  try {
+    await planner.invoke(scheduledEvent(new Date(sim.clock.now()).toISOString().replace(/\.\d+Z$/, 'Z')));
+    expect(await playQueue(outputs.SyncJobsQueueUrl!, worker)).toBeGreaterThanOrEqual(2);
+    const records = await receiveMessages(sqs, outputs.RecordsQueueUrl!, 100);
+    const hazards = records.map((m) => JSON.parse(m.Body!)).filter((e) => e.resource === 'hazards');
+    expect(hazards.map((e) => e.id).sort()).toEqual(
+      sim.store
+        .list('hazards', { companyId })
+        .map((r) => r.id)
+        .sort(),
+    );
+
+    const body = { version: 1, id: 'moto-hazard-1', companyId, resource: 'hazards', operation: 'create', data: { name: 'Deployed hazard' } };
+    await sqs.send(new SendMessageCommand({ QueueUrl: outputs.PushQueueUrl!, MessageBody: JSON.stringify(body) }));
+    expect(await playQueue(outputs.PushQueueUrl!, push)).toBe(1);
+    expect(sim.store.list('hazards', { companyId }).map((r) => r.name)).toContain('Deployed hazard');
+  } finally {
+    await Promise.all([planner.close(), worker.close(), push.close()]);
+  }
+}, 180000);

@@ -4,7 +4,7 @@
 // every operation, pull and push: list, pull window, show, create with and without originId, update,
 // delete, batch upsert, origin_id lookup; and the token request. Discovery and the CLI's check-credentials run against the
 // simulator, which refuses (and logs) anything undeclared. A failure names the request and what is
-// not declared.
+// not declared. Resources declared in a stage config are exercised the same way.
 import { randomUUID } from 'node:crypto';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { CreateQueueCommand, SQSClient } from '@aws-sdk/client-sqs';
@@ -18,7 +18,7 @@ import { RatePacer } from '../../functions/commons/procore/rate-pacer';
 import type { HttpTransport } from '../../functions/commons/procore/http';
 import type { TokenProvider } from '../../functions/commons/procore/token-provider';
 import * as builders from '../../functions/commons/resources/request-builders';
-import { listResources, type ResourceDefinition, type ResourceOperation } from '../../functions/commons/resources/registry';
+import { declareResources, listResources, type ResourceDefinition, type ResourceOperation } from '../../functions/commons/resources/registry';
 import { registryListSpecs } from '../../functions/pull/list-spec';
 import { planSync } from '../../functions/pull/plan-sync';
 import { SyncConfigSchema } from '../../functions/pull/sync-config';
@@ -27,9 +27,19 @@ import type { ApplyDeps, PushWrite } from '../../functions/push/push-write';
 import { applyBatchUpserts } from '../../functions/push/batch-upsert';
 import type { PushOriginMap } from '../../functions/push/state/origin-map';
 import { createStateTable } from '../../local/create-state-table';
-import { DeclaredOperations, startSimulator } from '../../simulator';
+import { addGenericResource, DeclaredOperations, startSimulator } from '../../simulator';
+import { HAZARDS, WORK_CLASSIFICATIONS } from '../support/declared-resources';
 
 const operations = DeclaredOperations.fromFile();
+
+// Resources declared in a stage config are built by the same builders: two of them (an incremental
+// one and a content-hash one) ride along, and the simulator serves them from the operations file.
+declareResources([
+  { name: 'hazards', ...HAZARDS },
+  { name: 'work_classifications', ...WORK_CLASSIFICATIONS },
+]);
+addGenericResource({ name: 'hazards', collection: HAZARDS.paths.list, wrapperKey: 'hazard' });
+addGenericResource({ name: 'work_classifications', collection: WORK_CLASSIFICATIONS.paths.list, wrapperKey: 'work_classification' });
 const COMPANY = 4_294_967_311;
 const PROJECT = 4_294_967_322;
 const RECORD = 4_294_967_333;

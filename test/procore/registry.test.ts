@@ -1,6 +1,5 @@
 // The resource registry against Procore's published endpoint list, and the request builders.
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
+import { declaredOperations } from '../../functions/commons/procore/declared-operations';
 import { RESOURCE_NAMES } from '../../functions/commons/resources/names';
 import { getResource, listResources } from '../../functions/commons/resources/registry';
 import {
@@ -14,16 +13,9 @@ import {
   resourcePath,
 } from '../../functions/commons/resources/request-builders';
 
-const endpoints = new Set(
-  readFileSync(path.join(__dirname, '../../docs/procore-endpoints.tsv'), 'utf8')
-    .split('\n')
-    .filter((line) => line.trim() && !line.startsWith('#'))
-    .slice(1)
-    .map((line) => {
-      const [, method, endpointPath] = line.split('\t');
-      return `${method} ${endpointPath}`;
-    }),
-);
+import { checkDeclaredRequests } from '../../lib/config/declared-resource-check';
+
+const endpoints = new Set(declaredOperations().all.map((operation) => `${operation.method} ${operation.path}`));
 
 const METHODS = { list: 'GET', show: 'GET', create: 'POST', update: 'PATCH', delete: 'DELETE', batchUpsert: 'PATCH' } as const;
 
@@ -39,6 +31,13 @@ describe('resource registry', () => {
     expect(used.filter((operation) => !endpoints.has(operation))).toEqual([]);
     expect(resource.paths.list).toContain(`/rest/${resource.apiVersion}/`);
   });
+
+  it.each(listResources().map((r) => [r.name, r] as const))(
+    '%s: passes the check `cdk synth` applies to a resource declared in the stage config (one mechanism)',
+    (_name, resource) => {
+      expect(checkDeclaredRequests(resource, declaredOperations())).toEqual([]);
+    },
+  );
 
   it('catches a path Procore does not publish', () => {
     expect(endpoints.has('DELETE /rest/v1.0/vendors/{id}')).toBe(false);

@@ -1,28 +1,18 @@
 // Every request the pull path builds to find removed records and to discover what to pull is one
 // Procore declares: method, path and each query parameter, read from docs/procore-endpoints.tsv
 // (Procore's operations file). A parameter an operation does not declare is, at best, ignored.
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
+import { declaredOperations } from '../../functions/commons/procore/declared-operations';
 import { silentLogger } from '../../functions/commons/observability/logger';
 import { RESOURCE_NAMES } from '../../functions/commons/resources/names';
 import { getResource } from '../../functions/commons/resources/registry';
 import { discoverProjects } from '../../functions/pull/discovery/discover-projects';
 import { registryListSpecs } from '../../functions/pull/list-spec';
 import { removalRequest } from '../../functions/pull/removals/removal-requests';
-import { REMOVAL_SOURCES, removalListQuery } from '../../functions/pull/removals/removal-sources';
+import { removalListQuery, removalSourceOf } from '../../functions/pull/removals/removal-sources';
 import { SyncConfigSchema } from '../../functions/pull/sync-config';
 
-/** "METHOD path" → declared query parameters. */
-const declared = new Map<string, Set<string>>(
-  readFileSync(path.join(__dirname, '../../docs/procore-endpoints.tsv'), 'utf8')
-    .split('\n')
-    .slice(1)
-    .filter((line) => line.trim() && !line.startsWith('#'))
-    .map((line) => {
-      const [, method, template, , params = ''] = line.split('\t');
-      return [`${method} ${template}`, new Set(params.split(',').filter(Boolean))] as const;
-    }),
-);
+/** "METHOD path" → declared query parameters (the one reader of docs/procore-endpoints.tsv). */
+const declared = new Map<string, ReadonlySet<string>>(declaredOperations().all.map((op) => [`${op.method} ${op.path}`, op.queryParams] as const));
 
 /** What is not declared about a request: the operation itself, or each undeclared parameter. */
 function undeclared(method: string, template: string, query: Record<string, unknown>): string[] {
@@ -41,7 +31,7 @@ describe('removal and discovery requests are declared operations', () => {
   });
 
   it.each(RESOURCE_NAMES.map((name) => [name] as const))('%s: where its removed records are read', (name) => {
-    const source = REMOVAL_SOURCES[name];
+    const source = removalSourceOf(name);
     const resource = getResource(name);
     const scope = { companyId: 11, projectId: resource.scope === 'project' ? 22 : null, resource: name };
     if (source.kind === 'list-query') {

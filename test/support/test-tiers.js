@@ -17,6 +17,8 @@ const UNIT = [
   // The CDK template tests synthesize without bundling (no esbuild, no AWS): a few seconds each.
   'test/infra/cdk-nag.test.ts',
   'test/infra/connector-stack.test.ts',
+  'test/infra/declared-resources.test.ts',
+  'test/app-manifest/declared-permissions.test.ts',
   'test/infra/stage-config.test.ts',
   'test/infra/webhooks-stack.test.ts',
   'test/procore/errors.test.ts',

@@ -193,6 +193,7 @@ describe('webhook events consumer (simulator + moto)', () => {
   it('the id filter of each list is one its operation declares (docs/procore-endpoints.tsv); company users have none', () => {
     const declared = DeclaredOperations.fromFile();
     for (const [resource, filter] of Object.entries(ID_FILTERS)) {
+      if (filter === undefined) continue;
       const list = buildListRequest(getResource(resource), { companyId: 1, projectId: 2 });
       const problem = declared.check({ method: 'GET', path: list.path, queryParams: [...Object.keys(list.query ?? {}), filter] });
       expect({ resource, problem }).toEqual({ resource, problem: undefined });

@@ -2,6 +2,7 @@
 // This is the one contract between lib/ (which sets them) and functions/ (which reads them).
 import * as z from 'zod';
 import { resolveProcoreEnvironment, type ProcoreEnvironment } from '../procore/environments';
+import { DeclaredResourcesEnvSchema } from '../resources/declared-resources';
 
 const optionalUrl = z.string().url().optional();
 
@@ -20,6 +21,7 @@ export const CommonEnvSchema = z.object({
   PROCORE_API_URL: optionalUrl,
   DMSA_SECRET_ID: z.string().min(1),
   STATE_TABLE_NAME: z.string().min(1),
+  ...DeclaredResourcesEnvSchema.shape,
 });
 
 export const PushEnvSchema = CommonEnvSchema.extend({

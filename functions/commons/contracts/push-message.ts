@@ -2,8 +2,7 @@
 // message. Producers code against this; docs/push-message.schema.json is the same contract as JSON
 // Schema (generated from this file; a test keeps the two equal).
 import * as z from 'zod';
-import { getResource } from '../resources/registry';
-import { ResourceNameSchema } from '../resources/names';
+import { findResource, KnownResourceNameSchema, listResources } from '../resources/registry';
 import { ProcoreIdSchema } from './procore-id';
 import { describePath, parseStrictJson } from './strict-json';
 
@@ -25,7 +24,9 @@ const common = {
     .describe('Producer-chosen unique key of this write (the idempotency key): a redelivered or re-sent message with the same id is applied once.'),
   companyId: ProcoreIdSchema.describe('The Procore company the record belongs to.'),
   projectId: ProcoreIdSchema.optional().describe('The Procore project; required for project-scoped resources, ignored by company-scoped ones.'),
-  resource: ResourceNameSchema.describe("The connector's resource name (a registry entry), e.g. vendors or rfis."),
+  resource: KnownResourceNameSchema.describe(
+    "The connector's resource name (a registry entry: built-in, e.g. vendors or rfis, or declared in the stage config).",
+  ),
 };
 
 const OriginId = z
@@ -78,7 +79,7 @@ export const PushMessageSchema = PushMessageShape.superRefine((message, ctx) => 
     const dataIdProblem = dataIdConflict(message);
     if (dataIdProblem) ctx.addIssue({ code: 'custom', path: ['data', 'id'], message: dataIdProblem });
   }
-  if (getResource(message.resource).scope === 'project' && message.projectId === undefined) {
+  if (findResource(message.resource)?.scope === 'project' && message.projectId === undefined) {
     ctx.addIssue({ code: 'custom', path: ['projectId'], message: `required: ${message.resource} is project-scoped` });
   }
 }).meta({
@@ -185,7 +186,10 @@ export function pushMessageJsonSchema(): Record<string, unknown> {
       }
     },
   }) as Record<string, unknown>;
-  const projectScoped = ResourceNameSchema.options.filter((name) => getResource(name).scope === 'project');
+  // The built-in project-scoped resources; a stage's declared ones are checked by the connector itself.
+  const projectScoped = listResources()
+    .filter((resource) => resource.scope === 'project')
+    .map((resource) => resource.name);
   return {
     ...schema,
     // biome-ignore lint/suspicious/noThenProperty: JSON Schema's if/then keywords

@@ -66,7 +66,7 @@ export const PROCORE_WEBHOOK_RESOURCES: Partial<Record<ResourceName, { name: str
 };
 
 const BY_PROCORE_NAME = new Map<string, ResourceName>(
-  Object.entries(PROCORE_WEBHOOK_RESOURCES).map(([resource, procore]) => [procore.name.toLowerCase(), resource as ResourceName]),
+  Object.entries(PROCORE_WEBHOOK_RESOURCES).flatMap(([resource, procore]) => (procore ? [[procore.name.toLowerCase(), resource] as const] : [])),
 );
 
 /**

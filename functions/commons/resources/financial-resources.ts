@@ -8,15 +8,15 @@
 // `incremental: false` marks lists that declare no filters[updated_at]: they are read whole on every
 // pull (content-hash change detection is the config-declared registry's work, issue 17 item 3).
 import type { FinancialResourceName } from './names';
-import type { ResourceDefinition } from './resource-definition';
+import type { ResourceDeclarationInput } from './resource-declaration';
 
 /** Procore v1 lists accept large pages; 1000 keeps one page's JSON comfortably in memory. */
 const V1_MAX_PER_PAGE = 1000;
 
 /** The commitments list's compact default view lacks updated_at and money (as work order contracts'). */
-const EXTENDED_LIST: ResourceDefinition['requests'] = { list: { query: { view: 'extended' } } };
+const EXTENDED_LIST: ResourceDeclarationInput['requests'] = { list: { query: { view: 'extended' } } };
 
-export const FINANCIAL_RESOURCES: { readonly [N in FinancialResourceName]: ResourceDefinition & { name: N } } = {
+export const FINANCIAL_RESOURCES: { readonly [N in FinancialResourceName]: ResourceDeclarationInput & { name: N } } = {
   purchase_order_contracts: {
     name: 'purchase_order_contracts',
     scope: 'project',

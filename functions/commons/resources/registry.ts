@@ -3,8 +3,10 @@
 // (docs/procore-endpoints.tsv; test/procore/declared-requests.test.ts checks every request the
 // connector builds against it). Tool permissions are what the app's Permissions Builder must grant
 // for the connector to read and write the resource.
+import { FINANCIAL_REMOVAL_SOURCES } from './financial-removal-sources';
 import { FINANCIAL_RESOURCES } from './financial-resources';
-import { RESOURCE_NAMES, ResourceNameSchema, type ResourceName } from './names';
+import { ResourceNameSchema } from './names';
+import { ResourceDeclarationSchema, type ResourceDeclarationInput } from './resource-declaration';
 import type { ResourceDefinition } from './resource-definition';
 
 export type { PermissionLevel, ResourceDefinition, ResourceOperation, ResourceScope, ScopeIds, ToolPermission } from './resource-definition';
@@ -14,8 +16,8 @@ export { buildListRequest, buildPullListRequest, resourcePath } from './request-
 /** Procore v1 lists accept large pages; 1000 keeps one page's JSON comfortably in memory. */
 const V1_MAX_PER_PAGE = 1000;
 
-const RESOURCES: { readonly [N in ResourceName]: ResourceDefinition & { name: N } } = {
-  projects: {
+const BUILT_IN: ResourceDeclarationInput[] = [
+  {
     name: 'projects',
     scope: 'company',
     apiVersion: 'v1.0',
@@ -34,11 +36,17 @@ const RESOURCES: { readonly [N in ResourceName]: ResourceDefinition & { name: N 
     deleted: 'none',
     maxPerPage: V1_MAX_PER_PAGE,
     // Creating projects needs Admin on the company Portfolio tool.
+    removals: {
+      kind: 'list-query',
+      listQuery: { 'filters[by_status]': 'All' },
+      how: 'the project list with `filters[by_status]=All`: a closed project comes with `active: false`',
+    },
+    activeField: 'active',
     permission: { tool: 'Portfolio', level: 'admin', scope: 'company' },
     // PATCH /rest/v1.0/projects/sync declares company_id as a query parameter (its body is `updates`).
     requests: { batchUpsert: { scopeIn: 'query' } },
   },
-  rfis: {
+  {
     name: 'rfis',
     scope: 'project',
     apiVersion: 'v1.0',
@@ -56,9 +64,15 @@ const RESOURCES: { readonly [N in ResourceName]: ResourceDefinition & { name: N 
     // The RFI list does not declare filters[include_deleted]: recycled RFIs are in the recycle bin.
     deleted: 'none',
     maxPerPage: V1_MAX_PER_PAGE,
+    removals: {
+      kind: 'recycle-bin',
+      path: '/rest/v1.0/projects/{project_id}/rfis/recycle_bin',
+      paged: true,
+      how: 'recycle bin `GET /rest/v1.0/projects/{project_id}/rfis/recycle_bin`, same `filters[updated_at]` window',
+    },
     permission: { tool: 'RFIs', level: 'standard', scope: 'project' },
   },
-  submittals: {
+  {
     name: 'submittals',
     scope: 'project',
     apiVersion: 'v1.1',
@@ -76,9 +90,15 @@ const RESOURCES: { readonly [N in ResourceName]: ResourceDefinition & { name: N 
     incremental: true,
     deleted: 'none',
     maxPerPage: V1_MAX_PER_PAGE,
+    removals: {
+      kind: 'recycle-bin',
+      path: '/rest/v1.1/projects/{project_id}/submittals/recycle_bin',
+      paged: true,
+      how: 'recycle bin `GET /rest/v1.1/projects/{project_id}/submittals/recycle_bin`, same `filters[updated_at]` window',
+    },
     permission: { tool: 'Submittals', level: 'standard', scope: 'project' },
   },
-  observations: {
+  {
     name: 'observations',
     scope: 'project',
     apiVersion: 'v1.0',
@@ -97,9 +117,15 @@ const RESOURCES: { readonly [N in ResourceName]: ResourceDefinition & { name: N 
     incremental: true,
     deleted: 'none',
     maxPerPage: V1_MAX_PER_PAGE,
+    removals: {
+      kind: 'recycle-bin',
+      path: '/rest/v1.0/projects/{project_id}/recycle_bin/observations/items',
+      paged: false,
+      how: 'recycle bin `GET /rest/v1.0/projects/{project_id}/recycle_bin/observations/items`, same `filters[updated_at]` window, one request (no paging declared)',
+    },
     permission: { tool: 'Observations', level: 'standard', scope: 'project' },
   },
-  vendors: {
+  {
     name: 'vendors',
     scope: 'company',
     apiVersion: 'v1.0',
@@ -119,12 +145,18 @@ const RESOURCES: { readonly [N in ResourceName]: ResourceDefinition & { name: N 
     deleted: 'none',
     maxPerPage: V1_MAX_PER_PAGE,
     // Adding and editing company Directory entries needs Admin on the company Directory tool.
+    removals: {
+      kind: 'inactive-list',
+      path: '/rest/v1.0/companies/{company_id}/vendors/inactive',
+      how: 'inactive list `GET /rest/v1.0/companies/{company_id}/vendors/inactive` read whole, compared with the ids already delivered as inactive',
+    },
+    activeField: 'is_active',
     permission: { tool: 'Directory', level: 'admin', scope: 'company' },
     // Extended is the list's default view ("The default view is extended."); asked for explicitly so
     // a changed default cannot take fields away.
     requests: { list: { query: { view: 'extended' } } },
   },
-  company_users: {
+  {
     name: 'company_users',
     scope: 'company',
     apiVersion: 'v1.3',
@@ -142,11 +174,17 @@ const RESOURCES: { readonly [N in ResourceName]: ResourceDefinition & { name: N 
     incremental: true,
     deleted: 'none',
     maxPerPage: V1_MAX_PER_PAGE,
+    removals: {
+      kind: 'inactive-list',
+      path: '/rest/v1.0/companies/{company_id}/users/inactive',
+      how: 'inactive list `GET /rest/v1.0/companies/{company_id}/users/inactive` read whole, compared with the ids already delivered as inactive',
+    },
+    activeField: 'is_active',
     permission: { tool: 'Directory', level: 'admin', scope: 'company' },
     // Update and sync declare only multipart/form-data (create takes JSON too).
     requests: { update: { body: 'multipart/form-data' }, batchUpsert: { body: 'multipart/form-data' } },
   },
-  work_order_contracts: {
+  {
     name: 'work_order_contracts',
     scope: 'project',
     apiVersion: 'v1.0',
@@ -166,12 +204,18 @@ const RESOURCES: { readonly [N in ResourceName]: ResourceDefinition & { name: N 
     deleted: 'filters[include_deleted]',
     maxPerPage: V1_MAX_PER_PAGE,
     // Creating commitments needs Admin on the project Commitments tool.
+    removals: {
+      kind: 'list-query',
+      listQuery: { 'filters[include_deleted]': 'with' },
+      how: 'the list itself with `filters[include_deleted]=with`: a deleted contract comes with `deleted_at`',
+    },
     permission: { tool: 'Commitments', level: 'admin', scope: 'project' },
     // The list answers in its compact view by default, without the fields downstream needs.
     requests: { list: { query: { view: 'extended' } } },
   },
-  ...FINANCIAL_RESOURCES,
-};
+  // The financial resources (financial-resources.ts), each with where its removed records show.
+  ...Object.values(FINANCIAL_RESOURCES).map((resource) => ({ ...resource, removals: FINANCIAL_REMOVAL_SOURCES[resource.name] })),
+];
 
 /** A resource name the registry does not know: permanent, the message lists the known ones. */
 class UnknownResourceError extends Error {
@@ -180,15 +224,63 @@ class UnknownResourceError extends Error {
   readonly kind = 'permanent';
 }
 
+/** Parses declarations with the one schema; an invalid one throws naming the resource and the field. */
+function parseDeclarations(declarations: readonly unknown[], origin: string): ResourceDefinition[] {
+  return declarations.map((declaration, index) => {
+    const parsed = ResourceDeclarationSchema.safeParse(declaration);
+    if (parsed.success) return parsed.data;
+    const name = (declaration as { name?: unknown } | null)?.name;
+    const problems = parsed.error.issues.map(
+      (issue) => `${[typeof name === 'string' ? name : `[${index}]`, ...issue.path.map(String)].join('.')}: ${issue.message}`,
+    );
+    throw new Error(`${origin}: invalid resource declaration: ${problems.join('; ')}`);
+  });
+}
+
+const builtIn = parseDeclarations(BUILT_IN, 'registry.ts');
+const RESOURCES = new Map<string, ResourceDefinition>(builtIn.map((resource) => [resource.name, resource]));
+
+/** The names of the built-in resources (the stage config may declare more). */
+export function builtInResourceNames(): string[] {
+  return builtIn.map((resource) => resource.name);
+}
+
+/**
+ * Adds resources declared in the stage config (at cold start, from the bundled RESOURCES_FILE; see
+ * declared-resources.ts). Validated by the same schema as the built-in ones; a name of a built-in
+ * resource is refused, declaring the same declaration again is a no-op (a warm container, a test).
+ */
+export function declareResources(declarations: readonly unknown[], origin = 'declared resources'): ResourceDefinition[] {
+  const parsed = parseDeclarations(declarations, origin);
+  for (const resource of parsed) {
+    const known = RESOURCES.get(resource.name);
+    if (known && JSON.stringify(known) !== JSON.stringify(resource)) {
+      throw new Error(`${origin}: ${resource.name} is already ${builtIn.includes(known) ? 'a built-in resource' : 'declared otherwise'}; choose another name`);
+    }
+    RESOURCES.set(resource.name, resource);
+  }
+  return parsed;
+}
+
 /** The entry for `name`; an unknown name throws UnknownResourceError. */
-export function getResource<N extends ResourceName>(name: N): ResourceDefinition & { name: N };
-export function getResource(name: string): ResourceDefinition;
 export function getResource(name: string): ResourceDefinition {
-  const parsed = ResourceNameSchema.safeParse(name);
-  if (!parsed.success) throw new UnknownResourceError(parsed.error.issues[0]?.message ?? `unknown resource ${JSON.stringify(name)}`);
-  return RESOURCES[parsed.data];
+  const resource = RESOURCES.get(name);
+  if (!resource) throw new UnknownResourceError(unknownResourceMessage(name));
+  return resource;
+}
+
+/** The entry for `name`, or undefined. */
+export function findResource(name: string): ResourceDefinition | undefined {
+  return RESOURCES.get(name);
+}
+
+function unknownResourceMessage(name: unknown): string {
+  return `unknown resource ${JSON.stringify(name)}; known: ${[...RESOURCES.keys()].join(', ')}`;
 }
 
 export function listResources(): ResourceDefinition[] {
-  return RESOURCE_NAMES.map((name) => RESOURCES[name]);
+  return [...RESOURCES.values()];
 }
+
+/** A resource name the registry knows (built-in or declared): for messages from outside (push). */
+export const KnownResourceNameSchema = ResourceNameSchema.refine((name) => RESOURCES.has(name), { error: (issue) => unknownResourceMessage(issue.input) });

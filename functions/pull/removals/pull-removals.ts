@@ -21,7 +21,9 @@ import { scopeOfJob, type SyncJob } from '../sync-job';
 import { describeScope } from '../sync-scope';
 import type { SyncWindow } from '../sync-window';
 import { removalRequest, type RemovalRequest } from './removal-requests';
-import { REMOVAL_SOURCES } from './removal-sources';
+import { getResource } from '../../commons/resources/registry';
+import type { ChangeDetector } from '../content-hash/change-detector';
+import { removalSourceOf } from './removal-sources';
 import { walkWindow } from '../window-walk';
 
 export interface PullRemovalsDeps {
@@ -37,6 +39,8 @@ export interface PullRemovalsDeps {
   deliveryConcurrency?: number;
   /** Where records too large for one queue message go (the claim check). */
   claimCheck?: ClaimCheckBucket | undefined;
+  /** A content-hash list read whole: the ids that left it are this pass's removals. */
+  leftTheList?: ChangeDetector;
 }
 
 export interface RemovalsResult {
@@ -53,7 +57,8 @@ export interface RemovalsResult {
 const NOTHING: RemovalsResult = { records: 0, claimChecked: 0, requests: 0 };
 
 export async function pullRemovals(job: SyncJob, window: SyncWindow, deps: PullRemovalsDeps): Promise<RemovalsResult> {
-  const source = REMOVAL_SOURCES[job.resource];
+  if (deps.leftTheList) return deliverLeftTheList(job, deps.leftTheList, deps);
+  const source = removalSourceOf(job.resource);
   const request = removalRequest(source, scopeOfJob(job), window);
   if (!request) return NOTHING;
   try {
@@ -75,7 +80,7 @@ export async function pullRemovals(job: SyncJob, window: SyncWindow, deps: PullR
 /** Every record of the recycle bin in the window, as recycled. */
 async function deliverRecycled(job: SyncJob, window: SyncWindow, deps: PullRemovalsDeps): Promise<RemovalsResult> {
   const result = { ...NOTHING };
-  const source = REMOVAL_SOURCES[job.resource];
+  const source = removalSourceOf(job.resource);
   const request = removalRequest(source, scopeOfJob(job), window)!;
   // A paged bin is read as the list is, by updated_at slices (window-walk.ts): a bin that changes while read loses nothing.
   const reads = request.perPage === undefined ? readAll(request, deps, result) : readSlices(job, window, request.perPage, deps, result);
@@ -85,7 +90,7 @@ async function deliverRecycled(job: SyncJob, window: SyncWindow, deps: PullRemov
 
 /** A recycle bin's window, slice by slice. */
 async function* readSlices(job: SyncJob, window: SyncWindow, perPage: number, deps: PullRemovalsDeps, result: RemovalsResult): AsyncGenerator<unknown[]> {
-  const source = REMOVAL_SOURCES[job.resource];
+  const source = removalSourceOf(job.resource);
   const scope = scopeOfJob(job);
   const label = `Procore GET ${removalRequest(source, scope, window)!.path}`;
   for await (const chunk of walkWindow<unknown>({
@@ -124,6 +129,30 @@ async function deliverNewlyInactive(job: SyncJob, request: RemovalRequest, deps:
   return result;
 }
 
+/**
+ * Ids a content-hash list showed before and not in this complete listing: delivered as deleted
+ * (Procore shows nothing more of them than that they are gone: `data` holds the id alone), then
+ * their hashes are forgotten, so a record that comes back is delivered again.
+ */
+async function deliverLeftTheList(job: SyncJob, detector: ChangeDetector, deps: PullRemovalsDeps): Promise<RemovalsResult> {
+  const result = { ...NOTHING };
+  const ids = detector.removedIds();
+  const resource = getResource(job.resource);
+  const syncedAt = new Date(deps.now()).toISOString();
+  const removed = ids.map((id) => ({
+    [resource.idField]: JSON.rawJSON(id),
+    ...(resource.timestampField === null ? {} : { [resource.timestampField]: syncedAt }),
+  }));
+  for (let at = 0; at < removed.length; at += REMOVALS_PER_DELIVERY) {
+    await deliver(removed.slice(at, at + REMOVALS_PER_DELIVERY), 'deleted', job, deps, result, resource.idField);
+  }
+  await detector.forget(ids);
+  return result;
+}
+
+/** Removal envelopes sent per delivery call. */
+const REMOVALS_PER_DELIVERY = 1000;
+
 /** The list's records a page at a time (one answer when the operation declares no paging). */
 async function* readAll(request: RemovalRequest, deps: PullRemovalsDeps, result: RemovalsResult): AsyncGenerator<unknown[]> {
   const { perPage, ...base } = request;
@@ -146,11 +175,23 @@ async function* readAll(request: RemovalRequest, deps: PullRemovalsDeps, result:
   }
 }
 
-async function deliver(records: unknown[], lifecycle: Lifecycle, job: SyncJob, deps: PullRemovalsDeps, result: RemovalsResult): Promise<void> {
+/** Sends the removed records' envelopes; `onlyField`: the envelope's data holds that field alone (the record itself is gone). */
+async function deliver(
+  records: unknown[],
+  lifecycle: Lifecycle,
+  job: SyncJob,
+  deps: PullRemovalsDeps,
+  result: RemovalsResult,
+  onlyField?: string,
+): Promise<void> {
   if (records.length === 0) return;
   const syncedAt = new Date(deps.now()).toISOString();
   const scope = scopeOfJob(job);
-  const envelopes = records.map((record) => envelopeFor(record, { environment: deps.environment, scope, syncedAt, lifecycle }));
+  const envelopes = records.map((record) => {
+    const envelope = envelopeFor(record, { environment: deps.environment, scope, syncedAt, lifecycle });
+    if (onlyField === undefined || envelope.lifecycle === 'quarantined') return envelope;
+    return { ...envelope, data: { [onlyField]: (record as Record<string, unknown>)[onlyField] } };
+  });
   const sent = await deliverEnvelopes(envelopes, {
     sqs: deps.sqs,
     recordsQueueUrl: deps.queues.records,

@@ -78,6 +78,8 @@ export async function startPushHarness(options: {
   visibilityTimeoutSeconds?: number;
   /** false: the DMSA secret the handler is told to read does not exist. */
   createSecret?: boolean;
+  /** More handler environment (e.g. DECLARED_RESOURCES). */
+  env?: Record<string, string>;
 }): Promise<PushHarness> {
   // Powertools reads these when the handler module loads; keep test output readable.
   process.env.POWERTOOLS_LOG_LEVEL = process.env.TEST_LOG_LEVEL ?? 'SILENT';
@@ -137,6 +139,7 @@ export async function startPushHarness(options: {
     PUSH_DLQ_URL: dlq,
     RESULTS_QUEUE_URL: results,
     MAX_ATTEMPTS: String(MAX_ATTEMPTS),
+    ...options.env,
   });
   const { handler } = (await import('../../../functions/push/handler')) as unknown as { handler: PushHandler };
 

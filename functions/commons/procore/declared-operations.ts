@@ -1,5 +1,7 @@
 // What Procore declares, read from the operations file (docs/procore-endpoints.tsv): per operation
 // its method, path template, the query parameters it declares and the body content types it takes.
+// The one reader of that file: the simulator, `cdk synth` (resources declared in the stage config,
+// resources/operation-check.ts) and the tests use it. Not bundled into any function.
 // The simulator accepts a request only as far as it is declared there, never from what the
 // connector's registry assumes: an undeclared method or path is 404, an undeclared query parameter
 // 400 (a strict reading: Procore ignores it at best), a body type the operation does not take 415.
@@ -28,7 +30,7 @@ export interface RequestShape {
 
 export type Refusal = { status: 404; reason: string } | { status: 400; reason: string; undeclared: string[] } | { status: 415; reason: string };
 
-const OPERATIONS_FILE = path.resolve(__dirname, '../docs/procore-endpoints.tsv');
+const OPERATIONS_FILE = path.resolve(__dirname, '../../../docs/procore-endpoints.tsv');
 
 interface CompiledOperation extends DeclaredOperation {
   regex: RegExp;

@@ -3,8 +3,8 @@
 // events); no other financial list declares it or has a recycle bin or inactive list, so their
 // deletions are not seen by an updated_at window (the lists read whole, without updated_at, see them
 // leave once content-hash detection compares listings: issue 17 item 3).
-import type { FinancialResourceName } from '../../commons/resources/names';
-import type { RemovalSource } from './removal-sources';
+import type { FinancialResourceName } from './names';
+import type { RemovalSource } from './resource-definition';
 
 const INCLUDE_DELETED: RemovalSource = {
   kind: 'list-query',

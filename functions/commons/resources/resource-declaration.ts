@@ -1,0 +1,169 @@
+// One resource declaration, the single shape every resource has: the built-in ones (registry.ts)
+// and the ones an engineer declares in the stage config (cdk.json `stages.<stage>.resources`) are
+// parsed by the same schema, so the rest of the connector never tells them apart. Paths, query
+// parameters and body types must be Procore's declared ones (docs/procore-endpoints.tsv):
+// operation-check.ts checks a declaration against that file at synth and in the tests.
+import * as z from 'zod';
+import { ResourceNameSchema } from './names';
+
+const ResourceScopeSchema = z.enum(['company', 'project']);
+const ScopeParamSchema = z.enum(['company_id', 'project_id']);
+const PermissionLevelSchema = z.enum(['read_only', 'standard', 'admin']);
+
+/** A path template as Procore publishes it: `/rest/vX.Y/...` with `{company_id}`, `{project_id}`, `{id}` and literal segments. */
+const PathTemplateSchema = z
+  .string()
+  .regex(/^\/rest\/v\d+\.\d+(\/([\w.-]+|\{[a-z_]+\}))+$/, 'must be a Procore path template such as /rest/v1.0/companies/{company_id}/things');
+
+/** The Procore tool permission the connector's app needs for this resource (Permissions Builder). */
+const ToolPermissionSchema = z.strictObject({
+  /** The tool's name as Procore's Permissions Builder shows it. */
+  tool: z.string().min(1).max(100),
+  /** Enough to read and write what the connector exchanges. */
+  level: PermissionLevelSchema,
+  scope: ResourceScopeSchema,
+});
+
+const ResourcePathsSchema = z.strictObject({
+  list: PathTemplateSchema,
+  show: PathTemplateSchema.optional(),
+  create: PathTemplateSchema.optional(),
+  update: PathTemplateSchema.optional(),
+  delete: PathTemplateSchema.optional(),
+  /** Batch upsert (Procore's `/sync`): `{"updates": [...]}`, at most 1000 items; PATCH unless `requests.batchUpsert.method` says POST. */
+  batchUpsert: PathTemplateSchema.optional(),
+});
+
+/**
+ * How one operation's request differs from the defaults, as Procore declares it for that operation
+ * in docs/procore-endpoints.tsv.
+ */
+const OperationRequestSchema = z.strictObject({
+  /** Query parameters sent on every call, e.g. `{ view: 'extended' }` where the default view lacks fields. */
+  query: z.record(z.string().min(1), z.string()).optional(),
+  /** The body's content type (writes). Default application/json. */
+  body: z.enum(['application/json', 'multipart/form-data']).optional(),
+  /** Batch upsert only: its verb. Default PATCH (budget line items' sync is POST). */
+  method: z.enum(['PATCH', 'POST']).optional(),
+  /** Scope ids not in the path: query parameters on reads and deletes, top-level body keys on
+   * writes, unless the operation declares them as query parameters ('query'). */
+  scopeIn: z.enum(['query', 'body']).optional(),
+});
+
+/**
+ * A list Procore serves only under another record: budget view detail rows under a budget view
+ * (`{budget_view_id}` in the path), change order requests under a prime contract (`contract_id`, a
+ * required query parameter). The pull lists the parents of the scope first (`list`, read whole,
+ * paged), then the resource's list once per parent.
+ */
+const ParentListSchema = z.strictObject({
+  /** The parent id's name: a `{param}` in the list path, else a query parameter of the list. */
+  param: z.string().regex(/^[a-z][a-z0-9_]*$/),
+  /** The parents' list path, e.g. `/rest/v1.0/budget_views`. */
+  list: z.string().regex(/^\/rest\/v\d+\.\d+\//),
+  /** Scope ids the parents' list takes as query parameters. */
+  listQuery: z.array(ScopeParamSchema),
+});
+
+/** Where Procore shows a record that left the resource's default list (functions/pull/removals/). */
+const RemovalSourceSchema = z.discriminatedUnion('kind', [
+  /** Extra query on the resource's own list; the records' fields say their lifecycle. */
+  z.strictObject({ kind: z.literal('list-query'), listQuery: z.record(z.string().min(1), z.string()), how: z.string() }),
+  /** A recycle bin read with the job's updated_at window. */
+  z.strictObject({ kind: z.literal('recycle-bin'), path: PathTemplateSchema, paged: z.boolean(), how: z.string() }),
+  /** A list of every inactive record, compared with the ids already delivered as inactive. */
+  z.strictObject({ kind: z.literal('inactive-list'), path: PathTemplateSchema, how: z.string() }),
+  /** Nowhere: a content-hash list delivers ids that left the full listing as removed (content-hash.ts); others miss removals. */
+  z.strictObject({ kind: z.literal('none'), how: z.string() }),
+]);
+
+const OPERATIONS = ['list', 'show', 'create', 'update', 'delete', 'batchUpsert'] as const;
+
+/** The declaration's fields; `name` is the map key in the stage config. */
+const ResourceFieldsSchema = z.strictObject({
+  scope: ResourceScopeSchema,
+  /** The API version of its paths (informative; the paths say it). */
+  apiVersion: z
+    .string()
+    .regex(/^v\d+\.\d+$/)
+    .optional(),
+  paths: ResourcePathsSchema,
+  /** Scope ids Procore wants as query parameters on reads (list, show, delete) when they are not
+   * in the operation's path, e.g. vendors `?company_id=`, observations `?project_id=`. */
+  listQuery: z.array(ScopeParamSchema).default([]),
+  /** The write body's wrapper, e.g. `{"rfi": {...}}`. */
+  wrapperKey: z.string().regex(/^[a-z][a-z0-9_]*$/, 'must be a snake_case JSON key'),
+  /** Scope ids that go top-level in write and sync bodies, e.g. `{"company_id", "vendor": {...}}`. */
+  bodyScope: z.array(ScopeParamSchema).default([]),
+  /** `origin_id` (unique per company) carries the upstream system's key. */
+  originId: z.boolean().default(false),
+  /** `filters[updated_at]=<iso>...<iso>` narrows lists to changed records. */
+  incremental: z.boolean(),
+  /**
+   * How a pull finds what changed: `updated_at` (the list's filter, or every record each run when
+   * not incremental) or `content-hash` (a full listing every `fullListingMinutes`, delivering only
+   * records whose content hash changed, and ids that left the list as removed).
+   */
+  changeDetection: z.enum(['updated_at', 'content-hash']).default('updated_at'),
+  /** content-hash only: minutes between two full listings of a scope (default a day). */
+  fullListingMinutes: z
+    .number()
+    .int()
+    .min(5)
+    .max(7 * 24 * 60)
+    .default(24 * 60),
+  /** How deleted records can be listed: `filters[include_deleted]=with|only`, or not at all. */
+  deleted: z.enum(['filters[include_deleted]', 'none']).default('none'),
+  /** Where records that left the list show (default: nowhere). */
+  removals: RemovalSourceSchema.default({ kind: 'none', how: 'not read' }),
+  /** The boolean field that says a record is active (`active`, `is_active`): false is an inactive envelope. */
+  activeField: z.string().min(1).optional(),
+  /** The record's id field (a positive integer). */
+  idField: z.string().min(1).default('id'),
+  /** The record's change time (ISO 8601), or null when records carry none (then syncedAt stands in for it). */
+  timestampField: z.string().min(1).nullable().default('updated_at'),
+  /** Largest `per_page` the connector asks for. */
+  maxPerPage: z.number().int().min(1).max(1000).default(1000),
+  /** false: the list declares no page/per_page (commitment change orders): one answer holds it all. */
+  paged: z.literal(false).optional(),
+  /** The list sits under a parent record whose id it needs (see ParentListSchema). */
+  parent: ParentListSchema.optional(),
+  /**
+   * Fields Procore wants beside the wrapper, not inside it, in create and update bodies: taken out of
+   * the message's data and sent top-level, e.g. potential change orders' `contract_id`.
+   */
+  topLevelFromData: z.array(z.string().min(1)).optional(),
+  permission: ToolPermissionSchema,
+  /** Per operation, what its request carries beyond the defaults (view, body type, verb, scope ids). */
+  requests: z.partialRecord(z.enum(OPERATIONS), OperationRequestSchema).optional(),
+});
+
+function checkDeclaration(resource: z.infer<typeof ResourceFieldsSchema>, ctx: z.RefinementCtx): void {
+  const issue = (path: (string | number)[], message: string) => ctx.addIssue({ code: 'custom', path, message });
+  if (resource.changeDetection === 'content-hash' && resource.incremental) {
+    issue(['changeDetection'], 'content-hash is for lists without an updated_at filter: set incremental to false');
+  }
+  if (resource.incremental && resource.timestampField === null) issue(['timestampField'], 'an incremental list needs the records’ timestamp field');
+  if (resource.permission.scope !== resource.scope) issue(['permission', 'scope'], `must be ${resource.scope}, the resource's scope`);
+  for (const [operation, template] of Object.entries(resource.paths)) {
+    if (template?.includes('{project_id}') && resource.scope === 'company') issue(['paths', operation], 'a company-scoped resource has no {project_id}');
+    const needsId = operation === 'show' || operation === 'update' || operation === 'delete';
+    if (needsId && template && !template.includes('{id}')) issue(['paths', operation], 'must contain {id}');
+  }
+  if (resource.scope === 'project' && !Object.values(resource.paths).some((p) => p?.includes('{project_id}')) && !resource.listQuery.includes('project_id')) {
+    issue(['listQuery'], 'a project-scoped resource needs {project_id} in its list path or project_id in listQuery');
+  }
+  if (resource.requests?.batchUpsert && !resource.paths.batchUpsert) issue(['requests', 'batchUpsert'], 'no paths.batchUpsert to apply it to');
+}
+
+/** A declaration without its name: what `stages.<stage>.resources.<name>` holds. */
+export const ResourceFieldsDeclarationSchema = ResourceFieldsSchema.superRefine(checkDeclaration);
+
+/** A whole declaration, name included: what the registry holds. */
+export const ResourceDeclarationSchema = ResourceFieldsSchema.extend({ name: ResourceNameSchema }).superRefine(checkDeclaration);
+
+/** A declaration as written (defaults may be left out). */
+export type ResourceDeclarationInput = z.input<typeof ResourceDeclarationSchema>;
+/** A parsed declaration: every default filled in. */
+export type ResourceDefinition = z.infer<typeof ResourceDeclarationSchema>;
+export type RemovalSource = z.infer<typeof RemovalSourceSchema>;
