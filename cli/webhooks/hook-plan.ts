@@ -38,7 +38,7 @@ export type WebhookAction =
 export const HOOK_API_VERSION = 'v2';
 
 /** Triggers the config asks for, and the (resource, event) pairs Procore does not offer (skipped). */
-export function desiredTriggers(config: Pick<WebhooksConfig, 'resources' | 'events'>): { triggers: TriggerSpec[]; notOffered: string[] } {
+export function desiredTriggers(config: { resources: readonly string[]; events: WebhooksConfig['events'] }): { triggers: TriggerSpec[]; notOffered: string[] } {
   const triggers: TriggerSpec[] = [];
   const notOffered: string[] = [];
   for (const resource of config.resources) {
