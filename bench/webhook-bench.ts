@@ -17,7 +17,7 @@ import type { RecordEnvelope } from '../functions/commons/contracts/record-envel
 import type { ResourceName } from '../functions/commons/resources/names';
 import { playEventSourceMapping } from '../local/event-source-player';
 import { startFunctionHost, type FunctionHost } from '../local/function-host';
-import { startFunctionUrlFront } from '../local/function-url-front';
+import { startFunctionUrlFront, type FunctionUrlFront } from '../local/function-url-front';
 import { consumeWhile } from '../local/queue-consumer';
 import { bundleHandlers } from '../local/scenario/bundle-handlers';
 import { CONNECTOR_HANDLER_SOURCES, startConnectorScenario } from '../local/scenario/connector-scenario';
@@ -73,6 +73,7 @@ export async function measureWebhooksVsPolling(
     logLevel: 'WARN',
   });
   const hosts: FunctionHost[] = [];
+  let front: FunctionUrlFront | undefined;
   const host = async (name: string, entry: string, env: Record<string, string>) => {
     const started = await startFunctionHost({ entry, env, functionName: name, timeoutMs: 60_000, memoryMb: 1024 });
     hosts.push(started);
@@ -85,7 +86,8 @@ export async function measureWebhooksVsPolling(
     const workers = await Promise.all([0, 1].map(() => host('pull-worker', bundles.entries.worker, scenario.env.worker)));
     const receiver = await host('webhook-receiver', bundles.entries.receiver, hooks.env.receiver);
     const consumers = await Promise.all([0, 1].map(() => host('webhook-events', bundles.entries.events, hooks.env.events)));
-    const front = await startFunctionUrlFront(receiver);
+    front = await startFunctionUrlFront(receiver);
+    const { url: destinationUrl } = front;
     const pull = () => scheduledPull(scenario, planner, workers, 600_000);
     const procoreRequests = () => sim.countRequests((r) => r.path.startsWith('/api/rest/') && !r.path.includes('/webhooks/'));
 
@@ -115,7 +117,7 @@ export async function measureWebhooksVsPolling(
 
     const applied = await applySimulatorHooks(sim, {
       companies: [scenario.companyId],
-      destinationUrl: front.url,
+      destinationUrl,
       headerValue: hooks.headerValue,
       resources: RESOURCES,
     });
@@ -172,6 +174,8 @@ export async function measureWebhooksVsPolling(
       pollingLatencyMedianMs: (sizes.pollMinutes * 60_000) / 2,
     };
   } finally {
+    // The function URL front listens until closed: left open, the bench process never exits.
+    await front?.close();
     await Promise.all(hosts.map((h) => h.close()));
     await scenario.close();
     await bundles.remove();
