@@ -99,7 +99,10 @@ describe('simulator close()', () => {
       () => 'answered',
       () => 'failed',
     );
-    await new Promise((r) => setTimeout(r, 50));
+    // Wait (bounded) until the request has reached the simulator: a fixed pause is too short on a loaded machine.
+    for (let waited = 0; waited < 4_000 && sim.countRequests((r) => r.fault === 'hang') === 0; waited += 20) {
+      await new Promise((r) => setTimeout(r, 20));
+    }
     expect(sim.countRequests((r) => r.fault === 'hang')).toBe(1);
     await sim.close();
     expect(await hung).toBe('failed');
