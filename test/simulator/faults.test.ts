@@ -103,8 +103,12 @@ describe('simulator close()', () => {
     for (let waited = 0; waited < 4_000 && sim.countRequests((r) => r.fault === 'hang') === 0; waited += 20) {
       await new Promise((r) => setTimeout(r, 20));
     }
-    expect(sim.countRequests((r) => r.fault === 'hang')).toBe(1);
-    await sim.close();
+    try {
+      expect(sim.countRequests((r) => r.fault === 'hang')).toBe(1);
+    } finally {
+      // Closed on failure too: a simulator left listening keeps Jest from exiting.
+      await sim.close();
+    }
     expect(await hung).toBe('failed');
     const refused = await new Promise<boolean>((resolve) => {
       const socket = createConnection({ host: '127.0.0.1', port });
