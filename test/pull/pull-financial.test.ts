@@ -46,7 +46,8 @@ const idsOf = (received: ReceivedRecord[], resource: FinancialResourceName) =>
   received.filter((r) => r.envelope.resource === resource).map((r) => r.envelope.id!);
 const sorted = (ids: number[]) => [...ids].sort((a, b) => a - b);
 const INCREMENTAL = FINANCIAL_RESOURCE_NAMES.filter((name) => getResource(name).incremental);
-const FULL_LISTING = FINANCIAL_RESOURCE_NAMES.filter((name) => !getResource(name).incremental);
+const FULL_LISTING = FINANCIAL_RESOURCE_NAMES.filter((name) => !getResource(name).incremental && getResource(name).changeDetection !== 'content-hash');
+const CONTENT_HASH = FINANCIAL_RESOURCE_NAMES.filter((name) => getResource(name).changeDetection === 'content-hash');
 
 describe('pull: financial resources', () => {
   it.each(FINANCIAL_RESOURCE_NAMES.map((name) => [name] as const))('%s: every record of every scope, once', (name) => {
@@ -81,8 +82,19 @@ describe('pull: financial resources', () => {
     h.sim.clock.advance(10 * 60_000);
     const received = await pull();
     for (const name of INCREMENTAL) expect([name, idsOf(received, name)]).toEqual([name, [touched[name]]]);
-    // Read whole (content-hash detection, issue 17 item 3, will narrow them to changes).
+    // Read whole on every pull (budget view detail rows).
     for (const name of FULL_LISTING) expect([name, sorted(idsOf(received, name))]).toEqual([name, sorted(live(name).map((r) => r.id))]);
+    // Content-hash lists wait for their daily full listing.
+    for (const name of CONTENT_HASH) expect([name, idsOf(received, name)]).toEqual([name, []]);
+  });
+
+  it('lists without filters[updated_at] that are content-hashed deliver only the records whose content changed, once a day', async () => {
+    expect(CONTENT_HASH).toEqual(['commitment_change_orders', 'cost_codes', 'sub_jobs']);
+    const changed = Object.fromEntries(CONTENT_HASH.map((name) => [name, live(name)[0]!.id]));
+    for (const name of CONTENT_HASH) h.sim.store.update(name, changed[name]!, { description: `changed ${name}` });
+    h.sim.clock.advance(25 * 60 * 60_000);
+    const received = await pull();
+    for (const name of CONTENT_HASH) expect([name, idsOf(received, name)]).toEqual([name, [changed[name]]]);
   });
 
   it('delivers a record deleted in Procore as deleted where the list declares filters[include_deleted]', async () => {

@@ -5,8 +5,10 @@
 // wrapper keys and required ids are those of Procore's request bodies (procore/documentation's
 // OpenAPI, as the procore_python_sdk docs render it: e.g. docs/Body45.md `change_order`,
 // docs/Body92.md `direct_cost`, docs/Body19.md `project_id, commitment_id, requisition`).
-// `incremental: false` marks lists that declare no filters[updated_at]: they are read whole on every
-// pull (content-hash change detection is the config-declared registry's work, issue 17 item 3).
+// `incremental: false` marks lists that declare no filters[updated_at]: commitment change orders, cost
+// codes and sub jobs are listed whole once a day and deliver only records whose content hash changed
+// (and ids that left the list as removed); budget view detail rows are read whole on every pull (their
+// ids are per budget view, so one hash partition per scope cannot hold them yet).
 import type { FinancialResourceName } from './names';
 import type { ResourceDeclarationInput } from './resource-declaration';
 
@@ -57,6 +59,8 @@ export const FINANCIAL_RESOURCES: { readonly [N in FinancialResourceName]: Resou
     originId: false,
     // The list declares neither filters[updated_at] nor page/per_page: one answer, read whole.
     incremental: false,
+    // No filters[updated_at]: a daily full listing delivers only records whose content changed (content hash).
+    changeDetection: 'content-hash',
     deleted: 'none',
     maxPerPage: V1_MAX_PER_PAGE,
     paged: false,
@@ -214,6 +218,8 @@ export const FINANCIAL_RESOURCES: { readonly [N in FinancialResourceName]: Resou
     originId: true,
     // No filters[updated_at] on the project's cost code list: read whole.
     incremental: false,
+    // No filters[updated_at]: a daily full listing delivers only records whose content changed (content hash).
+    changeDetection: 'content-hash',
     deleted: 'none',
     maxPerPage: V1_MAX_PER_PAGE,
     // A project's cost codes are kept in its Admin tool.
@@ -238,6 +244,8 @@ export const FINANCIAL_RESOURCES: { readonly [N in FinancialResourceName]: Resou
     bodyScope: ['project_id'],
     originId: false,
     incremental: false,
+    // No filters[updated_at]: a daily full listing delivers only records whose content changed (content hash).
+    changeDetection: 'content-hash',
     deleted: 'none',
     maxPerPage: V1_MAX_PER_PAGE,
     permission: { tool: 'Admin', level: 'admin', scope: 'project' },
