@@ -53,13 +53,18 @@ export const PlannerEnvSchema = CommonEnvSchema.extend({
   message: 'set exactly one of SYNC_CONFIG (inline JSON) and SYNC_CONFIG_FILE (a file in the function code)',
 });
 
-export const WorkerEnvSchema = CommonEnvSchema.extend({
-  SYNC_JOBS_QUEUE_URL: z.string().url(),
-  SYNC_JOBS_DLQ_URL: z.string().url(),
+/** What a function that delivers records needs (the pull worker and the webhook events consumer). */
+const RecordDeliveryEnv = {
   RECORDS_QUEUE_URL: z.string().url(),
   MAX_ATTEMPTS: optionalMaxAttempts,
   /** The S3 bucket for records too large for one queue message (claim check). */
   CLAIM_CHECK_BUCKET: z.string().min(3).max(63).optional(),
+};
+
+export const WorkerEnvSchema = CommonEnvSchema.extend({
+  SYNC_JOBS_QUEUE_URL: z.string().url(),
+  SYNC_JOBS_DLQ_URL: z.string().url(),
+  ...RecordDeliveryEnv,
   /** Continuations per chain before a job pauses (functions/pull/continuation.ts); absent: stays under Lambda's recursion limit. */
   MAX_CONTINUATIONS: z.coerce.number().int().nonnegative().max(100_000).optional(),
   SYNC_LEASE_SECONDS: SyncLeaseSeconds,
@@ -75,9 +80,7 @@ export const WebhookReceiverEnvSchema = z.object({
 export const WebhookEventsEnvSchema = CommonEnvSchema.extend({
   WEBHOOK_EVENTS_QUEUE_URL: z.string().url(),
   WEBHOOK_EVENTS_DLQ_URL: z.string().url(),
-  RECORDS_QUEUE_URL: z.string().url(),
-  MAX_ATTEMPTS: optionalMaxAttempts,
-  CLAIM_CHECK_BUCKET: z.string().min(3).max(63).optional(),
+  ...RecordDeliveryEnv,
   /** Resources whose events are turned into records (the stage's webhooks.resources), comma-separated. */
   WEBHOOK_RESOURCES: z.string().min(1),
 });
