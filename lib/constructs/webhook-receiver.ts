@@ -139,6 +139,7 @@ export class WebhookReceiver extends Construct {
     });
     bind(consumer, { env: 'DMSA_SECRET_ID', secret: props.secret, secretId: props.secretId });
     bind(consumer, { env: 'STATE_TABLE_NAME', table: props.table, access: STATE_ACCESS.webhookEvents });
+    bind(consumer, { env: 'STATE_TABLE_NAME', table: props.table, access: STATE_ACCESS.webhookMarkers });
     bind(consumer, { env: 'WEBHOOK_EVENTS_QUEUE_URL', queue: this.eventsQueue, use: 'consume' });
     bind(consumer, { env: 'WEBHOOK_EVENTS_DLQ_URL', queue: this.eventsDeadLetterQueue, use: 'send' });
     bind(consumer, { env: 'RECORDS_QUEUE_URL', queue: props.recordsQueue, use: 'send' });
