@@ -4,6 +4,8 @@
 // each record whose marker is its version. The simulator and moto; the clock moves a little between
 // steps, so each reconciliation window overlaps the one before (overlapMinutes 5) and holds every
 // record changed in this file.
+import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { documentClient } from '../../functions/commons/aws/clients';
 import { RECONCILE_EVENT_MARKER } from '../../functions/pull/cadence/run-resources';
 import { ChangeDetector } from '../../functions/pull/content-hash/change-detector';
 import { REMOVED_MARKER } from '../../functions/pull/content-hash/delivered-markers';
@@ -97,13 +99,39 @@ describe('reconciliation after webhooks (simulator + moto)', () => {
     h.sim.store.recycle('rfis', byWebhook);
     h.sim.store.recycle('rfis', dropped);
     expect(summary((await deliver([event(byWebhook, 'delete')])).records)).toEqual([[byWebhook, 'recycled']]);
+    expect((await readContentHashes(h.table, h.projectScope('rfis'))).get(String(byWebhook))).toBe(REMOVED_MARKER);
     expect(summary(await reconcile())).toEqual([[dropped, 'recycled']]);
     expect(summary(await reconcile())).toEqual([]);
   });
 
-  it('the consumer keeps one marker per delivered record in the scope’s hash partition: a hash, or "removed"', async () => {
+  it('a record restored after its webhook delete is delivered by reconciliation (listed active again)', async () => {
+    const id = ids[3]!;
+    h.sim.clock.advance(5_000);
+    h.sim.store.restore('rfis', id);
+    expect(summary(await reconcile())).toEqual([[id, 'active']]);
+  });
+
+  it('the consumer writes the markers of a scope’s burst in one BatchWriteItem per 25 records', async () => {
+    const burst = ids.slice(5, 8);
+    h.sim.clock.advance(5_000);
+    for (const id of burst) h.sim.store.update('rfis', id, { subject: `burst ${id}` });
+    const send = documentClient.send.bind(documentClient);
+    const writes: number[] = [];
+    const spy = jest.spyOn(documentClient, 'send').mockImplementation(((command: unknown) => {
+      if (command instanceof BatchWriteCommand) writes.push(Object.values(command.input.RequestItems ?? {}).reduce((n, items) => n + items.length, 0));
+      return send(command as never);
+    }) as never);
+    try {
+      expect((await deliver(burst.map((id) => event(id, 'update')))).records).toHaveLength(burst.length);
+    } finally {
+      spy.mockRestore();
+    }
+    expect(writes).toEqual([burst.length]);
+    expect(summary(await reconcile())).toEqual([]);
+  });
+
+  it('the scope’s hash partition holds one marker per record delivered, each a content hash once Procore lists it again', async () => {
     const markers = await readContentHashes(h.table, h.projectScope('rfis'));
-    expect(markers.get(String(ids[3]))).toBe('removed');
     expect(markers.get(String(ids[0]))).toMatch(/^[\w-]{22}$/);
     expect(markers.size).toBe(ids.length);
   });
