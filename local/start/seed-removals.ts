@@ -15,7 +15,7 @@ const RECYCLED = ['rfis', 'submittals', 'observations'] as const;
 const DELETED = ['work_order_contracts', 'purchase_order_contracts', 'potential_change_orders', 'change_events'] as const;
 
 /** The resources whose removals the run seeds, and so checks (the closed project is a projects removal). */
-export const RESOURCES_WITH_SEEDED_REMOVALS: readonly string[] = ['projects', ...DEACTIVATED, ...RECYCLED, ...DELETED];
+const RESOURCES_WITH_SEEDED_REMOVALS: readonly string[] = ['projects', ...DEACTIVATED, ...RECYCLED, ...DELETED];
 
 export interface RemovalsRow {
   resource: string;
