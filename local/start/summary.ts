@@ -116,7 +116,7 @@ export function formatSummary(s: StartSummary): string {
     const missed = s.removals.reduce((sum, r) => sum + r.missed, 0);
     lines.push(
       `Removals delivered (recycled, deleted, deactivated, closed) against the simulator's: ${missed} missed ` +
-        `(checked for the ${s.removals.length} resources the run removed records of; "-": not checked)`,
+        `(checked for the ${s.removals.length} resource(s) the run removed records of; "-": not checked)`,
     );
     lines.push('');
   }
