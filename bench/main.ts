@@ -121,16 +121,20 @@ async function main(): Promise<void> {
 }
 
 async function bundleAll(bundleDir: string): Promise<BenchBundles> {
-  const [worker, push, planner, empty, reference, referenceS3, pullParts] = await Promise.all([
-    bundleHandler('pull-worker', path.join(ROOT, 'functions/pull/worker-handler.ts'), bundleDir),
-    bundleHandler('push', path.join(ROOT, 'functions/push/handler.ts'), bundleDir),
-    bundleHandler('pull-planner', path.join(ROOT, 'functions/pull/planner-handler.ts'), bundleDir),
-    bundleHandler('empty', path.join(__dirname, 'cold-start/empty-handler.ts'), bundleDir),
-    bundleHandler('reference (SDK clients + Logger)', path.join(__dirname, 'cold-start/reference-handler.ts'), bundleDir),
-    bundleHandler('reference + S3', path.join(__dirname, 'cold-start/reference-s3-handler.ts'), bundleDir),
-    bundleHandler('pull-parts', path.join(__dirname, 'child/pull-parts-handler.ts'), bundleDir),
+  const bundle = (name: string, entry: string) => bundleHandler(name, path.join(ROOT, entry), bundleDir);
+  const [worker, push, planner, receiver, events, empty, reference, referenceS3, referenceReceiver, pullParts] = await Promise.all([
+    bundle('pull-worker', 'functions/pull/worker-handler.ts'),
+    bundle('push', 'functions/push/handler.ts'),
+    bundle('pull-planner', 'functions/pull/planner-handler.ts'),
+    bundle('webhook-receiver', 'functions/webhooks/receiver-handler.ts'),
+    bundle('webhook-events', 'functions/webhooks/events-handler.ts'),
+    bundle('empty', 'bench/cold-start/empty-handler.ts'),
+    bundle('reference (SDK clients + Logger)', 'bench/cold-start/reference-handler.ts'),
+    bundle('reference + S3', 'bench/cold-start/reference-s3-handler.ts'),
+    bundle('reference (SQS + Secrets Manager + Logger)', 'bench/cold-start/reference-receiver-handler.ts'),
+    bundle('pull-parts', 'bench/child/pull-parts-handler.ts'),
   ]);
-  return { worker, push, planner, empty, reference, referenceS3, pullParts };
+  return { worker, push, planner, receiver, events, empty, reference, referenceS3, referenceReceiver, pullParts };
 }
 
 async function pullScenarios(context: BenchContext, sizes: number[]): Promise<BenchResult['pull']> {
@@ -179,12 +183,16 @@ function webhooksScenario(context: BenchContext): ReturnType<typeof measureWebho
 function coldStartScenario(context: BenchContext, rounds: number): Promise<BenchResult['coldStart']> {
   context.progress('cold starts');
   const { bundles, scenario } = context;
+  // The webhook handlers read their environment on their first invocation (loadRuntime), not at
+  // load: the worker's stands in for the consumer's, the receiver needs none to load.
   return measureColdStarts(
     bundles.empty,
     [
       { bundle: bundles.planner, env: scenario.env.planner, reference: bundles.reference },
       { bundle: bundles.worker, env: scenario.env.worker, reference: bundles.referenceS3 },
       { bundle: bundles.push, env: scenario.env.push, reference: bundles.reference },
+      { bundle: bundles.receiver, env: {}, reference: bundles.referenceReceiver },
+      { bundle: bundles.events, env: scenario.env.worker, reference: bundles.referenceS3 },
     ],
     rounds,
   );
