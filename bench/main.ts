@@ -2,7 +2,7 @@
 // and moto, each scenario beside its baseline in the same run. Prints markdown tables and writes
 // results/bench-<iso>.{md,json} and results/bench-latest.{md,json}.
 // Exits 1 when a push scenario's Procore writes carried an origin_id no message carried.
-// Knobs (for quick runs): BENCH_PULL_SIZES=10000,100000  BENCH_PUSH_MESSAGES=1000  BENCH_COLD_ROUNDS=7
+// Knobs (for quick runs): BENCH_PULL_SIZES=10000,100000  BENCH_PUSH_MESSAGES=1000  BENCH_COLD_ROUNDS=15
 // and --only=pull,push,planner,cold,webhooks (some scenarios; the report holds those). --help prints this.
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -42,7 +42,7 @@ const HELP = `npm run bench [-- --only=${SCENARIOS.join(',')}]
   --only=LIST            run only these scenarios (default: all)
   BENCH_PULL_SIZES       records per pull scenario (default 10000,100000)
   BENCH_PUSH_MESSAGES    messages per push scenario (default 1000)
-  BENCH_COLD_ROUNDS      fresh processes per handler for cold starts (default 7)
+  BENCH_COLD_ROUNDS      fresh processes per handler for cold starts (default 15)
   BENCH_PLANNER_PROJECTS projects the planner plans, x 4 project resources (default 250: 1,000 scopes)`;
 
 function selectedScenarios(argv: string[]): Set<Scenario> | undefined {
@@ -64,7 +64,7 @@ async function main(): Promise<void> {
   const startedAt = new Date();
   const pullSizes = only.has('pull') ? numbers(process.env.BENCH_PULL_SIZES, [10_000, 100_000]) : [];
   const [pushMessages] = numbers(process.env.BENCH_PUSH_MESSAGES, [1000]);
-  const [coldRounds] = numbers(process.env.BENCH_COLD_ROUNDS, [7]);
+  const [coldRounds] = numbers(process.env.BENCH_COLD_ROUNDS, [15]);
   const [plannerProjects] = numbers(process.env.BENCH_PLANNER_PROJECTS, [250]);
   const progress = (line: string) => process.stderr.write(`[bench ${((Date.now() - startedAt.getTime()) / 1000).toFixed(0)}s] ${line}\n`);
 

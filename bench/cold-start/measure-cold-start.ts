@@ -15,7 +15,7 @@ export interface ColdStartRow {
   bytes: number;
   loadMsMedian: number;
   samples: number[];
-  /** The row the ratios are to: the handler's reference (a reference's own row: the empty handler). */
+  /** The row the ratios are to: the handler's reference (a reference's own row: the empty handler). Ratios are medians of per-round ratios. */
   reference: string;
   sizeRatio: number;
   loadRatio: number;
@@ -74,17 +74,19 @@ export async function measureColdStarts(empty: Bundle, handlers: ColdStartSubjec
       samples[index]!.push(await loadOnce(bundle, { PATH: process.env.PATH ?? '', AWS_REGION: 'us-east-1', ...env }));
     }
   }
-  const medians = samples.map((taken) => ({ load: median(taken.map((s) => s.loadMs)), cpu: median(taken.map((s) => s.cpuMs)) }));
-  const medianOf = (name: string) => medians[all.findIndex((s) => s.bundle.name === name)]!;
+  const samplesOf = (name: string) => samples[all.findIndex((s) => s.bundle.name === name)]!;
+  // A ratio is the median of the per-round ratios: a round's handler and reference loads run next
+  // to each other, so a load change on the machine between rounds cancels out.
+  const ratio = (taken: LoadSample[], reference: LoadSample[], of: keyof LoadSample) => median(taken.map((s, round) => s[of] / reference[round]![of]));
   return all.map(({ bundle, reference = empty }, index) => ({
     handler: bundle.name,
     bytes: bundle.bytes,
-    loadMsMedian: medians[index]!.load,
+    loadMsMedian: median(samples[index]!.map((s) => s.loadMs)),
     samples: samples[index]!.map((s) => s.loadMs),
     reference: reference.name,
     sizeRatio: bundle.bytes / reference.bytes,
-    loadRatio: medians[index]!.load / medianOf(reference.name).load,
-    cpuMsMedian: medians[index]!.cpu,
-    cpuRatio: medians[index]!.cpu / medianOf(reference.name).cpu,
+    loadRatio: ratio(samples[index]!, samplesOf(reference.name), 'loadMs'),
+    cpuMsMedian: median(samples[index]!.map((s) => s.cpuMs)),
+    cpuRatio: ratio(samples[index]!, samplesOf(reference.name), 'cpuMs'),
   }));
 }
