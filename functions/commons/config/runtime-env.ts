@@ -4,8 +4,9 @@ import * as z from 'zod';
 import { resolveProcoreEnvironment, type ProcoreEnvironment } from '../procore/environments';
 import { DeclaredResourcesEnvSchema } from '../resources/declared-resources';
 
+// The webhook receiver's schema is in webhook-receiver-env.ts: the receiver loads it without the
+// resource registry these schemas reference.
 export { readEnv } from './read-env';
-export { WebhookReceiverEnvSchema } from './webhook-receiver-env';
 
 const optionalUrl = z.string().url().optional();
 

@@ -1,5 +1,5 @@
-// The webhook receiver's environment (part of the contract in runtime-env.ts, which re-exports it),
-// in a module of its own: the receiver loads it without the resource registry the other schemas use.
+// The webhook receiver's environment (part of the contract of runtime-env.ts), in a module of its
+// own: the receiver loads it without the resource registry the other schemas use.
 import * as z from 'zod';
 
 /** The webhook receiver: no Procore call, no state; the header secret and the events queue only. */
