@@ -2,7 +2,7 @@
 // and moto, each scenario beside its baseline in the same run. Prints markdown tables and writes
 // results/bench-<iso>.{md,json} and results/bench-latest.{md,json}.
 // Exits 1 when a push scenario's Procore writes carried an origin_id no message carried.
-// Knobs (for quick runs): BENCH_PULL_SIZES=10000,100000  BENCH_PUSH_MESSAGES=1000  BENCH_COLD_ROUNDS=7
+// Knobs (for quick runs): BENCH_PULL_SIZES=10000,100000  BENCH_PUSH_MESSAGES=1000  BENCH_COLD_ROUNDS=15
 // and --only=pull,push,planner,cold,webhooks (some scenarios; the report holds those). --help prints this.
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -42,7 +42,7 @@ const HELP = `npm run bench [-- --only=${SCENARIOS.join(',')}]
   --only=LIST            run only these scenarios (default: all)
   BENCH_PULL_SIZES       records per pull scenario (default 10000,100000)
   BENCH_PUSH_MESSAGES    messages per push scenario (default 1000)
-  BENCH_COLD_ROUNDS      fresh processes per handler for cold starts (default 7)
+  BENCH_COLD_ROUNDS      fresh processes per handler for cold starts (default 15)
   BENCH_PLANNER_PROJECTS projects the planner plans, x 4 project resources (default 250: 1,000 scopes)
   BENCH_CPU_PROF=DIR     the pull worker's processes write V8 CPU profiles (.cpuprofile) into DIR`;
 
@@ -65,7 +65,7 @@ async function main(): Promise<void> {
   const startedAt = new Date();
   const pullSizes = only.has('pull') ? numbers(process.env.BENCH_PULL_SIZES, [10_000, 100_000]) : [];
   const [pushMessages] = numbers(process.env.BENCH_PUSH_MESSAGES, [1000]);
-  const [coldRounds] = numbers(process.env.BENCH_COLD_ROUNDS, [7]);
+  const [coldRounds] = numbers(process.env.BENCH_COLD_ROUNDS, [15]);
   const [plannerProjects] = numbers(process.env.BENCH_PLANNER_PROJECTS, [250]);
   const progress = (line: string) => process.stderr.write(`[bench ${((Date.now() - startedAt.getTime()) / 1000).toFixed(0)}s] ${line}\n`);
 
@@ -122,16 +122,20 @@ async function main(): Promise<void> {
 }
 
 async function bundleAll(bundleDir: string): Promise<BenchBundles> {
-  const [worker, push, planner, empty, reference, referenceS3, pullParts] = await Promise.all([
-    bundleHandler('pull-worker', path.join(ROOT, 'functions/pull/worker-handler.ts'), bundleDir),
-    bundleHandler('push', path.join(ROOT, 'functions/push/handler.ts'), bundleDir),
-    bundleHandler('pull-planner', path.join(ROOT, 'functions/pull/planner-handler.ts'), bundleDir),
-    bundleHandler('empty', path.join(__dirname, 'cold-start/empty-handler.ts'), bundleDir),
-    bundleHandler('reference (SDK clients + Logger)', path.join(__dirname, 'cold-start/reference-handler.ts'), bundleDir),
-    bundleHandler('reference + S3', path.join(__dirname, 'cold-start/reference-s3-handler.ts'), bundleDir),
-    bundleHandler('pull-parts', path.join(__dirname, 'child/pull-parts-handler.ts'), bundleDir),
+  const bundle = (name: string, entry: string) => bundleHandler(name, path.join(ROOT, entry), bundleDir);
+  const [worker, push, planner, receiver, events, empty, reference, referenceS3, referenceReceiver, pullParts] = await Promise.all([
+    bundle('pull-worker', 'functions/pull/worker-handler.ts'),
+    bundle('push', 'functions/push/handler.ts'),
+    bundle('pull-planner', 'functions/pull/planner-handler.ts'),
+    bundle('webhook-receiver', 'functions/webhooks/receiver-handler.ts'),
+    bundle('webhook-events', 'functions/webhooks/events-handler.ts'),
+    bundle('empty', 'bench/cold-start/empty-handler.ts'),
+    bundle('reference (SDK clients + Logger)', 'bench/cold-start/reference-handler.ts'),
+    bundle('reference + S3', 'bench/cold-start/reference-s3-handler.ts'),
+    bundle('reference (SQS + Secrets Manager + Logger)', 'bench/cold-start/reference-receiver-handler.ts'),
+    bundle('pull-parts', 'bench/child/pull-parts-handler.ts'),
   ]);
-  return { worker, push, planner, empty, reference, referenceS3, pullParts };
+  return { worker, push, planner, receiver, events, empty, reference, referenceS3, referenceReceiver, pullParts };
 }
 
 async function pullScenarios(context: BenchContext, sizes: number[]): Promise<BenchResult['pull']> {
@@ -182,12 +186,16 @@ function webhooksScenario(context: BenchContext): ReturnType<typeof measureWebho
 function coldStartScenario(context: BenchContext, rounds: number): Promise<BenchResult['coldStart']> {
   context.progress('cold starts');
   const { bundles, scenario } = context;
+  // The webhook handlers read their environment on their first invocation (loadRuntime), not at
+  // load: the worker's stands in for the consumer's, the receiver needs none to load.
   return measureColdStarts(
     bundles.empty,
     [
       { bundle: bundles.planner, env: scenario.env.planner, reference: bundles.reference },
       { bundle: bundles.worker, env: scenario.env.worker, reference: bundles.referenceS3 },
       { bundle: bundles.push, env: scenario.env.push, reference: bundles.reference },
+      { bundle: bundles.receiver, env: {}, reference: bundles.referenceReceiver },
+      { bundle: bundles.events, env: scenario.env.worker, reference: bundles.referenceS3 },
     ],
     rounds,
   );
