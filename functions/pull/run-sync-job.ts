@@ -7,9 +7,9 @@
 // delivery, every checkpoint fenced by the lease (lease-fence.ts).
 // Short of time it hands the rest over to a continuation job, or pauses at the continuation bound
 // (continuation.ts). It also hands over at the end of its turn when other jobs wait (fair-turn.ts),
-// and, when Procore's rate budget is spent past its deadline, with a continuation held back until
-// the reset (rate-limit-wait.ts) instead of failing the job; it moves the scope's cursor only when the whole window has been delivered, and
-// never past the time the window's first page was read.
+// and, when Procore's rate budget is spent past its deadline, to a continuation held back until the
+// reset (rate-limit-wait.ts) instead of failing the job. It moves the scope's cursor only when the
+// whole window has been delivered, and never past the time the window's first page was read.
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import { toProcoreTime } from '../commons/contracts/procore-time';
 import type { ProcoreClient } from '../commons/procore/client';
