@@ -1,6 +1,7 @@
 // The bench's result: one JSON document (results/bench-<iso>.json and bench-latest.json) and the
 // markdown tables printed to stdout and saved beside it.
 import type { WebhookBenchResult } from './webhook-bench';
+import { budgetLines, type BudgetBenchResult } from './budget-bench';
 import { cpus, release, totalmem, type as osType } from 'node:os';
 import type { ColdStartRow } from './cold-start/measure-cold-start';
 import { cpuMicrosPerRecord, type ConnectorPullMeasurement, type PullMeasurement, type PullPartsMeasurement } from './pull-bench';
@@ -46,6 +47,8 @@ export interface BenchResult {
   coldStart: ColdStartRow[];
   /** Polling every 15 min against webhooks + daily reconciliation (bench/webhook-bench.ts). */
   webhooks?: WebhookBenchResult;
+  /** The rate budget shared by the workers over a backlog larger than it (bench/budget-bench.ts). */
+  budget?: BudgetBenchResult;
 }
 
 export function machineInfo(): Machine {
@@ -173,6 +176,7 @@ export function renderMarkdown(result: BenchResult): string {
     );
   }
   if (result.webhooks) lines.push('', ...webhookLines(result.webhooks));
+  if (result.budget) lines.push('', ...budgetLines(result.budget));
   lines.push(
     '',
     `Machine: ${machine.cpuModel}, ${machine.cpuCount} CPUs, ${(machine.totalMemoryBytes / 1024 ** 3).toFixed(0)} GiB, ${machine.os}, Node ${machine.node}; bench run ${seconds(result.durationMs)} s on ${result.startedAt}. Absolute times vary between machines; the ratios are the point.`,

@@ -3,7 +3,7 @@
 // results/bench-<iso>.{md,json} and results/bench-latest.{md,json}.
 // Exits 1 when a push scenario's Procore writes carried an origin_id no message carried.
 // Knobs (for quick runs): BENCH_PULL_SIZES=10000,100000  BENCH_PUSH_MESSAGES=1000  BENCH_COLD_ROUNDS=15
-// and --only=pull,push,planner,cold,webhooks (some scenarios; the report holds those). --help prints this.
+// and --only=pull,push,planner,cold,webhooks,budget (some scenarios; the report holds those). --help prints this.
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -19,6 +19,7 @@ import { measureFifoPush, measurePush, rfiCreates, vendorUpserts } from './push-
 import { machineInfo, renderMarkdown, type BenchResult } from './bench-report';
 import { originIdAuditLine } from '../simulator';
 import { measureWebhooksVsPolling } from './webhook-bench';
+import { measureBudgetSharing } from './budget-bench';
 
 const ROOT = path.resolve(__dirname, '..');
 const LATENCY_MS = { min: 40, max: 80 };
@@ -27,6 +28,8 @@ const RATE_BUDGET = { hourly: 3600, spike: 100, spikeWindowSeconds: 10 };
 const MAX_PER_PAGE = 1000;
 /** Message groups of the FIFO push scenario. */
 const FIFO_GROUPS = 50;
+/** The budget scenario: a 60 s "hour" of 300 requests, 20 scopes holding 5 such windows' worth of pages. */
+const BUDGET_SIZES = { scopes: 20, windowSeconds: 60, budget: 300, spike: 60, windows: 5, perPage: 20 };
 
 function numbers(value: string | undefined, fallback: number[]): number[] {
   if (!value) return fallback;
@@ -35,7 +38,7 @@ function numbers(value: string | undefined, fallback: number[]): number[] {
   return parsed;
 }
 
-const SCENARIOS = ['pull', 'push', 'planner', 'cold', 'webhooks'] as const;
+const SCENARIOS = ['pull', 'push', 'planner', 'cold', 'webhooks', 'budget'] as const;
 type Scenario = (typeof SCENARIOS)[number];
 
 const HELP = `npm run bench [-- --only=${SCENARIOS.join(',')}]
@@ -98,6 +101,7 @@ async function main(): Promise<void> {
     const planner = only.has('planner') ? [await plannerScenario(context, plannerProjects!)] : [];
     const coldStart = only.has('cold') ? await coldStartScenario(context, coldRounds!) : [];
     const webhooks = only.has('webhooks') ? await webhooksScenario(context) : undefined;
+    const budget = only.has('budget') ? await measureBudgetSharing(BUDGET_SIZES, { latencyMs: LATENCY_MS }, progress) : undefined;
 
     const result: BenchResult = {
       version: 1,
@@ -111,6 +115,7 @@ async function main(): Promise<void> {
       planner,
       coldStart,
       webhooks,
+      budget,
     };
     await writeResults(result, progress);
   } finally {
