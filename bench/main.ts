@@ -3,6 +3,7 @@
 // results/bench-<iso>.{md,json} and results/bench-latest.{md,json}.
 // Exits 1 when a push scenario's Procore writes carried an origin_id no message carried.
 // Knobs (for quick runs): BENCH_PULL_SIZES=10000,100000  BENCH_PUSH_MESSAGES=1000  BENCH_COLD_ROUNDS=15
+// BENCH_WEBHOOK_POLL_PROJECTS=2
 // and --only=pull,push,planner,cold,webhooks,budget (some scenarios; the report holds those). --help prints this.
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -47,6 +48,7 @@ const HELP = `npm run bench [-- --only=${SCENARIOS.join(',')}]
   BENCH_PUSH_MESSAGES    messages per push scenario (default 1000)
   BENCH_COLD_ROUNDS      fresh processes per handler for cold starts (default 15)
   BENCH_PLANNER_PROJECTS projects the planner plans, x 4 project resources (default 250: 1,000 scopes)
+  BENCH_WEBHOOK_POLL_PROJECTS projects of the 50 the webhooks scenario's polling day pulls for real (default 2)
   BENCH_CPU_PROF=DIR     the pull worker's processes write V8 CPU profiles (.cpuprofile) into DIR`;
 
 function selectedScenarios(argv: string[]): Set<Scenario> | undefined {
@@ -70,6 +72,7 @@ async function main(): Promise<void> {
   const [pushMessages] = numbers(process.env.BENCH_PUSH_MESSAGES, [1000]);
   const [coldRounds] = numbers(process.env.BENCH_COLD_ROUNDS, [15]);
   const [plannerProjects] = numbers(process.env.BENCH_PLANNER_PROJECTS, [250]);
+  const [webhookPollProjects] = numbers(process.env.BENCH_WEBHOOK_POLL_PROJECTS, [2]);
   const progress = (line: string) => process.stderr.write(`[bench ${((Date.now() - startedAt.getTime()) / 1000).toFixed(0)}s] ${line}\n`);
 
   let moto: MotoServer | undefined;
@@ -100,7 +103,7 @@ async function main(): Promise<void> {
     const push = only.has('push') ? await pushScenarios(context, pushMessages!) : [];
     const planner = only.has('planner') ? [await plannerScenario(context, plannerProjects!)] : [];
     const coldStart = only.has('cold') ? await coldStartScenario(context, coldRounds!) : [];
-    const webhooks = only.has('webhooks') ? await webhooksScenario(context) : undefined;
+    const webhooks = only.has('webhooks') ? await webhooksScenario(context, webhookPollProjects!) : undefined;
     const budget = only.has('budget') ? await measureBudgetSharing(BUDGET_SIZES, { latencyMs: LATENCY_MS }, progress) : undefined;
 
     const result: BenchResult = {
@@ -179,11 +182,13 @@ function plannerScenario(context: BenchContext, projects: number): Promise<Plann
   return measurePlanner(context, projects);
 }
 
-function webhooksScenario(context: BenchContext): ReturnType<typeof measureWebhooksVsPolling> {
+function webhooksScenario(context: BenchContext, pollProjects: number): ReturnType<typeof measureWebhooksVsPolling> {
   context.progress('polling every 15 min vs webhooks + daily reconciliation');
   return measureWebhooksVsPolling(
-    { projects: 50, recordsPerScope: 10, changePerHour: 0.01, pollMinutes: 15, playSeconds: 10 },
-    { latencyMs: LATENCY_MS, rateLimit: RATE_BUDGET, maxPerPage: MAX_PER_PAGE },
+    { projects: 50, recordsPerScope: 4, changePerHour: 0.01, pollMinutes: 15, hours: 24, pollProjects: pollProjects, workers: 4 },
+    // The hourly budget runs on the simulator's clock (24 simulated hours); the spike window would
+    // throttle periods the bench plays in seconds rather than minutes, so it is left out here.
+    { latencyMs: LATENCY_MS, rateLimit: { hourly: RATE_BUDGET.hourly }, maxPerPage: MAX_PER_PAGE },
     context.progress,
   );
 }

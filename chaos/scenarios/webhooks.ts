@@ -1,7 +1,8 @@
 // Webhooks under chaos: the simulator changes N records in S seconds and delivers each change to the
 // real receiver (function host behind a loopback function URL) with its seeded sender faults:
 // duplicates, shuffled (held-back) order and dropped deliveries. The events consumer (two sandboxes,
-// as the mapping's concurrency) is SIGKILLed mid-batch once; its batch comes back after the
+// as the mapping's concurrency) is SIGKILLed mid-batch once (the first invocation from
+// killAtInvocation on that is still running when the kill comes); its batch comes back after the
 // visibility timeout. Forged deliveries (wrong header) and malformed ones (right header, bad body)
 // are sent in between. Then the reconciliation pull (planner + workers) runs from the cursor a
 // first pull left. Counted: changes lost before and after reconciliation, forged deliveries
@@ -17,6 +18,7 @@ import { consumeWhile } from '../../local/queue-consumer';
 import { startConnectorScenario, type ConnectorScenario } from '../../local/scenario/connector-scenario';
 import { applySimulatorHooks } from '../../local/scenario/simulator-hooks';
 import { PLANNER_TIMEOUT_SECONDS } from '../../lib/constructs/pull-pipeline';
+import type { SimDelivery } from '../../simulator/webhooks/delivery-engine';
 import type { ChaosDeps } from '../deps';
 import { hostOutputLines, scanForSecrets, simulatorSecrets, type LogScan } from '../log-scan';
 import { readDeadLetters } from '../push-queue';
@@ -49,7 +51,10 @@ export interface WebhookChaosOutcome {
   deliveriesAttempted: number;
   deliveriesDropped: number;
   deliveriesDuplicated: number;
+  /** Drawn as out of order by the sender (held back for later ones to overtake). */
   deliveriesHeldBack: number;
+  /** Deliveries a later delivery of the same hook went out before (by the simulator's send order): must be > 0. */
+  deliveriesSentOutOfOrder: number;
   /** Changed records whose last state had not reached the records queue before / after reconciliation. */
   lostBeforeReconcile: number;
   lostAfterReconcile: number;
@@ -61,7 +66,10 @@ export interface WebhookChaosOutcome {
   malformedCountedByReceiver: number;
   /** From the first change until the simulator had sent every delivery. */
   deliverySeconds: number;
+  /** Consumer sandboxes SIGKILLed while their invocation was running: must be > 0. */
   consumersKilled: number;
+  /** Events in the killed invocation's batch. */
+  killedBatchSize: number;
   consumerInvocations: number;
   consumerInvocationsFailed: number;
   eventsDeadLettered: number;
@@ -122,6 +130,8 @@ export async function runWebhookChaos(sizes: WebhookChaosSizes, deps: ChaosDeps<
     const changed = new Set<number>();
     let producing = true;
     let killed = 0;
+    let killedBatchSize = 0;
+    let killPending = false;
     const answers = { forged: [] as number[], malformed: [] as number[] };
     const burstStarted = Date.now();
     let deliveredMs = 0;
@@ -142,9 +152,9 @@ export async function runWebhookChaos(sizes: WebhookChaosSizes, deps: ChaosDeps<
         await new Promise((resolve) => setTimeout(resolve, gapMs));
       }
       // A hook's deliveries go out one at a time, as Procore's do: the queue takes longer than the changes.
-      await sim.webhooks.settle(sizes.maxDurationMs / 2);
+      await settleWhileSending(sim);
       sim.clock.advance(61_000); // releases deliveries still held back (out of order) with nothing after them
-      await sim.webhooks.settle(sizes.maxDurationMs / 2);
+      await settleWhileSending(sim);
       deliveredMs = Date.now() - burstStarted;
       producing = false;
     };
@@ -158,11 +168,16 @@ export async function runWebhookChaos(sizes: WebhookChaosSizes, deps: ChaosDeps<
           batchSize: 100,
           maxDurationMs: sizes.maxDurationMs,
           producing: () => producing,
+          // An invocation that finished within the delay is not killed: the next one is the target.
           onInvoke: (invocation: RunningInvocation) => {
-            if (invocation.sequence !== sizes.killAtInvocation || killed > 0) return;
-            killed += 1;
+            if (invocation.sequence < sizes.killAtInvocation || killed > 0 || killPending) return;
+            killPending = true;
             setTimeout(() => {
-              if (!invocation.settled()) invocation.host.kill();
+              killPending = false;
+              if (invocation.settled() || killed > 0) return;
+              invocation.host.kill();
+              killed += 1;
+              killedBatchSize = invocation.messages.length;
             }, 30);
           },
         }),
@@ -186,7 +201,8 @@ export async function runWebhookChaos(sizes: WebhookChaosSizes, deps: ChaosDeps<
       deliveriesAttempted: deliveries.filter((d) => d.attempts.length > 0).length,
       deliveriesDropped: deliveries.filter((d) => d.outcome === 'discarded' && d.attempts.length === 0).length,
       deliveriesDuplicated: deliveries.filter((d) => d.duplicate).length,
-      deliveriesHeldBack: deliveries.filter((d) => d.holdUntil !== undefined).length,
+      deliveriesHeldBack: deliveries.filter((d) => d.heldBack).length,
+      deliveriesSentOutOfOrder: sentOutOfOrder(deliveries),
       lostBeforeReconcile: lostBefore,
       lostAfterReconcile: lostAfter,
       forgedSent: answers.forged.length,
@@ -196,6 +212,7 @@ export async function runWebhookChaos(sizes: WebhookChaosSizes, deps: ChaosDeps<
       malformedCountedByReceiver: receiverLines.filter((l) => /Webhook delivery refused: (body is not JSON|not a v2 webhook event)/.test(l)).length,
       deliverySeconds: Math.round(deliveredMs / 1000),
       consumersKilled: killed,
+      killedBatchSize,
       consumerInvocations: outcome?.invocations ?? 0,
       consumerInvocationsFailed: outcome?.invocationErrors.length ?? 0,
       eventsDeadLettered: deadEvents.length,
@@ -209,6 +226,38 @@ export async function runWebhookChaos(sizes: WebhookChaosSizes, deps: ChaosDeps<
     await Promise.all([...fronts, ...hosts].map((h) => h.close()));
     await scenario.close();
   }
+}
+
+/** Delivery attempts the simulator made so far. */
+const attemptsMade = (sim: ConnectorScenario['sim']) => sim.webhooks.deliveries().reduce((n, d) => n + d.attempts.length, 0);
+
+/**
+ * Until the simulator has sent every due delivery. A hook's deliveries go out one at a time, so on a
+ * loaded machine the backlog takes minutes: only a stretch with no delivery sent at all fails.
+ */
+async function settleWhileSending(sim: ConnectorScenario['sim'], stallMs = 30_000): Promise<void> {
+  for (;;) {
+    const before = attemptsMade(sim);
+    try {
+      await sim.webhooks.settle(stallMs);
+      return;
+    } catch (error) {
+      if (attemptsMade(sim) === before) throw error;
+    }
+  }
+}
+
+/** Deliveries that went out after a later delivery (higher id) of the same hook. */
+function sentOutOfOrder(deliveries: Pick<SimDelivery, 'id' | 'hookId' | 'sentSeq'>[]): number {
+  const sent = deliveries.filter((d) => d.sentSeq !== undefined).sort((a, b) => b.id - a.id);
+  const earliestLater = new Map<number, number>();
+  let count = 0;
+  for (const d of sent) {
+    const later = earliestLater.get(d.hookId) ?? Number.POSITIVE_INFINITY;
+    if (later < d.sentSeq!) count += 1;
+    earliestLater.set(d.hookId, Math.min(later, d.sentSeq!));
+  }
+  return count;
 }
 
 /** The updated_at each changed record holds now: the state that must reach the records queue. */

@@ -11,7 +11,7 @@ import type { SimResourceName } from '../resources';
 export type WebhookEventType = 'create' | 'update' | 'delete';
 const WEBHOOK_EVENT_TYPES: readonly WebhookEventType[] = ['create', 'update', 'delete'];
 
-/** The financial resources (simulator/financial-resources.ts) send no webhooks here yet. */
+/** Of the financial resources (simulator/financial-resources.ts) only change events send webhooks here ("Change Events", same source). */
 export const WEBHOOK_RESOURCES: Partial<Record<SimResourceName, { name: string; events: readonly WebhookEventType[] }>> = {
   projects: { name: 'Projects', events: ['create', 'update'] },
   rfis: { name: 'RFIs', events: WEBHOOK_EVENT_TYPES },
@@ -20,6 +20,7 @@ export const WEBHOOK_RESOURCES: Partial<Record<SimResourceName, { name: string; 
   vendors: { name: 'Company Vendors', events: ['create', 'update'] },
   company_users: { name: 'Company Users', events: ['create', 'update'] },
   work_order_contracts: { name: 'Work Order Contracts', events: WEBHOOK_EVENT_TYPES },
+  change_events: { name: 'Change Events', events: WEBHOOK_EVENT_TYPES },
 };
 
 /** Whether Procore offers triggers on `resourceName` for `eventType` (what the simulator accepts). */
