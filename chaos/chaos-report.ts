@@ -105,6 +105,7 @@ function webhookRows(
   add('webhooks', 'consumer invocations (failed)', `${w.consumerInvocations} (${w.consumerInvocationsFailed})`);
   add('webhooks', 'events dead-lettered', w.eventsDeadLettered, 0);
   add('webhooks', 'envelopes by webhook / by the reconciliation pull', `${w.webhookEnvelopes} / ${w.reconcileEnvelopes}`);
+  add('webhooks', 'reconciliation envelopes of a state the webhook path delivered', w.reconcileAlreadyDelivered);
   add('webhooks', 'secret/token hits in logs', w.logScan.hits.length, 0);
   add('webhooks', 'seconds', Math.round(w.durationMs / 1000));
 }

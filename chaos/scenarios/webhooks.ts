@@ -4,9 +4,11 @@
 // as the mapping's concurrency) is SIGKILLed mid-batch once (the first invocation from
 // killAtInvocation on that is still running when the kill comes); its batch comes back after the
 // visibility timeout. Forged deliveries (wrong header) and malformed ones (right header, bad body)
-// are sent in between. Then the reconciliation pull (planner + workers) runs from the cursor a
-// first pull left. Counted: changes lost before and after reconciliation, forged deliveries
-// accepted, malformed ones counted by the receiver.
+// are sent in between. The resource is pulled only by the reconciliation rule's runs, as the stack
+// does with webhooks on: a first one before the changes, a second after them, which delivers only
+// what the webhook path did not (delivered markers). Counted: changes lost before and after
+// reconciliation, records the reconciliation delivered again in a state the webhook path had
+// delivered, forged deliveries accepted, malformed ones counted by the receiver.
 import type { Message } from '@aws-sdk/client-sqs';
 import { scheduledPull } from '../../local/scenario/scheduled-pull';
 import type { RecordEnvelope } from '../../functions/commons/contracts/record-envelope';
@@ -76,6 +78,8 @@ export interface WebhookChaosOutcome {
   eventsDeadLetterReasons: string[];
   webhookEnvelopes: number;
   reconcileEnvelopes: number;
+  /** Reconciliation envelopes of a record state the webhook path had delivered (its marker missing: a consumer killed between delivery and marker). */
+  reconcileAlreadyDelivered: number;
   logScan: LogScan;
   durationMs: number;
 }
@@ -102,7 +106,12 @@ export async function runWebhookChaos(sizes: WebhookChaosSizes, deps: ChaosDeps<
     return started;
   };
   try {
-    const planner = await host('pull-planner', deps.handlers.planner, scenario.env.planner, PLANNER_TIMEOUT_SECONDS);
+    // The webhook stage's planner: the resource is reconciled, pulled only by the reconciliation rule.
+    const plannerEnv = {
+      ...scenario.env.planner,
+      SYNC_CONFIG: JSON.stringify({ ...JSON.parse(scenario.env.planner.SYNC_CONFIG!), reconciledResources: [RESOURCE] }),
+    };
+    const planner = await host('pull-planner', deps.handlers.planner, plannerEnv, PLANNER_TIMEOUT_SECONDS);
     const workers = [
       await host('pull-worker', deps.handlers.worker, scenario.env.worker, 25),
       await host('pull-worker', deps.handlers.worker, scenario.env.worker, 25),
@@ -114,7 +123,7 @@ export async function runWebhookChaos(sizes: WebhookChaosSizes, deps: ChaosDeps<
     const front = await startFunctionUrlFront(receiver);
     fronts.push(front);
     const { sim } = scenario;
-    const pull = () => scheduledPull(scenario, planner, workers, sizes.maxDurationMs);
+    const pull = () => scheduledPull(scenario, planner, workers, sizes.maxDurationMs, { run: 'reconcile' });
     await pull(); // the cursor the reconciliation pull later starts from
 
     const applied = await applySimulatorHooks(sim, {
@@ -188,6 +197,7 @@ export async function runWebhookChaos(sizes: WebhookChaosSizes, deps: ChaosDeps<
     const seen = envelopeKeys(webhookMessages);
     const lostBefore = [...finalStates].filter(([id, at]) => !seen.has(`${id}:${at}`)).length;
     const reconcileMessages = await pull();
+    const reconcileAlreadyDelivered = [...envelopeKeys(reconcileMessages)].filter((key) => seen.has(key)).length;
     for (const key of envelopeKeys(reconcileMessages)) seen.add(key);
     const lostAfter = [...finalStates].filter(([id, at]) => !seen.has(`${id}:${at}`)).length;
 
@@ -219,6 +229,7 @@ export async function runWebhookChaos(sizes: WebhookChaosSizes, deps: ChaosDeps<
       eventsDeadLetterReasons: [...new Set(deadEvents.map((l) => `${l.errorClass}: ${l.reason}`))],
       webhookEnvelopes: webhookMessages.length,
       reconcileEnvelopes: reconcileMessages.length,
+      reconcileAlreadyDelivered,
       logScan: scanForSecrets(hostOutputLines(hosts), [...simulatorSecrets(sim), { label: 'webhook header secret', value: hooks.headerValue }]),
       durationMs: Date.now() - started,
     };
