@@ -2,6 +2,7 @@
 import { declaredOperations } from '../../functions/commons/procore/declared-operations';
 import { RESOURCE_NAMES } from '../../functions/commons/resources/names';
 import { getResource, listResources } from '../../functions/commons/resources/registry';
+import { ResourceDeclarationSchema } from '../../functions/commons/resources/resource-declaration';
 import {
   buildBatchUpsertRequest,
   buildListRequest,
@@ -38,6 +39,18 @@ describe('resource registry', () => {
       expect(checkDeclaredRequests(resource, declaredOperations())).toEqual([]);
     },
   );
+
+  it('takes a resource without a list only as push-only: nothing may read its list', () => {
+    const pushOnly = { ...getResource('budget_line_items'), name: 'lines' };
+    expect(ResourceDeclarationSchema.safeParse(pushOnly).success).toBe(true);
+    const pulled = ResourceDeclarationSchema.safeParse({ ...pushOnly, incremental: true, originId: true });
+    expect(pulled.error?.issues.map((i) => `${i.path.join('.')}: ${i.message}`)).toEqual([
+      'incremental: a resource without paths.list is not pulled: set incremental to false',
+      'originId: origin_id lookups read the list: a resource without paths.list cannot declare originId',
+    ]);
+    const misplaced = ResourceDeclarationSchema.safeParse({ ...pushOnly, requests: { ...pushOnly.requests, create: { itemsKey: 'lines' } } });
+    expect(misplaced.error?.issues.map((i) => i.path.join('.'))).toEqual(['requests.create.itemsKey']);
+  });
 
   it('catches a path Procore does not publish', () => {
     expect(endpoints.has('DELETE /rest/v1.0/vendors/{id}')).toBe(false);
