@@ -3,6 +3,7 @@
 // (docs/procore-endpoints.tsv; test/procore/declared-requests.test.ts checks every request the
 // connector builds against it). Tool permissions are what the app's Permissions Builder must grant
 // for the connector to read and write the resource.
+import { inactiveList, recordPaths, recycleBin, scopeIdOutsidePaths } from './declaration-shorthands';
 import { FINANCIAL_REMOVAL_SOURCES } from './financial-removal-sources';
 import { FINANCIAL_RESOURCES } from './financial-resources';
 import { ResourceNameSchema } from './names';
@@ -13,35 +14,25 @@ export type { PermissionLevel, ResourceDefinition, ResourceOperation, ResourceSc
 // The pull still imports these three from here; every other caller takes them from request-builders.
 export { buildListRequest, buildPullListRequest, resourcePath } from './request-builders';
 
-/** Procore v1 lists accept large pages; 1000 keeps one page's JSON comfortably in memory. */
-const V1_MAX_PER_PAGE = 1000;
-
+// Each declaration states what is its own; the schema's defaults fill in the rest (no scope ids in
+// the query or body, no origin_id, no include_deleted filter, pages of 1000).
 const BUILT_IN: ResourceDeclarationInput[] = [
   {
     name: 'projects',
     scope: 'company',
     apiVersion: 'v1.0',
-    paths: {
-      list: '/rest/v1.0/projects',
-      show: '/rest/v1.0/projects/{id}',
-      create: '/rest/v1.0/projects',
-      update: '/rest/v1.0/projects/{id}',
-      batchUpsert: '/rest/v1.0/projects/sync',
-    },
-    listQuery: ['company_id'],
+    paths: { ...recordPaths('/rest/v1.0/projects'), batchUpsert: '/rest/v1.0/projects/sync' },
+    ...scopeIdOutsidePaths('company_id'),
     wrapperKey: 'project',
-    bodyScope: ['company_id'],
     originId: true,
     incremental: true,
-    deleted: 'none',
-    maxPerPage: V1_MAX_PER_PAGE,
-    // Creating projects needs Admin on the company Portfolio tool.
     removals: {
       kind: 'list-query',
       listQuery: { 'filters[by_status]': 'All' },
       how: 'the project list with `filters[by_status]=All`: a closed project comes with `active: false`',
     },
     activeField: 'active',
+    // Creating projects needs Admin on the company Portfolio tool.
     permission: { tool: 'Portfolio', level: 'admin', scope: 'company' },
     // PATCH /rest/v1.0/projects/sync declares company_id as a query parameter (its body is `updates`).
     requests: { batchUpsert: { scopeIn: 'query' } },
@@ -50,107 +41,48 @@ const BUILT_IN: ResourceDeclarationInput[] = [
     name: 'rfis',
     scope: 'project',
     apiVersion: 'v1.0',
-    paths: {
-      list: '/rest/v1.0/projects/{project_id}/rfis',
-      show: '/rest/v1.0/projects/{project_id}/rfis/{id}',
-      create: '/rest/v1.0/projects/{project_id}/rfis',
-      update: '/rest/v1.0/projects/{project_id}/rfis/{id}',
-    },
-    listQuery: [],
+    paths: recordPaths('/rest/v1.0/projects/{project_id}/rfis'),
     wrapperKey: 'rfi',
-    bodyScope: [],
-    originId: false,
     incremental: true,
     // The RFI list does not declare filters[include_deleted]: recycled RFIs are in the recycle bin.
-    deleted: 'none',
-    maxPerPage: V1_MAX_PER_PAGE,
-    removals: {
-      kind: 'recycle-bin',
-      path: '/rest/v1.0/projects/{project_id}/rfis/recycle_bin',
-      paged: true,
-      how: 'recycle bin `GET /rest/v1.0/projects/{project_id}/rfis/recycle_bin`, same `filters[updated_at]` window',
-    },
+    removals: recycleBin('/rest/v1.0/projects/{project_id}/rfis/recycle_bin', true),
     permission: { tool: 'RFIs', level: 'standard', scope: 'project' },
   },
   {
     name: 'submittals',
     scope: 'project',
     apiVersion: 'v1.1',
-    paths: {
-      list: '/rest/v1.1/projects/{project_id}/submittals',
-      show: '/rest/v1.1/projects/{project_id}/submittals/{id}',
-      create: '/rest/v1.1/projects/{project_id}/submittals',
-      update: '/rest/v1.1/projects/{project_id}/submittals/{id}',
-      delete: '/rest/v1.1/projects/{project_id}/submittals/{id}',
-    },
-    listQuery: [],
+    paths: { ...recordPaths('/rest/v1.1/projects/{project_id}/submittals'), delete: '/rest/v1.1/projects/{project_id}/submittals/{id}' },
     wrapperKey: 'submittal',
-    bodyScope: [],
-    originId: false,
     incremental: true,
-    deleted: 'none',
-    maxPerPage: V1_MAX_PER_PAGE,
-    removals: {
-      kind: 'recycle-bin',
-      path: '/rest/v1.1/projects/{project_id}/submittals/recycle_bin',
-      paged: true,
-      how: 'recycle bin `GET /rest/v1.1/projects/{project_id}/submittals/recycle_bin`, same `filters[updated_at]` window',
-    },
+    removals: recycleBin('/rest/v1.1/projects/{project_id}/submittals/recycle_bin', true),
     permission: { tool: 'Submittals', level: 'standard', scope: 'project' },
   },
   {
     name: 'observations',
     scope: 'project',
     apiVersion: 'v1.0',
-    paths: {
-      list: '/rest/v1.0/observations/items',
-      show: '/rest/v1.0/observations/items/{id}',
-      create: '/rest/v1.0/observations/items',
-      update: '/rest/v1.0/observations/items/{id}',
-      // Procore deletes observation items under the project path.
-      delete: '/rest/v1.0/projects/{project_id}/observations/items/{id}',
-    },
-    listQuery: ['project_id'],
+    // Procore deletes observation items under the project path.
+    paths: { ...recordPaths('/rest/v1.0/observations/items'), delete: '/rest/v1.0/projects/{project_id}/observations/items/{id}' },
+    ...scopeIdOutsidePaths('project_id'),
     wrapperKey: 'observation',
-    bodyScope: ['project_id'],
-    originId: false,
     incremental: true,
-    deleted: 'none',
-    maxPerPage: V1_MAX_PER_PAGE,
-    removals: {
-      kind: 'recycle-bin',
-      path: '/rest/v1.0/projects/{project_id}/recycle_bin/observations/items',
-      paged: false,
-      how: 'recycle bin `GET /rest/v1.0/projects/{project_id}/recycle_bin/observations/items`, same `filters[updated_at]` window, one request (no paging declared)',
-    },
+    removals: recycleBin('/rest/v1.0/projects/{project_id}/recycle_bin/observations/items', false),
     permission: { tool: 'Observations', level: 'standard', scope: 'project' },
   },
   {
     name: 'vendors',
     scope: 'company',
     apiVersion: 'v1.0',
-    paths: {
-      list: '/rest/v1.0/vendors',
-      show: '/rest/v1.0/vendors/{id}',
-      create: '/rest/v1.0/vendors',
-      update: '/rest/v1.0/vendors/{id}',
-      batchUpsert: '/rest/v1.0/vendors/sync',
-    },
-    listQuery: ['company_id'],
+    paths: { ...recordPaths('/rest/v1.0/vendors'), batchUpsert: '/rest/v1.0/vendors/sync' },
+    ...scopeIdOutsidePaths('company_id'),
     wrapperKey: 'vendor',
-    bodyScope: ['company_id'],
     originId: true,
     incremental: true,
     // The vendor list does not declare filters[include_deleted]: vendors are deactivated, not deleted.
-    deleted: 'none',
-    maxPerPage: V1_MAX_PER_PAGE,
-    // Adding and editing company Directory entries needs Admin on the company Directory tool.
-    removals: {
-      kind: 'inactive-list',
-      path: '/rest/v1.0/companies/{company_id}/vendors/inactive',
-      how: 'inactive list `GET /rest/v1.0/companies/{company_id}/vendors/inactive` read whole, compared with the ids already delivered as inactive',
-    },
+    removals: inactiveList('/rest/v1.0/companies/{company_id}/vendors/inactive'),
     activeField: 'is_active',
+    // Adding and editing company Directory entries needs Admin on the company Directory tool.
     permission: { tool: 'Directory', level: 'admin', scope: 'company' },
     // Extended is the list's default view ("The default view is extended."); asked for explicitly so
     // a changed default cannot take fields away.
@@ -160,25 +92,11 @@ const BUILT_IN: ResourceDeclarationInput[] = [
     name: 'company_users',
     scope: 'company',
     apiVersion: 'v1.3',
-    paths: {
-      list: '/rest/v1.3/companies/{company_id}/users',
-      show: '/rest/v1.3/companies/{company_id}/users/{id}',
-      create: '/rest/v1.3/companies/{company_id}/users',
-      update: '/rest/v1.3/companies/{company_id}/users/{id}',
-      batchUpsert: '/rest/v1.3/companies/{company_id}/users/sync',
-    },
-    listQuery: [],
+    paths: { ...recordPaths('/rest/v1.3/companies/{company_id}/users'), batchUpsert: '/rest/v1.3/companies/{company_id}/users/sync' },
     wrapperKey: 'user',
-    bodyScope: [],
     originId: true,
     incremental: true,
-    deleted: 'none',
-    maxPerPage: V1_MAX_PER_PAGE,
-    removals: {
-      kind: 'inactive-list',
-      path: '/rest/v1.0/companies/{company_id}/users/inactive',
-      how: 'inactive list `GET /rest/v1.0/companies/{company_id}/users/inactive` read whole, compared with the ids already delivered as inactive',
-    },
+    removals: inactiveList('/rest/v1.0/companies/{company_id}/users/inactive'),
     activeField: 'is_active',
     permission: { tool: 'Directory', level: 'admin', scope: 'company' },
     // Update and sync declare only multipart/form-data (create takes JSON too).
@@ -189,26 +107,21 @@ const BUILT_IN: ResourceDeclarationInput[] = [
     scope: 'project',
     apiVersion: 'v1.0',
     paths: {
-      list: '/rest/v1.0/work_order_contracts',
-      show: '/rest/v1.0/work_order_contracts/{id}',
-      create: '/rest/v1.0/work_order_contracts',
-      update: '/rest/v1.0/work_order_contracts/{id}',
+      ...recordPaths('/rest/v1.0/work_order_contracts'),
       delete: '/rest/v1.0/work_order_contracts/{id}',
       batchUpsert: '/rest/v1.0/work_order_contracts/sync',
     },
-    listQuery: ['project_id'],
+    ...scopeIdOutsidePaths('project_id'),
     wrapperKey: 'work_order_contract',
-    bodyScope: ['project_id'],
     originId: true,
     incremental: true,
     deleted: 'filters[include_deleted]',
-    maxPerPage: V1_MAX_PER_PAGE,
-    // Creating commitments needs Admin on the project Commitments tool.
     removals: {
       kind: 'list-query',
       listQuery: { 'filters[include_deleted]': 'with' },
       how: 'the list itself with `filters[include_deleted]=with`: a deleted contract comes with `deleted_at`',
     },
+    // Creating commitments needs Admin on the project Commitments tool.
     permission: { tool: 'Commitments', level: 'admin', scope: 'project' },
     // The list answers in its compact view by default, without the fields downstream needs.
     requests: { list: { query: { view: 'extended' } } },
