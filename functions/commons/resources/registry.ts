@@ -3,129 +3,34 @@
 // (docs/procore-endpoints.tsv; test/procore/declared-requests.test.ts checks every request the
 // connector builds against it). Tool permissions are what the app's Permissions Builder must grant
 // for the connector to read and write the resource.
-import { inactiveList, recordPaths, recycleBin, scopeIdOutsidePaths } from './declaration-shorthands';
+import BUILT_IN_DECLARATIONS from './built-in-resources.json';
 import { FINANCIAL_REMOVAL_SOURCES } from './financial-removal-sources';
 import { FINANCIAL_RESOURCES } from './financial-resources';
 import { ResourceNameSchema } from './names';
-import { ResourceDeclarationSchema, type ResourceDeclarationInput } from './resource-declaration';
+import { ResourceDeclarationSchema } from './resource-declaration';
 import type { ResourceDefinition } from './resource-definition';
 
 export type { PermissionLevel, ResourceDefinition, ResourceOperation, ResourceScope, ScopeIds, ToolPermission } from './resource-definition';
 // The pull still imports these three from here; every other caller takes them from request-builders.
 export { buildListRequest, buildPullListRequest, resourcePath } from './request-builders';
 
-// Each declaration states what is its own; the schema's defaults fill in the rest (no scope ids in
-// the query or body, no origin_id, no include_deleted filter, pages of 1000).
-const BUILT_IN: ResourceDeclarationInput[] = [
-  {
-    name: 'projects',
-    scope: 'company',
-    apiVersion: 'v1.0',
-    paths: { ...recordPaths('/rest/v1.0/projects'), batchUpsert: '/rest/v1.0/projects/sync' },
-    ...scopeIdOutsidePaths('company_id'),
-    wrapperKey: 'project',
-    originId: true,
-    incremental: true,
-    removals: {
-      kind: 'list-query',
-      listQuery: { 'filters[by_status]': 'All' },
-      how: 'the project list with `filters[by_status]=All`: a closed project comes with `active: false`',
-    },
-    activeField: 'active',
-    // Creating projects needs Admin on the company Portfolio tool.
-    permission: { tool: 'Portfolio', level: 'admin', scope: 'company' },
-    // PATCH /rest/v1.0/projects/sync declares company_id as a query parameter (its body is `updates`).
-    requests: { batchUpsert: { scopeIn: 'query' } },
-  },
-  {
-    name: 'rfis',
-    scope: 'project',
-    apiVersion: 'v1.0',
-    paths: recordPaths('/rest/v1.0/projects/{project_id}/rfis'),
-    wrapperKey: 'rfi',
-    incremental: true,
-    // The RFI list does not declare filters[include_deleted]: recycled RFIs are in the recycle bin.
-    removals: recycleBin('/rest/v1.0/projects/{project_id}/rfis/recycle_bin', true),
-    permission: { tool: 'RFIs', level: 'standard', scope: 'project' },
-  },
-  {
-    name: 'submittals',
-    scope: 'project',
-    apiVersion: 'v1.1',
-    paths: { ...recordPaths('/rest/v1.1/projects/{project_id}/submittals'), delete: '/rest/v1.1/projects/{project_id}/submittals/{id}' },
-    wrapperKey: 'submittal',
-    incremental: true,
-    removals: recycleBin('/rest/v1.1/projects/{project_id}/submittals/recycle_bin', true),
-    permission: { tool: 'Submittals', level: 'standard', scope: 'project' },
-  },
-  {
-    name: 'observations',
-    scope: 'project',
-    apiVersion: 'v1.0',
-    // Procore deletes observation items under the project path.
-    paths: { ...recordPaths('/rest/v1.0/observations/items'), delete: '/rest/v1.0/projects/{project_id}/observations/items/{id}' },
-    ...scopeIdOutsidePaths('project_id'),
-    wrapperKey: 'observation',
-    incremental: true,
-    removals: recycleBin('/rest/v1.0/projects/{project_id}/recycle_bin/observations/items', false),
-    permission: { tool: 'Observations', level: 'standard', scope: 'project' },
-  },
-  {
-    name: 'vendors',
-    scope: 'company',
-    apiVersion: 'v1.0',
-    paths: { ...recordPaths('/rest/v1.0/vendors'), batchUpsert: '/rest/v1.0/vendors/sync' },
-    ...scopeIdOutsidePaths('company_id'),
-    wrapperKey: 'vendor',
-    originId: true,
-    incremental: true,
-    // The vendor list does not declare filters[include_deleted]: vendors are deactivated, not deleted.
-    removals: inactiveList('/rest/v1.0/companies/{company_id}/vendors/inactive'),
-    activeField: 'is_active',
-    // Adding and editing company Directory entries needs Admin on the company Directory tool.
-    permission: { tool: 'Directory', level: 'admin', scope: 'company' },
-    // Extended is the list's default view ("The default view is extended."); asked for explicitly so
-    // a changed default cannot take fields away.
-    requests: { list: { query: { view: 'extended' } } },
-  },
-  {
-    name: 'company_users',
-    scope: 'company',
-    apiVersion: 'v1.3',
-    paths: { ...recordPaths('/rest/v1.3/companies/{company_id}/users'), batchUpsert: '/rest/v1.3/companies/{company_id}/users/sync' },
-    wrapperKey: 'user',
-    originId: true,
-    incremental: true,
-    removals: inactiveList('/rest/v1.0/companies/{company_id}/users/inactive'),
-    activeField: 'is_active',
-    permission: { tool: 'Directory', level: 'admin', scope: 'company' },
-    // Update and sync declare only multipart/form-data (create takes JSON too).
-    requests: { update: { body: 'multipart/form-data' }, batchUpsert: { body: 'multipart/form-data' } },
-  },
-  {
-    name: 'work_order_contracts',
-    scope: 'project',
-    apiVersion: 'v1.0',
-    paths: {
-      ...recordPaths('/rest/v1.0/work_order_contracts'),
-      delete: '/rest/v1.0/work_order_contracts/{id}',
-      batchUpsert: '/rest/v1.0/work_order_contracts/sync',
-    },
-    ...scopeIdOutsidePaths('project_id'),
-    wrapperKey: 'work_order_contract',
-    originId: true,
-    incremental: true,
-    deleted: 'filters[include_deleted]',
-    removals: {
-      kind: 'list-query',
-      listQuery: { 'filters[include_deleted]': 'with' },
-      how: 'the list itself with `filters[include_deleted]=with`: a deleted contract comes with `deleted_at`',
-    },
-    // Creating commitments needs Admin on the project Commitments tool.
-    permission: { tool: 'Commitments', level: 'admin', scope: 'project' },
-    // The list answers in its compact view by default, without the fields downstream needs.
-    requests: { list: { query: { view: 'extended' } } },
-  },
+// The built-in resources other than the financial ones are data (built-in-resources.json), declared exactly as a
+// stage declares its own in cdk.json (`stages.<stage>.resources.<name>`): the name as key, the schema's
+// defaults left out (no scope ids in the query or body, no origin_id, no include_deleted, pages of 1000).
+// Why some of them read as they do:
+// - projects: creating projects needs Admin on the company Portfolio tool; PATCH .../projects/sync
+//   declares company_id as a query parameter (its body is `updates`), hence `scopeIn: query`.
+// - rfis, vendors: their lists do not declare filters[include_deleted]; recycled RFIs are in the recycle
+//   bin, vendors are deactivated, not deleted (inactive list).
+// - observations: Procore deletes observation items under the project path.
+// - vendors, company_users: adding and editing company Directory entries needs Admin on the Directory
+//   tool. Vendors ask for the list's default view (extended) explicitly, so a changed default cannot
+//   take fields away; company users' update and sync declare only multipart/form-data.
+// - work_order_contracts: creating commitments needs Admin on the project Commitments tool; the list
+//   answers in its compact view by default, without the fields downstream needs (view=extended).
+// Checked by the declaration schema like any stage's (parseDeclarations), so typed here as unknown.
+const BUILT_IN: readonly unknown[] = [
+  ...Object.entries(BUILT_IN_DECLARATIONS).map(([name, fields]) => ({ name, ...fields })),
   // The financial resources (financial-resources.ts), each with where its removed records show.
   ...Object.values(FINANCIAL_RESOURCES).map((resource) => ({ ...resource, removals: FINANCIAL_REMOVAL_SOURCES[resource.name] })),
 ];
