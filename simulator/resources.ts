@@ -1,6 +1,7 @@
 // The simulated Procore resources: exact paths (from Procore's published endpoint list), body
 // wrapper, scope, required fields, error shape and list features. The connector's registry
 // (functions/commons/resources/registry.ts) should agree with these declarations.
+import { commitmentDeclaration } from './commitment-declaration';
 import type { ErrorShape } from './http-error';
 import { financialDeclarations } from './financial-resources';
 import { intBetween, pick, type Random } from './prng';
@@ -257,32 +258,18 @@ export const RESOURCES = resources({
       };
     },
   },
-  work_order_contracts: {
-    scope: 'project',
-    wrapperKey: 'work_order_contract',
-    routes: [
-      ...recordRoutes(['/rest/v1.0/work_order_contracts']),
-      ...routes('delete', 'DELETE', ['/rest/v1.0/work_order_contracts/{id}']),
-      ...syncRoutes(['/rest/v1.0/work_order_contracts']),
-    ],
-    scopeParam: 'project_id',
-    required: ['title'],
-    errorShape: 'field-map',
-    originId: true,
-    removal: 'include-deleted',
-    fake: ({ random, index, projectId }) => ({
-      number: `SC-${String(index).padStart(3, '0')}`,
-      title: `${pick(random, TRADES)} subcontract`,
-      status: pick(random, ['Draft', 'Out For Signature', 'Approved', 'Complete']),
-      executed: random() < 0.5,
-      private: false,
-      grand_total: (intBetween(random, 10_000, 2_000_000) + 0.5).toFixed(2),
-      retainage_percent: '10.0',
-      description: null,
-      project: { id: projectId },
-      ...NO_ORIGIN,
-    }),
-  },
+  work_order_contracts: commitmentDeclaration('work_order_contracts', 'work_order_contract', ({ random, index, projectId }) => ({
+    number: `SC-${String(index).padStart(3, '0')}`,
+    title: `${pick(random, TRADES)} subcontract`,
+    status: pick(random, ['Draft', 'Out For Signature', 'Approved', 'Complete']),
+    executed: random() < 0.5,
+    private: false,
+    grand_total: (intBetween(random, 10_000, 2_000_000) + 0.5).toFixed(2),
+    retainage_percent: '10.0',
+    description: null,
+    project: { id: projectId },
+    ...NO_ORIGIN,
+  })),
   ...financialDeclarations(),
 });
 
