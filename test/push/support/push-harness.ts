@@ -67,6 +67,14 @@ export interface PushHarness {
   close(): Promise<void>;
 }
 
+/** The ids of the messages whose result says applied, sorted. */
+export function appliedIds(results: readonly PushResult[]): PushResult['id'][] {
+  return results
+    .filter((r) => r.status === 'applied')
+    .map((r) => r.id)
+    .sort();
+}
+
 export function bodyOf(message: unknown): string {
   return typeof message === 'string' ? message : JSON.stringify(message);
 }
