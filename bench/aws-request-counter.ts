@@ -2,7 +2,7 @@
 // AWS_ENDPOINT_URL, so every AWS call it makes (retries included) is counted by service and
 // operation as it crosses the wire, without touching the handler's code. The bench's own calls
 // (queue setup, the event-source player) go to moto directly and are not counted.
-import { createServer, request, type IncomingMessage, type Server } from 'node:http';
+import { createServer, request, type IncomingHttpHeaders, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 export interface AwsRequestCounter {
@@ -23,6 +23,16 @@ function operationOf(req: IncomingMessage): string {
   return action ? `query.${action}` : `other.${req.method ?? 'GET'}`;
 }
 
+// Hop-by-hop headers belong to one connection and a proxy does not forward them (RFC 9110 §7.6.1).
+// moto's server answers `Connection: close`; passed on, it would make the measured function open a
+// TCP connection per AWS call, which it does not do against AWS (the SDK keeps connections alive),
+// and the bench would count that connect CPU as the function's.
+const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'upgrade', 'te', 'trailer']);
+
+function endToEndHeaders(headers: IncomingHttpHeaders): IncomingHttpHeaders {
+  return Object.fromEntries(Object.entries(headers).filter(([name]) => !HOP_BY_HOP.has(name.toLowerCase())));
+}
+
 export async function startAwsRequestCounter(upstream: string): Promise<AwsRequestCounter> {
   const target = new URL(upstream);
   let counts = new Map<string, number>();
@@ -32,7 +42,7 @@ export async function startAwsRequestCounter(upstream: string): Promise<AwsReque
     const forward = request(
       { host: target.hostname, port: target.port, method: req.method, path: req.url, headers: { ...req.headers, host: target.host } },
       (answer) => {
-        res.writeHead(answer.statusCode ?? 502, answer.headers);
+        res.writeHead(answer.statusCode ?? 502, endToEndHeaders(answer.headers));
         answer.pipe(res);
       },
     );

@@ -3,7 +3,7 @@
 import type { WebhookBenchResult } from './webhook-bench';
 import { cpus, release, totalmem, type as osType } from 'node:os';
 import type { ColdStartRow } from './cold-start/measure-cold-start';
-import type { ConnectorPullMeasurement, PullMeasurement, PullPartsMeasurement } from './pull-bench';
+import { cpuMicrosPerRecord, type ConnectorPullMeasurement, type PullMeasurement, type PullPartsMeasurement } from './pull-bench';
 import type { PlannerMeasurement } from './planner-bench';
 import type { PushMeasurement } from './push-bench';
 import { originIdAuditLine } from '../simulator';
@@ -65,7 +65,7 @@ const seconds = (ms: number) => (ms / 1000).toFixed(1);
 const ratio = (a: number, b: number) => (b === 0 ? (a === 0 ? '1.00' : '∞') : fixed(a / b));
 
 function pullRow(who: string, m: PullMeasurement, ideal: number, hourly: number, delivery: string): string {
-  return `| ${who} | ${m.records.toLocaleString('en-US')} | ${m.procoreRequests} (ideal ${ideal}) | ${fixed(m.procoreRequests / ideal, 3)} | ${fixed((100 * m.procoreRequests) / hourly, 1)} % | ${m.rateLimited} | ${m.tokenRequests} | ${seconds(m.wallMs)} | ${mb(m.peakRssBytes)} | ${fixed((1000 * m.cpuMs) / m.records, 1)} | ${delivery} |`;
+  return `| ${who} | ${m.records.toLocaleString('en-US')} | ${m.procoreRequests} (ideal ${ideal}) | ${fixed(m.procoreRequests / ideal, 3)} | ${fixed((100 * m.procoreRequests) / hourly, 1)} % | ${m.rateLimited} | ${m.tokenRequests} | ${seconds(m.wallMs)} | ${mb(m.peakRssBytes)} | ${fixed(cpuMicrosPerRecord(m), 1)} | ${delivery} |`;
 }
 
 /** Wall time of the worker beside its two halves alone: 1.0 × the larger means reading and delivering fully overlap. */
@@ -126,6 +126,12 @@ export function renderMarkdown(result: BenchResult): string {
     '',
     `Peak RSS includes the host process itself: an empty handler in the same host peaks at ${fixed(result.hostBaselineRssBytes / 2 ** 20, 0)} MB (Node, the local host's TypeScript loader, the probe).`,
   );
+  if (result.pull.length > 0) {
+    lines.push(
+      '',
+      `CPU µs/record: (CPU time of the run's own process − that of the same run over a project with no RFIs) ÷ records, both after a first empty run in the same process (module load and a container's one-time start are not counted; Lambda pays them once per container). An empty run cost ${result.pull.map((p) => `${fixed(p.connector.emptyCpuMs, 0)} ms (connector) and ${fixed(p.sdk.emptyCpuMs, 0)} ms (SDK loop)`).join('; ')}.`,
+    );
+  }
   lines.push(
     '',
     '**Pull: official SDK loop ÷ connector**',
@@ -135,7 +141,7 @@ export function renderMarkdown(result: BenchResult): string {
   );
   for (const p of result.pull) {
     lines.push(
-      `| ${p.records.toLocaleString('en-US')} | ${ratio(p.sdk.procoreRequests, p.connector.procoreRequests)} | ${ratio(p.sdk.wallMs, p.connector.wallMs)} | ${p.sdk.rateLimited} vs ${p.connector.rateLimited} | ${ratio(p.sdk.peakRssBytes, p.connector.peakRssBytes)} | ${ratio(p.sdk.cpuMs, p.connector.cpuMs)} |`,
+      `| ${p.records.toLocaleString('en-US')} | ${ratio(p.sdk.procoreRequests, p.connector.procoreRequests)} | ${ratio(p.sdk.wallMs, p.connector.wallMs)} | ${p.sdk.rateLimited} vs ${p.connector.rateLimited} | ${ratio(p.sdk.peakRssBytes, p.connector.peakRssBytes)} | ${ratio(cpuMicrosPerRecord(p.sdk), cpuMicrosPerRecord(p.connector))} |`,
     );
   }
   lines.push(...pipeliningTable(result.pull));

@@ -43,7 +43,8 @@ const HELP = `npm run bench [-- --only=${SCENARIOS.join(',')}]
   BENCH_PULL_SIZES       records per pull scenario (default 10000,100000)
   BENCH_PUSH_MESSAGES    messages per push scenario (default 1000)
   BENCH_COLD_ROUNDS      fresh processes per handler for cold starts (default 7)
-  BENCH_PLANNER_PROJECTS projects the planner plans, x 4 project resources (default 250: 1,000 scopes)`;
+  BENCH_PLANNER_PROJECTS projects the planner plans, x 4 project resources (default 250: 1,000 scopes)
+  BENCH_CPU_PROF=DIR     the pull worker's processes write V8 CPU profiles (.cpuprofile) into DIR`;
 
 function selectedScenarios(argv: string[]): Set<Scenario> | undefined {
   if (argv.includes('--help') || argv.includes('-h')) return undefined;
@@ -135,15 +136,17 @@ async function bundleAll(bundleDir: string): Promise<BenchBundles> {
 
 async function pullScenarios(context: BenchContext, sizes: number[]): Promise<BenchResult['pull']> {
   const pull: BenchResult['pull'] = [];
+  // Each client also reads a project with no RFIs: its CPU is what a run costs whatever its size.
+  const emptyProjectId = sizes.length > 0 ? seedPullProject(context, 0) : 0;
   for (const records of sizes) {
     context.progress(`seeding ${records} RFIs in a project of their own`);
-    const projectId = seedPullProject(context, records);
+    const projects = { projectId: seedPullProject(context, records), emptyProjectId };
     context.progress(`pull ${records}: connector worker`);
-    const connector = await measureConnectorPull(context, projectId, records);
+    const connector = await measureConnectorPull(context, projects, records);
     context.progress(`pull ${records}: the worker's halves alone (Procore reads, SQS delivery)`);
-    const parts = await measurePullParts(context, projectId, records);
+    const parts = await measurePullParts(context, projects.projectId, records);
     context.progress(`pull ${records}: official SDK loop`);
-    const sdk = await measureSdkPull(context, projectId, records);
+    const sdk = await measureSdkPull(context, projects, records);
     pull.push({ records, idealRequests: Math.ceil(records / MAX_PER_PAGE), connector, parts, sdk });
   }
   return pull;

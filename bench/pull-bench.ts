@@ -27,7 +27,26 @@ export interface PullMeasurement {
   tokenRequests: number;
   wallMs: number;
   peakRssBytes: number;
+  /** CPU time of the process over the run. */
   cpuMs: number;
+  /** CPU time of the same run over an empty project, in the same process once warm (see cpuMicrosPerRecord). */
+  emptyCpuMs: number;
+}
+
+/** CPU per record: (CPU of the run − CPU of the same run over an empty project) ÷ records. Both runs
+ *  follow a first empty run, so neither counts what a container pays once (the secret, the token, the
+ *  SDK clients' first calls), and the difference leaves out what every job pays whatever its size. */
+export function cpuMicrosPerRecord(m: PullMeasurement): number {
+  return (1000 * (m.cpuMs - m.emptyCpuMs)) / m.records;
+}
+
+/** Runs `run` over the empty project twice (the first warms the process) and returns the second's CPU ms. */
+async function emptyRunCpuMs(host: FunctionHost, run: () => Promise<unknown>): Promise<number> {
+  await run();
+  const before = await host.invoke<ChildUsage>(USAGE_PROBE);
+  await run();
+  const after = await host.invoke<ChildUsage>(USAGE_PROBE);
+  return (after.cpuMicros - before.cpuMicros) / 1000;
 }
 
 export interface ConnectorPullMeasurement extends PullMeasurement {
@@ -70,6 +89,12 @@ export async function measureHostBaseline(context: BenchContext, empty: Bundle):
   }
 }
 
+/** BENCH_CPU_PROF=<dir>: each worker process writes a V8 CPU profile there when it ends (node --cpu-prof). */
+function cpuProfileFlags(): string[] {
+  const dir = process.env.BENCH_CPU_PROF;
+  return dir ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(dir)}`] : [];
+}
+
 /** A bundle run as the worker runs: its environment, its timeout, its AWS calls counted. */
 function workerHost(context: BenchContext, bundle: Bundle, memoryMb: number): Promise<FunctionHost> {
   return startFunctionHost({
@@ -78,13 +103,25 @@ function workerHost(context: BenchContext, bundle: Bundle, memoryMb: number): Pr
     functionName: bundle.name,
     timeoutMs: WORKER_TIMEOUT_SECONDS * 1000,
     memoryMb,
+    nodeFlags: cpuProfileFlags(),
   });
 }
 
-export async function measureConnectorPull(context: BenchContext, projectId: number, records: number): Promise<ConnectorPullMeasurement> {
+export async function measureConnectorPull(
+  context: BenchContext,
+  projects: { projectId: number; emptyProjectId: number },
+  records: number,
+): Promise<ConnectorPullMeasurement> {
   const { scenario } = context;
+  const { projectId, emptyProjectId } = projects;
   const host = await workerHost(context, context.bundles.worker, WORKER_MEMORY_MB);
   try {
+    const emptyCpuMs = await emptyRunCpuMs(host, async () => {
+      await scenario.sqs.send(
+        new SendMessageCommand({ QueueUrl: scenario.queues.jobs.url, MessageBody: JSON.stringify(benchJob(scenario.companyId, emptyProjectId, 0)) }),
+      );
+      await drainJobs(context, host);
+    });
     const before = await host.invoke<ChildUsage>(USAGE_PROBE);
     freshStart(context);
     const job = benchJob(scenario.companyId, projectId, records);
@@ -103,6 +140,7 @@ export async function measureConnectorPull(context: BenchContext, projectId: num
       wallMs,
       peakRssBytes: after.maxRssBytes,
       cpuMs: (after.cpuMicros - before.cpuMicros) / 1000,
+      emptyCpuMs,
       ...sqsRequests(context),
       delivered: Number(Attributes?.ApproximateNumberOfMessages ?? 0),
       invocations,
@@ -170,7 +208,12 @@ function drainJobs(context: BenchContext, host: FunctionHost): Promise<number> {
   });
 }
 
-export async function measureSdkPull(context: BenchContext, projectId: number, records: number): Promise<PullMeasurement> {
+export async function measureSdkPull(
+  context: BenchContext,
+  projects: { projectId: number; emptyProjectId: number },
+  records: number,
+): Promise<PullMeasurement> {
+  const { projectId, emptyProjectId } = projects;
   const { scenario } = context;
   const host = await startFunctionHost({
     entry: SDK_HANDLER,
@@ -185,6 +228,7 @@ export async function measureSdkPull(context: BenchContext, projectId: number, r
     memoryMb: WORKER_MEMORY_MB, // the same room as the connector's worker
   });
   try {
+    const emptyCpuMs = await emptyRunCpuMs(host, () => host.invoke<SdkPullResult>({ companyId: scenario.companyId, projectId: emptyProjectId }));
     const before = await host.invoke<ChildUsage>(USAGE_PROBE);
     freshStart(context);
     const started = performance.now();
@@ -192,7 +236,7 @@ export async function measureSdkPull(context: BenchContext, projectId: number, r
     const wallMs = performance.now() - started;
     const after = await host.invoke<ChildUsage>(USAGE_PROBE);
     if (result.records !== records) throw new Error(`the SDK baseline read ${result.records} records, expected ${records}`);
-    return { records, ...restRequests(context), wallMs, peakRssBytes: after.maxRssBytes, cpuMs: (after.cpuMicros - before.cpuMicros) / 1000 };
+    return { records, ...restRequests(context), wallMs, peakRssBytes: after.maxRssBytes, cpuMs: (after.cpuMicros - before.cpuMicros) / 1000, emptyCpuMs };
   } finally {
     await host.close();
   }

@@ -23,6 +23,8 @@ export interface FunctionHostOptions {
   memoryMb?: number;
   /** Every line the sandbox prints (its logs). */
   onOutput?: (line: string) => void;
+  /** More Node flags for the sandbox (the bench's `--cpu-prof`). */
+  nodeFlags?: string[];
 }
 
 export interface InvokeOptions {
@@ -77,7 +79,7 @@ export async function startFunctionHost(options: FunctionHostOptions): Promise<F
       string
     >;
     const child = fork(CHILD, [], {
-      execArgv: ['--import', TSX_LOADER, '--enable-source-maps', `--max-old-space-size=${Math.floor(memoryMb * HEAP_SHARE)}`],
+      execArgv: ['--import', TSX_LOADER, '--enable-source-maps', `--max-old-space-size=${Math.floor(memoryMb * HEAP_SHARE)}`, ...(options.nodeFlags ?? [])],
       env: {
         ...inherited,
         ...options.env,

@@ -41,6 +41,8 @@ export interface PlanSyncDeps {
   leaseMs?: number;
   /** A count metric (Powertools in the planner handler). */
   countMetric?: (name: string, value: number) => void;
+  /** The run is the reconciliation pull of webhook resources (cadence/run-resources.ts): its jobs say so. */
+  reconcile?: boolean;
 }
 
 export interface PlanFailure {
@@ -165,7 +167,7 @@ async function leaseScopes(scopes: SyncScope[], config: SyncConfig, windowEnd: s
   const lanes = Array.from({ length: Math.min(deps.concurrency ?? 10, scopes.length) }, async () => {
     while (next < scopes.length) {
       const scope = scopes[next++]!;
-      const job = newJob(scope, config, windowEnd);
+      const job = newJob(scope, config, windowEnd, deps.reconcile === true);
       const durationMs = Math.max(config.leaseMinutes * 60_000, deps.leaseMs ?? 0);
       if (await acquireLease(deps.table, scope, job.jobId, { durationMs, now: now() })) {
         jobs.push(job);
@@ -176,7 +178,7 @@ async function leaseScopes(scopes: SyncScope[], config: SyncConfig, windowEnd: s
   return jobs;
 }
 
-function newJob(scope: SyncScope, config: SyncConfig, windowEnd: string): SyncJob {
+function newJob(scope: SyncScope, config: SyncConfig, windowEnd: string, reconcile: boolean): SyncJob {
   return {
     version: 1,
     jobId: randomUUID(),
@@ -186,6 +188,7 @@ function newJob(scope: SyncScope, config: SyncConfig, windowEnd: string): SyncJo
     windowEnd,
     initialLookbackDays: config.initialLookbackDays,
     overlapSeconds: config.overlapMinutes * 60,
+    ...(reconcile ? { reconcile } : {}),
   };
 }
 

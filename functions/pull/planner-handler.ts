@@ -79,6 +79,7 @@ async function planFromSchedule(event: unknown, context: Context): Promise<PlanR
     deadline: () => Date.now() + context.getRemainingTimeInMillis() - DEADLINE_RESERVE_MS,
     leaseMs: leaseMsFrom(runtime.env.SYNC_LEASE_SECONDS),
     countMetric,
+    reconcile: run === 'reconcile',
   });
 }
 

@@ -144,12 +144,15 @@ export async function deliverEnvelopes(
   envelopes: RecordEnvelope[],
   deps: { sqs: SQSClient; recordsQueueUrl: string; claimCheck?: ClaimCheckBucket | undefined; concurrency?: number },
 ): Promise<{ records: number; claimChecked: number }> {
-  const delivered = await Promise.all(envelopes.map((envelope) => recordMessage(envelope, { claimCheck: deps.claimCheck })));
-  await sendMessageBatches(
-    deps.sqs,
-    deps.recordsQueueUrl,
-    delivered.map((d) => d.message),
-    { concurrency: deps.concurrency ?? 4 },
+  // Built synchronously: only a record too large for one message waits (for its claim check), so a
+  // page of ordinary records makes no promise per record.
+  const messages = envelopes.map(envelopeMessage);
+  const oversized = messages.flatMap((message, index) => (messageBytes(message) > MAX_MESSAGE_BYTES ? [index] : []));
+  await Promise.all(
+    oversized.map(async (index) => {
+      messages[index] = (await recordMessage(envelopes[index]!, { claimCheck: deps.claimCheck })).message;
+    }),
   );
-  return { records: delivered.length, claimChecked: delivered.filter((d) => d.claimChecked).length };
+  await sendMessageBatches(deps.sqs, deps.recordsQueueUrl, messages, { concurrency: deps.concurrency ?? 4 });
+  return { records: messages.length, claimChecked: oversized.length };
 }

@@ -15,13 +15,15 @@ import type { ProcoreEnvironment } from '../commons/procore/environments';
 import { PermanentError } from '../commons/failure/permanent-error';
 import type { LoggerLike } from '../commons/observability/logger';
 import { ChangeDetector } from './content-hash/change-detector';
+import { DELIVERED_MARKER_TTL_MS } from './content-hash/delivered-markers';
+import { getResource } from '../commons/resources/registry';
 import { pullRemovals } from './removals/pull-removals';
 import { removalListQuery } from './removals/removal-sources';
 import type { ClaimCheckBucket } from './claim-check';
 import { continuationCount, continuationLimitReached, continuationOf, DEFAULT_MAX_CONTINUATIONS } from './continuation';
 import { DEFAULT_SYNC_LEASE_MS } from './lease-duration';
 import { claimScope, completeFencedWindow, LeaseLostError, releaseScope, saveFencedCheckpoint, type ScopeFence } from './lease-fence';
-import type { ResourceListSpecs } from './list-spec';
+import type { ResourceListSpec, ResourceListSpecs } from './list-spec';
 import type { PullMetrics } from './pull-metrics';
 import { deliverEnvelopes, envelopeFor } from './record-envelopes';
 import { startPoint, type StartPoint } from './start-point';
@@ -109,8 +111,7 @@ export async function runSyncJob(job: SyncJob, deps: RunSyncJobDeps): Promise<Sy
     ...(start.from ? { [start.basis === 'adopted' ? 'adoptedFrom' : 'resumedFrom']: { jobId: start.from.jobId, savedAt: start.from.savedAt } } : {}),
   });
   try {
-    const hashed = spec.contentHash;
-    const detector = hashed ? await ChangeDetector.load(deps.table, scope, { idField: hashed.idField, full: job.full === true }) : undefined;
+    const detector = await loadChangeDetector(job, spec, deps.table, now);
     const read = await readWindow(job, start, fence, deps, totals, detector);
     if (read.handOver) return await handOverOrPause(job, read.handOver, fence, deps, totals);
     // The window as read: its end is never after the time its first page was read.
@@ -121,7 +122,8 @@ export async function runSyncJob(job: SyncJob, deps: RunSyncJobDeps): Promise<Sy
       ...deps,
       deadline: now() + deps.remainingMs() - (deps.finishReserveMs ?? DEFAULT_FINISH_RESERVE_MS),
       now,
-      ...(detector && start.position === undefined ? { leftTheList: detector } : {}),
+      ...(detector && spec.contentHash && start.position === undefined ? { leftTheList: detector } : {}),
+      ...(detector && job.reconcile ? { alreadyDelivered: detector } : {}),
     });
     totals.records += removals.records;
     totals.claimChecked += removals.claimChecked;
@@ -139,6 +141,19 @@ export async function runSyncJob(job: SyncJob, deps: RunSyncJobDeps): Promise<Sy
     if (error instanceof LeaseLostError) return superseded(log, totals, deps);
     throw error;
   }
+}
+
+/**
+ * The hashes a pull compares records with: a content-hash list's (every listing), or the delivered
+ * markers of a webhook resource's reconciliation pull (content-hash/delivered-markers.ts). Other
+ * pulls deliver their window whole.
+ */
+async function loadChangeDetector(job: SyncJob, spec: ResourceListSpec, table: SyncTable, now: () => number): Promise<ChangeDetector | undefined> {
+  const scope = scopeOfJob(job);
+  const full = job.full === true;
+  if (spec.contentHash) return ChangeDetector.load(table, scope, { idField: spec.contentHash.idField, full });
+  if (!job.reconcile) return undefined;
+  return ChangeDetector.load(table, scope, { idField: getResource(job.resource).idField, full, expireAfterMs: DELIVERED_MARKER_TTL_MS, now });
 }
 
 /**
@@ -165,7 +180,7 @@ async function readWindow(
   for await (const { value: chunk, nextStarted } of readAhead(windowChunks(job, start, deps, { now: fence.now, deadline }), mayReadAhead)) {
     windowEnd = chunk.windowEnd;
     totals.pages += 1;
-    // A content-hash list delivers only what changed since its last listing, then keeps the new hashes.
+    // A content-hash list (or a reconciliation pull) delivers only what changed since it was last delivered, then keeps the new hashes.
     const deliver = detector ? detector.changed(chunk.items) : chunk.items;
     if (deliver.length > 0) await deliverRecords(deliver, job, deps, totals);
     await detector?.commit();

@@ -34,6 +34,9 @@ export const SyncJobSchema = z
     continuation: z.number().int().nonnegative().optional(),
     /** Ignore the cursor and read everything up to windowEnd (full resync). */
     full: z.boolean().optional(),
+    /** A reconciliation pull of a webhook resource: records the webhook path already delivered as the
+     * same version are left out (content-hash/delivered-markers.ts). */
+    reconcile: z.boolean().optional(),
     /** First pull of a scope (no cursor yet) reaches this far back from windowEnd. */
     initialLookbackDays: z.number().int().positive().max(36500).optional(),
     /** Re-read this much before the cursor, for records whose updated_at lags their commit. */

@@ -11,7 +11,8 @@
 // - deleted ids: removal envelopes without a read (Procore has nothing left to list), their lifecycle
 //   as the pull path names the resource's removals (removals/removal-sources.ts): `recycled` where
 //   Procore keeps a recycle bin, else `deleted`. Their data is the stub {id, updated_at, deleted_at}
-//   (the event's time): the reconciliation pull later brings what a recycle bin still shows.
+//   (the event's time). The reconciliation pull does not deliver them again (recycle bin or not).
+// Each record's delivered marker is returned for the caller to keep (content-hash/delivered-markers.ts).
 // No cursor is read or moved: the scheduled (reconciliation) pull keeps its own.
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import { toProcoreTime } from '../commons/contracts/procore-time';
@@ -21,6 +22,8 @@ import type { ProcoreEnvironment } from '../commons/procore/environments';
 import type { ResourceName } from '../commons/resources/names';
 import type { ClaimCheckBucket } from '../pull/claim-check';
 import type { ResourceListSpecs } from '../pull/list-spec';
+import { REMOVED_MARKER } from '../pull/content-hash/delivered-markers';
+import { contentHash } from '../pull/content-hash/record-hash';
 import { deliverEnvelopes, envelopeFor } from '../pull/record-envelopes';
 import { removalListQuery, removalSourceOf } from '../pull/removals/removal-sources';
 import type { ScopeWork } from './coalesce';
@@ -53,6 +56,8 @@ export interface DeliverScopeDeps {
 export interface ScopeDelivery {
   records: number;
   removals: number;
+  /** id → delivered marker of each record sent (its content hash, or REMOVED_MARKER): what the reconciliation pull skips. */
+  markers: Map<string, string>;
   /** Ids asked for that the read did not return (gone since, or no longer listed): the reconciliation pull settles them. */
   notFound: number[];
   requests: number;
@@ -64,12 +69,22 @@ export async function deliverScope(work: ScopeWork, deps: DeliverScopeDeps): Pro
   const removals = work.deleted.map(({ id, at }) => removalEnvelope(id, at, context));
   const read = work.readIds.length > 0 ? await readChanged(work, deps) : { records: [] as unknown[], requests: 0 };
   const wanted = new Set(work.readIds.map(String));
-  const found = read.records.map((record) => envelopeFor(record, context)).filter((e) => e.idText !== null && wanted.has(e.idText));
-  const delivered = new Set(found.map((e) => e.idText));
-  await deliverEnvelopes([...found, ...removals], { sqs: deps.sqs, recordsQueueUrl: deps.recordsQueueUrl, claimCheck: deps.claimCheck });
+  const found = read.records
+    .map((record) => ({ record, envelope: envelopeFor(record, context) }))
+    .filter(({ envelope }) => envelope.idText !== null && wanted.has(envelope.idText));
+  const delivered = new Set(found.map(({ envelope }) => envelope.idText));
+  await deliverEnvelopes([...found.map(({ envelope }) => envelope), ...removals], {
+    sqs: deps.sqs,
+    recordsQueueUrl: deps.recordsQueueUrl,
+    claimCheck: deps.claimCheck,
+  });
   return {
     records: found.length,
     removals: removals.length,
+    markers: new Map([
+      ...found.map(({ record, envelope }) => [envelope.idText!, contentHash(record)] as const),
+      ...work.deleted.map(({ id }) => [String(id), REMOVED_MARKER] as const),
+    ]),
     notFound: work.readIds.filter((id) => !delivered.has(String(id))),
     requests: read.requests,
   };

@@ -49,6 +49,7 @@ async function processEvents(event: SQSEvent, context: Context): Promise<SQSBatc
     claimCheck: env.CLAIM_CHECK_BUCKET === undefined ? undefined : { s3, bucket: env.CLAIM_CHECK_BUCKET },
     now: Date.now,
     claims,
+    table: { db, tableName: env.STATE_TABLE_NAME },
     queueEdge,
     deadLetterQueueUrl: env.WEBHOOK_EVENTS_DLQ_URL,
     webhookResources,

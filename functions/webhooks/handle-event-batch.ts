@@ -3,7 +3,8 @@
 // the receiver checked it, so it was changed since), skip what the connector does not turn into
 // records (a resource it does not serve, the connector's own writes by source_application_id),
 // claim its ulid (a duplicate is skipped: state/event-claims.ts). Then the claimed events are
-// coalesced per scope (coalesce.ts) and each scope delivered once (deliver-scope.ts). A scope that
+// coalesced per scope (coalesce.ts) and each scope delivered once (deliver-scope.ts), its records'
+// delivered markers kept for the reconciliation pull (pull/content-hash/delivered-markers.ts). A scope that
 // fails decides each of its messages by the one failure policy (commons/failure, path 'webhook').
 import type { SQSBatchResponse, SQSRecord } from 'aws-lambda';
 import { classify, type Failure } from '../commons/failure/classify';
@@ -14,6 +15,9 @@ import type { LoggerLike } from '../commons/observability/logger';
 import { deadLetterFor, deadLetterMessage } from '../commons/queues/dead-letter';
 import { receiveCountOf, type QueueEdge } from '../commons/queues/sqs-adapter';
 import type { ResourceName } from '../commons/resources/names';
+import { DELIVERED_MARKER_TTL_MS } from '../pull/content-hash/delivered-markers';
+import { writeContentHashes } from '../pull/state/content-hashes';
+import type { SyncTable } from '../pull/state/cursor';
 import { describeScope } from '../pull/sync-scope';
 import { coalesceByScope, type ScopedEvent, type ScopeWork } from './coalesce';
 import { deliverScope, type DeliverScopeDeps } from './deliver-scope';
@@ -21,6 +25,8 @@ import type { EventClaims } from './state/event-claims';
 
 export interface HandleEventBatchDeps extends Omit<DeliverScopeDeps, 'deadline'> {
   claims: EventClaims;
+  /** The state table: delivered markers (content-hash/delivered-markers.ts) go to each scope's hash partition. */
+  table: SyncTable;
   queueEdge: Pick<QueueEdge, 'delay' | 'send'>;
   deadLetterQueueUrl: string;
   /** Resources whose events become records (the stage's webhooks.resources). */
@@ -125,7 +131,7 @@ async function deliverWork(work: ScopeWork, deps: HandleEventBatchDeps): Promise
   try {
     const deadline = deps.now() + deps.remainingMs() - FINISH_RESERVE_MS;
     const result = await deliverScope(work, { ...deps, deadline });
-    await Promise.all(work.events.map(({ event }) => deps.claims.done(event.ulid)));
+    await Promise.all([...work.events.map(({ event }) => deps.claims.done(event.ulid)), markDelivered(work, result.markers, deps)]);
     deps.count('WebhookRecordsDelivered', result.records);
     deps.count('WebhookRemovalsDelivered', result.removals);
     deps.count('WebhookProcoreRequests', result.requests);
@@ -139,6 +145,27 @@ async function deliverWork(work: ScopeWork, deps: HandleEventBatchDeps): Promise
     return true;
   } catch (error) {
     return { error };
+  }
+}
+
+/**
+ * Keeps the delivered records' markers (25 per BatchWriteItem), so the reconciliation pull leaves
+ * them out. The records are out already: a marker that cannot be written costs a second delivery by
+ * that pull, never a retry of the events.
+ */
+async function markDelivered(work: ScopeWork, markers: Map<string, string>, deps: HandleEventBatchDeps): Promise<void> {
+  if (markers.size === 0) return;
+  // A content-hash list's hashes are its listing's state (kept until the record leaves the list); a marker expires.
+  const expiry = deps.resources(work.scope.resource).contentHash ? {} : { expiresAtMs: deps.now() + DELIVERED_MARKER_TTL_MS };
+  try {
+    await writeContentHashes(deps.table, work.scope, markers, [], expiry);
+  } catch (error) {
+    deps.count('WebhookMarkersNotWritten', markers.size);
+    deps.logger.warn('Delivered markers could not be written; the reconciliation pull delivers these records again', {
+      scope: describeScope(work.scope),
+      records: markers.size,
+      error: error instanceof Error ? error.name : String(error),
+    });
   }
 }
 

@@ -19,6 +19,12 @@ export const STATE_KEY_PREFIXES = {
   pushOrigin: 'push-origin#',
   /** Webhook event dedupe: `webhook-event#<ulid>` (functions/webhooks/state/event-claims.ts). */
   webhookEvent: WEBHOOK_EVENT_KEY_PREFIX,
+  /**
+   * The per-scope hash partitions alone (`sync#company#<id>#hashes#<scope>`,
+   * functions/pull/state/content-hashes.ts), not the company partition beside them: a StringLike
+   * pattern, `*` anywhere (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition_operators.html#Conditions_String).
+   */
+  scopeHashes: 'sync#company#*#hashes#',
 } as const;
 
 export const STATE_ACCESS = {
@@ -41,4 +47,7 @@ export const STATE_ACCESS = {
   },
   /** Claims an event's ulid (conditional put), marks it done (put), releases it when delivery fails (delete). */
   webhookEvents: { actions: ['PutItem', 'DeleteItem'], keyPrefixes: [STATE_KEY_PREFIXES.webhookEvent] },
+  /** The events consumer's second grant: the delivered markers of the records it sent, in batches
+   * (functions/pull/content-hash/delivered-markers.ts); no read, and nothing of the scope's cursor or lease. */
+  webhookMarkers: { actions: ['BatchWriteItem'], keyPrefixes: [STATE_KEY_PREFIXES.scopeHashes] },
 } as const satisfies Record<string, TableAccess>;

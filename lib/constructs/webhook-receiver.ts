@@ -131,6 +131,7 @@ export class WebhookReceiver extends Construct {
     });
     bindDmsaSecret(consumer, props);
     bind(consumer, { env: 'STATE_TABLE_NAME', table: props.table, access: STATE_ACCESS.webhookEvents });
+    bind(consumer, { env: 'STATE_TABLE_NAME', table: props.table, access: STATE_ACCESS.webhookMarkers });
     bind(consumer, { env: 'WEBHOOK_EVENTS_QUEUE_URL', queue: this.eventsQueue, use: 'consume' });
     bind(consumer, { env: 'WEBHOOK_EVENTS_DLQ_URL', queue: this.eventsDeadLetterQueue, use: 'send' });
     bindRecordDelivery(consumer, props);

@@ -1,5 +1,6 @@
 // Sample push messages for the run: valid writes addressed through records the pull just delivered
-// (what a downstream system would do), and bad ones that must end in the push DLQ with a reason.
+// (what a downstream system would do; one of them to a financial resource, a direct cost), and bad
+// ones that must end in the push DLQ with a reason.
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import { isProcoreRecord, type RecordEnvelope } from '../../functions/commons/contracts/record-envelope';
 import { sendMessageBatches } from '../../functions/commons/queues/sqs-batch-sender';
@@ -36,6 +37,7 @@ export function buildPushSamples(at: SampleAddresses): PushSample[] {
   const submittal = live('submittals')[0];
   const observation = live('observations')[0];
   const project = live('projects')[0];
+  const directCost = live('direct_costs')[0];
   const samples: PushSample[] = [
     sample('create vendor', 'applied', 'vendor-create', {
       resource: 'vendors',
@@ -87,6 +89,18 @@ export function buildPushSamples(at: SampleAddresses): PushSample[] {
   if (submittal?.projectId) {
     const fields = { projectId: submittal.projectId, resource: 'submittals', operation: 'delete', procoreId: submittal.id };
     samples.push(sample('delete submittal', 'applied', 'submittal-delete', fields));
+  }
+  if (directCost?.projectId) {
+    // A financial write: Procore's v1.0 direct costs /sync, keyed by origin_id (idempotent, so safe to repeat).
+    samples.push(
+      sample('upsert direct cost (sync)', 'applied', 'direct-cost-upsert', {
+        projectId: directCost.projectId,
+        resource: 'direct_costs',
+        operation: 'upsert',
+        originId: `LOCAL-DC-${runId}`,
+        data: { direct_cost_type: 'Invoice', direct_cost_date: new Date().toISOString().slice(0, 10), invoice_number: `LOCAL-${runId}` },
+      }),
+    );
   }
   if (project) {
     samples.push(

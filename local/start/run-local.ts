@@ -29,7 +29,7 @@ import type { Progress } from './progress';
 import { runWebhookPhase } from './webhook-phase';
 import { buildPushSamples, sampleId, sendPushSamples } from './push-samples';
 import { removalsReport, seedRemovals } from './seed-removals';
-import { appliedByOperation, countRecords, readDeadLetterQueues, sampleOutcome } from './run-report';
+import { appliedByOperation, countRecords, readDeadLetterQueues, resourcesWithoutRecords, sampleOutcome } from './run-report';
 import type { EventSourceReport, StartSummary } from './summary';
 
 const STAGE = 'sandbox';
@@ -281,9 +281,7 @@ export async function runLocal(options: StartOptions, io: RunIo, cleanup: Cleanu
   }
   if (delivered.invalid.length > 0)
     problems.push(`${delivered.invalid.length} record message(s) broke the envelope contract: ${delivered.invalid[0]?.problem}`);
-  if (sim) {
-    for (const r of resources) if ((records[r]?.live ?? 0) === 0) problems.push(`no ${r} records were delivered, though the simulator holds some`);
-  }
+  if (sim) problems.push(...resourcesWithoutRecords(resources, records));
 
   // --- webhooks ----------------------------------------------------------------------------
   const webhookReport =

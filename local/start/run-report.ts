@@ -19,6 +19,11 @@ export function countRecords(resources: string[], envelopes: RecordEnvelope[]): 
   return records;
 }
 
+/** A problem per resource of the stage that delivered no live record (a simulator run seeds every one). */
+export function resourcesWithoutRecords(resources: string[], records: StartSummary['records']): string[] {
+  return resources.filter((r) => (records[r]?.live ?? 0) === 0).map((r) => `no ${r} records were delivered, though the simulator holds some`);
+}
+
 /** The applied results, counted per operation. */
 export function appliedByOperation(results: PushResult[]): Record<string, number> {
   const counts: Record<string, number> = {};

@@ -110,18 +110,13 @@ export function formatSummary(s: StartSummary): string {
 
   const totalRecords = Object.values(s.records).reduce((sum, r) => sum + r.live + r.removed, 0);
   lines.push(`Records delivered to the records queue: ${totalRecords}${s.invalidRecords ? ` (+${s.invalidRecords} breaking the envelope contract)` : ''}`);
-  lines.push(
-    ...table([['resource', 'records', 'removed'], ...s.resources.map((r) => [r, String(s.records[r]?.live ?? 0), String(s.records[r]?.removed ?? 0)])]),
-  );
+  lines.push(...recordsTable(s));
   lines.push('');
   if (s.removals) {
     const missed = s.removals.reduce((sum, r) => sum + r.missed, 0);
-    lines.push(`Removals delivered (recycled, deleted, deactivated, closed) against the simulator's: ${missed} missed`);
     lines.push(
-      ...table([
-        ['resource', 'delivered', 'in simulator', 'missed'],
-        ...s.removals.map((r) => [r.resource, String(r.delivered), String(r.inSimulator), String(r.missed)]),
-      ]),
+      `Removals delivered (recycled, deleted, deactivated, closed) against the simulator's: ${missed} missed ` +
+        `(checked for the ${s.removals.length} resource(s) the run removed records of; "-": not checked)`,
     );
     lines.push('');
   }
@@ -187,6 +182,19 @@ export function formatSummary(s: StartSummary): string {
   if (s.problems.length === 0) lines.push('Result: OK');
   else lines.push(`Result: FAILED\n${s.problems.map((p) => `  - ${p}`).join('\n')}`);
   return lines.join('\n');
+}
+
+/** One row per resource of the stage: records and removals delivered, and (simulator runs) removals checked against the simulator's. */
+function recordsTable(s: StartSummary): string[] {
+  const checked = (resource: string) => s.removals?.find((r) => r.resource === resource);
+  const removalColumns = (resource: string) => {
+    const row = checked(resource);
+    return row ? [String(row.inSimulator), String(row.missed)] : ['-', '-'];
+  };
+  return table([
+    ['resource', 'records', 'removed', ...(s.removals ? ['removed in simulator', 'missed'] : [])],
+    ...s.resources.map((r) => [r, String(s.records[r]?.live ?? 0), String(s.records[r]?.removed ?? 0), ...(s.removals ? removalColumns(r) : [])]),
+  ]);
 }
 
 function webhookLines(w: WebhookReport): string[] {

@@ -2,6 +2,7 @@
 // reach moto and come back unchanged, and be counted under its service and operation.
 import { CreateQueueCommand, ReceiveMessageCommand, SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { randomUUID } from 'node:crypto';
+import { Agent, request } from 'node:http';
 import { startAwsRequestCounter, type AwsRequestCounter } from '../../bench/aws-request-counter';
 
 let counter: AwsRequestCounter;
@@ -30,4 +31,26 @@ it('forwards SQS calls to moto and counts them by operation', async () => {
   expect(counter.total('AmazonSQS')).toBe(3);
   expect(counter.total('DynamoDB_20120810')).toBe(0);
   sqs.destroy();
+});
+
+it('keeps the caller connection alive although moto answers Connection: close (as AWS keeps it)', async () => {
+  const agent = new Agent({ keepAlive: true });
+  const post = () =>
+    new Promise<{ reused: boolean; connection: string | undefined }>((resolve, reject) => {
+      const req = request(
+        `${counter.endpoint}/`,
+        { method: 'POST', agent, headers: { 'content-type': 'application/x-amz-json-1.0', 'x-amz-target': 'AmazonSQS.ListQueues' } },
+        (res) => {
+          res.resume();
+          res.on('end', () => resolve({ reused: req.reusedSocket, connection: res.headers.connection }));
+        },
+      );
+      req.on('error', reject);
+      req.end('{}');
+    });
+  const first = await post();
+  const second = await post();
+  expect(first.connection).not.toBe('close');
+  expect(second.reused).toBe(true);
+  agent.destroy();
 });

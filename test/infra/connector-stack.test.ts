@@ -110,7 +110,8 @@ describe('event source mappings', () => {
       FunctionName: { Ref: logicalId(sandbox.json, FUNCTION, 'PullWorker') },
       BatchSize: 1,
       FunctionResponseTypes: ['ReportBatchItemFailures'],
-      ScalingConfig: { MaximumConcurrency: 2 },
+      // The sandbox stage's pullWorker.maxConcurrency (cdk.json).
+      ScalingConfig: { MaximumConcurrency: 4 },
     });
     sandbox.template.resourceCountIs('AWS::Lambda::EventSourceMapping', 2);
   });

@@ -96,7 +96,7 @@ describe('resources declared in the stage config', () => {
       (c) => (c.resources.hazards.changeDetection = 'content-hash'),
       'stages.sandbox.resources.hazards.changeDetection: content-hash is for lists without an updated_at filter',
     ],
-    ['a pulled resource nobody declared', (c) => c.sync.resources.push('timesheets'), 'stages.sandbox.sync.resources.7: unknown resource "timesheets"'],
+    ['a pulled resource nobody declared', (c) => c.sync.resources.splice(1, 0, 'timesheets'), 'stages.sandbox.sync.resources.1: unknown resource "timesheets"'],
   ])('%s fails naming the field', (_what, change, expected) => {
     const found = problems(declaring(change));
     expect(found.some((line) => line.startsWith(expected))).toBe(true);

@@ -10,6 +10,7 @@ import path from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { App, Duration, Stack } from 'aws-cdk-lib';
 import { MAX_MESSAGE_BYTES } from '../../functions/commons/queues/message-size';
+import { hashPartition } from '../../functions/pull/state/content-hashes';
 import { syncStateKey } from '../../functions/pull/state/state-keys';
 import { PlannerConfigSchema } from '../../functions/pull/sync-config';
 import { PUSH_IDEMPOTENCY_KEY_PREFIX, pushIdempotencyConfig, pushIdempotencyStore } from '../../functions/push/state/idempotency';
@@ -362,13 +363,14 @@ describe('least privilege', () => {
   const tableId = (s: SynthesizedStage) => logicalId(s.json, 'AWS::DynamoDB::Table', 'State');
   const dynamoStatements = (s: SynthesizedStage, prefix: FunctionPrefix) =>
     policyOf(s, prefix).filter((st) => actionsOf(st).some((a) => a.startsWith('dynamodb:')));
-  const access: Record<FunctionPrefix, { actions: readonly string[]; keyPrefixes: readonly string[] } | undefined> = {
-    PushHandler: STATE_ACCESS.push,
-    PullPlanner: STATE_ACCESS.planner,
-    PullWorker: STATE_ACCESS.worker,
+  const access: Record<FunctionPrefix, readonly { actions: readonly string[]; keyPrefixes: readonly string[] }[]> = {
+    PushHandler: [STATE_ACCESS.push],
+    PullPlanner: [STATE_ACCESS.planner],
+    PullWorker: [STATE_ACCESS.worker],
     // The receiver keeps no state: no table grant at all.
-    WebhooksReceiver: undefined,
-    WebhooksConsumer: STATE_ACCESS.webhookEvents,
+    WebhooksReceiver: [],
+    // Its claims, and (another statement) the delivered markers: neither action reaches the other's keys.
+    WebhooksConsumer: [STATE_ACCESS.webhookEvents, STATE_ACCESS.webhookMarkers],
   };
 
   it.each(STAGES)('%s: each function may call exactly the DynamoDB actions its code calls', (stage) => {
@@ -384,10 +386,14 @@ describe('least privilege', () => {
     for (const prefix of PREFIXES) {
       const statements = dynamoStatements(s, prefix);
       const granted = access[prefix];
-      expect({ prefix, statements: statements.length > 0 }).toEqual({ prefix, statements: granted !== undefined });
+      expect({ prefix, statements: statements.length }).toEqual({ prefix, statements: granted.length });
+      const wanted = granted.map((g) => ({
+        actions: g.actions.map((a) => `dynamodb:${a}`).sort(),
+        condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': g.keyPrefixes.map((p) => `${p}*`) } },
+      }));
       for (const st of statements) {
         expect(st.Resource).toEqual({ 'Fn::GetAtt': [tableId(s), 'Arn'] });
-        expect(st.Condition).toEqual({ 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': granted!.keyPrefixes.map((p) => `${p}*`) } });
+        expect(wanted).toContainEqual({ actions: actionsOf(st).sort(), condition: st.Condition });
       }
     }
   });
@@ -403,6 +409,18 @@ describe('least privilege', () => {
     expect(hashed.startsWith(STATE_KEY_PREFIXES.pushIdempotency)).toBe(true);
     expect(hashed.startsWith(STATE_KEY_PREFIXES.pushOrigin)).toBe(false);
     expect(webhookEventKey('01HZX3K4Q8T7V6W5X4Y3Z2A1B0').pk.startsWith(STATE_KEY_PREFIXES.webhookEvent)).toBe(true);
+    // The markers' grant is a StringLike pattern: it matches a scope's hash partition, and not the company partition.
+    const like = (pattern: string) =>
+      new RegExp(
+        `^${pattern
+          .split('*')
+          .map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
+          .join('.*')}.*$`,
+      );
+    const markers = like(STATE_KEY_PREFIXES.scopeHashes);
+    expect(markers.test(hashPartition({ companyId: 42, projectId: 7, resource: 'rfis' }))).toBe(true);
+    expect(markers.test(hashPartition({ companyId: 42, projectId: null, resource: 'vendors' }))).toBe(true);
+    expect(markers.test(syncStateKey('cursor', { companyId: 42, projectId: 7, resource: 'rfis' }).pk)).toBe(false);
   });
 
   it.each(STAGES)("%s: every SQS and S3 call in a handler's code is granted, on a named resource", (stage) => {

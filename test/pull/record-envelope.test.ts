@@ -1,6 +1,7 @@
 // The record envelope contract: the zod schema, the committed JSON Schema, and how records become
 // messages (routing attributes, claim check of records too large for one SQS message).
 import { createHash } from 'node:crypto';
+import fc from 'fast-check';
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import {
@@ -110,6 +111,24 @@ describe('record envelope v3', () => {
     expect(RecordEnvelopeSchema.safeParse(JSON.parse(body)).success).toBe(true);
     // Small ids stay plain numbers.
     expect(envelopeMessage(envelopeFor(rfi, context)).body).toContain(`"id":${rfi.id},"idText":"${rfi.id}"`);
+  });
+
+  it('writes every body as the envelope with its id as the exact digits of idText, byte for byte', () => {
+    // The contract's body: the envelope, `id` written as idText's digits (v3). Ids below and beyond
+    // 2^53, quarantined records with and without an id, records with other long integers inside.
+    const contractBody = (envelope: RecordEnvelope) => JSON.stringify(envelope.idText === null ? envelope : { ...envelope, id: JSON.rawJSON(envelope.idText) });
+    fc.assert(
+      fc.property(
+        fc.oneof(fc.bigInt({ min: 1n, max: 2n ** 64n }), fc.constant(null), fc.constant(-5n)),
+        fc.bigInt({ min: 0n, max: 2n ** 64n }),
+        fc.constantFrom('2026-01-15T11:59:00Z', 'yesterday'),
+        (id, other, updatedAt) => {
+          const text = `{${id === null ? '' : `"id":${id},`}"subject":"S","updated_at":"${updatedAt}","vendor_id":${other}}`;
+          const envelope = envelopeFor(parseExactJson(text), context);
+          expect(envelopeMessage(envelope).body).toBe(contractBody(envelope));
+        },
+      ),
+    );
   });
 
   it('carries routing attributes: resource, company, project (absent for company-scoped resources), version, lifecycle', () => {

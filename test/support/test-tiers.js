@@ -21,6 +21,7 @@ const UNIT = [
   'test/app-manifest/declared-permissions.test.ts',
   'test/infra/stage-config.test.ts',
   'test/infra/webhooks-stack.test.ts',
+  'test/local/start-summary.test.ts',
   'test/procore/errors.test.ts',
   'test/procore/rate-pacer.test.ts',
   'test/procore/registry.test.ts',

@@ -110,5 +110,6 @@ it('a change in Procore reaches the records queue through the webhook path; a ho
   ]);
   const [refused] = h.sim.webhooks.deliveries(bad);
   expect(refused!.outcome).toBe('retried');
-  expect(refused!.attempts.map((a) => a.status)).toEqual([401]);
+  // The simulator's clock follows real time: on a slow run its first retry (after 1 s) has come too.
+  expect(new Set(refused!.attempts.map((a) => a.status))).toEqual(new Set([401]));
 });

@@ -3,27 +3,20 @@
 // (the simulator sends no webhooks yet), queued on a moto events queue and handed to the handler as
 // Lambda's event source would. What a downstream consumer sees on the records queue is compared with
 // what the scheduled pull delivers for the same records.
-import { randomUUID } from 'node:crypto';
-import { ChangeMessageVisibilityCommand, CreateQueueCommand, DeleteMessageCommand, SendMessageBatchCommand } from '@aws-sdk/client-sqs';
-import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { RecordEnvelopeSchema } from '../../functions/commons/contracts/record-envelope';
-import type { WebhookEvent } from '../../functions/commons/contracts/webhook-event';
 import { ID_FILTERS } from '../../functions/webhooks/deliver-scope';
 import { tableEventClaims } from '../../functions/webhooks/state/event-claims';
 import { buildListRequest, getResource } from '../../functions/commons/resources/registry';
 import { DeclaredOperations } from '../../simulator';
-import { queueArn } from '../../cli/aws/sqs';
-import { lambdaContext } from '../../local/lambda-context';
-import { receiveMessages, sqsRecordFromMessage } from '../../local/sqs-event-source';
+import { receiveMessages } from '../../local/sqs-event-source';
 import { queueDepth, startPullHarness, type PullHarness, type ReceivedRecord } from '../pull/support/pull-harness';
+import { startEventsConsumer, type EventsConsumer } from './support/events-consumer';
 import { ulid, webhookEvent } from './support/webhook-payloads';
 
-type Consumer = (event: SQSEvent, context: Context) => Promise<SQSBatchResponse>;
-
 let h: PullHarness;
-let consumer: Consumer;
 let events: string;
 let eventsDlq: string;
+let deliver: EventsConsumer['deliver'];
 let projectId: number;
 
 beforeAll(async () => {
@@ -31,16 +24,7 @@ beforeAll(async () => {
     simulator: { now: Date.now(), data: { companies: 1, projectsPerCompany: 1, recordsPerResource: 6, resources: ['rfis', 'vendors', 'projects'] } },
     sync: () => ({ resources: ['rfis', 'vendors'] }),
   });
-  const suffix = randomUUID().slice(0, 8);
-  eventsDlq = (await h.sqs.send(new CreateQueueCommand({ QueueName: `webhook-events-dlq-${suffix}` }))).QueueUrl!;
-  events = (await h.sqs.send(new CreateQueueCommand({ QueueName: `webhook-events-${suffix}`, Attributes: { VisibilityTimeout: '30' } }))).QueueUrl!;
-  Object.assign(process.env, {
-    WEBHOOK_EVENTS_QUEUE_URL: events,
-    WEBHOOK_EVENTS_DLQ_URL: eventsDlq,
-    WEBHOOK_RESOURCES: 'rfis,vendors',
-    MAX_RECEIVE_COUNT: '3',
-  });
-  ({ handler: consumer } = (await import('../../functions/webhooks/events-handler')) as unknown as { handler: Consumer });
+  ({ events, eventsDlq, deliver } = await startEventsConsumer(h, { WEBHOOK_RESOURCES: 'rfis,vendors', MAX_RECEIVE_COUNT: '3' }));
   projectId = h.sim.store.projects(h.companyId)[0]!.id;
 }, 60_000);
 
@@ -50,33 +34,6 @@ const rfiIds = () => h.sim.store.list('rfis', { companyId: h.companyId, projectI
 const now = () => new Date(h.sim.clock.now()).toISOString();
 const rfiEvent = (id: number, eventType: 'create' | 'update' | 'delete', extra: { ulid?: string; sourceApplicationId?: string } = {}) =>
   webhookEvent({ companyId: h.companyId, projectId, resourceName: 'RFIs', resourceId: id, eventType, timestamp: now(), ...extra });
-
-/**
- * Queues the events, then plays one event source batch (up to 100) through the consumer: what it
- * failed, what reached records. Failed messages are made visible again at once (instead of after the
- * visibility timeout), so the next call receives them again, as SQS would later.
- */
-async function deliver(sent: (WebhookEvent | string)[], timeoutMs = 60_000): Promise<{ failed: number; records: ReceivedRecord[]; requests: number }> {
-  for (let i = 0; i < sent.length; i += 10) {
-    const entries = sent.slice(i, i + 10).map((e, n) => ({ Id: String(n), MessageBody: typeof e === 'string' ? e : JSON.stringify(e) }));
-    await h.sqs.send(new SendMessageBatchCommand({ QueueUrl: events, Entries: entries }));
-  }
-  h.sim.clearRequests();
-  let failed = 0;
-  const records = await h.collectRecords(async () => {
-    const messages = await receiveMessages(h.sqs, events, 100);
-    const arn = await queueArn(h.sqs, events);
-    const response = await consumer({ Records: messages.map((m) => sqsRecordFromMessage(m, arn)) }, lambdaContext({ timeoutMs, functionName: 'events' }));
-    const failures = new Set(response.batchItemFailures.map((f) => f.itemIdentifier));
-    failed = failures.size;
-    for (const m of messages) {
-      if (failures.has(m.MessageId ?? '')) {
-        await h.sqs.send(new ChangeMessageVisibilityCommand({ QueueUrl: events, ReceiptHandle: m.ReceiptHandle, VisibilityTimeout: 0 }));
-      } else await h.sqs.send(new DeleteMessageCommand({ QueueUrl: events, ReceiptHandle: m.ReceiptHandle }));
-    }
-  });
-  return { failed, records, requests: h.sim.countRequests((r) => r.path.includes('/rest/')) };
-}
 
 const withoutSyncedAt = ({ envelope, attributes }: ReceivedRecord) => {
   const { syncedAt: _syncedAt, ...rest } = envelope;

@@ -7,7 +7,8 @@ import { CreateSecretCommand, PutSecretValueCommand, SecretsManagerClient } from
 import { CreateQueueCommand, DeleteMessageCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { LambdaFunctionURLEvent, LambdaFunctionURLResult } from 'aws-lambda';
 import { WEBHOOK_AUTH_HEADER, WEBHOOK_MAX_BODY_BYTES } from '../../functions/commons/contracts/webhook-event';
-import { HeaderTokenVerifier, tokenMatches } from '../../functions/webhooks/auth/header-token';
+import { HeaderTokenVerifier, secretsManagerTokens, tokenMatches } from '../../functions/webhooks/auth/header-token';
+import { SecretsProvider } from '@aws-lambda-powertools/parameters/secrets';
 import { RECEIVER_METRICS, receiveDelivery } from '../../functions/webhooks/receive-delivery';
 import { lambdaContext } from '../../local/lambda-context';
 import { functionUrlEvent, webhookEvent } from './support/webhook-payloads';
@@ -162,5 +163,54 @@ describe('receiver core', () => {
     expect(await verifier.verify('bad')).toBe(false);
     expect(await verifier.verify(undefined)).toBe(false);
     expect(reads).toEqual([false, true, false, false, true]);
+  });
+
+  it('a flood of bad headers costs at most one GetSecretValue of AWSPREVIOUS per cache age while there is none; a rotation is still seen at once', async () => {
+    // moto, with every GetSecretValue counted by the version stage it asked for.
+    const reads: string[] = [];
+    const client = new SecretsManagerClient({});
+    client.middlewareStack.add(
+      (next, context) => async (args) => {
+        const input = args.input as { VersionStage?: string };
+        if (context.commandName === 'GetSecretValueCommand') reads.push(input.VersionStage ?? 'AWSCURRENT');
+        return next(args);
+      },
+      { step: 'initialize' },
+    );
+    const id = `webhook-header-count-${randomUUID().slice(0, 8)}`;
+    const first = `tok-${randomUUID()}`;
+    await secrets.send(new CreateSecretCommand({ Name: id, SecretString: first }));
+    let now = 1_000_000;
+    const verifier = new HeaderTokenVerifier({
+      tokens: secretsManagerTokens(id, {
+        maxAgeSeconds: 300,
+        now: () => now,
+        current: new SecretsProvider({ awsSdkV3Client: client }),
+        previous: new SecretsProvider({ awsSdkV3Client: client }),
+      }),
+      now: () => now,
+      minRefreshMs: 10_000,
+    });
+    for (let i = 0; i < 50; i++) {
+      expect(await verifier.verify(`bad-${i}`)).toBe(false);
+      expect(await verifier.verify(first)).toBe(true);
+      now += 1_000;
+    }
+    // 50 s: the first read of each stage, and one forced re-read of the current value per 10 s.
+    const count = (stage: string) => reads.filter((s) => s === stage).length;
+    expect(count('AWSPREVIOUS')).toBe(1);
+    expect(count('AWSCURRENT')).toBe(1 + 5);
+    // After the cache age the absence is asked about once more.
+    now += 300_000;
+    expect(await verifier.verify(first)).toBe(true);
+    expect(count('AWSPREVIOUS')).toBe(2);
+    // Rotation: the new value is read on the mismatch, and its change makes the previous one be read at once.
+    const second = `tok-${randomUUID()}`;
+    await secrets.send(new PutSecretValueCommand({ SecretId: id, SecretString: second }));
+    now += 10_000;
+    expect(await verifier.verify(second)).toBe(true);
+    expect(await verifier.verify(first)).toBe(true);
+    expect(count('AWSPREVIOUS')).toBe(3);
+    expect(await verifier.verify(`bad-${randomUUID()}`)).toBe(false);
   });
 });

@@ -132,7 +132,10 @@ export function isProcoreRecord(envelope: RecordEnvelope): envelope is ProcoreRe
  * beyond 2^53 is not rounded; integers beyond 2^53 inside `data` keep the digits they were read with.
  */
 export function envelopeBody(envelope: RecordEnvelope): string {
-  return JSON.stringify(envelope.idText === null ? envelope : { ...envelope, id: JSON.rawJSON(envelope.idText) });
+  // A safe id already writes its exact digits: only an id beyond 2^53 needs a copy with the raw digits.
+  const { idText } = envelope;
+  const exact = idText === null || (Number.isSafeInteger(envelope.id) && String(envelope.id) === idText);
+  return JSON.stringify(exact ? envelope : { ...envelope, id: JSON.rawJSON(idText) });
 }
 
 /** Message attribute names on records-queue messages, for subscription filters and routing. */

@@ -21,8 +21,14 @@ type Reviver = (this: unknown, key: string, value: unknown, context?: { source?:
 
 const INTEGER = /^-?(0|[1-9]\d*)$/;
 
+/** 16 digits in a row: the shortest integer that can pass 2^53 − 1 (9007199254740991 has 16). */
+const SIXTEEN_DIGITS = /\d{16}/;
+
 /** JSON.parse, except that integers beyond ±(2^53 − 1) become raw JSON values holding their exact digits. */
 export function parseExactJson(text: string): unknown {
+  // A text with no 16-digit run holds no such integer, and JSON.parse alone reads it the same way:
+  // the reviver (a call per value, several times JSON.parse's own cost) only runs when one may be there.
+  if (!SIXTEEN_DIGITS.test(text)) return JSON.parse(text);
   const keepDigits: Reviver = (_key, value, context) => {
     if (typeof value !== 'number' || Number.isSafeInteger(value)) return value;
     const source = context?.source;

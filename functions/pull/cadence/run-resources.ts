@@ -4,8 +4,9 @@
 // Procore dropped after 12 hours of failed deliveries. The stack starts the planner from two rules:
 // sync.schedule (a plain scheduled event: every resource but the reconciled ones) and
 // reconcileSchedule (the same event with `connector.run: "reconcile"`: the reconciled ones only).
-// The reconciliation pull reads from the scope's cursor as any pull does, so what the webhook path
-// already delivered comes again only within that window.
+// The reconciliation pull reads from the scope's cursor as any pull does, and its jobs say
+// `reconcile`: a record the webhook path already delivered as the same version (its delivered
+// marker, content-hash/delivered-markers.ts) is left out, so only what the webhook path missed comes.
 import * as z from 'zod';
 import type { ResourceName } from '../../commons/resources/names';
 

@@ -41,6 +41,8 @@ export interface PullRemovalsDeps {
   claimCheck?: ClaimCheckBucket | undefined;
   /** A content-hash list read whole: the ids that left it are this pass's removals. */
   leftTheList?: ChangeDetector;
+  /** A reconciliation pull: removed records the webhook path delivered already are left out (delivered-markers.ts). */
+  alreadyDelivered?: ChangeDetector;
 }
 
 export interface RemovalsResult {
@@ -84,7 +86,7 @@ async function deliverRecycled(job: SyncJob, window: SyncWindow, deps: PullRemov
   const request = removalRequest(source, scopeOfJob(job), window)!;
   // A paged bin is read as the list is, by updated_at slices (window-walk.ts): a bin that changes while read loses nothing.
   const reads = request.perPage === undefined ? readAll(request, deps, result) : readSlices(job, window, request.perPage, deps, result);
-  for await (const records of reads) await deliver(records, 'recycled', job, deps, result);
+  for await (const records of reads) await deliverNotYetDelivered(records, 'recycled', job, deps, result);
   return result;
 }
 
@@ -122,7 +124,7 @@ async function deliverNewlyInactive(job: SyncJob, request: RemovalRequest, deps:
       if (typeof id === 'number') current.push(id);
       return job.full || typeof id !== 'number' || !known.ids.has(id);
     });
-    await deliver(fresh, 'inactive', job, deps, result);
+    await deliverNotYetDelivered(fresh, 'inactive', job, deps, result);
   }
   const unchanged = current.length === known.ids.size && current.every((id) => known.ids.has(id));
   if (!unchanged) await saveDeliveredInactive(deps.table, scope, current, known.chunks, new Date(deps.now()).toISOString());
@@ -148,6 +150,13 @@ async function deliverLeftTheList(job: SyncJob, detector: ChangeDetector, deps: 
   }
   await detector.forget(ids);
   return result;
+}
+
+/** Removed records less those already delivered as this version (a reconciliation pull), then their markers kept. */
+async function deliverNotYetDelivered(records: unknown[], lifecycle: Lifecycle, job: SyncJob, deps: PullRemovalsDeps, result: RemovalsResult): Promise<void> {
+  const detector = deps.alreadyDelivered;
+  await deliver(detector ? detector.changed(records, { removalPass: true }) : records, lifecycle, job, deps, result);
+  await detector?.commit();
 }
 
 /** Removal envelopes sent per delivery call. */

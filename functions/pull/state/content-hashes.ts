@@ -10,14 +10,15 @@ import { BatchWriteCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { SyncScope } from '../sync-scope';
 import { scopeId } from '../sync-scope';
 import type { SyncTable } from './cursor';
-import { syncPartition } from './state-keys';
+import { syncPartition, TTL_ATTRIBUTE, ttlSeconds } from './state-keys';
 
 /** DynamoDB's BatchWriteItem limit. */
 const BATCH_WRITE_ITEMS = 25;
 /** Rounds for items DynamoDB left unprocessed (throttling) before the job is retried. */
 const UNPROCESSED_ROUNDS = 6;
 
-function hashPartition(scope: SyncScope): string {
+/** Partition key of a scope's hashes: `sync#company#<id>#hashes#<scope>`. */
+export function hashPartition(scope: SyncScope): string {
   return `${syncPartition(scope.companyId)}#hashes#${scopeId(scope)}`;
 }
 
@@ -44,11 +45,22 @@ export async function readContentHashes(table: SyncTable, scope: SyncScope): Pro
 
 type WriteRequest = { PutRequest: { Item: Record<string, unknown> } } | { DeleteRequest: { Key: Record<string, unknown> } };
 
-/** Puts `changed` (id → hash) and deletes `removed` ids, 25 per BatchWriteItem, retrying what DynamoDB leaves unprocessed. */
-export async function writeContentHashes(table: SyncTable, scope: SyncScope, changed: Map<string, string>, removed: string[] = []): Promise<number> {
+/**
+ * Puts `changed` (id → hash) and deletes `removed` ids, 25 per BatchWriteItem, retrying what DynamoDB
+ * leaves unprocessed. `expiresAtMs`: the puts carry the table's TTL (delivered markers of webhook
+ * resources, content-hash/delivered-markers.ts); a content-hash list's own hashes never expire.
+ */
+export async function writeContentHashes(
+  table: SyncTable,
+  scope: SyncScope,
+  changed: Map<string, string>,
+  removed: string[] = [],
+  options: { expiresAtMs?: number } = {},
+): Promise<number> {
   const pk = hashPartition(scope);
+  const expiry = options.expiresAtMs === undefined ? {} : { [TTL_ATTRIBUTE]: ttlSeconds(options.expiresAtMs) };
   const requests: WriteRequest[] = [
-    ...[...changed].map(([id, h]) => ({ PutRequest: { Item: { pk, sk: id, h } } })),
+    ...[...changed].map(([id, h]) => ({ PutRequest: { Item: { pk, sk: id, h, ...expiry } } })),
     ...removed.map((id) => ({ DeleteRequest: { Key: { pk, sk: id } } })),
   ];
   let calls = 0;

@@ -4,7 +4,8 @@
 // - The expected value lives in Secrets Manager, read through Powertools Parameters as the DMSA
 //   secret is (cached per container), and read again at once when a delivery does not match, so a
 //   rotated secret is accepted without a redeploy. Forced re-reads are spaced (minRefreshMs): a
-//   flood of bad tokens must not become a flood of GetSecretValue calls.
+//   flood of bad tokens must not become a flood of GetSecretValue calls. A missing AWSPREVIOUS (never
+//   rotated) is remembered for the cache age, until the current value changes.
 // - Both AWSCURRENT and AWSPREVIOUS are accepted: between a rotation and `webhooks apply` updating
 //   the hooks, Procore still sends (and retries) the old value.
 // - Comparison is constant-time: both sides are hashed to 32 bytes (equal length, so the length of
@@ -56,21 +57,33 @@ class WebhookSecretError extends Error {
 /** The current and previous values of the header secret (a plain SecretString each), cached maxAgeSeconds. */
 export function secretsManagerTokens(
   secretId: string,
-  options: { maxAgeSeconds?: number; current?: SecretsProvider; previous?: SecretsProvider } = {},
+  options: { maxAgeSeconds?: number; current?: SecretsProvider; previous?: SecretsProvider; now?: () => number } = {},
 ): AcceptedTokens {
   // Two providers: Powertools caches by secret name alone, whatever VersionStage was asked for.
   const current = options.current ?? new SecretsProvider();
   const previous = options.previous ?? new SecretsProvider();
   const maxAge = options.maxAgeSeconds ?? 300;
+  const now = options.now ?? Date.now;
+  // Powertools caches values, not failures: a secret never rotated has no AWSPREVIOUS, and every
+  // delivery would ask for it again. Its absence is remembered as long as a value is cached, and
+  // forgotten at once when the current value changes (a rotation: AWSPREVIOUS now exists).
+  let previousAbsentUntil = Number.NEGATIVE_INFINITY;
+  let lastCurrent: string | undefined;
+  const readPrevious = async (forceFetch: boolean): Promise<unknown> => {
+    if (now() < previousAbsentUntil) return undefined;
+    // No previous version (never rotated) is normal.
+    const value = await previous.get(secretId, { maxAge, forceFetch, sdkOptions: { VersionStage: 'AWSPREVIOUS' } }).catch(() => undefined);
+    if (value === undefined) previousAbsentUntil = now() + maxAge * 1000;
+    return value;
+  };
   return async ({ forceFetch }) => {
-    const [now, before] = await Promise.all([
-      current.get(secretId, { maxAge, forceFetch }).catch((error: unknown) => {
-        throw new WebhookSecretError(`webhook header secret ${secretId} cannot be read: ${error instanceof Error ? error.message : String(error)}`);
-      }),
-      // No previous version (never rotated) is normal.
-      previous.get(secretId, { maxAge, forceFetch, sdkOptions: { VersionStage: 'AWSPREVIOUS' } }).catch(() => undefined),
-    ]);
-    if (typeof now !== 'string' || now.trim().length === 0) throw new WebhookSecretError(`webhook header secret ${secretId} holds no string value`);
-    return typeof before === 'string' && before.trim().length > 0 ? [now, before] : [now];
+    const value = await current.get(secretId, { maxAge, forceFetch }).catch((error: unknown) => {
+      throw new WebhookSecretError(`webhook header secret ${secretId} cannot be read: ${error instanceof Error ? error.message : String(error)}`);
+    });
+    if (typeof value !== 'string' || value.trim().length === 0) throw new WebhookSecretError(`webhook header secret ${secretId} holds no string value`);
+    if (lastCurrent !== undefined && value !== lastCurrent) previousAbsentUntil = Number.NEGATIVE_INFINITY;
+    lastCurrent = value;
+    const before = await readPrevious(forceFetch);
+    return typeof before === 'string' && before.trim().length > 0 ? [value, before] : [value];
   };
 }
