@@ -12,10 +12,16 @@ export interface BenchBundles {
   worker: Bundle;
   push: Bundle;
   planner: Bundle;
-  /** Cold-start floors: an empty handler; the SDK clients and Logger the handlers import (+ S3 for the worker). */
+  receiver: Bundle;
+  events: Bundle;
+  /**
+   * Cold-start floors: an empty handler; the SDK clients and Logger the handlers import (+ S3 for the
+   * worker and the webhook events consumer; SQS and Secrets Manager only for the webhook receiver).
+   */
   empty: Bundle;
   reference: Bundle;
   referenceS3: Bundle;
+  referenceReceiver: Bundle;
   /** The worker's halves alone (child/pull-parts-handler.ts). */
   pullParts: Bundle;
 }

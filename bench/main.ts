@@ -2,8 +2,9 @@
 // and moto, each scenario beside its baseline in the same run. Prints markdown tables and writes
 // results/bench-<iso>.{md,json} and results/bench-latest.{md,json}.
 // Exits 1 when a push scenario's Procore writes carried an origin_id no message carried.
-// Knobs (for quick runs): BENCH_PULL_SIZES=10000,100000  BENCH_PUSH_MESSAGES=1000  BENCH_COLD_ROUNDS=7
-// and --only=pull,push,planner,cold,webhooks (some scenarios; the report holds those). --help prints this.
+// Knobs (for quick runs): BENCH_PULL_SIZES=10000,100000  BENCH_PUSH_MESSAGES=1000  BENCH_COLD_ROUNDS=15
+// BENCH_WEBHOOK_POLL_PROJECTS=2
+// and --only=pull,push,planner,cold,webhooks,budget (some scenarios; the report holds those). --help prints this.
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -19,6 +20,7 @@ import { measureFifoPush, measurePush, rfiCreates, vendorUpserts } from './push-
 import { machineInfo, renderMarkdown, type BenchResult } from './bench-report';
 import { originIdAuditLine } from '../simulator';
 import { measureWebhooksVsPolling } from './webhook-bench';
+import { measureBudgetSharing } from './budget-bench';
 
 const ROOT = path.resolve(__dirname, '..');
 const LATENCY_MS = { min: 40, max: 80 };
@@ -27,6 +29,8 @@ const RATE_BUDGET = { hourly: 3600, spike: 100, spikeWindowSeconds: 10 };
 const MAX_PER_PAGE = 1000;
 /** Message groups of the FIFO push scenario. */
 const FIFO_GROUPS = 50;
+/** The budget scenario: a 60 s "hour" of 300 requests, 20 scopes holding 5 such windows' worth of pages. */
+const BUDGET_SIZES = { scopes: 20, windowSeconds: 60, budget: 300, spike: 60, windows: 5, perPage: 20 };
 
 function numbers(value: string | undefined, fallback: number[]): number[] {
   if (!value) return fallback;
@@ -35,15 +39,16 @@ function numbers(value: string | undefined, fallback: number[]): number[] {
   return parsed;
 }
 
-const SCENARIOS = ['pull', 'push', 'planner', 'cold', 'webhooks'] as const;
+const SCENARIOS = ['pull', 'push', 'planner', 'cold', 'webhooks', 'budget'] as const;
 type Scenario = (typeof SCENARIOS)[number];
 
 const HELP = `npm run bench [-- --only=${SCENARIOS.join(',')}]
   --only=LIST            run only these scenarios (default: all)
   BENCH_PULL_SIZES       records per pull scenario (default 10000,100000)
   BENCH_PUSH_MESSAGES    messages per push scenario (default 1000)
-  BENCH_COLD_ROUNDS      fresh processes per handler for cold starts (default 7)
+  BENCH_COLD_ROUNDS      fresh processes per handler for cold starts (default 15)
   BENCH_PLANNER_PROJECTS projects the planner plans, x 4 project resources (default 250: 1,000 scopes)
+  BENCH_WEBHOOK_POLL_PROJECTS projects of the 50 the webhooks scenario's polling day pulls for real (default 2)
   BENCH_CPU_PROF=DIR     the pull worker's processes write V8 CPU profiles (.cpuprofile) into DIR`;
 
 function selectedScenarios(argv: string[]): Set<Scenario> | undefined {
@@ -65,8 +70,9 @@ async function main(): Promise<void> {
   const startedAt = new Date();
   const pullSizes = only.has('pull') ? numbers(process.env.BENCH_PULL_SIZES, [10_000, 100_000]) : [];
   const [pushMessages] = numbers(process.env.BENCH_PUSH_MESSAGES, [1000]);
-  const [coldRounds] = numbers(process.env.BENCH_COLD_ROUNDS, [7]);
+  const [coldRounds] = numbers(process.env.BENCH_COLD_ROUNDS, [15]);
   const [plannerProjects] = numbers(process.env.BENCH_PLANNER_PROJECTS, [250]);
+  const [webhookPollProjects] = numbers(process.env.BENCH_WEBHOOK_POLL_PROJECTS, [2]);
   const progress = (line: string) => process.stderr.write(`[bench ${((Date.now() - startedAt.getTime()) / 1000).toFixed(0)}s] ${line}\n`);
 
   let moto: MotoServer | undefined;
@@ -97,7 +103,8 @@ async function main(): Promise<void> {
     const push = only.has('push') ? await pushScenarios(context, pushMessages!) : [];
     const planner = only.has('planner') ? [await plannerScenario(context, plannerProjects!)] : [];
     const coldStart = only.has('cold') ? await coldStartScenario(context, coldRounds!) : [];
-    const webhooks = only.has('webhooks') ? await webhooksScenario(context) : undefined;
+    const webhooks = only.has('webhooks') ? await webhooksScenario(context, webhookPollProjects!) : undefined;
+    const budget = only.has('budget') ? await measureBudgetSharing(BUDGET_SIZES, { latencyMs: LATENCY_MS }, progress) : undefined;
 
     const result: BenchResult = {
       version: 1,
@@ -111,6 +118,7 @@ async function main(): Promise<void> {
       planner,
       coldStart,
       webhooks,
+      budget,
     };
     await writeResults(result, progress);
   } finally {
@@ -122,16 +130,20 @@ async function main(): Promise<void> {
 }
 
 async function bundleAll(bundleDir: string): Promise<BenchBundles> {
-  const [worker, push, planner, empty, reference, referenceS3, pullParts] = await Promise.all([
-    bundleHandler('pull-worker', path.join(ROOT, 'functions/pull/worker-handler.ts'), bundleDir),
-    bundleHandler('push', path.join(ROOT, 'functions/push/handler.ts'), bundleDir),
-    bundleHandler('pull-planner', path.join(ROOT, 'functions/pull/planner-handler.ts'), bundleDir),
-    bundleHandler('empty', path.join(__dirname, 'cold-start/empty-handler.ts'), bundleDir),
-    bundleHandler('reference (SDK clients + Logger)', path.join(__dirname, 'cold-start/reference-handler.ts'), bundleDir),
-    bundleHandler('reference + S3', path.join(__dirname, 'cold-start/reference-s3-handler.ts'), bundleDir),
-    bundleHandler('pull-parts', path.join(__dirname, 'child/pull-parts-handler.ts'), bundleDir),
+  const bundle = (name: string, entry: string) => bundleHandler(name, path.join(ROOT, entry), bundleDir);
+  const [worker, push, planner, receiver, events, empty, reference, referenceS3, referenceReceiver, pullParts] = await Promise.all([
+    bundle('pull-worker', 'functions/pull/worker-handler.ts'),
+    bundle('push', 'functions/push/handler.ts'),
+    bundle('pull-planner', 'functions/pull/planner-handler.ts'),
+    bundle('webhook-receiver', 'functions/webhooks/receiver-handler.ts'),
+    bundle('webhook-events', 'functions/webhooks/events-handler.ts'),
+    bundle('empty', 'bench/cold-start/empty-handler.ts'),
+    bundle('reference (SDK clients + Logger)', 'bench/cold-start/reference-handler.ts'),
+    bundle('reference + S3', 'bench/cold-start/reference-s3-handler.ts'),
+    bundle('reference (SQS + Secrets Manager + Logger)', 'bench/cold-start/reference-receiver-handler.ts'),
+    bundle('pull-parts', 'bench/child/pull-parts-handler.ts'),
   ]);
-  return { worker, push, planner, empty, reference, referenceS3, pullParts };
+  return { worker, push, planner, receiver, events, empty, reference, referenceS3, referenceReceiver, pullParts };
 }
 
 async function pullScenarios(context: BenchContext, sizes: number[]): Promise<BenchResult['pull']> {
@@ -170,11 +182,13 @@ function plannerScenario(context: BenchContext, projects: number): Promise<Plann
   return measurePlanner(context, projects);
 }
 
-function webhooksScenario(context: BenchContext): ReturnType<typeof measureWebhooksVsPolling> {
+function webhooksScenario(context: BenchContext, pollProjects: number): ReturnType<typeof measureWebhooksVsPolling> {
   context.progress('polling every 15 min vs webhooks + daily reconciliation');
   return measureWebhooksVsPolling(
-    { projects: 50, recordsPerScope: 10, changePerHour: 0.01, pollMinutes: 15, playSeconds: 10 },
-    { latencyMs: LATENCY_MS, rateLimit: RATE_BUDGET, maxPerPage: MAX_PER_PAGE },
+    { projects: 50, recordsPerScope: 4, changePerHour: 0.01, pollMinutes: 15, hours: 24, pollProjects: pollProjects, workers: 4 },
+    // The hourly budget runs on the simulator's clock (24 simulated hours); the spike window would
+    // throttle periods the bench plays in seconds rather than minutes, so it is left out here.
+    { latencyMs: LATENCY_MS, rateLimit: { hourly: RATE_BUDGET.hourly }, maxPerPage: MAX_PER_PAGE },
     context.progress,
   );
 }
@@ -182,12 +196,16 @@ function webhooksScenario(context: BenchContext): ReturnType<typeof measureWebho
 function coldStartScenario(context: BenchContext, rounds: number): Promise<BenchResult['coldStart']> {
   context.progress('cold starts');
   const { bundles, scenario } = context;
+  // The webhook handlers read their environment on their first invocation (loadRuntime), not at
+  // load: the worker's stands in for the consumer's, the receiver needs none to load.
   return measureColdStarts(
     bundles.empty,
     [
       { bundle: bundles.planner, env: scenario.env.planner, reference: bundles.reference },
       { bundle: bundles.worker, env: scenario.env.worker, reference: bundles.referenceS3 },
       { bundle: bundles.push, env: scenario.env.push, reference: bundles.reference },
+      { bundle: bundles.receiver, env: {}, reference: bundles.referenceReceiver },
+      { bundle: bundles.events, env: scenario.env.worker, reference: bundles.referenceS3 },
     ],
     rounds,
   );

@@ -1,28 +1,29 @@
 // Polling every 15 minutes against webhooks + a daily reconciliation pull, for one company with 50
-// projects x 4 project resources (+ company vendors), 1 % of records changing per hour.
-// - Polling: the real planner and workers run one schedule period after a first full pull, with that
-//   period's changes (1 %/4) in Procore; its Procore requests x 4 = per hour (a steady state: every
-//   period of the 24 h is alike, so one is measured and scaled).
-// - Webhooks: one hour of changes (1 % of records) is made in the simulator, which delivers each to the
-//   real receiver (loopback function URL) -> events queue -> real events consumer -> records queue;
-//   its Procore requests are that hour's. The daily reconciliation pull is run for real once after
-//   it (from the first pull's cursor, so its pages hold one hour of changes rather than 24: at these
-//   sizes still one page per scope) and counted as 1/24 per hour. So the webhook side runs at full
-//   scale for one hour of the 24, not all 24.
-// - Change-to-delivery: per changed record, from the change in the simulator to the SentTimestamp of
-//   its envelope on the records queue (the events consumer's batching window is not played locally).
-import type { Message } from '@aws-sdk/client-sqs';
-import { scheduledPull } from '../local/scenario/scheduled-pull';
-import type { RecordEnvelope } from '../functions/commons/contracts/record-envelope';
+// projects x 5 project resources (RFIs, submittals, observations, work order contracts, change
+// events) + company vendors, 1 % of records changing per hour, over 24 simulated hours on each side.
+// The simulator's clock is moved, not waited on: it starts two days back and each side plays its day
+// (bench/webhooks/polling-day.ts, bench/webhooks/webhook-day.ts) with the same planned changes
+// (bench/webhooks/change-plan.ts). The handlers keep their real clocks; they take Procore's time
+// from its answers' Date header, as they do against Procore (a clock behind theirs reads as a
+// Procore clock that lags, which they allow for).
+// - Polling: after a first full pull, 96 real planner + worker periods, each with its changes. On
+//   2 cores a period of all 251 scopes takes too long for 96 of them in a few minutes, so the
+//   polling planner covers the first `pollProjects` projects (+ vendors) and the per-hour count for
+//   all projects adds their project-scope requests x (projects / pollProjects - 1): a project scope's
+//   requests do not depend on the others (one page each at these sizes). Both figures are reported.
+// - Webhooks: the day's changes delivered for real one by one, the stage schedule's 96 planner runs
+//   (they plan nothing: every resource is reconciled), then the reconciliation rule's pull for real.
 import type { ResourceName } from '../functions/commons/resources/names';
-import { playEventSourceMapping } from '../local/event-source-player';
 import { startFunctionHost, type FunctionHost } from '../local/function-host';
 import { startFunctionUrlFront, type FunctionUrlFront } from '../local/function-url-front';
-import { consumeWhile } from '../local/queue-consumer';
 import { bundleHandlers } from '../local/scenario/bundle-handlers';
 import { CONNECTOR_HANDLER_SOURCES, startConnectorScenario } from '../local/scenario/connector-scenario';
+import { scheduledPull } from '../local/scenario/scheduled-pull';
 import { applySimulatorHooks } from '../local/scenario/simulator-hooks';
 import type { SimulatorOptions } from '../simulator';
+import { benchRecords, perHour, planChanges, spread } from './webhooks/change-plan';
+import { runPollingDay, type DayCounts } from './webhooks/polling-day';
+import { runWebhookDay, type WebhookDayCounts } from './webhooks/webhook-day';
 
 export interface WebhookBenchSizes {
   projects: number;
@@ -30,26 +31,54 @@ export interface WebhookBenchSizes {
   /** Share of records changing per hour. */
   changePerHour: number;
   pollMinutes: number;
-  /** Real seconds the hour of webhook changes is played in. */
-  playSeconds: number;
+  /** Simulated hours per side. */
+  hours: number;
+  /** Projects the polling planner covers for real (the first ones); their project-scope requests are scaled to `projects`. */
+  pollProjects: number;
+  /** Worker sandboxes (the mapping's concurrency) for the pulls. */
+  workers: number;
+}
+
+interface SideResult {
+  requestsPerHour: { mean: number; max: number };
+  requestsByHour: number[];
+  latencyMs: { median: number; p95: number; max: number };
+  changesDelivered: number;
+  wallSeconds: number;
 }
 
 export interface WebhookBenchResult {
   sizes: WebhookBenchSizes;
+  resources: ResourceName[];
   scopes: number;
   records: number;
   changesPerHour: number;
-  polling: { requestsPerRun: number; runsPerHour: number; requestsPerHour: number };
-  webhooks: { consumerRequestsPerHour: number; reconcileRequestsPerDay: number; requestsPerHour: number; changesDelivered: number };
-  /** polling.requestsPerHour / webhooks.requestsPerHour */
+  changes: number;
+  polling: SideResult & {
+    runs: number;
+    rateLimited: number;
+    /** As measured over pollProjects projects (+ company scopes), before scaling to all projects. */
+    measuredPerHour: { mean: number; max: number };
+    /** Changes to records the polling planner covers (pollProjects projects + company resources). */
+    changesCovered: number;
+  };
+  webhooks: SideResult & {
+    consumerRequests: number;
+    events: number;
+    consumerInvocations: number;
+    reconcileRequests: number;
+    /** Records the reconciliation pull delivered, and of them ones the webhook path had delivered in the same state. */
+    reconcileEnvelopes: number;
+    reconcileAlreadyDelivered: number;
+  };
+  /** polling.requestsPerHour.mean / webhooks.requestsPerHour.mean */
   reduction: number;
-  latencyMs: { median: number; p95: number; max: number };
-  /** Polling's change-to-delivery: half a period on average, up to a period. */
-  pollingLatencyMedianMs: number;
 }
 
-const PROJECT_RESOURCES: ResourceName[] = ['rfis', 'submittals', 'observations', 'work_order_contracts'];
-const RESOURCES: ResourceName[] = [...PROJECT_RESOURCES, 'vendors'];
+const PROJECT_RESOURCES: ResourceName[] = ['rfis', 'submittals', 'observations', 'work_order_contracts', 'change_events'];
+const COMPANY_RESOURCES: ResourceName[] = ['vendors'];
+const RESOURCES: ResourceName[] = [...PROJECT_RESOURCES, ...COMPANY_RESOURCES];
+const HOUR_MS = 3_600_000;
 
 export async function measureWebhooksVsPolling(
   sizes: WebhookBenchSizes,
@@ -62,9 +91,14 @@ export async function measureWebhooksVsPolling(
     receiver: CONNECTOR_HANDLER_SOURCES.receiver,
     events: CONNECTOR_HANDLER_SOURCES.events,
   });
+  // Two days back and a bit: both days end before the handlers' (real) now.
+  const dayOne = Math.floor((Date.now() - (2 * sizes.hours + 2) * HOUR_MS) / HOUR_MS) * HOUR_MS;
   const scenario = await startConnectorScenario({
     simulator: {
       ...simulator,
+      now: dayOne,
+      // The clock jumps days in minutes: a token the handlers' clocks think fresh must not expire on it.
+      tokenTtlSeconds: 4 * 86_400,
       data: { companies: 1, projectsPerCompany: sizes.projects, recordsPerResource: sizes.recordsPerScope, resources: ['projects', ...RESOURCES] },
     },
     sync: { resources: RESOURCES, initialLookbackDays: 3650 },
@@ -80,99 +114,46 @@ export async function measureWebhooksVsPolling(
     return started;
   };
   try {
-    const { sim } = scenario;
     const hooks = scenario.webhooks!;
     const planner = await host('pull-planner', bundles.entries.planner, scenario.env.planner);
-    const workers = await Promise.all([0, 1].map(() => host('pull-worker', bundles.entries.worker, scenario.env.worker)));
+    const withConfig = (extra: Record<string, unknown>) => ({
+      ...scenario.env.planner,
+      SYNC_CONFIG: JSON.stringify({ ...JSON.parse(scenario.env.planner.SYNC_CONFIG!), ...extra }),
+    });
+    const polledProjects = scenario.projectIds.slice(0, sizes.pollProjects);
+    const pollingPlanner = await host('pull-planner', bundles.entries.planner, withConfig({ projects: polledProjects }));
+    // The webhook stage's planner: every resource reconciled (the stage schedule's runs plan nothing).
+    const webhookPlanner = await host('pull-planner', bundles.entries.planner, withConfig({ reconciledResources: RESOURCES }));
+    const workers = await Promise.all(Array.from({ length: sizes.workers }, () => host('pull-worker', bundles.entries.worker, scenario.env.worker)));
     const receiver = await host('webhook-receiver', bundles.entries.receiver, hooks.env.receiver);
     const consumers = await Promise.all([0, 1].map(() => host('webhook-events', bundles.entries.events, hooks.env.events)));
     front = await startFunctionUrlFront(receiver);
-    const { url: destinationUrl } = front;
-    const pull = () => scheduledPull(scenario, planner, workers, 600_000);
-    const procoreRequests = () => sim.countRequests((r) => r.path.startsWith('/api/rest/') && !r.path.includes('/webhooks/'));
 
-    const records = scenario.projectIds.flatMap((projectId) =>
-      PROJECT_RESOURCES.flatMap((resource) =>
-        sim.store.list(resource, { companyId: scenario.companyId, projectId }).map((r) => ({ resource, id: Number(r.id) })),
-      ),
-    );
-    records.push(...sim.store.list('vendors', { companyId: scenario.companyId }).map((r) => ({ resource: 'vendors' as ResourceName, id: Number(r.id) })));
-    const scopes = sizes.projects * PROJECT_RESOURCES.length + 1;
+    const records = benchRecords(scenario, PROJECT_RESOURCES, COMPANY_RESOURCES);
     const changesPerHour = Math.max(1, Math.round(records.length * sizes.changePerHour));
-    const change = (n: number, offset: number) => {
-      const picked = Array.from({ length: n }, (_, i) => records[((offset + i) * 7919) % records.length]!);
-      for (const r of picked) sim.store.update(r.resource, r.id, { title: `bench change ${offset}` });
-      return picked;
-    };
-
+    const changes = planChanges(records, sizes.hours, changesPerHour);
+    const scopes = sizes.projects * PROJECT_RESOURCES.length + COMPANY_RESOURCES.length;
     progress(`webhooks bench: first full pull of ${scopes} scopes (${records.length} records)`);
-    await pull();
+    await scheduledPull(scenario, planner, workers, 600_000);
 
-    const runsPerHour = 60 / sizes.pollMinutes;
-    change(Math.round(changesPerHour / runsPerHour), 0);
-    sim.clearRequests();
-    progress('webhooks bench: one polling period (real planner and workers)');
-    await pull();
-    const requestsPerRun = procoreRequests();
+    const day = { hours: sizes.hours, pollMinutes: sizes.pollMinutes, changes };
+    const polling = await runPollingDay(scenario, { planner: pollingPlanner, workers }, { ...day, start: dayOne }, progress);
+    const covered = changes.filter((c) => c.record.projectId === undefined || polledProjects.includes(c.record.projectId)).length;
 
-    const applied = await applySimulatorHooks(sim, {
+    const applied = await applySimulatorHooks(scenario.sim, {
       companies: [scenario.companyId],
-      destinationUrl,
+      destinationUrl: front.url,
       headerValue: hooks.headerValue,
       resources: RESOURCES,
     });
     if (applied.errors.length > 0) throw new Error(`webhooks apply failed: ${applied.errors.join('; ')}`);
-    sim.clearRequests();
-    progress(`webhooks bench: one hour of changes (${changesPerHour}) delivered by webhook in ${sizes.playSeconds} s`);
-    const changedAt = new Map<string, number>();
-    let producing = true;
-    const messages = await consumeWhile(scenario.sqs, scenario.queues.records.url, async () => {
-      await Promise.all([
-        playEventSourceMapping({
-          sqs: scenario.sqs,
-          queue: hooks.events,
-          hosts: consumers,
-          batchSize: 100,
-          maxDurationMs: 120_000,
-          producing: () => producing,
-        }),
-        (async () => {
-          for (let i = 0; i < changesPerHour; i++) {
-            const [r] = change(1, 1000 + i);
-            changedAt.set(`${r!.resource}:${r!.id}`, Date.now());
-            await new Promise((resolve) => setTimeout(resolve, (sizes.playSeconds * 1000) / changesPerHour));
-          }
-          await sim.webhooks.settle(60_000);
-          producing = false;
-        })(),
-      ]);
-    });
-    const consumerRequestsPerHour = procoreRequests();
-    const latencies = deliveryLatencies(messages, changedAt);
-
-    sim.clearRequests();
-    progress('webhooks bench: the daily reconciliation pull');
-    await pull();
-    const reconcileRequestsPerDay = procoreRequests();
-
-    const pollingPerHour = requestsPerRun * runsPerHour;
-    const webhooksPerHour = consumerRequestsPerHour + reconcileRequestsPerDay / 24;
-    return {
-      sizes,
-      scopes,
-      records: records.length,
-      changesPerHour,
-      polling: { requestsPerRun, runsPerHour, requestsPerHour: pollingPerHour },
-      webhooks: {
-        consumerRequestsPerHour,
-        reconcileRequestsPerDay,
-        requestsPerHour: Math.round(webhooksPerHour * 10) / 10,
-        changesDelivered: latencies.length,
-      },
-      reduction: Math.round((pollingPerHour / webhooksPerHour) * 10) / 10,
-      latencyMs: { median: quantile(latencies, 0.5), p95: quantile(latencies, 0.95), max: quantile(latencies, 1) },
-      pollingLatencyMedianMs: (sizes.pollMinutes * 60_000) / 2,
-    };
+    const webhooks = await runWebhookDay(
+      scenario,
+      { planner: webhookPlanner, workers, consumers },
+      { ...day, start: dayOne + sizes.hours * HOUR_MS },
+      progress,
+    );
+    return summarize(sizes, { scopes, records: records.length, changesPerHour, changes: changes.length }, { ...polling, covered }, webhooks);
   } finally {
     // The function URL front listens until closed: left open, the bench process never exits.
     await front?.close();
@@ -182,19 +163,40 @@ export async function measureWebhooksVsPolling(
   }
 }
 
-/** Per changed record: its envelope's SentTimestamp minus the time of the change. */
-function deliveryLatencies(messages: Message[], changedAt: Map<string, number>): number[] {
-  const latencies: number[] = [];
-  for (const m of messages) {
-    const envelope = JSON.parse(m.Body ?? '{}') as RecordEnvelope;
-    const at = changedAt.get(`${envelope.resource}:${envelope.id}`);
-    const sent = Number(m.Attributes?.SentTimestamp);
-    if (at !== undefined && Number.isFinite(sent)) latencies.push(sent - at);
-  }
-  return latencies.sort((a, b) => a - b);
+function side(day: DayCounts) {
+  return {
+    requestsPerHour: perHour(day.requestsByHour),
+    requestsByHour: day.requestsByHour,
+    latencyMs: spread(day.latenciesMs),
+    changesDelivered: day.delivered,
+    wallSeconds: Math.round(day.wallMs / 1000),
+  };
 }
 
-function quantile(sorted: number[], q: number): number {
-  if (sorted.length === 0) return Number.NaN;
-  return sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)] ?? Number.NaN;
+function summarize(
+  sizes: WebhookBenchSizes,
+  counts: Pick<WebhookBenchResult, 'scopes' | 'records' | 'changesPerHour' | 'changes'>,
+  polling: DayCounts & { covered: number },
+  webhooks: WebhookDayCounts,
+): WebhookBenchResult {
+  const scale = sizes.projects / sizes.pollProjects - 1;
+  const allProjects = polling.requestsByHour.map((n, hour) => Math.round(n + (polling.projectRequestsByHour?.[hour] ?? 0) * scale));
+  const pollingSide = {
+    ...side({ ...polling, requestsByHour: allProjects }),
+    runs: (sizes.hours * 60) / sizes.pollMinutes,
+    rateLimited: polling.rateLimited,
+    measuredPerHour: perHour(polling.requestsByHour),
+    changesCovered: polling.covered,
+  };
+  const webhookSide = {
+    ...side(webhooks),
+    consumerRequests: webhooks.requestsByHour.reduce((sum, n) => sum + n, 0) - webhooks.reconcileRequests,
+    events: webhooks.events,
+    consumerInvocations: webhooks.consumerInvocations,
+    reconcileRequests: webhooks.reconcileRequests,
+    reconcileEnvelopes: webhooks.reconcileEnvelopes,
+    reconcileAlreadyDelivered: webhooks.reconcileAlreadyDelivered,
+  };
+  const reduction = Math.round((pollingSide.requestsPerHour.mean / Math.max(0.1, webhookSide.requestsPerHour.mean)) * 10) / 10;
+  return { sizes, resources: RESOURCES, ...counts, polling: pollingSide, webhooks: webhookSide, reduction };
 }

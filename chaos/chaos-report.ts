@@ -78,26 +78,34 @@ function chaosRows(r: ChaosResults): Row[] {
     add('bad input', 'secret/token hits in logs and reasons', b.logScan.hits.length, 0);
     add('bad input', 'seconds', Math.round(b.durationMs / 1000));
   }
-  if (r.webhooks) webhookRows(r.webhooks, add);
+  const addAtLeastOne = (scenario: string, measure: string, value: number) => rows.push({ scenario, measure, value, must: '> 0', pass: value > 0 });
+  if (r.webhooks) webhookRows(r.webhooks, add, addAtLeastOne);
   return rows;
 }
 
-function webhookRows(w: WebhookChaosOutcome, add: (scenario: string, measure: string, value: number | string, must?: number) => void): void {
+function webhookRows(
+  w: WebhookChaosOutcome,
+  add: (scenario: string, measure: string, value: number | string, must?: number) => void,
+  addAtLeastOne: (scenario: string, measure: string, value: number) => void,
+): void {
   add('webhooks', 'changes in Procore (records changed)', `${w.changes} (${w.recordsChanged})`);
   add(
     'webhooks',
-    'deliveries sent / dropped / duplicated / held back (shuffled)',
+    'deliveries sent / dropped / duplicated / held back by the sender',
     `${w.deliveriesAttempted} / ${w.deliveriesDropped} / ${w.deliveriesDuplicated} / ${w.deliveriesHeldBack}`,
   );
+  addAtLeastOne('webhooks', 'deliveries sent after a later one of the same hook (shuffled order)', w.deliveriesSentOutOfOrder);
   add('webhooks', 'seconds from the first change until every delivery was sent', w.deliverySeconds);
   add('webhooks', 'changes not delivered by webhook (before reconciliation)', w.lostBeforeReconcile);
   add('webhooks', 'changes lost after the reconciliation pull', w.lostAfterReconcile, 0);
   add('webhooks', `forged deliveries accepted (of ${w.forgedSent})`, w.forgedAccepted, 0);
   add('webhooks', `malformed deliveries answered 400 (of ${w.malformedSent})`, w.malformedAnswered400, w.malformedSent);
   add('webhooks', `malformed deliveries counted by the receiver (of ${w.malformedSent})`, w.malformedCountedByReceiver, w.malformedSent);
-  add('webhooks', 'consumers killed mid-batch / invocations (failed)', `${w.consumersKilled} / ${w.consumerInvocations} (${w.consumerInvocationsFailed})`);
+  addAtLeastOne('webhooks', `consumers killed mid-batch (events in its batch: ${w.killedBatchSize})`, w.consumersKilled);
+  add('webhooks', 'consumer invocations (failed)', `${w.consumerInvocations} (${w.consumerInvocationsFailed})`);
   add('webhooks', 'events dead-lettered', w.eventsDeadLettered, 0);
   add('webhooks', 'envelopes by webhook / by the reconciliation pull', `${w.webhookEnvelopes} / ${w.reconcileEnvelopes}`);
+  add('webhooks', 'reconciliation envelopes of a state the webhook path delivered', w.reconcileAlreadyDelivered);
   add('webhooks', 'secret/token hits in logs', w.logScan.hits.length, 0);
   add('webhooks', 'seconds', Math.round(w.durationMs / 1000));
 }

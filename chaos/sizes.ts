@@ -58,7 +58,9 @@ export const FULL: ChaosSizes = {
     consumers: 2,
     consumerTimeoutSeconds: 15,
     killAtInvocation: 3,
-    maxDurationMs: 4 * 60_000,
+    // A hook's deliveries go out one at a time (~70-120 ms each here, more on a loaded machine):
+    // the events consumers' play must outlast the 1,100 of them.
+    maxDurationMs: 8 * 60_000,
   },
 };
 

@@ -5,7 +5,8 @@
 // is not in the path goes. Records hold what was written to them; a deleted one leaves every list
 // (no recycle bin or include_deleted unless the file declares one).
 import { declaredOperations, type DeclaredOperations } from '../functions/commons/procore/declared-operations';
-import { RESOURCES, type ResourceDefinition, type RouteSpec } from './resources';
+import { declaredRoutes } from './resource-routes';
+import { RESOURCES, type ResourceDefinition } from './resources';
 
 export interface GenericResourceSpec {
   name: string;
@@ -15,21 +16,6 @@ export interface GenericResourceSpec {
   wrapperKey: string;
   /** Fields inside the wrapper that must not be blank on create (a 422 otherwise). */
   required?: string[];
-}
-
-function routesOf(spec: GenericResourceSpec, operations: DeclaredOperations): RouteSpec[] {
-  const declared = (method: string, path: string) => operations.all.some((op) => op.method === method && op.path === path);
-  const record = `${spec.collection}/{id}`;
-  const candidates: RouteSpec[] = [
-    { method: 'GET', path: spec.collection, action: 'list' },
-    { method: 'POST', path: spec.collection, action: 'create' },
-    { method: 'GET', path: record, action: 'show' },
-    { method: 'PATCH', path: record, action: 'update' },
-    { method: 'DELETE', path: record, action: 'delete' },
-    { method: 'PATCH', path: `${spec.collection}/sync`, action: 'sync' },
-    { method: 'POST', path: `${spec.collection}/sync`, action: 'sync' },
-  ];
-  return candidates.filter((route) => declared(route.method, route.path));
 }
 
 /** The definition of a generic resource, built from the operations file. */
@@ -42,7 +28,7 @@ function genericResource(spec: GenericResourceSpec, operations: DeclaredOperatio
     name: spec.name,
     scope: project ? 'project' : 'company',
     wrapperKey: spec.wrapperKey,
-    routes: routesOf(spec, operations),
+    routes: declaredRoutes(spec.collection, undefined, operations),
     ...(spec.collection.includes(`{${scopeParam}}`) ? {} : { scopeParam }),
     required: spec.required ?? [],
     errorShape: 'field-map',

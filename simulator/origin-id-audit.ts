@@ -5,6 +5,7 @@
 // that resource sent in the run carried. A write carrying none is fine. Used by the push test
 // harnesses, `npm start`, the push bench and the push chaos scenario.
 import { restRouteOf } from './rest';
+import { RESOURCES } from './resources';
 import type { LoggedRequest } from './server';
 
 /** Per resource, the origin ids the run's push messages carried (`originId`, or `origin_id` anywhere in `data`). */
@@ -59,9 +60,10 @@ export function auditOriginIds(log: readonly LoggedRequest[], sent: SentOriginId
     writesChecked += 1;
     const apiPath = entry.path.slice(API_PREFIX.length);
     const resource = restRouteOf(entry.method, apiPath)?.resource ?? entry.path;
-    const allowed = sent.get(resource);
+    const writers = [resource, ...(RESOURCES[resource]?.writtenAs ?? [])];
+    const allowed = new Set(writers.flatMap((name) => [...(sent.get(name) ?? [])]));
     for (const { field, originId } of originIdsIn(entry.body, '')) {
-      if (allowed?.has(originId)) continue;
+      if (allowed.has(originId)) continue;
       foreign.push({ request, method: entry.method, path: entry.path, status: entry.status, resource, field, originId });
     }
   });

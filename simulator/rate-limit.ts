@@ -5,6 +5,8 @@ export interface RateLimitOptions {
   hourly?: number;
   spike?: number;
   spikeWindowSeconds?: number;
+  /** Length of the "hourly" window. Default 3600; the budget bench plays a scaled-down hour (e.g. 60). */
+  hourlyWindowSeconds?: number;
   /** Add Retry-After to 429s. Default false: Procore documents only X-Rate-Limit-* on every answer. */
   retryAfter?: boolean;
 }
@@ -37,6 +39,7 @@ export class RateLimiter {
       hourly: o?.hourly ?? 1_000_000,
       spike: o?.spike ?? 100_000,
       spikeWindowSeconds: o?.spikeWindowSeconds ?? 10,
+      hourlyWindowSeconds: o?.hourlyWindowSeconds ?? HOUR_MS / 1000,
       retryAfter: o?.retryAfter ?? false,
     };
   }
@@ -82,7 +85,7 @@ export class RateLimiter {
     let w = this.windows.get(key);
     if (!w) {
       w = {
-        hourly: { limit: this.settings.hourly, lengthMs: HOUR_MS, startedAt: now, used: 0 },
+        hourly: { limit: this.settings.hourly, lengthMs: this.settings.hourlyWindowSeconds * 1000, startedAt: now, used: 0 },
         spike: { limit: this.settings.spike, lengthMs: this.settings.spikeWindowSeconds * 1000, startedAt: now, used: 0 },
       };
       this.windows.set(key, w);

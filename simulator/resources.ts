@@ -54,11 +54,21 @@ export interface ResourceDefinition {
   unpaged?: true;
   /** Records seeded per scope, whatever `recordsPerResource` says (a project's few prime contracts). */
   seedCount?: number;
-  /** Write-body keys beside the wrapper that Procore requires (400 without) and stores on the record. */
+  /** Write-body keys beside the wrapper that Procore requires (400 without) and stores on the record;
+   * a sync takes them once for all its items (body, or query where the sync declares them). */
   topLevel?: string[];
-  /** A list served per parent record: the parent id (path `{param}` or query `param`, required) must be a
-   * live `resource` record of the scope; records whose `field` is that id are listed. */
-  parent?: { param: string; resource: SimResourceName; field: string };
+  /** Such keys that may be left out (a cost code's `sub_job_id`). */
+  optionalTopLevel?: string[];
+  /** A list served per parent record: the parent id (path `{param}` or query `param`, required unless
+   * `optional`) must be a live `resource` record of the scope; records whose `field` is that id are
+   * listed (without it, those with none: a project's own cost codes). */
+  parent?: { param: string; resource: SimResourceName; field: string; optional?: true };
+  /** Push resource names that write these records too (the connector's `sub_job_cost_codes` are cost
+   * codes): their messages' origin ids may appear in this resource's writes (origin-id-audit.ts). */
+  writtenAs?: string[];
+  /** A sync whose items are under another key than `updates`, answering the entities as an array
+   * (budget line items: `budget_line_items`; an invalid item fails the call with 422). */
+  syncItemsKey?: string;
   /** The resource whose ids of the scope `fake` gets as `relatedIds` (seeded first). */
   related?: SimResourceName;
   /** Stored fields from a write body's wrapper contents (default: as given). */

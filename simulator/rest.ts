@@ -158,7 +158,7 @@ export class RestApi {
         this.store.softDelete(def.name, params.id!);
         return { status: 204 };
       case 'sync':
-        return this.sync(def, scope, body);
+        return this.sync(def, scope, body, req.url.searchParams);
     }
   }
 
@@ -234,7 +234,9 @@ export class RestApi {
   private underParent(def: ResourceDefinition, req: RestRequest, scope: Scope, params: Record<string, number>, ids: number[]): number[] {
     const parent = def.parent!;
     const raw = params[parent.param] ?? req.url.searchParams.get(parent.param);
-    if (raw === undefined || raw === null || raw === '') throw parameterMissing(parent.param);
+    const absent = raw === undefined || raw === null || raw === '';
+    if (absent && parent.optional) return ids.filter((id) => (this.store.get(def.name, id)?.[parent.field] ?? null) === null);
+    if (absent) throw parameterMissing(parent.param);
     const parentId = Number(raw);
     this.find(simResource(parent.resource), scope, parentId);
     return ids.filter((id) => this.store.get(def.name, id)?.[parent.field] === parentId);
@@ -258,9 +260,9 @@ export class RestApi {
   /** The keys Procore takes beside the wrapper (stored on the record); required on create. */
   private topLevel(def: ResourceDefinition, body: Record<string, unknown>, mode: 'create' | 'update'): Record<string, unknown> {
     const fields: Record<string, unknown> = {};
-    for (const key of def.topLevel ?? []) {
+    for (const key of [...(def.topLevel ?? []), ...(def.optionalTopLevel ?? [])]) {
       if (body[key] !== undefined && body[key] !== null) fields[key] = body[key];
-      else if (mode === 'create') throw parameterMissing(key);
+      else if (mode === 'create' && def.topLevel?.includes(key)) throw parameterMissing(key);
     }
     return fields;
   }
@@ -300,36 +302,55 @@ export class RestApi {
     return { record };
   }
 
-  private sync(def: ResourceDefinition, scope: Scope, body: Record<string, unknown>): RestResponse {
-    const updates = body.updates;
-    if (!Array.isArray(updates)) throw parameterMissing('updates');
+  private sync(def: ResourceDefinition, scope: Scope, body: Record<string, unknown>, query: URLSearchParams): RestResponse {
+    const key = def.syncItemsKey ?? 'updates';
+    const updates = body[key];
+    if (!Array.isArray(updates)) throw parameterMissing(key);
     if (updates.length > MAX_BATCH_UPSERT_ITEMS) {
-      throw new HttpError(422, { errors: { updates: [`is too long (maximum is ${MAX_BATCH_UPSERT_ITEMS} items, got ${updates.length})`] } });
+      throw new HttpError(422, { errors: { [key]: [`is too long (maximum is ${MAX_BATCH_UPSERT_ITEMS} items, got ${updates.length})`] } });
     }
+    // Keys beside the wrapper come once for the whole call: in the body, or as declared query parameters.
+    const beside = { ...Object.fromEntries([...query].map(([name, value]) => [name, Number(value)])), ...body };
     const entities: RecordJson[] = [];
     const errors: Record<string, unknown>[] = [];
     for (const item of updates) {
-      if (!isObject(item)) {
-        errors.push({ item, errors: { base: ['must be an object'] } });
-        continue;
-      }
-      let existing: RecordJson | undefined;
-      if (item.id !== undefined && item.id !== null) {
-        try {
-          existing = this.find(def, scope, Number(item.id));
-        } catch {
-          errors.push({ ...item, errors: { id: ['not found'] } });
-          continue;
-        }
-      } else if (def.originId) {
-        existing = this.store.findByOriginId(def.name, scope.companyId, item.origin_id);
-      }
-      const { id: _id, ...input } = item;
-      const result = this.write(def, scope, input, existing);
-      if ('errors' in result) errors.push({ ...item, errors: result.errors });
-      else entities.push(result.record);
+      const result = this.syncItem(def, scope, item, beside);
+      if ('record' in result) entities.push(result.record as RecordJson);
+      else errors.push(result);
     }
-    return { status: 200, body: { entities, errors } };
+    if (!def.syncItemsKey) return { status: 200, body: { entities, errors } };
+    // Answered as the array of entities; an item it cannot write fails the call.
+    if (errors.length > 0) throw shapedError(422, def.errorShape, { [key]: errors.map((e) => JSON.stringify(e.errors)) });
+    return { status: 200, body: entities };
+  }
+
+  /** One sync item: created, or updated when it names an existing record by id or origin_id. */
+  private syncItem(
+    def: ResourceDefinition,
+    scope: Scope,
+    item: unknown,
+    beside: Record<string, unknown>,
+  ): { record: RecordJson } | { errors: unknown; [key: string]: unknown } {
+    if (!isObject(item)) return { item, errors: { base: ['must be an object'] } };
+    let existing: RecordJson | undefined;
+    if (item.id !== undefined && item.id !== null) {
+      try {
+        existing = this.find(def, scope, Number(item.id));
+      } catch {
+        return { ...item, errors: { id: ['not found'] } };
+      }
+    } else if (def.originId) {
+      existing = this.store.findByOriginId(def.name, scope.companyId, item.origin_id);
+    }
+    const { id: _id, ...fields } = item;
+    let input: Record<string, unknown>;
+    try {
+      input = { ...fields, ...this.topLevel(def, beside, existing ? 'update' : 'create') };
+    } catch {
+      return { ...item, errors: { base: [`needs ${(def.topLevel ?? []).join(', ')}`] } };
+    }
+    const result = this.write(def, scope, input, existing);
+    return 'errors' in result ? { ...item, errors: result.errors } : result;
   }
 }
 

@@ -453,10 +453,11 @@ export class SimStore {
       if (wanted.includes('company_users')) seedRecords('company_users', { companyId: company.id });
       if (userIds.length === 0) userIds.push(SERVICE_ACCOUNT_USER_ID);
       if (wanted.includes('vendors')) seedRecords('vendors', { companyId: company.id });
-      // Company-level generic resources (added by a test: generic-resources.ts); the built-in ones are seeded where they belong.
+      // Other company-level resources (standard cost code lists and their codes, generic ones a test
+      // added: generic-resources.ts); projects, and company records that point at projects, below.
       for (const resource of wanted) {
-        const builtIn = (SIM_RESOURCE_NAMES as readonly string[]).includes(resource);
-        if (!builtIn && simResource(resource).scope === 'company') seedRecords(resource, { companyId: company.id });
+        const seededApart = ['projects', 'company_users', 'vendors'].includes(resource) || simResource(resource).related === 'projects';
+        if (!seededApart && simResource(resource).scope === 'company') seedRecords(resource, { companyId: company.id });
       }
       const projectCount = options.projectsPerCompany ?? 3;
       const notPermitted = installed ? (options.notPermittedPerCompany ?? 0) : 0;

@@ -23,6 +23,13 @@ const VIEWS: Partial<Record<SimResourceName, ResourceViews>> = {
     defaultView: 'compact',
     views: { compact: ['id', 'number', 'title', 'status', 'executed', 'project'], extended: 'all' },
   },
+  // "The 'default' view only returns id and standard_cost_code_list_id. The 'compact' view also
+  // includes origin_id. The 'extended' view includes the more complete list of attributes"
+  // (List Standard Cost Codes, `view`).
+  standard_cost_codes: {
+    defaultView: 'default',
+    views: { default: ['id', 'standard_cost_code_list_id'], compact: ['id', 'standard_cost_code_list_id', 'origin_id'], extended: 'all' },
+  },
   vendors: {
     // Procore: "The default view is extended."
     defaultView: 'extended',

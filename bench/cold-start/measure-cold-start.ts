@@ -15,7 +15,7 @@ export interface ColdStartRow {
   bytes: number;
   loadMsMedian: number;
   samples: number[];
-  /** The row the ratios are to: the handler's reference (a reference's own row: the empty handler). */
+  /** The row the ratios are to: the handler's reference (a reference's own row: the empty handler). Ratios are medians of per-round ratios. */
   reference: string;
   sizeRatio: number;
   loadRatio: number;
@@ -48,6 +48,10 @@ interface LoadSample {
   cpuMs: number;
 }
 
+// Loaded as Lambda loads it: AWS_EXECUTION_ENV set, so Powertools Tracer traces and the handlers
+// evaluate Tracer and the X-Ray SDK as they do in the stack (active tracing on every function).
+const LAMBDA_ENV = { PATH: process.env.PATH ?? '', AWS_REGION: 'us-east-1', AWS_EXECUTION_ENV: 'AWS_Lambda_nodejs24.x' };
+
 async function loadOnce(bundle: Bundle, env: Record<string, string>): Promise<LoadSample> {
   const { stdout } = await run(process.execPath, ['--enable-source-maps', '--input-type=module', '-e', LOAD_SCRIPT], {
     env: { ...env, BENCH_BUNDLE_URL: pathToFileURL(bundle.file).href },
@@ -71,20 +75,22 @@ export async function measureColdStarts(empty: Bundle, handlers: ColdStartSubjec
   const samples = all.map(() => [] as LoadSample[]);
   for (let round = 0; round < rounds; round++) {
     for (const [index, { bundle, env }] of all.entries()) {
-      samples[index]!.push(await loadOnce(bundle, { PATH: process.env.PATH ?? '', AWS_REGION: 'us-east-1', ...env }));
+      samples[index]!.push(await loadOnce(bundle, { ...LAMBDA_ENV, ...env }));
     }
   }
-  const medians = samples.map((taken) => ({ load: median(taken.map((s) => s.loadMs)), cpu: median(taken.map((s) => s.cpuMs)) }));
-  const medianOf = (name: string) => medians[all.findIndex((s) => s.bundle.name === name)]!;
+  const samplesOf = (name: string) => samples[all.findIndex((s) => s.bundle.name === name)]!;
+  // A ratio is the median of the per-round ratios: a round's handler and reference loads run next
+  // to each other, so a load change on the machine between rounds cancels out.
+  const ratio = (taken: LoadSample[], reference: LoadSample[], of: keyof LoadSample) => median(taken.map((s, round) => s[of] / reference[round]![of]));
   return all.map(({ bundle, reference = empty }, index) => ({
     handler: bundle.name,
     bytes: bundle.bytes,
-    loadMsMedian: medians[index]!.load,
+    loadMsMedian: median(samples[index]!.map((s) => s.loadMs)),
     samples: samples[index]!.map((s) => s.loadMs),
     reference: reference.name,
     sizeRatio: bundle.bytes / reference.bytes,
-    loadRatio: medians[index]!.load / medianOf(reference.name).load,
-    cpuMsMedian: medians[index]!.cpu,
-    cpuRatio: medians[index]!.cpu / medianOf(reference.name).cpu,
+    loadRatio: ratio(samples[index]!, samplesOf(reference.name), 'loadMs'),
+    cpuMsMedian: median(samples[index]!.map((s) => s.cpuMs)),
+    cpuRatio: ratio(samples[index]!, samplesOf(reference.name), 'cpuMs'),
   }));
 }

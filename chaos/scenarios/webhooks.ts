@@ -1,11 +1,14 @@
 // Webhooks under chaos: the simulator changes N records in S seconds and delivers each change to the
 // real receiver (function host behind a loopback function URL) with its seeded sender faults:
 // duplicates, shuffled (held-back) order and dropped deliveries. The events consumer (two sandboxes,
-// as the mapping's concurrency) is SIGKILLed mid-batch once; its batch comes back after the
+// as the mapping's concurrency) is SIGKILLed mid-batch once (the first invocation from
+// killAtInvocation on that is still running when the kill comes); its batch comes back after the
 // visibility timeout. Forged deliveries (wrong header) and malformed ones (right header, bad body)
-// are sent in between. Then the reconciliation pull (planner + workers) runs from the cursor a
-// first pull left. Counted: changes lost before and after reconciliation, forged deliveries
-// accepted, malformed ones counted by the receiver.
+// are sent in between. The resource is pulled only by the reconciliation rule's runs, as the stack
+// does with webhooks on: a first one before the changes, a second after them, which delivers only
+// what the webhook path did not (delivered markers). Counted: changes lost before and after
+// reconciliation, records the reconciliation delivered again in a state the webhook path had
+// delivered, forged deliveries accepted, malformed ones counted by the receiver.
 import type { Message } from '@aws-sdk/client-sqs';
 import { scheduledPull } from '../../local/scenario/scheduled-pull';
 import type { RecordEnvelope } from '../../functions/commons/contracts/record-envelope';
@@ -17,6 +20,7 @@ import { consumeWhile } from '../../local/queue-consumer';
 import { startConnectorScenario, type ConnectorScenario } from '../../local/scenario/connector-scenario';
 import { applySimulatorHooks } from '../../local/scenario/simulator-hooks';
 import { PLANNER_TIMEOUT_SECONDS } from '../../lib/constructs/pull-pipeline';
+import type { SimDelivery } from '../../simulator/webhooks/delivery-engine';
 import type { ChaosDeps } from '../deps';
 import { hostOutputLines, scanForSecrets, simulatorSecrets, type LogScan } from '../log-scan';
 import { readDeadLetters } from '../push-queue';
@@ -49,7 +53,10 @@ export interface WebhookChaosOutcome {
   deliveriesAttempted: number;
   deliveriesDropped: number;
   deliveriesDuplicated: number;
+  /** Drawn as out of order by the sender (held back for later ones to overtake). */
   deliveriesHeldBack: number;
+  /** Deliveries a later delivery of the same hook went out before (by the simulator's send order): must be > 0. */
+  deliveriesSentOutOfOrder: number;
   /** Changed records whose last state had not reached the records queue before / after reconciliation. */
   lostBeforeReconcile: number;
   lostAfterReconcile: number;
@@ -61,13 +68,18 @@ export interface WebhookChaosOutcome {
   malformedCountedByReceiver: number;
   /** From the first change until the simulator had sent every delivery. */
   deliverySeconds: number;
+  /** Consumer sandboxes SIGKILLed while their invocation was running: must be > 0. */
   consumersKilled: number;
+  /** Events in the killed invocation's batch. */
+  killedBatchSize: number;
   consumerInvocations: number;
   consumerInvocationsFailed: number;
   eventsDeadLettered: number;
   eventsDeadLetterReasons: string[];
   webhookEnvelopes: number;
   reconcileEnvelopes: number;
+  /** Reconciliation envelopes of a record state the webhook path had delivered (its marker missing: a consumer killed between delivery and marker). */
+  reconcileAlreadyDelivered: number;
   logScan: LogScan;
   durationMs: number;
 }
@@ -94,7 +106,12 @@ export async function runWebhookChaos(sizes: WebhookChaosSizes, deps: ChaosDeps<
     return started;
   };
   try {
-    const planner = await host('pull-planner', deps.handlers.planner, scenario.env.planner, PLANNER_TIMEOUT_SECONDS);
+    // The webhook stage's planner: the resource is reconciled, pulled only by the reconciliation rule.
+    const plannerEnv = {
+      ...scenario.env.planner,
+      SYNC_CONFIG: JSON.stringify({ ...JSON.parse(scenario.env.planner.SYNC_CONFIG!), reconciledResources: [RESOURCE] }),
+    };
+    const planner = await host('pull-planner', deps.handlers.planner, plannerEnv, PLANNER_TIMEOUT_SECONDS);
     const workers = [
       await host('pull-worker', deps.handlers.worker, scenario.env.worker, 25),
       await host('pull-worker', deps.handlers.worker, scenario.env.worker, 25),
@@ -106,7 +123,7 @@ export async function runWebhookChaos(sizes: WebhookChaosSizes, deps: ChaosDeps<
     const front = await startFunctionUrlFront(receiver);
     fronts.push(front);
     const { sim } = scenario;
-    const pull = () => scheduledPull(scenario, planner, workers, sizes.maxDurationMs);
+    const pull = () => scheduledPull(scenario, planner, workers, sizes.maxDurationMs, { run: 'reconcile' });
     await pull(); // the cursor the reconciliation pull later starts from
 
     const applied = await applySimulatorHooks(sim, {
@@ -122,6 +139,8 @@ export async function runWebhookChaos(sizes: WebhookChaosSizes, deps: ChaosDeps<
     const changed = new Set<number>();
     let producing = true;
     let killed = 0;
+    let killedBatchSize = 0;
+    let killPending = false;
     const answers = { forged: [] as number[], malformed: [] as number[] };
     const burstStarted = Date.now();
     let deliveredMs = 0;
@@ -142,9 +161,9 @@ export async function runWebhookChaos(sizes: WebhookChaosSizes, deps: ChaosDeps<
         await new Promise((resolve) => setTimeout(resolve, gapMs));
       }
       // A hook's deliveries go out one at a time, as Procore's do: the queue takes longer than the changes.
-      await sim.webhooks.settle(sizes.maxDurationMs / 2);
+      await settleWhileSending(sim);
       sim.clock.advance(61_000); // releases deliveries still held back (out of order) with nothing after them
-      await sim.webhooks.settle(sizes.maxDurationMs / 2);
+      await settleWhileSending(sim);
       deliveredMs = Date.now() - burstStarted;
       producing = false;
     };
@@ -158,11 +177,16 @@ export async function runWebhookChaos(sizes: WebhookChaosSizes, deps: ChaosDeps<
           batchSize: 100,
           maxDurationMs: sizes.maxDurationMs,
           producing: () => producing,
+          // An invocation that finished within the delay is not killed: the next one is the target.
           onInvoke: (invocation: RunningInvocation) => {
-            if (invocation.sequence !== sizes.killAtInvocation || killed > 0) return;
-            killed += 1;
+            if (invocation.sequence < sizes.killAtInvocation || killed > 0 || killPending) return;
+            killPending = true;
             setTimeout(() => {
-              if (!invocation.settled()) invocation.host.kill();
+              killPending = false;
+              if (invocation.settled() || killed > 0) return;
+              invocation.host.kill();
+              killed += 1;
+              killedBatchSize = invocation.messages.length;
             }, 30);
           },
         }),
@@ -173,6 +197,7 @@ export async function runWebhookChaos(sizes: WebhookChaosSizes, deps: ChaosDeps<
     const seen = envelopeKeys(webhookMessages);
     const lostBefore = [...finalStates].filter(([id, at]) => !seen.has(`${id}:${at}`)).length;
     const reconcileMessages = await pull();
+    const reconcileAlreadyDelivered = [...envelopeKeys(reconcileMessages)].filter((key) => seen.has(key)).length;
     for (const key of envelopeKeys(reconcileMessages)) seen.add(key);
     const lostAfter = [...finalStates].filter(([id, at]) => !seen.has(`${id}:${at}`)).length;
 
@@ -186,7 +211,8 @@ export async function runWebhookChaos(sizes: WebhookChaosSizes, deps: ChaosDeps<
       deliveriesAttempted: deliveries.filter((d) => d.attempts.length > 0).length,
       deliveriesDropped: deliveries.filter((d) => d.outcome === 'discarded' && d.attempts.length === 0).length,
       deliveriesDuplicated: deliveries.filter((d) => d.duplicate).length,
-      deliveriesHeldBack: deliveries.filter((d) => d.holdUntil !== undefined).length,
+      deliveriesHeldBack: deliveries.filter((d) => d.heldBack).length,
+      deliveriesSentOutOfOrder: sentOutOfOrder(deliveries),
       lostBeforeReconcile: lostBefore,
       lostAfterReconcile: lostAfter,
       forgedSent: answers.forged.length,
@@ -196,12 +222,14 @@ export async function runWebhookChaos(sizes: WebhookChaosSizes, deps: ChaosDeps<
       malformedCountedByReceiver: receiverLines.filter((l) => /Webhook delivery refused: (body is not JSON|not a v2 webhook event)/.test(l)).length,
       deliverySeconds: Math.round(deliveredMs / 1000),
       consumersKilled: killed,
+      killedBatchSize,
       consumerInvocations: outcome?.invocations ?? 0,
       consumerInvocationsFailed: outcome?.invocationErrors.length ?? 0,
       eventsDeadLettered: deadEvents.length,
       eventsDeadLetterReasons: [...new Set(deadEvents.map((l) => `${l.errorClass}: ${l.reason}`))],
       webhookEnvelopes: webhookMessages.length,
       reconcileEnvelopes: reconcileMessages.length,
+      reconcileAlreadyDelivered,
       logScan: scanForSecrets(hostOutputLines(hosts), [...simulatorSecrets(sim), { label: 'webhook header secret', value: hooks.headerValue }]),
       durationMs: Date.now() - started,
     };
@@ -209,6 +237,38 @@ export async function runWebhookChaos(sizes: WebhookChaosSizes, deps: ChaosDeps<
     await Promise.all([...fronts, ...hosts].map((h) => h.close()));
     await scenario.close();
   }
+}
+
+/** Delivery attempts the simulator made so far. */
+const attemptsMade = (sim: ConnectorScenario['sim']) => sim.webhooks.deliveries().reduce((n, d) => n + d.attempts.length, 0);
+
+/**
+ * Until the simulator has sent every due delivery. A hook's deliveries go out one at a time, so on a
+ * loaded machine the backlog takes minutes: only a stretch with no delivery sent at all fails.
+ */
+async function settleWhileSending(sim: ConnectorScenario['sim'], stallMs = 30_000): Promise<void> {
+  for (;;) {
+    const before = attemptsMade(sim);
+    try {
+      await sim.webhooks.settle(stallMs);
+      return;
+    } catch (error) {
+      if (attemptsMade(sim) === before) throw error;
+    }
+  }
+}
+
+/** Deliveries that went out after a later delivery (higher id) of the same hook. */
+function sentOutOfOrder(deliveries: Pick<SimDelivery, 'id' | 'hookId' | 'sentSeq'>[]): number {
+  const sent = deliveries.filter((d) => d.sentSeq !== undefined).sort((a, b) => b.id - a.id);
+  const earliestLater = new Map<number, number>();
+  let count = 0;
+  for (const d of sent) {
+    const later = earliestLater.get(d.hookId) ?? Number.POSITIVE_INFINITY;
+    if (later < d.sentSeq!) count += 1;
+    earliestLater.set(d.hookId, Math.min(later, d.sentSeq!));
+  }
+  return count;
 }
 
 /** The updated_at each changed record holds now: the state that must reach the records queue. */

@@ -129,6 +129,10 @@ async function checkCompany(client: ProcoreClient, company: CompanyJson, deps: C
   for (const resource of deps.resources) {
     const { tool, level, scope } = resource.permission;
     const probe = { resource: resource.name, tool, level, scope };
+    if (!resource.paths.list) {
+      report.tools.push({ ...probe, outcome: 'skipped', detail: 'push-only: Procore declares no list to read (writes are not probed)' });
+      continue;
+    }
     if (resource.scope === 'project' && probeProject === undefined) {
       report.tools.push({ ...probe, outcome: 'skipped', detail: 'no permitted project to ask in' });
       continue;

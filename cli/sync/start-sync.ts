@@ -55,6 +55,7 @@ export class ScopeBusyError extends Error {
 
 export function syncScopeOf(request: Pick<StartSyncRequest, 'companyId' | 'projectId' | 'resource'>): SyncScope {
   const resource = getResource(request.resource);
+  if (!resource.paths.list) throw new Error(`${request.resource} is push-only (Procore declares no list for it): it cannot be pulled`);
   if (resource.scope === 'project' && request.projectId === undefined) {
     throw new Error(`${request.resource} is project-scoped: name the project (--project ID)`);
   }

@@ -6,8 +6,10 @@
 // while the next slice is read (one read ahead, read-ahead.ts), and checkpoints each slice after its
 // delivery, every checkpoint fenced by the lease (lease-fence.ts).
 // Short of time it hands the rest over to a continuation job, or pauses at the continuation bound
-// (continuation.ts); it moves the scope's cursor only when the whole window has been delivered, and
-// never past the time the window's first page was read.
+// (continuation.ts). It also hands over at the end of its turn when other jobs wait (fair-turn.ts),
+// and, when Procore's rate budget is spent past its deadline, to a continuation held back until the
+// reset (rate-limit-wait.ts) instead of failing the job. It moves the scope's cursor only when the
+// whole window has been delivered, and never past the time the window's first page was read.
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import { toProcoreTime } from '../commons/contracts/procore-time';
 import type { ProcoreClient } from '../commons/procore/client';
@@ -34,7 +36,9 @@ import { parentIds, walkPerParent, type ParentChunk, type ParentPosition } from 
 import { readAhead } from './read-ahead';
 import { walkWindow, type WindowPosition } from './window-walk';
 import { clearSyncFailure, recordSyncPause } from './state/failure';
-import { enqueueSyncJobs } from './sync-jobs-queue';
+import { DEFAULT_PAGES_PER_TURN, FairTurn } from './fair-turn';
+import { budgetResetAt, continuationDelaySeconds } from './rate-limit-wait';
+import { enqueueSyncJobs, syncJobsWaiting } from './sync-jobs-queue';
 import { scopeOfJob, type SyncJob } from './sync-job';
 import { describeScope } from './sync-scope';
 
@@ -61,6 +65,8 @@ export interface RunSyncJobDeps {
   leaseMs?: number;
   /** Continuations per chain before the job pauses (continuation.ts). */
   maxContinuations?: number;
+  /** List answers a job reads per turn before it lets waiting jobs go first (fair-turn.ts). */
+  pagesPerTurn?: number;
   metrics?: PullMetrics;
 }
 
@@ -113,7 +119,7 @@ export async function runSyncJob(job: SyncJob, deps: RunSyncJobDeps): Promise<Sy
   try {
     const detector = await loadChangeDetector(job, spec, deps.table, now);
     const read = await readWindow(job, start, fence, deps, totals, detector);
-    if (read.handOver) return await handOverOrPause(job, read.handOver, fence, deps, totals);
+    if (read.handOver) return await handOverOrPause(job, read.handOver, fence, deps, totals, read.notBefore);
     // The window as read: its end is never after the time its first page was read.
     const window = { ...start.window, end: read.windowEnd };
     // The window's removed records (recycle bins, inactive lists, ids that left a content-hash list
@@ -169,34 +175,52 @@ async function readWindow(
   deps: RunSyncJobDeps,
   totals: Totals,
   detector?: ChangeDetector,
-): Promise<{ windowEnd: string; handOver?: SyncCheckpoint }> {
+): Promise<{ windowEnd: string; handOver?: SyncCheckpoint; notBefore?: number }> {
   const deadline = fence.now() + deps.remainingMs() - (deps.finishReserveMs ?? DEFAULT_FINISH_RESERVE_MS);
   const margin = deps.handOverMarginMs ?? DEFAULT_HAND_OVER_MARGIN_MS;
   let windowEnd = start.window.end;
   // The lease as this worker last wrote it: past its end another job may hold the scope, and a read
   // ahead would most likely be read again by that job.
   let leasedUntil = fence.now() + fence.leaseMs;
-  const mayReadAhead = () => deps.remainingMs() >= margin && fence.now() < leasedUntil;
-  for await (const { value: chunk, nextStarted } of readAhead(windowChunks(job, start, deps, { now: fence.now, deadline }), mayReadAhead)) {
-    windowEnd = chunk.windowEnd;
-    totals.pages += 1;
-    // A content-hash list (or a reconciliation pull) delivers only what changed since it was last delivered, then keeps the new hashes.
-    const deliver = detector ? detector.changed(chunk.items) : chunk.items;
-    if (deliver.length > 0) await deliverRecords(deliver, job, deps, totals);
-    await detector?.commit();
-    const short = deps.remainingMs() < margin;
-    // Read to its end. Short of time, the removal pass goes to a continuation (a position past the end).
-    if (!chunk.next && !short) return { windowEnd };
-    // Past the end: of the last parent's list, for a list read per parent.
-    const next: ParentPosition = chunk.next ?? { from: toProcoreTime(Date.parse(windowEnd) + 1000), page: 1, ...parentOf(chunk) };
-    // Short of time, a chunk already read ahead (started while there was time) is still delivered.
-    const handOver = short && !(chunk.next && nextStarted);
-    // A read that delivered nothing needs no checkpoint, unless the job hands over from it.
-    if (chunk.items.length === 0 && !handOver) continue;
-    const saved = checkpointAt(job, start, next, windowEnd, fence.now(), totals);
+  // A content-hash list takes no turns: read whole in one invocation, it also shows which ids left it
+  // (a reconciliation pull, compared with delivered markers the same way, reads whole too).
+  const turn = detector
+    ? undefined
+    : new FairTurn({ pagesPerTurn: deps.pagesPerTurn ?? DEFAULT_PAGES_PER_TURN, othersWaiting: () => syncJobsWaiting(deps.sqs, deps.queues.syncJobs) });
+  const mayReadAhead = () => deps.remainingMs() >= margin && fence.now() < leasedUntil && (turn?.mayReadAhead() ?? true);
+  // Where the walk goes on after what was delivered: a hand-over when the rate budget runs out starts there.
+  let position: ParentPosition = start.position ?? { from: start.window.start, page: 1 };
+  try {
+    for await (const { value: chunk, nextStarted } of readAhead(windowChunks(job, start, deps, { now: fence.now, deadline }), mayReadAhead)) {
+      windowEnd = chunk.windowEnd;
+      totals.pages += 1;
+      // A content-hash list (or a reconciliation pull) delivers only what changed since it was last delivered, then keeps the new hashes.
+      const deliver = detector ? detector.changed(chunk.items) : chunk.items;
+      if (deliver.length > 0) await deliverRecords(deliver, job, deps, totals);
+      await detector?.commit();
+      const short = deps.remainingMs() < margin;
+      // Read to its end. Short of time, the removal pass goes to a continuation (a position past the end).
+      if (!chunk.next && !short) return { windowEnd };
+      // Past the end: of the last parent's list, for a list read per parent.
+      const next: ParentPosition = chunk.next ?? { from: toProcoreTime(Date.parse(windowEnd) + 1000), page: 1, ...parentOf(chunk) };
+      position = next;
+      const turnOver = chunk.next !== undefined && turn !== undefined && (await turn.passed());
+      // Short of time or at its turn's end, a chunk already read ahead is still delivered first.
+      const handOver = (short || turnOver) && !(chunk.next && nextStarted);
+      // A read that delivered nothing needs no checkpoint, unless the job hands over from it.
+      if (chunk.items.length === 0 && !handOver) continue;
+      const saved = checkpointAt(job, start, next, windowEnd, fence.now(), totals);
+      await saveFencedCheckpoint(fence, saved);
+      leasedUntil = Date.parse(saved.savedAt) + fence.leaseMs;
+      if (handOver) return { windowEnd, handOver: saved };
+    }
+  } catch (error) {
+    // The rate budget is spent past this invocation's deadline: go on after the reset, not as a failure.
+    const notBefore = budgetResetAt(error);
+    if (notBefore === undefined) throw error;
+    const saved = checkpointAt(job, start, position, windowEnd, fence.now(), totals);
     await saveFencedCheckpoint(fence, saved);
-    leasedUntil = Date.parse(saved.savedAt) + fence.leaseMs;
-    if (handOver) return { windowEnd, handOver: saved };
+    return { windowEnd, handOver: saved, notBefore };
   }
   return { windowEnd };
 }
@@ -311,7 +335,14 @@ export async function deliverRecords(
 }
 
 /** Enqueues the continuation (same window, next page; its position is checkpointed), or pauses at the bound. */
-async function handOverOrPause(job: SyncJob, position: SyncCheckpoint, fence: ScopeFence, deps: RunSyncJobDeps, totals: Totals): Promise<SyncJobResult> {
+async function handOverOrPause(
+  job: SyncJob,
+  position: SyncCheckpoint,
+  fence: ScopeFence,
+  deps: RunSyncJobDeps,
+  totals: Totals,
+  notBefore?: number,
+): Promise<SyncJobResult> {
   const next: WindowPosition = {
     from: position.resumeFrom ?? position.windowStart,
     page: position.nextPage,
@@ -338,9 +369,14 @@ async function handOverOrPause(job: SyncJob, position: SyncCheckpoint, fence: Sc
     return { outcome: 'paused', ...totals, next };
   }
   const continuation = continuationOf(job, { start: position.windowStart, end: position.windowEnd }, next);
-  await enqueueSyncJobs(deps.sqs, deps.queues.syncJobs, [continuation]);
+  const delaySeconds = notBefore === undefined ? 0 : continuationDelaySeconds(notBefore, fence.now());
+  await enqueueSyncJobs(deps.sqs, deps.queues.syncJobs, [continuation], delaySeconds);
   deps.metrics?.count('PullContinuations');
-  deps.logger.info('Sync job handed over to a continuation', { ...log, continuation: continuation.continuation });
+  deps.logger.info('Sync job handed over to a continuation', {
+    ...log,
+    continuation: continuation.continuation,
+    ...(notBefore === undefined ? {} : { rateBudgetResetAt: new Date(notBefore).toISOString(), delaySeconds }),
+  });
   return { outcome: 'continued', ...totals, next };
 }
 

@@ -82,6 +82,15 @@ function describeItemErrors(errors: unknown): string {
   return 'rejected without details';
 }
 
+/**
+ * `{entities, errors}` (most syncs), or the entities alone as an array (budget line items' sync
+ * answers "200: array of object", its failures as a 4xx for the whole call).
+ */
+function syncAnswer(data: { entities?: Row[]; errors?: Row[] } | Row[] | undefined): [Row[], Row[]] {
+  if (Array.isArray(data)) return [data, []];
+  return [Array.isArray(data?.entities) ? data.entities : [], Array.isArray(data?.errors) ? data.errors : []];
+}
+
 /** Runs the sync calls for members of one group; every member gets an outcome, nothing throws. */
 export async function applyBatchUpserts(deps: ApplyDeps, members: BatchUpsertMember[], deadline: number): Promise<Map<string, BatchUpsertOutcome>> {
   const outcomes = new Map<string, BatchUpsertOutcome>();
@@ -96,9 +105,8 @@ export async function applyBatchUpserts(deps: ApplyDeps, members: BatchUpsertMem
     let errors: Row[];
     let requestId: string | undefined;
     try {
-      const response = await deps.procore.request<{ entities?: Row[]; errors?: Row[] }>({ ...request, deadline });
-      entities = Array.isArray(response.data?.entities) ? response.data.entities : [];
-      errors = Array.isArray(response.data?.errors) ? response.data.errors : [];
+      const response = await deps.procore.request<{ entities?: Row[]; errors?: Row[] } | Row[]>({ ...request, deadline });
+      [entities, errors] = syncAnswer(response.data);
       requestId = response.requestId;
     } catch (error) {
       for (const member of call) outcomes.set(member.key, { ok: false, error });

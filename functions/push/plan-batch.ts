@@ -100,15 +100,25 @@ function scopeOf(message: PushMessage, resource: ResourceDefinition): ScopeIds {
 
 /** Messages sharing a key may share sync calls; undefined: the message is applied on its own. */
 export function batchUpsertKey(message: PushMessage): string | undefined {
-  // Creates that carry the upstream key go through /sync too: create-or-update by origin_id is safe to repeat.
-  const viaSync = message.operation === 'upsert' || (message.operation === 'create' && message.originId !== undefined);
-  if (!viaSync) return undefined;
   const resource = getResource(message.resource);
-  if (!resource.paths.batchUpsert) return undefined;
+  if (!resource.paths.batchUpsert || !goesThroughSync(message, resource)) return undefined;
   if (resource.scope === 'project' && message.projectId === undefined) return undefined;
   const projectId = resource.scope === 'project' ? message.projectId : '';
   // Multipart items must all lead with the same key (see form-fields.ts): one call per address kind.
   const addressedById = message.operation !== 'create' && message.procoreId !== undefined;
   const kind = resource.requests?.batchUpsert?.body === 'multipart/form-data' ? `#${addressedById ? 'id' : 'origin'}` : '';
-  return `${message.resource}#${message.companyId}#${projectId}${kind}`;
+  // Fields a sync carries once for all its items (topLevelFromData, e.g. a standard cost code list): one call per value.
+  const data = message.operation === 'delete' ? {} : message.data;
+  const beside = (resource.topLevelFromData ?? []).map((key) => `#${JSON.stringify(data[key] ?? null)}`).join('');
+  return `${message.resource}#${message.companyId}#${projectId}${kind}${beside}`;
+}
+
+/**
+ * Upserts go through /sync, and so do creates that carry the upstream key (create-or-update by
+ * origin_id is safe to repeat), unless the sync addresses items by Procore id only (budget line
+ * items): then only upserts that name the Procore id.
+ */
+function goesThroughSync(message: PushMessage, resource: ResourceDefinition): boolean {
+  if (resource.requests?.batchUpsert?.addressedBy === 'id') return message.operation === 'upsert' && message.procoreId !== undefined;
+  return message.operation === 'upsert' || (message.operation === 'create' && message.originId !== undefined);
 }

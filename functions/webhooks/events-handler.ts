@@ -7,7 +7,7 @@ import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy from '@middy/core';
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { documentClient as db, sqs } from '../commons/aws/clients';
-import { s3 } from '../commons/aws/s3-client';
+import { lazyS3 } from '../commons/aws/lazy-s3-client';
 import { procoreEnvironmentFrom, readEnv, WebhookEventsEnvSchema } from '../commons/config/runtime-env';
 import { secretsManagerCredentials } from '../commons/credentials/dmsa-secret';
 import { procoreClientHooks } from '../commons/observability/procore-hooks';
@@ -46,7 +46,7 @@ async function processEvents(event: SQSEvent, context: Context): Promise<SQSBatc
     recordsQueueUrl: env.RECORDS_QUEUE_URL,
     environment: environment.name,
     resources: registryListSpecs,
-    claimCheck: env.CLAIM_CHECK_BUCKET === undefined ? undefined : { s3, bucket: env.CLAIM_CHECK_BUCKET },
+    claimCheck: env.CLAIM_CHECK_BUCKET === undefined ? undefined : { s3: lazyS3, bucket: env.CLAIM_CHECK_BUCKET },
     now: Date.now,
     claims,
     table: { db, tableName: env.STATE_TABLE_NAME },

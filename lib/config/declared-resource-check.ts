@@ -39,24 +39,28 @@ function probes(resource: ResourceDefinition): Probe[] {
     resource.paged === false ? request : { ...request, query: { ...request.query, page: 1, per_page: resource.maxPerPage } };
   const withPages = (request: Built): Built => ({ ...request, query: { ...request.query, page: 1, per_page: resource.maxPerPage } });
   const removalQuery = resource.removals.kind === 'list-query' ? resource.removals.listQuery : {};
-  const list: Probe[] = [
-    { field: ['paths', 'list'], operation: 'list', template: paths.list, build: () => paged(builders.buildListRequest(resource, scope)) },
-    {
-      field: ['paths', 'list'],
-      operation: 'list',
-      template: paths.list,
-      build: () => {
-        const request = paged(builders.buildPullListRequest(resource, scope, `${WINDOW.start}...${WINDOW.end}`));
-        return { ...request, query: { ...request.query, ...removalQuery } };
-      },
-    },
-  ];
+  // A push-only resource (no list) is never read whole: only its writes and show are probed.
+  const listTemplate = paths.list;
+  const list: Probe[] = listTemplate
+    ? [
+        { field: ['paths', 'list'], operation: 'list', template: listTemplate, build: () => paged(builders.buildListRequest(resource, scope)) },
+        {
+          field: ['paths', 'list'],
+          operation: 'list',
+          template: listTemplate,
+          build: () => {
+            const request = paged(builders.buildPullListRequest(resource, scope, `${WINDOW.start}...${WINDOW.end}`));
+            return { ...request, query: { ...request.query, ...removalQuery } };
+          },
+        },
+      ]
+    : [];
   if (resource.parent) {
     // The parents' list (read whole, paged) that a list served under a parent record is walked by.
     list.push({ field: ['parent', 'list'], template: resource.parent.list, build: () => withPages(builders.buildParentListRequest(resource, scope)) });
   }
-  if (resource.originId) {
-    list.push({ field: ['originId'], operation: 'list', template: paths.list, build: () => builders.buildOriginLookupRequest(resource, scope, 'ERP-1') });
+  if (resource.originId && listTemplate) {
+    list.push({ field: ['originId'], operation: 'list', template: listTemplate, build: () => builders.buildOriginLookupRequest(resource, scope, 'ERP-1') });
   }
   const record = (operation: ResourceOperation, build: () => Built): Probe[] =>
     paths[operation] ? [{ field: ['paths', operation], operation, template: paths[operation]!, build }] : [];

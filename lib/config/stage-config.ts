@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { declaredOperations } from '../../functions/commons/procore/declared-operations';
 import { ProcoreEnvironmentSchema } from '../../functions/commons/procore/environments';
 import { ResourceNameSchema } from '../../functions/commons/resources/names';
-import { builtInResourceNames } from '../../functions/commons/resources/registry';
+import { builtInResourceNames, listResources } from '../../functions/commons/resources/registry';
 import { ResourceFieldsDeclarationSchema, type ResourceDefinition } from '../../functions/commons/resources/resource-declaration';
 import { SyncConfigSchema } from '../../functions/pull/sync-config';
 import { checkDeclaredRequests } from './declared-resource-check';
@@ -171,9 +171,17 @@ function checkResources(config: Pick<StageConfig, 'resources' | 'sync'>, ctx: z.
     }
   }
   const known = [...builtIn, ...Object.keys(config.resources)];
+  // Push-only resources (no list, e.g. budget line items) are written, never pulled.
+  const pushOnly = new Set([...listResources(), ...declaredResourcesOf(config)].filter((r) => !r.paths.list).map((r) => r.name));
   config.sync.resources.forEach((name, index) => {
     if (!known.includes(name)) {
       ctx.addIssue({ code: 'custom', path: ['sync', 'resources', index], message: `unknown resource ${JSON.stringify(name)}; known: ${known.join(', ')}` });
+    } else if (pushOnly.has(name)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['sync', 'resources', index],
+        message: `${name} is push-only (Procore declares no list for it): it cannot be pulled`,
+      });
     }
   });
 }

@@ -35,7 +35,7 @@ import type { EventSourceReport, StartSummary } from './summary';
 const STAGE = 'sandbox';
 
 /** Procore's documented example budget is 600/hour and 25 per 10 s; the old default 3600/hour. */
-const SIMULATOR_RATE_LIMIT: Required<RateLimitOptions> = { hourly: 3600, spike: 50, spikeWindowSeconds: 10, retryAfter: true };
+const SIMULATOR_RATE_LIMIT: Required<RateLimitOptions> = { hourly: 3600, spike: 50, spikeWindowSeconds: 10, hourlyWindowSeconds: 3600, retryAfter: true };
 
 /** Things to stop, last started first; run by the caller's finally and by signal handlers. */
 export class Cleanup {

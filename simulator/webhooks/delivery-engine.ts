@@ -18,8 +18,9 @@ const FIRST_RETRY_MS = 1_000;
 const MAX_RETRY_MS = 60 * 60_000;
 const GIVE_UP_AFTER_MS = 12 * 60 * 60_000;
 /**
- * An out-of-order delivery waits until the next delivery of its hook went out, or this long on the
- * simulator clock when none follows (a test advances the clock past it).
+ * An out-of-order delivery waits until a later delivery of its hook went out (any later one waiting
+ * goes first, however long the hook's backlog), or this long on the simulator clock when none
+ * follows (a test advances the clock past it).
  */
 const HOLD_MS = 60_000;
 const MAX_KEPT_BODY = 1_000;
@@ -47,8 +48,12 @@ export interface SimDelivery {
   outcome: 'queued' | 'ok' | 'retried' | 'discarded';
   attempts: DeliveryAttempt[];
   duplicate: boolean;
-  /** Held back (out-of-order fault): until a later delivery of the hook went out, or until this time. */
+  /** Drawn as out of order: held back until a later delivery of the hook went out (kept after release). */
+  heldBack: boolean;
+  /** Still held back: until a later delivery of the hook went out, or until this time. */
   holdUntil?: number;
+  /** 1-based order of its first attempt among all deliveries the engine sent (compare within a hook). */
+  sentSeq?: number;
 }
 
 interface HookQueue {
@@ -70,6 +75,7 @@ export interface DeliveryEngineDeps {
 export class DeliveryEngine {
   private nextEventId = 2 ** 32 + 9_000_000;
   private nextDeliveryId = 2 ** 32 + 7_000_000;
+  private sent = 0;
   private readonly all: SimDelivery[] = [];
   private readonly queues = new Map<number, HookQueue>();
   private readonly stop = new AbortController();
@@ -126,7 +132,15 @@ export class DeliveryEngine {
 
   private enqueue(hook: SimHook, event: WebhookEvent): void {
     const fault = drawDeliveryFault(this.faultRandom, this.options.faults);
-    const delivery: SimDelivery = { id: this.nextDeliveryId++, hookId: hook.id, event, outcome: 'queued', attempts: [], duplicate: fault === 'duplicate' };
+    const delivery: SimDelivery = {
+      id: this.nextDeliveryId++,
+      hookId: hook.id,
+      event,
+      outcome: 'queued',
+      attempts: [],
+      duplicate: fault === 'duplicate',
+      heldBack: fault === 'out-of-order',
+    };
     this.all.push(delivery);
     if (fault === 'drop') {
       delivery.outcome = 'discarded';
@@ -161,7 +175,9 @@ export class DeliveryEngine {
         continue;
       }
       if (now < queue.nextAttemptAt) continue;
-      const next = queue.pending.find((d) => (d.holdUntil ?? 0) <= now);
+      // Any delivery not held back goes before a held one, so a held delivery with anything behind it
+      // is overtaken even when the hook's backlog outlasted its hold.
+      const next = queue.pending.find((d) => d.holdUntil === undefined) ?? queue.pending.find((d) => (d.holdUntil ?? 0) <= now);
       if (!next) continue;
       queue.inFlight = true;
       // The next due delivery goes out as soon as this one is answered, not at the next tick.
@@ -182,6 +198,7 @@ export class DeliveryEngine {
   }
 
   private async attempt(hook: SimHook, queue: HookQueue, delivery: SimDelivery): Promise<void> {
+    delivery.sentSeq ??= ++this.sent;
     const attempt = await this.post(hook, delivery.event);
     delivery.attempts.push(attempt);
     if (this.stop.signal.aborted) return;

@@ -8,7 +8,8 @@
 // Projects, Company Users and Company Vendors offer create and update only (no delete).
 // A separate copy of the connector's table (functions/commons/contracts/webhook-event.ts) on purpose:
 // the simulator plays Procore and imports no connector code, so a name the connector gets wrong fails
-// against it instead of being agreed with. The financial resources send no webhooks here yet.
+// against it instead of being agreed with. Of the financial resources only change events send webhooks
+// here ("Change Events", same source).
 import type { SimResourceName } from '../resources';
 import PROCORE_WEBHOOK_RESOURCES from './procore-webhook-resources.json';
 

@@ -54,7 +54,7 @@ describe('permissions derived from the registry', () => {
       'RFIs',
       'Submittals',
     ]);
-    expect(required.company.map((p) => p.tool)).toEqual(['Directory', 'Portfolio', 'Timesheets']);
+    expect(required.company.map((p) => p.tool)).toEqual(['Admin', 'Directory', 'Portfolio', 'Timecard']);
     expect(required.project.find((p) => p.tool === 'Commitments')?.neededBy).toEqual([
       'commitment_change_orders',
       'purchase_order_contracts',

@@ -21,7 +21,9 @@ describe('chaos: webhooks (fast size)', () => {
     // The chaos really happened: drops the webhook path alone missed, duplicates, a killed consumer.
     expect(o.deliveriesDropped).toBeGreaterThan(0);
     expect(o.deliveriesDuplicated).toBeGreaterThan(0);
+    expect(o.deliveriesSentOutOfOrder).toBeGreaterThan(0);
     expect(o.consumersKilled).toBe(1);
+    expect(o.killedBatchSize).toBeGreaterThan(0);
     expect(o.consumerInvocationsFailed).toBeGreaterThanOrEqual(1);
     expect(o.webhookEnvelopes).toBeGreaterThan(0);
   });

@@ -62,15 +62,20 @@ describe('check-credentials against the Procore simulator, secret in Secrets Man
       for (const tool of company.tools) {
         // Procore lists only permitted projects to a DMSA: one here; every other resource has 3 records per scope,
         // but a project's 2 prime contracts and budget views (the parents probed for change order
-        // requests and detail rows); the unpaged commitment change order list says no Total.
+        // requests and detail rows) and a company's 2 standard cost code lists (standard cost codes);
+        // the unpaged commitment change order list says no Total; push-only budget line items are skipped.
         const detail = {
           projects: '1 record(s)',
           prime_contracts: '2 record(s)',
           change_order_requests: '2 record(s)',
           budget_view_detail_rows: '2 record(s)',
+          standard_cost_codes: '2 record(s)',
+          // Every third seeded cost code belongs to a sub job: the project's own are 2 of 3.
+          cost_codes: '2 record(s)',
           commitment_change_orders: 'answers',
         } as Record<string, string>;
-        expect(tool).toMatchObject({ outcome: 'ok', httpStatus: 200, detail: detail[tool.resource] ?? '3 record(s)' });
+        if (tool.resource === 'budget_line_items') continue;
+        expect([tool.resource, tool]).toMatchObject([tool.resource, { outcome: 'ok', httpStatus: 200, detail: detail[tool.resource] ?? '3 record(s)' }]);
       }
       expect(company.tools.find((t) => t.resource === 'rfis')).toMatchObject({ tool: 'RFIs', projectId: permitted.get(company.id) });
     }
@@ -80,9 +85,14 @@ describe('check-credentials against the Procore simulator, secret in Secrets Man
     for (const r of api) expect(r.headers['procore-company-id']).toMatch(/^\d+$/);
     // Cheap probes: one record per tool and company (a list that declares no paging: one whole
     // answer); discovery = companies once + projects per company.
-    const paged = listResources().filter((r) => r.paged !== false);
+    // Push-only resources (no list: budget line items) are skipped, not probed.
+    const listed = listResources().filter((r) => r.paths.list);
+    const paged = listed.filter((r) => r.paged !== false);
     expect(api.filter((r) => r.query.per_page === '1')).toHaveLength(paged.length * installed.length);
-    expect(api).toHaveLength(listResources().length * installed.length + 1 + installed.length);
+    expect(api).toHaveLength(listed.length * installed.length + 1 + installed.length);
+    for (const company of report.companies) {
+      expect(company.tools.find((t) => t.resource === 'budget_line_items')).toMatchObject({ outcome: 'skipped', detail: expect.stringContaining('push-only') });
+    }
   });
 
   it('reports 403 for project tools in a project that is not permitted, and fails overall', async () => {
@@ -97,7 +107,7 @@ describe('check-credentials against the Procore simulator, secret in Secrets Man
     expect(report.ok).toBe(false);
     const tools = report.companies[0]!.tools;
     expect(tools.filter((t) => t.scope === 'company').every((t) => t.outcome === 'ok')).toBe(true);
-    const projectTools = tools.filter((t) => t.scope === 'project');
+    const projectTools = tools.filter((t) => t.scope === 'project' && t.resource !== 'budget_line_items');
     expect(projectTools.length).toBeGreaterThan(0);
     for (const t of projectTools) {
       expect(t).toMatchObject({ outcome: 'forbidden', httpStatus: 403 });

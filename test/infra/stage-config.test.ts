@@ -49,6 +49,11 @@ describe('stage config (cdk.json context)', () => {
     expect(message).toContain('stages.sandbox.sync.resources.1: unknown resource "invoices"');
   });
 
+  it('refuses to pull a push-only resource (Procore declares no list for it)', () => {
+    const message = errorOf(() => loadStageConfig(withSandbox((c) => (c.sync.resources = ['rfis', 'budget_line_items']))));
+    expect(message).toContain('stages.sandbox.sync.resources.1: budget_line_items is push-only (Procore declares no list for it): it cannot be pulled');
+  });
+
   it('reports every bad field at once', () => {
     const message = errorOf(() =>
       loadStageConfig(

@@ -26,13 +26,14 @@ const REASON_NAMES_PROBLEM: Record<string, RegExp> = {
 const SANDBOX_RESOURCES = [
   ...['projects', 'rfis', 'submittals', 'observations', 'vendors', 'company_users', 'work_order_contracts'],
   ...['purchase_order_contracts', 'commitment_change_orders', 'potential_change_orders', 'change_order_requests', 'change_events'],
-  ...['prime_contracts', 'direct_costs', 'requisitions', 'cost_codes', 'sub_jobs', 'timecard_entries', 'budget_view_detail_rows'],
+  ...['prime_contracts', 'direct_costs', 'requisitions', 'cost_codes', 'sub_jobs', 'sub_job_cost_codes', 'standard_cost_codes'],
+  ...['timecard_entries', 'budget_view_detail_rows'],
 ];
 
 /** Resources whose removals one run cannot see (none declared, or a content-hash list's next listing). */
 const REMOVALS_UNSEEN = [
   ...['commitment_change_orders', 'change_order_requests', 'prime_contracts', 'direct_costs', 'requisitions'],
-  ...['cost_codes', 'sub_jobs', 'timecard_entries', 'budget_view_detail_rows'],
+  ...['cost_codes', 'sub_jobs', 'sub_job_cost_codes', 'standard_cost_codes', 'timecard_entries', 'budget_view_detail_rows'],
 ];
 
 let exitCode: number | null;

@@ -118,18 +118,16 @@ function message(resource: ResourceDefinition, fields: Partial<PushMessage> & Pi
   } as PushMessage;
 }
 
-/** Every request the connector builds for one resource, through the code that builds it. */
-async function exercise(resource: ResourceDefinition, rec: ReturnType<typeof recordingClient>): Promise<void> {
-  const scope = scopeOf(resource);
-  const deps: ApplyDeps = { procore: rec.client, originMap };
-  const deadline = Date.now() + 10_000;
-  const write = (m: PushMessage): PushWrite => ({ message: m, resource, scope });
-  const syncScope = { companyId: COMPANY, projectId: resource.scope === 'project' ? PROJECT : null, resource: resource.name };
+/** The list, a pull window and the parents' list (push-only resources have none). */
+async function exerciseLists(
+  resource: ResourceDefinition,
+  rec: ReturnType<typeof recordingClient>,
+  syncScope: { companyId: number; projectId: number | null; resource: string },
+): Promise<void> {
   const window = { start: '2026-01-01T00:00:00Z', end: '2026-01-02T00:00:00Z', basis: 'cursor' as const };
   const drain = async (pages: AsyncGenerator<unknown>) => {
     for await (const _ of pages);
   };
-
   const list = builders.buildListRequest(resource, listScopeOf(resource));
   const pullWindow = registryListSpecs(resource.name).pullRequest(syncScope, window, resource.parent ? PARENT : undefined);
   if (resource.paged === false) {
@@ -144,6 +142,17 @@ async function exercise(resource: ResourceDefinition, rec: ReturnType<typeof rec
     const parents = registryListSpecs(resource.name).parentsRequest!(syncScope);
     await rec.at(`${resource.name} parents`, () => drain(rec.client.pages({ ...parents, perPage: resource.maxPerPage })));
   }
+}
+
+/** Every request the connector builds for one resource, through the code that builds it. */
+async function exercise(resource: ResourceDefinition, rec: ReturnType<typeof recordingClient>): Promise<void> {
+  const scope = scopeOf(resource);
+  const deps: ApplyDeps = { procore: rec.client, originMap };
+  const deadline = Date.now() + 10_000;
+  const write = (m: PushMessage): PushWrite => ({ message: m, resource, scope });
+  const syncScope = { companyId: COMPANY, projectId: resource.scope === 'project' ? PROJECT : null, resource: resource.name };
+
+  if (resource.paths.list) await exerciseLists(resource, rec, syncScope);
   if (resource.paths.show) await rec.at(`${resource.name} show`, () => rec.client.request(builders.buildShowRequest(resource, scope, RECORD)));
   await rec.at(`${resource.name} create`, () => applyPushMessage(deps, write(message(resource, { operation: 'create' })), deadline));
   await rec.at(`${resource.name} create with originId`, () =>
@@ -287,7 +296,13 @@ describe('discovery and check-credentials, against the simulator that refuses th
       const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: `declared-${randomUUID().slice(0, 8)}` }));
       const { TokenProvider } = await import('../../functions/commons/procore/token-provider');
       const client = new ProcoreClient({ environment, tokens: new TokenProvider({ environment, credentials }), pacer: new RatePacer() });
-      const config = SyncConfigSchema.parse({ companies: 'all', discoveryCompanyId: installed[0]!.id, resources: listResources().map((r) => r.name) });
+      const config = SyncConfigSchema.parse({
+        companies: 'all',
+        discoveryCompanyId: installed[0]!.id,
+        resources: listResources()
+          .filter((r) => r.paths.list)
+          .map((r) => r.name),
+      });
       const planned = await planSync(config, '2026-01-15T12:00:00Z', {
         procore: client,
         sqs,

@@ -2,6 +2,7 @@
 import { declaredOperations } from '../../functions/commons/procore/declared-operations';
 import { RESOURCE_NAMES } from '../../functions/commons/resources/names';
 import { getResource, listResources } from '../../functions/commons/resources/registry';
+import { ResourceDeclarationSchema } from '../../functions/commons/resources/resource-declaration';
 import {
   buildBatchUpsertRequest,
   buildListRequest,
@@ -29,7 +30,7 @@ describe('resource registry', () => {
       operation === 'batchUpsert' ? (resource.requests?.batchUpsert?.method ?? 'PATCH') : METHODS[operation];
     const used = Object.entries(resource.paths).map(([operation, template]) => `${methodOf(operation as keyof typeof METHODS)} ${template}`);
     expect(used.filter((operation) => !endpoints.has(operation))).toEqual([]);
-    expect(resource.paths.list).toContain(`/rest/${resource.apiVersion}/`);
+    expect(resource.paths.list ?? resource.paths.create).toContain(`/rest/${resource.apiVersion}/`);
   });
 
   it.each(listResources().map((r) => [r.name, r] as const))(
@@ -38,6 +39,18 @@ describe('resource registry', () => {
       expect(checkDeclaredRequests(resource, declaredOperations())).toEqual([]);
     },
   );
+
+  it('takes a resource without a list only as push-only: nothing may read its list', () => {
+    const pushOnly = { ...getResource('budget_line_items'), name: 'lines' };
+    expect(ResourceDeclarationSchema.safeParse(pushOnly).success).toBe(true);
+    const pulled = ResourceDeclarationSchema.safeParse({ ...pushOnly, incremental: true, originId: true });
+    expect(pulled.error?.issues.map((i) => `${i.path.join('.')}: ${i.message}`)).toEqual([
+      'incremental: a resource without paths.list is not pulled: set incremental to false',
+      'originId: origin_id lookups read the list: a resource without paths.list cannot declare originId',
+    ]);
+    const misplaced = ResourceDeclarationSchema.safeParse({ ...pushOnly, requests: { ...pushOnly.requests, create: { itemsKey: 'lines' } } });
+    expect(misplaced.error?.issues.map((i) => i.path.join('.'))).toEqual(['requests.create.itemsKey']);
+  });
 
   it('catches a path Procore does not publish', () => {
     expect(endpoints.has('DELETE /rest/v1.0/vendors/{id}')).toBe(false);
@@ -198,5 +211,38 @@ describe('request builders', () => {
       { email_address: 'b@x', origin_id: 'U-2' },
     ]);
     expect((request.body as { updates: object[] }).updates.map((item) => Object.keys(item)[0])).toEqual(['origin_id', 'origin_id']);
+  });
+
+  it("sends a sync's items under the key and verb it declares, and its per-call fields where its scope ids go", () => {
+    expect(buildBatchUpsertRequest(getResource('budget_line_items'), project, [{ id: 7, original_budget_amount: 10 }])).toEqual({
+      method: 'POST',
+      path: '/rest/v1.0/budget_line_items/sync',
+      companyId: 5_000_000_001,
+      body: { project_id: 6_000_000_002, budget_line_items: [{ id: 7, original_budget_amount: 10 }] },
+      idempotent: true,
+    });
+    // Standard cost codes: `{"company_id", "standard_cost_code_list_id", "updates"}` (the sync declares only `view`).
+    const standard = buildBatchUpsertRequest(getResource('standard_cost_codes'), company, [
+      { origin_id: 'SC-1', code: '01', standard_cost_code_list_id: 4 },
+      { origin_id: 'SC-2', code: '02', standard_cost_code_list_id: 4 },
+    ]);
+    expect(standard).toMatchObject({ method: 'PATCH', path: '/rest/v1.0/standard_cost_codes/sync', query: { view: 'extended' } });
+    expect(standard.body).toEqual({
+      company_id: 5_000_000_001,
+      standard_cost_code_list_id: 4,
+      updates: [
+        { origin_id: 'SC-1', code: '01' },
+        { origin_id: 'SC-2', code: '02' },
+      ],
+    });
+    // Sub job cost codes: project_id and sub_job_id are query parameters of the sync.
+    const subJob = buildBatchUpsertRequest(getResource('sub_job_cost_codes'), project, [{ origin_id: 'CC-1', code: '1', sub_job_id: 9 }]);
+    expect(subJob).toMatchObject({ query: { project_id: 6_000_000_002, sub_job_id: '9' }, body: { updates: [{ origin_id: 'CC-1', code: '1' }] } });
+    expect(() =>
+      buildBatchUpsertRequest(getResource('standard_cost_codes'), company, [
+        { origin_id: 'SC-1', standard_cost_code_list_id: 4 },
+        { origin_id: 'SC-2', standard_cost_code_list_id: 5 },
+      ]),
+    ).toThrow('every item must carry the same standard_cost_code_list_id');
   });
 });

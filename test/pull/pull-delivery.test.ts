@@ -116,7 +116,7 @@ describe('pull: deletions, oversized records, full resync, rate limits', () => {
     await expect(readCursor(h.table, scope())).resolves.toMatchObject({ cursor: started.job.windowEnd });
   });
 
-  it('returns a rate-limited job to the queue until Procore says to come back, moving nothing', async () => {
+  it('holds a rate-limited job back on the queue until Procore says to come back, as a continuation, not a failure', async () => {
     h.sim.clock.advance(600_000);
     const before = await readCursor(h.table, scope());
     // Retry-After asked for: this harness's simulator clock is not the worker's wall clock, so only a
@@ -133,18 +133,27 @@ describe('pull: deletions, oversized records, full resync, rate limits', () => {
           visibilityTimeout: 1,
         });
       });
-      // Past the 1-second visibility it was received with: the worker pushed it out to the reset.
-      await new Promise((resolve) => setTimeout(resolve, 1500));
-      expect(invocation).toEqual({ jobs: 1, failures: 1 });
+      // The job succeeded: its continuation waits on the queue, held back to the reset (SQS caps a delay at 15 minutes),
+      // so no attempt is used up and nothing comes near the dead-letter queue.
+      expect(invocation).toEqual({ jobs: 1, failures: 0 });
       expect(received).toEqual([]);
       const { Attributes } = await h.sqs.send(
-        new GetQueueAttributesCommand({ QueueUrl: h.queues.jobs, AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'] }),
+        new GetQueueAttributesCommand({
+          QueueUrl: h.queues.jobs,
+          AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible', 'ApproximateNumberOfMessagesDelayed'],
+        }),
       );
-      expect(Attributes).toMatchObject({ ApproximateNumberOfMessages: '0', ApproximateNumberOfMessagesNotVisible: '1' });
+      expect(Attributes).toMatchObject({
+        ApproximateNumberOfMessages: '0',
+        ApproximateNumberOfMessagesNotVisible: '0',
+        ApproximateNumberOfMessagesDelayed: '1',
+      });
       await expect(readCursor(h.table, scope())).resolves.toEqual(before);
       const state = await listSyncState(h.table, h.companyId);
       expect(state.filter((item) => item.kind === 'lease')).toHaveLength(1);
       expect(state.filter((item) => item.kind === 'failure')).toEqual([]);
+      // It goes on where it stood: the start of its window, nothing delivered yet.
+      expect(state.find((item) => item.kind === 'checkpoint')).toMatchObject({ nextPage: 1, recordsSoFar: 0 });
     } finally {
       h.sim.setFaults(undefined);
     }

@@ -2,11 +2,14 @@
 // scope; lists served under a parent record once per parent (change order requests per prime
 // contract, budget view detail rows per budget view), resuming in the parent they stopped in; the
 // unpaged commitment change order list in one request; incremental lists deliver only what changed,
-// lists without filters[updated_at] are read whole; deletions ride on filters[include_deleted].
+// lists without filters[updated_at] are read whole or content-hashed; deletions ride on
+// filters[include_deleted]. Sub-job cost codes are listed per sub job, standard cost codes per standard
+// cost code list (company level); budget line items are push-only (read as budget view detail rows).
 // PULL_RECORDS_PER_SCOPE / PULL_SIM_MAX_PER_PAGE size the data and the simulator's page cap.
 import type { Context } from 'aws-lambda';
 import { getResource } from '../../functions/commons/resources/registry';
 import { FINANCIAL_RESOURCE_NAMES, type FinancialResourceName } from '../../functions/commons/resources/names';
+import { FINANCIAL_SIM_NAMES } from '../../simulator/financial-resources';
 import { lambdaContext } from '../../local/lambda-context';
 import { startPullHarness, type PullHarness, type ReceivedRecord } from './support/pull-harness';
 
@@ -22,9 +25,11 @@ beforeAll(async () => {
   h = await startPullHarness({
     simulator: {
       maxPerPage: PER_PAGE,
-      data: { companies: 1, projectsPerCompany: 2, recordsPerResource: RECORDS, resources: ['projects', 'company_users', ...FINANCIAL_RESOURCE_NAMES] },
+      data: { companies: 1, projectsPerCompany: 2, recordsPerResource: RECORDS, resources: ['projects', 'company_users', ...FINANCIAL_SIM_NAMES] },
     },
-    sync: () => ({ companies: 'all', resources: [...FINANCIAL_RESOURCE_NAMES] }),
+    // No overlap: a seeded record updated in the minutes before the first cursor would be delivered
+    // again by the next window, and the tests count exactly what each pull delivers.
+    sync: () => ({ companies: 'all', resources: [...PULLED], overlapMinutes: 0 }),
   });
   first = await pull();
 });
@@ -40,17 +45,28 @@ function pull(context?: () => Context): Promise<ReceivedRecord[]> {
   });
 }
 
-/** Every live record of the resource in the company (all its projects). */
-const live = (resource: string) => h.sim.store.list(resource, { companyId: h.companyId });
+/** The pulled ones: budget line items have no list (push-only). */
+const PULLED = FINANCIAL_RESOURCE_NAMES.filter((name) => getResource(name).paths.list);
+
+/** Where the simulator keeps a resource's records: a sub job's cost codes are cost codes with its sub_job_id. */
+const simName = (resource: string) => (resource === 'sub_job_cost_codes' ? 'cost_codes' : resource);
+
+/** Every live record of the resource in the company (all its projects); cost codes split by biller (project or sub job). */
+const live = (resource: string) => {
+  const records = h.sim.store.list(simName(resource), { companyId: h.companyId });
+  if (resource === 'cost_codes') return records.filter((r) => r.sub_job_id === null);
+  if (resource === 'sub_job_cost_codes') return records.filter((r) => r.sub_job_id !== null);
+  return records;
+};
 const idsOf = (received: ReceivedRecord[], resource: FinancialResourceName) =>
   received.filter((r) => r.envelope.resource === resource).map((r) => r.envelope.id!);
 const sorted = (ids: number[]) => [...ids].sort((a, b) => a - b);
-const INCREMENTAL = FINANCIAL_RESOURCE_NAMES.filter((name) => getResource(name).incremental);
-const FULL_LISTING = FINANCIAL_RESOURCE_NAMES.filter((name) => !getResource(name).incremental && getResource(name).changeDetection !== 'content-hash');
-const CONTENT_HASH = FINANCIAL_RESOURCE_NAMES.filter((name) => getResource(name).changeDetection === 'content-hash');
+const INCREMENTAL = PULLED.filter((name) => getResource(name).incremental);
+const FULL_LISTING = PULLED.filter((name) => !getResource(name).incremental && getResource(name).changeDetection !== 'content-hash');
+const CONTENT_HASH = PULLED.filter((name) => getResource(name).changeDetection === 'content-hash');
 
 describe('pull: financial resources', () => {
-  it.each(FINANCIAL_RESOURCE_NAMES.map((name) => [name] as const))('%s: every record of every scope, once', (name) => {
+  it.each(PULLED.map((name) => [name] as const))('%s: every record of every scope, once', (name) => {
     const ids = idsOf(first, name);
     expect(ids.length).toBeGreaterThan(0);
     expect(sorted(ids)).toEqual(sorted(live(name).map((r) => r.id)));
@@ -70,6 +86,16 @@ describe('pull: financial resources', () => {
     const views = live('budget_views').map((v) => v.id);
     const rows = requests.filter((r) => r.path.endsWith('/detail_rows'));
     expect(new Set(rows.map((r) => Number(r.path.split('/').at(-2))))).toEqual(new Set(views));
+    // Cost codes: the project's own without sub_job_id, then once per sub job with its sub_job_id.
+    const codeLists = requests.filter((r) => r.path === '/api/rest/v1.0/cost_codes');
+    expect(new Set(codeLists.map((r) => r.query.sub_job_id))).toEqual(new Set([undefined, ...live('sub_jobs').map((j) => String(j.id))]));
+    // Standard cost codes: once per standard cost code list of the company, in the extended view (the default holds ids only).
+    const standard = requests.filter((r) => r.path === '/api/rest/v1.0/standard_cost_codes');
+    expect(new Set(standard.map((r) => r.query.standard_cost_code_list_id))).toEqual(new Set(live('standard_cost_code_lists').map((l) => String(l.id))));
+    expect(standard.every((r) => r.query.view === 'extended' && r.query.company_id === String(h.companyId))).toBe(true);
+    expect(
+      first.filter((r) => r.envelope.resource === 'standard_cost_codes').every((r) => typeof (r.envelope.data as { code?: unknown }).code === 'string'),
+    ).toBe(true);
     // Records of a change order request name the contract they were listed under.
     const delivered = first.filter((r) => r.envelope.resource === 'change_order_requests');
     expect(delivered.every((r) => contracts.includes(String((r.envelope.data as { contract_id: number }).contract_id)))).toBe(true);
@@ -89,16 +115,16 @@ describe('pull: financial resources', () => {
   });
 
   it('lists without filters[updated_at] that are content-hashed deliver only the records whose content changed, once a day', async () => {
-    expect(CONTENT_HASH).toEqual(['commitment_change_orders', 'cost_codes', 'sub_jobs']);
+    expect(CONTENT_HASH).toEqual(['commitment_change_orders', 'cost_codes', 'sub_job_cost_codes', 'standard_cost_codes', 'sub_jobs']);
     const changed = Object.fromEntries(CONTENT_HASH.map((name) => [name, live(name)[0]!.id]));
-    for (const name of CONTENT_HASH) h.sim.store.update(name, changed[name]!, { description: `changed ${name}` });
+    for (const name of CONTENT_HASH) h.sim.store.update(simName(name), changed[name]!, { description: `changed ${name}` });
     h.sim.clock.advance(25 * 60 * 60_000);
     const received = await pull();
     for (const name of CONTENT_HASH) expect([name, idsOf(received, name)]).toEqual([name, [changed[name]]]);
   });
 
   it('delivers a record deleted in Procore as deleted where the list declares filters[include_deleted]', async () => {
-    const withDeleted = FINANCIAL_RESOURCE_NAMES.filter((name) => getResource(name).deleted === 'filters[include_deleted]');
+    const withDeleted = PULLED.filter((name) => getResource(name).deleted === 'filters[include_deleted]');
     expect(withDeleted).toEqual(['purchase_order_contracts', 'potential_change_orders', 'change_events']);
     h.sim.clock.advance(10 * 60_000);
     const victims = Object.fromEntries(withDeleted.map((name) => [name, live(name)[0]!.id]));

@@ -36,7 +36,7 @@ describe('removal and discovery requests are declared operations', () => {
     const scope = { companyId: 11, projectId: resource.scope === 'project' ? 22 : null, resource: name };
     if (source.kind === 'list-query') {
       // Rides on the resource's own list: the list declares the extra parameters.
-      expect(undeclared('GET', resource.paths.list, removalListQuery(name))).toEqual([]);
+      expect(undeclared('GET', resource.paths.list!, removalListQuery(name))).toEqual([]);
       return;
     }
     if (source.kind === 'none') {

@@ -7,8 +7,8 @@ const docs = path.resolve(__dirname, '..', '..', 'docs');
 const examplesDir = path.join(docs, 'examples');
 const exampleFiles = readdirSync(examplesDir).filter((f) => /^push-.*\.json$/.test(f));
 
-/** The built-in resources that need no projectId: projects, the company directory, timecard entries. */
-const COMPANY_SCOPED: readonly string[] = ['projects', 'vendors', 'company_users', 'timecard_entries'];
+/** The built-in resources that need no projectId: projects, the company directory, timecard entries, standard cost codes. */
+const COMPANY_SCOPED: readonly string[] = ['projects', 'vendors', 'company_users', 'timecard_entries', 'standard_cost_codes'];
 
 const base = { version: 1, id: 'msg-1', companyId: 4294967311, resource: 'vendors', operation: 'create', data: { name: 'A' } };
 

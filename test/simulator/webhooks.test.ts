@@ -310,5 +310,24 @@ describe('simulator webhooks', () => {
       const second = pattern(await run());
       expect(second).toEqual(first);
     });
+
+    it('sends a held-back delivery after a later one even when the backlog outlasted its hold', async () => {
+      const hookId = await createHook({ company_id: companyId }, [['Company Vendors', 'update']]);
+      const vendors = sim.store.list('vendors', { companyId }).map((v) => v.id);
+      sim.webhooks.setOptions({ faults: { outOfOrderRate: 0.5 } });
+      for (let i = 0; i < 4; i++) sim.store.touch('vendors', vendors);
+      // Every hold lapses before the first delivery goes out, as in a backlog longer than the hold.
+      sim.clock.advance(61_000);
+      await sim.webhooks.settle();
+      const sent = sim.webhooks.deliveries(hookId).sort((a, b) => a.sentSeq! - b.sentSeq!);
+      const held = sent.filter((d) => d.heldBack);
+      expect(held.length).toBeGreaterThan(0);
+      // Each held delivery went out after the delivery that followed it in the hook's queue.
+      for (const d of held) {
+        const next = sent.find((other) => other.id > d.id && !other.heldBack);
+        if (next) expect(next.sentSeq!).toBeLessThan(d.sentSeq!);
+      }
+      expect(receiver.received.map((r) => r.event.id)).not.toEqual(sent.map((d) => d.event.id).sort((a, b) => a - b));
+    });
   });
 });

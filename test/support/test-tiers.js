@@ -26,6 +26,7 @@ const UNIT = [
   'test/procore/rate-pacer.test.ts',
   'test/procore/registry.test.ts',
   'test/pull/discovery-ids.test.ts',
+  'test/pull/fair-turn.test.ts',
   'test/pull/record-envelope.test.ts',
   'test/push/batch-upsert-plan.test.ts',
   'test/push/push-failure.test.ts',

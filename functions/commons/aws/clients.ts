@@ -1,20 +1,8 @@
 // The AWS SDK clients every handler shares, built once per container and traced by X-Ray.
-// useQueueUrlAsEndpoint: false keeps SQS on the configured endpoint (AWS_ENDPOINT_URL locally).
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { tracer } from '../observability/powertools';
 
-// The functions only send to SQS (Lambda's event source mappings receive), up to a SendMessageBatch
-// per 10 pulled records, so the client's per-call work is most of a pulled record's CPU:
-// - md5: false skips the SDK's MD5 of every sent body against SQS's MD5OfMessageBody. The body is
-//   already covered twice: SigV4 signs the SHA-256 of the request payload, so SQS refuses a body
-//   altered on the way, and every call goes over TLS (SQS requires TLS 1.2 or later,
-//   https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-infrastructure-security.html;
-//   the stack's queues also deny non-TLS requests, enforceSSL), whose records are integrity-checked.
-//   The option exists for FIPS hosts without MD5 (aws/aws-sdk-js-v3#5953).
-// - cacheMiddleware: true resolves the middleware stack once per command class instead of on every
-//   call (aws/aws-sdk-js-v3#6423). No code here adds middleware to a single command.
-export const sqs = tracer.captureAWSv3Client(new SQSClient({ useQueueUrlAsEndpoint: false, md5: false, cacheMiddleware: true }));
+export { sqs } from './sqs-client';
 export const dynamodb = tracer.captureAWSv3Client(new DynamoDBClient({}));
 export const documentClient = DynamoDBDocumentClient.from(dynamodb);

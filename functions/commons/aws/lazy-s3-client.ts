@@ -1,6 +1,6 @@
-// The claim-check bucket's S3 client for the pull worker, loaded on first use: most pulls never
-// meet a record too large for one queue message, and the S3 SDK is a fifth of the worker's load
-// time. (Bundled all the same: esbuild defers evaluating a module only imported dynamically.)
+// The claim-check bucket's S3 client for the pull worker and the webhook events consumer, loaded on
+// first use: most records fit one queue message, and the S3 SDK is a fifth of their load time.
+// (Bundled all the same: esbuild defers evaluating a module only imported dynamically.)
 import type { S3Client } from '@aws-sdk/client-s3';
 
 let loaded: Promise<Pick<S3Client, 'send'>> | undefined;

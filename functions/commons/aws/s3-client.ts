@@ -1,4 +1,4 @@
-// The S3 client of the functions that use the claim-check bucket (the pull worker), apart from
+// The S3 client of the functions that use the claim-check bucket (through lazy-s3-client.ts), apart from
 // clients.ts so the other handlers' bundles do not carry the S3 SDK.
 import { S3Client } from '@aws-sdk/client-s3';
 import { tracer } from '../observability/powertools';

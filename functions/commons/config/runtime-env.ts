@@ -4,6 +4,10 @@ import * as z from 'zod';
 import { resolveProcoreEnvironment, type ProcoreEnvironment } from '../procore/environments';
 import { DeclaredResourcesEnvSchema } from '../resources/declared-resources';
 
+// The webhook receiver's schema is in webhook-receiver-env.ts: the receiver loads it without the
+// resource registry these schemas reference.
+export { readEnv } from './read-env';
+
 const optionalUrl = z.string().url().optional();
 
 /**
@@ -70,13 +74,6 @@ export const WorkerEnvSchema = CommonEnvSchema.extend({
   SYNC_LEASE_SECONDS: SyncLeaseSeconds,
 });
 
-/** The webhook receiver: no Procore call, no state; the header secret and the events queue only. */
-export const WebhookReceiverEnvSchema = z.object({
-  CONNECTOR_STAGE: z.string().min(1),
-  WEBHOOK_SECRET_ID: z.string().min(1),
-  WEBHOOK_EVENTS_QUEUE_URL: z.string().url(),
-});
-
 export const WebhookEventsEnvSchema = CommonEnvSchema.extend({
   WEBHOOK_EVENTS_QUEUE_URL: z.string().url(),
   WEBHOOK_EVENTS_DLQ_URL: z.string().url(),
@@ -84,16 +81,6 @@ export const WebhookEventsEnvSchema = CommonEnvSchema.extend({
   /** Resources whose events are turned into records (the stage's webhooks.resources), comma-separated. */
   WEBHOOK_RESOURCES: z.string().min(1),
 });
-
-/** Parses env with schema; the error names every bad or missing variable, never its value. */
-export function readEnv<S extends z.ZodTypeAny>(schema: S, env: NodeJS.ProcessEnv = process.env): z.infer<S> {
-  const result = schema.safeParse(env);
-  if (!result.success) {
-    const problems = result.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
-    throw new Error(`Invalid function environment: ${problems.join('; ')}`);
-  }
-  return result.data;
-}
 
 export function procoreEnvironmentFrom(env: z.infer<typeof CommonEnvSchema>): ProcoreEnvironment {
   if (env.PROCORE_ENVIRONMENT === 'custom') {

@@ -53,8 +53,10 @@ export type WebhookEvent = z.infer<typeof WebhookEventSchema>;
 // Projects, Company Users and Company Vendors offer create and update only.
 // The simulator keeps its own copy (simulator/webhooks/procore-webhook-resources.json) on purpose: it plays Procore,
 // so a wrong name here fails against it instead of being agreed with.
-// The financial resources (issue 17) have no entry yet: their webhook resource names are not
-// confirmed, so a webhooks block naming one reports it as not offered.
+// Of the financial resources (issue 17) only change events have an entry: "Change Events", a
+// project resource offering create, update and delete in the same sandbox answer (its list declares
+// filters[updated_at], so an event's targeted read rides on the updated_at window). The other
+// financial ones are not wired for webhooks yet, so a webhooks block naming one reports it as not offered.
 export const PROCORE_WEBHOOK_RESOURCES: Partial<Record<ResourceName, { name: string; events: readonly WebhookEventType[] }>> = {
   projects: { name: 'Projects', events: ['create', 'update'] },
   rfis: { name: 'RFIs', events: WEBHOOK_EVENT_TYPES },
@@ -63,6 +65,7 @@ export const PROCORE_WEBHOOK_RESOURCES: Partial<Record<ResourceName, { name: str
   vendors: { name: 'Company Vendors', events: ['create', 'update'] },
   company_users: { name: 'Company Users', events: ['create', 'update'] },
   work_order_contracts: { name: 'Work Order Contracts', events: WEBHOOK_EVENT_TYPES },
+  change_events: { name: 'Change Events', events: WEBHOOK_EVENT_TYPES },
 };
 
 const BY_PROCORE_NAME = new Map<string, ResourceName>(

@@ -3,13 +3,23 @@
 // and POWERTOOLS_METRICS_NAMESPACE, which the stack sets per function.
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
-import { Tracer } from '@aws-lambda-powertools/tracer';
+import type { Tracer } from '@aws-lambda-powertools/tracer';
 import type { LoggerLike } from './logger';
 import { METRICS_NAMESPACE } from './names';
+import { tracingEnabledIn } from './tracing-enabled';
+import { untracedTracer } from './untraced-tracer';
 
 export const logger = new Logger();
 export const metrics = new Metrics({ namespace: METRICS_NAMESPACE });
-export const tracer = new Tracer();
+/**
+ * Powertools' Tracer where it traces (in Lambda, unless POWERTOOLS_TRACE_ENABLED=false); elsewhere
+ * (tests, local runs, the bench) a stand-in that traces nothing, as a disabled Tracer does, without
+ * evaluating the X-Ray SDK it imports (about 120 KB, which patches modules at load). Required, not
+ * imported: the bundle keeps it and evaluates it on this call only (esbuild wraps a required module).
+ */
+export const tracer: Tracer = tracingEnabledIn(process.env)
+  ? (require('./powertools-tracer') as typeof import('./powertools-tracer')).createTracer()
+  : untracedTracer;
 
 /** Powertools' Logger in the shape core code takes (its extra-argument typing differs). */
 export const log: LoggerLike = {

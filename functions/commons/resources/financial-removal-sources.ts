@@ -27,7 +27,10 @@ export const FINANCIAL_REMOVAL_SOURCES: { readonly [N in FinancialResourceName]:
   direct_costs: NOT_DECLARED,
   requisitions: NOT_DECLARED,
   cost_codes: NOT_DECLARED,
+  sub_job_cost_codes: NOT_DECLARED,
+  standard_cost_codes: NOT_DECLARED,
   sub_jobs: NOT_DECLARED,
   timecard_entries: NOT_DECLARED,
   budget_view_detail_rows: NOT_DECLARED,
+  budget_line_items: NOT_DECLARED,
 };

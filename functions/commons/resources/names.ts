@@ -11,9 +11,12 @@ export const FINANCIAL_RESOURCE_NAMES = [
   'direct_costs',
   'requisitions',
   'cost_codes',
+  'sub_job_cost_codes',
+  'standard_cost_codes',
   'sub_jobs',
   'timecard_entries',
   'budget_view_detail_rows',
+  'budget_line_items',
 ] as const;
 
 export type FinancialResourceName = (typeof FINANCIAL_RESOURCE_NAMES)[number];

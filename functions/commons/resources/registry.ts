@@ -28,8 +28,9 @@ export { buildListRequest, buildPullListRequest, resourcePath } from './request-
 //   take fields away; company users' update and sync declare only multipart/form-data.
 // - work_order_contracts: creating commitments needs Admin on the project Commitments tool; the list
 //   answers in its compact view by default, without the fields downstream needs (view=extended).
-// Checked by the declaration schema like any stage's (parseDeclarations), so typed here as unknown.
-const BUILT_IN: readonly unknown[] = [
+// Checked by the declaration schema like any stage's (parseDeclarations, on first lookup), so typed
+// here only as far as the name.
+const BUILT_IN: readonly { name: string }[] = [
   ...Object.entries(BUILT_IN_DECLARATIONS).map(([name, fields]) => ({ name, ...fields })),
   // The financial resources (financial-resources.ts), each with where its removed records show.
   ...Object.values(FINANCIAL_RESOURCES).map((resource) => ({ ...resource, removals: FINANCIAL_REMOVAL_SOURCES[resource.name] })),
@@ -55,12 +56,28 @@ function parseDeclarations(declarations: readonly unknown[], origin: string): Re
   });
 }
 
-const builtIn = parseDeclarations(BUILT_IN, 'registry.ts');
-const RESOURCES = new Map<string, ResourceDefinition>(builtIn.map((resource) => [resource.name, resource]));
+// Built-in declarations are parsed (defaults filled, checked) on their first lookup, not all at
+// module load: a cold start parses the few its first messages name, not all of them (about 30 ms of
+// a handler's load). test/procore/registry.test.ts parses every one.
+const BUILT_IN_BY_NAME = new Map(BUILT_IN.map((declaration) => [declaration.name, declaration]));
+const RESOURCES = new Map<string, ResourceDefinition>();
+
+function lookup(name: string): ResourceDefinition | undefined {
+  const known = RESOURCES.get(name);
+  if (known) return known;
+  const declaration = BUILT_IN_BY_NAME.get(name);
+  if (!declaration) return undefined;
+  const [parsed] = parseDeclarations([declaration], 'registry.ts');
+  RESOURCES.set(name, parsed!);
+  return parsed;
+}
+
+/** Every known name: the built-in ones in their order, then the declared ones. */
+const knownNames = (): string[] => [...new Set([...BUILT_IN_BY_NAME.keys(), ...RESOURCES.keys()])];
 
 /** The names of the built-in resources (the stage config may declare more). */
 export function builtInResourceNames(): string[] {
-  return builtIn.map((resource) => resource.name);
+  return [...BUILT_IN_BY_NAME.keys()];
 }
 
 /**
@@ -71,9 +88,11 @@ export function builtInResourceNames(): string[] {
 export function declareResources(declarations: readonly unknown[], origin = 'declared resources'): ResourceDefinition[] {
   const parsed = parseDeclarations(declarations, origin);
   for (const resource of parsed) {
-    const known = RESOURCES.get(resource.name);
+    const known = lookup(resource.name);
     if (known && JSON.stringify(known) !== JSON.stringify(resource)) {
-      throw new Error(`${origin}: ${resource.name} is already ${builtIn.includes(known) ? 'a built-in resource' : 'declared otherwise'}; choose another name`);
+      throw new Error(
+        `${origin}: ${resource.name} is already ${BUILT_IN_BY_NAME.has(resource.name) ? 'a built-in resource' : 'declared otherwise'}; choose another name`,
+      );
     }
     RESOURCES.set(resource.name, resource);
   }
@@ -82,23 +101,25 @@ export function declareResources(declarations: readonly unknown[], origin = 'dec
 
 /** The entry for `name`; an unknown name throws UnknownResourceError. */
 export function getResource(name: string): ResourceDefinition {
-  const resource = RESOURCES.get(name);
+  const resource = lookup(name);
   if (!resource) throw new UnknownResourceError(unknownResourceMessage(name));
   return resource;
 }
 
 /** The entry for `name`, or undefined. */
 export function findResource(name: string): ResourceDefinition | undefined {
-  return RESOURCES.get(name);
+  return lookup(name);
 }
 
 function unknownResourceMessage(name: unknown): string {
-  return `unknown resource ${JSON.stringify(name)}; known: ${[...RESOURCES.keys()].join(', ')}`;
+  return `unknown resource ${JSON.stringify(name)}; known: ${knownNames().join(', ')}`;
 }
 
 export function listResources(): ResourceDefinition[] {
-  return [...RESOURCES.values()];
+  return knownNames().map((name) => lookup(name)!);
 }
 
 /** A resource name the registry knows (built-in or declared): for messages from outside (push). */
-export const KnownResourceNameSchema = ResourceNameSchema.refine((name) => RESOURCES.has(name), { error: (issue) => unknownResourceMessage(issue.input) });
+export const KnownResourceNameSchema = ResourceNameSchema.refine((name) => lookup(name) !== undefined, {
+  error: (issue) => unknownResourceMessage(issue.input),
+});

@@ -168,19 +168,32 @@ function addressFirst(item: Record<string, unknown>): Record<string, unknown> {
 }
 
 /**
- * The batch upsert (`/sync`) with `{scope ids..., "updates": items}` (≤ 1000); items carry `id` or
- * `origin_id`. Sent with the verb and body type the operation declares; safe to repeat (create-or-
- * update by id or origin_id) when every item carries one.
+ * The batch upsert (`/sync`) with `{scope ids..., "updates": items}` (≤ 1000; the array key is
+ * `requests.batchUpsert.itemsKey` where Procore names it otherwise); items carry `id` or `origin_id`.
+ * A resource's `topLevelFromData` fields (e.g. a standard cost code's list id) leave the items and
+ * go where the sync's scope ids go: every item must carry the same value (plan-batch.ts groups by
+ * it). Sent with the verb and body type the operation declares; safe to repeat (create-or-update
+ * by id or origin_id) when every item carries one.
  */
 export function buildBatchUpsertRequest(resource: ResourceDefinition, scope: ScopeIds, items: Record<string, unknown>[]): RequestWithoutDeadline {
   checkScope(resource, scope);
   if (!resource.paths.batchUpsert) throw new Error(`${resource.name} has no batch sync endpoint in Procore's API`);
   if (items.length === 0 || items.length > 1000) throw new Error(`${resource.name} sync takes 1 to 1000 items, got ${items.length}`);
+  const own = options(resource, 'batchUpsert');
   const [, scopeBody] = placeScope(resource, 'batchUpsert', scope, true);
+  const split = items.map((item) => splitTopLevel(resource, item));
+  const beside = split[0]![1];
+  const keys = resource.topLevelFromData ?? [];
+  if (split.some(([, other]) => keys.some((key) => String(other[key]) !== String(beside[key])))) {
+    throw new Error(`${resource.name} sync: every item must carry the same ${keys.join(', ')}`);
+  }
   const addressed = items.every((item) => item.id !== undefined || item.origin_id !== undefined);
+  const base = request(resource, 'batchUpsert', own.method ?? 'PATCH', scope);
+  const inQuery = own.scopeIn === 'query' && Object.keys(beside).length > 0;
   return {
-    ...request(resource, 'batchUpsert', options(resource, 'batchUpsert').method ?? 'PATCH', scope),
-    body: { ...scopeBody, updates: items.map(addressFirst) },
+    ...base,
+    ...(inQuery ? { query: { ...base.query, ...Object.fromEntries(Object.entries(beside).map(([key, value]) => [key, String(value)])) } } : {}),
+    body: { ...scopeBody, ...(inQuery ? {} : beside), [own.itemsKey ?? 'updates']: split.map(([inside]) => addressFirst(inside)) },
     ...(addressed ? { idempotent: true } : {}),
   };
 }

@@ -25,7 +25,9 @@ const ToolPermissionSchema = z.strictObject({
 });
 
 const ResourcePathsSchema = z.strictObject({
-  list: PathTemplateSchema,
+  /** Absent for a push-only resource: Procore declares writes but no list (budget line items, whose
+   * rows are read through budget view detail rows). Such a resource cannot be pulled. */
+  list: PathTemplateSchema.optional(),
   show: PathTemplateSchema.optional(),
   create: PathTemplateSchema.optional(),
   update: PathTemplateSchema.optional(),
@@ -46,8 +48,17 @@ const OperationRequestSchema = z.strictObject({
   /** Batch upsert only: its verb. Default PATCH (budget line items' sync is POST). */
   method: z.enum(['PATCH', 'POST']).optional(),
   /** Scope ids not in the path: query parameters on reads and deletes, top-level body keys on
-   * writes, unless the operation declares them as query parameters ('query'). */
+   * writes, unless the operation declares them as query parameters ('query'). A batch upsert's
+   * `topLevelFromData` fields go where its scope ids go. */
   scopeIn: z.enum(['query', 'body']).optional(),
+  /** Batch upsert only: the body's item array. Default `updates` (budget line items: `budget_line_items`). */
+  itemsKey: z
+    .string()
+    .regex(/^[a-z][a-z0-9_]*$/)
+    .optional(),
+  /** Batch upsert only: 'id' when its items carry no origin_id (budget line items): only upserts
+   * addressed by Procore id go through it; others are written one by one. */
+  addressedBy: z.literal('id').optional(),
 });
 
 /**
@@ -154,6 +165,21 @@ function checkDeclaration(resource: z.infer<typeof ResourceFieldsSchema>, ctx: z
     issue(['listQuery'], 'a project-scoped resource needs {project_id} in its list path or project_id in listQuery');
   }
   if (resource.requests?.batchUpsert && !resource.paths.batchUpsert) issue(['requests', 'batchUpsert'], 'no paths.batchUpsert to apply it to');
+  const batchOnly = ['itemsKey', 'addressedBy'] as const;
+  for (const [operation, request] of Object.entries(resource.requests ?? {})) {
+    for (const key of batchOnly)
+      if (operation !== 'batchUpsert' && request?.[key] !== undefined) issue(['requests', operation, key], 'only a batch upsert has it');
+  }
+  if (!resource.paths.list) checkPushOnly(resource, issue);
+}
+
+/** A resource without a list is written, never pulled: nothing may ask for its list. */
+function checkPushOnly(resource: z.infer<typeof ResourceFieldsSchema>, issue: (path: string[], message: string) => void): void {
+  if (resource.incremental || resource.changeDetection === 'content-hash')
+    issue(['incremental'], 'a resource without paths.list is not pulled: set incremental to false');
+  if (resource.parent) issue(['parent'], 'a resource without paths.list has no list to read under a parent');
+  if (resource.originId) issue(['originId'], 'origin_id lookups read the list: a resource without paths.list cannot declare originId');
+  if (resource.removals.kind !== 'none') issue(['removals'], 'a resource without paths.list is not pulled');
 }
 
 /** A declaration without its name: what `stages.<stage>.resources.<name>` holds. */

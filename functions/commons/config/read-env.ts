@@ -1,0 +1,14 @@
+// Reading a function's environment against its schema (runtime-env.ts holds the schemas), apart
+// so a handler that needs one small schema (the webhook receiver) loads neither the others nor the
+// resource registry they reference.
+import type * as z from 'zod';
+
+/** Parses env with schema; the error names every bad or missing variable, never its value. */
+export function readEnv<S extends z.ZodTypeAny>(schema: S, env: NodeJS.ProcessEnv = process.env): z.infer<S> {
+  const result = schema.safeParse(env);
+  if (!result.success) {
+    const problems = result.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
+    throw new Error(`Invalid function environment: ${problems.join('; ')}`);
+  }
+  return result.data;
+}

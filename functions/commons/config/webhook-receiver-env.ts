@@ -1,0 +1,10 @@
+// The webhook receiver's environment (part of the contract of runtime-env.ts), in a module of its
+// own: the receiver loads it without the resource registry the other schemas use.
+import * as z from 'zod';
+
+/** The webhook receiver: no Procore call, no state; the header secret and the events queue only. */
+export const WebhookReceiverEnvSchema = z.object({
+  CONNECTOR_STAGE: z.string().min(1),
+  WEBHOOK_SECRET_ID: z.string().min(1),
+  WEBHOOK_EVENTS_QUEUE_URL: z.string().url(),
+});
