@@ -40,17 +40,14 @@ export interface PushMeasurement {
   originIds: OriginIdAudit;
 }
 
+/** One push upsert of a vendor keyed by `originId` (the bench's standard and FIFO scenarios). */
+function vendorUpsert(companyId: number, id: string, originId: string, name: string): object {
+  return { version: 1, id, companyId, resource: 'vendors', operation: 'upsert', originId, data: { name, trade_name: 'Concrete' } };
+}
+
 export function vendorUpserts(companyId: number, count: number): object[] {
   const run = randomUUID().slice(0, 8);
-  return Array.from({ length: count }, (_, i) => ({
-    version: 1,
-    id: `bench-vendor-${run}-${i}`,
-    companyId,
-    resource: 'vendors',
-    operation: 'upsert',
-    originId: `ERP-BENCH-${run}-${i}`,
-    data: { name: `Bench Vendor ${i}`, trade_name: 'Concrete' },
-  }));
+  return Array.from({ length: count }, (_, i) => vendorUpsert(companyId, `bench-vendor-${run}-${i}`, `ERP-BENCH-${run}-${i}`, `Bench Vendor ${i}`));
 }
 
 export function rfiCreates(companyId: number, projectId: number, managerId: number, count: number): object[] {
@@ -74,15 +71,7 @@ function fifoVendorUpserts(companyId: number, count: number, groups: number): { 
   // Groups drawn at random (seeded), as independent producers interleave them.
   const random = mulberry32(count * 31 + groups);
   const group = Array.from({ length: count }, () => Math.floor(random() * groups));
-  const messages = group.map((g, i) => ({
-    version: 1,
-    id: `bench-fifo-${run}-${i}`,
-    companyId,
-    resource: 'vendors',
-    operation: 'upsert',
-    originId: `ERP-FIFO-${run}-${g}`,
-    data: { name: `FIFO ${run} ${g} ${i}`, trade_name: 'Concrete' },
-  }));
+  const messages = group.map((g, i) => vendorUpsert(companyId, `bench-fifo-${run}-${i}`, `ERP-FIFO-${run}-${g}`, `FIFO ${run} ${g} ${i}`));
   return { messages, groupOf: (index) => `group-${group[index]}` };
 }
 

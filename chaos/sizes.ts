@@ -64,46 +64,30 @@ export const FULL: ChaosSizes = {
   },
 };
 
-// The worker's timeout below its hand-over margin makes every page a continuation job: more jobs,
-// more hand-overs, and a short wait for the killed job.
+// FAST is FULL at a smaller size: only what differs is stated. The worker's timeout below its
+// hand-over margin makes every page a continuation job: more jobs, more hand-overs, and a short wait
+// for the killed job.
 export const FAST: ChaosSizes = {
-  pull: {
-    records: 300,
-    projects: 3,
-    resources: ['rfis', 'submittals'],
-    pageSize: 20,
-    workerTimeoutSeconds: 16,
-    workers: 2,
-    killAtShare: 0.2,
-    invalidateAtShare: 0.5,
-    maxDurationMs: 120_000,
-  },
+  pull: { ...FULL.pull, records: 300, projects: 3, pageSize: 20, workerTimeoutSeconds: 16, killAtShare: 0.2, maxDurationMs: 120_000 },
   push: {
+    ...FULL.push,
     messages: 60,
     functionTimeoutSeconds: 10,
-    workers: 2,
-    batchSize: 10,
-    maxReceiveCount: 5,
     killAtInvocation: 2,
-    killDelayMs: 300,
     invalidateAtInvocation: 3,
     killAfterAnswerAtInvocation: 4,
-    aws: { stateWriteFailureRate: 0.15, sendBatchPartialRate: 0.2, sendBatchFailureRate: 0.1, secretReadsRefused: 6 },
+    aws: { ...FULL.push.aws, stateWriteFailureRate: 0.15, sendBatchPartialRate: 0.2, sendBatchFailureRate: 0.1 },
     maxDurationMs: 120_000,
   },
-  badInput: { batchSize: 10, functionTimeoutSeconds: 10, maxDurationMs: 60_000 },
+  badInput: { ...FULL.badInput, functionTimeoutSeconds: 10 },
   webhooks: {
+    ...FULL.webhooks,
     events: 150,
     seconds: 3,
     projects: 2,
     recordsPerProject: 40,
-    duplicateRate: 0.1,
-    outOfOrderRate: 0.2,
-    dropRate: 0.05,
     forged: 5,
     malformed: 6,
-    consumers: 2,
-    consumerTimeoutSeconds: 15,
     killAtInvocation: 2,
     maxDurationMs: 120_000,
   },

@@ -2,50 +2,33 @@
 import { CliError, type CliIo, type Command } from './command';
 import { keyValues } from './format';
 
-interface CommandEntry {
-  name: string;
-  summary: string;
-  /** Loaded on use: each command pulls in its own SDK clients, which take a while to load. */
-  load(): Promise<Command>;
-}
+/** Each command's one-line summary, in the order usage lists them. */
+const SUMMARIES = {
+  'check-credentials': 'get a token, list installed companies, permitted projects and whether each tool answers',
+  dlq: 'dlq inspect: list dead-lettered messages with their failure reasons and counts by class',
+  redrive: 'move dead-lettered messages back to their source queue (all, by error class, or --max N)',
+  sync: 'start a pull of one scope now by enqueuing a sync job; --full resets its cursor first',
+  status: 'where each sync scope of a company stands: cursor, last pull, job in progress, last failure',
+  webhooks: "webhooks plan | apply | status: make Procore's hooks and triggers match the stage config; recent deliveries",
+  manifest: 'manifest permissions | check | version: the Procore app manifest and its tool permissions',
+} as const;
 
-const COMMANDS: CommandEntry[] = [
-  {
-    name: 'check-credentials',
-    summary: 'get a token, list installed companies, permitted projects and whether each tool answers',
-    load: async () => (await import('./commands/check-credentials')).checkCredentialsCommand,
-  },
-  {
-    name: 'dlq',
-    summary: 'dlq inspect: list dead-lettered messages with their failure reasons and counts by class',
-    load: async () => (await import('./commands/dlq')).dlqCommand,
-  },
-  {
-    name: 'redrive',
-    summary: 'move dead-lettered messages back to their source queue (all, by error class, or --max N)',
-    load: async () => (await import('./commands/redrive')).redriveCommand,
-  },
-  {
-    name: 'sync',
-    summary: 'start a pull of one scope now by enqueuing a sync job; --full resets its cursor first',
-    load: async () => (await import('./commands/sync')).syncCommand,
-  },
-  {
-    name: 'status',
-    summary: 'where each sync scope of a company stands: cursor, last pull, job in progress, last failure',
-    load: async () => (await import('./commands/status')).statusCommand,
-  },
-  {
-    name: 'webhooks',
-    summary: "webhooks plan | apply | status: make Procore's hooks and triggers match the stage config; recent deliveries",
-    load: async () => (await import('./commands/webhooks')).webhooksCommand,
-  },
-  {
-    name: 'manifest',
-    summary: 'manifest permissions | check | version: the Procore app manifest and its tool permissions',
-    load: async () => (await import('./commands/manifest')).manifestCommand,
-  },
-];
+type CommandName = keyof typeof SUMMARIES;
+
+/** Loaded on use: each command pulls in its own SDK clients, which take a while to load. */
+const LOADERS: Record<CommandName, () => Promise<Command>> = {
+  'check-credentials': async () => (await import('./commands/check-credentials')).checkCredentialsCommand,
+  dlq: async () => (await import('./commands/dlq')).dlqCommand,
+  redrive: async () => (await import('./commands/redrive')).redriveCommand,
+  sync: async () => (await import('./commands/sync')).syncCommand,
+  status: async () => (await import('./commands/status')).statusCommand,
+  webhooks: async () => (await import('./commands/webhooks')).webhooksCommand,
+  manifest: async () => (await import('./commands/manifest')).manifestCommand,
+};
+
+function isCommandName(name: string): name is CommandName {
+  return Object.hasOwn(SUMMARIES, name);
+}
 
 function usage(): string {
   return [
@@ -54,7 +37,7 @@ function usage(): string {
     'Usage: npm run connector -- <command> [options]     (or: npx tsx cli/index.ts <command> ...)',
     '',
     'Commands:',
-    keyValues(COMMANDS.map((c) => [`  ${c.name}`, c.summary])),
+    keyValues(Object.entries(SUMMARIES).map(([name, summary]) => [`  ${name}`, summary])),
     '',
     'Run "connector <command> --help" for its options. AWS access comes from the usual AWS_PROFILE /',
     'AWS_REGION / credentials chain (AWS_ENDPOINT_URL for a local emulator).',
@@ -67,13 +50,12 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     io.out(usage());
     return name === undefined ? 2 : 0;
   }
-  const entry = COMMANDS.find((c) => c.name === name);
-  if (!entry) {
+  if (!isCommandName(name)) {
     io.err(`connector: unknown command "${name}"\n\n${usage()}`);
     return 2;
   }
   try {
-    const command = await entry.load();
+    const command = await LOADERS[name]();
     return await command.run(rest, io);
   } catch (error) {
     if (error instanceof CliError) {

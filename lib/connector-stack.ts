@@ -1,5 +1,7 @@
 // The connector for one stage: credentials, state, push and pull pipelines, monitoring.
 import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { declaredResourcesOf, retainsData, type StageConfig, type StageName } from './config/stage-config';
 import { ClaimCheckBucket } from './constructs/claim-check-bucket';
@@ -7,6 +9,7 @@ import { DmsaCredentials } from './constructs/dmsa-credentials';
 import { Monitoring } from './constructs/monitoring';
 import { PullPipeline, SYNC_JOBS_MAX_BACKLOG } from './constructs/pull-pipeline';
 import { PushPipeline } from './constructs/push-pipeline';
+import type { SharedFunctionProps } from './constructs/shared-function-props';
 import { StateTable } from './constructs/state-table';
 import { WebhookReceiver } from './constructs/webhook-receiver';
 
@@ -38,6 +41,98 @@ function commonFiles(config: StageConfig): Record<string, unknown> {
   return declared.length > 0 ? { [DECLARED_RESOURCES_FILE]: declared } : {};
 }
 
+/** A queue of the stack: its output, and whether monitoring watches it as a DLQ (label) or a backlog (label, maximum age). */
+interface StackQueue {
+  readonly output: string;
+  readonly queue: IQueue;
+  readonly about: string;
+  readonly dlq?: string;
+  readonly backlog?: readonly [label: string, maxAge: Duration];
+}
+
+/** A function of the stack: its output and its monitoring label. */
+interface StackFunction {
+  readonly output: string;
+  readonly fn: IFunction;
+  readonly about: string;
+  readonly label: string;
+}
+
+// Each queue and function of the stack once: its stack output, and how monitoring watches it (a
+// DLQ's depth, a backlog's age, a function's errors and throttles).
+function stackQueues(push: PushPipeline, pull: PullPipeline, hooks: WebhookReceiver | undefined): StackQueue[] {
+  return [
+    {
+      output: 'PushQueueUrl',
+      queue: push.queue,
+      about: 'Upstream systems send push messages (version 1) here',
+      backlog: ['push queue', Duration.minutes(30)],
+    },
+    {
+      output: 'PushDeadLetterQueueUrl',
+      queue: push.deadLetterQueue,
+      about: 'Push messages that failed for good, with the reason as attributes',
+      dlq: 'push DLQ',
+    },
+    ...(push.resultsQueue && push.resultsDeadLetterQueue
+      ? [
+          { output: 'ResultsQueueUrl', queue: push.resultsQueue, about: 'One result per processed push message' },
+          { output: 'ResultsDeadLetterQueueUrl', queue: push.resultsDeadLetterQueue, about: 'Results a consumer failed to process', dlq: 'results DLQ' },
+        ]
+      : []),
+    {
+      output: 'SyncJobsQueueUrl',
+      queue: pull.jobsQueue,
+      about: 'Sync jobs from the planner to the workers',
+      backlog: ['sync jobs queue', SYNC_JOBS_MAX_BACKLOG],
+    },
+    { output: 'SyncJobsDeadLetterQueueUrl', queue: pull.jobsDeadLetterQueue, about: 'Sync jobs that failed for good', dlq: 'sync jobs DLQ' },
+    {
+      output: 'RecordsQueueUrl',
+      queue: pull.recordsQueue,
+      about: 'Pulled Procore records (record envelope version 1) for downstream consumers',
+      backlog: ['records queue', Duration.days(1)],
+    },
+    { output: 'RecordsDeadLetterQueueUrl', queue: pull.recordsDeadLetterQueue, about: 'Records a downstream consumer failed to process', dlq: 'records DLQ' },
+    {
+      output: 'PlannerFailureQueueUrl',
+      queue: pull.plannerFailureQueue,
+      about: 'Planner runs that did not happen (undelivered schedule events, failed invocations)',
+      dlq: 'planner failure queue',
+    },
+    ...(hooks
+      ? [
+          {
+            output: 'WebhookEventsQueueUrl',
+            queue: hooks.eventsQueue,
+            about: 'Authenticated Procore webhook events, between the receiver and its consumer',
+            backlog: ['webhook events queue', Duration.minutes(15)] as const,
+          },
+          {
+            output: 'WebhookEventsDeadLetterQueueUrl',
+            queue: hooks.eventsDeadLetterQueue,
+            about: 'Webhook events that failed for good',
+            dlq: 'webhook events DLQ',
+          },
+        ]
+      : []),
+  ];
+}
+
+function stackFunctions(push: PushPipeline, pull: PullPipeline, hooks: WebhookReceiver | undefined): StackFunction[] {
+  return [
+    { output: 'PushFunctionName', fn: push.handler.function, about: 'Push handler', label: 'push' },
+    { output: 'PlannerFunctionName', fn: pull.planner.function, about: 'Pull planner', label: 'pull planner' },
+    { output: 'WorkerFunctionName', fn: pull.worker.function, about: 'Pull worker', label: 'pull worker' },
+    ...(hooks
+      ? [
+          { output: 'WebhookReceiverFunctionName', fn: hooks.receiver.function, about: 'Webhook receiver', label: 'webhook receiver' },
+          { output: 'WebhookEventsFunctionName', fn: hooks.consumer.function, about: 'Webhook events consumer', label: 'webhook events' },
+        ]
+      : []),
+  ];
+}
+
 export class ConnectorStack extends Stack {
   readonly credentials: DmsaCredentials;
   readonly state: StateTable;
@@ -60,7 +155,7 @@ export class ConnectorStack extends Stack {
     });
     this.state = new StateTable(this, 'State', { retain });
     this.claimCheck = new ClaimCheckBucket(this, 'ClaimCheck', { removalPolicy });
-    const shared = {
+    const shared: SharedFunctionProps = {
       commonEnvironment: commonEnvironment(stage, config),
       commonFiles: commonFiles(config),
       secret: this.credentials.secret,
@@ -93,61 +188,23 @@ export class ConnectorStack extends Stack {
 
     const { push, pull } = this;
     const hooks = this.webhooks;
+    const queues = stackQueues(push, pull, hooks);
+    const functions = stackFunctions(push, pull, hooks);
     this.monitoring = new Monitoring(this, 'Monitoring', {
       stage,
       ...(config.alarmEmail ? { alarmEmail: config.alarmEmail } : {}),
       removalPolicy,
-      deadLetterQueues: [
-        { label: 'push DLQ', queue: push.deadLetterQueue },
-        ...(push.resultsDeadLetterQueue ? [{ label: 'results DLQ', queue: push.resultsDeadLetterQueue }] : []),
-        { label: 'sync jobs DLQ', queue: pull.jobsDeadLetterQueue },
-        { label: 'records DLQ', queue: pull.recordsDeadLetterQueue },
-        { label: 'planner failure queue', queue: pull.plannerFailureQueue },
-        ...(hooks ? [{ label: 'webhook events DLQ', queue: hooks.eventsDeadLetterQueue }] : []),
-      ],
-      backlogQueues: [
-        { label: 'push queue', queue: push.queue, maxAge: Duration.minutes(30) },
-        { label: 'sync jobs queue', queue: pull.jobsQueue, maxAge: SYNC_JOBS_MAX_BACKLOG },
-        { label: 'records queue', queue: pull.recordsQueue, maxAge: Duration.days(1) },
-        ...(hooks ? [{ label: 'webhook events queue', queue: hooks.eventsQueue, maxAge: Duration.minutes(15) }] : []),
-      ],
-      functions: [
-        { label: 'push', function: push.handler.function },
-        { label: 'pull planner', function: pull.planner.function },
-        { label: 'pull worker', function: pull.worker.function },
-        ...(hooks
-          ? [
-              { label: 'webhook receiver', function: hooks.receiver.function },
-              { label: 'webhook events', function: hooks.consumer.function },
-            ]
-          : []),
-      ],
+      deadLetterQueues: queues.flatMap(({ queue, dlq }) => (dlq ? [{ label: dlq, queue }] : [])),
+      backlogQueues: queues.flatMap(({ queue, backlog }) => (backlog ? [{ label: backlog[0], queue, maxAge: backlog[1] }] : [])),
+      functions: functions.map(({ label, fn }) => ({ label, function: fn })),
     });
 
     const output = (id: string, value: string, description: string) => new CfnOutput(this, id, { value, description });
-    output('PushQueueUrl', push.queue.queueUrl, 'Upstream systems send push messages (version 1) here');
-    output('PushDeadLetterQueueUrl', push.deadLetterQueue.queueUrl, 'Push messages that failed for good, with the reason as attributes');
-    if (push.resultsQueue && push.resultsDeadLetterQueue) {
-      output('ResultsQueueUrl', push.resultsQueue.queueUrl, 'One result per processed push message');
-      output('ResultsDeadLetterQueueUrl', push.resultsDeadLetterQueue.queueUrl, 'Results a consumer failed to process');
-    }
-    output('RecordsQueueUrl', pull.recordsQueue.queueUrl, 'Pulled Procore records (record envelope version 1) for downstream consumers');
-    output('RecordsDeadLetterQueueUrl', pull.recordsDeadLetterQueue.queueUrl, 'Records a downstream consumer failed to process');
-    output('SyncJobsQueueUrl', pull.jobsQueue.queueUrl, 'Sync jobs from the planner to the workers');
-    output('SyncJobsDeadLetterQueueUrl', pull.jobsDeadLetterQueue.queueUrl, 'Sync jobs that failed for good');
-    output('PlannerFailureQueueUrl', pull.plannerFailureQueue.queueUrl, 'Planner runs that did not happen (undelivered schedule events, failed invocations)');
+    for (const { output: id, queue, about } of queues) output(id, queue.queueUrl, about);
+    for (const { output: id, fn, about } of functions) output(id, fn.functionName, about);
     output('StateTableName', this.state.table.tableName, 'Sync cursors, idempotency records, origin-key map');
     output('ClaimCheckBucketName', this.claimCheck.bucket.bucketName, 'Records too large for one message; record consumers need s3:GetObject here');
-    output('PushFunctionName', push.handler.function.functionName, 'Push handler');
-    output('PlannerFunctionName', pull.planner.function.functionName, 'Pull planner');
-    output('WorkerFunctionName', pull.worker.function.functionName, 'Pull worker');
-    if (hooks) {
-      output('WebhookReceiverUrl', hooks.url.url, "Procore webhooks' destination URL (unless the stage config sets webhooks.destinationUrl)");
-      output('WebhookEventsQueueUrl', hooks.eventsQueue.queueUrl, 'Authenticated Procore webhook events, between the receiver and its consumer');
-      output('WebhookEventsDeadLetterQueueUrl', hooks.eventsDeadLetterQueue.queueUrl, 'Webhook events that failed for good');
-      output('WebhookReceiverFunctionName', hooks.receiver.function.functionName, 'Webhook receiver');
-      output('WebhookEventsFunctionName', hooks.consumer.function.functionName, 'Webhook events consumer');
-    }
+    if (hooks) output('WebhookReceiverUrl', hooks.url.url, "Procore webhooks' destination URL (unless the stage config sets webhooks.destinationUrl)");
     output('AlarmTopicArn', this.monitoring.topic.topicArn, 'Alarm notifications');
   }
 }

@@ -1,22 +1,12 @@
 // The simulated Procore resources: exact paths (from Procore's published endpoint list), body
 // wrapper, scope, required fields, error shape and list features. The connector's registry
 // (functions/commons/resources/registry.ts) should agree with these declarations.
+import { commitmentDeclaration } from './commitment-declaration';
 import type { ErrorShape } from './http-error';
-import { FINANCIAL_SIM_NAMES, financialDeclarations } from './financial-resources';
+import { financialDeclarations } from './financial-resources';
 import { intBetween, pick, type Random } from './prng';
 import { NO_ORIGIN, recordRoutes, routes, syncRoutes } from './resource-routes';
 
-export const SIM_RESOURCE_NAMES = [
-  'projects',
-  'rfis',
-  'submittals',
-  'observations',
-  'vendors',
-  'company_users',
-  'work_order_contracts',
-  ...FINANCIAL_SIM_NAMES,
-] as const;
-type BuiltInSimName = (typeof SIM_RESOURCE_NAMES)[number];
 /** A built-in resource, or a generic one a test added from the operations file (generic-resources.ts). */
 export type SimResourceName = string;
 
@@ -105,12 +95,9 @@ export type Declaration = Omit<ResourceDefinition, 'name' | 'includeDeleted' | '
 /** The page size a list answers with when the request names none. */
 const DEFAULT_PER_PAGE = 100;
 
-function resources(
-  declarations: Record<BuiltInSimName, Declaration>,
-): Record<BuiltInSimName, ResourceDefinition> & Record<SimResourceName, ResourceDefinition> {
-  const all = {} as Record<BuiltInSimName, ResourceDefinition>;
-  for (const name of SIM_RESOURCE_NAMES) {
-    const declaration = declarations[name];
+function resources<N extends string>(declarations: Record<N, Declaration>): Record<N, ResourceDefinition> & Record<SimResourceName, ResourceDefinition> {
+  const all = {} as Record<N, ResourceDefinition>;
+  for (const [name, declaration] of Object.entries(declarations) as [N, Declaration][]) {
     all[name] = { name, ...declaration, includeDeleted: declaration.removal === 'include-deleted', defaultPerPage: DEFAULT_PER_PAGE };
   }
   return all;
@@ -118,6 +105,12 @@ function resources(
 
 const COMPANY_USER_VERSIONS = ['v1.0', 'v1.1', 'v1.2', 'v1.3'];
 const SUBMITTAL_VERSIONS = ['v1.0', 'v1.1'];
+
+/**
+ * Company directory entries (vendors, users): Procore deactivates them instead of deleting them
+ * (`is_active: false`, listed by their inactive list), and they carry origin fields.
+ */
+const DIRECTORY_ENTRY = { originId: true, removal: 'inactive-list', activeField: 'is_active' } as const;
 
 const CITIES = ['Austin', 'Denver', 'Portland', 'Chicago', 'Atlanta', 'Phoenix', 'Boston'];
 const FIRST = ['Ana', 'Ben', 'Chen', 'Dara', 'Eli', 'Fatima', 'Gus', 'Hana', 'Ivan', 'Jo'];
@@ -233,9 +226,7 @@ export const RESOURCES = resources({
     scopeParam: 'company_id',
     required: ['name'],
     errorShape: 'field-map',
-    originId: true,
-    removal: 'inactive-list',
-    activeField: 'is_active',
+    ...DIRECTORY_ENTRY,
     fake: ({ random, index }) => {
       const trade = pick(random, TRADES);
       return {
@@ -260,9 +251,7 @@ export const RESOURCES = resources({
     ],
     required: ['last_name', 'email_address'],
     errorShape: 'message-error',
-    originId: true,
-    removal: 'inactive-list',
-    activeField: 'is_active',
+    ...DIRECTORY_ENTRY,
     fake: ({ random, index }) => {
       const first = pick(random, FIRST);
       const last = pick(random, LAST);
@@ -279,34 +268,28 @@ export const RESOURCES = resources({
       };
     },
   },
-  work_order_contracts: {
-    scope: 'project',
-    wrapperKey: 'work_order_contract',
-    routes: [
-      ...recordRoutes(['/rest/v1.0/work_order_contracts']),
-      ...routes('delete', 'DELETE', ['/rest/v1.0/work_order_contracts/{id}']),
-      ...syncRoutes(['/rest/v1.0/work_order_contracts']),
-    ],
-    scopeParam: 'project_id',
-    required: ['title'],
-    errorShape: 'field-map',
-    originId: true,
-    removal: 'include-deleted',
-    fake: ({ random, index, projectId }) => ({
-      number: `SC-${String(index).padStart(3, '0')}`,
-      title: `${pick(random, TRADES)} subcontract`,
-      status: pick(random, ['Draft', 'Out For Signature', 'Approved', 'Complete']),
-      executed: random() < 0.5,
-      private: false,
-      grand_total: (intBetween(random, 10_000, 2_000_000) + 0.5).toFixed(2),
-      retainage_percent: '10.0',
-      description: null,
-      project: { id: projectId },
-      ...NO_ORIGIN,
-    }),
-  },
+  work_order_contracts: commitmentDeclaration('work_order_contracts', 'work_order_contract', ({ random, index, projectId }) => ({
+    number: `SC-${String(index).padStart(3, '0')}`,
+    title: `${pick(random, TRADES)} subcontract`,
+    status: pick(random, ['Draft', 'Out For Signature', 'Approved', 'Complete']),
+    executed: random() < 0.5,
+    private: false,
+    grand_total: (intBetween(random, 10_000, 2_000_000) + 0.5).toFixed(2),
+    retainage_percent: '10.0',
+    description: null,
+    project: { id: projectId },
+    ...NO_ORIGIN,
+  })),
   ...financialDeclarations(),
 });
+
+/**
+ * The built-in resources, in the order declared above (the order they are seeded in). Named by the
+ * declarations' keys, not copied from the connector's list (functions/commons/resources/names.ts):
+ * the simulator plays Procore and imports no connector code, so a resource the connector names
+ * wrongly fails against it instead of being agreed with.
+ */
+export const SIM_RESOURCE_NAMES: readonly SimResourceName[] = Object.keys(RESOURCES);
 
 /** The definition of a resource the simulator serves (built-in or generic); unknown names throw. */
 export function simResource(name: SimResourceName): ResourceDefinition {

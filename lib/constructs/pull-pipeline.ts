@@ -2,14 +2,12 @@
 // The planner splits the sync scope into jobs; Lambda's SQS scaling runs them, bounded by the
 // event source's maximum concurrency so Procore's rate limit holds.
 import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
-import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { EventField, Rule, RuleTargetInput, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { RecursiveLoop } from 'aws-cdk-lib/aws-lambda';
 import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
-import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { redriveMaxReceiveCount } from '../../functions/commons/failure/decisions';
@@ -22,6 +20,7 @@ import { bind } from './bind';
 import { bundledJsonFiles, withFiles } from './bundled-json';
 import { acknowledgeSqsDrivenFunction, ConnectorFunction, FUNCTION_BUNDLING } from './connector-function';
 import { eventSourceVisibilityTimeout, failureQueue, queueWithDeadLetter } from './queues';
+import { bindDmsaSecret, bindRecordDelivery, type SharedFunctionProps } from './shared-function-props';
 import { STATE_ACCESS } from './state-access';
 
 /** Function memory in MB (the local function host caps its heap to match). */
@@ -35,7 +34,7 @@ const SYNC_CONFIG_FILE = 'sync-config.json';
 /** How long a sync job may wait in its queue: the backlog alarm's age, and part of the lease span. */
 export const SYNC_JOBS_MAX_BACKLOG = Duration.hours(2);
 
-export interface PullPipelineProps {
+export interface PullPipelineProps extends SharedFunctionProps {
   /** EventBridge rate(...) or cron(...) expression (validated in the stage config). */
   readonly schedule: string;
   /** The sync scope the planner expands into jobs; any size (bundled with the planner, not in its environment). */
@@ -47,20 +46,8 @@ export interface PullPipelineProps {
   readonly reconcile?: { readonly resources: readonly ResourceName[]; readonly schedule: string };
   /** Worker event source settings and the continuation bound (validated in the stage config). */
   readonly worker: PullWorkerConfig;
-  /** Non-resource variables every handler gets (stage, Procore environment). */
-  readonly commonEnvironment: Record<string, string>;
-  /** JSON files every function gets in its code (the stage's declared resources), by file name. */
-  readonly commonFiles: Record<string, unknown>;
-  /** The DMSA secret the functions read (with its KMS key, if customer managed). */
-  readonly secret: ISecret;
-  /** The secret's name or ARN as configured: what the handlers pass to GetSecretValue. */
-  readonly secretId: string;
-  /** The state table (cursors, leases, checkpoints, failures). */
-  readonly table: ITable;
   /** Where the worker puts records too large for one message (claim checks). */
   readonly claimCheckBucket: IBucket;
-  /** @default RemovalPolicy.RETAIN */
-  readonly removalPolicy?: RemovalPolicy;
   /** @default 2 minutes */
   readonly plannerTimeout?: Duration;
   /** A worker re-enqueues the rest of its job as a continuation before this runs out. @default 5 minutes */
@@ -183,7 +170,7 @@ export class PullPipeline extends Construct {
       reason:
         "The planner's asynchronous invocations have an on-failure destination (the planner failure queue), which records the error as well as the event; a DLQ would duplicate it.",
     });
-    bind(planner, { env: 'DMSA_SECRET_ID', secret: props.secret, secretId: props.secretId });
+    bindDmsaSecret(planner, props);
     bind(planner, { env: 'STATE_TABLE_NAME', table: props.table, access: STATE_ACCESS.planner });
     bind(planner, { env: 'SYNC_JOBS_QUEUE_URL', queue: this.jobsQueue, use: 'send' });
     return planner;
@@ -226,12 +213,11 @@ export class PullPipeline extends Construct {
       }),
     );
     acknowledgeSqsDrivenFunction(worker.function);
-    bind(worker, { env: 'DMSA_SECRET_ID', secret: props.secret, secretId: props.secretId });
+    bindDmsaSecret(worker, props);
     bind(worker, { env: 'STATE_TABLE_NAME', table: props.table, access: STATE_ACCESS.worker });
     bind(worker, { env: 'SYNC_JOBS_QUEUE_URL', queue: this.jobsQueue, use: 'send' });
     bind(worker, { env: 'SYNC_JOBS_DLQ_URL', queue: this.jobsDeadLetterQueue, use: 'send' });
-    bind(worker, { env: 'RECORDS_QUEUE_URL', queue: this.recordsQueue, use: 'send' });
-    bind(worker, { env: 'CLAIM_CHECK_BUCKET', bucket: props.claimCheckBucket, use: 'readPut' });
+    bindRecordDelivery(worker, { recordsQueue: this.recordsQueue, claimCheckBucket: props.claimCheckBucket });
     return worker;
   }
 }

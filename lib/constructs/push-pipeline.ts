@@ -1,9 +1,7 @@
 // Upstream systems -> push queue -> push function -> Procore, with a DLQ for what cannot be written
 // and an optional results queue telling upstream what happened to each message.
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
-import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
-import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { redriveMaxReceiveCount } from '../../functions/commons/failure/decisions';
@@ -12,6 +10,7 @@ import { bind } from './bind';
 import { withFiles } from './bundled-json';
 import { acknowledgeSqsDrivenFunction, ConnectorFunction } from './connector-function';
 import { eventSourceVisibilityTimeout, queueWithDeadLetter } from './queues';
+import { bindDmsaSecret, type SharedFunctionProps } from './shared-function-props';
 import { STATE_ACCESS } from './state-access';
 
 /** Function memory in MB (the local function host caps its heap to match). */
@@ -19,21 +18,9 @@ export const PUSH_MEMORY_MB = 512;
 /** Default function timeout in seconds (the chaos runs and the bench use the same). */
 export const PUSH_TIMEOUT_SECONDS = 60;
 
-export interface PushPipelineProps {
+export interface PushPipelineProps extends SharedFunctionProps {
   /** Queue and event source settings from the stage config (validated there). */
   readonly config: PushConfig;
-  /** Non-resource variables every handler gets (stage, Procore environment). */
-  readonly commonEnvironment: Record<string, string>;
-  /** JSON files every function gets in its code (the stage's declared resources), by file name. */
-  readonly commonFiles: Record<string, unknown>;
-  /** The DMSA secret the function reads (with its KMS key, if customer managed). */
-  readonly secret: ISecret;
-  /** The secret's name or ARN as configured: what the handler passes to GetSecretValue. */
-  readonly secretId: string;
-  /** The state table (idempotency records, origin map). */
-  readonly table: ITable;
-  /** @default RemovalPolicy.RETAIN */
-  readonly removalPolicy?: RemovalPolicy;
   /** @default 60 seconds */
   readonly functionTimeout?: Duration;
   /** How often a results consumer may fail a message before it goes to the results DLQ. @default 5 */
@@ -102,7 +89,7 @@ export class PushPipeline extends Construct {
       }),
     );
     acknowledgeSqsDrivenFunction(fn);
-    bind(this.handler, { env: 'DMSA_SECRET_ID', secret: props.secret, secretId: props.secretId });
+    bindDmsaSecret(this.handler, props);
     bind(this.handler, { env: 'STATE_TABLE_NAME', table: props.table, access: STATE_ACCESS.push });
     bind(this.handler, { env: 'PUSH_QUEUE_URL', queue: this.queue, use: 'consume' });
     bind(this.handler, { env: 'PUSH_DLQ_URL', queue: this.deadLetterQueue, use: 'send' });

@@ -3,13 +3,12 @@
 import { RemovalPolicy } from 'aws-cdk-lib';
 import { AttributeType, BillingMode, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
 import { Construct } from 'constructs';
+import { STATE_TABLE_KEYS } from './state-table-keys';
 
 export interface StateTableProps {
   /** Production: RETAIN plus deletion protection. */
   retain: boolean;
 }
-
-const STATE_TABLE_KEYS = { partitionKey: 'pk', sortKey: 'sk', ttlAttribute: 'expiration' } as const;
 
 export class StateTable extends Construct {
   readonly table: Table;

@@ -4,7 +4,6 @@
 // and delivers records through the pull path's code. Why a function URL and not API Gateway: README
 // "Webhooks".
 import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
-import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { FunctionUrlAuthType, InvokeMode, type FunctionUrl } from 'aws-cdk-lib/aws-lambda';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
@@ -15,6 +14,7 @@ import type { ResourceName } from '../../functions/commons/resources/names';
 import { bind } from './bind';
 import { acknowledgeSqsDrivenFunction, ConnectorFunction } from './connector-function';
 import { eventSourceVisibilityTimeout, queueWithDeadLetter } from './queues';
+import { bindDmsaSecret, bindRecordDelivery, type SharedFunctionProps } from './shared-function-props';
 import { STATE_ACCESS } from './state-access';
 import { redriveMaxReceiveCount } from '../../functions/commons/failure/decisions';
 
@@ -22,24 +22,16 @@ import { redriveMaxReceiveCount } from '../../functions/commons/failure/decision
 const WEBHOOK_RECEIVER_MEMORY_MB = 256;
 const WEBHOOK_EVENTS_MEMORY_MB = 512;
 
-export interface WebhookReceiverProps {
+/** No commonFiles: the webhook resources are built-in ones (webhooks-config.ts). */
+export interface WebhookReceiverProps extends Omit<SharedFunctionProps, 'commonFiles'> {
   /** The resources whose events become records (stage config webhooks.resources). */
   readonly resources: readonly ResourceName[];
   /** The secret whose SecretString Procore sends in the authentication header: a name or a complete ARN. */
   readonly headerSecret: string;
-  /** Non-resource variables every handler gets (stage, Procore environment). */
-  readonly commonEnvironment: Record<string, string>;
-  /** The DMSA secret the events consumer reads (with its KMS key, if customer managed). */
-  readonly secret: ISecret;
-  readonly secretId: string;
-  /** The state table (ulid dedupe items). */
-  readonly table: ITable;
   /** Where the records go: the pull path's records queue. */
   readonly recordsQueue: IQueue;
   /** Where records too large for one message go (the pull path's claim-check bucket). */
   readonly claimCheckBucket: IBucket;
-  /** @default RemovalPolicy.RETAIN */
-  readonly removalPolicy?: RemovalPolicy;
   /** The receiver's timeout: below Procore's 5 s, so a stuck call ends as a 5xx Procore retries. @default 4 seconds */
   readonly receiverTimeout?: Duration;
   /**
@@ -137,13 +129,12 @@ export class WebhookReceiver extends Construct {
         WEBHOOK_RESOURCES: props.resources.join(','),
       },
     });
-    bind(consumer, { env: 'DMSA_SECRET_ID', secret: props.secret, secretId: props.secretId });
+    bindDmsaSecret(consumer, props);
     bind(consumer, { env: 'STATE_TABLE_NAME', table: props.table, access: STATE_ACCESS.webhookEvents });
     bind(consumer, { env: 'STATE_TABLE_NAME', table: props.table, access: STATE_ACCESS.webhookMarkers });
     bind(consumer, { env: 'WEBHOOK_EVENTS_QUEUE_URL', queue: this.eventsQueue, use: 'consume' });
     bind(consumer, { env: 'WEBHOOK_EVENTS_DLQ_URL', queue: this.eventsDeadLetterQueue, use: 'send' });
-    bind(consumer, { env: 'RECORDS_QUEUE_URL', queue: props.recordsQueue, use: 'send' });
-    bind(consumer, { env: 'CLAIM_CHECK_BUCKET', bucket: props.claimCheckBucket, use: 'readPut' });
+    bindRecordDelivery(consumer, props);
     return consumer;
   }
 }

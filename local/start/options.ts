@@ -62,38 +62,30 @@ export class StartUsageError extends Error {
   override readonly name = 'StartUsageError';
 }
 
-export function parseStartOptions(argv: string[]): StartOptions {
-  let values: Record<string, string | boolean | undefined>;
+/** The flags with their defaults (the zod schema checks the values; HELP describes them). */
+const FLAGS = {
+  help: { type: 'boolean', short: 'h', default: false },
+  procore: { type: 'string', default: 'simulator' },
+  aws: { type: 'boolean', default: false },
+  stage: { type: 'string', default: 'sandbox' },
+  records: { type: 'string', default: '8' },
+  'retry-delay': { type: 'string', default: '3' },
+  'max-seconds': { type: 'string', default: '180' },
+  verbose: { type: 'boolean', default: false },
+  json: { type: 'string' },
+} as const;
+
+function parseFlags(argv: string[]) {
   try {
-    ({ values } = parseArgs({
-      args: argv,
-      strict: true,
-      options: {
-        help: { type: 'boolean', short: 'h' },
-        procore: { type: 'string' },
-        aws: { type: 'boolean' },
-        stage: { type: 'string' },
-        records: { type: 'string' },
-        'retry-delay': { type: 'string' },
-        'max-seconds': { type: 'string' },
-        verbose: { type: 'boolean' },
-        json: { type: 'string' },
-      },
-    }));
+    return parseArgs({ args: argv, strict: true, options: FLAGS }).values;
   } catch (error) {
     throw new StartUsageError((error as Error).message);
   }
-  const parsed = OptionsSchema.safeParse({
-    help: values.help ?? false,
-    procore: values.procore ?? 'simulator',
-    aws: values.aws ?? false,
-    stage: values.stage ?? 'sandbox',
-    records: values.records ?? 8,
-    retryDelay: values['retry-delay'] ?? 3,
-    maxSeconds: values['max-seconds'] ?? 180,
-    verbose: values.verbose ?? false,
-    json: values.json,
-  });
+}
+
+export function parseStartOptions(argv: string[]): StartOptions {
+  const { 'retry-delay': retryDelay, 'max-seconds': maxSeconds, ...rest } = parseFlags(argv);
+  const parsed = OptionsSchema.safeParse({ ...rest, retryDelay, maxSeconds });
   if (!parsed.success) throw new StartUsageError(parsed.error.issues.map((issue) => issue.message).join('; '));
   return parsed.data;
 }

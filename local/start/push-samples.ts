@@ -23,6 +23,9 @@ export interface SampleAddresses {
 
 const message = (fields: Record<string, unknown>) => JSON.stringify({ version: 1, ...fields });
 
+/** A message's address from a record the pull delivered: its project and its resource. */
+const addressedTo = (record: { projectId: number | null; resource: string }) => ({ projectId: record.projectId, resource: record.resource });
+
 export function buildPushSamples(at: SampleAddresses): PushSample[] {
   const { companyId, runId } = at;
   const live = (resource: string) =>
@@ -53,7 +56,7 @@ export function buildPushSamples(at: SampleAddresses): PushSample[] {
     }),
   ];
   if (rfi?.projectId) {
-    const inProject = { projectId: rfi.projectId, resource: 'rfis' };
+    const inProject = addressedTo(rfi);
     const manager = rfi.data?.rfi_manager_id;
     samples.push(
       sample('create RFI', 'applied', 'rfi-create', {
@@ -78,8 +81,7 @@ export function buildPushSamples(at: SampleAddresses): PushSample[] {
   if (observation?.projectId) {
     samples.push(
       sample('update observation', 'applied', 'observation-update', {
-        projectId: observation.projectId,
-        resource: 'observations',
+        ...addressedTo(observation),
         operation: 'update',
         procoreId: observation.id,
         data: { description: 'Checked again by the local run.' },
@@ -87,15 +89,14 @@ export function buildPushSamples(at: SampleAddresses): PushSample[] {
     );
   }
   if (submittal?.projectId) {
-    const fields = { projectId: submittal.projectId, resource: 'submittals', operation: 'delete', procoreId: submittal.id };
+    const fields = { ...addressedTo(submittal), operation: 'delete', procoreId: submittal.id };
     samples.push(sample('delete submittal', 'applied', 'submittal-delete', fields));
   }
   if (directCost?.projectId) {
     // A financial write: Procore's v1.0 direct costs /sync, keyed by origin_id (idempotent, so safe to repeat).
     samples.push(
       sample('upsert direct cost (sync)', 'applied', 'direct-cost-upsert', {
-        projectId: directCost.projectId,
-        resource: 'direct_costs',
+        ...addressedTo(directCost),
         operation: 'upsert',
         originId: `LOCAL-DC-${runId}`,
         data: { direct_cost_type: 'Invoice', direct_cost_date: new Date().toISOString().slice(0, 10), invoice_number: `LOCAL-${runId}` },

@@ -3,7 +3,6 @@
 // the local event source player (local/sqs-event-source.ts) as Lambda would feed it.
 import { randomUUID } from 'node:crypto';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { CreateSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { CreateQueueCommand, PurgeQueueCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { RecordEnvelope } from '../../functions/commons/contracts/record-envelope';
@@ -12,6 +11,7 @@ import { createStateTable } from '../../local/create-state-table';
 import { queueArn } from '../../cli/aws/sqs';
 import { playOneBatch, receiveMessages, type SqsHandler } from '../../local/sqs-event-source';
 import { startSimulator, type ProcoreSimulator, type SimulatorOptions } from '../../simulator';
+import { installedCompany, simulatorEnvironment, storeSimulatorSecret } from '../support/simulator-connection';
 
 export interface PullWorkerBench {
   sim: ProcoreSimulator;
@@ -38,20 +38,12 @@ export async function startPullWorkerBench(simulator: SimulatorOptions): Promise
   const queues = { jobs: await queue('jobs'), jobsDlq: await queue('jobs-dlq'), records: await queue('records') };
   const jobsArn = await queueArn(sqs, queues.jobs);
   const secretId = `cli-dmsa-${suffix}`;
-  await new SecretsManagerClient({}).send(
-    new CreateSecretCommand({ Name: secretId, SecretString: JSON.stringify({ client_id: sim.clientId, client_secret: sim.clientSecret }) }),
-  );
-  const company = sim.store.companies().find((c) => c.installed);
-  if (!company) throw new Error('the simulator seeded no installed company');
+  await storeSimulatorSecret(sim, secretId);
+  const company = installedCompany(sim);
 
   // The worker reads its configuration from the environment, as in Lambda (runtime-env.ts).
   Object.assign(process.env, {
-    CONNECTOR_STAGE: 'test',
-    PROCORE_ENVIRONMENT: 'custom',
-    PROCORE_LOGIN_URL: sim.loginUrl,
-    PROCORE_API_URL: sim.apiUrl,
-    DMSA_SECRET_ID: secretId,
-    STATE_TABLE_NAME: tableName,
+    ...simulatorEnvironment(sim, secretId, tableName),
     SYNC_JOBS_QUEUE_URL: queues.jobs,
     SYNC_JOBS_DLQ_URL: queues.jobsDlq,
     RECORDS_QUEUE_URL: queues.records,

@@ -91,9 +91,10 @@ describe('the event source player with recursion detection', () => {
     return { host, invocations: () => invocations };
   }
 
-  it('stops a chain at 16 invocations under Terminate and moves its message to the DLQ', async () => {
+  /** Sends one message to a host that sends it on until `limit` invocations, and plays the queue. */
+  async function playLoop(limit: number, recursiveLoop: 'Terminate' | 'Allow') {
     const queue = await queueWithDlq();
-    const { host, invocations } = loopingHost(queue.url, 1000);
+    const { host, invocations } = loopingHost(queue.url, limit);
     await sqs.send(new SendMessageCommand({ QueueUrl: queue.url, MessageBody: 'loop' }));
     const outcome = await playEventSourceMapping({
       sqs,
@@ -101,8 +102,13 @@ describe('the event source player with recursion detection', () => {
       batchSize: 1,
       hosts: [host],
       maxDurationMs: 30_000,
-      recursion: { functionName: 'looper', recursiveLoop: 'Terminate' },
+      recursion: { functionName: 'looper', recursiveLoop },
     });
+    return { queue, outcome, invocations };
+  }
+
+  it('stops a chain at 16 invocations under Terminate and moves its message to the DLQ', async () => {
+    const { queue, outcome, invocations } = await playLoop(1000, 'Terminate');
     expect(invocations()).toBe(16);
     expect(outcome).toMatchObject({ invocations: 16, recursionStopped: 1, deepestChain: 16, drained: true });
     const dead = await receiveMessages(sqs, queue.dlq, 10, { visibilityTimeout: 60 });
@@ -110,17 +116,7 @@ describe('the event source player with recursion detection', () => {
   });
 
   it('lets the chain run under Allow', async () => {
-    const queue = await queueWithDlq();
-    const { host, invocations } = loopingHost(queue.url, 25);
-    await sqs.send(new SendMessageCommand({ QueueUrl: queue.url, MessageBody: 'loop' }));
-    const outcome = await playEventSourceMapping({
-      sqs,
-      queue,
-      batchSize: 1,
-      hosts: [host],
-      maxDurationMs: 30_000,
-      recursion: { functionName: 'looper', recursiveLoop: 'Allow' },
-    });
+    const { outcome, invocations } = await playLoop(25, 'Allow');
     expect(invocations()).toBe(25);
     expect(outcome).toMatchObject({ invocations: 25, recursionStopped: 0, deepestChain: 25 });
   });

@@ -4,7 +4,7 @@
 // handler's DynamoDB and SQS calls go through it.
 import { ChangeMessageVisibilityCommand } from '@aws-sdk/client-sqs';
 import { GetCommand, PutCommand, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { awsError, startAwsFaultProxy, type AwsCall, type AwsFault, type AwsFaultProxy } from '../../chaos/aws-fault-proxy';
+import { awsError, type AwsCall, type AwsFault, type AwsFaultProxy } from '../../chaos/aws-fault-proxy';
 import { fingerprintOf } from '../../functions/push/create-once';
 import { createJournalKey } from '../../functions/push/state/create-journal';
 import { originMapKey } from '../../functions/push/state/origin-map';
@@ -12,23 +12,20 @@ import { PushMessageSchema } from '../../functions/commons/contracts/push-messag
 import type { SQSEvent } from 'aws-lambda';
 import { lambdaContext } from '../../local/lambda-context';
 import { receiveMessages, sqsRecordFromMessage } from '../../local/sqs-event-source';
-import { bodyOf, startPushHarness, type PlayedBatch, type PushHarness } from './support/push-harness';
+import { startFaultyPushHarness } from './support/faulty-push-harness';
+import { bodyOf, type PlayedBatch, type PushHarness } from './support/push-harness';
 
 let h: PushHarness;
 let proxy: AwsFaultProxy;
+let closeHarness: (() => Promise<void>) | undefined;
 let decide: (call: AwsCall) => AwsFault | undefined = () => undefined;
-const motoEndpoint = process.env.AWS_ENDPOINT_URL!;
 
 beforeAll(async () => {
-  proxy = await startAwsFaultProxy({ target: motoEndpoint, decide: (call) => decide(call) });
-  process.env.AWS_ENDPOINT_URL = proxy.url;
-  h = await startPushHarness({});
+  ({ h, proxy, close: closeHarness } = await startFaultyPushHarness({}, (call) => decide(call)));
 });
 
 afterAll(async () => {
-  process.env.AWS_ENDPOINT_URL = motoEndpoint;
-  await h?.close();
-  await proxy?.close();
+  await closeHarness?.();
 });
 
 afterEach(() => {

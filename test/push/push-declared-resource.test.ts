@@ -4,7 +4,7 @@
 // delete; an unknown resource is still refused naming the known ones, declared ones included.
 import { addGenericResource } from '../../simulator';
 import { HAZARDS } from '../support/declared-resources';
-import { startPushHarness, type PushHarness } from './support/push-harness';
+import { appliedIds, startPushHarness, type PushHarness } from './support/push-harness';
 
 let h: PushHarness;
 
@@ -36,12 +36,7 @@ it('creates, updates and deletes records of a declared resource; refuses what Pr
   expect(h.sim.store.list('hazards', { companyId: h.companyId }).map((r) => r.id)).not.toContain(created!.id);
 
   const results = await h.results();
-  expect(
-    results
-      .filter((r) => r.status === 'applied')
-      .map((r) => r.id)
-      .sort(),
-  ).toEqual(['hz-create', 'hz-delete', 'hz-update']);
+  expect(appliedIds(results)).toEqual(['hz-create', 'hz-delete', 'hz-update']);
   const dead = await h.deadLetters();
   const reasons = Object.fromEntries(dead.map((d) => [JSON.parse(d.body).id, `${d.reason.errorClass}: ${d.reason.message}`]));
   expect(reasons['hz-invalid']).toMatch(/name/);

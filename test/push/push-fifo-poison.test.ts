@@ -8,26 +8,22 @@
 // from the chaos fault proxy in front of moto).
 import { createHash } from 'node:crypto';
 import { ChangeMessageVisibilityCommand } from '@aws-sdk/client-sqs';
-import { awsError, startAwsFaultProxy, type AwsCall, type AwsFault, type AwsFaultProxy } from '../../chaos/aws-fault-proxy';
+import { awsError, type AwsCall, type AwsFault } from '../../chaos/aws-fault-proxy';
 import { readFailureAttributes } from '../../functions/commons/queues/dead-letter';
 import { receiveMessages } from '../../local/sqs-event-source';
-import { bodyOf, MAX_ATTEMPTS, startPushHarness, type PlayedBatch, type PushHarness } from './support/push-harness';
+import { startFaultyPushHarness } from './support/faulty-push-harness';
+import { bodyOf, MAX_ATTEMPTS, type PlayedBatch, type PushHarness } from './support/push-harness';
 
 let h: PushHarness;
-let proxy: AwsFaultProxy;
+let closeHarness: (() => Promise<void>) | undefined;
 let decide: (call: AwsCall) => AwsFault | undefined = () => undefined;
-const motoEndpoint = process.env.AWS_ENDPOINT_URL!;
 
 beforeAll(async () => {
-  proxy = await startAwsFaultProxy({ target: motoEndpoint, decide: (call) => decide(call) });
-  process.env.AWS_ENDPOINT_URL = proxy.url;
-  h = await startPushHarness({ fifo: true });
+  ({ h, close: closeHarness } = await startFaultyPushHarness({ fifo: true }, (call) => decide(call)));
 });
 
 afterAll(async () => {
-  process.env.AWS_ENDPOINT_URL = motoEndpoint;
-  await h?.close();
-  await proxy?.close();
+  await closeHarness?.();
 });
 
 /** Powertools' idempotency key of a message id (md5 of the JSON key, base64, under the "push" prefix). */

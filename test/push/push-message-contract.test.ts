@@ -1,10 +1,14 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { RESOURCE_NAMES } from '../../functions/commons/resources/names';
 import { MAX_PUSH_MESSAGE_DEPTH, parsePushMessage, pushMessageJsonSchema, PushMessageSchema } from '../../functions/commons/contracts/push-message';
 
 const docs = path.resolve(__dirname, '..', '..', 'docs');
 const examplesDir = path.join(docs, 'examples');
 const exampleFiles = readdirSync(examplesDir).filter((f) => /^push-.*\.json$/.test(f));
+
+/** The built-in resources that need no projectId: projects, the company directory, timecard entries, standard cost codes. */
+const COMPANY_SCOPED: readonly string[] = ['projects', 'vendors', 'company_users', 'timecard_entries', 'standard_cost_codes'];
 
 const base = { version: 1, id: 'msg-1', companyId: 4294967311, resource: 'vendors', operation: 'create', data: { name: 'A' } };
 
@@ -32,25 +36,7 @@ describe('push message contract v1', () => {
         if: {
           properties: {
             resource: {
-              enum: [
-                'rfis',
-                'submittals',
-                'observations',
-                'work_order_contracts',
-                'purchase_order_contracts',
-                'commitment_change_orders',
-                'potential_change_orders',
-                'change_order_requests',
-                'change_events',
-                'prime_contracts',
-                'direct_costs',
-                'requisitions',
-                'cost_codes',
-                'sub_job_cost_codes',
-                'sub_jobs',
-                'budget_view_detail_rows',
-                'budget_line_items',
-              ],
+              enum: RESOURCE_NAMES.filter((name) => !COMPANY_SCOPED.includes(name)),
             },
           },
           required: ['resource'],

@@ -1,7 +1,7 @@
 // One batch of ten push messages, good and bad, through the real handler: the good ones reach
 // Procore (the simulator), permanent failures land in the DLQ at once with their reason and their
 // body untouched, the one Procore answered 5xx goes back to the queue, and nothing else fails.
-import { bodyOf, startPushHarness, type PushHarness } from './support/push-harness';
+import { appliedIds, bodyOf, startPushHarness, type PushHarness } from './support/push-harness';
 
 let h: PushHarness;
 
@@ -121,12 +121,7 @@ describe('push: a mixed batch', () => {
 
     // Results: one per finished message, none for the one that will be retried.
     const results = await h.results();
-    expect(
-      results
-        .filter((r) => r.status === 'applied')
-        .map((r) => r.id)
-        .sort(),
-    ).toEqual(['mix-1', 'mix-2', 'mix-3', 'mix-4', 'mix-5']);
+    expect(appliedIds(results)).toEqual(['mix-1', 'mix-2', 'mix-3', 'mix-4', 'mix-5']);
     expect(
       results
         .filter((r) => r.status === 'dead_lettered')

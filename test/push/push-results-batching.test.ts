@@ -2,7 +2,7 @@
 // messages (seven applied, three dead-lettered) sends its DLQ copies in one SendMessageBatch and its
 // ten results in another, never one SendMessage per message.
 import { startAwsRequestCounter, type AwsRequestCounter } from '../../bench/aws-request-counter';
-import { bodyOf, startPushHarness, type PushHarness } from './support/push-harness';
+import { appliedIds, bodyOf, startPushHarness, type PushHarness } from './support/push-harness';
 
 let counter: AwsRequestCounter;
 let h: PushHarness;
@@ -48,12 +48,7 @@ it('sends the DLQ copies and the results of one invocation in SendMessageBatch c
   expect(counts['AmazonSQS.SendMessageBatch']).toBe(2);
 
   const results = await h.results();
-  expect(
-    results
-      .filter((r) => r.status === 'applied')
-      .map((r) => r.id)
-      .sort(),
-  ).toEqual(good.map((m) => m.id).sort());
+  expect(appliedIds(results)).toEqual(good.map((m) => m.id).sort());
   expect(
     results
       .filter((r) => r.status === 'dead_lettered')

@@ -2,7 +2,7 @@
 // handler's real calls to moto): exactly the messages whose result or DLQ copy did not get out come
 // back as batch item failures, and their retry reports them without writing to Procore again.
 import { ChangeMessageVisibilityCommand, SendMessageBatchCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { bodyOf, startPushHarness, type PushHarness } from './support/push-harness';
+import { appliedIds, bodyOf, startPushHarness, type PushHarness } from './support/push-harness';
 
 let h: PushHarness;
 
@@ -78,12 +78,7 @@ it('fails exactly the messages whose result or DLQ copy SQS did not take, and th
   expect(vendorWrites()).toEqual(['PATCH /api/rest/v1.0/vendors/sync']);
 
   let results = await h.results();
-  expect(
-    results
-      .filter((r) => r.status === 'applied')
-      .map((r) => r.id)
-      .sort(),
-  ).toEqual(['pf-1', 'pf-3', 'pf-4', 'pf-6']);
+  expect(appliedIds(results)).toEqual(['pf-1', 'pf-3', 'pf-4', 'pf-6']);
   expect(results.filter((r) => r.status === 'dead_lettered').map((r) => r.id)).toEqual([null]);
   let dead = await h.deadLetters();
   expect(dead.map((d) => d.body).sort()).toEqual([bodyOf(schemaInvalid), malformed].sort());

@@ -51,7 +51,7 @@ export type WebhookEvent = z.infer<typeof WebhookEventSchema>;
 // the events offered as GET /rest/v1.0/webhooks/resources answered in a sandbox (Feb 2026, recorded in
 // github.com/mechamoby/Procore-Instrumentality-Project memory/eva/procore-api/WEBHOOK-RESOURCES-CONFIRMED.md):
 // Projects, Company Users and Company Vendors offer create and update only.
-// The simulator keeps its own copy (simulator/webhooks/resource-names.ts) on purpose: it plays Procore,
+// The simulator keeps its own copy (simulator/webhooks/procore-webhook-resources.json) on purpose: it plays Procore,
 // so a wrong name here fails against it instead of being agreed with.
 // Of the financial resources (issue 17) only change events have an entry: "Change Events", a
 // project resource offering create, update and delete in the same sandbox answer (its list declares

@@ -3,216 +3,35 @@
 // (docs/procore-endpoints.tsv; test/procore/declared-requests.test.ts checks every request the
 // connector builds against it). Tool permissions are what the app's Permissions Builder must grant
 // for the connector to read and write the resource.
+import BUILT_IN_DECLARATIONS from './built-in-resources.json';
 import { FINANCIAL_REMOVAL_SOURCES } from './financial-removal-sources';
 import { FINANCIAL_RESOURCES } from './financial-resources';
 import { ResourceNameSchema } from './names';
-import { ResourceDeclarationSchema, type ResourceDeclarationInput } from './resource-declaration';
+import { ResourceDeclarationSchema } from './resource-declaration';
 import type { ResourceDefinition } from './resource-definition';
 
 export type { PermissionLevel, ResourceDefinition, ResourceOperation, ResourceScope, ScopeIds, ToolPermission } from './resource-definition';
 // The pull still imports these three from here; every other caller takes them from request-builders.
 export { buildListRequest, buildPullListRequest, resourcePath } from './request-builders';
 
-/** Procore v1 lists accept large pages; 1000 keeps one page's JSON comfortably in memory. */
-const V1_MAX_PER_PAGE = 1000;
-
-const BUILT_IN: ResourceDeclarationInput[] = [
-  {
-    name: 'projects',
-    scope: 'company',
-    apiVersion: 'v1.0',
-    paths: {
-      list: '/rest/v1.0/projects',
-      show: '/rest/v1.0/projects/{id}',
-      create: '/rest/v1.0/projects',
-      update: '/rest/v1.0/projects/{id}',
-      batchUpsert: '/rest/v1.0/projects/sync',
-    },
-    listQuery: ['company_id'],
-    wrapperKey: 'project',
-    bodyScope: ['company_id'],
-    originId: true,
-    incremental: true,
-    deleted: 'none',
-    maxPerPage: V1_MAX_PER_PAGE,
-    // Creating projects needs Admin on the company Portfolio tool.
-    removals: {
-      kind: 'list-query',
-      listQuery: { 'filters[by_status]': 'All' },
-      how: 'the project list with `filters[by_status]=All`: a closed project comes with `active: false`',
-    },
-    activeField: 'active',
-    permission: { tool: 'Portfolio', level: 'admin', scope: 'company' },
-    // PATCH /rest/v1.0/projects/sync declares company_id as a query parameter (its body is `updates`).
-    requests: { batchUpsert: { scopeIn: 'query' } },
-  },
-  {
-    name: 'rfis',
-    scope: 'project',
-    apiVersion: 'v1.0',
-    paths: {
-      list: '/rest/v1.0/projects/{project_id}/rfis',
-      show: '/rest/v1.0/projects/{project_id}/rfis/{id}',
-      create: '/rest/v1.0/projects/{project_id}/rfis',
-      update: '/rest/v1.0/projects/{project_id}/rfis/{id}',
-    },
-    listQuery: [],
-    wrapperKey: 'rfi',
-    bodyScope: [],
-    originId: false,
-    incremental: true,
-    // The RFI list does not declare filters[include_deleted]: recycled RFIs are in the recycle bin.
-    deleted: 'none',
-    maxPerPage: V1_MAX_PER_PAGE,
-    removals: {
-      kind: 'recycle-bin',
-      path: '/rest/v1.0/projects/{project_id}/rfis/recycle_bin',
-      paged: true,
-      how: 'recycle bin `GET /rest/v1.0/projects/{project_id}/rfis/recycle_bin`, same `filters[updated_at]` window',
-    },
-    permission: { tool: 'RFIs', level: 'standard', scope: 'project' },
-  },
-  {
-    name: 'submittals',
-    scope: 'project',
-    apiVersion: 'v1.1',
-    paths: {
-      list: '/rest/v1.1/projects/{project_id}/submittals',
-      show: '/rest/v1.1/projects/{project_id}/submittals/{id}',
-      create: '/rest/v1.1/projects/{project_id}/submittals',
-      update: '/rest/v1.1/projects/{project_id}/submittals/{id}',
-      delete: '/rest/v1.1/projects/{project_id}/submittals/{id}',
-    },
-    listQuery: [],
-    wrapperKey: 'submittal',
-    bodyScope: [],
-    originId: false,
-    incremental: true,
-    deleted: 'none',
-    maxPerPage: V1_MAX_PER_PAGE,
-    removals: {
-      kind: 'recycle-bin',
-      path: '/rest/v1.1/projects/{project_id}/submittals/recycle_bin',
-      paged: true,
-      how: 'recycle bin `GET /rest/v1.1/projects/{project_id}/submittals/recycle_bin`, same `filters[updated_at]` window',
-    },
-    permission: { tool: 'Submittals', level: 'standard', scope: 'project' },
-  },
-  {
-    name: 'observations',
-    scope: 'project',
-    apiVersion: 'v1.0',
-    paths: {
-      list: '/rest/v1.0/observations/items',
-      show: '/rest/v1.0/observations/items/{id}',
-      create: '/rest/v1.0/observations/items',
-      update: '/rest/v1.0/observations/items/{id}',
-      // Procore deletes observation items under the project path.
-      delete: '/rest/v1.0/projects/{project_id}/observations/items/{id}',
-    },
-    listQuery: ['project_id'],
-    wrapperKey: 'observation',
-    bodyScope: ['project_id'],
-    originId: false,
-    incremental: true,
-    deleted: 'none',
-    maxPerPage: V1_MAX_PER_PAGE,
-    removals: {
-      kind: 'recycle-bin',
-      path: '/rest/v1.0/projects/{project_id}/recycle_bin/observations/items',
-      paged: false,
-      how: 'recycle bin `GET /rest/v1.0/projects/{project_id}/recycle_bin/observations/items`, same `filters[updated_at]` window, one request (no paging declared)',
-    },
-    permission: { tool: 'Observations', level: 'standard', scope: 'project' },
-  },
-  {
-    name: 'vendors',
-    scope: 'company',
-    apiVersion: 'v1.0',
-    paths: {
-      list: '/rest/v1.0/vendors',
-      show: '/rest/v1.0/vendors/{id}',
-      create: '/rest/v1.0/vendors',
-      update: '/rest/v1.0/vendors/{id}',
-      batchUpsert: '/rest/v1.0/vendors/sync',
-    },
-    listQuery: ['company_id'],
-    wrapperKey: 'vendor',
-    bodyScope: ['company_id'],
-    originId: true,
-    incremental: true,
-    // The vendor list does not declare filters[include_deleted]: vendors are deactivated, not deleted.
-    deleted: 'none',
-    maxPerPage: V1_MAX_PER_PAGE,
-    // Adding and editing company Directory entries needs Admin on the company Directory tool.
-    removals: {
-      kind: 'inactive-list',
-      path: '/rest/v1.0/companies/{company_id}/vendors/inactive',
-      how: 'inactive list `GET /rest/v1.0/companies/{company_id}/vendors/inactive` read whole, compared with the ids already delivered as inactive',
-    },
-    activeField: 'is_active',
-    permission: { tool: 'Directory', level: 'admin', scope: 'company' },
-    // Extended is the list's default view ("The default view is extended."); asked for explicitly so
-    // a changed default cannot take fields away.
-    requests: { list: { query: { view: 'extended' } } },
-  },
-  {
-    name: 'company_users',
-    scope: 'company',
-    apiVersion: 'v1.3',
-    paths: {
-      list: '/rest/v1.3/companies/{company_id}/users',
-      show: '/rest/v1.3/companies/{company_id}/users/{id}',
-      create: '/rest/v1.3/companies/{company_id}/users',
-      update: '/rest/v1.3/companies/{company_id}/users/{id}',
-      batchUpsert: '/rest/v1.3/companies/{company_id}/users/sync',
-    },
-    listQuery: [],
-    wrapperKey: 'user',
-    bodyScope: [],
-    originId: true,
-    incremental: true,
-    deleted: 'none',
-    maxPerPage: V1_MAX_PER_PAGE,
-    removals: {
-      kind: 'inactive-list',
-      path: '/rest/v1.0/companies/{company_id}/users/inactive',
-      how: 'inactive list `GET /rest/v1.0/companies/{company_id}/users/inactive` read whole, compared with the ids already delivered as inactive',
-    },
-    activeField: 'is_active',
-    permission: { tool: 'Directory', level: 'admin', scope: 'company' },
-    // Update and sync declare only multipart/form-data (create takes JSON too).
-    requests: { update: { body: 'multipart/form-data' }, batchUpsert: { body: 'multipart/form-data' } },
-  },
-  {
-    name: 'work_order_contracts',
-    scope: 'project',
-    apiVersion: 'v1.0',
-    paths: {
-      list: '/rest/v1.0/work_order_contracts',
-      show: '/rest/v1.0/work_order_contracts/{id}',
-      create: '/rest/v1.0/work_order_contracts',
-      update: '/rest/v1.0/work_order_contracts/{id}',
-      delete: '/rest/v1.0/work_order_contracts/{id}',
-      batchUpsert: '/rest/v1.0/work_order_contracts/sync',
-    },
-    listQuery: ['project_id'],
-    wrapperKey: 'work_order_contract',
-    bodyScope: ['project_id'],
-    originId: true,
-    incremental: true,
-    deleted: 'filters[include_deleted]',
-    maxPerPage: V1_MAX_PER_PAGE,
-    // Creating commitments needs Admin on the project Commitments tool.
-    removals: {
-      kind: 'list-query',
-      listQuery: { 'filters[include_deleted]': 'with' },
-      how: 'the list itself with `filters[include_deleted]=with`: a deleted contract comes with `deleted_at`',
-    },
-    permission: { tool: 'Commitments', level: 'admin', scope: 'project' },
-    // The list answers in its compact view by default, without the fields downstream needs.
-    requests: { list: { query: { view: 'extended' } } },
-  },
+// The built-in resources other than the financial ones are data (built-in-resources.json), declared exactly as a
+// stage declares its own in cdk.json (`stages.<stage>.resources.<name>`): the name as key, the schema's
+// defaults left out (no scope ids in the query or body, no origin_id, no include_deleted, pages of 1000).
+// Why some of them read as they do:
+// - projects: creating projects needs Admin on the company Portfolio tool; PATCH .../projects/sync
+//   declares company_id as a query parameter (its body is `updates`), hence `scopeIn: query`.
+// - rfis, vendors: their lists do not declare filters[include_deleted]; recycled RFIs are in the recycle
+//   bin, vendors are deactivated, not deleted (inactive list).
+// - observations: Procore deletes observation items under the project path.
+// - vendors, company_users: adding and editing company Directory entries needs Admin on the Directory
+//   tool. Vendors ask for the list's default view (extended) explicitly, so a changed default cannot
+//   take fields away; company users' update and sync declare only multipart/form-data.
+// - work_order_contracts: creating commitments needs Admin on the project Commitments tool; the list
+//   answers in its compact view by default, without the fields downstream needs (view=extended).
+// Checked by the declaration schema like any stage's (parseDeclarations, on first lookup), so typed
+// here only as far as the name.
+const BUILT_IN: readonly { name: string }[] = [
+  ...Object.entries(BUILT_IN_DECLARATIONS).map(([name, fields]) => ({ name, ...fields })),
   // The financial resources (financial-resources.ts), each with where its removed records show.
   ...Object.values(FINANCIAL_RESOURCES).map((resource) => ({ ...resource, removals: FINANCIAL_REMOVAL_SOURCES[resource.name] })),
 ];

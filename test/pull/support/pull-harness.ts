@@ -5,7 +5,6 @@
 import { randomUUID } from 'node:crypto';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
-import { CreateSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { CreateQueueCommand, GetQueueAttributesCommand, SQSClient, type Message } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { createStateTable } from '../../../local/create-state-table';
@@ -15,6 +14,7 @@ import { consumeWhile } from '../../../local/queue-consumer';
 import { deleteMessages, queueArn } from '../../../cli/aws/sqs';
 import { receiveMessages, sqsRecordFromMessage } from '../../../local/sqs-event-source';
 import { startSimulator, type ProcoreSimulator, type SimulatorOptions } from '../../../simulator';
+import { installedCompany, simulatorEnvironment, storeSimulatorSecret } from '../../support/simulator-connection';
 import { redriveMaxReceiveCount } from '../../../functions/commons/failure/decisions';
 import type { SyncTable } from '../../../functions/pull/state/cursor';
 import type { ResourceName } from '../../../functions/commons/resources/names';
@@ -161,19 +161,11 @@ export async function startPullHarness(options: {
   const claimCheckBucket = `pull-claims-${suffix}`;
   await s3.send(new CreateBucketCommand({ Bucket: claimCheckBucket }));
   const secretId = `pull-dmsa-${suffix}`;
-  await new SecretsManagerClient({}).send(
-    new CreateSecretCommand({ Name: secretId, SecretString: JSON.stringify({ client_id: sim.clientId, client_secret: sim.clientSecret }) }),
-  );
-  const company = sim.store.companies().find((c) => c.installed);
-  if (!company) throw new Error('the simulator seeded no installed company');
+  await storeSimulatorSecret(sim, secretId);
+  const company = installedCompany(sim);
 
   Object.assign(process.env, {
-    CONNECTOR_STAGE: 'test',
-    PROCORE_ENVIRONMENT: 'custom',
-    PROCORE_LOGIN_URL: sim.loginUrl,
-    PROCORE_API_URL: sim.apiUrl,
-    DMSA_SECRET_ID: secretId,
-    STATE_TABLE_NAME: tableName,
+    ...simulatorEnvironment(sim, secretId, tableName),
     SYNC_JOBS_QUEUE_URL: jobs,
     SYNC_JOBS_DLQ_URL: jobsDlq,
     RECORDS_QUEUE_URL: records,

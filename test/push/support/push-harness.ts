@@ -5,7 +5,6 @@
 // close() fails the test file when a Procore write carried an origin_id no sent message carried.
 import { randomUUID } from 'node:crypto';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { CreateSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import {
   CreateQueueCommand,
   GetQueueAttributesCommand,
@@ -24,6 +23,7 @@ import { lambdaContext } from '../../../local/lambda-context';
 import { deleteMessages, queueArn } from '../../../cli/aws/sqs';
 import { receiveMessages, sqsRecordFromMessage } from '../../../local/sqs-event-source';
 import { startSimulator, type ProcoreSimulator, type SimulatorOptions } from '../../../simulator';
+import { installedCompany, simulatorEnvironment, storeSimulatorSecret } from '../../support/simulator-connection';
 import { guardOriginIds } from './origin-id-guard';
 
 type PushHandler = (event: SQSEvent, context: Context) => Promise<SQSBatchResponse>;
@@ -65,6 +65,14 @@ export interface PushHarness {
   queueCounts(): Promise<{ visible: number; inFlight: number }>;
   /** Stops the simulator; throws when a write carried an origin_id no sent message carried (origin-id-guard.ts). */
   close(): Promise<void>;
+}
+
+/** The ids of the messages whose result says applied, sorted. */
+export function appliedIds(results: readonly PushResult[]): PushResult['id'][] {
+  return results
+    .filter((r) => r.status === 'applied')
+    .map((r) => r.id)
+    .sort();
 }
 
 export function bodyOf(message: unknown): string {
@@ -118,23 +126,15 @@ export async function startPushHarness(options: {
   const results = (await sqs.send(new CreateQueueCommand({ QueueName: `push-results-${suffix}` }))).QueueUrl!;
   const secretId = `push-dmsa-${suffix}`;
   if (options.createSecret ?? true) {
-    await new SecretsManagerClient({}).send(
-      new CreateSecretCommand({ Name: secretId, SecretString: JSON.stringify({ client_id: sim.clientId, client_secret: sim.clientSecret }) }),
-    );
+    await storeSimulatorSecret(sim, secretId);
   }
   const originIds = guardOriginIds(sim);
-  const company = sim.store.companies().find((c) => c.installed);
-  if (!company) throw new Error('the simulator seeded no installed company');
+  const company = installedCompany(sim);
   const project = sim.store.projects(company.id).find((p) => p.permitted);
   if (!project) throw new Error('the simulator seeded no permitted project');
 
   Object.assign(process.env, {
-    CONNECTOR_STAGE: 'test',
-    PROCORE_ENVIRONMENT: 'custom',
-    PROCORE_LOGIN_URL: sim.loginUrl,
-    PROCORE_API_URL: sim.apiUrl,
-    DMSA_SECRET_ID: secretId,
-    STATE_TABLE_NAME: tableName,
+    ...simulatorEnvironment(sim, secretId, tableName),
     PUSH_QUEUE_URL: push,
     PUSH_DLQ_URL: dlq,
     RESULTS_QUEUE_URL: results,
