@@ -21,7 +21,8 @@ describe('webhook events, pure', () => {
     expect(connectorResourceOf('Work Order Contracts')).toBe('work_order_contracts');
     expect(connectorResourceOf('work order contracts')).toBe('work_order_contracts');
     expect(connectorResourceOf('work_order_contracts')).toBeUndefined();
-    expect(connectorResourceOf('Change Events')).toBeUndefined();
+    expect(connectorResourceOf('Change Events')).toBe('change_events');
+    expect(connectorResourceOf('Daily Logs')).toBeUndefined();
   });
 
   it('takes a v2 payload with fields it does not read, and refuses one missing what it reads', () => {
