@@ -25,6 +25,10 @@
 //   the last attempt (that attempt died: crash, timeout, out of memory, or SQS refused what it
 //   sent) is dead-lettered at once, without calling Procore, as PreviousAttemptDied; only a death
 //   on that spare receive too leaves the move to SQS's redrive, without a reason.
+// - One transient failure never reaches the worker's row: a rate budget spent past the invocation's
+//   deadline (ProcoreRateLimited with its reset time). The worker checkpoints what it delivered and
+//   holds a continuation until the reset (functions/pull/rate-limit-wait.ts), spending no attempt: a
+//   busy hour is the budget working, not the job failing.
 // - The planner has no message to retry, only a schedule: a company that refuses for good (403, app
 //   not installed) must not fail every run; one that may pass fails the run (the failure queue and
 //   alarm show it, the next schedule retries) after the other companies were planned; auth fails
