@@ -77,13 +77,20 @@ export function secretsManagerTokens(
     return value;
   };
   return async ({ forceFetch }) => {
+    // Both versions asked for at once (a cold start pays one round trip, not two); readPrevious never rejects.
+    const previousRead = readPrevious(forceFetch);
     const value = await current.get(secretId, { maxAge, forceFetch }).catch((error: unknown) => {
       throw new WebhookSecretError(`webhook header secret ${secretId} cannot be read: ${error instanceof Error ? error.message : String(error)}`);
     });
     if (typeof value !== 'string' || value.trim().length === 0) throw new WebhookSecretError(`webhook header secret ${secretId} holds no string value`);
-    if (lastCurrent !== undefined && value !== lastCurrent) previousAbsentUntil = Number.NEGATIVE_INFINITY;
+    const rotated = lastCurrent !== undefined && value !== lastCurrent;
     lastCurrent = value;
-    const before = await readPrevious(forceFetch);
+    let before = await previousRead;
+    // Rotated while AWSPREVIOUS was remembered absent: it exists now.
+    if (rotated && before === undefined) {
+      previousAbsentUntil = Number.NEGATIVE_INFINITY;
+      before = await readPrevious(forceFetch);
+    }
     return typeof before === 'string' && before.trim().length > 0 ? [value, before] : [value];
   };
 }
