@@ -3,14 +3,15 @@
 // envelope on the records queue carries `claimCheck: { bucket, key, bytes, sha256 }` with data null.
 // Keys are content-addressed (the SHA-256 is in the key), so a page delivered twice writes the same
 // object twice and never a second one. The bucket expires objects by lifecycle (the stack's rule).
-// The S3 SDK is imported when a record needs it (lazy-s3-client.ts: most pulls never do).
+// The object is written and read by signed S3 requests (functions/commons/aws/s3-objects.ts), not the
+// S3 SDK, which would weigh on every worker and events-consumer cold start for the rare large record.
 import { createHash } from 'node:crypto';
-import type { S3Client } from '@aws-sdk/client-s3';
+import type { S3Objects } from '../commons/aws/s3-objects';
 import type { ClaimCheck } from '../commons/contracts/claim-check';
 import type { RecordEnvelope } from '../commons/contracts/record-envelope';
 
 export interface ClaimCheckBucket {
-  s3: Pick<S3Client, 'send'>;
+  s3: Pick<S3Objects, 'put'>;
   bucket: string;
 }
 
@@ -29,16 +30,8 @@ export async function checkInRecord(envelope: RecordEnvelope, store: ClaimCheckB
   const body = Buffer.from(JSON.stringify(envelope.data), 'utf8');
   const sha256 = createHash('sha256').update(body).digest('hex');
   const claimCheck: ClaimCheck = { bucket: store.bucket, key: claimCheckKey(envelope, sha256), bytes: body.byteLength, sha256 };
-  const { PutObjectCommand } = await import('../commons/aws/s3-commands');
-  await store.s3.send(
-    new PutObjectCommand({
-      Bucket: claimCheck.bucket,
-      Key: claimCheck.key,
-      Body: body,
-      ContentType: 'application/json',
-      ChecksumSHA256: Buffer.from(sha256, 'hex').toString('base64'),
-    }),
-  );
+  // Sent with its SHA-256 as checksum (x-amz-checksum-sha256): S3 refuses a body that does not match it.
+  await store.s3.put({ bucket: claimCheck.bucket, key: claimCheck.key, body, contentType: 'application/json', sha256 });
   return { ...envelope, data: null, claimCheck };
 }
 
@@ -46,11 +39,8 @@ export async function checkInRecord(envelope: RecordEnvelope, store: ClaimCheckB
  * For consumers: the record a claim-checked envelope points at, checked against its size and
  * SHA-256. Needs s3:GetObject on the claim-check bucket (the stack's consumer grant).
  */
-export async function fetchClaimCheckedRecord(s3: Pick<S3Client, 'send'>, claimCheck: ClaimCheck): Promise<Record<string, unknown>> {
-  const { GetObjectCommand } = await import('../commons/aws/s3-commands');
-  const { Body } = await s3.send(new GetObjectCommand({ Bucket: claimCheck.bucket, Key: claimCheck.key }));
-  if (!Body) throw new Error(`claim check s3://${claimCheck.bucket}/${claimCheck.key}: the object has no body`);
-  const bytes = Buffer.from(await Body.transformToByteArray());
+export async function fetchClaimCheckedRecord(s3: Pick<S3Objects, 'get'>, claimCheck: ClaimCheck): Promise<Record<string, unknown>> {
+  const bytes = await s3.get({ bucket: claimCheck.bucket, key: claimCheck.key });
   const sha256 = createHash('sha256').update(bytes).digest('hex');
   if (bytes.byteLength !== claimCheck.bytes || sha256 !== claimCheck.sha256) {
     throw new Error(

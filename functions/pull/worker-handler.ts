@@ -9,7 +9,7 @@ import middy from '@middy/core';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { procoreEnvironmentFrom, readEnv, WorkerEnvSchema } from '../commons/config/runtime-env';
 import { documentClient as db, sqs } from '../commons/aws/clients';
-import { lazyS3 } from '../commons/aws/lazy-s3-client';
+import { s3ObjectsFromEnvironment } from '../commons/aws/s3-objects';
 import { installDeclaredResources } from '../commons/resources/declared-resources';
 import { procoreClientHooks } from '../commons/observability/procore-hooks';
 import { countMetric, log, logger, metrics, tracer } from '../commons/observability/powertools';
@@ -28,13 +28,14 @@ function loadRuntime() {
     environment,
     procore: createProcoreClient({ environment, secretId: env.DMSA_SECRET_ID, logger: log, hooks: procoreClientHooks }),
     queueEdge: sqsQueueEdge(sqs, { sourceQueueUrl: env.SYNC_JOBS_QUEUE_URL, logger: log }),
+    claimCheckObjects: s3ObjectsFromEnvironment(),
   };
 }
 
 let runtime: ReturnType<typeof loadRuntime> | undefined;
 
 async function processJobs(event: SQSEvent, context: Context): Promise<SQSBatchResponse> {
-  const { env, environment, procore, queueEdge } = (runtime ??= loadRuntime());
+  const { env, environment, procore, queueEdge, claimCheckObjects } = (runtime ??= loadRuntime());
   const processJob = async (record: SQSRecord) =>
     handleSyncJobMessage(record, {
       procore,
@@ -47,7 +48,7 @@ async function processJobs(event: SQSEvent, context: Context): Promise<SQSBatchR
       resources: registryListSpecs,
       logger: log,
       remainingMs: () => context.getRemainingTimeInMillis(),
-      claimCheck: env.CLAIM_CHECK_BUCKET === undefined ? undefined : { s3: lazyS3, bucket: env.CLAIM_CHECK_BUCKET },
+      claimCheck: env.CLAIM_CHECK_BUCKET === undefined ? undefined : { s3: claimCheckObjects, bucket: env.CLAIM_CHECK_BUCKET },
       leaseMs: leaseMsFrom(env.SYNC_LEASE_SECONDS),
       ...(env.MAX_CONTINUATIONS === undefined ? {} : { maxContinuations: env.MAX_CONTINUATIONS }),
       metrics: { count: countMetric },

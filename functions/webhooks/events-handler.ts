@@ -7,7 +7,7 @@ import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy from '@middy/core';
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { documentClient as db, sqs } from '../commons/aws/clients';
-import { lazyS3 } from '../commons/aws/lazy-s3-client';
+import { s3ObjectsFromEnvironment } from '../commons/aws/s3-objects';
 import { procoreEnvironmentFrom, readEnv, WebhookEventsEnvSchema } from '../commons/config/runtime-env';
 import { secretsManagerCredentials } from '../commons/credentials/dmsa-secret';
 import { procoreClientHooks } from '../commons/observability/procore-hooks';
@@ -33,20 +33,23 @@ function loadRuntime(functionTimeoutMs: number) {
     // A claim outlives the invocation that took it by a little: its message is back only after the
     // visibility timeout (6 x the function timeout), by when the claim has lapsed.
     claims: tableEventClaims({ db, tableName: env.STATE_TABLE_NAME }, { now: Date.now, leaseMs: functionTimeoutMs + 10_000 }),
+    claimCheckObjects: s3ObjectsFromEnvironment(),
   };
 }
 
 let runtime: ReturnType<typeof loadRuntime> | undefined;
 
 async function processEvents(event: SQSEvent, context: Context): Promise<SQSBatchResponse> {
-  const { env, environment, webhookResources, procore, queueEdge, claims, credentials } = (runtime ??= loadRuntime(context.getRemainingTimeInMillis()));
+  const { env, environment, webhookResources, procore, queueEdge, claims, credentials, claimCheckObjects } = (runtime ??= loadRuntime(
+    context.getRemainingTimeInMillis(),
+  ));
   return handleEventBatch(event.Records, {
     procore,
     sqs,
     recordsQueueUrl: env.RECORDS_QUEUE_URL,
     environment: environment.name,
     resources: registryListSpecs,
-    claimCheck: env.CLAIM_CHECK_BUCKET === undefined ? undefined : { s3: lazyS3, bucket: env.CLAIM_CHECK_BUCKET },
+    claimCheck: env.CLAIM_CHECK_BUCKET === undefined ? undefined : { s3: claimCheckObjects, bucket: env.CLAIM_CHECK_BUCKET },
     now: Date.now,
     claims,
     table: { db, tableName: env.STATE_TABLE_NAME },

@@ -1,7 +1,9 @@
 // Which AWS actions a handler's own code can call: bundle the handler as the stack does (tree-shaken,
 // so only reachable code counts), keep the AWS SDK and Powertools external so the project's code is
 // all that is read, and map each `new <X>Command(` to its IAM action. Powertools idempotency's
-// DynamoDB layer is counted by its import (its calls live inside the package).
+// DynamoDB layer is counted by its import (its calls live inside the package). The claim check's S3
+// requests are signed HTTPS requests, not SDK commands (functions/commons/aws/s3-objects.ts): each
+// `signedS3Request("<Operation>"` counts as that S3 operation.
 import path from 'node:path';
 import { build } from 'esbuild';
 import { PROJECT_ROOT } from './synth';
@@ -47,6 +49,12 @@ const COMMAND_ACTIONS: Record<string, string[]> = {
   DeleteObjectCommand: ['s3:DeleteObject'],
 };
 
+/** S3 operations sent by signedS3Request (functions/commons/aws/s3-objects.ts) -> IAM action. */
+const SIGNED_S3_ACTIONS: Record<string, string[]> = {
+  PutObject: ['s3:PutObject'],
+  GetObject: ['s3:GetObject'],
+};
+
 /** Modules whose import means these calls (Powertools idempotency: get, conditional put, update, delete). */
 const MODULE_ACTIONS: Record<string, string[]> = {
   '@aws-lambda-powertools/idempotency/dynamodb': ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
@@ -56,7 +64,7 @@ const MODULE_ACTIONS: Record<string, string[]> = {
 export interface HandlerCalls {
   /** IAM actions the reachable code calls, sorted. */
   actions: string[];
-  /** SDK commands found that the map above does not know (the test fails on them: add them). */
+  /** SDK commands (or signed S3 operations) found that the maps above do not know (the test fails on them: add them). */
   unknownCommands: string[];
   /** Whether the handler is wrapped in Powertools Tracer's captureLambdaHandler. */
   traces: boolean;
@@ -77,6 +85,7 @@ export async function handlerCalls(entry: string): Promise<HandlerCalls> {
   });
   const code = result.outputFiles?.[0]?.text ?? '';
   const commands = new Set([...code.matchAll(/new (\w+Command)\d*\(/g)].map((m) => m[1]!));
+  const signedS3 = new Set([...code.matchAll(/\bsignedS3Request\d*\("(\w+)"/g)].map((m) => m[1]!));
   const imports = new Set([...code.matchAll(/from "([^"]+)"/g)].map((m) => m[1]!));
   const actions = new Set<string>();
   const unknownCommands: string[] = [];
@@ -84,6 +93,11 @@ export async function handlerCalls(entry: string): Promise<HandlerCalls> {
     const mapped = COMMAND_ACTIONS[command];
     if (mapped) for (const a of mapped) actions.add(a);
     else unknownCommands.push(command);
+  }
+  for (const operation of signedS3) {
+    const mapped = SIGNED_S3_ACTIONS[operation];
+    if (mapped) for (const a of mapped) actions.add(a);
+    else unknownCommands.push(`signedS3Request("${operation}")`);
   }
   for (const [module, mapped] of Object.entries(MODULE_ACTIONS)) if (imports.has(module)) for (const a of mapped) actions.add(a);
   return { actions: [...actions].sort(), unknownCommands: unknownCommands.sort(), traces: /captureLambdaHandler\(tracer\)/.test(code) };

@@ -7,6 +7,7 @@ import { readCursor } from '../../functions/pull/state/cursor';
 import { listSyncState } from '../../functions/pull/state/status';
 import { startSync } from '../../cli/sync/start-sync';
 import { fetchClaimCheckedRecord } from '../../functions/pull/claim-check';
+import { s3ObjectsFromEnvironment } from '../../functions/commons/aws/s3-objects';
 import { startPullHarness, type PullHarness } from './support/pull-harness';
 
 jest.setTimeout(60_000);
@@ -79,7 +80,7 @@ describe('pull: deletions, oversized records, full resync, rate limits', () => {
     const checked = received.filter((r) => r.envelope.id === huge.id);
     expect(checked).toHaveLength(1);
     expect(checked[0]!.envelope).toMatchObject({ id: huge.id, updatedAt: huge.updated_at, data: null, claimCheck: { bucket: h.claimCheckBucket } });
-    await expect(fetchClaimCheckedRecord(h.s3, checked[0]!.envelope.claimCheck!)).resolves.toEqual(inProcore(huge.id));
+    await expect(fetchClaimCheckedRecord(s3ObjectsFromEnvironment(), checked[0]!.envelope.claimCheck!)).resolves.toEqual(inProcore(huge.id));
 
     // Anything else is the overlap: the 5 minutes before the cursor read again.
     const others = received.filter((r) => r.envelope.id !== large.id && r.envelope.id !== huge.id);
@@ -99,7 +100,7 @@ describe('pull: deletions, oversized records, full resync, rate limits', () => {
       return big;
     });
     const claimCheck = received.find((r) => r.envelope.claimCheck)!.envelope.claimCheck!;
-    await expect(fetchClaimCheckedRecord(h.s3, { ...claimCheck, sha256: '0'.repeat(64) })).rejects.toThrow(/SHA-256/);
+    await expect(fetchClaimCheckedRecord(s3ObjectsFromEnvironment(), { ...claimCheck, sha256: '0'.repeat(64) })).rejects.toThrow(/SHA-256/);
   });
 
   it('re-delivers every record of a scope on a full resync and then moves the cursor', async () => {

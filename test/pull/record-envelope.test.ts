@@ -10,7 +10,6 @@ import {
   type QuarantinedRecordEnvelope,
   type RecordEnvelope,
 } from '../../functions/commons/contracts/record-envelope';
-import type { PutObjectCommand } from '@aws-sdk/client-s3';
 import { ClaimCheckUnavailableError, type ClaimCheckBucket } from '../../functions/pull/claim-check';
 import { parseExactJson } from '../../functions/commons/json/exact-json';
 import { envelopeFor, envelopeMessage, recordMessage } from '../../functions/pull/record-envelopes';
@@ -200,10 +199,9 @@ function recordingBucket(): ClaimCheckBucket & { puts: { Key: string; Body: Buff
     bucket: 'claims',
     puts,
     s3: {
-      send: (async (command: PutObjectCommand) => {
-        puts.push({ Key: command.input.Key!, Body: command.input.Body as Buffer });
-        return {};
-      }) as never,
+      put: async ({ key, body }) => {
+        puts.push({ Key: key, Body: body });
+      },
     },
   };
 }
