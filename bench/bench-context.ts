@@ -15,12 +15,11 @@ export interface BenchBundles {
   receiver: Bundle;
   events: Bundle;
   /**
-   * Cold-start floors: an empty handler; the SDK clients and Logger the handlers import (+ S3 for the
-   * worker and the webhook events consumer; SQS and Secrets Manager only for the webhook receiver).
+   * Cold-start floors: an empty handler; the SDK clients and Logger the handlers import (SQS and
+   * Secrets Manager only for the webhook receiver).
    */
   empty: Bundle;
   reference: Bundle;
-  referenceS3: Bundle;
   referenceReceiver: Bundle;
   /** The worker's halves alone (child/pull-parts-handler.ts). */
   pullParts: Bundle;

@@ -131,7 +131,7 @@ async function main(): Promise<void> {
 
 async function bundleAll(bundleDir: string): Promise<BenchBundles> {
   const bundle = (name: string, entry: string) => bundleHandler(name, path.join(ROOT, entry), bundleDir);
-  const [worker, push, planner, receiver, events, empty, reference, referenceS3, referenceReceiver, pullParts] = await Promise.all([
+  const [worker, push, planner, receiver, events, empty, reference, referenceReceiver, pullParts] = await Promise.all([
     bundle('pull-worker', 'functions/pull/worker-handler.ts'),
     bundle('push', 'functions/push/handler.ts'),
     bundle('pull-planner', 'functions/pull/planner-handler.ts'),
@@ -139,11 +139,10 @@ async function bundleAll(bundleDir: string): Promise<BenchBundles> {
     bundle('webhook-events', 'functions/webhooks/events-handler.ts'),
     bundle('empty', 'bench/cold-start/empty-handler.ts'),
     bundle('reference (SDK clients + Logger)', 'bench/cold-start/reference-handler.ts'),
-    bundle('reference + S3', 'bench/cold-start/reference-s3-handler.ts'),
     bundle('reference (SQS + Secrets Manager + Logger)', 'bench/cold-start/reference-receiver-handler.ts'),
     bundle('pull-parts', 'bench/child/pull-parts-handler.ts'),
   ]);
-  return { worker, push, planner, receiver, events, empty, reference, referenceS3, referenceReceiver, pullParts };
+  return { worker, push, planner, receiver, events, empty, reference, referenceReceiver, pullParts };
 }
 
 async function pullScenarios(context: BenchContext, sizes: number[]): Promise<BenchResult['pull']> {
@@ -197,15 +196,17 @@ function coldStartScenario(context: BenchContext, rounds: number): Promise<Bench
   context.progress('cold starts');
   const { bundles, scenario } = context;
   // The webhook handlers read their environment on their first invocation (loadRuntime), not at
-  // load: the worker's stands in for the consumer's, the receiver needs none to load.
+  // load: the worker's stands in for the consumer's, the receiver needs none to load. The worker and
+  // the events consumer import the reference's clients and no S3 client: their claim check sends
+  // signed requests (functions/commons/aws/s3-objects.ts).
   return measureColdStarts(
     bundles.empty,
     [
       { bundle: bundles.planner, env: scenario.env.planner, reference: bundles.reference },
-      { bundle: bundles.worker, env: scenario.env.worker, reference: bundles.referenceS3 },
+      { bundle: bundles.worker, env: scenario.env.worker, reference: bundles.reference },
       { bundle: bundles.push, env: scenario.env.push, reference: bundles.reference },
       { bundle: bundles.receiver, env: {}, reference: bundles.referenceReceiver },
-      { bundle: bundles.events, env: scenario.env.worker, reference: bundles.referenceS3 },
+      { bundle: bundles.events, env: scenario.env.worker, reference: bundles.reference },
     ],
     rounds,
   );
