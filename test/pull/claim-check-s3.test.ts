@@ -205,14 +205,7 @@ describe('claim-check objects: the requests as S3 receives them', () => {
   it('no answer (connection refused) is tried again, then a NetworkError', async () => {
     const closed = await captureServer([]);
     await new Promise((resolve) => closed.server.close(resolve));
-    const sleeps: number[] = [];
-    const objects = s3Objects({
-      region: REGION,
-      credentials: CREDENTIALS,
-      endpoint: closed.endpoint,
-      sleep: async (ms) => void sleeps.push(ms),
-      random: () => 1,
-    });
+    const { objects, sleeps } = await objectsAt([], { endpoint: closed.endpoint, random: () => 1 });
     const error = await objects.get({ bucket: 'claims', key: 'a.json' }).catch((e: unknown) => e);
     expect((error as Error).message).toMatch(/^S3 GetObject s3:\/\/claims\/a\.json: no answer \(ECONNREFUSED: .*\) after 3 attempts$/);
     expect(sleeps).toEqual([200, 400]);

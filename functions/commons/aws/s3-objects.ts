@@ -117,7 +117,8 @@ function requireRegion(region: string | undefined): string {
 function objectUrl({ bucket, key }: S3ObjectLocation, { region, endpoint }: Pick<S3ObjectsOptions, 'region' | 'endpoint'>): URL {
   const path = key.split('/').map(encodeUriSegment).join('/');
   if (endpoint) return new URL(`${endpoint.replace(/\/+$/, '')}/${bucket}/${path}`);
-  const host = `s3.${requireRegion(region)}.${region!.startsWith('cn-') ? 'amazonaws.com.cn' : 'amazonaws.com'}`;
+  const regionCode = requireRegion(region);
+  const host = `s3.${regionCode}.${regionCode.startsWith('cn-') ? 'amazonaws.com.cn' : 'amazonaws.com'}`;
   return bucket.includes('.') ? new URL(`https://${host}/${bucket}/${path}`) : new URL(`https://${bucket}.${host}/${path}`);
 }
 
