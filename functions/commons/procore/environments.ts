@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '../validation/zod';
 
 /** Procore's published hosts. The login host issues tokens; the API host serves REST. */
 export const PROCORE_HOSTS = {
@@ -9,15 +9,15 @@ export const PROCORE_HOSTS = {
 
 export type NamedProcoreEnvironment = keyof typeof PROCORE_HOSTS;
 
-const baseUrl = z
-  .string()
-  .url()
-  .transform((url) => url.replace(/\/+$/, ''));
+const baseUrl = z.pipe(
+  z.url(),
+  z.transform((url: string) => url.replace(/\/+$/, '')),
+);
 
 /** A stage's Procore environment: a named one, or explicit base URLs (the local simulator). */
 export const ProcoreEnvironmentSchema = z.union([
-  z.object({ name: z.enum(['production', 'sandbox', 'monthly-sandbox']) }).strict(),
-  z.object({ name: z.literal('custom'), loginUrl: baseUrl, apiUrl: baseUrl }).strict(),
+  z.strictObject({ name: z.enum(['production', 'sandbox', 'monthly-sandbox']) }),
+  z.strictObject({ name: z.literal('custom'), loginUrl: baseUrl, apiUrl: baseUrl }),
 ]);
 export type ProcoreEnvironmentConfig = z.infer<typeof ProcoreEnvironmentSchema>;
 

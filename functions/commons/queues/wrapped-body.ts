@@ -7,22 +7,22 @@
 import { createHash } from 'node:crypto';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import type { MessageAttributeValue } from '@aws-sdk/client-sqs';
-import * as z from 'zod';
+import * as z from '../validation/zod';
 
 /** Values of the `connector.bodyWrapped` attribute. */
 export const BODY_WRAPPED = { gzip: 'gzip-base64', dropped: 'dropped: too large even gzipped' } as const;
 
 const WrappedAttributeSchema = z.union([
-  z.object({ DataType: z.string().min(1), StringValue: z.string() }).strict(),
-  z.object({ DataType: z.string().min(1), BinaryValueBase64: z.string() }).strict(),
+  z.strictObject({ DataType: z.string().check(z.minLength(1)), StringValue: z.string() }),
+  z.strictObject({ DataType: z.string().check(z.minLength(1)), BinaryValueBase64: z.string() }),
 ]);
 
 const WrapperSchema = z.object({
   connectorDeadLetter: z.literal(1),
-  bodyBytes: z.number().int().nonnegative(),
-  bodySha256: z.string().regex(/^[0-9a-f]{64}$/),
-  bodyGzipBase64: z.string().nullable(),
-  attributes: z.record(z.string(), WrappedAttributeSchema).optional(),
+  bodyBytes: z.number().check(z.int(), z.nonnegative()),
+  bodySha256: z.string().check(z.regex(/^[0-9a-f]{64}$/)),
+  bodyGzipBase64: z.nullable(z.string()),
+  attributes: z.optional(z.record(z.string(), WrappedAttributeSchema)),
 });
 
 const sha256 = (body: string) => createHash('sha256').update(body, 'utf8').digest('hex');
