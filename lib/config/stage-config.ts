@@ -2,7 +2,7 @@
 // Errors name the field path from the context root, e.g. "stages.sandbox.sync.schedule: ...".
 import { z } from 'zod';
 import { declaredOperations } from '../../functions/commons/procore/declared-operations';
-import { ProcoreEnvironmentSchema } from '../../functions/commons/procore/environments';
+import { ProcoreEnvironmentSchema } from '../../functions/commons/procore/environment-config';
 import { ResourceNameSchema } from '../../functions/commons/resources/names';
 import { builtInResourceNames, listResources } from '../../functions/commons/resources/registry';
 import { ResourceFieldsDeclarationSchema, type ResourceDefinition } from '../../functions/commons/resources/resource-declaration';

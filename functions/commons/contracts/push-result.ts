@@ -5,8 +5,7 @@ import * as z from '../validation/zod';
 import { ProcoreIdSchema } from './procore-id';
 import { ResourceNameSchema } from '../resources/names';
 import { PUSH_OPERATIONS } from './push-message';
-
-export const PUSH_RESULT_VERSION = 1;
+import { PUSH_RESULT_VERSION } from './push-result-version';
 
 const Applied = z.strictObject({
   version: z.literal(PUSH_RESULT_VERSION),

@@ -1,4 +1,4 @@
-import * as z from '../validation/zod';
+import type { ProcoreEnvironmentConfig } from './environment-config';
 
 /** Procore's published hosts. The login host issues tokens; the API host serves REST. */
 export const PROCORE_HOSTS = {
@@ -8,18 +8,6 @@ export const PROCORE_HOSTS = {
 } as const;
 
 export type NamedProcoreEnvironment = keyof typeof PROCORE_HOSTS;
-
-const baseUrl = z.pipe(
-  z.url(),
-  z.transform((url: string) => url.replace(/\/+$/, '')),
-);
-
-/** A stage's Procore environment: a named one, or explicit base URLs (the local simulator). */
-export const ProcoreEnvironmentSchema = z.union([
-  z.strictObject({ name: z.enum(['production', 'sandbox', 'monthly-sandbox']) }),
-  z.strictObject({ name: z.literal('custom'), loginUrl: baseUrl, apiUrl: baseUrl }),
-]);
-export type ProcoreEnvironmentConfig = z.infer<typeof ProcoreEnvironmentSchema>;
 
 export interface ProcoreEnvironment {
   name: NamedProcoreEnvironment | 'custom';
