@@ -44,9 +44,6 @@ export const SyncJobSchema = z.strictObject({
 
 export type SyncJob = z.infer<typeof SyncJobSchema>;
 
-export const DEFAULT_INITIAL_LOOKBACK_DAYS = 365;
-export const DEFAULT_OVERLAP_SECONDS = 300;
-
 export function scopeOfJob(job: SyncJob): SyncScope {
   return { companyId: job.companyId, projectId: job.projectId, resource: job.resource };
 }
