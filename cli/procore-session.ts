@@ -2,7 +2,8 @@
 // process with its own view of the rate limit), list reads to the end, and errors as safe sentences.
 import type { CredentialsSource } from '../functions/commons/credentials/dmsa-secret';
 import { ProcoreClient } from '../functions/commons/procore/client';
-import { ProcoreEnvironmentSchema, resolveProcoreEnvironment, type ProcoreEnvironment } from '../functions/commons/procore/environments';
+import { ProcoreEnvironmentSchema } from '../functions/commons/procore/environment-config';
+import { resolveProcoreEnvironment, type ProcoreEnvironment } from '../functions/commons/procore/environments';
 import { ProcoreError } from '../functions/commons/procore/errors';
 import { RatePacer } from '../functions/commons/procore/rate-pacer';
 import { TokenProvider } from '../functions/commons/procore/token-provider';

@@ -10,7 +10,8 @@ import type { ResourceName } from '../../functions/commons/resources/names';
 import { readCursor, resetCursor, type SyncTable } from '../../functions/pull/state/cursor';
 import { clearBackoff } from '../../functions/pull/state/failure';
 import { acquireLease, releaseLease } from '../../functions/pull/state/lease';
-import { DEFAULT_INITIAL_LOOKBACK_DAYS, DEFAULT_OVERLAP_SECONDS, type SyncJob } from '../../functions/pull/sync-job';
+import type { SyncJob } from '../../functions/pull/sync-job';
+import { DEFAULT_INITIAL_LOOKBACK_DAYS, DEFAULT_OVERLAP_SECONDS } from '../../functions/pull/sync-window';
 import { enqueueSyncJobs } from '../../functions/pull/sync-jobs-queue';
 import { describeScope, type SyncScope } from '../../functions/pull/sync-scope';
 

@@ -5,8 +5,8 @@ import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
-import * as z from 'zod';
 import { readBundledJson } from '../commons/config/bundled-json';
+import * as z from '../commons/validation/zod';
 import { PlannerEnvSchema, procoreEnvironmentFrom, readEnv } from '../commons/config/runtime-env';
 import { installDeclaredResources } from '../commons/resources/declared-resources';
 import { toProcoreTime } from '../commons/contracts/procore-time';
@@ -28,7 +28,7 @@ export const ScheduledEventSchema = z.looseObject({
   source: z.string(),
   time: z.iso.datetime({ offset: true }),
   /** Added by the reconciliation rule (cadence/run-resources.ts); absent on the stage schedule's events. */
-  connector: z.object({ run: PlannerRunSchema }).optional(),
+  connector: z.optional(z.object({ run: PlannerRunSchema })),
 });
 
 function loadRuntime() {

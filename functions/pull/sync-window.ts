@@ -4,7 +4,7 @@
 import { toProcoreTime } from '../commons/contracts/procore-time';
 import type { LoggerLike } from '../commons/observability/logger';
 import type { SyncCursor } from './state/cursor';
-import { DEFAULT_INITIAL_LOOKBACK_DAYS, DEFAULT_OVERLAP_SECONDS, type SyncJob } from './sync-job';
+import type { SyncJob } from './sync-job';
 
 export interface SyncWindow {
   start: string;
@@ -15,6 +15,11 @@ export interface SyncWindow {
 
 /** Full resyncs start here: before any Procore record. */
 export const BEGINNING_OF_TIME = '2000-01-01T00:00:00Z';
+
+// A job that does not say how far back or how much overlap (here, not beside SyncJobSchema: the
+// events consumer reads windows without parsing sync jobs, and so without building their schema).
+export const DEFAULT_INITIAL_LOOKBACK_DAYS = 365;
+export const DEFAULT_OVERLAP_SECONDS = 300;
 
 const DAY_MS = 24 * 3600 * 1000;
 

@@ -2,7 +2,8 @@
 // FIFO sends each before its group goes on, see deadLetterNow) and the results, in SendMessageBatch
 // calls, plus the metrics. Returns the message ids that must still fail: a message whose DLQ copy
 // or applied result SQS did not take is not done.
-import { PUSH_RESULT_VERSION, type PushResult } from '../commons/contracts/push-result';
+import type { PushResult } from '../commons/contracts/push-result';
+import { PUSH_RESULT_VERSION } from '../commons/contracts/push-result-version';
 import type { LoggerLike } from '../commons/observability/logger';
 import { deadLetterFor, deadLetterMessage } from '../commons/queues/dead-letter';
 import type { QueueEdge } from '../commons/queues/sqs-adapter';

@@ -2,7 +2,7 @@
 // Errors name the field path from the context root, e.g. "stages.sandbox.sync.schedule: ...".
 import { z } from 'zod';
 import { declaredOperations } from '../../functions/commons/procore/declared-operations';
-import { ProcoreEnvironmentSchema } from '../../functions/commons/procore/environments';
+import { ProcoreEnvironmentSchema } from '../../functions/commons/procore/environment-config';
 import { ResourceNameSchema } from '../../functions/commons/resources/names';
 import { builtInResourceNames, listResources } from '../../functions/commons/resources/registry';
 import { ResourceFieldsDeclarationSchema, type ResourceDefinition } from '../../functions/commons/resources/resource-declaration';
@@ -77,18 +77,22 @@ export const PullWorkerConfigSchema = z
 /** The discovery company id the shipped cdk.json once carried; it names no real company. */
 const PLACEHOLDER_COMPANY_ID = 1234567;
 
-const StageSyncConfigSchema = SyncConfigSchema.extend({
-  /** When the planner runs: an EventBridge rate(...) or cron(...) expression. */
-  schedule: ScheduleExpressionSchema,
-}).superRefine((sync, ctx) => {
-  if (sync.discoveryCompanyId === PLACEHOLDER_COMPANY_ID) {
-    ctx.addIssue({
-      code: 'custom',
-      path: ['discoveryCompanyId'],
-      message: `${PLACEHOLDER_COMPANY_ID} is a placeholder, not a company: set the id of a company where the app is installed, or remove the field`,
-    });
-  }
-});
+// SyncConfigSchema is built with zod/mini (functions/commons/validation/zod.ts): its shape, strict as it is.
+const StageSyncConfigSchema = z
+  .strictObject({
+    ...SyncConfigSchema.shape,
+    /** When the planner runs: an EventBridge rate(...) or cron(...) expression. */
+    schedule: ScheduleExpressionSchema,
+  })
+  .superRefine((sync, ctx) => {
+    if (sync.discoveryCompanyId === PLACEHOLDER_COMPANY_ID) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['discoveryCompanyId'],
+        message: `${PLACEHOLDER_COMPANY_ID} is a placeholder, not a company: set the id of a company where the app is installed, or remove the field`,
+      });
+    }
+  });
 // discoveryCompanyId is optional with companies "all": the planner also asks from the companies the
 // last discovery found (state table), and a first run with neither fails naming the setting
 // (functions/pull/discovery/discover-companies.ts).

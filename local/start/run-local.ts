@@ -12,7 +12,7 @@ import { LambdaClient } from '@aws-sdk/client-lambda';
 import { CreateSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import type { PlanResult } from '../../functions/pull/plan-sync';
-import type { ProcoreEnvironmentConfig } from '../../functions/commons/procore/environments';
+import type { ProcoreEnvironmentConfig } from '../../functions/commons/procore/environment-config';
 import type { RecordEnvelope } from '../../functions/commons/contracts/record-envelope';
 import { auditOriginIds, describeForeignOriginId, originIdsOfMessages, startSimulator, type ProcoreSimulator, type RateLimitOptions } from '../../simulator';
 import { loadStageConfig } from '../../lib/config/stage-config';

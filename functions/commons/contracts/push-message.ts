@@ -1,10 +1,10 @@
 // Push message, version 1: what upstream systems put on the push queue, one Procore write per
 // message. Producers code against this; docs/push-message.schema.json is the same contract as JSON
 // Schema (generated from this file; a test keeps the two equal).
-import * as z from 'zod';
 import { findResource, KnownResourceNameSchema, listResources } from '../resources/registry';
 import { ProcoreIdSchema } from './procore-id';
 import { describePath, parseStrictJson } from './strict-json';
+import * as z from '../validation/zod';
 
 const PUSH_MESSAGE_VERSION = 1;
 
@@ -15,43 +15,45 @@ const PUSH_MESSAGE_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._:@#/+=-]*$/;
 const expected = (what: string) => (issue: { input: unknown }) => (issue.input === undefined ? 'required' : what);
 
 const common = {
-  version: z.literal(PUSH_MESSAGE_VERSION, { error: 'must be 1' }).describe('Message format version; a breaking change bumps it.'),
+  version: z.literal(PUSH_MESSAGE_VERSION, { error: 'must be 1' }).check(z.describe('Message format version; a breaking change bumps it.')),
   id: z
     .string({ error: expected('must be a string') })
-    .min(1, 'must not be empty')
-    .max(128, 'must be at most 128 characters')
-    .regex(PUSH_MESSAGE_ID_PATTERN, 'may hold only letters, digits and . _ : @ # / + = - (starting with a letter or digit)')
-    .describe('Producer-chosen unique key of this write (the idempotency key): a redelivered or re-sent message with the same id is applied once.'),
-  companyId: ProcoreIdSchema.describe('The Procore company the record belongs to.'),
-  projectId: ProcoreIdSchema.optional().describe('The Procore project; required for project-scoped resources, ignored by company-scoped ones.'),
-  resource: KnownResourceNameSchema.describe(
-    "The connector's resource name (a registry entry: built-in, e.g. vendors or rfis, or declared in the stage config).",
+    .check(
+      z.minLength(1, 'must not be empty'),
+      z.maxLength(128, 'must be at most 128 characters'),
+      z.regex(PUSH_MESSAGE_ID_PATTERN, 'may hold only letters, digits and . _ : @ # / + = - (starting with a letter or digit)'),
+      z.describe('Producer-chosen unique key of this write (the idempotency key): a redelivered or re-sent message with the same id is applied once.'),
+    ),
+  companyId: ProcoreIdSchema.check(z.describe('The Procore company the record belongs to.')),
+  projectId: z.optional(ProcoreIdSchema).check(z.describe('The Procore project; required for project-scoped resources, ignored by company-scoped ones.')),
+  resource: KnownResourceNameSchema.check(
+    z.describe("The connector's resource name (a registry entry: built-in, e.g. vendors or rfis, or declared in the stage config)."),
   ),
 };
 
-const OriginId = z
-  .string({ error: expected('must be a string') })
-  .min(1, 'must not be empty')
-  .max(255, 'must be at most 255 characters')
+const OriginId = z.string({ error: expected('must be a string') }).check(
+  z.minLength(1, 'must not be empty'),
+  z.maxLength(255, 'must be at most 255 characters'),
   // biome-ignore lint/suspicious/noControlCharactersInRegex: refusing control characters is the point
-  .regex(/^[^\u0000-\u001f\u007f]+$/, 'must not contain control characters')
-  .describe(
+  z.regex(/^[^\u0000-\u001f\u007f]+$/, 'must not contain control characters'),
+  z.describe(
     "The upstream system's key for the record, unique per company and resource. Sent to Procore as origin_id where the resource supports it; otherwise kept in the connector's origin map.",
-  );
+  ),
+);
 
 const Data = z
   .record(z.string(), z.unknown(), { error: expected('must be a JSON object') })
-  .describe("The resource's fields as Procore names them, without Procore's body wrapper (the connector adds it).");
+  .check(z.describe("The resource's fields as Procore names them, without Procore's body wrapper (the connector adds it)."));
 
 const Address = {
-  procoreId: ProcoreIdSchema.optional().describe('The Procore id of the record to change.'),
-  originId: OriginId.optional(),
+  procoreId: z.optional(ProcoreIdSchema).check(z.describe('The Procore id of the record to change.')),
+  originId: z.optional(OriginId),
 };
 
 const Create = z.strictObject({
   ...common,
   operation: z.literal('create'),
-  originId: OriginId.optional(),
+  originId: z.optional(OriginId),
   data: Data,
 });
 
@@ -63,29 +65,32 @@ export const PUSH_OPERATIONS = ['create', 'update', 'upsert', 'delete'] as const
 
 const PushMessageShape = z.discriminatedUnion('operation', [Create, Update, Upsert, Delete]);
 
-export const PushMessageSchema = PushMessageShape.superRefine((message, ctx) => {
-  if (message.operation !== 'create' && message.procoreId === undefined && message.originId === undefined) {
-    ctx.addIssue({
-      code: 'custom',
-      path: ['procoreId'],
-      message: `${message.operation} needs procoreId or originId to address the record`,
-    });
-  }
-  if (message.operation !== 'delete') {
-    const dataOriginId = message.data.origin_id;
-    if (message.originId !== undefined && dataOriginId !== undefined && dataOriginId !== message.originId) {
-      ctx.addIssue({ code: 'custom', path: ['data', 'origin_id'], message: 'differs from originId; send one or make them equal' });
+export const PushMessageSchema = PushMessageShape.check(
+  z.superRefine((message, ctx) => {
+    if (message.operation !== 'create' && message.procoreId === undefined && message.originId === undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['procoreId'],
+        message: `${message.operation} needs procoreId or originId to address the record`,
+      });
     }
-    const dataIdProblem = dataIdConflict(message);
-    if (dataIdProblem) ctx.addIssue({ code: 'custom', path: ['data', 'id'], message: dataIdProblem });
-  }
-  if (findResource(message.resource)?.scope === 'project' && message.projectId === undefined) {
-    ctx.addIssue({ code: 'custom', path: ['projectId'], message: `required: ${message.resource} is project-scoped` });
-  }
-}).meta({
-  title: 'Procore push message v1',
-  description: 'One write to Procore (create, update, upsert or delete of one record), sent by an upstream system to the push queue.',
-});
+    if (message.operation !== 'delete') {
+      const dataOriginId = message.data.origin_id;
+      if (message.originId !== undefined && dataOriginId !== undefined && dataOriginId !== message.originId) {
+        ctx.addIssue({ code: 'custom', path: ['data', 'origin_id'], message: 'differs from originId; send one or make them equal' });
+      }
+      const dataIdProblem = dataIdConflict(message);
+      if (dataIdProblem) ctx.addIssue({ code: 'custom', path: ['data', 'id'], message: dataIdProblem });
+    }
+    if (findResource(message.resource)?.scope === 'project' && message.projectId === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['projectId'], message: `required: ${message.resource} is project-scoped` });
+    }
+  }),
+  z.meta({
+    title: 'Procore push message v1',
+    description: 'One write to Procore (create, update, upsert or delete of one record), sent by an upstream system to the push queue.',
+  }),
+);
 
 export type PushMessage = z.infer<typeof PushMessageSchema>;
 

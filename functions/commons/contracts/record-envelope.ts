@@ -8,7 +8,7 @@
 // exact digits, and a record the connector cannot read arrives as `lifecycle: "quarantined"` with
 // the reason instead of stopping its scope.
 import type { MessageAttributeValue } from '@aws-sdk/client-sqs';
-import * as z from 'zod';
+import * as z from '../validation/zod';
 import { ProcoreIdSchema } from './procore-id';
 import { ResourceNameSchema } from '../resources/names';
 import { ClaimCheckSchema } from './claim-check';
@@ -34,37 +34,36 @@ export function isDeletedLifecycle(lifecycle: Lifecycle | 'quarantined'): boolea
 }
 
 /** A Procore record id as the envelope carries it: a JSON integer, written with Procore's exact digits. */
-const RecordIdSchema = z
-  .number()
-  .positive()
-  // Not .int(): zod's int stops at 2^53, and a parsed id beyond it is an integer rounded, not an error.
-  .refine(Number.isInteger, 'must be an integer')
-  .meta({
+const RecordIdSchema = z.number().check(
+  z.positive(),
+  // Not z.int(): zod's int stops at 2^53, and a parsed id beyond it is an integer rounded, not an error.
+  z.refine(Number.isInteger, 'must be an integer'),
+  z.meta({
     type: 'integer',
     description:
       'The Procore id of the record, a JSON integer written with the exact digits Procore sent. Ids can pass 2^53 (Procore ids are 64-bit), ' +
       'where parsers that read JSON numbers as doubles (JavaScript) round them: use idText for keys.',
-  });
+  }),
+);
 
 /** The id's exact decimal digits. */
 const IdTextSchema = z
   .string()
-  .regex(/^[1-9][0-9]*$/)
-  .describe('The Procore id as its exact decimal digits (the same value as id, never rounded): key records on it.');
+  .check(z.regex(/^[1-9][0-9]*$/), z.describe('The Procore id as its exact decimal digits (the same value as id, never rounded): key records on it.'));
 
 const envelopeBase = {
-  version: z.literal(RECORD_ENVELOPE_VERSION).describe('Envelope format version; a breaking change bumps it.'),
+  version: z.literal(RECORD_ENVELOPE_VERSION).check(z.describe('Envelope format version; a breaking change bumps it.')),
   source: z.literal('procore'),
   environment: z
     .enum(['production', 'sandbox', 'monthly-sandbox', 'custom'])
-    .describe('The Procore environment the record came from (custom: explicit base URLs, e.g. the local simulator).'),
+    .check(z.describe('The Procore environment the record came from (custom: explicit base URLs, e.g. the local simulator).')),
   companyId: ProcoreIdSchema,
-  projectId: ProcoreIdSchema.nullable().describe('The project of a project-scoped resource; null for company-scoped ones.'),
-  resource: ResourceNameSchema.describe("The connector's resource name (its registry entry)."),
-  syncedAt: Timestamp.describe('When the connector delivered the envelope.'),
+  projectId: z.nullable(ProcoreIdSchema).check(z.describe('The project of a project-scoped resource; null for company-scoped ones.')),
+  resource: ResourceNameSchema.check(z.describe("The connector's resource name (its registry entry).")),
+  syncedAt: Timestamp.check(z.describe('When the connector delivered the envelope.')),
   // v2 (from v1): a record too large for one queue message travels by claim check (the S3 object
   // holding its data) instead of `truncated: true` with no data; `truncated` is gone.
-  claimCheck: ClaimCheckSchema.optional(),
+  claimCheck: z.optional(ClaimCheckSchema),
 };
 
 const ProcoreRecordEnvelopeSchema = z
@@ -72,51 +71,60 @@ const ProcoreRecordEnvelopeSchema = z
     ...envelopeBase,
     id: RecordIdSchema,
     idText: IdTextSchema,
-    updatedAt: Timestamp.describe("The record's updated_at as Procore returned it."),
-    lifecycle: LifecycleSchema.describe(
-      'active: a live record. inactive: deactivated (vendors, company users) or a closed project; still in Procore. ' +
-        "recycled: in its tool's recycle bin (RFIs, submittals, observations). deleted: deleted in Procore (deleted_at set). " +
-        'A restored or reactivated record comes back as active. Deduplicate on (resource, idText, updatedAt, lifecycle).',
+    updatedAt: Timestamp.check(z.describe("The record's updated_at as Procore returned it.")),
+    lifecycle: LifecycleSchema.check(
+      z.describe(
+        'active: a live record. inactive: deactivated (vendors, company users) or a closed project; still in Procore. ' +
+          "recycled: in its tool's recycle bin (RFIs, submittals, observations). deleted: deleted in Procore (deleted_at set). " +
+          'A restored or reactivated record comes back as active. Deduplicate on (resource, idText, updatedAt, lifecycle).',
+      ),
     ),
-    deleted: z.boolean().describe("True exactly when lifecycle is recycled or deleted (as in v1: the record is gone from Procore's lists)."),
+    deleted: z.boolean().check(z.describe("True exactly when lifecycle is recycled or deleted (as in v1: the record is gone from Procore's lists).")),
     data: z
-      .record(z.string(), z.unknown())
-      .nullable()
-      .describe('The Procore record exactly as the list endpoint returned it; null only when claimCheck says where it is.'),
+      .nullable(z.record(z.string(), z.unknown()))
+      .check(z.describe('The Procore record exactly as the list endpoint returned it; null only when claimCheck says where it is.')),
   })
-  .refine((envelope) => (envelope.data === null) === (envelope.claimCheck !== undefined), {
-    message: 'data is null exactly when claimCheck is present',
-    path: ['data'],
-  })
-  .refine((envelope) => envelope.deleted === isDeletedLifecycle(envelope.lifecycle), {
-    message: 'deleted is true exactly when lifecycle is recycled or deleted',
-    path: ['deleted'],
-  })
-  .meta({ title: 'A Procore record', description: 'A record as Procore listed it, with where it stands (lifecycle).' });
+  .check(
+    z.refine((envelope) => (envelope.data === null) === (envelope.claimCheck !== undefined), {
+      message: 'data is null exactly when claimCheck is present',
+      path: ['data'],
+    }),
+    z.refine((envelope) => envelope.deleted === isDeletedLifecycle(envelope.lifecycle), {
+      message: 'deleted is true exactly when lifecycle is recycled or deleted',
+      path: ['deleted'],
+    }),
+    z.meta({ title: 'A Procore record', description: 'A record as Procore listed it, with where it stands (lifecycle).' }),
+  );
 
 const QuarantinedRecordEnvelopeSchema = z
   .object({
     ...envelopeBase,
     lifecycle: z
       .literal('quarantined')
-      .describe('The connector could not read this record (quarantine.reason says why); it is delivered as Procore sent it and its scope went on.'),
-    quarantine: z.object({ reason: z.string().min(1).describe('What was wrong with the record, and where (e.g. "updated_at: missing").') }).strict(),
-    id: RecordIdSchema.nullable().describe('The id when it could be read, else null.'),
-    idText: IdTextSchema.nullable(),
-    updatedAt: Timestamp.nullable().describe('updated_at when it could be read, else null.'),
+      .check(z.describe('The connector could not read this record (quarantine.reason says why); it is delivered as Procore sent it and its scope went on.')),
+    quarantine: z.strictObject({
+      reason: z.string().check(z.minLength(1), z.describe('What was wrong with the record, and where (e.g. "updated_at: missing").')),
+    }),
+    id: z.nullable(RecordIdSchema).check(z.describe('The id when it could be read, else null.')),
+    idText: z.nullable(IdTextSchema),
+    updatedAt: z.nullable(Timestamp).check(z.describe('updated_at when it could be read, else null.')),
     deleted: z.literal(false),
-    data: z.unknown().describe('What Procore sent for the record, exactly (any JSON value); null also when claimCheck says where it is.'),
+    data: z.unknown().check(z.describe('What Procore sent for the record, exactly (any JSON value); null also when claimCheck says where it is.')),
   })
-  .refine((envelope) => envelope.claimCheck === undefined || envelope.data === null, {
-    message: 'data is null when claimCheck is present',
-    path: ['data'],
-  })
-  .meta({ title: 'A quarantined record', description: 'A record Procore sent that the connector could not read, with the reason.' });
+  .check(
+    z.refine((envelope) => envelope.claimCheck === undefined || envelope.data === null, {
+      message: 'data is null when claimCheck is present',
+      path: ['data'],
+    }),
+    z.meta({ title: 'A quarantined record', description: 'A record Procore sent that the connector could not read, with the reason.' }),
+  );
 
-export const RecordEnvelopeSchema = z.union([ProcoreRecordEnvelopeSchema, QuarantinedRecordEnvelopeSchema]).meta({
-  title: 'Procore record envelope v3',
-  description: 'One Procore record delivered by the pull worker to the records queue.',
-});
+export const RecordEnvelopeSchema = z.union([ProcoreRecordEnvelopeSchema, QuarantinedRecordEnvelopeSchema]).check(
+  z.meta({
+    title: 'Procore record envelope v3',
+    description: 'One Procore record delivered by the pull worker to the records queue.',
+  }),
+);
 
 export type RecordEnvelope = z.infer<typeof RecordEnvelopeSchema>;
 export type ProcoreRecordEnvelope = z.infer<typeof ProcoreRecordEnvelopeSchema>;

@@ -3,7 +3,7 @@
 // changed, not its content. The receiver validates every delivery against this schema before the
 // event goes on the events queue; the events consumer parses the queued body with it again.
 // Unknown fields are kept (Procore may add some); the ones the connector reads must be right.
-import * as z from 'zod';
+import * as z from '../validation/zod';
 import { ProcoreIdSchema } from './procore-id';
 import type { ResourceName } from '../resources/names';
 
@@ -25,22 +25,22 @@ export const WEBHOOK_MAX_BODY_BYTES = 64 * 1024;
 const Timestamp = z.iso.datetime({ offset: true });
 
 export const WebhookEventSchema = z.looseObject({
-  id: z.union([z.number().int(), z.string().min(1)]),
+  id: z.union([z.number().check(z.int()), z.string().check(z.minLength(1))]),
   /** Unique per event: the key duplicates are recognised by. */
-  ulid: z.string().regex(/^[0-9A-HJKMNP-TV-Z]{26}$/i, 'must be a 26-character ULID'),
+  ulid: z.string().check(z.regex(/^[0-9A-HJKMNP-TV-Z]{26}$/i, 'must be a 26-character ULID')),
   company_id: ProcoreIdSchema,
   /** null for company-level resources. */
-  project_id: ProcoreIdSchema.nullable().optional(),
+  project_id: z.optional(z.nullable(ProcoreIdSchema)),
   event_type: z.enum(WEBHOOK_EVENT_TYPES),
-  resource_name: z.string().min(1).max(200),
+  resource_name: z.string().check(z.minLength(1), z.maxLength(200)),
   resource_id: ProcoreIdSchema,
   timestamp: Timestamp,
-  metadata: z
-    .looseObject({
+  metadata: z.optional(
+    z.looseObject({
       /** The app that made the change: the connector's own writes are skipped by it. */
-      source_application_id: z.string().nullable().optional(),
-    })
-    .optional(),
+      source_application_id: z.optional(z.nullable(z.string())),
+    }),
+  ),
 });
 
 export type WebhookEvent = z.infer<typeof WebhookEventSchema>;
@@ -81,6 +81,6 @@ export function connectorResourceOf(resourceName: string): ResourceName | undefi
 }
 
 /** Why a body is not a webhook event, naming each field and problem (never a value). */
-export function webhookEventProblems(error: z.ZodError): string {
+export function webhookEventProblems(error: z.core.$ZodError): string {
   return error.issues.map((issue) => `${issue.path.join('.') || '(body)'}: ${issue.message}`).join('; ');
 }

@@ -1,15 +1,13 @@
 // The DMSA client credentials, read from Secrets Manager through Powertools Parameters (cached for
 // maxAge; a forced re-read after Procore answers invalid_client picks up a rotated secret).
 import { SecretsProvider } from '@aws-lambda-powertools/parameters/secrets';
-import * as z from 'zod';
+import * as z from '../validation/zod';
 
 /** The secret's JSON: `{"client_id": "...", "client_secret": "..."}`. Nothing else is accepted. */
-const DmsaSecretSchema: z.ZodType<{ client_id: string; client_secret: string }> = z
-  .object({
-    client_id: z.string().trim().min(1, 'client_id must be a non-empty string'),
-    client_secret: z.string().trim().min(1, 'client_secret must be a non-empty string'),
-  })
-  .strict();
+const DmsaSecretSchema = z.strictObject({
+  client_id: z.string().check(z.trim(), z.minLength(1, 'client_id must be a non-empty string')),
+  client_secret: z.string().check(z.trim(), z.minLength(1, 'client_secret must be a non-empty string')),
+});
 
 export interface DmsaCredentials {
   clientId: string;

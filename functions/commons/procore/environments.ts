@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import type { ProcoreEnvironmentConfig } from './environment-config';
 
 /** Procore's published hosts. The login host issues tokens; the API host serves REST. */
 export const PROCORE_HOSTS = {
@@ -8,18 +8,6 @@ export const PROCORE_HOSTS = {
 } as const;
 
 export type NamedProcoreEnvironment = keyof typeof PROCORE_HOSTS;
-
-const baseUrl = z
-  .string()
-  .url()
-  .transform((url) => url.replace(/\/+$/, ''));
-
-/** A stage's Procore environment: a named one, or explicit base URLs (the local simulator). */
-export const ProcoreEnvironmentSchema = z.union([
-  z.object({ name: z.enum(['production', 'sandbox', 'monthly-sandbox']) }).strict(),
-  z.object({ name: z.literal('custom'), loginUrl: baseUrl, apiUrl: baseUrl }).strict(),
-]);
-export type ProcoreEnvironmentConfig = z.infer<typeof ProcoreEnvironmentSchema>;
 
 export interface ProcoreEnvironment {
   name: NamedProcoreEnvironment | 'custom';

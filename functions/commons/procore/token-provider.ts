@@ -1,7 +1,7 @@
 // DMSA access tokens (OAuth 2.0 client credentials) from Procore's login host. One token per
 // container, reused until shortly before `expires_in` says it ends; concurrent callers share one
 // in-flight request. Neither the token nor the secret ever appears in an error or a log line.
-import * as z from 'zod';
+import * as z from '../validation/zod';
 import type { CredentialsSource } from '../credentials/dmsa-secret';
 import type { ProcoreEnvironment } from './environments';
 import { ProcoreError, classifyStatus, retryAtFromHeaders } from './errors';
@@ -11,10 +11,10 @@ import { silentLogger, type LoggerLike } from '../observability/logger';
 import { realSleep, retryDelay, systemClock, type Clock, type Sleep } from './timing';
 
 const TokenResponseSchema = z.object({
-  access_token: z.string().min(1),
-  token_type: z.string().optional(),
-  expires_in: z.number().positive(),
-  created_at: z.number().optional(),
+  access_token: z.string().check(z.minLength(1)),
+  token_type: z.optional(z.string()),
+  expires_in: z.number().check(z.positive()),
+  created_at: z.optional(z.number()),
 });
 
 export interface TokenProviderDeps {

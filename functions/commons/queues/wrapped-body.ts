@@ -7,23 +7,26 @@
 import { createHash } from 'node:crypto';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import type { MessageAttributeValue } from '@aws-sdk/client-sqs';
-import * as z from 'zod';
+import * as z from '../validation/zod';
 
 /** Values of the `connector.bodyWrapped` attribute. */
 export const BODY_WRAPPED = { gzip: 'gzip-base64', dropped: 'dropped: too large even gzipped' } as const;
 
-const WrappedAttributeSchema = z.union([
-  z.object({ DataType: z.string().min(1), StringValue: z.string() }).strict(),
-  z.object({ DataType: z.string().min(1), BinaryValueBase64: z.string() }).strict(),
-]);
-
-const WrapperSchema = z.object({
-  connectorDeadLetter: z.literal(1),
-  bodyBytes: z.number().int().nonnegative(),
-  bodySha256: z.string().regex(/^[0-9a-f]{64}$/),
-  bodyGzipBase64: z.string().nullable(),
-  attributes: z.record(z.string(), WrappedAttributeSchema).optional(),
-});
+// Built on the first unwrap (a redrive, from the CLI), not at every cold start: the handlers only wrap.
+function wrapperSchema() {
+  const attribute = z.union([
+    z.strictObject({ DataType: z.string().check(z.minLength(1)), StringValue: z.string() }),
+    z.strictObject({ DataType: z.string().check(z.minLength(1)), BinaryValueBase64: z.string() }),
+  ]);
+  return z.object({
+    connectorDeadLetter: z.literal(1),
+    bodyBytes: z.number().check(z.int(), z.nonnegative()),
+    bodySha256: z.string().check(z.regex(/^[0-9a-f]{64}$/)),
+    bodyGzipBase64: z.nullable(z.string()),
+    attributes: z.optional(z.record(z.string(), attribute)),
+  });
+}
+let WrapperSchema: ReturnType<typeof wrapperSchema> | undefined;
 
 const sha256 = (body: string) => createHash('sha256').update(body, 'utf8').digest('hex');
 
@@ -50,8 +53,9 @@ export type Unwrapped = { ok: true; body: string; attributes: Record<string, Mes
 
 /** The original body and producer attributes of a wrapped dead letter, checked against its size and SHA-256. */
 export function unwrapBody(wrapper: string): Unwrapped {
-  let parsed: z.infer<typeof WrapperSchema>;
+  let parsed: z.infer<ReturnType<typeof wrapperSchema>>;
   try {
+    WrapperSchema ??= wrapperSchema();
     parsed = WrapperSchema.parse(JSON.parse(wrapper));
   } catch (error) {
     return { ok: false, reason: `the wrapped body is not a connector wrapper: ${error instanceof Error ? error.message.slice(0, 200) : String(error)}` };

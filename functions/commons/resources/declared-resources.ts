@@ -2,16 +2,16 @@
 // worker, push) as `resources.json` bundled with its code (RESOURCES_FILE), or inline in
 // DECLARED_RESOURCES (local harnesses). Installed once per container, before the first message is
 // read, so pull and push find them in the registry exactly as they find the built-in ones.
-import * as z from 'zod';
+import * as z from '../validation/zod';
 import { readBundledJson } from '../config/bundled-json';
 import { declareResources } from './registry';
 import type { ResourceDefinition } from './resource-definition';
 
 export const DeclaredResourcesEnvSchema = z.object({
   /** JSON array of resource declarations (names included), inline. */
-  DECLARED_RESOURCES: z.string().min(2).optional(),
+  DECLARED_RESOURCES: z.optional(z.string().check(z.minLength(2))),
   /** The same JSON as a file in the function's code (LAMBDA_TASK_ROOT): how the stack passes it. */
-  RESOURCES_FILE: z.string().min(1).optional(),
+  RESOURCES_FILE: z.optional(z.string().check(z.minLength(1))),
 });
 
 /** Adds the declared resources to the registry; none when neither variable is set. */

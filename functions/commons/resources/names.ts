@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '../validation/zod';
 
 /** The financial resources (financial-resources.ts), in the order the pull lists them. */
 export const FINANCIAL_RESOURCE_NAMES = [
@@ -39,4 +39,4 @@ export type ResourceName = string;
 /** What a resource name may look like: snake_case, safe in state-table keys, queue attributes and logs. */
 export const ResourceNameSchema = z
   .string({ error: 'must be a string' })
-  .regex(/^[a-z][a-z0-9_]{0,63}$/, 'must be a snake_case resource name (a-z, 0-9, _; at most 64 characters, starting with a letter)');
+  .check(z.regex(/^[a-z][a-z0-9_]{0,63}$/, 'must be a snake_case resource name (a-z, 0-9, _; at most 64 characters, starting with a letter)'));

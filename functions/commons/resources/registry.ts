@@ -8,6 +8,7 @@ import { FINANCIAL_REMOVAL_SOURCES } from './financial-removal-sources';
 import { FINANCIAL_RESOURCES } from './financial-resources';
 import { ResourceNameSchema } from './names';
 import { ResourceDeclarationSchema } from './resource-declaration';
+import * as z from '../validation/zod';
 import type { ResourceDefinition } from './resource-definition';
 
 export type { PermissionLevel, ResourceDefinition, ResourceOperation, ResourceScope, ScopeIds, ToolPermission } from './resource-definition';
@@ -120,6 +121,8 @@ export function listResources(): ResourceDefinition[] {
 }
 
 /** A resource name the registry knows (built-in or declared): for messages from outside (push). */
-export const KnownResourceNameSchema = ResourceNameSchema.refine((name) => lookup(name) !== undefined, {
-  error: (issue) => unknownResourceMessage(issue.input),
-});
+export const KnownResourceNameSchema = ResourceNameSchema.check(
+  z.refine((name) => lookup(name) !== undefined, {
+    error: (issue) => unknownResourceMessage(issue.input),
+  }),
+);

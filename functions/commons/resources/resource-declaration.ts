@@ -3,7 +3,7 @@
 // parsed by the same schema, so the rest of the connector never tells them apart. Paths, query
 // parameters and body types must be Procore's declared ones (docs/procore-endpoints.tsv):
 // operation-check.ts checks a declaration against that file at synth and in the tests.
-import * as z from 'zod';
+import * as z from '../validation/zod';
 import { ResourceNameSchema } from './names';
 
 const ResourceScopeSchema = z.enum(['company', 'project']);
@@ -13,12 +13,12 @@ const PermissionLevelSchema = z.enum(['read_only', 'standard', 'admin']);
 /** A path template as Procore publishes it: `/rest/vX.Y/...` with `{company_id}`, `{project_id}`, `{id}` and literal segments. */
 const PathTemplateSchema = z
   .string()
-  .regex(/^\/rest\/v\d+\.\d+(\/([\w.-]+|\{[a-z_]+\}))+$/, 'must be a Procore path template such as /rest/v1.0/companies/{company_id}/things');
+  .check(z.regex(/^\/rest\/v\d+\.\d+(\/([\w.-]+|\{[a-z_]+\}))+$/, 'must be a Procore path template such as /rest/v1.0/companies/{company_id}/things'));
 
 /** The Procore tool permission the connector's app needs for this resource (Permissions Builder). */
 const ToolPermissionSchema = z.strictObject({
   /** The tool's name as Procore's Permissions Builder shows it. */
-  tool: z.string().min(1).max(100),
+  tool: z.string().check(z.minLength(1), z.maxLength(100)),
   /** Enough to read and write what the connector exchanges. */
   level: PermissionLevelSchema,
   scope: ResourceScopeSchema,
@@ -27,13 +27,13 @@ const ToolPermissionSchema = z.strictObject({
 const ResourcePathsSchema = z.strictObject({
   /** Absent for a push-only resource: Procore declares writes but no list (budget line items, whose
    * rows are read through budget view detail rows). Such a resource cannot be pulled. */
-  list: PathTemplateSchema.optional(),
-  show: PathTemplateSchema.optional(),
-  create: PathTemplateSchema.optional(),
-  update: PathTemplateSchema.optional(),
-  delete: PathTemplateSchema.optional(),
+  list: z.optional(PathTemplateSchema),
+  show: z.optional(PathTemplateSchema),
+  create: z.optional(PathTemplateSchema),
+  update: z.optional(PathTemplateSchema),
+  delete: z.optional(PathTemplateSchema),
   /** Batch upsert (Procore's `/sync`): `{"updates": [...]}`, at most 1000 items; PATCH unless `requests.batchUpsert.method` says POST. */
-  batchUpsert: PathTemplateSchema.optional(),
+  batchUpsert: z.optional(PathTemplateSchema),
 });
 
 /**
@@ -42,23 +42,20 @@ const ResourcePathsSchema = z.strictObject({
  */
 const OperationRequestSchema = z.strictObject({
   /** Query parameters sent on every call, e.g. `{ view: 'extended' }` where the default view lacks fields. */
-  query: z.record(z.string().min(1), z.string()).optional(),
+  query: z.optional(z.record(z.string().check(z.minLength(1)), z.string())),
   /** The body's content type (writes). Default application/json. */
-  body: z.enum(['application/json', 'multipart/form-data']).optional(),
+  body: z.optional(z.enum(['application/json', 'multipart/form-data'])),
   /** Batch upsert only: its verb. Default PATCH (budget line items' sync is POST). */
-  method: z.enum(['PATCH', 'POST']).optional(),
+  method: z.optional(z.enum(['PATCH', 'POST'])),
   /** Scope ids not in the path: query parameters on reads and deletes, top-level body keys on
    * writes, unless the operation declares them as query parameters ('query'). A batch upsert's
    * `topLevelFromData` fields go where its scope ids go. */
-  scopeIn: z.enum(['query', 'body']).optional(),
+  scopeIn: z.optional(z.enum(['query', 'body'])),
   /** Batch upsert only: the body's item array. Default `updates` (budget line items: `budget_line_items`). */
-  itemsKey: z
-    .string()
-    .regex(/^[a-z][a-z0-9_]*$/)
-    .optional(),
+  itemsKey: z.optional(z.string().check(z.regex(/^[a-z][a-z0-9_]*$/))),
   /** Batch upsert only: 'id' when its items carry no origin_id (budget line items): only upserts
    * addressed by Procore id go through it; others are written one by one. */
-  addressedBy: z.literal('id').optional(),
+  addressedBy: z.optional(z.literal('id')),
 });
 
 /**
@@ -69,9 +66,9 @@ const OperationRequestSchema = z.strictObject({
  */
 const ParentListSchema = z.strictObject({
   /** The parent id's name: a `{param}` in the list path, else a query parameter of the list. */
-  param: z.string().regex(/^[a-z][a-z0-9_]*$/),
+  param: z.string().check(z.regex(/^[a-z][a-z0-9_]*$/)),
   /** The parents' list path, e.g. `/rest/v1.0/budget_views`. */
-  list: z.string().regex(/^\/rest\/v\d+\.\d+\//),
+  list: z.string().check(z.regex(/^\/rest\/v\d+\.\d+\//)),
   /** Scope ids the parents' list takes as query parameters. */
   listQuery: z.array(ScopeParamSchema),
 });
@@ -79,7 +76,7 @@ const ParentListSchema = z.strictObject({
 /** Where Procore shows a record that left the resource's default list (functions/pull/removals/). */
 const RemovalSourceSchema = z.discriminatedUnion('kind', [
   /** Extra query on the resource's own list; the records' fields say their lifecycle. */
-  z.strictObject({ kind: z.literal('list-query'), listQuery: z.record(z.string().min(1), z.string()), how: z.string() }),
+  z.strictObject({ kind: z.literal('list-query'), listQuery: z.record(z.string().check(z.minLength(1)), z.string()), how: z.string() }),
   /** A recycle bin read with the job's updated_at window. */
   z.strictObject({ kind: z.literal('recycle-bin'), path: PathTemplateSchema, paged: z.boolean(), how: z.string() }),
   /** A list of every inactive record, compared with the ids already delivered as inactive. */
@@ -94,20 +91,17 @@ const OPERATIONS = ['list', 'show', 'create', 'update', 'delete', 'batchUpsert']
 const ResourceFieldsSchema = z.strictObject({
   scope: ResourceScopeSchema,
   /** The API version of its paths (informative; the paths say it). */
-  apiVersion: z
-    .string()
-    .regex(/^v\d+\.\d+$/)
-    .optional(),
+  apiVersion: z.optional(z.string().check(z.regex(/^v\d+\.\d+$/))),
   paths: ResourcePathsSchema,
   /** Scope ids Procore wants as query parameters on reads (list, show, delete) when they are not
    * in the operation's path, e.g. vendors `?company_id=`, observations `?project_id=`. */
-  listQuery: z.array(ScopeParamSchema).default([]),
+  listQuery: z._default(z.array(ScopeParamSchema), []),
   /** The write body's wrapper, e.g. `{"rfi": {...}}`. */
-  wrapperKey: z.string().regex(/^[a-z][a-z0-9_]*$/, 'must be a snake_case JSON key'),
+  wrapperKey: z.string().check(z.regex(/^[a-z][a-z0-9_]*$/, 'must be a snake_case JSON key')),
   /** Scope ids that go top-level in write and sync bodies, e.g. `{"company_id", "vendor": {...}}`. */
-  bodyScope: z.array(ScopeParamSchema).default([]),
+  bodyScope: z._default(z.array(ScopeParamSchema), []),
   /** `origin_id` (unique per company) carries the upstream system's key. */
-  originId: z.boolean().default(false),
+  originId: z._default(z.boolean(), false),
   /** `filters[updated_at]=<iso>...<iso>` narrows lists to changed records. */
   incremental: z.boolean(),
   /**
@@ -115,41 +109,36 @@ const ResourceFieldsSchema = z.strictObject({
    * not incremental) or `content-hash` (a full listing every `fullListingMinutes`, delivering only
    * records whose content hash changed, and ids that left the list as removed).
    */
-  changeDetection: z.enum(['updated_at', 'content-hash']).default('updated_at'),
+  changeDetection: z._default(z.enum(['updated_at', 'content-hash']), 'updated_at'),
   /** content-hash only: minutes between two full listings of a scope (default a day). */
-  fullListingMinutes: z
-    .number()
-    .int()
-    .min(5)
-    .max(7 * 24 * 60)
-    .default(24 * 60),
+  fullListingMinutes: z._default(z.number().check(z.int(), z.gte(5), z.lte(7 * 24 * 60)), 24 * 60),
   /** How deleted records can be listed: `filters[include_deleted]=with|only`, or not at all. */
-  deleted: z.enum(['filters[include_deleted]', 'none']).default('none'),
+  deleted: z._default(z.enum(['filters[include_deleted]', 'none']), 'none'),
   /** Where records that left the list show (default: nowhere). */
-  removals: RemovalSourceSchema.default({ kind: 'none', how: 'not read' }),
+  removals: z._default(RemovalSourceSchema, { kind: 'none', how: 'not read' }),
   /** The boolean field that says a record is active (`active`, `is_active`): false is an inactive envelope. */
-  activeField: z.string().min(1).optional(),
+  activeField: z.optional(z.string().check(z.minLength(1))),
   /** The record's id field (a positive integer). */
-  idField: z.string().min(1).default('id'),
+  idField: z._default(z.string().check(z.minLength(1)), 'id'),
   /** The record's change time (ISO 8601), or null when records carry none (then syncedAt stands in for it). */
-  timestampField: z.string().min(1).nullable().default('updated_at'),
+  timestampField: z._default(z.nullable(z.string().check(z.minLength(1))), 'updated_at'),
   /** Largest `per_page` the connector asks for. */
-  maxPerPage: z.number().int().min(1).max(1000).default(1000),
+  maxPerPage: z._default(z.number().check(z.int(), z.gte(1), z.lte(1000)), 1000),
   /** false: the list declares no page/per_page (commitment change orders): one answer holds it all. */
-  paged: z.literal(false).optional(),
+  paged: z.optional(z.literal(false)),
   /** The list sits under a parent record whose id it needs (see ParentListSchema). */
-  parent: ParentListSchema.optional(),
+  parent: z.optional(ParentListSchema),
   /**
    * Fields Procore wants beside the wrapper, not inside it, in create and update bodies: taken out of
    * the message's data and sent top-level, e.g. potential change orders' `contract_id`.
    */
-  topLevelFromData: z.array(z.string().min(1)).optional(),
+  topLevelFromData: z.optional(z.array(z.string().check(z.minLength(1)))),
   permission: ToolPermissionSchema,
   /** Per operation, what its request carries beyond the defaults (view, body type, verb, scope ids). */
-  requests: z.partialRecord(z.enum(OPERATIONS), OperationRequestSchema).optional(),
+  requests: z.optional(z.partialRecord(z.enum(OPERATIONS), OperationRequestSchema)),
 });
 
-function checkDeclaration(resource: z.infer<typeof ResourceFieldsSchema>, ctx: z.RefinementCtx): void {
+function checkDeclaration(resource: z.infer<typeof ResourceFieldsSchema>, ctx: z.core.$RefinementCtx): void {
   const issue = (path: (string | number)[], message: string) => ctx.addIssue({ code: 'custom', path, message });
   if (resource.changeDetection === 'content-hash' && resource.incremental) {
     issue(['changeDetection'], 'content-hash is for lists without an updated_at filter: set incremental to false');
@@ -183,10 +172,10 @@ function checkPushOnly(resource: z.infer<typeof ResourceFieldsSchema>, issue: (p
 }
 
 /** A declaration without its name: what `stages.<stage>.resources.<name>` holds. */
-export const ResourceFieldsDeclarationSchema = ResourceFieldsSchema.superRefine(checkDeclaration);
+export const ResourceFieldsDeclarationSchema = ResourceFieldsSchema.check(z.superRefine(checkDeclaration));
 
 /** A whole declaration, name included: what the registry holds. */
-export const ResourceDeclarationSchema = ResourceFieldsSchema.extend({ name: ResourceNameSchema }).superRefine(checkDeclaration);
+export const ResourceDeclarationSchema = z.extend(ResourceFieldsSchema, { name: ResourceNameSchema }).check(z.superRefine(checkDeclaration));
 
 /** A declaration as written (defaults may be left out). */
 export type ResourceDeclarationInput = z.input<typeof ResourceDeclarationSchema>;

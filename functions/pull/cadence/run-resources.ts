@@ -7,7 +7,7 @@
 // The reconciliation pull reads from the scope's cursor as any pull does, and its jobs say
 // `reconcile`: a record the webhook path already delivered as the same version (its delivered
 // marker, content-hash/delivered-markers.ts) is left out, so only what the webhook path missed comes.
-import * as z from 'zod';
+import * as z from '../../commons/validation/zod';
 import type { ResourceName } from '../../commons/resources/names';
 
 export const PlannerRunSchema = z.enum(['schedule', 'reconcile']);

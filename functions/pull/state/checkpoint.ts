@@ -5,7 +5,7 @@
 // Operators see it in `status`. Within one window a checkpoint never moves backwards: a write that
 // would lower recordsSoFar (a late, stale writer) is refused.
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import * as z from 'zod';
+import * as z from '../../commons/validation/zod';
 import type { SyncScope } from '../sync-scope';
 import type { SyncTable } from './cursor';
 import { conditionalWrite, syncStateItem, syncStateKey, type TransactItem } from './state-keys';
@@ -15,18 +15,18 @@ const SyncCheckpointSchema = z.object({
   windowStart: z.string(),
   windowEnd: z.string(),
   /** The next updated_at slice starts here (window-walk.ts). Absent in checkpoints of older versions: the window starts over. */
-  resumeFrom: z.string().optional(),
+  resumeFrom: z.optional(z.string()),
   /** 1, or the page to read next while paging one crowded second (resumeFrom...resumeFrom). */
-  nextPage: z.number().int().positive(),
+  nextPage: z.number().check(z.int(), z.positive()),
   /** The width of the next slice, in seconds (the walk's estimate). */
-  sliceSeconds: z.number().int().nonnegative().optional(),
+  sliceSeconds: z.optional(z.number().check(z.int(), z.nonnegative())),
   /** Records delivered in this window so far, across every job and invocation that worked on it. */
-  recordsSoFar: z.number().int().nonnegative(),
+  recordsSoFar: z.number().check(z.int(), z.nonnegative()),
   savedAt: z.string(),
   /** The crowded second's Total when this page was read (shrink detection on resume). */
-  seenTotal: z.number().int().nonnegative().optional(),
+  seenTotal: z.optional(z.number().check(z.int(), z.nonnegative())),
   /** Lists read per parent record (parent-walk.ts): the parent whose list `resumeFrom`/`nextPage` are in. */
-  parentId: z.number().int().positive().optional(),
+  parentId: z.optional(z.number().check(z.int(), z.positive())),
 });
 export type SyncCheckpoint = z.infer<typeof SyncCheckpointSchema>;
 

@@ -2,15 +2,15 @@
 // installed). Procore needs a Procore-Company-Id header even for that call, so the next discovery
 // asks from these, one after another, and no single configured company has to stay installed.
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import * as z from 'zod';
+import * as z from '../../commons/validation/zod';
 import type { SyncTable } from './cursor';
 
 const KEY = { pk: 'sync#discovery', sk: 'companies' };
 
 const DiscoveredCompaniesSchema = z.object({
-  ids: z.array(z.number().int().positive()),
+  ids: z.array(z.number().check(z.int(), z.positive())),
   /** The company whose header the successful discovery was sent with. */
-  askedFrom: z.number().int().positive(),
+  askedFrom: z.number().check(z.int(), z.positive()),
   discoveredAt: z.string(),
 });
 export type DiscoveredCompanies = z.infer<typeof DiscoveredCompaniesSchema>;
