@@ -86,7 +86,24 @@ function pipeliningTable(pulls: PullComparison[]): string[] {
       `| ${records.toLocaleString('en-US')} | ${seconds(connector.wallMs)} | ${seconds(parts.procoreMs)} | ${seconds(parts.sqsMs)} | ${ratio(connector.wallMs, larger)} | ${ratio(connector.wallMs, parts.procoreMs + parts.sqsMs)} |`,
     );
   }
-  return lines;
+  const cpu = pulls.flatMap(({ records, connector, parts }) => {
+    const part = parts.cpuMicrosPerRecord;
+    return part === undefined
+      ? []
+      : [
+          `| ${records.toLocaleString('en-US')} | ${fixed(cpuMicrosPerRecord(connector), 1)} | ${fixed(part.procore, 1)} | ${fixed(part.sqs, 1)} | ${fixed(part.sqsFloor, 1)} |`,
+        ];
+  });
+  if (cpu.length === 0) return lines;
+  return [
+    ...lines,
+    '',
+    "**Pull CPU by part** (µs per record, each half in its own process; the floor: the same SendMessageBatch entries built beforehand, sent with the worker's SQS client and nothing else)",
+    '',
+    '| records | worker | reading alone | delivering alone | SendMessageBatch alone (SDK floor) |',
+    '|---:|---:|---:|---:|---:|',
+    ...cpu,
+  ];
 }
 
 /** The planner on a company of many projects: requests per scope planned, and its time against its timeout. */

@@ -157,6 +157,10 @@ export interface PullPartsMeasurement {
   procoreRequests: number;
   /** The same delivery of what was read, page by page, no Procore. */
   sqsMs: number;
+  /** CPU µs per record of each part in its own process: reading (the first part, so with the
+   *  container's first token and secret), delivering (envelopes, messages, SendMessageBatch), and the
+   *  same SendMessageBatch entries built beforehand and sent with the worker's SQS client alone. */
+  cpuMicrosPerRecord?: { procore: number; sqs: number; sqsFloor: number };
 }
 
 export async function measurePullParts(context: BenchContext, projectId: number, records: number): Promise<PullPartsMeasurement> {
@@ -170,13 +174,20 @@ export async function measurePullParts(context: BenchContext, projectId: number,
       const started = performance.now();
       const result = await host.invoke<PullPartsResult>({ part, job } satisfies PullPartsEvent);
       if (result.records !== records) throw new Error(`the ${part} half handled ${result.records} records, expected ${records}`);
-      return performance.now() - started;
+      return { ms: performance.now() - started, cpuMicrosPerRecord: result.cpuMicros / records };
     };
-    const procoreMs = await timed('procore');
+    const procore = await timed('procore');
     const { procoreRequests } = restRequests(context);
-    const sqsMs = await timed('sqs');
+    const sqs = await timed('sqs');
     await scenario.sqs.send(new PurgeQueueCommand({ QueueUrl: scenario.queues.records.url }));
-    return { procoreMs, procoreRequests, sqsMs };
+    const sqsFloor = await timed('sqs-floor');
+    await scenario.sqs.send(new PurgeQueueCommand({ QueueUrl: scenario.queues.records.url }));
+    return {
+      procoreMs: procore.ms,
+      procoreRequests,
+      sqsMs: sqs.ms,
+      cpuMicrosPerRecord: { procore: procore.cpuMicrosPerRecord, sqs: sqs.cpuMicrosPerRecord, sqsFloor: sqsFloor.cpuMicrosPerRecord },
+    };
   } finally {
     await host.close();
   }

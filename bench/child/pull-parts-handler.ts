@@ -3,30 +3,40 @@
 // records kept in memory); `sqs` then delivers what was read with the worker's own delivery (no
 // Procore), page by page as the worker does. The worker's wall time ÷ the larger of the two says how
 // well it overlaps reading and delivering (1.0: fully; their sum ÷ the larger: not at all).
+// `sqs-floor` sends the same records' SendMessageBatch entries, built beforehand, with the worker's
+// own SQS client and nothing else: the SDK path's floor under the worker's CPU per record.
+// Each part reports the CPU it took in this process.
 // Bundled like the handlers and run by measured-handler.ts, so it is measured the same way.
+import { SendMessageBatchCommand, type SendMessageBatchRequestEntry } from '@aws-sdk/client-sqs';
 import { sqs } from '../../functions/commons/aws/clients';
 import { procoreEnvironmentFrom, readEnv, WorkerEnvSchema } from '../../functions/commons/config/runtime-env';
 import { silentLogger } from '../../functions/commons/observability/logger';
 import { createProcoreClient } from '../../functions/commons/procore/runtime';
 import { registryListSpecs } from '../../functions/pull/list-spec';
 import { deliverRecords, windowChunks, type Totals } from '../../functions/pull/run-sync-job';
+import { envelopeFor, envelopeMessage } from '../../functions/pull/record-envelopes';
+import { packBatches, sqsMessageFields } from '../../functions/commons/queues/sqs-batch-sender';
+import { scopeOfJob } from '../../functions/pull/sync-job';
 import { startPoint } from '../../functions/pull/start-point';
 import type { SyncJob } from '../../functions/pull/sync-job';
+import { childUsage } from './resource-usage';
 
 export interface PullPartsEvent {
-  part: 'procore' | 'sqs';
+  part: 'procore' | 'sqs' | 'sqs-floor';
   job: SyncJob;
 }
 
 export interface PullPartsResult {
   records: number;
   pages: number;
+  /** CPU this process spent on the part (for sqs-floor: on the sends alone). */
+  cpuMicros: number;
 }
 
 const env = readEnv(WorkerEnvSchema);
 const environment = procoreEnvironmentFrom(env);
 const procore = createProcoreClient({ environment, secretId: env.DMSA_SECRET_ID, logger: silentLogger });
-/** What the `procore` part read, for the `sqs` part to deliver. */
+/** What the `procore` part read, for the `sqs` part to deliver and then `sqs-floor` to send. */
 let read: unknown[][] = [];
 
 async function readAlone(job: SyncJob): Promise<PullPartsResult> {
@@ -35,7 +45,7 @@ async function readAlone(job: SyncJob): Promise<PullPartsResult> {
   for await (const chunk of windowChunks(job, startPoint(job, undefined, undefined), deps, { now: Date.now, deadline: Date.now() + 900_000 })) {
     if (chunk.items.length > 0) read.push(chunk.items);
   }
-  return { records: read.reduce((sum, page) => sum + page.length, 0), pages: read.length };
+  return { records: read.reduce((sum, page) => sum + page.length, 0), pages: read.length, cpuMicros: 0 };
 }
 
 async function deliverAlone(job: SyncJob): Promise<PullPartsResult> {
@@ -48,9 +58,44 @@ async function deliverAlone(job: SyncJob): Promise<PullPartsResult> {
     claimCheck: undefined,
   };
   for (const page of read) await deliverRecords(page, job, deps, totals);
-  const pages = read.length;
-  read = [];
-  return { records: totals.records, pages };
+  // Kept for sqs-floor, which runs after this part: warm, as the worker is once it has sent a page.
+  return { records: totals.records, pages: read.length, cpuMicros: 0 };
 }
 
-export const handler = async (event: PullPartsEvent): Promise<PullPartsResult> => (event.part === 'procore' ? readAlone(event.job) : deliverAlone(event.job));
+/** The records read, as the worker's SendMessageBatch entries (built before the clock starts), sent page by page 4 calls at a time as the worker sends them. */
+async function sendAlone(job: SyncJob): Promise<PullPartsResult> {
+  const context = { environment: environment.name, scope: scopeOfJob(job), syncedAt: new Date().toISOString() };
+  const pages = read.map((page) =>
+    packBatches(page.map((record) => envelopeMessage(envelopeFor(record, context)))).map((batch) =>
+      batch.map((message, index): SendMessageBatchRequestEntry => ({ Id: String(index), ...sqsMessageFields(message) })),
+    ),
+  );
+  const before = childUsage().cpuMicros;
+  let records = 0;
+  for (const batches of pages) {
+    let next = 0;
+    const lane = async () => {
+      while (next < batches.length) {
+        const Entries = batches[next++]!;
+        const answer = await sqs.send(new SendMessageBatchCommand({ QueueUrl: env.RECORDS_QUEUE_URL, Entries }));
+        if ((answer.Failed ?? []).length > 0) throw new Error(`SQS failed ${answer.Failed!.length} entries`);
+        records += Entries.length;
+      }
+    };
+    await Promise.all([lane(), lane(), lane(), lane()]);
+  }
+  const cpuMicros = childUsage().cpuMicros - before;
+  read = [];
+  return { records, pages: pages.length, cpuMicros };
+}
+
+const PARTS = { procore: readAlone, 'sqs-floor': sendAlone, sqs: deliverAlone } satisfies Record<
+  PullPartsEvent['part'],
+  (job: SyncJob) => Promise<PullPartsResult>
+>;
+
+export const handler = async (event: PullPartsEvent): Promise<PullPartsResult> => {
+  const before = childUsage().cpuMicros;
+  const result = await PARTS[event.part](event.job);
+  return event.part === 'sqs-floor' ? result : { ...result, cpuMicros: childUsage().cpuMicros - before };
+};

@@ -4,6 +4,7 @@ import { CreateQueueCommand, SQSClient, type SendMessageBatchCommand } from '@aw
 import { deleteMessages } from '../../cli/aws/sqs';
 import { receiveMessages } from '../../local/sqs-event-source';
 import {
+  mayExceed,
   messageBytes,
   packBatches,
   sendMessageBatches,
@@ -34,6 +35,19 @@ describe('SQS batch packing', () => {
     // 400+400+224 = 1 MiB fits exactly; 1000+40 would not.
     expect(batches.map((b) => b.map((m) => m.attributes!.tag!.StringValue))).toEqual([['0', '1', '2'], ['3'], ['4'], ['5', '6']]);
     for (const batch of batches) expect(batch.reduce((sum, m) => sum + messageBytes(m), 0)).toBeLessThanOrEqual(SQS_MAX_PAYLOAD_BYTES);
+  });
+
+  it('tells a message over the limit from one at it, counting multi-byte text and attributes exactly', () => {
+    const attributes = { note: { DataType: 'String', StringValue: 'é' } };
+    const overhead = messageBytes({ body: '', attributes });
+    // 'é' is 2 bytes in UTF-8: the 3-bytes-per-unit bound says "may exceed", the exact count decides.
+    const atLimit = { body: 'é'.repeat((SQS_MAX_PAYLOAD_BYTES - overhead) / 2), attributes };
+    expect(messageBytes(atLimit)).toBe(SQS_MAX_PAYLOAD_BYTES);
+    expect(mayExceed(atLimit, SQS_MAX_PAYLOAD_BYTES)).toBe(false);
+    expect(mayExceed({ ...atLimit, body: `${atLimit.body}x` }, SQS_MAX_PAYLOAD_BYTES)).toBe(true);
+    expect(mayExceed({ body: '€'.repeat(100) }, 300)).toBe(false);
+    expect(mayExceed({ body: '€'.repeat(100) }, 299)).toBe(true);
+    expect(mayExceed({ body: 'x', attributes: { b: { DataType: 'Binary', BinaryValue: new Uint8Array(300) } } }, 300)).toBe(true);
   });
 
   it('refuses a single message over the limit instead of sending it', () => {
