@@ -182,7 +182,7 @@ export function renderMarkdown(result: BenchResult): string {
   lines.push(...plannerTable(result.planner));
   lines.push(
     '',
-    `**Cold start** (bundled as the stack bundles; module load in a fresh Node process, median of ${settings.coldStartRounds}; each handler against a reference importing the same AWS SDK clients and Powertools Logger, bundled the same way; targets: bundle ≤ 800 KB, load ≤ 1.3 × reference)`,
+    `**Cold start** (bundled as the stack bundles; module load in a fresh Node process with Lambda's AWS_EXECUTION_ENV and the environment the default stage's stack gives it (tracing as cdk.json sets it; rows "(tracing: subsegments)" with Powertools Tracer and the X-Ray SDK loaded), median of ${settings.coldStartRounds}; each handler against a reference importing the same AWS SDK clients and Powertools Logger, bundled the same way; targets: bundle ≤ 800 KB, load ≤ 1.3 × reference)`,
     '',
     '| handler | bundle KB | load ms | load CPU ms | against | × size | × load | × load CPU |',
     '|---|---:|---:|---:|---|---:|---:|---:|',

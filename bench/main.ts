@@ -5,6 +5,7 @@
 // Knobs (for quick runs): BENCH_PULL_SIZES=10000,100000  BENCH_PUSH_MESSAGES=1000  BENCH_COLD_ROUNDS=15
 // BENCH_WEBHOOK_POLL_PROJECTS=2
 // and --only=pull,push,planner,cold,webhooks,budget (some scenarios; the report holds those). --help prints this.
+import { readFileSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -21,6 +22,8 @@ import { machineInfo, renderMarkdown, type BenchResult } from './bench-report';
 import { originIdAuditLine } from '../simulator';
 import { measureWebhooksVsPolling } from './webhook-bench';
 import { measureBudgetSharing } from './budget-bench';
+import { loadStageConfig } from '../lib/config/stage-config';
+import { type TracingMode, tracingEnvironment } from '../lib/config/tracing-mode';
 
 const ROOT = path.resolve(__dirname, '..');
 const LATENCY_MS = { min: 40, max: 80 };
@@ -95,6 +98,7 @@ async function main(): Promise<void> {
         data: { companies: 1, projectsPerCompany: 1, recordsPerResource: 5, resources: ['company_users', 'vendors', 'rfis'] },
       },
       logLevel: 'WARN',
+      tracing: shippedTracing(),
     });
     const context: BenchContext = { scenario, counter, bundles, rateBudget: RATE_BUDGET, progress };
 
@@ -102,7 +106,7 @@ async function main(): Promise<void> {
     const pull = await pullScenarios(context, pullSizes);
     const push = only.has('push') ? await pushScenarios(context, pushMessages!) : [];
     const planner = only.has('planner') ? [await plannerScenario(context, plannerProjects!)] : [];
-    const coldStart = only.has('cold') ? await coldStartScenario(context, coldRounds!) : [];
+    const coldStart = only.has('cold') ? await coldStartScenario(context, coldRounds!, shippedTracing()) : [];
     const webhooks = only.has('webhooks') ? await webhooksScenario(context, webhookPollProjects!) : undefined;
     const budget = only.has('budget') ? await measureBudgetSharing(BUDGET_SIZES, { latencyMs: LATENCY_MS }, progress) : undefined;
 
@@ -192,24 +196,39 @@ function webhooksScenario(context: BenchContext, pollProjects: number): ReturnTy
   );
 }
 
-function coldStartScenario(context: BenchContext, rounds: number): Promise<BenchResult['coldStart']> {
+/** The tracing setting of the stage cdk.json deploys by default: the handlers get the environment the stack gives them. */
+function shippedTracing(): TracingMode {
+  const cdkJson = JSON.parse(readFileSync(path.join(ROOT, 'cdk.json'), 'utf8')) as { context: { stage?: unknown; stages?: unknown } };
+  return loadStageConfig(cdkJson.context).config.tracing;
+}
+
+function coldStartScenario(context: BenchContext, rounds: number, tracing: TracingMode): Promise<BenchResult['coldStart']> {
   context.progress('cold starts');
   const { bundles, scenario } = context;
   // The webhook handlers read their environment on their first invocation (loadRuntime), not at
-  // load: the worker's stands in for the consumer's, the receiver needs none to load. The worker and
-  // the events consumer import the reference's clients and no S3 client: their claim check sends
-  // signed requests (functions/commons/aws/s3-objects.ts).
-  return measureColdStarts(
-    bundles.empty,
-    [
-      { bundle: bundles.planner, env: scenario.env.planner, reference: bundles.reference },
-      { bundle: bundles.worker, env: scenario.env.worker, reference: bundles.reference },
-      { bundle: bundles.push, env: scenario.env.push, reference: bundles.reference },
-      { bundle: bundles.receiver, env: {}, reference: bundles.referenceReceiver },
-      { bundle: bundles.events, env: scenario.env.worker, reference: bundles.reference },
-    ],
-    rounds,
-  );
+  // load: the worker's stands in for the consumer's, the receiver needs none to load but the
+  // stack's tracing variable. The worker and the events consumer import the reference's clients and
+  // no S3 client: their claim check sends signed requests (functions/commons/aws/s3-objects.ts).
+  const handlers = [
+    { bundle: bundles.planner, env: scenario.env.planner, reference: bundles.reference },
+    { bundle: bundles.worker, env: scenario.env.worker, reference: bundles.reference },
+    { bundle: bundles.push, env: scenario.env.push, reference: bundles.reference },
+    { bundle: bundles.receiver, env: tracingEnvironment(tracing), reference: bundles.referenceReceiver },
+    { bundle: bundles.events, env: scenario.env.worker, reference: bundles.reference },
+  ];
+  // Each handler again as a stage with tracing "subsegments" runs it: Powertools Tracer and the X-Ray SDK loaded.
+  const withSubsegments = handlers.map(({ bundle, env, reference }) => ({
+    bundle: { ...bundle, name: `${bundle.name} (tracing: subsegments)` },
+    env: { ...withoutTracing(env), ...tracingEnvironment('subsegments') },
+    reference,
+  }));
+  return measureColdStarts(bundles.empty, tracing === 'subsegments' ? handlers : [...handlers, ...withSubsegments], rounds);
+}
+
+/** `env` without the variables a tracing setting sets. */
+function withoutTracing(env: Record<string, string>): Record<string, string> {
+  const { POWERTOOLS_TRACE_ENABLED: _, ...rest } = env;
+  return rest;
 }
 
 async function writeResults(result: BenchResult, progress: (line: string) => void): Promise<void> {

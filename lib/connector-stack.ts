@@ -162,6 +162,7 @@ export class ConnectorStack extends Stack {
       secretId: this.credentials.secretId,
       table: this.state.table,
       removalPolicy,
+      tracing: config.tracing,
     };
 
     this.push = new PushPipeline(this, 'Push', { ...shared, config: config.push });

@@ -48,8 +48,9 @@ interface LoadSample {
   cpuMs: number;
 }
 
-// Loaded as Lambda loads it: AWS_EXECUTION_ENV set, so Powertools Tracer traces and the handlers
-// evaluate Tracer and the X-Ray SDK as they do in the stack (active tracing on every function).
+// Loaded as Lambda loads it: AWS_EXECUTION_ENV set, so whether a handler evaluates Powertools Tracer
+// and the X-Ray SDK depends, as in the stack, on the POWERTOOLS_TRACE_ENABLED its subject's env has
+// (lib/config/tracing-mode.ts: "false" unless the stage's tracing is "subsegments").
 const LAMBDA_ENV = { PATH: process.env.PATH ?? '', AWS_REGION: 'us-east-1', AWS_EXECUTION_ENV: 'AWS_Lambda_nodejs24.x' };
 
 async function loadOnce(bundle: Bundle, env: Record<string, string>): Promise<LoadSample> {

@@ -9,6 +9,7 @@ import { ResourceFieldsDeclarationSchema, type ResourceDefinition } from '../../
 import { SyncConfigSchema } from '../../functions/pull/sync-config';
 import { checkDeclaredRequests } from './declared-resource-check';
 import { ScheduleExpressionSchema } from './schedule-expression';
+import { DEFAULT_TRACING_MODE, TracingModeSchema } from './tracing-mode';
 import { webhookResourcesNotSynced, WebhooksConfigSchema } from './webhooks-config';
 
 export const STAGE_NAMES = ['sandbox', 'production'] as const;
@@ -142,6 +143,13 @@ const StageConfigShape = {
   pullWorker: PullWorkerConfigSchema.prefault({}),
   /** Where alarm notifications go; production must name a real address. */
   alarmEmail: AlarmEmailSchema.optional(),
+  /**
+   * X-Ray: "lambda" (default) Lambda's active tracing, one segment per invocation, no SDK in the
+   * function; "subsegments" also Powertools Tracer's subsegments (AWS SDK and Procore calls, handler
+   * annotations), at the cold-start cost of the X-Ray SDK, which reaches end of support on 2027-02-25;
+   * "off" no tracing (lib/config/tracing-mode.ts).
+   */
+  tracing: TracingModeSchema.default(DEFAULT_TRACING_MODE),
   /**
    * Resources declared here, beside the built-in ones, keyed by name: the same declaration the
    * built-in ones have (functions/commons/resources/resource-declaration.ts). Every request they

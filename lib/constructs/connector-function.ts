@@ -1,7 +1,8 @@
 // One Lambda function of the connector, with the settings every handler shares: Node 24 on arm64,
-// an ESM bundle built by the local esbuild, active tracing (the handlers trace with Powertools
-// Tracer), an explicit log group with retention, a role that may write to that log group and nothing
-// else until bindings add to it, and an environment checked against Lambda's 4 KB at synth.
+// an ESM bundle built by the local esbuild, tracing as the stage sets it (lib/config/tracing-mode.ts:
+// Lambda's active tracing, Powertools Tracer's subsegments only on request), an explicit log group
+// with retention, a role that may write to that log group and nothing else until bindings add to it,
+// and an environment checked against Lambda's 4 KB at synth.
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { type Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
@@ -11,6 +12,7 @@ import { NodejsFunction, OutputFormat, type BundlingOptions } from 'aws-cdk-lib/
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { METRICS_NAMESPACE } from '../../functions/commons/observability/names';
+import { activeTracing, DEFAULT_TRACING_MODE, type TracingMode, tracingEnvironment } from '../config/tracing-mode';
 
 const PROJECT_ROOT = path.resolve(__dirname, '..', '..');
 
@@ -53,11 +55,12 @@ export interface ConnectorFunctionProps {
   /** @default RetentionDays.ONE_MONTH */
   readonly logRetention?: RetentionDays;
   /**
-   * X-Ray active tracing. Only for a handler that traces (Powertools Tracer's captureLambdaHandler):
-   * tracing otherwise records bare invocations and adds an xray:* grant for nothing.
-   * @default true
+   * The stage's tracing setting: "lambda" active tracing (service segments, no SDK in the function),
+   * "subsegments" that and Powertools Tracer's subsegments (the handler wraps itself in
+   * captureLambdaHandler; elsewhere POWERTOOLS_TRACE_ENABLED=false keeps Tracer unloaded), "off" neither.
+   * @default "lambda"
    */
-  readonly tracing?: boolean;
+  readonly tracing?: TracingMode;
   /**
    * Lambda's recursive loop detection. Allow only where the code bounds its own loop.
    * @default RecursiveLoop.TERMINATE (Lambda's default)
@@ -130,7 +133,7 @@ export class ConnectorFunction extends Construct {
     super(scope, id);
     checkProps(id, props);
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
-    const tracing = props.tracing ?? true;
+    const tracing = props.tracing ?? DEFAULT_TRACING_MODE;
     this.logGroup = new LogGroup(this, 'LogGroup', {
       retention: props.logRetention ?? RetentionDays.ONE_MONTH,
       removalPolicy,
@@ -144,6 +147,7 @@ export class ConnectorFunction extends Construct {
 
     this.environment = {
       ...props.environment,
+      ...tracingEnvironment(tracing),
       POWERTOOLS_SERVICE_NAME: props.serviceName,
       POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
       NODE_OPTIONS: '--enable-source-maps',
@@ -160,17 +164,22 @@ export class ConnectorFunction extends Construct {
       memorySize: props.memorySize,
       role: this.role,
       logGroup: this.logGroup,
-      tracing: tracing ? Tracing.ACTIVE : Tracing.DISABLED,
+      tracing: activeTracing(tracing) ? Tracing.ACTIVE : Tracing.DISABLED,
       recursiveLoop: props.recursiveLoop ?? RecursiveLoop.TERMINATE,
       ...(props.reservedConcurrentExecutions === undefined ? {} : { reservedConcurrentExecutions: props.reservedConcurrentExecutions }),
       environment: { ...this.environment },
       bundling: props.bundling ?? FUNCTION_BUNDLING,
     });
-    if (tracing) {
+    if (activeTracing(tracing)) {
       Validations.of(this.role).acknowledge({
         id: 'AwsSolutions-IAM5[Resource::*]',
         reason:
           'Only the X-Ray statement added by active tracing uses "*": xray:PutTraceSegments and xray:PutTelemetryRecords support no resource-level permissions.',
+      });
+    } else {
+      Validations.of(this.function).acknowledge({
+        id: 'Serverless-LambdaTracing',
+        reason: 'The stage turns tracing off (stages.<stage>.tracing "off" in cdk.json): the operator chose no X-Ray for this stage; logs and metrics remain.',
       });
     }
     // Synth stops here, naming the function, long before a deploy would fail on Lambda's 4 KB limit.

@@ -157,6 +157,7 @@ export class PullPipeline extends Construct {
       timeout,
       memorySize: PLANNER_MEMORY_MB,
       removalPolicy,
+      tracing: props.tracing,
       environment: { ...props.commonEnvironment, ...leaseEnv, SYNC_CONFIG_FILE },
       bundling: { ...FUNCTION_BUNDLING, commandHooks: bundledJsonFiles(this, { ...props.commonFiles, [SYNC_CONFIG_FILE]: plannerConfig }) },
     });
@@ -184,6 +185,7 @@ export class PullPipeline extends Construct {
       timeout,
       memorySize: WORKER_MEMORY_MB,
       removalPolicy,
+      tracing: props.tracing,
       environment: {
         ...props.commonEnvironment,
         ...leaseEnv,

@@ -69,6 +69,7 @@ export class PushPipeline extends Construct {
       timeout,
       memorySize: PUSH_MEMORY_MB,
       removalPolicy,
+      tracing: props.tracing,
       environment: {
         ...props.commonEnvironment,
         // Attempts the handler makes at a message: it dead-letters a failure on the last itself, with its reason.

@@ -5,6 +5,7 @@ import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
+import type { TracingMode } from '../config/tracing-mode';
 import { bind, type BindTarget } from './bind';
 
 export interface SharedFunctionProps {
@@ -20,6 +21,8 @@ export interface SharedFunctionProps {
   readonly table: ITable;
   /** @default RemovalPolicy.RETAIN */
   readonly removalPolicy?: RemovalPolicy;
+  /** The stage's tracing setting. @default "lambda" */
+  readonly tracing?: TracingMode;
 }
 
 /** DMSA_SECRET_ID and the read grant: every function that calls Procore. */

@@ -102,6 +102,7 @@ export class WebhookReceiver extends Construct {
       timeout: props.receiverTimeout ?? Duration.seconds(4),
       memorySize: WEBHOOK_RECEIVER_MEMORY_MB,
       removalPolicy,
+      tracing: props.tracing,
       environment: { CONNECTOR_STAGE: props.commonEnvironment.CONNECTOR_STAGE ?? '' },
       reservedConcurrentExecutions: props.receiverReservedConcurrency ?? 10,
     });
@@ -123,6 +124,7 @@ export class WebhookReceiver extends Construct {
       timeout,
       memorySize: WEBHOOK_EVENTS_MEMORY_MB,
       removalPolicy,
+      tracing: props.tracing,
       environment: {
         ...props.commonEnvironment,
         MAX_ATTEMPTS: String(maxAttempts),

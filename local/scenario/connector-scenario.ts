@@ -14,6 +14,7 @@ import type { SyncConfig } from '../../functions/pull/sync-config';
 import { startSimulator, type ProcoreSimulator, type SimulatorOptions } from '../../simulator';
 import { createStateTable } from '../create-state-table';
 import { queueArn } from '../../cli/aws/sqs';
+import { DEFAULT_TRACING_MODE, type TracingMode, tracingEnvironment } from '../../lib/config/tracing-mode';
 
 export interface QueueRef {
   url: string;
@@ -30,6 +31,8 @@ export interface ConnectorScenarioOptions {
   push?: { visibilityTimeoutSeconds: number; maxReceiveCount: number };
   /** POWERTOOLS_LOG_LEVEL of every function (default INFO). */
   logLevel?: string;
+  /** The stage's tracing setting, giving every function POWERTOOLS_TRACE_ENABLED as the stack does (default "lambda"). */
+  tracing?: TracingMode;
   /** The webhook receiver and events consumer: their queue + DLQ, header secret and environments. */
   webhooks?: { resources: ResourceName[]; visibilityTimeoutSeconds: number; maxReceiveCount: number };
 }
@@ -109,6 +112,7 @@ export async function startConnectorScenario(options: ConnectorScenarioOptions =
       .filter((p) => p.permitted && !p.deleted)
       .map((p) => p.id);
 
+    const tracing = options.tracing ?? DEFAULT_TRACING_MODE;
     const common = {
       CONNECTOR_STAGE: 'local',
       PROCORE_ENVIRONMENT: 'custom',
@@ -119,8 +123,9 @@ export async function startConnectorScenario(options: ConnectorScenarioOptions =
       POWERTOOLS_LOG_LEVEL: options.logLevel ?? 'INFO',
       POWERTOOLS_DEV: 'false',
       POWERTOOLS_METRICS_DISABLED: 'true',
+      ...tracingEnvironment(tracing),
     };
-    const webhooks = options.webhooks ? await webhookParts(options.webhooks, { queue, withDlq, common, records: records.url, suffix }) : undefined;
+    const webhooks = options.webhooks ? await webhookParts(options.webhooks, { queue, withDlq, common, tracing, records: records.url, suffix }) : undefined;
     const sync = { companies: 'all' as const, discoveryCompanyId: company.id, ...(options.sync ?? { resources: ['rfis'] as ResourceName[] }) };
     return {
       sim,
@@ -163,6 +168,7 @@ async function webhookParts(
     queue: (name: string, attributes?: Record<string, string>) => Promise<QueueRef>;
     withDlq: (dlq: QueueRef, s: { visibilityTimeoutSeconds: number; maxReceiveCount: number }) => Record<string, string>;
     common: Record<string, string>;
+    tracing: TracingMode;
     records: string;
     suffix: string;
   },
@@ -183,6 +189,7 @@ async function webhookParts(
         WEBHOOK_SECRET_ID: headerSecretId,
         WEBHOOK_EVENTS_QUEUE_URL: events.url,
         POWERTOOLS_METRICS_DISABLED: 'true',
+        ...tracingEnvironment(made.tracing),
       },
       events: {
         ...made.common,

@@ -172,7 +172,10 @@ describe('functions', () => {
     const required = contract.filter(
       (key) => !(schema.shape as Record<string, { safeParse(v: unknown): { success: boolean } }>)[key]!.safeParse(undefined).success,
     );
-    const own = Object.keys(env).filter((key) => !['POWERTOOLS_SERVICE_NAME', 'POWERTOOLS_METRICS_NAMESPACE', 'NODE_OPTIONS'].includes(key));
+    // POWERTOOLS_TRACE_ENABLED: the stage's tracing setting (lib/config/tracing-mode.ts), read by Powertools.
+    const own = Object.keys(env).filter(
+      (key) => !['POWERTOOLS_SERVICE_NAME', 'POWERTOOLS_METRICS_NAMESPACE', 'POWERTOOLS_TRACE_ENABLED', 'NODE_OPTIONS'].includes(key),
+    );
     expect(own.filter((key) => !contract.includes(key))).toEqual([]);
     expect(required.filter((key) => !own.includes(key))).toEqual([]);
     expect(env).toMatchObject({

@@ -46,6 +46,7 @@ import {
   resources,
   type FunctionPrefix,
   type Statement,
+  tracingOf,
 } from './template-queries';
 
 const STAGES = ['sandbox', 'production'] as const;
@@ -483,15 +484,22 @@ describe('constructs', () => {
 });
 
 describe('tracing and loops', () => {
-  it.each(STAGES)('%s: a function traces actively exactly when its handler wraps itself in the Powertools Tracer', (stage) => {
-    const s = stages[stage];
-    for (const prefix of PREFIXES) {
-      const mode = s.json.Resources[functionId(s, prefix)].Properties.TracingConfig?.Mode;
-      expect({ prefix, active: mode === 'Active' }).toEqual({ prefix, active: calls[prefix].traces });
-      const wildcard = policyOf(s, prefix).filter((st) => st.Resource === '*');
-      expect(wildcard.flatMap(actionsOf).sort()).toEqual(calls[prefix].traces ? ['xray:PutTelemetryRecords', 'xray:PutTraceSegments'] : []);
-    }
-  });
+  it.each(STAGES)(
+    '%s: every function traces as the stage says (active tracing and its X-Ray grant unless "off", Powertools Tracer only with "subsegments") and every handler wraps itself in Tracer, so "subsegments" reaches each',
+    (stage) => {
+      const s = stages[stage];
+      const { tracing } = s.config;
+      for (const prefix of PREFIXES) {
+        expect({ prefix, ...tracingOf(s, prefix) }).toEqual({
+          prefix,
+          mode: tracing === 'off' ? undefined : 'Active',
+          traceEnabled: tracing === 'subsegments' ? undefined : 'false',
+          onEveryResource: tracing === 'off' ? [] : ['xray:PutTelemetryRecords', 'xray:PutTraceSegments'],
+        });
+        expect({ prefix, wrapped: calls[prefix].traces }).toEqual({ prefix, wrapped: true });
+      }
+    },
+  );
 
   it.each(STAGES)('%s: a function that enqueues onto its own trigger queue allows the loop under its own bound; the others stop loops', (stage) => {
     const s = stages[stage];

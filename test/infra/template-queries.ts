@@ -84,3 +84,18 @@ export function deployedEnvironmentBytes(env: Record<string, unknown>, reference
   }
   return bytes;
 }
+
+/** What tracing a function has: Lambda's mode, POWERTOOLS_TRACE_ENABLED, and the actions it may call on "*" (X-Ray's). */
+export function tracingOf(
+  s: SynthesizedStage,
+  prefix: FunctionPrefix,
+): { mode: string | undefined; traceEnabled: string | undefined; onEveryResource: string[] } {
+  return {
+    mode: s.json.Resources[functionId(s, prefix)].Properties.TracingConfig?.Mode,
+    traceEnabled: environmentOf(s, prefix).POWERTOOLS_TRACE_ENABLED,
+    onEveryResource: policyOf(s, prefix)
+      .filter((st) => st.Resource === '*')
+      .flatMap(actionsOf)
+      .sort(),
+  };
+}

@@ -28,7 +28,7 @@ const LAMBDA_ENV = {
 const INVOKE = [
   'const m = await import(process.env.FIXTURE_URL);',
   'const result = await m.handler({}, { functionName: "traced-fixture", awsRequestId: "r-1", getRemainingTimeInMillis: () => 1000 });',
-  'process.stdout.write(JSON.stringify({ result, tracing: m.tracingEnabled(), xraySdkLoaded: process.namespaces !== undefined }) + "\\n");',
+  'process.stdout.write(JSON.stringify({ result, tracing: m.tracingEnabled(), tracerLoaded: m.tracerLoaded(), xraySdkLoaded: process.namespaces !== undefined }) + "\\n");',
   'setInterval(() => {}, 1000);',
 ].join('\n');
 
@@ -53,7 +53,9 @@ afterAll(async () => {
 });
 
 /** Runs the bundled fixture in a fresh Node with `env`; resolves with its report, leaving it running. */
-function invokeBundled(env: Record<string, string>): Promise<{ child: ChildProcess; report: { result: unknown; tracing: boolean; xraySdkLoaded: boolean } }> {
+function invokeBundled(
+  env: Record<string, string>,
+): Promise<{ child: ChildProcess; report: { result: unknown; tracing: boolean; tracerLoaded: boolean; xraySdkLoaded: boolean } }> {
   return new Promise((resolve, reject) => {
     const child = execFile(process.execPath, ['--input-type=module', '-e', INVOKE], {
       env: { PATH: process.env.PATH ?? '', FIXTURE_URL: pathToFileURL(bundle.file).href, ...env },
@@ -81,7 +83,7 @@ describe('tracing', () => {
   it('a bundled handler in a traced Lambda environment sends its handler subsegment, with its annotations, to the X-Ray daemon', async () => {
     const { child, report } = await invokeBundled({ ...LAMBDA_ENV, AWS_XRAY_DAEMON_ADDRESS: `127.0.0.1:${port}` });
     try {
-      expect(report).toEqual({ result: { ok: true }, tracing: true, xraySdkLoaded: true });
+      expect(report).toEqual({ result: { ok: true }, tracing: true, tracerLoaded: true, xraySdkLoaded: true });
       // Each datagram is a JSON header line, then the (sub)segment document.
       const handlerSegment = await until('the handler subsegment', () =>
         datagrams.map((d) => JSON.parse(d.split('\n')[1]!) as Record<string, unknown>).find((doc) => doc.name === '## index.handler'),
@@ -95,7 +97,13 @@ describe('tracing', () => {
   it('outside Lambda the handler runs untraced and the X-Ray SDK is never evaluated', async () => {
     const { child, report } = await invokeBundled({ AWS_REGION: 'us-east-1' });
     child.kill();
-    expect(report).toEqual({ result: { ok: true }, tracing: false, xraySdkLoaded: false });
+    expect(report).toEqual({ result: { ok: true }, tracing: false, tracerLoaded: false, xraySdkLoaded: false });
+  }, 30_000);
+
+  it('in Lambda with POWERTOOLS_TRACE_ENABLED=false (a stage whose tracing is not "subsegments") neither Tracer nor the X-Ray SDK is evaluated', async () => {
+    const { child, report } = await invokeBundled({ ...LAMBDA_ENV, POWERTOOLS_TRACE_ENABLED: 'false', AWS_XRAY_DAEMON_ADDRESS: `127.0.0.1:${port}` });
+    child.kill();
+    expect(report).toEqual({ result: { ok: true }, tracing: false, tracerLoaded: false, xraySdkLoaded: false });
   }, 30_000);
 
   it.each([
