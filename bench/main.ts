@@ -84,7 +84,7 @@ async function main(): Promise<void> {
   const bundleDir = await mkdtemp(path.join(tmpdir(), 'connector-bench-'));
   try {
     progress('bundling handlers as the stack does');
-    const bundles = await bundleAll(bundleDir);
+    const bundles = await bundleAll(bundleDir, shippedTracing());
 
     progress('starting moto and the Procore simulator');
     moto = await startMotoServer();
@@ -106,7 +106,7 @@ async function main(): Promise<void> {
     const pull = await pullScenarios(context, pullSizes);
     const push = only.has('push') ? await pushScenarios(context, pushMessages!) : [];
     const planner = only.has('planner') ? [await plannerScenario(context, plannerProjects!)] : [];
-    const coldStart = only.has('cold') ? await coldStartScenario(context, coldRounds!, shippedTracing()) : [];
+    const coldStart = only.has('cold') ? await coldStartScenario(context, coldRounds!, shippedTracing(), bundleDir) : [];
     const webhooks = only.has('webhooks') ? await webhooksScenario(context, webhookPollProjects!) : undefined;
     const budget = only.has('budget') ? await measureBudgetSharing(BUDGET_SIZES, { latencyMs: LATENCY_MS }, progress) : undefined;
 
@@ -133,14 +133,25 @@ async function main(): Promise<void> {
   }
 }
 
-async function bundleAll(bundleDir: string): Promise<BenchBundles> {
-  const bundle = (name: string, entry: string) => bundleHandler(name, path.join(ROOT, entry), bundleDir);
+/** The connector's handlers, by the name the bench reports them under. */
+const HANDLER_ENTRIES = {
+  'pull-worker': 'functions/pull/worker-handler.ts',
+  push: 'functions/push/handler.ts',
+  'pull-planner': 'functions/pull/planner-handler.ts',
+  'webhook-receiver': 'functions/webhooks/receiver-handler.ts',
+  'webhook-events': 'functions/webhooks/events-handler.ts',
+} as const;
+
+/** Every bundle the bench runs, the handlers bundled as a stage with `tracing` bundles them. */
+async function bundleAll(bundleDir: string, tracing: TracingMode): Promise<BenchBundles> {
+  const bundle = (name: string, entry: string) => bundleHandler(name, path.join(ROOT, entry), bundleDir, tracing);
+  const handler = (name: keyof typeof HANDLER_ENTRIES) => bundle(name, HANDLER_ENTRIES[name]);
   const [worker, push, planner, receiver, events, empty, reference, referenceReceiver, pullParts] = await Promise.all([
-    bundle('pull-worker', 'functions/pull/worker-handler.ts'),
-    bundle('push', 'functions/push/handler.ts'),
-    bundle('pull-planner', 'functions/pull/planner-handler.ts'),
-    bundle('webhook-receiver', 'functions/webhooks/receiver-handler.ts'),
-    bundle('webhook-events', 'functions/webhooks/events-handler.ts'),
+    handler('pull-worker'),
+    handler('push'),
+    handler('pull-planner'),
+    handler('webhook-receiver'),
+    handler('webhook-events'),
     bundle('empty', 'bench/cold-start/empty-handler.ts'),
     bundle('reference (SDK clients + Logger)', 'bench/cold-start/reference-handler.ts'),
     bundle('reference (SQS + Secrets Manager + Logger)', 'bench/cold-start/reference-receiver-handler.ts'),
@@ -202,7 +213,7 @@ function shippedTracing(): TracingMode {
   return loadStageConfig(cdkJson.context).config.tracing;
 }
 
-function coldStartScenario(context: BenchContext, rounds: number, tracing: TracingMode): Promise<BenchResult['coldStart']> {
+async function coldStartScenario(context: BenchContext, rounds: number, tracing: TracingMode, bundleDir: string): Promise<BenchResult['coldStart']> {
   context.progress('cold starts');
   const { bundles, scenario } = context;
   // The webhook handlers read their environment on their first invocation (loadRuntime), not at
@@ -216,12 +227,19 @@ function coldStartScenario(context: BenchContext, rounds: number, tracing: Traci
     { bundle: bundles.receiver, env: tracingEnvironment(tracing), reference: bundles.referenceReceiver },
     { bundle: bundles.events, env: scenario.env.worker, reference: bundles.reference },
   ];
-  // Each handler again as a stage with tracing "subsegments" runs it: Powertools Tracer and the X-Ray SDK loaded.
-  const withSubsegments = handlers.map(({ bundle, env, reference }) => ({
-    bundle: { ...bundle, name: `${bundle.name} (tracing: subsegments)` },
-    env: { ...withoutTracing(env), ...tracingEnvironment('subsegments') },
-    reference,
-  }));
+  // Each handler again as a stage with tracing "subsegments" bundles and runs it: Powertools Tracer and the X-Ray SDK in the bundle and loaded.
+  const withSubsegments = await Promise.all(
+    handlers.map(async ({ bundle, env, reference }) => ({
+      bundle: await bundleHandler(
+        `${bundle.name} (tracing: subsegments)`,
+        path.join(ROOT, HANDLER_ENTRIES[bundle.name as keyof typeof HANDLER_ENTRIES]),
+        path.join(bundleDir, 'subsegments'),
+        'subsegments',
+      ),
+      env: { ...withoutTracing(env), ...tracingEnvironment('subsegments') },
+      reference,
+    })),
+  );
   return measureColdStarts(bundles.empty, tracing === 'subsegments' ? handlers : [...handlers, ...withSubsegments], rounds);
 }
 

@@ -24,3 +24,13 @@ export const activeTracing = (mode: TracingMode): boolean => mode !== 'off';
 export function tracingEnvironment(mode: TracingMode): Record<string, string> {
   return mode === 'subsegments' ? {} : { POWERTOOLS_TRACE_ENABLED: 'false' };
 }
+
+/**
+ * What esbuild defines when it bundles a handler for the stage: CONNECTOR_BUNDLES_TRACER false unless
+ * the stage asks for subsegments, so the bundle leaves Tracer and the X-Ray SDK out altogether
+ * (functions/commons/observability/powertools.ts; about 120 KB a handler would otherwise carry and
+ * V8 would parse at every cold start without running it).
+ */
+export function tracerBundleDefine(mode: TracingMode): Record<string, string> {
+  return { CONNECTOR_BUNDLES_TRACER: mode === 'subsegments' ? 'true' : 'false' };
+}

@@ -12,7 +12,7 @@ import { NodejsFunction, OutputFormat, type BundlingOptions } from 'aws-cdk-lib/
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { METRICS_NAMESPACE } from '../../functions/commons/observability/names';
-import { activeTracing, DEFAULT_TRACING_MODE, type TracingMode, tracingEnvironment } from '../config/tracing-mode';
+import { activeTracing, DEFAULT_TRACING_MODE, type TracingMode, tracerBundleDefine, tracingEnvironment } from '../config/tracing-mode';
 
 const PROJECT_ROOT = path.resolve(__dirname, '..', '..');
 
@@ -123,6 +123,11 @@ export function acknowledgeSqsDrivenFunction(fn: Construct): void {
   );
 }
 
+/** The bundling options with the stage's tracing decided at build time (tracerBundleDefine). */
+function withTracerDefine(bundling: BundlingOptions, tracing: TracingMode): BundlingOptions {
+  return { ...bundling, define: { ...bundling.define, ...tracerBundleDefine(tracing) } };
+}
+
 export class ConnectorFunction extends Construct {
   readonly function: NodejsFunction;
   readonly logGroup: LogGroup;
@@ -168,7 +173,7 @@ export class ConnectorFunction extends Construct {
       recursiveLoop: props.recursiveLoop ?? RecursiveLoop.TERMINATE,
       ...(props.reservedConcurrentExecutions === undefined ? {} : { reservedConcurrentExecutions: props.reservedConcurrentExecutions }),
       environment: { ...this.environment },
-      bundling: props.bundling ?? FUNCTION_BUNDLING,
+      bundling: withTracerDefine(props.bundling ?? FUNCTION_BUNDLING, tracing),
     });
     if (activeTracing(tracing)) {
       Validations.of(this.role).acknowledge({

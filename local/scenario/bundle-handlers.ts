@@ -6,6 +6,7 @@ import { mkdir, mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { build } from 'esbuild';
+import { DEFAULT_TRACING_MODE, type TracingMode, tracerBundleDefine } from '../../lib/config/tracing-mode';
 import { FUNCTION_BUNDLING } from '../../lib/constructs/connector-function';
 
 export interface Bundle {
@@ -15,8 +16,8 @@ export interface Bundle {
   bytes: number;
 }
 
-/** Bundles one handler into `outDir/<name>/`. */
-export async function bundleHandler(name: string, entry: string, outDir: string): Promise<Bundle> {
+/** Bundles one handler into `outDir/<name>/`, as a stage with that tracing setting bundles it (default: the stack's default). */
+export async function bundleHandler(name: string, entry: string, outDir: string, tracing: TracingMode = DEFAULT_TRACING_MODE): Promise<Bundle> {
   const dir = path.join(outDir, name);
   await mkdir(dir, { recursive: true });
   const file = path.join(dir, FUNCTION_BUNDLING.format === 'esm' ? 'index.mjs' : 'index.js');
@@ -33,6 +34,7 @@ export async function bundleHandler(name: string, entry: string, outDir: string)
     sourcemap: FUNCTION_BUNDLING.sourceMap,
     sourcesContent: FUNCTION_BUNDLING.sourcesContent,
     external: FUNCTION_BUNDLING.externalModules,
+    define: tracerBundleDefine(tracing),
     logLevel: 'silent',
   });
   return { name, file, bytes: (await stat(file)).size };

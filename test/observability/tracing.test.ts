@@ -1,10 +1,11 @@
-// Tracer is loaded only where it traces (functions/commons/observability/powertools.ts): with the
-// Lambda environment of a traced function, the bundled handler still sends its X-Ray subsegment to
-// the daemon address; elsewhere the X-Ray SDK is not even evaluated. And the rule that decides it
+// Tracer is loaded only where it traces (functions/commons/observability/powertools.ts): bundled for a
+// stage with tracing "subsegments" and run with the Lambda environment of a traced function, the
+// handler sends its X-Ray subsegment to the daemon address; elsewhere the X-Ray SDK is not even
+// evaluated, and a bundle for any other stage does not carry it at all. And the rule that decides it
 // (tracing-enabled.ts) agrees with Powertools' Tracer itself.
 import { execFile, type ChildProcess } from 'node:child_process';
 import { createSocket, type Socket } from 'node:dgram';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -34,13 +35,15 @@ const INVOKE = [
 
 let dir: string;
 let bundle: Bundle;
+let defaultBundle: Bundle;
 let daemon: Socket;
 let port: number;
 const datagrams: string[] = [];
 
 beforeAll(async () => {
   dir = await mkdtemp(path.join(tmpdir(), 'traced-fixture-'));
-  bundle = await bundleHandler('traced', path.join(__dirname, 'fixtures/traced-handler.ts'), dir);
+  bundle = await bundleHandler('traced', path.join(__dirname, 'fixtures/traced-handler.ts'), dir, 'subsegments');
+  defaultBundle = await bundleHandler('default', path.join(__dirname, 'fixtures/traced-handler.ts'), dir);
   daemon = createSocket('udp4');
   daemon.on('message', (message) => datagrams.push(message.toString('utf8')));
   await new Promise<void>((resolve) => daemon.bind(0, '127.0.0.1', resolve));
@@ -55,10 +58,11 @@ afterAll(async () => {
 /** Runs the bundled fixture in a fresh Node with `env`; resolves with its report, leaving it running. */
 function invokeBundled(
   env: Record<string, string>,
+  which: Bundle = bundle,
 ): Promise<{ child: ChildProcess; report: { result: unknown; tracing: boolean; tracerLoaded: boolean; xraySdkLoaded: boolean } }> {
   return new Promise((resolve, reject) => {
     const child = execFile(process.execPath, ['--input-type=module', '-e', INVOKE], {
-      env: { PATH: process.env.PATH ?? '', FIXTURE_URL: pathToFileURL(bundle.file).href, ...env },
+      env: { PATH: process.env.PATH ?? '', FIXTURE_URL: pathToFileURL(which.file).href, ...env },
     });
     let out = '';
     child.stdout!.on('data', (chunk: Buffer) => {
@@ -102,6 +106,17 @@ describe('tracing', () => {
 
   it('in Lambda with POWERTOOLS_TRACE_ENABLED=false (a stage whose tracing is not "subsegments") neither Tracer nor the X-Ray SDK is evaluated', async () => {
     const { child, report } = await invokeBundled({ ...LAMBDA_ENV, POWERTOOLS_TRACE_ENABLED: 'false', AWS_XRAY_DAEMON_ADDRESS: `127.0.0.1:${port}` });
+    child.kill();
+    expect(report).toEqual({ result: { ok: true }, tracing: false, tracerLoaded: false, xraySdkLoaded: false });
+  }, 30_000);
+
+  it('bundled for a stage whose tracing is not "subsegments", the handler carries neither Tracer nor the X-Ray SDK and runs untraced in Lambda', async () => {
+    const code = await readFile(defaultBundle.file, 'utf8');
+    expect(code).not.toContain('cls-hooked');
+    expect(code).not.toContain('AWS_XRAY_DAEMON_ADDRESS');
+    expect((await readFile(bundle.file, 'utf8')).includes('AWS_XRAY_DAEMON_ADDRESS')).toBe(true);
+    expect(defaultBundle.bytes).toBeLessThan(bundle.bytes - 100_000);
+    const { child, report } = await invokeBundled({ ...LAMBDA_ENV, AWS_XRAY_DAEMON_ADDRESS: `127.0.0.1:${port}` }, defaultBundle);
     child.kill();
     expect(report).toEqual({ result: { ok: true }, tracing: false, tracerLoaded: false, xraySdkLoaded: false });
   }, 30_000);

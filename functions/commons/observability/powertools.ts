@@ -12,14 +12,22 @@ import { untracedTracer } from './untraced-tracer';
 export const logger = new Logger();
 export const metrics = new Metrics({ namespace: METRICS_NAMESPACE });
 /**
- * Powertools' Tracer where it traces (in Lambda, unless POWERTOOLS_TRACE_ENABLED=false); elsewhere
- * (tests, local runs, the bench) a stand-in that traces nothing, as a disabled Tracer does, without
- * evaluating the X-Ray SDK it imports (about 120 KB, which patches modules at load). Required, not
- * imported: the bundle keeps it and evaluates it on this call only (esbuild wraps a required module).
+ * Defined by the stack's bundler (lib/config/tracing-mode.ts, tracerBundleDefine): false unless the
+ * stage's tracing is "subsegments", and esbuild then drops the require below, Tracer and the X-Ray
+ * SDK from the bundle. Undefined where the sources run unbundled (tests through ts-jest/tsx).
  */
-export const tracer: Tracer = tracingEnabledIn(process.env)
-  ? (require('./powertools-tracer') as typeof import('./powertools-tracer')).createTracer()
-  : untracedTracer;
+declare const CONNECTOR_BUNDLES_TRACER: boolean | undefined;
+
+/**
+ * Powertools' Tracer where it is bundled and traces (in Lambda, unless POWERTOOLS_TRACE_ENABLED=false);
+ * elsewhere (tests, local runs, the bench) a stand-in that traces nothing, as a disabled Tracer does,
+ * without evaluating the X-Ray SDK it imports (about 120 KB, which patches modules at load). Required,
+ * not imported: a bundle that keeps it evaluates it on this call only (esbuild wraps a required module).
+ */
+export const tracer: Tracer =
+  (typeof CONNECTOR_BUNDLES_TRACER === 'undefined' || CONNECTOR_BUNDLES_TRACER) && tracingEnabledIn(process.env)
+    ? (require('./powertools-tracer') as typeof import('./powertools-tracer')).createTracer()
+    : untracedTracer;
 
 /** Powertools' Logger in the shape core code takes (its extra-argument typing differs). */
 export const log: LoggerLike = {
