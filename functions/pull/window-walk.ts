@@ -40,7 +40,11 @@ export interface WindowPosition {
   from: string;
   /** Above 1 only while paging a crowded slice (`from...from + sliceSeconds`): the page to read next. */
   page: number;
-  /** The crowded slice's Total seen with that page, so a shrink between invocations is seen. */
+  /**
+   * Above page 1: the crowded slice's Total seen with that page, so a shrink between invocations is
+   * seen. At page 1: the Total of the slice from `from` (or before it) to the window's end, as the
+   * walk last read it whole-window (a crowded slice holding as many shows the rest empty).
+   */
   seenTotal?: number;
   /** How wide (seconds) the slice from `from` is: the walk's estimate, kept across continuations. */
   sliceSeconds?: number;
@@ -74,8 +78,46 @@ export interface WindowWalk {
   logger: LoggerLike;
 }
 
-/** Share of a page a slice aims to fill, so that a little growth does not overflow it. */
-const TARGET_FILL = 0.7;
+/**
+ * How many records a slice aims at for pages of `pageSize`, when its count is estimated from a sample
+ * in which each record stands for `perSample` records: the count then varies by about
+ * √(target × perSample). An overflow costs reads (OVERFLOW_READS), a smaller slice more slices: the
+ * target is the one with the most records per read, target ÷ (1 + OVERFLOW_READS × chance of an overflow). About 92 % of a page
+ * of 1,000 sized from the density a read showed, 72 % of a page of 20.
+ */
+function targetFill(pageSize: number, perSample: number): number {
+  let best = { fill: 1, perRead: 0 };
+  for (let step = Math.max(1, pageSize / 400), fill = step; fill <= pageSize; fill += step) {
+    const overflow = upperTail((pageSize - fill) / Math.sqrt(fill * Math.max(1, perSample)));
+    const perRead = fill / (1 + OVERFLOW_READS * overflow);
+    if (perRead > best.perRead) best = { fill, perRead };
+  }
+  return best.fill;
+}
+
+/** Reads an overflow costs: its own, and the one more slice that what it held then takes. */
+const OVERFLOW_READS = 2;
+
+/** P(Z > z) for a standard normal Z (Abramowitz & Stegun 7.1.26, error below 1.5e-7). */
+function upperTail(z: number): number {
+  const x = Math.abs(z) / Math.SQRT2;
+  const t = 1 / (1 + 0.3275911 * x);
+  const erfc = t * (0.254829592 + t * (-0.284496736 + t * (1.421413741 + t * (-1.453152073 + t * 1.061405429)))) * Math.exp(-x * x);
+  return z >= 0 ? erfc / 2 : 1 - erfc / 2;
+}
+
+/** A width sized from the density of the slice before counts twice the noise of a Poisson count (that count's and its own). */
+const DENSITY_NOISE = 2;
+
+/** A sample whose plan fills slices less than this share of what the density a read shows would: it places only the first slice. */
+const THIN_SAMPLE = 0.8;
+
+/**
+ * The window's last seconds, where an edit made while the window is read may still land: its end is
+ * no later than Procore's clock at the first read, an edit after that read is stamped at or after
+ * it, and whole seconds (or a read that straddles a second) put it at most this far before the end.
+ */
+const ENTRY_SECONDS = 2;
 
 /** A slice this narrow (seconds) that does not fit in one answer is paged: more records share a second than a page holds. */
 const CROWDED_SPAN = 2;
@@ -83,6 +125,16 @@ const CROWDED_SPAN = 2;
 type Verdict = { kind: 'complete'; items?: unknown[] } | { kind: 'more'; estimate?: number | undefined } | { kind: 'unknown' };
 
 type SliceRead = (from: number, to: number, page: number, perPage: number) => Promise<ListAnswer>;
+
+/** One answer to a slice: its records, whether they are the whole slice, and the page size applied. */
+interface SliceAnswer {
+  answer: ListAnswer;
+  items: unknown[];
+  verdict: Exclude<Verdict, { kind: 'unknown' }>;
+  /** Records a slice should aim at (targetFill of the page size). */
+  fill: number;
+  pageSize: number;
+}
 
 /** What the walk has learned of the server's page size when no header states it. */
 interface PageSize {
@@ -106,11 +158,19 @@ class WindowWalker<T> {
   private boundary = new Set<string>();
   /** Where the coming slices end (ascending), planned from a slice that did not fit; then `width` again. */
   private cuts: number[] = [];
+  /** A slice planned from a thin sample: its average density (records per second), until its end. */
+  private dense: { untilMs: number; perSecond: number } | undefined;
+  /** The last slice that did not fit in one answer and its Total, while the walk is inside it (restEmpty). */
+  private parent: { fromMs: number; toMs: number; total: number } | undefined;
+  /** The next slice, read before the crowded slice before it was paged (crowdedRunEnd). */
+  private ahead: { fromMs: number; toMs: number; slice: SliceAnswer } | undefined;
 
   constructor(private readonly walk: WindowWalk) {
     this.endMs = Date.parse(walk.window.end);
     this.fromMs = Date.parse(walk.position?.from ?? walk.window.start);
     this.width = walk.position?.sliceSeconds ?? Math.max(1, (this.endMs - this.fromMs) / 1000);
+    const seen = walk.position?.page === 1 ? walk.position.seenTotal : undefined;
+    if (seen !== undefined) this.parent = { fromMs: this.fromMs, toMs: this.endMs, total: seen };
   }
 
   async *chunks(): AsyncGenerator<WindowChunk<T>> {
@@ -132,50 +192,105 @@ class WindowWalker<T> {
     for (;;) {
       const fromMs = this.fromMs;
       const toMs = Math.min(this.endMs, this.cuts[0] ?? fromMs + Math.max(1, Math.floor(this.width)) * 1000);
-      const slice = await this.readSlice(fromMs, toMs);
+      const slice = this.ahead?.fromMs === fromMs && this.ahead.toMs === toMs ? this.ahead.slice : await this.readSlice(fromMs, toMs);
+      this.ahead = undefined;
       const span = (toMs - fromMs) / 1000;
       if (slice.verdict.kind === 'more' && span > CROWDED_SPAN) {
-        this.cuts = [...plannedCuts(fromMs, toMs, slice.items, slice.verdict.estimate, slice.fill), ...this.cuts.slice(1)];
+        const plan = plannedCuts(fromMs, toMs, slice.items, slice.verdict.estimate, slice.pageSize);
+        // A plan that stops short of toMs (a thin sample) is followed by the density each read shows
+        // (or, after a nearly empty read, the slice's average density, not the rest of the window).
+        this.cuts = plan.at(-1) === toMs ? [...plan, ...this.cuts.slice(1)] : plan;
+        const count = slice.verdict.estimate ?? 2 * slice.items.length;
+        if (plan.at(-1) !== toMs) this.dense = { untilMs: toMs, perSecond: count / span };
+        const total = headerInt(slice.answer.headers, 'total');
+        this.parent = total === undefined ? undefined : { fromMs, toMs, total };
         // Nothing to deliver, but the caller may be short of time: it can hand over from here.
-        yield {
-          items: [],
-          next: { from: toProcoreTime(fromMs), page: 1, sliceSeconds: (this.cuts[0]! - fromMs) / 1000 },
-          windowEnd: toProcoreTime(this.endMs),
-        };
+        yield { items: [], next: this.position(fromMs, (this.cuts[0]! - fromMs) / 1000), windowEnd: toProcoreTime(this.endMs) };
         continue;
       }
       if (this.cuts[0] === toMs) this.cuts.shift();
       if (slice.verdict.kind === 'more') {
-        yield* this.paged(fromMs, toMs, 1, undefined, true, slice.answer);
-        this.width = (this.endMs - toMs) / 1000;
-      } else {
-        const items = (slice.verdict.items ?? slice.items) as T[];
-        this.width = nextWidth(span, items.length, slice.fill, (this.endMs - toMs) / 1000);
-        // The next slice starts at this one's end: that second is read again (see the header).
-        const sliceSeconds = this.cuts[0] === undefined ? this.width : (this.cuts[0] - toMs) / 1000;
-        const next = toMs >= this.endMs ? undefined : { from: toProcoreTime(toMs), page: 1, sliceSeconds };
-        const seen = new Set<string>();
-        const fresh = this.once(items, seen);
-        this.boundary = inSecond(seen, toMs);
-        yield { items: fresh, next, windowEnd: toProcoreTime(this.endMs) };
+        const goOn = yield* this.crowdedSlice(fromMs, toMs, slice);
+        if (goOn >= this.endMs) return;
+        this.fromMs = goOn;
+        continue;
       }
+      const items = (slice.verdict.items ?? slice.items) as T[];
+      const perSecond = this.dense && toMs < this.dense.untilMs ? this.dense.perSecond : undefined;
+      this.width = nextWidth(span, items.length, slice.fill, (this.endMs - toMs) / 1000, perSecond);
+      // The next slice starts at this one's end: that second is read again (see the header).
+      const sliceSeconds = this.cuts[0] === undefined ? this.width : (this.cuts[0] - toMs) / 1000;
+      const next = toMs >= this.endMs ? undefined : this.position(toMs, sliceSeconds);
+      const seen = new Set<string>();
+      const fresh = this.once(items, seen);
+      this.boundary = inSecond(seen, toMs);
+      yield { items: fresh, next, windowEnd: toProcoreTime(this.endMs) };
       if (toMs >= this.endMs) return;
       this.fromMs = toMs;
     }
   }
 
+  /** A position at a slice's start, with the Total of the rest of the window when the walk read it (restEmpty). */
+  private position(fromMs: number, sliceSeconds: number): WindowPosition {
+    const rest = this.parent?.toMs === this.endMs ? { seenTotal: this.parent.total } : {};
+    return { from: toProcoreTime(fromMs), page: 1, sliceSeconds, ...rest };
+  }
+
+  /** Pages a crowded slice (`slice` is its first page); returns where the walk goes on after it. */
+  private async *crowdedSlice(fromMs: number, toMs: number, slice: SliceAnswer): AsyncGenerator<WindowChunk<T>, number> {
+    const restEnd = this.restEmpty(fromMs, toMs, slice.answer);
+    const runEnd = restEnd === undefined ? await this.crowdedRunEnd(toMs) : toMs;
+    const goOn = restEnd ?? runEnd;
+    yield* this.paged(fromMs, runEnd, 1, undefined, true, runEnd === toMs ? slice.answer : undefined, goOn);
+    this.cuts = this.cuts.filter((cut) => cut > goOn);
+    this.width = (this.endMs - goOn) / 1000;
+    return goOn;
+  }
+
+  /**
+   * The end of the slice whose overflow planned this crowded one (`parent`), when this one holds as
+   * many records as that one did (Total): the rest of it was empty when it was read, and records
+   * only leave it since (none enter a second before the window's last, see the header), so there is
+   * nothing to read between this slice's end and that one's. Undefined when that is not shown.
+   */
+  private restEmpty(fromMs: number, toMs: number, answer: ListAnswer): number | undefined {
+    const parent = this.parent;
+    const total = headerInt(answer.headers, 'total');
+    if (parent === undefined || total === undefined || total !== parent.total) return undefined;
+    if (fromMs < parent.fromMs || toMs > parent.toMs || toMs >= this.endMs - ENTRY_SECONDS * 1000) return undefined;
+    return parent.toMs;
+  }
+
+  /**
+   * Where a crowded slice ending at `toMs` should end instead: its last second is read again by the
+   * next slice (they share it), so while that second holds more records than a page on its own the
+   * slice takes it whole and ends a second later. The read that tells (the next slice, from that
+   * second) is kept as the next slice's answer when its second is not crowded.
+   */
+  private async crowdedRunEnd(toMs: number): Promise<number> {
+    let runEnd = toMs;
+    for (;;) {
+      if (runEnd >= this.endMs) return runEnd;
+      const nextTo = Math.min(this.endMs, this.cuts[0] ?? this.endMs);
+      const slice = await this.readSlice(runEnd, nextTo);
+      if (!(slice.verdict.kind === 'more' && crowdedAt(runEnd, slice.items, slice.pageSize))) {
+        this.ahead = { fromMs: runEnd, toMs: nextTo, slice };
+        return runEnd;
+      }
+      runEnd += 1000;
+      this.cuts = this.cuts.filter((cut) => cut > runEnd);
+    }
+  }
+
   /** One read of a slice and whether it holds the whole slice (asking page 2 when nothing says). */
-  private async readSlice(
-    fromMs: number,
-    toMs: number,
-  ): Promise<{ answer: ListAnswer; items: unknown[]; verdict: Exclude<Verdict, { kind: 'unknown' }>; fill: number }> {
+  private async readSlice(fromMs: number, toMs: number): Promise<SliceAnswer> {
     const answer = await this.read(fromMs, toMs, 1, this.walk.perPage);
     const items = listItems<unknown>(answer.data, `${this.walk.label} updated ${toProcoreTime(fromMs)}...${toProcoreTime(toMs)}`);
     const told = sliceVerdict(answer, items.length, this.walk.perPage, this.size);
     const verdict = told.kind === 'unknown' ? await probe(this.read, fromMs, toMs, this.walk.perPage, items.length, this.size) : told;
     this.size.floor = Math.max(this.size.floor, items.length);
-    const fill = TARGET_FILL * (headerInt(answer.headers, 'per-page') ?? this.size.cap ?? this.walk.perPage);
-    return { answer, items, verdict, fill };
+    const pageSize = headerInt(answer.headers, 'per-page') ?? this.size.cap ?? this.walk.perPage;
+    return { answer, items, verdict, fill: targetFill(pageSize, DENSITY_NOISE), pageSize };
   }
 
   private readonly read: SliceRead = async (from, to, page, perPage) => {
@@ -196,6 +311,7 @@ class WindowWalker<T> {
     seenTotal: number | undefined,
     crowded: boolean,
     firstAnswer?: ListAnswer,
+    goOnMs = toMs,
   ): AsyncGenerator<WindowChunk<T>> {
     const from = toProcoreTime(fromMs);
     const label = crowded ? `${this.walk.label} updated ${from}...${toProcoreTime(toMs)}` : this.walk.label;
@@ -214,11 +330,11 @@ class WindowWalker<T> {
       const sliceSeconds = (toMs - fromMs) / 1000;
       const next: WindowPosition | undefined = page.hasNext
         ? { from, page: page.page + 1, ...(page.total === undefined ? {} : { seenTotal: page.total }), ...(crowded ? { sliceSeconds } : {}) }
-        : !crowded || toMs >= this.endMs
+        : !crowded || goOnMs >= this.endMs
           ? undefined
-          : { from: toProcoreTime(toMs), page: 1, sliceSeconds: (this.endMs - toMs) / 1000 };
+          : { from: toProcoreTime(goOnMs), page: 1, sliceSeconds: (this.endMs - goOnMs) / 1000 };
       const items = crowded ? this.once(page.items, seen) : page.items;
-      if (!page.hasNext) this.boundary = inSecond(seen, toMs);
+      if (!page.hasNext) this.boundary = inSecond(seen, goOnMs);
       yield { items, next, windowEnd: toProcoreTime(this.endMs) };
     }
   }
@@ -253,9 +369,11 @@ function keyOf(item: unknown): string | undefined {
  * overshoot costs one read, which narrowing then cuts right), else as wide as should hold `fill`
  * records at that density.
  */
-function nextWidth(span: number, count: number, fill: number, remaining: number): number {
-  if (count <= fill / 4) return Math.max(1, remaining);
-  return Math.max(1, Math.floor((Math.max(span, 1) * fill) / count));
+function nextWidth(span: number, count: number, fill: number, remaining: number, perSecond: number | undefined): number {
+  const atDensitySeen = count > 0 ? (Math.max(span, 1) * fill) / count : 0;
+  if (count > fill / 4) return Math.max(1, Math.floor(atDensitySeen));
+  if (perSecond === undefined) return Math.max(1, remaining);
+  return Math.max(1, Math.floor(Math.min(remaining, Math.max(atDensitySeen, fill / perSecond))));
 }
 
 /**
@@ -267,23 +385,41 @@ function nextWidth(span: number, count: number, fill: number, remaining: number)
  * `fill` of them. Without usable times, by the count Total or Link gave (as if evenly spread),
  * else in half. The first slice is always narrower than [fromMs, toMs].
  */
-function plannedCuts(fromMs: number, toMs: number, items: unknown[], estimate: number | undefined, fill: number): number[] {
+function plannedCuts(fromMs: number, toMs: number, items: unknown[], estimate: number | undefined, pageSize: number): number[] {
   const span = (toMs - fromMs) / 1000;
+  // A full page of one second: that second is crowded, and read next in a crowded slice of its own.
+  const second = Math.floor(updatedAtOf(items[0]) / 1000) * 1000;
+  if (crowdedAt(second, items, pageSize) && second + 1000 < toMs) {
+    return [...(second - 1000 > fromMs ? [second - 1000] : []), second + 1000, toMs];
+  }
   const inOrder = items.map(updatedAtOf).filter((t) => t >= fromMs && t <= toMs);
   const count = Math.max(estimate ?? 2 * items.length, inOrder.length, 1);
-  const fallback = fromMs + Math.max(1, Math.min(Math.floor(span / 2), Math.floor((span * fill) / count))) * 1000;
   const sorted = [...inOrder].sort((a, b) => a - b);
   const ascending = inOrder.every((t, i) => i === 0 || t >= inOrder[i - 1]!);
-  const step = ascending ? fill : Math.max(1, (fill * sorted.length) / count);
+  const fill = ascending ? targetFill(pageSize, DENSITY_NOISE) : targetFill(pageSize, count / Math.max(1, sorted.length));
+  const fallback = fromMs + Math.max(1, Math.min(Math.floor(span / 2), Math.floor((span * fill) / count))) * 1000;
+  // Equal shares of the slice, each within `fill`; a sample too thin to place them all places the first.
+  const perSlice = sorted.length / Math.max(2, Math.ceil(count / fill));
+  const thin = !ascending && fill < THIN_SAMPLE * targetFill(pageSize, DENSITY_NOISE);
+  // Fewer sampled records than one slice's share: by time, as if the slice were evenly spread.
+  if (thin && perSlice < 1) return [Math.min(fallback, toMs - 1000)];
+  // In order, the answer is the slice's earliest records: one cut, at `fill` of them (or the last).
+  const step = ascending ? Math.min(fill, sorted.length - 1) : perSlice;
   const cuts: number[] = [];
-  for (let rank = step; rank < sorted.length; rank += step) {
+  for (let rank = step; rank > 0 && rank < sorted.length; rank += step) {
     const last = cuts.at(-1) ?? fromMs;
     const at = sorted[Math.floor(rank)]!;
     const cut = at - 1000 >= last + 1000 ? at - 1000 : at + 1000;
     if (cut > last && cut < toMs) cuts.push(cut);
-    if (ascending) break;
+    if (ascending || thin) break;
   }
-  return cuts.length > 0 ? [...cuts, toMs] : [Math.min(fallback, toMs - 1000), toMs];
+  if (cuts.length === 0) return [Math.min(fallback, toMs - 1000), toMs];
+  return thin ? cuts : [...cuts, toMs];
+}
+
+/** Whether a full page of records all fall in the second starting at `secondMs`: that second alone holds more than a page. */
+function crowdedAt(secondMs: number, items: unknown[], pageSize: number): boolean {
+  return items.length >= pageSize && items.every((item) => Math.floor(updatedAtOf(item) / 1000) * 1000 === secondMs);
 }
 
 /** A record's updated_at (epoch ms; NaN when it has none). */
