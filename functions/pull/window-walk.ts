@@ -158,8 +158,6 @@ class WindowWalker<T> {
   private boundary = new Set<string>();
   /** Where the coming slices end (ascending), planned from a slice that did not fit; then `width` again. */
   private cuts: number[] = [];
-  /** A slice planned from a thin sample: its average density (records per second), until its end. */
-  private dense: { untilMs: number; perSecond: number } | undefined;
   /** The last slice that did not fit in one answer and its Total, while the walk is inside it (restEmpty). */
   private parent: { fromMs: number; toMs: number; total: number } | undefined;
   /** The next slice, read before the crowded slice before it was paged (crowdedRunEnd). */
@@ -197,11 +195,8 @@ class WindowWalker<T> {
       const span = (toMs - fromMs) / 1000;
       if (slice.verdict.kind === 'more' && span > CROWDED_SPAN) {
         const plan = plannedCuts(fromMs, toMs, slice.items, slice.verdict.estimate, slice.pageSize);
-        // A plan that stops short of toMs (a thin sample) is followed by the density each read shows
-        // (or, after a nearly empty read, the slice's average density, not the rest of the window).
+        // A plan that stops short of toMs (a thin sample) is followed by the density each read shows.
         this.cuts = plan.at(-1) === toMs ? [...plan, ...this.cuts.slice(1)] : plan;
-        const count = slice.verdict.estimate ?? 2 * slice.items.length;
-        if (plan.at(-1) !== toMs) this.dense = { untilMs: toMs, perSecond: count / span };
         const total = headerInt(slice.answer.headers, 'total');
         this.parent = total === undefined ? undefined : { fromMs, toMs, total };
         // Nothing to deliver, but the caller may be short of time: it can hand over from here.
@@ -216,8 +211,7 @@ class WindowWalker<T> {
         continue;
       }
       const items = (slice.verdict.items ?? slice.items) as T[];
-      const perSecond = this.dense && toMs < this.dense.untilMs ? this.dense.perSecond : undefined;
-      this.width = nextWidth(span, items.length, slice.fill, (this.endMs - toMs) / 1000, perSecond);
+      this.width = nextWidth(span, items.length, slice.fill, (this.endMs - toMs) / 1000);
       // The next slice starts at this one's end: that second is read again (see the header).
       const sliceSeconds = this.cuts[0] === undefined ? this.width : (this.cuts[0] - toMs) / 1000;
       const next = toMs >= this.endMs ? undefined : this.position(toMs, sliceSeconds);
@@ -369,11 +363,9 @@ function keyOf(item: unknown): string | undefined {
  * overshoot costs one read, which narrowing then cuts right), else as wide as should hold `fill`
  * records at that density.
  */
-function nextWidth(span: number, count: number, fill: number, remaining: number, perSecond: number | undefined): number {
-  const atDensitySeen = count > 0 ? (Math.max(span, 1) * fill) / count : 0;
-  if (count > fill / 4) return Math.max(1, Math.floor(atDensitySeen));
-  if (perSecond === undefined) return Math.max(1, remaining);
-  return Math.max(1, Math.floor(Math.min(remaining, Math.max(atDensitySeen, fill / perSecond))));
+function nextWidth(span: number, count: number, fill: number, remaining: number): number {
+  if (count <= fill / 4) return Math.max(1, remaining);
+  return Math.max(1, Math.floor((Math.max(span, 1) * fill) / count));
 }
 
 /**
