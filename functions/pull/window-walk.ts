@@ -88,7 +88,10 @@ export interface WindowWalk {
 function targetFill(pageSize: number, perSample: number): number {
   let best = { fill: 1, perRead: 0 };
   for (let step = Math.max(1, pageSize / 400), fill = step; fill <= pageSize; fill += step) {
-    const overflow = upperTail((pageSize - fill) / Math.sqrt(fill * Math.max(1, perSample)));
+    const deviation = Math.sqrt(fill * Math.max(1, perSample));
+    // At least one deviation free: past that an overflow's own re-cut costs more than a read.
+    if (fill + deviation > pageSize) break;
+    const overflow = upperTail((pageSize - fill) / deviation);
     const perRead = fill / (1 + OVERFLOW_READS * overflow);
     if (perRead > best.perRead) best = { fill, perRead };
   }
