@@ -8,9 +8,9 @@
 // that. So the walk never relies on an offset: it cuts the window into updated_at slices
 // (`filters[updated_at]=<from>...<to>`) that each fit in ONE answer, and takes each slice from one
 // answer, which is one query in Procore, consistent in itself. Within the window, records only ever
-// leave: every edit moves updated_at to the time of the edit, which is after the window's end (the
-// end is never later than Procore's clock at the first read, see below), and a new record is newer
-// still. A record that leaves is read by the next window (it starts before this one's end); one that
+// leave: every edit moves updated_at to the time of the edit, which is at or after the window's end
+// (the end is never later than Procore's clock at the first read, see below), and a new record is
+// newer still. A record that leaves is read by the next window (it starts before this one's end); one that
 // stays sits in its slice, which is read whole. Slices overlap by their boundary second (the next
 // slice starts at the previous one's end), so a record timed to a fraction of a second is not lost
 // between two whole-second filters; what the next slice brings again of that second is not
@@ -20,14 +20,34 @@
 // there is a next page; else `Per-Page` the page size applied (a full page may have more behind);
 // without any, a page shorter than asked is whole unless the server caps pages silently, which
 // one read of page 2 tells (once; the cap learned then applies to the rest). A slice that does not
-// fit is narrowed (before the time of the records it did return, or by the count Total or the last
-// Link gives, else halved) and read again. Only a second holding more records than a page is paged
-// (walkPages, with its shift checks, in a slice of at most CROWDED_SPAN seconds, since one instant
-// would miss times with fractions): the one place where the list's order matters.
+// fit is narrowed and read again: its answer is a sample of it, cut into equal shares that should
+// each fit (by the count Total or the last Link gives; before the time of the records it did return;
+// in a list that answered in updated_at order, one cut at what a page holds), else halved. Slices
+// aim below a page by the noise of their estimate (targetFill: the count a sample of n in T
+// predicts varies by about √(count × T/n), one sized from the density of the slice before like a
+// Poisson count), and a sample too thin to place every cut places the first; the rest follow the
+// density each read shows, growing after a short page. Sizing only decides how many reads a window
+// takes, never what is delivered: every slice is still taken whole from one answer.
+//
+// Only seconds that hold more records than a page are paged (walkPages, with its shift checks): the
+// one place where the list's order matters. A full page of records all in one second proves that
+// second crowded; it is paged in a slice from the second before it to the second after it
+// (CROWDED_SPAN, since one instant would miss times with fractions). Slices share their boundary
+// seconds, so a crowded second at a crowded slice's end would be read again whole by the next slice:
+// before paging, the walk reads the next slice, and while a full page of it falls in its first
+// second the crowded slice takes that second too (the read that shows a second is not crowded is
+// kept as the next slice's answer: records only leave, so an earlier answer still holds the slice).
+// A crowded slice whose Total equals that of the overflowing slice it was cut from (and that ends
+// before the window's last ENTRY_SECONDS) shows the rest of that slice was empty when read: the walk
+// goes on after that slice without reading it. Records only leave it since, and an edit after the
+// first read lands at or after the window's end, so at most in its last ENTRY_SECONDS (an edit in
+// the same second as the read, or a read that straddles a second, is stamped there): no count the
+// walk compares includes them. A position at page 1 carries the Total of the rest of the window it
+// was cut from (seenTotal), so a continuation can still tell.
 //
 // The window's end is clamped to Procore's clock (the answer's `Date`) at the first read: a cursor
 // never moves past the time its window was read, so an edit made after the read (its updated_at is
-// after the read) is in the next window, whatever time the job was given.
+// at or after the read) is in the next window, whatever time the job was given.
 import { toProcoreTime } from '../commons/contracts/procore-time';
 import { integerText } from '../commons/json/exact-json';
 import type { LoggerLike } from '../commons/observability/logger';
@@ -113,7 +133,7 @@ function upperTail(z: number): number {
 const DENSITY_NOISE = 2;
 
 /** A sample whose plan fills slices less than this share of what the density a read shows would: it places only the first slice. */
-const THIN_SAMPLE = 0.8;
+const THIN_SAMPLE = 0.85;
 
 /**
  * The window's last seconds, where an edit made while the window is read may still land: its end is
