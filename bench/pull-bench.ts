@@ -129,7 +129,6 @@ export async function measureConnectorPull(
     await scenario.sqs.send(new SendMessageCommand({ QueueUrl: scenario.queues.jobs.url, MessageBody: JSON.stringify(job) }));
     const invocations = await drainJobs(context, host);
     const wallMs = performance.now() - started;
-    if (process.env.TMP_TRACE) require('node:fs').writeFileSync(`${process.env.TMP_TRACE}-${records}.json`, JSON.stringify(context.scenario.sim.requests().map((r) => ({ p: r.path, q: r.query, s: r.status, t: r.headers }))));
     const after = await host.invoke<ChildUsage>(USAGE_PROBE);
     const { Attributes } = await scenario.sqs.send(
       new GetQueueAttributesCommand({ QueueUrl: scenario.queues.records.url, AttributeNames: ['ApproximateNumberOfMessages'] }),
