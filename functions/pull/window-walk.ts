@@ -39,10 +39,12 @@
 // kept as the next slice's answer: records only leave, so an earlier answer still holds the slice).
 // A crowded slice whose Total equals that of the overflowing slice it was cut from (and that ends
 // before the window's last ENTRY_SECONDS) shows the rest of that slice was empty when read: the walk
-// goes on after that slice without reading it. Records only leave it since, and an edit after the
-// first read lands at or after the window's end, so at most in its last ENTRY_SECONDS (an edit in
-// the same second as the read, or a read that straddles a second, is stamped there): no count the
-// walk compares includes them. A position at page 1 carries the Total of the rest of the window it
+// goes on after that slice without reading it; a crowded slice planned from a full page of one
+// second has its first page read before the slice in front of it, which is then not read either when
+// the Totals show it empty (else that page is kept for when the walk gets there). Records only leave
+// a slice after it was read, and an edit after the first read lands at or after the window's end, so
+// at most in its last ENTRY_SECONDS (an edit in the same second as the read, or a read that
+// straddles a second, is stamped there): no count the walk compares includes them. A position at page 1 carries the Total of the rest of the window it
 // was cut from (seenTotal), so a continuation can still tell.
 //
 // The window's end is clamped to Procore's clock (the answer's `Date`) at the first read: a cursor
@@ -185,7 +187,9 @@ class WindowWalker<T> {
   private cuts: number[] = [];
   /** The last slice that did not fit in one answer and its Total, while the walk is inside it (restEmpty). */
   private parent: { fromMs: number; toMs: number; total: number } | undefined;
-  /** The next slice, read before the crowded slice before it was paged (crowdedRunEnd). */
+  /** A crowded slice planned after the next one (skippedToCrowd). */
+  private crowd: { fromMs: number; toMs: number } | undefined;
+  /** The next slice, read before the crowded slice before it was paged (crowdedRunEnd), or a planned crowded slice (skippedToCrowd). */
   private ahead: { fromMs: number; toMs: number; slice: SliceAnswer } | undefined;
 
   constructor(private readonly walk: WindowWalk) {
@@ -213,10 +217,12 @@ class WindowWalker<T> {
       this.width = (this.endMs - toMs) / 1000;
     }
     for (;;) {
+      if (await this.skippedToCrowd()) continue;
       const fromMs = this.fromMs;
       const toMs = Math.min(this.endMs, this.cuts[0] ?? fromMs + Math.max(1, Math.floor(this.width)) * 1000);
-      const slice = this.ahead?.fromMs === fromMs && this.ahead.toMs === toMs ? this.ahead.slice : await this.readSlice(fromMs, toMs);
-      this.ahead = undefined;
+      const ahead = this.ahead?.fromMs === fromMs && this.ahead.toMs === toMs ? this.ahead.slice : undefined;
+      if (ahead) this.ahead = undefined;
+      const slice = ahead ?? (await this.readSlice(fromMs, toMs));
       const span = (toMs - fromMs) / 1000;
       if (slice.verdict.kind === 'more' && span > CROWDED_SPAN) {
         const plan = plannedCuts(fromMs, toMs, slice.items, slice.verdict.estimate, slice.pageSize);
@@ -224,6 +230,8 @@ class WindowWalker<T> {
         this.cuts = plan.at(-1) === toMs ? [...plan, ...this.cuts.slice(1)] : plan;
         const total = headerInt(slice.answer.headers, 'total');
         this.parent = total === undefined ? undefined : { fromMs, toMs, total };
+        const crowd = crowdedSecond(slice.items, slice.pageSize);
+        this.crowd = crowd !== undefined && crowd - 1000 > fromMs && this.cuts[1] === crowd + 1000 ? { fromMs: crowd - 1000, toMs: crowd + 1000 } : undefined;
         // Nothing to deliver, but the caller may be short of time: it can hand over from here.
         yield { items: [], next: this.position(fromMs, (this.cuts[0]! - fromMs) / 1000), windowEnd: toProcoreTime(this.endMs) };
         continue;
@@ -247,6 +255,23 @@ class WindowWalker<T> {
       if (toMs >= this.endMs) return;
       this.fromMs = toMs;
     }
+  }
+
+  /**
+   * Before the slice that ends where a planned crowded slice begins: reads the crowded slice's first
+   * page now, and when it shows the rest of the slice it was cut from empty (restEmpty) the walk
+   * starts there instead. Otherwise that page is kept for when the walk gets there.
+   */
+  private async skippedToCrowd(): Promise<boolean> {
+    const crowd = this.crowd;
+    if (crowd === undefined || this.cuts[0] !== crowd.fromMs || this.fromMs >= crowd.fromMs) return false;
+    this.crowd = undefined;
+    const slice = await this.readSlice(crowd.fromMs, crowd.toMs);
+    this.ahead = { ...crowd, slice };
+    if (this.restEmpty(crowd.fromMs, crowd.toMs, slice.answer) === undefined) return false;
+    this.cuts.shift();
+    this.fromMs = crowd.fromMs;
+    return true;
   }
 
   /** A position at a slice's start, with the Total of the rest of the window when the walk read it (restEmpty). */
@@ -405,8 +430,8 @@ function nextWidth(span: number, count: number, fill: number, remaining: number)
 function plannedCuts(fromMs: number, toMs: number, items: unknown[], estimate: number | undefined, pageSize: number): number[] {
   const span = (toMs - fromMs) / 1000;
   // A full page of one second: that second is crowded, and read next in a crowded slice of its own.
-  const second = Math.floor(updatedAtOf(items[0]) / 1000) * 1000;
-  if (crowdedAt(second, items, pageSize) && second + 1000 < toMs) {
+  const second = crowdedSecond(items, pageSize);
+  if (second !== undefined && second + 1000 < toMs) {
     return [...(second - 1000 > fromMs ? [second - 1000] : []), second + 1000, toMs];
   }
   const inOrder = items.map(updatedAtOf).filter((t) => t >= fromMs && t <= toMs);
@@ -437,6 +462,12 @@ function plannedCuts(fromMs: number, toMs: number, items: unknown[], estimate: n
 /** Whether a full page of records all fall in the second starting at `secondMs`: that second alone holds more than a page. */
 function crowdedAt(secondMs: number, items: unknown[], pageSize: number): boolean {
   return items.length >= pageSize && items.every((item) => Math.floor(updatedAtOf(item) / 1000) * 1000 === secondMs);
+}
+
+/** The second (epoch ms) a full page of records all fall in, if they do. */
+function crowdedSecond(items: unknown[], pageSize: number): number | undefined {
+  const second = Math.floor(updatedAtOf(items[0]) / 1000) * 1000;
+  return crowdedAt(second, items, pageSize) ? second : undefined;
 }
 
 /** A record's updated_at (epoch ms; NaN when it has none). */
