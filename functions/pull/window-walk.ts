@@ -10,8 +10,8 @@
 // answer, which is one query in Procore, consistent in itself. Within the window, records only ever
 // leave: every edit moves updated_at to the time of the edit, which is at or after the window's end
 // (the end is never later than Procore's clock at the first read, see below), and a new record is
-// newer still. A record that leaves is read by the next window (it starts before this one's end); one that
-// stays sits in its slice, which is read whole. Slices overlap by their boundary second (the next
+// newer still. A record that leaves is read by the next window (it starts before this one's end);
+// one that stays sits in its slice, which is read whole. Slices overlap by their boundary second (the next
 // slice starts at the previous one's end), so a record timed to a fraction of a second is not lost
 // between two whole-second filters; what the next slice brings again of that second is not
 // delivered twice (the walk remembers the ids of the boundary second, within one invocation).
@@ -29,10 +29,11 @@
 // density each read shows, growing after a short page. Sizing only decides how many reads a window
 // takes, never what is delivered: every slice is still taken whole from one answer.
 //
-// Only seconds that hold more records than a page are paged (walkPages, with its shift checks): the
-// one place where the list's order matters. A full page of records all in one second proves that
-// second crowded; it is paged in a slice from the second before it to the second after it
-// (CROWDED_SPAN, since one instant would miss times with fractions). Slices share their boundary
+// Only a slice of CROWDED_SPAN seconds that still holds more records than a page is paged (walkPages,
+// with its shift checks), or such a slice widened over the crowded seconds next to it: the one place
+// where the list's order matters. A full page of records all in one second proves that second
+// crowded; it is paged in a slice from the second before it to the second after it (CROWDED_SPAN,
+// since one instant would miss times with fractions). Slices share their boundary
 // seconds, so a crowded second at a crowded slice's end would be read again whole by the next slice:
 // before paging, the walk reads the next slice, and while a full page of it falls in its first
 // second the crowded slice takes that second too (the read that shows a second is not crowded is
@@ -44,8 +45,9 @@
 // the Totals show it empty (else that page is kept for when the walk gets there). Records only leave
 // a slice after it was read, and an edit after the first read lands at or after the window's end, so
 // at most in its last ENTRY_SECONDS (an edit in the same second as the read, or a read that
-// straddles a second, is stamped there): no count the walk compares includes them. A position at page 1 carries the Total of the rest of the window it
-// was cut from (seenTotal), so a continuation can still tell.
+// straddles a second, is stamped there): no count the walk compares includes them. A position at
+// page 1 carries the Total of the rest of the window it was cut from (seenTotal), so a continuation
+// can still tell.
 //
 // The window's end is clamped to Procore's clock (the answer's `Date`) at the first read: a cursor
 // never moves past the time its window was read, so an edit made after the read (its updated_at is
@@ -420,18 +422,19 @@ function nextWidth(span: number, count: number, fill: number, remaining: number)
 
 /**
  * Where the slices that replace [fromMs, toMs] end, after it did not fit in one answer (the last
- * one ends at toMs). The records of that answer are a sample of the slice: cut so that each slice
- * should hold about `fill` records, each a second before the sampled record where it should end
- * (a crowded second is cut off at once, or taken in a crowded slice of its own when it is at the
- * start). In a list ordered by updated_at the answer is the slice's earliest records: one cut at
- * `fill` of them. Without usable times, by the count Total or Link gave (as if evenly spread),
- * else in half. The first slice is always narrower than [fromMs, toMs].
+ * one ends at toMs, unless the sample is thin: then only the first is placed). A full page of one
+ * second is a crowded second: the slice before it, then a crowded slice around it. Otherwise the
+ * records of that answer are a sample of the slice: cut into equal shares that should each hold
+ * about `fill` records (targetFill for this sample), each a second before the sampled record where it
+ * should end (or after it, a crowded second). In a list ordered by updated_at the answer is the
+ * slice's earliest records: one cut at `fill` of them. Without usable times, by the count Total or
+ * Link gave (as if evenly spread), else in half. The first slice is always narrower than [fromMs, toMs].
  */
 function plannedCuts(fromMs: number, toMs: number, items: unknown[], estimate: number | undefined, pageSize: number): number[] {
   const span = (toMs - fromMs) / 1000;
   // A full page of one second: that second is crowded, and read next in a crowded slice of its own.
   const second = crowdedSecond(items, pageSize);
-  if (second !== undefined && second + 1000 < toMs) {
+  if (second !== undefined && second >= fromMs && second + 1000 < toMs) {
     return [...(second - 1000 > fromMs ? [second - 1000] : []), second + 1000, toMs];
   }
   const inOrder = items.map(updatedAtOf).filter((t) => t >= fromMs && t <= toMs);
