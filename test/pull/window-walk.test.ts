@@ -67,7 +67,8 @@ function fakeList(
   return list;
 }
 
-async function walk(list: FakeList, options: Partial<WindowWalk> = {}): Promise<WindowChunk<Row>[]> {
+/** The chunks of a walk over `list`, up to `maxChunks` (a job that hands over after them). */
+async function walk(list: FakeList, options: Partial<WindowWalk> = {}, maxChunks = Number.POSITIVE_INFINITY): Promise<WindowChunk<Row>[]> {
   const chunks: WindowChunk<Row>[] = [];
   for await (const chunk of walkWindow<Row>({
     label: 'fake list',
@@ -80,6 +81,7 @@ async function walk(list: FakeList, options: Partial<WindowWalk> = {}): Promise<
     ...options,
   })) {
     chunks.push(chunk);
+    if (chunks.length >= maxChunks) break;
   }
   return chunks;
 }
@@ -194,5 +196,120 @@ describe('window walk', () => {
     const position: WindowPosition = { from: '2026-01-01T00:00:01Z', page: 1 };
     expect(await walk(list, { position })).toEqual([]);
     expect(list.reads).toEqual([]);
+  });
+});
+
+// How many requests the walk makes (pinned: a change that costs reads fails here) and that it still
+// misses nothing where it saves them. Pages of 100, Total on every answer, as Procore's lists send.
+describe('window walk: requests', () => {
+  const YEAR = Date.parse(START);
+  const DAY = 86_400_000;
+  /** `count` rows at the times `at(i)` gives (ids from 1). */
+  const spread = (count: number, timeOf: (i: number) => number): Row[] => Array.from({ length: count }, (_, i) => ({ id: i + 1, updated_at: at(timeOf(i)) }));
+  const reads = async (all: Row[], options: { ordered?: boolean; date?: string } = {}) => {
+    const list = fakeList(all, { pageSize: 100, total: true, ...options });
+    const delivered = ids(await walk(list, { perPage: 100 }));
+    expect(sorted(delivered)).toEqual(sorted(all.map((r) => r.id)));
+    return list.reads.length;
+  };
+
+  it('reads 2,000 records spread evenly over a year, in any order, in 34 requests (ideal 20; 43 before: slices sized by the noise of their estimate)', async () => {
+    const random = mulberry32(11);
+    expect(await reads(spread(2000, () => YEAR + random() * 365 * DAY))).toBe(34);
+  });
+
+  it('reads 2,000 records in 10 one-hour bursts a month apart, in any order, in 40 requests (ideal 20)', async () => {
+    const random = mulberry32(12);
+    expect(await reads(spread(2000, (i) => YEAR + (i % 10) * 30 * DAY + random() * 3_600_000))).toBe(40);
+  });
+
+  it('reads 1,000 records of one second in 11 requests: the first, then its 10 pages (ideal 10; 14 before)', async () => {
+    expect(
+      await reads(
+        spread(1000, () => YEAR + 100 * DAY),
+        { ordered: true },
+      ),
+    ).toBe(11);
+  });
+
+  it('reads two crowded seconds side by side once each: 2,500 records in 26 requests (ideal 25)', async () => {
+    const all = spread(2500, (i) => YEAR + 100 * DAY + (i < 1200 ? 0 : 1000));
+    const list = fakeList(all, { pageSize: 100, total: true, ordered: true });
+    const delivered = ids(await walk(list, { perPage: 100 }));
+    expect(sorted(delivered)).toEqual(sorted(all.map((r) => r.id)));
+    // Both seconds in one crowded slice: no page of the second one is read twice.
+    const crowdedPages = list.reads.filter((r) => r.page > 1);
+    expect(new Set(crowdedPages.map((r) => `${r.from}...${r.to}`)).size).toBe(1);
+    expect(list.reads).toHaveLength(26);
+  });
+
+  it('reads the rest of the window after a crowded second near its end, where an edit made during the walk may land', async () => {
+    // The window ends at Procore's clock; 150 records share a second two before it, one more record
+    // sits in the window's last second. While the walk reads, a record is created in the second
+    // before the end (as an edit in the same second as the first read is stamped): the crowded slice
+    // then holds as many records as the whole window did, but the last record must still be read.
+    const end = Date.parse('2025-09-01T00:00:00Z');
+    const all = [...spread(150, () => end - 2000), { id: 999, updated_at: at(end) }];
+    let created = false;
+    const list = fakeList(all, {
+      pageSize: 100,
+      total: true,
+      ordered: true,
+      date: at(end),
+      between: (l) => {
+        if (created) return;
+        created = true;
+        l.rows.push({ id: 1000, updated_at: at(end - 1000) });
+      },
+    });
+    const delivered = ids(await walk(list, { perPage: 100 }));
+    expect(delivered).toContain(999);
+    expect(delivered.filter((id) => id !== 1000).sort((a, b) => a - b)).toEqual(sorted(all.map((r) => r.id)));
+  });
+
+  it('skips the empty rest of a slice a crowded second held whole, and reads it when a record there stays', async () => {
+    const crowd = spread(250, () => YEAR + 100 * DAY);
+    // Alone in the window: the first read, then the crowded second's 3 pages; the rest is not read.
+    expect(await reads(crowd, { ordered: true })).toBe(4);
+    // One record after it, or before it: the crowded slice holds one fewer than the window did, so the
+    // slices before and after it are read (its first page, read first, is not read again).
+    expect(await reads([...crowd, { id: 999, updated_at: at(YEAR + 200 * DAY) }], { ordered: true })).toBe(6);
+    expect(await reads([...crowd, { id: 999, updated_at: at(YEAR + 10 * DAY) }], { ordered: true })).toBe(6);
+  });
+
+  it('misses nothing when records leave mid-window between every read, in a crowded run and around it', async () => {
+    const random = mulberry32(13);
+    const all = [
+      ...spread(300, () => YEAR + random() * 365 * DAY),
+      ...spread(400, (i) => YEAR + 50 * DAY + (i < 150 ? 0 : 1000)).map((r) => ({ ...r, id: r.id + 1000 })),
+    ];
+    const left: number[] = [];
+    const list = fakeList(all, {
+      pageSize: 100,
+      total: true,
+      ordered: true,
+      between: (l) => {
+        const [gone] = l.rows.splice(Math.floor(random() * l.rows.length), 1);
+        if (gone) left.push(gone.id);
+      },
+    });
+    const delivered = ids(await walk(list, { perPage: 100 }));
+    expect(new Set(delivered).size).toBe(delivered.length);
+    expect(list.rows.map((r) => r.id).filter((id) => !delivered.includes(id))).toEqual([]);
+    expect(left.length).toBe(list.reads.length);
+  });
+
+  it('goes on after a hand-over between the overflowing read and its crowded slice, with the Total it saw', async () => {
+    const all = [...spread(250, () => YEAR + 100 * DAY)];
+    const list = fakeList(all, { pageSize: 100, total: true, ordered: true });
+    // The first read overflowed: the job hands over before anything is delivered.
+    const first = await walk(list, { perPage: 100 }, 1);
+    const position = first[0]!.next!;
+    expect(position).toMatchObject({ page: 1, seenTotal: 250 });
+    const rest = await walk(list, { position, perPage: 100 });
+    expect(sorted(ids(rest))).toEqual(sorted(all.map((r) => r.id)));
+    // The slice before the second (empty), the rest of the window (it overflows again: the cut after
+    // the second was not handed over), then its 3 pages; after them the rest is not read again.
+    expect(list.reads).toHaveLength(6);
   });
 });
