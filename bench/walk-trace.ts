@@ -2,7 +2,7 @@
 // (seeded as bench/pull-bench.ts seeds them: RFIs inserted on the simulator's clock, so updated_at
 // follows the seconds the seeding took) and over other spreads of updated_at. Reads the simulator's
 // store in-process (no HTTP, no rate limit): only the requests the walk makes are of interest.
-//   npx tsx bench/walk-trace.ts [records ...]   (default 10000 100000; WALK_TRACE_LINES=1 prints each read)
+//   npm run bench:walk -- [records ...]   (default 10000 100000; WALK_TRACE_LINES=1 prints each read)
 import { silentLogger } from '../functions/commons/observability/logger';
 import type { ListAnswer } from '../functions/commons/procore/paging';
 import { walkWindow } from '../functions/pull/window-walk';
