@@ -2,14 +2,8 @@
 // record the connector cannot read (not an object, no integer id, no updated_at) is not an error:
 // it becomes a quarantined envelope carrying what Procore sent and the reason, so one bad record
 // never stops its scope (a permanent error would dead-letter the whole job on every run).
-import {
-  envelopeBody,
-  isDeletedLifecycle,
-  RECORD_ENVELOPE_VERSION,
-  recordMessageAttributes,
-  type Lifecycle,
-  type RecordEnvelope,
-} from '../commons/contracts/record-envelope';
+import type { Lifecycle, RecordEnvelope } from '../commons/contracts/record-envelope';
+import { envelopeBody, isDeletedLifecycle, RECORD_ENVELOPE_VERSION, recordMessageAttributes } from '../commons/contracts/record-envelope-message';
 import { integerText } from '../commons/json/exact-json';
 import type { ProcoreEnvironment } from '../commons/procore/environments';
 import { MAX_MESSAGE_BYTES } from '../commons/queues/message-size';

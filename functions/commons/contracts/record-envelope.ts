@@ -7,15 +7,13 @@
 // number loses digits in JavaScript and in many parsers), the body writes ids beyond 2^53 as their
 // exact digits, and a record the connector cannot read arrives as `lifecycle: "quarantined"` with
 // the reason instead of stopping its scope.
-import type { MessageAttributeValue } from '@aws-sdk/client-sqs';
 import * as z from '../validation/zod';
 import { ProcoreIdSchema } from './procore-id';
 import { ResourceNameSchema } from '../resources/names';
 import { ClaimCheckSchema } from './claim-check';
+import { isDeletedLifecycle, RECORD_ENVELOPE_VERSION } from './record-envelope-message';
 
 const Timestamp = z.iso.datetime({ offset: true });
-
-export const RECORD_ENVELOPE_VERSION = 3;
 
 /**
  * Where the record stands in Procore. `active`: a live record from the resource's list. `inactive`:
@@ -27,11 +25,6 @@ export const RECORD_ENVELOPE_VERSION = 3;
 const LIFECYCLES = ['active', 'inactive', 'recycled', 'deleted'] as const;
 export const LifecycleSchema = z.enum(LIFECYCLES);
 export type Lifecycle = z.infer<typeof LifecycleSchema>;
-
-/** recycled and deleted records are gone from Procore's lists for good (unless restored). */
-export function isDeletedLifecycle(lifecycle: Lifecycle | 'quarantined'): boolean {
-  return lifecycle === 'recycled' || lifecycle === 'deleted';
-}
 
 /** A Procore record id as the envelope carries it: a JSON integer, written with Procore's exact digits. */
 const RecordIdSchema = z.number().check(
@@ -133,36 +126,6 @@ export type QuarantinedRecordEnvelope = z.infer<typeof QuarantinedRecordEnvelope
 /** A record the connector could read (any lifecycle but quarantined). */
 export function isProcoreRecord(envelope: RecordEnvelope): envelope is ProcoreRecordEnvelope {
   return envelope.lifecycle !== 'quarantined';
-}
-
-/**
- * The envelope as its message body: JSON, with the id written as its exact digits (idText) so an id
- * beyond 2^53 is not rounded; integers beyond 2^53 inside `data` keep the digits they were read with.
- */
-export function envelopeBody(envelope: RecordEnvelope): string {
-  // A safe id already writes its exact digits: only an id beyond 2^53 needs a copy with the raw digits.
-  const { idText } = envelope;
-  const exact = idText === null || (Number.isSafeInteger(envelope.id) && String(envelope.id) === idText);
-  return JSON.stringify(exact ? envelope : { ...envelope, id: JSON.rawJSON(idText) });
-}
-
-/** Message attribute names on records-queue messages, for subscription filters and routing. */
-const RECORD_ATTRIBUTE_NAMES = {
-  resource: 'resource',
-  companyId: 'companyId',
-  projectId: 'projectId',
-  envelopeVersion: 'envelopeVersion',
-  lifecycle: 'lifecycle',
-} as const;
-
-export function recordMessageAttributes(envelope: RecordEnvelope): Record<string, MessageAttributeValue> {
-  return {
-    [RECORD_ATTRIBUTE_NAMES.resource]: { DataType: 'String', StringValue: envelope.resource },
-    [RECORD_ATTRIBUTE_NAMES.companyId]: { DataType: 'Number', StringValue: String(envelope.companyId) },
-    ...(envelope.projectId !== null ? { [RECORD_ATTRIBUTE_NAMES.projectId]: { DataType: 'Number', StringValue: String(envelope.projectId) } } : {}),
-    [RECORD_ATTRIBUTE_NAMES.envelopeVersion]: { DataType: 'Number', StringValue: String(envelope.version) },
-    [RECORD_ATTRIBUTE_NAMES.lifecycle]: { DataType: 'String', StringValue: envelope.lifecycle },
-  };
 }
 
 /** The JSON Schema committed as docs/record-envelope.schema.json. */
