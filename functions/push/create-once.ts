@@ -14,6 +14,7 @@ import type { PushMessage } from '../commons/contracts/push-message';
 import { PermanentError } from '../commons/failure/permanent-error';
 import type { LoggerLike } from '../commons/observability/logger';
 import type { ProcoreClient, ProcoreRequest, ProcoreResponse } from '../commons/procore/client';
+import { realSleep } from '../commons/procore/timing';
 import { mayHaveActed, trackSends } from './send-tracker';
 import type { CreateJournal, CreateJournalEntry } from './state/create-journal';
 
@@ -95,7 +96,7 @@ async function recordCreated(
   entry: { fingerprint: string; sentAt: string; procoreId: number },
   deadline: number,
 ): Promise<void> {
-  const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+  const sleep = deps.sleep ?? realSleep;
   for (let attempt = 0; ; attempt += 1) {
     try {
       await deps.journal.created(message.id, entry);

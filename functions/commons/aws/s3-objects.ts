@@ -16,6 +16,7 @@ import { defaultProvider } from '@aws-sdk/credential-provider-node';
 import { Sha256 } from '@smithy/core/checksum';
 import { SignatureV4 } from '@smithy/signature-v4';
 import type { AwsCredentialIdentity, HttpRequest, Provider } from '@smithy/types';
+import { fullJitterDelay, realSleep, type Sleep } from '../procore/timing';
 import { isRetryableAnswer, s3ErrorCode, S3RequestError } from './s3-request-error';
 
 export interface S3ObjectLocation {
@@ -46,7 +47,7 @@ export interface S3ObjectsOptions {
   /** Attempts per request, the first included. @default 3 (the SDK's standard retry mode) */
   maxAttempts?: number;
   fetch?: typeof fetch;
-  sleep?: (ms: number) => Promise<void>;
+  sleep?: Sleep;
   random?: () => number;
 }
 
@@ -54,6 +55,9 @@ export interface S3ObjectsOptions {
 const EMPTY_SHA256 = 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855';
 
 type Operation = 'PutObject' | 'GetObject';
+
+/** Full jitter over 100 ms × 2^attempt, at most 20 s: the SDK's standard retry backoff. */
+const SDK_STANDARD_BACKOFF = { baseMs: 100, capMs: 20_000 };
 
 interface ObjectRequest {
   method: 'PUT' | 'GET';
@@ -150,8 +154,7 @@ async function signedS3Request(
     }
     const retryable = 'network' in failure || isRetryableAnswer(failure);
     if (!retryable || attempt >= maxAttempts) throw new S3RequestError({ operation, ...location, attempts: attempt }, failure);
-    // Full jitter over 100 ms × 2^attempt, at most 20 s (the SDK's standard retry backoff).
-    await (options.sleep ?? sleep)(Math.min(20_000, (options.random ?? Math.random)() * 100 * 2 ** attempt));
+    await (options.sleep ?? realSleep)(fullJitterDelay(attempt, options.random ?? Math.random, SDK_STANDARD_BACKOFF));
   }
 }
 
@@ -176,8 +179,4 @@ function networkFailure(error: unknown): string {
   const cause = (error as { cause?: { code?: unknown; message?: unknown } }).cause;
   const code = typeof cause?.code === 'string' ? `${cause.code}: ` : '';
   return `${code}${typeof cause?.message === 'string' ? cause.message : String((error as Error).message ?? error)}`;
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }

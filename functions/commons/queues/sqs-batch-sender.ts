@@ -4,6 +4,7 @@
 // message, like the push handler); `sendMessageBatches` fails loudly instead (all or nothing callers).
 import { SendMessageBatchCommand, type MessageAttributeValue, type SendMessageBatchRequestEntry, type SQSClient } from '@aws-sdk/client-sqs';
 import { MAX_MESSAGE_BYTES } from './message-size';
+import { realSleep } from '../procore/timing';
 
 const SQS_MAX_BATCH_ENTRIES = 10;
 /** Per message and per batch (SQS counts body + attribute names, types and values); the queues' MaximumMessageSize. */
@@ -118,8 +119,6 @@ export interface SendBatchesOptions {
   sleep?: (ms: number) => Promise<void>;
 }
 
-const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-
 type Indexed = { index: number; message: OutgoingMessage; bytes: number };
 
 /**
@@ -178,7 +177,7 @@ export async function sendMessageBatches(sqs: SQSClient, queueUrl: string, messa
 
 async function sendOneBatch(sqs: SQSClient, queueUrl: string, batch: Indexed[], options: SendBatchesOptions): Promise<SendFailure[]> {
   const maxAttempts = options.maxAttempts ?? 4;
-  const sleep = options.sleep ?? defaultSleep;
+  const sleep = options.sleep ?? realSleep;
   const failures: SendFailure[] = [];
   // Entry ids are positions in this batch; SQS wants them unique per call only.
   let pending = batch.map((entry, position) => ({ id: String(position), ...entry }));
