@@ -8,7 +8,7 @@ import { integerText } from '../commons/json/exact-json';
 import type { ProcoreEnvironment } from '../commons/procore/environments';
 import { MAX_MESSAGE_BYTES } from '../commons/queues/message-size';
 import type { SQSClient } from '@aws-sdk/client-sqs';
-import { mayExceed, messageBytes, sendMessageBatches, type OutgoingMessage } from '../commons/queues/sqs-batch-sender';
+import { exceedsBytes, messageBytes, sendMessageBatches, type OutgoingMessage } from '../commons/queues/sqs-batch-sender';
 import { checkInRecord, ClaimCheckUnavailableError, type ClaimCheckBucket } from './claim-check';
 import { findResource } from '../commons/resources/registry';
 import { lifecycleOf } from './removals/lifecycle';
@@ -142,7 +142,7 @@ export async function deliverEnvelopes(
   // page of ordinary records makes no promise per record.
   const messages = envelopes.map(envelopeMessage);
   // Counted exactly only when a record may be near the limit (the sender counts each message once more to pack it).
-  const oversized = messages.flatMap((message, index) => (mayExceed(message, MAX_MESSAGE_BYTES) ? [index] : []));
+  const oversized = messages.flatMap((message, index) => (exceedsBytes(message, MAX_MESSAGE_BYTES) ? [index] : []));
   await Promise.all(
     oversized.map(async (index) => {
       messages[index] = (await recordMessage(envelopes[index]!, { claimCheck: deps.claimCheck })).message;

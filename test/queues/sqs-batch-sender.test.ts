@@ -4,7 +4,7 @@ import { CreateQueueCommand, SQSClient, type SendMessageBatchCommand } from '@aw
 import { deleteMessages } from '../../cli/aws/sqs';
 import { receiveMessages } from '../../local/sqs-event-source';
 import {
-  mayExceed,
+  exceedsBytes,
   messageBytes,
   packBatches,
   sendMessageBatches,
@@ -43,11 +43,11 @@ describe('SQS batch packing', () => {
     // 'é' is 2 bytes in UTF-8: the 3-bytes-per-unit bound says "may exceed", the exact count decides.
     const atLimit = { body: 'é'.repeat((SQS_MAX_PAYLOAD_BYTES - overhead) / 2), attributes };
     expect(messageBytes(atLimit)).toBe(SQS_MAX_PAYLOAD_BYTES);
-    expect(mayExceed(atLimit, SQS_MAX_PAYLOAD_BYTES)).toBe(false);
-    expect(mayExceed({ ...atLimit, body: `${atLimit.body}x` }, SQS_MAX_PAYLOAD_BYTES)).toBe(true);
-    expect(mayExceed({ body: '€'.repeat(100) }, 300)).toBe(false);
-    expect(mayExceed({ body: '€'.repeat(100) }, 299)).toBe(true);
-    expect(mayExceed({ body: 'x', attributes: { b: { DataType: 'Binary', BinaryValue: new Uint8Array(300) } } }, 300)).toBe(true);
+    expect(exceedsBytes(atLimit, SQS_MAX_PAYLOAD_BYTES)).toBe(false);
+    expect(exceedsBytes({ ...atLimit, body: `${atLimit.body}x` }, SQS_MAX_PAYLOAD_BYTES)).toBe(true);
+    expect(exceedsBytes({ body: '€'.repeat(100) }, 300)).toBe(false);
+    expect(exceedsBytes({ body: '€'.repeat(100) }, 299)).toBe(true);
+    expect(exceedsBytes({ body: 'x', attributes: { b: { DataType: 'Binary', BinaryValue: new Uint8Array(300) } } }, 300)).toBe(true);
   });
 
   it('refuses a single message over the limit instead of sending it', () => {

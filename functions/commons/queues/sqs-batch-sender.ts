@@ -61,7 +61,7 @@ function utf16Units(message: OutgoingMessage): number | undefined {
 }
 
 /** Whether the message is over `limit` bytes, counted exactly only when the bound does not settle it. */
-export function mayExceed(message: OutgoingMessage, limit: number): boolean {
+export function exceedsBytes(message: OutgoingMessage, limit: number): boolean {
   const units = utf16Units(message);
   return (units === undefined || 3 * units > limit) && messageBytes(message) > limit;
 }
