@@ -3,22 +3,26 @@
 // request's shape as a local server receives it, its Authorization recomputed here from the SigV4
 // steps (not with the signer that made it); addressing on AWS; S3's error answers and retries; the
 // size and SHA-256 check of a record read back.
-import { createHash, createHmac } from 'node:crypto';
-import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createHash } from 'node:crypto';
+import type { Server } from 'node:http';
 import { CreateBucketCommand, GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { s3Objects, s3ObjectsFromEnvironment, type S3ObjectsOptions } from '../../functions/commons/aws/s3-objects';
-import { S3RequestError } from '../../functions/commons/aws/s3-request-error';
+import { AwsRequestError } from '../../functions/commons/aws/aws-request-error';
 import { classify } from '../../functions/commons/failure/classify';
 import { checkInRecord, fetchClaimCheckedRecord } from '../../functions/pull/claim-check';
 import { envelopeFor } from '../../functions/pull/record-envelopes';
+import { captureServer, recomputedAuthorization, sha256, type Received } from '../support/signed-request-capture';
 
 const CREDENTIALS = { accessKeyId: 'AKIDCLAIMCHECK', secretAccessKey: 'claim-check-secret-key', sessionToken: 'claim-check-session-token' };
 const REGION = 'eu-west-1';
 const KEY = "records/production/rfis/42/7/it's (a+b) é/ab12.json";
 const ENCODED_KEY = 'records/production/rfis/42/7/it%27s%20%28a%2Bb%29%20%C3%A9/ab12.json';
-const sha256 = (data: string | Buffer) => createHash('sha256').update(data).digest('hex');
-const hmac = (key: string | Buffer, data: string) => createHmac('sha256', key).update(data).digest();
+/** SigV4's Authorization for S3 in REGION, recomputed from the request as received. */
+const recomputedS3Authorization = (method: string, path: string, headers: Record<string, string>) =>
+  recomputedAuthorization(
+    { method, path, headers, payloadHash: headers['x-amz-content-sha256']! },
+    { service: 's3', region: REGION, credentials: CREDENTIALS },
+  );
 
 describe('claim-check objects in moto', () => {
   const sdk = new S3Client({ forcePathStyle: true });
@@ -41,7 +45,7 @@ describe('claim-check objects in moto', () => {
     const error = await s3ObjectsFromEnvironment()
       .get({ bucket, key: 'records/none.json' })
       .catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(S3RequestError);
+    expect(error).toBeInstanceOf(AwsRequestError);
     expect((error as Error).message).toMatch(new RegExp(`^S3 GetObject s3://${bucket}/records/none\\.json: HTTP 404 NoSuchKey`));
     expect(classify(error)).toMatchObject({ kind: 'transient', errorClass: 'NoSuchKey' });
   });
@@ -62,43 +66,6 @@ describe('claim-check objects in moto', () => {
     await expect(fetchClaimCheckedRecord(objects, claimCheck)).rejects.toThrow(`with SHA-256 ${sha256(other)}, the envelope says`);
   });
 });
-
-interface Received {
-  method: string;
-  url: string;
-  headers: IncomingHttpHeaders;
-  body: Buffer;
-}
-
-/** A local server that records each request and answers from `answers` in turn (the last one repeats). */
-async function captureServer(answers: { status: number; body?: string }[]): Promise<{ server: Server; endpoint: string; received: Received[] }> {
-  const received: Received[] = [];
-  const server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => {
-      received.push({ method: req.method!, url: req.url!, headers: req.headers, body: Buffer.concat(chunks) });
-      const answer = answers[Math.min(received.length, answers.length) - 1]!;
-      res.writeHead(answer.status, { 'x-amz-request-id': `req-${received.length}` }).end(answer.body ?? '');
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return { server, endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, received };
-}
-
-/** SigV4's Authorization for S3, recomputed from the request as received (AWS's "Create a signed request" steps). */
-function recomputedAuthorization(method: string, path: string, headers: Record<string, string>): string {
-  const signedHeaders = /SignedHeaders=([^,]+)/.exec(headers.authorization!)![1]!.split(';');
-  const amzDate = headers['x-amz-date']!;
-  const scope = `${amzDate.slice(0, 8)}/${REGION}/s3/aws4_request`;
-  const canonicalHeaders = signedHeaders.map((name) => `${name}:${headers[name]!.trim()}\n`).join('');
-  const canonicalRequest = [method, path, '', canonicalHeaders, signedHeaders.join(';'), headers['x-amz-content-sha256']].join('\n');
-  const stringToSign = ['AWS4-HMAC-SHA256', amzDate, scope, sha256(canonicalRequest)].join('\n');
-  let key = hmac(`AWS4${CREDENTIALS.secretAccessKey}`, amzDate.slice(0, 8));
-  for (const part of [REGION, 's3', 'aws4_request']) key = hmac(key, part);
-  const signature = hmac(key, stringToSign).toString('hex');
-  return `AWS4-HMAC-SHA256 Credential=${CREDENTIALS.accessKeyId}/${scope}, SignedHeaders=${signedHeaders.join(';')}, Signature=${signature}`;
-}
 
 describe('claim-check objects: the requests as S3 receives them', () => {
   let servers: Server[] = [];
@@ -141,7 +108,7 @@ describe('claim-check objects: the requests as S3 receives them', () => {
     expect(/SignedHeaders=([^,]+)/.exec(headers.authorization!)![1]!.split(';')).toEqual(
       expect.arrayContaining(['content-type', 'host', 'x-amz-checksum-sha256', 'x-amz-content-sha256', 'x-amz-date', 'x-amz-security-token']),
     );
-    expect(headers.authorization).toBe(recomputedAuthorization('PUT', `/claims/${ENCODED_KEY}`, headers));
+    expect(headers.authorization).toBe(recomputedS3Authorization('PUT', `/claims/${ENCODED_KEY}`, headers));
   });
 
   it('GetObject: signed with the empty payload hash; the body is what S3 sent', async () => {
@@ -150,7 +117,7 @@ describe('claim-check objects: the requests as S3 receives them', () => {
     const headers = received[0]!.headers as Record<string, string>;
     expect(received[0]!.method).toBe('GET');
     expect(headers['x-amz-content-sha256']).toBe(sha256(''));
-    expect(headers.authorization).toBe(recomputedAuthorization('GET', `/claims/${ENCODED_KEY}`, headers));
+    expect(headers.authorization).toBe(recomputedS3Authorization('GET', `/claims/${ENCODED_KEY}`, headers));
   });
 
   it('on AWS: virtual-hosted (bucket.s3.region.amazonaws.com), the signature over that host', async () => {
@@ -168,14 +135,14 @@ describe('claim-check objects: the requests as S3 receives them', () => {
       'https://s3.eu-west-1.amazonaws.com/claims.with.dots/a.json',
     ]);
     const headers: Record<string, string> = { ...(sent[0]!.init.headers as Record<string, string>), host: 'claims.s3.eu-west-1.amazonaws.com' };
-    expect(headers.authorization).toBe(recomputedAuthorization('PUT', `/${ENCODED_KEY}`, headers));
+    expect(headers.authorization).toBe(recomputedS3Authorization('PUT', `/${ENCODED_KEY}`, headers));
   });
 
   it('403 AccessDenied: one attempt, an error naming the operation, object, status, code and request id, and nothing of the signature', async () => {
     const denied = `<?xml version="1.0" encoding="UTF-8"?><Error><Code>AccessDenied</Code><Message>Access Denied</Message><AWSAccessKeyId>${CREDENTIALS.accessKeyId}</AWSAccessKeyId><StringToSign>AWS4-HMAC-SHA256 signed</StringToSign></Error>`;
     const { objects, received, sleeps } = await objectsAt([{ status: 403, body: denied }]);
-    const error = (await objects.put(put).catch((e: unknown) => e)) as S3RequestError;
-    expect(error).toBeInstanceOf(S3RequestError);
+    const error = (await objects.put(put).catch((e: unknown) => e)) as AwsRequestError;
+    expect(error).toBeInstanceOf(AwsRequestError);
     expect(error.message).toBe(`S3 PutObject s3://claims/${KEY}: HTTP 403 AccessDenied, request id req-1 after 1 attempt`);
     for (const secret of [CREDENTIALS.accessKeyId, CREDENTIALS.secretAccessKey, CREDENTIALS.sessionToken, 'Signature', 'StringToSign']) {
       expect(error.message).not.toContain(secret);
@@ -193,7 +160,7 @@ describe('claim-check objects: the requests as S3 receives them', () => {
     expect(recovering.sleeps).toEqual([100, 200]);
     for (const request of recovering.received) {
       const headers = request.headers as Record<string, string>;
-      expect(headers.authorization).toBe(recomputedAuthorization('PUT', `/claims/${ENCODED_KEY}`, headers));
+      expect(headers.authorization).toBe(recomputedS3Authorization('PUT', `/claims/${ENCODED_KEY}`, headers));
     }
 
     const failing = await objectsAt([slowDown], { maxAttempts: 4 });

@@ -6,18 +6,18 @@
 // and the events consumer from 886 to 717 KiB (2026-11-30: client-s3 126 kB, checksums 13,
 // middleware-sdk-s3 11, S3's share of @smithy/core 10, xml-builder 1.4). The signer, Sha256 and the
 // credential chain were already in those bundles for the SQS and DynamoDB clients: this adds only
-// this file and s3-request-error.ts.
+// this file and aws-request-error.ts.
 //
 // Each request is sent through Node's fetch (which Powertools Tracer traces). A failure that may
 // pass (no answer, 5xx, 429, SlowDown, RequestTimeout) is tried again up to `maxAttempts` times in
 // all with jittered exponential backoff, as the SDK's standard retry mode did; what is left is an
-// S3RequestError for the functions' failure policy (s3-request-error.ts).
+// AwsRequestError for the functions' failure policy (aws-request-error.ts).
 import { defaultProvider } from '@aws-sdk/credential-provider-node';
 import { Sha256 } from '@smithy/core/checksum';
 import { SignatureV4 } from '@smithy/signature-v4';
 import type { AwsCredentialIdentity, HttpRequest, Provider } from '@smithy/types';
-import { fullJitterDelay, realSleep, type Sleep } from '../procore/timing';
-import { isRetryableAnswer, s3ErrorCode, S3RequestError } from './s3-request-error';
+import type { Sleep } from '../procore/timing';
+import { withAwsRetries } from './aws-request-error';
 
 export interface S3ObjectLocation {
   bucket: string;
@@ -55,9 +55,6 @@ export interface S3ObjectsOptions {
 const EMPTY_SHA256 = 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855';
 
 type Operation = 'PutObject' | 'GetObject';
-
-/** Full jitter over 100 ms × 2^attempt, at most 20 s: the SDK's standard retry backoff. */
-const SDK_STANDARD_BACKOFF = { baseMs: 100, capMs: 20_000 };
 
 interface ObjectRequest {
   method: 'PUT' | 'GET';
@@ -131,31 +128,38 @@ function encodeUriSegment(segment: string): string {
   return encodeURIComponent(segment).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
 }
 
-/** Sends one S3 request, signed afresh for each attempt; the answer's body on 2xx, otherwise S3RequestError. */
-async function signedS3Request(
+/** Sends one S3 request, signed afresh for each attempt; the answer's body on 2xx, otherwise AwsRequestError. */
+function signedS3Request(
   operation: Operation,
   location: S3ObjectLocation,
   request: ObjectRequest,
   options: S3ObjectsOptions & { signer: SignatureV4 },
 ): Promise<Buffer> {
-  const maxAttempts = options.maxAttempts ?? 3;
   const url = objectUrl(location, options);
-  for (let attempt = 1; ; attempt += 1) {
-    // Signing (credentials) fails as itself: it is not S3's answer and not the network's.
-    const headers = await signedHeaders(options.signer, url, request);
-    let failure: ConstructorParameters<typeof S3RequestError>[1];
-    try {
-      const response = await (options.fetch ?? fetch)(url, { method: request.method, headers, body: request.body, redirect: 'manual' });
-      const body = Buffer.from(await response.arrayBuffer());
-      if (response.ok) return body;
-      failure = { status: response.status, code: s3ErrorCode(body.toString('utf8')), requestId: response.headers.get('x-amz-request-id') ?? undefined };
-    } catch (error) {
-      failure = { network: networkFailure(error) };
-    }
-    const retryable = 'network' in failure || isRetryableAnswer(failure);
-    if (!retryable || attempt >= maxAttempts) throw new S3RequestError({ operation, ...location, attempts: attempt }, failure);
-    await (options.sleep ?? realSleep)(fullJitterDelay(attempt, options.random ?? Math.random, SDK_STANDARD_BACKOFF));
-  }
+  const what = { service: 'S3', operation, target: `s3://${location.bucket}/${location.key}` } as const;
+  return withAwsRetries<Buffer>(
+    what,
+    async () => {
+      // Signing (credentials) fails as itself: it is not S3's answer and not the network's.
+      const headers = await signedHeaders(options.signer, url, request);
+      try {
+        const response = await (options.fetch ?? fetch)(url, { method: request.method, headers, body: request.body, redirect: 'manual' });
+        const body = Buffer.from(await response.arrayBuffer());
+        if (response.ok) return { value: body };
+        return {
+          failure: { status: response.status, code: s3ErrorCode(body.toString('utf8')), requestId: response.headers.get('x-amz-request-id') ?? undefined },
+        };
+      } catch (error) {
+        return { failure: { network: networkFailure(error) } };
+      }
+    },
+    { maxAttempts: options.maxAttempts ?? 3, sleep: options.sleep, random: options.random },
+  );
+}
+
+/** `<Code>` of an S3 error body (`<Error><Code>AccessDenied</Code>…`). Only the code: other elements can echo the request's signing details. */
+function s3ErrorCode(body: string): string | undefined {
+  return /<Code>([A-Za-z0-9.]{1,100})<\/Code>/.exec(body)?.[1];
 }
 
 /** The request's headers with SigV4's (x-amz-date, x-amz-security-token, authorization); host is fetch's to send. */
