@@ -98,9 +98,9 @@ function pipeliningTable(pulls: PullComparison[]): string[] {
   return [
     ...lines,
     '',
-    "**Pull CPU by part** (µs per record, each half in its own process; the floor: the same SendMessageBatch entries built beforehand, sent with the worker's SQS client and nothing else)",
+    "**Pull CPU by part** (µs per record, each half in its own process; the floor: the same SendMessageBatch entries built beforehand, sent with the worker's own signed SendMessageBatch request and nothing else)",
     '',
-    '| records | worker | reading alone | delivering alone | SendMessageBatch alone (SDK floor) |',
+    '| records | worker | reading alone | delivering alone | SendMessageBatch alone (floor) |',
     '|---:|---:|---:|---:|---:|',
     ...cpu,
   ];

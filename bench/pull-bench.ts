@@ -159,7 +159,7 @@ export interface PullPartsMeasurement {
   sqsMs: number;
   /** CPU µs per record of each part in its own process: reading (the first part, so with the
    *  container's first token and secret), delivering (envelopes, messages, SendMessageBatch), and the
-   *  same SendMessageBatch entries built beforehand and sent with the worker's SQS client alone. */
+   *  same SendMessageBatch entries built beforehand and sent with the worker's SendMessageBatch request alone. */
   cpuMicrosPerRecord?: { procore: number; sqs: number; sqsFloor: number };
 }
 

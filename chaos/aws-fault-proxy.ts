@@ -4,8 +4,8 @@
 // Each call is named by the X-Amz-Target header the AWS SDK sends for JSON-protocol services
 // (DynamoDB "DynamoDB_20120810.PutItem", SQS "AmazonSQS.SendMessageBatch", Secrets Manager
 // "secretsmanager.GetSecretValue"); a decision per call forwards it, answers an AWS error without
-// forwarding, forwards part of a SendMessageBatch and reports the rest failed, or holds it
-// unanswered (for killing the caller at that moment).
+// forwarding, forwards part of a SendMessageBatch and reports the rest failed, takes a whole
+// SendMessageBatch without forwarding it, or holds it unanswered (for killing the caller at that moment).
 import { createServer, request as httpRequest, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
@@ -23,6 +23,8 @@ export type AwsFault =
   | { kind: 'error'; status: number; type: string; message?: string }
   /** SendMessageBatch: forward only the entries `keep` says, report the others failed (SQS's side). */
   | { kind: 'partial-batch'; keep: (entryIndex: number) => boolean }
+  /** SendMessageBatch: answer every entry taken without forwarding (a sink for volume that is only counted). */
+  | { kind: 'accept-batch' }
   /** Never answer (until the caller goes away or the proxy closes); `onHold` is told. */
   | { kind: 'hold' };
 
@@ -70,6 +72,8 @@ export async function startAwsFaultProxy(options: AwsFaultProxyOptions): Promise
         options.onHold?.(call);
         return;
       }
+      if (fault.kind === 'accept-batch')
+        return answerJson(res, { Successful: batchEntries(call).map(({ Id }) => ({ Id, MessageId: Id, MD5OfMessageBody: '' })), Failed: [] });
       return forwardPartialBatch(req, call, fault, res);
     });
   });
@@ -93,13 +97,12 @@ export async function startAwsFaultProxy(options: AwsFaultProxyOptions): Promise
   }
 
   function forwardPartialBatch(req: IncomingMessage, call: AwsCall, fault: Extract<AwsFault, { kind: 'partial-batch' }>, res: ServerResponse): void {
-    const entries = Array.isArray(call.body?.Entries) ? (call.body.Entries as { Id: string }[]) : [];
+    const entries = batchEntries(call);
     const kept = entries.filter((_, i) => fault.keep(i));
     const dropped = entries.filter((_, i) => !fault.keep(i));
     const failed = dropped.map((e) => ({ Id: e.Id, SenderFault: false, Code: 'InternalError', Message: 'injected by the chaos AWS fault proxy' }));
     if (kept.length === 0) {
-      res.writeHead(200, { 'content-type': 'application/x-amz-json-1.0' });
-      res.end(JSON.stringify({ Successful: [], Failed: failed }));
+      answerJson(res, { Successful: [], Failed: failed });
       return;
     }
     forward(req, Buffer.from(JSON.stringify({ ...call.body, Entries: kept })), res, (answer) => {
@@ -131,6 +134,15 @@ function describeCall(req: IncomingMessage, raw: Buffer): AwsCall {
     body = undefined;
   }
   return { service: SERVICES[prefix] ?? (prefix || 'other'), operation, body };
+}
+
+function batchEntries(call: AwsCall): { Id: string }[] {
+  return Array.isArray(call.body?.Entries) ? (call.body.Entries as { Id: string }[]) : [];
+}
+
+function answerJson(res: ServerResponse, answer: unknown): void {
+  res.writeHead(200, { 'content-type': 'application/x-amz-json-1.0' });
+  res.end(JSON.stringify(answer));
 }
 
 function answerError(res: ServerResponse, call: AwsCall, fault: Extract<AwsFault, { kind: 'error' }>): void {

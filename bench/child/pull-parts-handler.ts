@@ -4,10 +4,12 @@
 // Procore), page by page as the worker does. The worker's wall time ÷ the larger of the two says how
 // well it overlaps reading and delivering (1.0: fully; their sum ÷ the larger: not at all).
 // `sqs-floor` sends the same records' SendMessageBatch entries, built beforehand, with the worker's
-// own SQS client and nothing else: the SDK path's floor under the worker's CPU per record.
+// own SendMessageBatch request (functions/commons/aws/sqs-message-batch-request.ts) and nothing else:
+// the delivery path's floor under the worker's CPU per record.
 // Each part reports the CPU it took in this process.
 // Bundled like the handlers and run by measured-handler.ts, so it is measured the same way.
-import { SendMessageBatchCommand, type SendMessageBatchRequestEntry } from '@aws-sdk/client-sqs';
+import type { SendMessageBatchRequestEntry } from '@aws-sdk/client-sqs';
+import { sendMessageBatchRequest } from '../../functions/commons/aws/sqs-message-batch-request';
 import { sqs } from '../../functions/commons/aws/clients';
 import { procoreEnvironmentFrom, readEnv, WorkerEnvSchema } from '../../functions/commons/config/runtime-env';
 import { silentLogger } from '../../functions/commons/observability/logger';
@@ -77,8 +79,8 @@ async function sendAlone(job: SyncJob): Promise<PullPartsResult> {
     const lane = async () => {
       while (next < batches.length) {
         const Entries = batches[next++]!;
-        const answer = await sqs.send(new SendMessageBatchCommand({ QueueUrl: env.RECORDS_QUEUE_URL, Entries }));
-        if ((answer.Failed ?? []).length > 0) throw new Error(`SQS failed ${answer.Failed!.length} entries`);
+        const failed = await sendMessageBatchRequest(sqs, env.RECORDS_QUEUE_URL, Entries);
+        if (failed.length > 0) throw new Error(`SQS failed ${failed.length} entries`);
         records += Entries.length;
       }
     };

@@ -2,8 +2,9 @@
 // so only reachable code counts), keep the AWS SDK and Powertools external so the project's code is
 // all that is read, and map each `new <X>Command(` to its IAM action. Powertools idempotency's
 // DynamoDB layer is counted by its import (its calls live inside the package). The claim check's S3
-// requests are signed HTTPS requests, not SDK commands (functions/commons/aws/s3-objects.ts): each
-// `signedS3Request("<Operation>"` counts as that S3 operation.
+// requests and SQS SendMessageBatch are signed HTTP requests, not SDK commands
+// (functions/commons/aws/s3-objects.ts, sqs-message-batch-request.ts): each
+// `signedS3Request("<Operation>"` / `sqsJsonRequest("<Operation>"` counts as that operation.
 import path from 'node:path';
 import { build } from 'esbuild';
 import { PROJECT_ROOT } from './synth';
@@ -55,6 +56,12 @@ const SIGNED_S3_ACTIONS: Record<string, string[]> = {
   GetObject: ['s3:GetObject'],
 };
 
+/** SQS operations sent by sqsJsonRequest (functions/commons/aws/sqs-message-batch-request.ts) -> IAM action
+ * (SendMessageBatch is authorized as sqs:SendMessage: https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-api-permissions-reference.html). */
+const SIGNED_SQS_ACTIONS: Record<string, string[]> = {
+  SendMessageBatch: ['sqs:SendMessage'],
+};
+
 /** Modules whose import means these calls (Powertools idempotency: get, conditional put, update, delete). */
 const MODULE_ACTIONS: Record<string, string[]> = {
   '@aws-lambda-powertools/idempotency/dynamodb': ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
@@ -64,7 +71,7 @@ const MODULE_ACTIONS: Record<string, string[]> = {
 export interface HandlerCalls {
   /** IAM actions the reachable code calls, sorted. */
   actions: string[];
-  /** SDK commands (or signed S3 operations) found that the maps above do not know (the test fails on them: add them). */
+  /** SDK commands (or signed S3 / SQS operations) found that the maps above do not know (the test fails on them: add them). */
   unknownCommands: string[];
   /** Whether the handler is wrapped in Powertools Tracer's captureLambdaHandler. */
   traces: boolean;
@@ -86,6 +93,7 @@ export async function handlerCalls(entry: string): Promise<HandlerCalls> {
   const code = result.outputFiles?.[0]?.text ?? '';
   const commands = new Set([...code.matchAll(/new (\w+Command)\d*\(/g)].map((m) => m[1]!));
   const signedS3 = new Set([...code.matchAll(/\bsignedS3Request\d*\("(\w+)"/g)].map((m) => m[1]!));
+  const signedSqs = new Set([...code.matchAll(/\bsqsJsonRequest\d*\("(\w+)"/g)].map((m) => m[1]!));
   const imports = new Set([...code.matchAll(/from "([^"]+)"/g)].map((m) => m[1]!));
   const actions = new Set<string>();
   const unknownCommands: string[] = [];
@@ -98,6 +106,11 @@ export async function handlerCalls(entry: string): Promise<HandlerCalls> {
     const mapped = SIGNED_S3_ACTIONS[operation];
     if (mapped) for (const a of mapped) actions.add(a);
     else unknownCommands.push(`signedS3Request("${operation}")`);
+  }
+  for (const operation of signedSqs) {
+    const mapped = SIGNED_SQS_ACTIONS[operation];
+    if (mapped) for (const a of mapped) actions.add(a);
+    else unknownCommands.push(`sqsJsonRequest("${operation}")`);
   }
   for (const [module, mapped] of Object.entries(MODULE_ACTIONS)) if (imports.has(module)) for (const a of mapped) actions.add(a);
   return { actions: [...actions].sort(), unknownCommands: unknownCommands.sort(), traces: /captureLambdaHandler\(tracer\)/.test(code) };

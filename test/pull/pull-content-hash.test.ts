@@ -4,7 +4,7 @@
 // listing delivers exactly the 100 changed records and the deleted one as a removal, and writes
 // only those hashes (BatchWriteItem, 25 per call).
 import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
-import { SendMessageBatchCommand } from '@aws-sdk/client-sqs';
+import { startAwsFaultProxy, type AwsFaultProxy } from '../../chaos/aws-fault-proxy';
 import { readContentHashes } from '../../functions/pull/state/content-hashes';
 import { addGenericResource } from '../../simulator';
 import { WORK_CLASSIFICATIONS } from '../support/declared-resources';
@@ -36,26 +36,34 @@ async function countingBatchWrites<T>(work: () => Promise<T>): Promise<{ result:
   }
 }
 
-/** Runs `work` with the records queue's SendMessageBatch answered in place (10,000 envelopes through moto would take a minute): counts the entries. */
+/** Records queue sends taken in place by the AWS proxy while set (10,000 envelopes through moto would take a minute). */
+let sinkRecords = false;
+let proxy: AwsFaultProxy;
+
+/** Runs `work` with the records queue's SendMessageBatch answered in place: counts the entries. */
 async function countingDeliveries<T>(work: () => Promise<T>): Promise<{ result: T; entries: number }> {
-  const send = h.sqs.send.bind(h.sqs);
-  let entries = 0;
-  const spy = jest.spyOn(h.sqs, 'send').mockImplementation(((command: unknown) => {
-    if (command instanceof SendMessageBatchCommand && command.input.QueueUrl === h.queues.records) {
-      const batch = command.input.Entries ?? [];
-      entries += batch.length;
-      return Promise.resolve({ Successful: batch.map((e) => ({ Id: e.Id, MessageId: e.Id, MD5OfMessageBody: '' })), Failed: [] });
-    }
-    return send(command as never);
-  }) as never);
+  const before = proxy.calls().length;
+  sinkRecords = true;
   try {
-    return { result: await work(), entries };
+    const result = await work();
+    const sunk = proxy
+      .calls()
+      .slice(before)
+      .filter(({ fault }) => fault === 'accept-batch');
+    return { result, entries: sunk.reduce((n, { call }) => n + ((call.body?.Entries ?? []) as unknown[]).length, 0) };
   } finally {
-    spy.mockRestore();
+    sinkRecords = false;
   }
 }
 
 beforeAll(async () => {
+  proxy = await startAwsFaultProxy({
+    target: process.env.AWS_ENDPOINT_URL!,
+    decide: ({ operation, body }) =>
+      sinkRecords && operation === 'SendMessageBatch' && body?.QueueUrl === h.queues.records ? { kind: 'accept-batch' } : undefined,
+  });
+  // Every SQS call of this file goes through the proxy (which forwards all but the sunk sends to moto).
+  process.env.AWS_ENDPOINT_URL_SQS = proxy.url;
   addGenericResource({ name: 'work_classifications', collection: WORK_CLASSIFICATIONS.paths.list, wrapperKey: 'work_classification' });
   h = await startPullHarness({
     // A budget the pacer need not spread (it paces by the remaining budget until the reset).
@@ -74,7 +82,11 @@ beforeAll(async () => {
   runner = await simClockRunner(h, { companies: 'all', discoveryCompanyId: h.companyId, resources: ['work_classifications'] });
 }, 120_000);
 
-afterAll(async () => h?.close());
+afterAll(async () => {
+  await h?.close();
+  await proxy?.close();
+  delete process.env.AWS_ENDPOINT_URL_SQS;
+});
 
 it('delivers exactly the changed records of a 10,000-record list, and the removed one, writing only their hashes', async () => {
   const first = await countingDeliveries(() =>

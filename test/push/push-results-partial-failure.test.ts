@@ -1,42 +1,37 @@
-// SQS accepts part of a SendMessageBatch (moto never does, so the failed entries are injected on the
-// handler's real calls to moto): exactly the messages whose result or DLQ copy did not get out come
-// back as batch item failures, and their retry reports them without writing to Procore again.
-import { ChangeMessageVisibilityCommand, SendMessageBatchCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+// SQS accepts part of a SendMessageBatch (moto never does, so the failed entries are injected by the
+// chaos AWS fault proxy in front of moto, on the handler's real calls): exactly the messages whose
+// result or DLQ copy did not get out come back as batch item failures, and their retry reports them
+// without writing to Procore again.
+import { ChangeMessageVisibilityCommand } from '@aws-sdk/client-sqs';
+import { startAwsFaultProxy, type AwsFault, type AwsFaultProxy } from '../../chaos/aws-fault-proxy';
 import { appliedIds, bodyOf, startPushHarness, type PushHarness } from './support/push-harness';
 
 let h: PushHarness;
+let proxy: AwsFaultProxy;
+/** Which SendMessageBatch entries SQS fails (by queue and body); unset: none. */
+let refuse: ((queueUrl: string, body: string) => boolean) | undefined;
 
 beforeAll(async () => {
+  proxy = await startAwsFaultProxy({
+    target: process.env.AWS_ENDPOINT_URL!,
+    decide: ({ operation, body }): AwsFault | undefined => {
+      if (!refuse || operation !== 'SendMessageBatch') return undefined;
+      const queueUrl = String(body?.QueueUrl);
+      const entries = (body?.Entries ?? []) as { MessageBody: string }[];
+      const test = refuse;
+      return { kind: 'partial-batch', keep: (i) => !test(queueUrl, entries[i]!.MessageBody) };
+    },
+  });
+  // Every SQS call of this file (the handler's and the harness's) goes through the proxy.
+  process.env.AWS_ENDPOINT_URL_SQS = proxy.url;
   h = await startPushHarness({});
 });
 
 afterAll(async () => {
-  jest.restoreAllMocks();
   await h?.close();
+  await proxy?.close();
+  delete process.env.AWS_ENDPOINT_URL_SQS;
 });
-
-/** Lets SQS calls through to moto, except entries of SendMessageBatch whose body matches `refuse`. */
-function refuseBatchEntries(refuse: (queueUrl: string, body: string) => boolean): { singleSends: () => number } {
-  const send = SQSClient.prototype.send as (this: SQSClient, command: unknown) => Promise<unknown>;
-  let singles = 0;
-  jest.spyOn(SQSClient.prototype, 'send').mockImplementation(async function (this: SQSClient, command: unknown) {
-    if (command instanceof SendMessageCommand) singles++;
-    if (!(command instanceof SendMessageBatchCommand)) return send.call(this, command) as never;
-    const queueUrl = command.input.QueueUrl!;
-    const entries = command.input.Entries ?? [];
-    const refused = entries.filter((e) => refuse(queueUrl, e.MessageBody!));
-    const kept = entries.filter((e) => !refused.includes(e));
-    const answer = (kept.length > 0 ? await send.call(this, new SendMessageBatchCommand({ ...command.input, Entries: kept })) : {}) as {
-      Successful?: unknown[];
-      Failed?: unknown[];
-    };
-    return {
-      Successful: answer.Successful ?? [],
-      Failed: [...(answer.Failed ?? []), ...refused.map((e) => ({ Id: e.Id, Code: 'InternalError', Message: 'injected', SenderFault: false }))],
-    } as never;
-  });
-  return { singleSends: () => singles };
-}
 
 it('fails exactly the messages whose result or DLQ copy SQS did not take, and their retry is safe', async () => {
   const { companyId, sim } = h;
@@ -55,15 +50,19 @@ it('fails exactly the messages whose result or DLQ copy SQS did not take, and th
   const malformed = '{"version": 1, "id": "pf-broken", ';
   await h.send([...applied, unknownResource, schemaInvalid, malformed]);
 
-  const sqs = refuseBatchEntries((queueUrl, body) => {
+  refuse = (queueUrl, body) => {
     if (queueUrl === h.queues.results) return /"id":"(pf-2|pf-5|pf-nodata)"/.test(body);
     if (queueUrl === h.queues.dlq) return body === bodyOf(unknownResource);
     return false;
-  });
+  };
+  const sentBefore = proxy.calls().length;
   const first = await h.play({ batchSize: 10 });
-  jest.restoreAllMocks();
+  refuse = undefined;
   expect(first.messages).toHaveLength(9);
-  expect(sqs.singleSends()).toBe(0);
+  // Results and dead letters went out in batches only (no single SendMessage), some entries refused.
+  const sent = proxy.calls().slice(sentBefore);
+  expect(sent.filter(({ call }) => call.operation === 'SendMessage')).toEqual([]);
+  expect(sent.filter(({ fault }) => fault === 'partial-batch').length).toBeGreaterThan(0);
 
   // pf-2 and pf-5 were applied but not reported; the unknown resource never reached the DLQ. The
   // schema-invalid one reached the DLQ: its missing result does not send it round again.

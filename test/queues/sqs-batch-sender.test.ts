@@ -1,6 +1,8 @@
-// Delivery batching: SendMessageBatch calls within SQS's limits (10 entries, 1 MiB), against moto.
+// Delivery batching: SendMessageBatch calls within SQS's limits (10 entries, 1 MiB), against moto
+// (calls counted as they cross the wire by the bench's counting proxy).
 import { randomUUID } from 'node:crypto';
-import { CreateQueueCommand, SQSClient, type SendMessageBatchCommand } from '@aws-sdk/client-sqs';
+import { CreateQueueCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { startAwsRequestCounter } from '../../bench/aws-request-counter';
 import { deleteMessages } from '../../cli/aws/sqs';
 import { receiveMessages } from '../../local/sqs-event-source';
 import {
@@ -59,13 +61,13 @@ describe('SQS batch sending (moto)', () => {
   it('delivers large and small messages, each once, in calls SQS accepts', async () => {
     const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: `pull-batches-${randomUUID().slice(0, 8)}` }));
     const messages = [200, 120, 120, 30, 1, 1, 1, 240].map((k, i) => message(k * KIB, `m${i}`));
-    const calls: number[] = [];
-    const spy = jest.spyOn(sqs, 'send');
-    await sendMessageBatches(sqs, QueueUrl!, messages, { concurrency: 2 });
-    for (const [command] of spy.mock.calls) calls.push((command as SendMessageBatchCommand).input.Entries?.length ?? 0);
-    spy.mockRestore();
-    expect(calls.reduce((a, b) => a + b)).toBe(messages.length);
-    expect(calls.length).toBe(packBatches(messages).length);
+    const counter = await startAwsRequestCounter(process.env.AWS_ENDPOINT_URL!);
+    try {
+      await sendMessageBatches(new SQSClient({ endpoint: counter.endpoint }), QueueUrl!, messages, { concurrency: 2 });
+      expect(counter.counts()).toEqual({ 'AmazonSQS.SendMessageBatch': packBatches(messages).length });
+    } finally {
+      await counter.close();
+    }
 
     const received = await receiveMessages(sqs, QueueUrl!, 20, { visibilityTimeout: 60 });
     expect(received.map((m) => m.MessageAttributes?.tag?.StringValue).sort()).toEqual(messages.map((m) => m.attributes!.tag!.StringValue).sort());

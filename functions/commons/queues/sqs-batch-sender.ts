@@ -2,7 +2,9 @@
 // MAX_MESSAGE_BYTES (1 MiB: bodies plus attributes) per message and per call. Entries SQS refuses for its own reasons are retried.
 // `trySendMessageBatches` reports per message what could not be sent (callers that answer for each
 // message, like the push handler); `sendMessageBatches` fails loudly instead (all or nothing callers).
-import { SendMessageBatchCommand, type MessageAttributeValue, type SendMessageBatchRequestEntry, type SQSClient } from '@aws-sdk/client-sqs';
+import type { MessageAttributeValue, SendMessageBatchRequestEntry, SQSClient } from '@aws-sdk/client-sqs';
+import { AwsRequestError } from '../aws/aws-request-error';
+import { sendMessageBatchRequest } from '../aws/sqs-message-batch-request';
 import { MAX_MESSAGE_BYTES } from './message-size';
 import { realSleep } from '../procore/timing';
 
@@ -124,7 +126,7 @@ type Indexed = { index: number; message: OutgoingMessage; bytes: number };
 /**
  * Sends every message it can; never throws for a message it could not send, but returns it
  * (sorted by index). A message too large for SQS is reported without being sent; a call that
- * fails as a whole (after the SDK's own retries) fails each of its entries.
+ * fails as a whole (after its own retries, sqs-message-batch-request.ts) fails each of its entries.
  */
 export function trySendMessageBatches(sqs: SQSClient, queueUrl: string, messages: OutgoingMessage[], options: SendBatchesOptions = {}): Promise<SendFailure[]> {
   return sendBatches(sqs, queueUrl, messages, options, false);
@@ -184,16 +186,11 @@ async function sendOneBatch(sqs: SQSClient, queueUrl: string, batch: Indexed[], 
   for (let attempt = 1; pending.length > 0; attempt++) {
     let failed: { Id?: string; Code?: string; Message?: string; SenderFault?: boolean }[];
     try {
-      const answer = await sqs.send(
-        new SendMessageBatchCommand({
-          QueueUrl: queueUrl,
-          Entries: pending.map(({ id, message }) => ({ Id: id, ...sqsMessageFields(message) })),
-        }),
-      );
-      failed = answer.Failed ?? [];
+      const entries = pending.map(({ id, message }) => ({ Id: id, ...sqsMessageFields(message) }));
+      failed = await sendMessageBatchRequest(sqs, queueUrl, entries, { sleep: options.sleep });
     } catch (error) {
-      // The SDK already retried the call; what is left is for the caller to answer for.
-      const code = error instanceof Error ? error.name : 'Error';
+      // The call was already retried; what is left is for the caller to answer for.
+      const code = error instanceof AwsRequestError ? error.errorClass : error instanceof Error ? error.name : 'Error';
       const message = error instanceof Error ? error.message : String(error);
       for (const entry of pending) failures.push({ index: entry.index, code, message, senderFault: false, cause: error });
       return failures;
