@@ -75,7 +75,8 @@ export async function sendMessageBatchRequest(
     sender.catch(() => senders.delete(sqs));
   }
   const { url, signer, maxAttempts, agent } = await sender;
-  const payload = JSON.stringify({ QueueUrl: queueUrl, Entries: entries.map(jsonEntry) });
+  // Encoded once: the signer hashes these bytes and the socket sends them.
+  const payload = Buffer.from(JSON.stringify({ QueueUrl: queueUrl, Entries: entries.map(jsonEntry) }), 'utf8');
   // Each call names its operation as a literal: the stack's rule book (test/infra/handler-calls.ts)
   // reads `sqsJsonRequest("<Operation>"` in a handler's bundle as the IAM action sqs:<Operation>.
   return withAwsRetries<FailedEntry[]>(
@@ -128,7 +129,7 @@ type JsonAnswer = (AwsAnswer & { json: unknown }) | NoAnswer;
 /** One signed POST of an AWS JSON 1.0 operation: the answer's status, error code and parsed body, or what the socket said. */
 async function sqsJsonRequest(
   operation: 'SendMessageBatch',
-  request: { url: URL; signer: SignatureV4; agent: HttpAgent; payload: string },
+  request: { url: URL; signer: SignatureV4; agent: HttpAgent; payload: Buffer },
 ): Promise<JsonAnswer> {
   const { url, signer, agent, payload } = request;
   const headers: Record<string, string> = {
@@ -153,31 +154,32 @@ async function sqsJsonRequest(
     headers,
     body: payload,
   });
-  signed.headers['content-length'] = String(Buffer.byteLength(payload));
+  signed.headers['content-length'] = String(payload.length);
   const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
   return new Promise((resolve) => {
-    const req = send(url, { method: 'POST', agent, headers: signed.headers, timeout: SOCKET_TIMEOUT_MS }, (res) => {
-      readAnswer(res).then(resolve, (error: unknown) => resolve({ network: socketFailure(error) }));
-    });
+    const options = { method: 'POST', hostname: url.hostname, port: url.port, path: url.pathname, agent, headers: signed.headers, timeout: SOCKET_TIMEOUT_MS };
+    const req = send(options, (res) => readAnswer(res, resolve));
     req.on('timeout', () => req.destroy(new Error(`no answer within ${SOCKET_TIMEOUT_MS} ms`)));
     req.on('error', (error) => resolve({ network: socketFailure(error) }));
     req.end(payload);
   });
 }
 
-async function readAnswer(res: IncomingMessage): Promise<JsonAnswer> {
+function readAnswer(res: IncomingMessage, resolve: (answer: JsonAnswer) => void): void {
   const chunks: Buffer[] = [];
-  for await (const chunk of res) chunks.push(chunk as Buffer);
-  const text = Buffer.concat(chunks).toString('utf8');
-  const status = res.statusCode ?? 0;
-  const requestId = headerText(res.headers['x-amzn-requestid']);
-  let json: unknown;
-  try {
-    json = text ? JSON.parse(text) : {};
-  } catch {
-    json = undefined; // an error answer without a code, or a success the schema refuses
-  }
-  return { status, requestId, json, code: status >= 300 ? errorCode(json) : undefined };
+  res.on('data', (chunk: Buffer) => chunks.push(chunk));
+  res.on('error', (error) => resolve({ network: socketFailure(error) }));
+  res.on('end', () => {
+    const status = res.statusCode ?? 0;
+    const requestId = headerText(res.headers['x-amzn-requestid']);
+    let json: unknown;
+    try {
+      json = chunks.length > 0 ? JSON.parse(Buffer.concat(chunks).toString('utf8')) : {};
+    } catch {
+      json = undefined; // an error answer without a code, or a success the schema refuses
+    }
+    resolve({ status, requestId, json, code: status >= 300 ? errorCode(json) : undefined });
+  });
 }
 
 /** `__type` of an AWS JSON error (`com.amazonaws.sqs#QueueDoesNotExist` → QueueDoesNotExist). Only the code: the message may echo the input. */
