@@ -82,7 +82,7 @@ export interface AwsRetryOptions {
 }
 
 /** Full jitter over 100 ms × 2^attempt, at most 20 s: the SDK's standard retry backoff. */
-const SDK_STANDARD_BACKOFF = { baseMs: 100, capMs: 20_000 };
+export const SDK_STANDARD_BACKOFF = { baseMs: 100, capMs: 20_000 };
 
 /**
  * Sends with `attempt` until it answers with a value, a failure that is not worth another try, or

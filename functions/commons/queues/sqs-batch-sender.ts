@@ -3,10 +3,10 @@
 // `trySendMessageBatches` reports per message what could not be sent (callers that answer for each
 // message, like the push handler); `sendMessageBatches` fails loudly instead (all or nothing callers).
 import type { MessageAttributeValue, SendMessageBatchRequestEntry, SQSClient } from '@aws-sdk/client-sqs';
-import { AwsRequestError } from '../aws/aws-request-error';
+import { AwsRequestError, SDK_STANDARD_BACKOFF } from '../aws/aws-request-error';
 import { sendMessageBatchRequest } from '../aws/sqs-message-batch-request';
 import { MAX_MESSAGE_BYTES } from './message-size';
-import { realSleep } from '../procore/timing';
+import { fullJitterDelay, realSleep } from '../procore/timing';
 
 const SQS_MAX_BATCH_ENTRIES = 10;
 /** Per message and per batch (SQS counts body + attribute names, types and values); the queues' MaximumMessageSize. */
@@ -213,7 +213,8 @@ async function sendOneBatch(sqs: SQSClient, queueUrl: string, batch: Indexed[], 
       }
     }
     pending = retry;
-    if (pending.length > 0) await sleep(Math.random() * 100 * 2 ** attempt);
+    // Entries SQS failed on its side wait as a failed call does (the SDK's standard backoff).
+    if (pending.length > 0) await sleep(fullJitterDelay(attempt, Math.random, SDK_STANDARD_BACKOFF));
   }
   return failures;
 }
