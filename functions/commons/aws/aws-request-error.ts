@@ -36,13 +36,21 @@ export interface NoAnswer {
   network: string;
 }
 
+/** A request that got no answer, as its error tells it: Node's http puts the socket's code on the error, fetch (undici) on its `cause`. */
+export function noAnswer(error: unknown): NoAnswer {
+  const cause = (error as { cause?: unknown }).cause;
+  const socket = (typeof cause === 'object' && cause !== null ? cause : error) as { code?: unknown; message?: unknown };
+  const code = typeof socket.code === 'string' ? `${socket.code}: ` : '';
+  return { network: `${code}${typeof socket.message === 'string' ? socket.message : String(error)}` };
+}
+
 /** 5xx, 429 and the retryable codes may pass on another try; 400, 403, 404 and the like will not. */
 function isRetryableAnswer({ status, code }: AwsAnswer): boolean {
   return status >= 500 || status === 429 || (code !== undefined && RETRYABLE_CODES.has(code));
 }
 
 /** The request in words: service, operation and what it addressed (`S3 GetObject s3://bucket/key`). */
-export interface AwsRequestName {
+interface AwsRequestName {
   service: keyof typeof HTTP_CLASS_PREFIX;
   operation: string;
   target: string;
@@ -56,7 +64,6 @@ export class AwsRequestError extends Error {
   readonly kind = 'transient';
   /** The service's error code (AccessDenied, NoSuchKey, QueueDoesNotExist…), `<Service>Http<status>` without one, NetworkError when no answer came. */
   readonly errorClass: string;
-  readonly status: number | undefined;
 
   constructor(what: AwsRequestName & { attempts: number }, failure: AwsAnswer | NoAnswer) {
     const where = `${what.service} ${what.operation} ${what.target}`;
@@ -64,17 +71,15 @@ export class AwsRequestError extends Error {
     if ('network' in failure) {
       super(`${where}: no answer (${failure.network}) ${tries}`);
       this.errorClass = 'NetworkError';
-      this.status = undefined;
     } else {
       const request = failure.requestId ? `, request id ${failure.requestId}` : '';
       super(`${where}: HTTP ${failure.status} ${failure.code ?? '(no error code)'}${request} ${tries}`);
       this.errorClass = failure.code ?? `${HTTP_CLASS_PREFIX[what.service]}${failure.status}`;
-      this.status = failure.status;
     }
   }
 }
 
-export interface AwsRetryOptions {
+interface AwsRetryOptions {
   /** Attempts in all, the first included (the SDK's standard retry mode: 3). */
   maxAttempts: number;
   sleep?: Sleep;

@@ -17,7 +17,7 @@ import { Sha256 } from '@smithy/core/checksum';
 import { SignatureV4 } from '@smithy/signature-v4';
 import type { AwsCredentialIdentity, HttpRequest, Provider } from '@smithy/types';
 import type { Sleep } from '../procore/timing';
-import { withAwsRetries } from './aws-request-error';
+import { noAnswer, withAwsRetries } from './aws-request-error';
 
 export interface S3ObjectLocation {
   bucket: string;
@@ -150,7 +150,7 @@ function signedS3Request(
           failure: { status: response.status, code: s3ErrorCode(body.toString('utf8')), requestId: response.headers.get('x-amz-request-id') ?? undefined },
         };
       } catch (error) {
-        return { failure: { network: networkFailure(error) } };
+        return { failure: noAnswer(error) };
       }
     },
     { maxAttempts: options.maxAttempts ?? 3, sleep: options.sleep, random: options.random },
@@ -176,11 +176,4 @@ async function signedHeaders(signer: SignatureV4, url: URL, request: ObjectReque
   };
   const { host: _host, ...headers } = (await signer.sign(unsigned)).headers;
   return headers;
-}
-
-/** What a fetch that got no answer says (undici puts the socket's code on `cause`); never the request's headers. */
-function networkFailure(error: unknown): string {
-  const cause = (error as { cause?: { code?: unknown; message?: unknown } }).cause;
-  const code = typeof cause?.code === 'string' ? `${cause.code}: ` : '';
-  return `${code}${typeof cause?.message === 'string' ? cause.message : String((error as Error).message ?? error)}`;
 }

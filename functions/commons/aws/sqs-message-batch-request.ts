@@ -34,7 +34,7 @@ import { SignatureV4 } from '@smithy/signature-v4';
 import type { Endpoint } from '@smithy/types';
 import type { Sleep } from '../procore/timing';
 import * as z from '../validation/zod';
-import { withAwsRetries, type AwsAnswer, type NoAnswer } from './aws-request-error';
+import { noAnswer, withAwsRetries, type AwsAnswer, type NoAnswer } from './aws-request-error';
 
 export interface SendMessageBatchOptions {
   sleep?: Sleep;
@@ -163,7 +163,7 @@ async function sqsJsonRequest(
     const options = { method: 'POST', hostname: url.hostname, port: url.port, path: url.pathname, agent, headers: signed.headers, timeout: SOCKET_TIMEOUT_MS };
     const req = send(options, (res) => readAnswer(res, resolve));
     req.on('timeout', () => req.destroy(new Error(`no answer within ${SOCKET_TIMEOUT_MS} ms`)));
-    req.on('error', (error) => resolve({ network: socketFailure(error) }));
+    req.on('error', (error) => resolve(noAnswer(error)));
     req.end(payload);
   });
 }
@@ -171,7 +171,7 @@ async function sqsJsonRequest(
 function readAnswer(res: IncomingMessage, resolve: (answer: JsonAnswer) => void): void {
   const chunks: Buffer[] = [];
   res.on('data', (chunk: Buffer) => chunks.push(chunk));
-  res.on('error', (error) => resolve({ network: socketFailure(error) }));
+  res.on('error', (error) => resolve(noAnswer(error)));
   res.on('end', () => {
     const status = res.statusCode ?? 0;
     const requestId = headerText(res.headers['x-amzn-requestid']);
@@ -195,10 +195,4 @@ function errorCode(json: unknown): string | undefined {
 
 function headerText(value: string | string[] | undefined): string | undefined {
   return Array.isArray(value) ? value[0] : value;
-}
-
-/** What a request that got no answer says (code and message); never the request's headers. */
-function socketFailure(error: unknown): string {
-  const code = (error as { code?: unknown }).code;
-  return `${typeof code === 'string' ? `${code}: ` : ''}${error instanceof Error ? error.message : String(error)}`;
 }
