@@ -40,7 +40,7 @@ describe('push: FIFO message groups', () => {
     await h.send(bodies, { groupId: (i) => (i % 2 === 0 ? 'group-a' : 'group-b') });
     sim.setFaults({ dropConnectionRate: 1, only: (req) => req.method === 'PATCH' && req.path.endsWith(`/vendors/${vendor.id}`) });
 
-    const batch = await h.play({ batchSize: 10, timeoutMs: 3000 });
+    const batch = await h.play({ batchSize: 10, timeoutMs: 10_000 });
     expect(batch.messages.map((m) => m.Body)).toEqual(bodies.map(bodyOf));
 
     // a-2 failed, a-3 was held back behind it; group b went on past its dead-lettered b-2.
