@@ -24,7 +24,8 @@ import { removalListQuery } from './removals/removal-sources';
 import type { ClaimCheckBucket } from './claim-check';
 import { continuationCount, continuationLimitReached, continuationOf, DEFAULT_MAX_CONTINUATIONS } from './continuation';
 import { DEFAULT_SYNC_LEASE_MS } from './lease-duration';
-import { claimScope, completeFencedWindow, LeaseLostError, releaseScope, saveFencedCheckpoint, type ScopeFence } from './lease-fence';
+import { CheckpointWriter } from './checkpoint-writer';
+import { claimScope, completeFencedWindow, LeaseLostError, releaseScope, type ScopeFence } from './lease-fence';
 import type { ResourceListSpec, ResourceListSpecs } from './list-spec';
 import type { PullMetrics } from './pull-metrics';
 import { deliverEnvelopes, envelopeFor } from './record-envelopes';
@@ -165,8 +166,9 @@ async function loadChangeDetector(job: SyncJob, spec: ResourceListSpec, table: S
 /**
  * Reads the window from the start point (window-walk.ts) and delivers what each read brings,
  * checkpointing each time. The next read runs while a chunk is delivered (read-ahead.ts, one ahead),
- * but each checkpoint is still written after its chunk's delivery. Returns the checkpointed position
- * when time runs short, and the window's end as read (clamped to Procore's clock at the first read).
+ * and a chunk's checkpoint is written while the next chunk is delivered (checkpoint-writer.ts), each
+ * after its own chunk's delivery. Returns the checkpointed position when time runs short, and the
+ * window's end as read (clamped to Procore's clock at the first read); no write is in flight after.
  */
 async function readWindow(
   job: SyncJob,
@@ -179,15 +181,15 @@ async function readWindow(
   const deadline = fence.now() + deps.remainingMs() - (deps.finishReserveMs ?? DEFAULT_FINISH_RESERVE_MS);
   const margin = deps.handOverMarginMs ?? DEFAULT_HAND_OVER_MARGIN_MS;
   let windowEnd = start.window.end;
-  // The lease as this worker last wrote it: past its end another job may hold the scope, and a read
-  // ahead would most likely be read again by that job.
-  let leasedUntil = fence.now() + fence.leaseMs;
+  // Past the end of the lease as this worker last wrote it another job may hold the scope: a read
+  // ahead would most likely be read again by that job, and a delivery waits for the write in flight.
+  const checkpoints = new CheckpointWriter(fence);
   // A content-hash list takes no turns: read whole in one invocation, it also shows which ids left it
   // (a reconciliation pull, compared with delivered markers the same way, reads whole too).
   const turn = detector
     ? undefined
     : new FairTurn({ pagesPerTurn: deps.pagesPerTurn ?? DEFAULT_PAGES_PER_TURN, othersWaiting: () => syncJobsWaiting(deps.sqs, deps.queues.syncJobs) });
-  const mayReadAhead = () => deps.remainingMs() >= margin && fence.now() < leasedUntil && (turn?.mayReadAhead() ?? true);
+  const mayReadAhead = () => deps.remainingMs() >= margin && fence.now() < checkpoints.leasedUntil && (turn?.mayReadAhead() ?? true);
   // Where the walk goes on after what was delivered: a hand-over when the rate budget runs out starts there.
   let position: ParentPosition = start.position ?? { from: start.window.start, page: 1 };
   try {
@@ -196,11 +198,15 @@ async function readWindow(
       totals.pages += 1;
       // A content-hash list (or a reconciliation pull) delivers only what changed since it was last delivered, then keeps the new hashes.
       const deliver = detector ? detector.changed(chunk.items) : chunk.items;
+      await checkpoints.beforeDelivery();
       if (deliver.length > 0) await deliverRecords(deliver, job, deps, totals);
       await detector?.commit();
       const short = deps.remainingMs() < margin;
       // Read to its end. Short of time, the removal pass goes to a continuation (a position past the end).
-      if (!chunk.next && !short) return { windowEnd };
+      if (!chunk.next && !short) {
+        await checkpoints.settle();
+        return { windowEnd };
+      }
       // Past the end: of the last parent's list, for a list read per parent.
       const next: ParentPosition = chunk.next ?? { from: toProcoreTime(Date.parse(windowEnd) + 1000), page: 1, ...parentOf(chunk) };
       position = next;
@@ -210,16 +216,23 @@ async function readWindow(
       // A read that delivered nothing needs no checkpoint, unless the job hands over from it.
       if (chunk.items.length === 0 && !handOver) continue;
       const saved = checkpointAt(job, start, next, windowEnd, fence.now(), totals);
-      await saveFencedCheckpoint(fence, saved);
-      leasedUntil = Date.parse(saved.savedAt) + fence.leaseMs;
-      if (handOver) return { windowEnd, handOver: saved };
+      await checkpoints.write(saved);
+      if (handOver) {
+        await checkpoints.settle();
+        return { windowEnd, handOver: saved };
+      }
     }
+    await checkpoints.settle();
   } catch (error) {
     // The rate budget is spent past this invocation's deadline: go on after the reset, not as a failure.
     const notBefore = budgetResetAt(error);
-    if (notBefore === undefined) throw error;
+    if (notBefore === undefined) {
+      await checkpoints.drain();
+      throw error;
+    }
     const saved = checkpointAt(job, start, position, windowEnd, fence.now(), totals);
-    await saveFencedCheckpoint(fence, saved);
+    await checkpoints.write(saved);
+    await checkpoints.settle();
     return { windowEnd, handOver: saved, notBefore };
   }
   return { windowEnd };
