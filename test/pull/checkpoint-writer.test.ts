@@ -117,7 +117,7 @@ it('makes a delivery wait for the write once the lease may have run out, and thr
 });
 
 it('waits for a write begun after the lease may have run out, so the job stops before it reads on', async () => {
-  const { scope, clock, fence } = setUp();
+  const { clock, fence } = setUp();
   await claimScope(fence);
   const writer = new CheckpointWriter(fence);
   clock.now += LEASE_MS + 1;

@@ -155,4 +155,14 @@ describe('where the request goes', () => {
     expect(sqsEndpointUrl(undefined, 'eu-west-1', {}).href).toBe('https://sqs.eu-west-1.amazonaws.com/');
     expect(sqsEndpointUrl(undefined, 'cn-north-1', {}).href).toBe('https://sqs.cn-north-1.amazonaws.com.cn/');
   });
+
+  it('an endpoint with a path is refused before anything is sent (the signature covers "/" only)', async () => {
+    const capture = await captureServer([{ status: 200, body: taken(['0', '1']) }], 'x-amzn-requestid');
+    servers.push(capture.server);
+    const sqs = new SQSClient({ endpoint: `${capture.endpoint}/sqs-proxy`, region: REGION, credentials: CREDENTIALS });
+    await expect(sendMessageBatchRequest(sqs, QUEUE_URL, ENTRIES)).rejects.toThrow(
+      `SQS endpoint ${capture.endpoint}/sqs-proxy: an endpoint with a path is not supported`,
+    );
+    expect(capture.received).toHaveLength(0);
+  });
 });

@@ -31,6 +31,7 @@ const UNIT = [
   'test/push/batch-upsert-plan.test.ts',
   'test/push/push-failure.test.ts',
   'test/push/push-message-contract.test.ts',
+  'test/queues/sqs-signature.test.ts',
   'test/scripts/check-header-imports.test.ts',
   'test/simulator/resources.test.ts',
   'test/webhooks/webhook-coalesce.test.ts',
