@@ -16,7 +16,7 @@ import { silentLogger } from '../../functions/commons/observability/logger';
 import { createProcoreClient } from '../../functions/commons/procore/runtime';
 import { registryListSpecs } from '../../functions/pull/list-spec';
 import { deliverRecords, windowChunks, type Totals } from '../../functions/pull/run-sync-job';
-import { envelopeFor, envelopeMessage } from '../../functions/pull/record-envelopes';
+import { DELIVERY_CONCURRENCY, envelopeFor, envelopeMessage } from '../../functions/pull/record-envelopes';
 import { packBatches, sqsMessageFields } from '../../functions/commons/queues/sqs-batch-sender';
 import { scopeOfJob } from '../../functions/pull/sync-job';
 import { startPoint } from '../../functions/pull/start-point';
@@ -64,7 +64,7 @@ async function deliverAlone(job: SyncJob): Promise<PullPartsResult> {
   return { records: totals.records, pages: read.length, cpuMicros: 0 };
 }
 
-/** The records read, as the worker's SendMessageBatch entries (built before the clock starts), sent page by page 4 calls at a time as the worker sends them. */
+/** The records read, as the worker's SendMessageBatch entries (built before the clock starts), sent page by page as many calls at a time as the worker sends them. */
 async function sendAlone(job: SyncJob): Promise<PullPartsResult> {
   const context = { environment: environment.name, scope: scopeOfJob(job), syncedAt: new Date().toISOString() };
   const pages = read.map((page) =>
@@ -84,7 +84,7 @@ async function sendAlone(job: SyncJob): Promise<PullPartsResult> {
         records += Entries.length;
       }
     };
-    await Promise.all([lane(), lane(), lane(), lane()]);
+    await Promise.all(Array.from({ length: DELIVERY_CONCURRENCY }, lane));
   }
   const cpuMicros = childUsage().cpuMicros - before;
   read = [];

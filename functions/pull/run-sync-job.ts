@@ -58,7 +58,7 @@ export interface RunSyncJobDeps {
   handOverMarginMs?: number;
   /** Time kept back after the last Procore call for the hand-over itself. */
   finishReserveMs?: number;
-  /** SendMessageBatch calls in flight while delivering a page. */
+  /** SendMessageBatch calls in flight while delivering a page (default DELIVERY_CONCURRENCY, record-envelopes.ts). */
   deliveryConcurrency?: number;
   /** Where records too large for one queue message go (CLAIM_CHECK_BUCKET); without it such a record fails the job. */
   claimCheck?: ClaimCheckBucket | undefined;
@@ -336,7 +336,7 @@ export async function deliverRecords(
     sqs: deps.sqs,
     recordsQueueUrl: deps.queues.records,
     claimCheck: deps.claimCheck,
-    concurrency: deps.deliveryConcurrency ?? 4,
+    ...(deps.deliveryConcurrency === undefined ? {} : { concurrency: deps.deliveryConcurrency }),
   });
   if (claimChecked > 0) deps.logger.info('Records too large for one queue message delivered by claim check', { jobId: job.jobId, claimChecked });
   totals.records += sent;

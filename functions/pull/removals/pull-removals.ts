@@ -205,7 +205,7 @@ async function deliver(
     sqs: deps.sqs,
     recordsQueueUrl: deps.queues.records,
     claimCheck: deps.claimCheck,
-    concurrency: deps.deliveryConcurrency ?? 4,
+    ...(deps.deliveryConcurrency === undefined ? {} : { concurrency: deps.deliveryConcurrency }),
   });
   result.records += sent.records;
   result.claimChecked += sent.claimChecked;
