@@ -336,7 +336,7 @@ export async function deliverRecords(
     sqs: deps.sqs,
     recordsQueueUrl: deps.queues.records,
     claimCheck: deps.claimCheck,
-    ...(deps.deliveryConcurrency === undefined ? {} : { concurrency: deps.deliveryConcurrency }),
+    concurrency: deps.deliveryConcurrency,
   });
   if (claimChecked > 0) deps.logger.info('Records too large for one queue message delivered by claim check', { jobId: job.jobId, claimChecked });
   totals.records += sent;

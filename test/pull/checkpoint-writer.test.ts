@@ -44,12 +44,14 @@ function heldTable() {
   };
 }
 
-function setUp() {
+/** A new scope claimed by job-a, and its checkpoint writer. */
+async function setUp() {
   const scope = { companyId: 4294971000 + n++, projectId: 4294979999, resource: 'rfis' as const };
   const clock = { now: t0 };
   const gate = heldTable();
   const fence: ScopeFence = { table: gate.held, scope, holder: 'job-a', leaseMs: LEASE_MS, now: () => clock.now };
-  return { scope, clock, gate, fence };
+  await claimScope(fence);
+  return { scope, clock, gate, fence, writer: new CheckpointWriter(fence) };
 }
 
 function checkpoint(nextPage: number, savedAt: number): SyncCheckpoint {
@@ -82,9 +84,7 @@ beforeAll(async () => {
 });
 
 it('lets the next delivery run while a checkpoint is written, the lease still running; the next write follows it', async () => {
-  const { scope, clock, gate, fence } = setUp();
-  await claimScope(fence);
-  const writer = new CheckpointWriter(fence);
+  const { scope, clock, gate, writer } = await setUp();
   gate.hold();
   await writer.write(checkpoint(2, clock.now));
   // The write is in flight; a delivery now does not wait for it.
@@ -101,9 +101,7 @@ it('lets the next delivery run while a checkpoint is written, the lease still ru
 });
 
 it('makes a delivery wait for the write once the lease may have run out, and throws when another job took the scope', async () => {
-  const { scope, clock, gate, fence } = setUp();
-  await claimScope(fence);
-  const writer = new CheckpointWriter(fence);
+  const { scope, clock, gate, fence, writer } = await setUp();
   gate.hold();
   await writer.write(checkpoint(2, clock.now));
   // A long read: the lease this job last wrote runs out, and job B takes the scope.
@@ -117,18 +115,14 @@ it('makes a delivery wait for the write once the lease may have run out, and thr
 });
 
 it('waits for a write begun after the lease may have run out, so the job stops before it reads on', async () => {
-  const { clock, fence } = setUp();
-  await claimScope(fence);
-  const writer = new CheckpointWriter(fence);
+  const { clock, fence, writer } = await setUp();
   clock.now += LEASE_MS + 1;
   await expect(claimScope({ ...fence, table, holder: 'job-b' })).resolves.toBe(true);
   await expect(writer.write(checkpoint(2, clock.now))).rejects.toBeInstanceOf(LeaseLostError);
 });
 
 it('learns of a failed write before the next delivery even while the lease should run', async () => {
-  const { scope, clock, gate, fence } = setUp();
-  await claimScope(fence);
-  const writer = new CheckpointWriter(fence);
+  const { scope, clock, gate, writer } = await setUp();
   // Another invocation of the same job is further along this window: this one's write fails.
   await writer.write(checkpoint(5, clock.now));
   await writer.settle();

@@ -205,7 +205,7 @@ async function deliver(
     sqs: deps.sqs,
     recordsQueueUrl: deps.queues.records,
     claimCheck: deps.claimCheck,
-    ...(deps.deliveryConcurrency === undefined ? {} : { concurrency: deps.deliveryConcurrency }),
+    concurrency: deps.deliveryConcurrency,
   });
   result.records += sent.records;
   result.claimChecked += sent.claimChecked;
