@@ -149,7 +149,7 @@ export function renderMarkdown(result: BenchResult): string {
   if (result.pull.length > 0) {
     lines.push(
       '',
-      `CPU µs/record: (CPU time of the run's own process − that of the same run over a project with no RFIs) ÷ records, both after a first empty run in the same process (module load and a container's one-time start are not counted; Lambda pays them once per container). An empty run cost ${result.pull.map((p) => `${fixed(p.connector.emptyCpuMs, 0)} ms (connector) and ${fixed(p.sdk.emptyCpuMs, 0)} ms (SDK loop)`).join('; ')}.`,
+      `CPU µs/record: (CPU time of the run's own process − that of the same run over a project with no RFIs) ÷ records, both after a one-page pull in the same process (module load and a container's one-time start, V8 compiling the path a page takes included, are not counted; Lambda pays them once per container). An empty run cost ${result.pull.map((p) => `${fixed(p.connector.emptyCpuMs, 0)} ms (connector) and ${fixed(p.sdk.emptyCpuMs, 0)} ms (SDK loop)`).join('; ')}.`,
     );
   }
   lines.push(
@@ -182,7 +182,7 @@ export function renderMarkdown(result: BenchResult): string {
   lines.push(...plannerTable(result.planner));
   lines.push(
     '',
-    `**Cold start** (bundled as the stack bundles; module load in a fresh Node process with Lambda's AWS_EXECUTION_ENV and the environment the default stage's stack gives it (tracing as cdk.json sets it; rows "(tracing: subsegments)" with Powertools Tracer and the X-Ray SDK loaded), median of ${settings.coldStartRounds}; each handler against a reference importing the same AWS SDK clients and Powertools Logger, bundled the same way; targets: bundle ≤ 800 KB, load ≤ 1.3 × reference)`,
+    `**Cold start** (bundled as the stack bundles; module load in a fresh Node process with Lambda's AWS_EXECUTION_ENV and the environment the default stage's stack gives it (tracing as cdk.json sets it; rows "(tracing: subsegments)" with Powertools Tracer and the X-Ray SDK loaded), median of ${settings.coldStartRounds}; each handler against a reference importing the same AWS SDK clients and Powertools Logger, bundled the same way (with tracing "subsegments": Tracer loaded too, the clients captured as the handlers capture theirs); targets: bundle ≤ 800 KB, load ≤ 1.3 × reference)`,
     '',
     '| handler | bundle KB | load ms | load CPU ms | against | × size | × load | × load CPU |',
     '|---|---:|---:|---:|---|---:|---:|---:|',

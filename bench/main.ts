@@ -13,7 +13,7 @@ import { motoEnvironment, startMotoServer, type MotoServer } from '../local/moto
 import { startConnectorScenario, type ConnectorScenario } from '../local/scenario/connector-scenario';
 import { startAwsRequestCounter, type AwsRequestCounter } from './aws-request-counter';
 import type { BenchBundles, BenchContext } from './bench-context';
-import { bundleHandler } from '../local/scenario/bundle-handlers';
+import { type Bundle, bundleHandler } from '../local/scenario/bundle-handlers';
 import { measureColdStarts } from './cold-start/measure-cold-start';
 import { measurePlanner, type PlannerMeasurement } from './planner-bench';
 import { measureConnectorPull, measureHostBaseline, measurePullParts, measureSdkPull, seedPullProject } from './pull-bench';
@@ -164,9 +164,10 @@ async function pullScenarios(context: BenchContext, sizes: number[]): Promise<Be
   const pull: BenchResult['pull'] = [];
   // Each client also reads a project with no RFIs: its CPU is what a run costs whatever its size.
   const emptyProjectId = sizes.length > 0 ? seedPullProject(context, 0) : 0;
+  const warmProjectId = sizes.length > 0 ? seedPullProject(context, MAX_PER_PAGE) : 0;
   for (const records of sizes) {
     context.progress(`seeding ${records} RFIs in a project of their own`);
-    const projects = { projectId: seedPullProject(context, records), emptyProjectId };
+    const projects = { projectId: seedPullProject(context, records), emptyProjectId, warmProjectId };
     context.progress(`pull ${records}: connector worker`);
     const connector = await measureConnectorPull(context, projects, records);
     context.progress(`pull ${records}: the worker's halves alone (Procore reads, SQS delivery)`);
@@ -227,17 +228,23 @@ async function coldStartScenario(context: BenchContext, rounds: number, tracing:
     { bundle: bundles.receiver, env: tracingEnvironment(tracing), reference: bundles.referenceReceiver },
     { bundle: bundles.events, env: scenario.env.worker, reference: bundles.reference },
   ];
-  // Each handler again as a stage with tracing "subsegments" bundles and runs it: Powertools Tracer and the X-Ray SDK in the bundle and loaded.
+  // Each handler again as a stage with tracing "subsegments" bundles and runs it: Powertools Tracer and the X-Ray SDK in the bundle and loaded,
+  // against its reference bundled the same way (Tracer loaded, its clients captured: bench/cold-start/reference-tracing.ts).
+  const tracedBundle = (bundle: Bundle, entry: string) =>
+    bundleHandler(`${bundle.name} (tracing: subsegments)`, path.join(ROOT, entry), path.join(bundleDir, 'subsegments'), 'subsegments');
+  const [tracedReference, tracedReceiverReference] = await Promise.all([
+    tracedBundle(bundles.reference, 'bench/cold-start/reference-handler.ts'),
+    tracedBundle(bundles.referenceReceiver, 'bench/cold-start/reference-receiver-handler.ts'),
+  ]);
+  const tracedReferences = new Map([
+    [bundles.reference, tracedReference],
+    [bundles.referenceReceiver, tracedReceiverReference],
+  ]);
   const withSubsegments = await Promise.all(
     handlers.map(async ({ bundle, env, reference }) => ({
-      bundle: await bundleHandler(
-        `${bundle.name} (tracing: subsegments)`,
-        path.join(ROOT, HANDLER_ENTRIES[bundle.name as keyof typeof HANDLER_ENTRIES]),
-        path.join(bundleDir, 'subsegments'),
-        'subsegments',
-      ),
+      bundle: await tracedBundle(bundle, HANDLER_ENTRIES[bundle.name as keyof typeof HANDLER_ENTRIES]),
       env: { ...withoutTracing(env), ...tracingEnvironment('subsegments') },
-      reference,
+      reference: tracedReferences.get(reference)!,
     })),
   );
   return measureColdStarts(bundles.empty, tracing === 'subsegments' ? handlers : [...handlers, ...withSubsegments], rounds);

@@ -34,14 +34,16 @@ export interface PullMeasurement {
 }
 
 /** CPU per record: (CPU of the run − CPU of the same run over an empty project) ÷ records. Both runs
- *  follow a first empty run, so neither counts what a container pays once (the secret, the token, the
- *  SDK clients' first calls), and the difference leaves out what every job pays whatever its size. */
+ *  follow a one-page pull in the same process, so neither counts what a container pays once (the
+ *  secret, the token, the SDK clients' first calls, V8 compiling the path a page takes), and the
+ *  difference leaves out what every job pays whatever its size. */
 export function cpuMicrosPerRecord(m: PullMeasurement): number {
   return (1000 * (m.cpuMs - m.emptyCpuMs)) / m.records;
 }
 
-/** Runs `run` over the empty project twice (the first warms the process) and returns the second's CPU ms. */
-async function emptyRunCpuMs(host: FunctionHost, run: () => Promise<unknown>): Promise<number> {
+/** Runs `warm` (a one-page pull), then `run` over the empty project, and returns the latter's CPU ms. */
+async function emptyRunCpuMs(host: FunctionHost, run: () => Promise<unknown>, warm: () => Promise<unknown>): Promise<number> {
+  await warm();
   await run();
   const before = await host.invoke<ChildUsage>(USAGE_PROBE);
   await run();
@@ -109,18 +111,22 @@ function workerHost(context: BenchContext, bundle: Bundle, memoryMb: number): Pr
 
 export async function measureConnectorPull(
   context: BenchContext,
-  projects: { projectId: number; emptyProjectId: number },
+  projects: { projectId: number; emptyProjectId: number; warmProjectId: number },
   records: number,
 ): Promise<ConnectorPullMeasurement> {
   const { scenario } = context;
-  const { projectId, emptyProjectId } = projects;
+  const { projectId, emptyProjectId, warmProjectId } = projects;
   const host = await workerHost(context, context.bundles.worker, WORKER_MEMORY_MB);
+  const pullOf = (project: number) => async () => {
+    await scenario.sqs.send(
+      new SendMessageCommand({ QueueUrl: scenario.queues.jobs.url, MessageBody: JSON.stringify(benchJob(scenario.companyId, project, 0)) }),
+    );
+    await drainJobs(context, host);
+  };
   try {
-    const emptyCpuMs = await emptyRunCpuMs(host, async () => {
-      await scenario.sqs.send(
-        new SendMessageCommand({ QueueUrl: scenario.queues.jobs.url, MessageBody: JSON.stringify(benchJob(scenario.companyId, emptyProjectId, 0)) }),
-      );
-      await drainJobs(context, host);
+    const emptyCpuMs = await emptyRunCpuMs(host, pullOf(emptyProjectId), async () => {
+      await pullOf(warmProjectId)();
+      await scenario.sqs.send(new PurgeQueueCommand({ QueueUrl: scenario.queues.records.url }));
     });
     const before = await host.invoke<ChildUsage>(USAGE_PROBE);
     freshStart(context);
@@ -221,10 +227,10 @@ function drainJobs(context: BenchContext, host: FunctionHost): Promise<number> {
 
 export async function measureSdkPull(
   context: BenchContext,
-  projects: { projectId: number; emptyProjectId: number },
+  projects: { projectId: number; emptyProjectId: number; warmProjectId: number },
   records: number,
 ): Promise<PullMeasurement> {
-  const { projectId, emptyProjectId } = projects;
+  const { projectId, emptyProjectId, warmProjectId } = projects;
   const { scenario } = context;
   const host = await startFunctionHost({
     entry: SDK_HANDLER,
@@ -239,7 +245,11 @@ export async function measureSdkPull(
     memoryMb: WORKER_MEMORY_MB, // the same room as the connector's worker
   });
   try {
-    const emptyCpuMs = await emptyRunCpuMs(host, () => host.invoke<SdkPullResult>({ companyId: scenario.companyId, projectId: emptyProjectId }));
+    const emptyCpuMs = await emptyRunCpuMs(
+      host,
+      () => host.invoke<SdkPullResult>({ companyId: scenario.companyId, projectId: emptyProjectId }),
+      () => host.invoke<SdkPullResult>({ companyId: scenario.companyId, projectId: warmProjectId }),
+    );
     const before = await host.invoke<ChildUsage>(USAGE_PROBE);
     freshStart(context);
     const started = performance.now();
