@@ -4,7 +4,7 @@ import type { WebhookBenchResult } from './webhook-bench';
 import { budgetLines, type BudgetBenchResult } from './budget-bench';
 import { cpus, release, totalmem, type as osType } from 'node:os';
 import type { ColdStartRow } from './cold-start/measure-cold-start';
-import { cpuMicrosPerRecord, type ConnectorPullMeasurement, type PullMeasurement, type PullPartsMeasurement } from './pull-bench';
+import { cpuMicrosPerRecord, cpuMicrosPerRecordRuns, type ConnectorPullMeasurement, type PullMeasurement, type PullPartsMeasurement } from './pull-bench';
 import type { PlannerMeasurement } from './planner-bench';
 import type { PushMeasurement } from './push-bench';
 import { originIdAuditLine } from '../simulator';
@@ -38,6 +38,8 @@ export interface BenchResult {
     maxPerPage: number;
     pushBatchSize: number;
     coldStartRounds: number;
+    /** Runs of the pull worker's job per size, for its CPU per record (their median). */
+    pullCpuRuns: number;
   };
   /** Peak RSS of an empty handler in the same host process: the floor under every peak RSS figure. */
   hostBaselineRssBytes: number;
@@ -91,17 +93,19 @@ function pipeliningTable(pulls: PullComparison[]): string[] {
     return part === undefined
       ? []
       : [
-          `| ${records.toLocaleString('en-US')} | ${fixed(cpuMicrosPerRecord(connector), 1)} | ${fixed(part.procore, 1)} | ${fixed(part.sqs, 1)} | ${fixed(part.sqsFloor, 1)} |`,
+          `| ${records.toLocaleString('en-US')} | ${fixed(cpuMicrosPerRecord(connector), 1)} | ${cpuMicrosPerRecordRuns(connector)
+            .map((run) => fixed(run, 1))
+            .join(' / ')} | ${fixed(part.procore, 1)} | ${fixed(part.sqs, 1)} | ${fixed(part.sqsFloor, 1)} |`,
         ];
   });
   if (cpu.length === 0) return lines;
   return [
     ...lines,
     '',
-    "**Pull CPU by part** (µs per record, each half in its own process; the floor: the same SendMessageBatch entries built beforehand, sent with the worker's own signed SendMessageBatch request and nothing else)",
+    "**Pull CPU by part** (µs per record; the worker's: the median of its runs of the same job in one process, each run shown; each half once, in its own process; the floor: the same SendMessageBatch entries built beforehand, sent with the worker's own signed SendMessageBatch request and nothing else)",
     '',
-    '| records | worker | reading alone | delivering alone | SendMessageBatch alone (floor) |',
-    '|---:|---:|---:|---:|---:|',
+    '| records | worker | worker, each run | reading alone | delivering alone | SendMessageBatch alone (floor) |',
+    '|---:|---:|---|---:|---:|---:|',
     ...cpu,
   ];
 }
@@ -149,7 +153,7 @@ export function renderMarkdown(result: BenchResult): string {
   if (result.pull.length > 0) {
     lines.push(
       '',
-      `CPU µs/record: (CPU time of the run's own process − that of the same run over a project with no RFIs) ÷ records, both after a one-page pull in the same process (module load and a container's one-time start, V8 compiling the path a page takes included, are not counted; Lambda pays them once per container). An empty run cost ${result.pull.map((p) => `${fixed(p.connector.emptyCpuMs, 0)} ms (connector) and ${fixed(p.sdk.emptyCpuMs, 0)} ms (SDK loop)`).join('; ')}.`,
+      `CPU µs/record: (CPU time of the run's own process − that of the same run over a project with no RFIs) ÷ records (the connector's: the median of ${result.settings.pullCpuRuns} runs of the same job, see Pull CPU by part; the SDK loop's: one run), both after a one-page pull in the same process (module load and a container's one-time start, V8 compiling the path a page takes included, are not counted; Lambda pays them once per container). An empty run cost ${result.pull.map((p) => `${fixed(p.connector.emptyCpuMs, 0)} ms (connector) and ${fixed(p.sdk.emptyCpuMs, 0)} ms (SDK loop)`).join('; ')}.`,
     );
   }
   lines.push(

@@ -2,7 +2,7 @@
 // and moto, each scenario beside its baseline in the same run. Prints markdown tables and writes
 // results/bench-<iso>.{md,json} and results/bench-latest.{md,json}.
 // Exits 1 when a push scenario's Procore writes carried an origin_id no message carried.
-// Knobs (for quick runs): BENCH_PULL_SIZES=10000,100000  BENCH_PUSH_MESSAGES=1000  BENCH_COLD_ROUNDS=15
+// Knobs (for quick runs): BENCH_PULL_SIZES=10000,100000  BENCH_PULL_CPU_RUNS=3  BENCH_PUSH_MESSAGES=1000  BENCH_COLD_ROUNDS=15
 // BENCH_WEBHOOK_POLL_PROJECTS=2
 // and --only=pull,push,planner,cold,webhooks,budget (some scenarios; the report holds those). --help prints this.
 import { readFileSync } from 'node:fs';
@@ -48,6 +48,7 @@ type Scenario = (typeof SCENARIOS)[number];
 const HELP = `npm run bench [-- --only=${SCENARIOS.join(',')}]
   --only=LIST            run only these scenarios (default: all)
   BENCH_PULL_SIZES       records per pull scenario (default 10000,100000)
+  BENCH_PULL_CPU_RUNS    runs of the pull worker's job per size; its CPU per record is their median (default 3)
   BENCH_PUSH_MESSAGES    messages per push scenario (default 1000)
   BENCH_COLD_ROUNDS      fresh processes per handler for cold starts (default 15)
   BENCH_PLANNER_PROJECTS projects the planner plans, x 4 project resources (default 250: 1,000 scopes)
@@ -73,6 +74,7 @@ async function main(): Promise<void> {
   const startedAt = new Date();
   const pullSizes = only.has('pull') ? numbers(process.env.BENCH_PULL_SIZES, [10_000, 100_000]) : [];
   const [pushMessages] = numbers(process.env.BENCH_PUSH_MESSAGES, [1000]);
+  const [pullCpuRuns] = numbers(process.env.BENCH_PULL_CPU_RUNS, [3]);
   const [coldRounds] = numbers(process.env.BENCH_COLD_ROUNDS, [15]);
   const [plannerProjects] = numbers(process.env.BENCH_PLANNER_PROJECTS, [250]);
   const [webhookPollProjects] = numbers(process.env.BENCH_WEBHOOK_POLL_PROJECTS, [2]);
@@ -103,7 +105,7 @@ async function main(): Promise<void> {
     const context: BenchContext = { scenario, counter, bundles, rateBudget: RATE_BUDGET, progress };
 
     const hostBaselineRssBytes = await measureHostBaseline(context, bundles.empty);
-    const pull = await pullScenarios(context, pullSizes);
+    const pull = await pullScenarios(context, pullSizes, pullCpuRuns!);
     const push = only.has('push') ? await pushScenarios(context, pushMessages!) : [];
     const planner = only.has('planner') ? [await plannerScenario(context, plannerProjects!)] : [];
     const coldStart = only.has('cold') ? await coldStartScenario(context, coldRounds!, shippedTracing(), bundleDir) : [];
@@ -115,7 +117,14 @@ async function main(): Promise<void> {
       startedAt: startedAt.toISOString(),
       durationMs: Date.now() - startedAt.getTime(),
       machine: machineInfo(),
-      settings: { latencyMs: LATENCY_MS, rateBudget: RATE_BUDGET, maxPerPage: MAX_PER_PAGE, pushBatchSize: 10, coldStartRounds: coldRounds! },
+      settings: {
+        latencyMs: LATENCY_MS,
+        rateBudget: RATE_BUDGET,
+        maxPerPage: MAX_PER_PAGE,
+        pushBatchSize: 10,
+        coldStartRounds: coldRounds!,
+        pullCpuRuns: pullCpuRuns!,
+      },
       hostBaselineRssBytes,
       pull,
       push,
@@ -160,7 +169,7 @@ async function bundleAll(bundleDir: string, tracing: TracingMode): Promise<Bench
   return { worker, push, planner, receiver, events, empty, reference, referenceReceiver, pullParts };
 }
 
-async function pullScenarios(context: BenchContext, sizes: number[]): Promise<BenchResult['pull']> {
+async function pullScenarios(context: BenchContext, sizes: number[], cpuRuns: number): Promise<BenchResult['pull']> {
   const pull: BenchResult['pull'] = [];
   // Each client also reads a project with no RFIs: its CPU is what a run costs whatever its size.
   const emptyProjectId = sizes.length > 0 ? seedPullProject(context, 0) : 0;
@@ -169,7 +178,7 @@ async function pullScenarios(context: BenchContext, sizes: number[]): Promise<Be
     context.progress(`seeding ${records} RFIs in a project of their own`);
     const projects = { projectId: seedPullProject(context, records), emptyProjectId, warmProjectId };
     context.progress(`pull ${records}: connector worker`);
-    const connector = await measureConnectorPull(context, projects, records);
+    const connector = await measureConnectorPull(context, projects, records, cpuRuns);
     context.progress(`pull ${records}: the worker's halves alone (Procore reads, SQS delivery)`);
     const parts = await measurePullParts(context, projects.projectId, records);
     context.progress(`pull ${records}: official SDK loop`);

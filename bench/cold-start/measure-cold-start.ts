@@ -7,6 +7,7 @@ import { execFile } from 'node:child_process';
 import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import type { Bundle } from '../../local/scenario/bundle-handlers';
+import { median } from '../median';
 
 const run = promisify(execFile);
 
@@ -59,12 +60,6 @@ async function loadOnce(bundle: Bundle, env: Record<string, string>): Promise<Lo
   });
   return JSON.parse(stdout) as LoadSample;
 }
-
-const median = (values: number[]) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-};
 
 export async function measureColdStarts(empty: Bundle, handlers: ColdStartSubject[], rounds: number): Promise<ColdStartRow[]> {
   const references = [...new Map(handlers.flatMap((h) => (h.reference ? [[h.reference.name, h.reference] as const] : []))).values()];
