@@ -4,7 +4,15 @@ import type { WebhookBenchResult } from './webhook-bench';
 import { budgetLines, type BudgetBenchResult } from './budget-bench';
 import { cpus, release, totalmem, type as osType } from 'node:os';
 import type { ColdStartRow } from './cold-start/measure-cold-start';
-import { cpuMicrosPerRecord, cpuMicrosPerRecordRuns, type ConnectorPullMeasurement, type PullMeasurement, type PullPartsMeasurement } from './pull-bench';
+import {
+  cpuMicrosPerRecord,
+  cpuMicrosPerRecordRuns,
+  WARM_UP_RECORDS,
+  warmUpCpuMicrosPerRecord,
+  type ConnectorPullMeasurement,
+  type PullMeasurement,
+  type PullPartsMeasurement,
+} from './pull-bench';
 import type { PlannerMeasurement } from './planner-bench';
 import type { PushMeasurement } from './push-bench';
 import { originIdAuditLine } from '../simulator';
@@ -153,7 +161,7 @@ export function renderMarkdown(result: BenchResult): string {
   if (result.pull.length > 0) {
     lines.push(
       '',
-      `CPU µs/record: (CPU time of the run's own process − that of the same run over a project with no RFIs) ÷ records (the connector's: the median of ${result.settings.pullCpuRuns} runs of the same job, see Pull CPU by part; the SDK loop's: one run), both after a one-page pull in the same process (module load and a container's one-time start, V8 compiling the path a page takes included, are not counted; Lambda pays them once per container). An empty run cost ${result.pull.map((p) => `${fixed(p.connector.emptyCpuMs, 0)} ms (connector) and ${fixed(p.sdk.emptyCpuMs, 0)} ms (SDK loop)`).join('; ')}.`,
+      `CPU µs/record, in a warm container: (CPU time of the run's own process − that of the same run over a project with no RFIs) ÷ records (the connector's: the median of ${result.settings.pullCpuRuns} runs of the same job, see Pull CPU by part; the SDK loop's: one run), both after a pull of ${WARM_UP_RECORDS.toLocaleString('en-US')} RFIs in the same process (module load and a container's one-time start, V8 optimising the path a record takes included, are not counted; Lambda pays them once per container). That first pull, in a fresh process after module load: ${result.pull.map((p) => `${fixed(warmUpCpuMicrosPerRecord(p.connector), 1)} µs/record (connector) and ${fixed(warmUpCpuMicrosPerRecord(p.sdk), 1)} (SDK loop)`).join('; ')}. An empty run cost ${result.pull.map((p) => `${fixed(p.connector.emptyCpuMs, 0)} ms (connector) and ${fixed(p.sdk.emptyCpuMs, 0)} ms (SDK loop) beside ${p.records.toLocaleString('en-US')}`).join('; ')}.`,
     );
   }
   lines.push(

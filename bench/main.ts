@@ -16,7 +16,7 @@ import type { BenchBundles, BenchContext } from './bench-context';
 import { type Bundle, bundleHandler } from '../local/scenario/bundle-handlers';
 import { measureColdStarts } from './cold-start/measure-cold-start';
 import { measurePlanner, type PlannerMeasurement } from './planner-bench';
-import { measureConnectorPull, measureHostBaseline, measurePullParts, measureSdkPull, seedPullProject } from './pull-bench';
+import { measureConnectorPull, measureHostBaseline, measurePullParts, measureSdkPull, seedPullProject, WARM_UP_RECORDS } from './pull-bench';
 import { measureFifoPush, measurePush, rfiCreates, vendorUpserts } from './push-bench';
 import { machineInfo, renderMarkdown, type BenchResult } from './bench-report';
 import { originIdAuditLine } from '../simulator';
@@ -173,7 +173,7 @@ async function pullScenarios(context: BenchContext, sizes: number[], cpuRuns: nu
   const pull: BenchResult['pull'] = [];
   // Each client also reads a project with no RFIs: its CPU is what a run costs whatever its size.
   const emptyProjectId = sizes.length > 0 ? seedPullProject(context, 0) : 0;
-  const warmProjectId = sizes.length > 0 ? seedPullProject(context, MAX_PER_PAGE) : 0;
+  const warmProjectId = sizes.length > 0 ? seedPullProject(context, WARM_UP_RECORDS) : 0;
   for (const records of sizes) {
     context.progress(`seeding ${records} RFIs in a project of their own`);
     const projects = { projectId: seedPullProject(context, records), emptyProjectId, warmProjectId };
