@@ -151,6 +151,12 @@ const HANDLER_ENTRIES = {
   'webhook-events': 'functions/webhooks/events-handler.ts',
 } as const;
 
+/** The references the handlers' cold starts are measured against (bench/cold-start/), by the name the bench reports them under. */
+const REFERENCE_ENTRIES = {
+  'reference (SDK clients + Logger)': 'bench/cold-start/reference-handler.ts',
+  'reference (SQS + Secrets Manager + Logger)': 'bench/cold-start/reference-receiver-handler.ts',
+} as const;
+
 /** Every bundle the bench runs, the handlers bundled as a stage with `tracing` bundles them. */
 async function bundleAll(bundleDir: string, tracing: TracingMode): Promise<BenchBundles> {
   const bundle = (name: string, entry: string) => bundleHandler(name, path.join(ROOT, entry), bundleDir, tracing);
@@ -162,8 +168,8 @@ async function bundleAll(bundleDir: string, tracing: TracingMode): Promise<Bench
     handler('webhook-receiver'),
     handler('webhook-events'),
     bundle('empty', 'bench/cold-start/empty-handler.ts'),
-    bundle('reference (SDK clients + Logger)', 'bench/cold-start/reference-handler.ts'),
-    bundle('reference (SQS + Secrets Manager + Logger)', 'bench/cold-start/reference-receiver-handler.ts'),
+    bundle('reference (SDK clients + Logger)', REFERENCE_ENTRIES['reference (SDK clients + Logger)']),
+    bundle('reference (SQS + Secrets Manager + Logger)', REFERENCE_ENTRIES['reference (SQS + Secrets Manager + Logger)']),
     bundle('pull-parts', 'bench/child/pull-parts-handler.ts'),
   ]);
   return { worker, push, planner, receiver, events, empty, reference, referenceReceiver, pullParts };
@@ -239,19 +245,17 @@ async function coldStartScenario(context: BenchContext, rounds: number, tracing:
   ];
   // Each handler again as a stage with tracing "subsegments" bundles and runs it: Powertools Tracer and the X-Ray SDK in the bundle and loaded,
   // against its reference bundled the same way (Tracer loaded, its clients captured: bench/cold-start/reference-tracing.ts).
-  const tracedBundle = (bundle: Bundle, entry: string) =>
-    bundleHandler(`${bundle.name} (tracing: subsegments)`, path.join(ROOT, entry), path.join(bundleDir, 'subsegments'), 'subsegments');
-  const [tracedReference, tracedReceiverReference] = await Promise.all([
-    tracedBundle(bundles.reference, 'bench/cold-start/reference-handler.ts'),
-    tracedBundle(bundles.referenceReceiver, 'bench/cold-start/reference-receiver-handler.ts'),
-  ]);
+  const entries: Record<string, string> = { ...HANDLER_ENTRIES, ...REFERENCE_ENTRIES };
+  const tracedBundle = (bundle: Bundle) =>
+    bundleHandler(`${bundle.name} (tracing: subsegments)`, path.join(ROOT, entries[bundle.name]!), path.join(bundleDir, 'subsegments'), 'subsegments');
+  const [tracedReference, tracedReceiverReference] = await Promise.all([tracedBundle(bundles.reference), tracedBundle(bundles.referenceReceiver)]);
   const tracedReferences = new Map([
     [bundles.reference, tracedReference],
     [bundles.referenceReceiver, tracedReceiverReference],
   ]);
   const withSubsegments = await Promise.all(
     handlers.map(async ({ bundle, env, reference }) => ({
-      bundle: await tracedBundle(bundle, HANDLER_ENTRIES[bundle.name as keyof typeof HANDLER_ENTRIES]),
+      bundle: await tracedBundle(bundle),
       env: { ...withoutTracing(env), ...tracingEnvironment('subsegments') },
       reference: tracedReferences.get(reference)!,
     })),

@@ -62,6 +62,16 @@ export function warmUpCpuMicrosPerRecord(m: PullMeasurement): number {
   return (1000 * m.warmUpCpuMs) / WARM_UP_RECORDS;
 }
 
+/** `run` in `host`'s process: what it returned, its wall time, the process's CPU ms over it and the process's peak RSS after it. */
+async function measuredRun<T>(host: FunctionHost, run: () => Promise<T>): Promise<{ result: T; wallMs: number; cpuMs: number; peakRssBytes: number }> {
+  const before = await host.invoke<ChildUsage>(USAGE_PROBE);
+  const started = performance.now();
+  const result = await run();
+  const wallMs = performance.now() - started;
+  const after = await host.invoke<ChildUsage>(USAGE_PROBE);
+  return { result, wallMs, cpuMs: (after.cpuMicros - before.cpuMicros) / 1000, peakRssBytes: after.maxRssBytes };
+}
+
 /** In a fresh process: `warm` (a pull of WARM_UP_RECORDS), then `empty` twice; the CPU ms of the pull and of the second empty run. */
 async function warmUp(
   context: BenchContext,
@@ -69,16 +79,10 @@ async function warmUp(
   warm: () => Promise<unknown>,
   empty: () => Promise<unknown>,
 ): Promise<Pick<PullMeasurement, 'emptyCpuMs' | 'warmUpCpuMs'>> {
-  const cpuMsOf = async (run: () => Promise<unknown>) => {
-    const before = await host.invoke<ChildUsage>(USAGE_PROBE);
-    await run();
-    const after = await host.invoke<ChildUsage>(USAGE_PROBE);
-    return (after.cpuMicros - before.cpuMicros) / 1000;
-  };
   freshStart(context);
-  const warmUpCpuMs = await cpuMsOf(warm);
+  const warmUpCpuMs = (await measuredRun(host, warm)).cpuMs;
   await empty();
-  return { warmUpCpuMs, emptyCpuMs: await cpuMsOf(empty) };
+  return { warmUpCpuMs, emptyCpuMs: (await measuredRun(host, empty)).cpuMs };
 }
 
 export interface ConnectorPullMeasurement extends PullMeasurement {
@@ -150,23 +154,18 @@ export async function measureConnectorPull(
   const { scenario } = context;
   const { projectId, emptyProjectId, warmProjectId } = projects;
   const host = await workerHost(context, context.bundles.worker, WORKER_MEMORY_MB);
-  const pullOf = (project: number) => async () => {
-    await scenario.sqs.send(
-      new SendMessageCommand({ QueueUrl: scenario.queues.jobs.url, MessageBody: JSON.stringify(benchJob(scenario.companyId, project, 0)) }),
-    );
-    await drainJobs(context, host);
-  };
+  /** One sync job over the project, played until the jobs queue is empty; the invocations it took. */
+  const pullOf =
+    (project: number, count = 0) =>
+    async () => {
+      const job = benchJob(scenario.companyId, project, count);
+      await scenario.sqs.send(new SendMessageCommand({ QueueUrl: scenario.queues.jobs.url, MessageBody: JSON.stringify(job) }));
+      return drainJobs(context, host);
+    };
   const purgeRecords = () => scenario.sqs.send(new PurgeQueueCommand({ QueueUrl: scenario.queues.records.url }));
-  const measured = async () => {
-    const before = await host.invoke<ChildUsage>(USAGE_PROBE);
+  const measured = () => {
     freshStart(context);
-    const job = benchJob(scenario.companyId, projectId, records);
-    const started = performance.now();
-    await scenario.sqs.send(new SendMessageCommand({ QueueUrl: scenario.queues.jobs.url, MessageBody: JSON.stringify(job) }));
-    const invocations = await drainJobs(context, host);
-    const wallMs = performance.now() - started;
-    const after = await host.invoke<ChildUsage>(USAGE_PROBE);
-    return { invocations, wallMs, peakRssBytes: after.maxRssBytes, cpuMs: (after.cpuMicros - before.cpuMicros) / 1000 };
+    return measuredRun(host, pullOf(projectId, records));
   };
   try {
     const warm = await warmUp(
@@ -199,7 +198,7 @@ export async function measureConnectorPull(
       cpuMsRuns,
       ...warm,
       delivered: Number(Attributes?.ApproximateNumberOfMessages ?? 0),
-      invocations: first.invocations,
+      invocations: first.result,
     };
   } finally {
     await host.close();
@@ -301,14 +300,10 @@ export async function measureSdkPull(
       () => host.invoke<SdkPullResult>({ companyId: scenario.companyId, projectId: warmProjectId }),
       () => host.invoke<SdkPullResult>({ companyId: scenario.companyId, projectId: emptyProjectId }),
     );
-    const before = await host.invoke<ChildUsage>(USAGE_PROBE);
     freshStart(context);
-    const started = performance.now();
-    const result = await host.invoke<SdkPullResult>({ companyId: scenario.companyId, projectId });
-    const wallMs = performance.now() - started;
-    const after = await host.invoke<ChildUsage>(USAGE_PROBE);
+    const { result, wallMs, cpuMs, peakRssBytes } = await measuredRun(host, () => host.invoke<SdkPullResult>({ companyId: scenario.companyId, projectId }));
     if (result.records !== records) throw new Error(`the SDK baseline read ${result.records} records, expected ${records}`);
-    return { records, ...restRequests(context), wallMs, peakRssBytes: after.maxRssBytes, cpuMs: (after.cpuMicros - before.cpuMicros) / 1000, ...warm };
+    return { records, ...restRequests(context), wallMs, peakRssBytes, cpuMs, ...warm };
   } finally {
     await host.close();
   }
